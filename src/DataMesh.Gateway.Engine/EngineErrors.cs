@@ -1,0 +1,73 @@
+using DataMesh.Gateway.Protocol.Errors;
+using DuckDB.NET.Native;
+
+namespace DataMesh.Gateway.Engine;
+
+/// <summary>Maps DuckDB errors to PostgreSQL errors in one place. Only the first line of DuckDB's text is kept:
+/// its "LINE 1: …" snippet would echo the statement the engine ran, which later may be a rewritten one.</summary>
+public static class EngineErrors
+{
+    public static PgErrorException FromMessage(string? message, DuckDBErrorType? type = null)
+    {
+        message ??= "unknown engine error";
+        var firstLine = message.Split('\n', 2)[0].Trim();
+        var (prefix, text) = SplitPrefix(firstLine);
+        var state = type is { } t && t != DuckDBErrorType.Invalid ? FromType(t, text) : FromPrefix(prefix, text);
+        return new PgErrorException(state, text);
+    }
+
+    private static (string Prefix, string Text) SplitPrefix(string line)
+    {
+        var colon = line.IndexOf(" Error: ", StringComparison.Ordinal);
+        return colon > 0 && colon < 40 ? (line[..colon], line[(colon + 8)..]) : ("", line);
+    }
+
+    private static string FromPrefix(string prefix, string text) => prefix switch
+    {
+        "Parser" => SqlState.SyntaxError,
+        "Catalog" => CatalogState(text),
+        "Binder" => BinderState(text),
+        "Conversion" => SqlState.InvalidTextRepresentation,
+        "Out of Range" => SqlState.NumericValueOutOfRange,
+        "Invalid Input" => SqlState.InvalidParameterValue,
+        "Not implemented" => SqlState.FeatureNotSupported,
+        "INTERRUPT" or "Interrupt" => SqlState.QueryCanceled,
+        "Out of Memory" => SqlState.OutOfMemory,
+        "Permission" => SqlState.InsufficientPrivilege,
+        "IO" => SqlState.IoError,
+        "Invalid Configuration" or "Settings" => SqlState.InsufficientPrivilege,
+        "Transaction" => SqlState.InFailedSqlTransaction,
+        _ => SqlState.InternalError,
+    };
+
+    private static string FromType(DuckDBErrorType type, string text) => type switch
+    {
+        DuckDBErrorType.Parser or DuckDBErrorType.Syntax => SqlState.SyntaxError,
+        DuckDBErrorType.Catalog => CatalogState(text),
+        DuckDBErrorType.Binder => BinderState(text),
+        DuckDBErrorType.Conversion => SqlState.InvalidTextRepresentation,
+        DuckDBErrorType.OutOfRange or DuckDBErrorType.Decimal => SqlState.NumericValueOutOfRange,
+        DuckDBErrorType.DivideByZero => SqlState.DivisionByZero,
+        DuckDBErrorType.InvalidInput => SqlState.InvalidParameterValue,
+        DuckDBErrorType.NotImplemented => SqlState.FeatureNotSupported,
+        DuckDBErrorType.Interrupt => SqlState.QueryCanceled,
+        DuckDBErrorType.OutOfMemory => SqlState.OutOfMemory,
+        DuckDBErrorType.Permission or DuckDBErrorType.Settings => SqlState.InsufficientPrivilege,
+        DuckDBErrorType.Io => SqlState.IoError,
+        DuckDBErrorType.MismatchType => SqlState.DatatypeMismatch,
+        DuckDBErrorType.ParameterNotResolved => SqlState.IndeterminateDatatype,
+        _ => SqlState.InternalError,
+    };
+
+    private static string CatalogState(string text) =>
+        text.Contains("Function", StringComparison.OrdinalIgnoreCase) || text.Contains("Macro", StringComparison.OrdinalIgnoreCase)
+            ? SqlState.UndefinedFunction
+            : text.Contains("Schema", StringComparison.OrdinalIgnoreCase) && !text.Contains("Table", StringComparison.OrdinalIgnoreCase)
+                ? SqlState.UndefinedObject
+                : SqlState.UndefinedTable;
+
+    private static string BinderState(string text) =>
+        text.Contains("column", StringComparison.OrdinalIgnoreCase) ? SqlState.UndefinedColumn
+        : text.Contains("function", StringComparison.OrdinalIgnoreCase) ? SqlState.UndefinedFunction
+        : SqlState.SyntaxError;
+}

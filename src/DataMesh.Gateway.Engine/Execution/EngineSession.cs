@@ -1,0 +1,165 @@
+using DataMesh.Gateway.Engine.Interop;
+using DataMesh.Gateway.Engine.Types;
+using DataMesh.Gateway.Protocol.Errors;
+using DuckDB.NET.Data;
+using DuckDB.NET.Native;
+using static DuckDB.NET.Native.NativeMethods;
+
+namespace DataMesh.Gateway.Engine.Execution;
+
+/// <summary>
+/// One client session's connection to the engine. Not thread-safe, except <see cref="Interrupt"/>,
+/// which a CancelRequest calls from another connection while a query runs here.
+/// </summary>
+public sealed class EngineSession : IDisposable
+{
+    private readonly DuckDBConnection _connection;
+    private int _running;
+
+    internal EngineSession(DuckDBConnection connection) => _connection = connection;
+
+    private DuckDBNativeConnection Native => _connection.NativeConnection;
+
+    /// <summary>Prepares one statement. Columns whose types PostgreSQL lacks are cast to text by a wrapping query.</summary>
+    public PreparedQuery Prepare(string sql)
+    {
+        var handle = PrepareHandle(sql);
+        var statementType = NativeExtras.PreparedStatementType(handle);
+        var columns = DescribeColumns(handle, out var unmapped);
+        if (unmapped.Count > 0 && statementType == DuckDBStatementType.Select)
+        {
+            handle.Dispose();
+            handle = PrepareHandle(CastWrapper(sql, columns.Count, unmapped));
+            var castColumns = DescribeColumns(handle, out _);
+            // Keep the user's column names: the wrapper renamed them positionally.
+            columns = castColumns.Select((c, i) => new ResultColumn(columns[i].Name, c.Type)).ToList();
+        }
+
+        var count = (int)PreparedStatements.DuckDBParams(handle);
+        var parameterOids = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            using var type = PreparedStatements.DuckDBParamLogicalType(handle, i + 1);
+            parameterOids[i] = type.IsInvalid ? 0 : TypeMapper.ParameterOid(type);
+        }
+        return new PreparedQuery(handle, statementType, parameterOids, columns);
+    }
+
+    /// <summary>Binds parameters and starts the query in streaming mode.</summary>
+    public QueryCursor Execute(PreparedQuery query, IReadOnlyList<object?> parameters)
+    {
+        if (parameters.Count != query.ParameterOids.Length)
+            throw new PgErrorException(SqlState.ProtocolViolation,
+                $"bind message supplies {parameters.Count} parameters, but prepared statement requires {query.ParameterOids.Length}");
+        NativeExtras.ClearBindings(query.Handle);
+        ParameterBinder.Bind(query.Handle, parameters);
+
+        Volatile.Write(ref _running, 1);
+        try
+        {
+            var state = PreparedStatements.DuckDBExecutePreparedStreaming(query.Handle, out var result);
+            if (state != DuckDBState.Success)
+            {
+                var error = Query.DuckDBResultError(ref result);
+                var type = Query.DuckDBResultErrorType(ref result);
+                Query.DuckDBDestroyResult(ref result);
+                throw EngineErrors.FromMessage(error, type);
+            }
+            // The result's own types win over the prepared description: binding can refine unresolved types.
+            var columns = query.ReturnsRows ? ResultColumns(ref result, query.Columns) : query.Columns;
+            return new QueryCursor(result, columns, query.ReturnsRows && Query.DuckDBResultReturnType(result) == DuckDBResultType.QueryResult);
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    /// <summary>Marks the session as streaming so that a cancel interrupts it.</summary>
+    public IDisposable EnterStreaming()
+    {
+        Volatile.Write(ref _running, 1);
+        return new RunningScope(this);
+    }
+
+    /// <summary>Interrupts the running query, if any (DuckDB has no statement timeout of its own).</summary>
+    public bool Interrupt()
+    {
+        if (Volatile.Read(ref _running) == 0) return false;
+        Startup.DuckDBInterrupt(Native);
+        return true;
+    }
+
+    /// <summary>Runs trusted SQL (session setup) that returns no rows.</summary>
+    internal void ExecuteTrusted(string sql)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    private DuckDBPreparedStatement PrepareHandle(string sql)
+    {
+        if (PreparedStatements.DuckDBPrepare(Native, sql, out var handle) == DuckDBState.Success) return handle;
+        var error = PreparedStatements.DuckDBPrepareError(handle);
+        handle.Dispose();
+        throw EngineErrors.FromMessage(error);
+    }
+
+    private static List<ResultColumn> DescribeColumns(DuckDBPreparedStatement handle, out List<int> unmapped)
+    {
+        unmapped = [];
+        var count = NativeExtras.PreparedColumnCount(handle);
+        var columns = new List<ResultColumn>((int)count);
+        for (var i = 0; i < count; i++)
+        {
+            var name = NativeExtras.TakeString(NativeExtras.PreparedColumnName(handle, i)) ?? $"column{i + 1}";
+            using var logical = NativeExtras.PreparedColumnLogicalType(handle, i);
+            var mapped = logical.IsInvalid ? null : TypeMapper.Map(logical);
+            if (mapped is null)
+            {
+                var id = logical.IsInvalid ? DuckDBType.Invalid : LogicalType.DuckDBGetTypeId(logical);
+                // Unresolved (parameter-dependent) types are not "unmapped": execution resolves them.
+                if (id is not (DuckDBType.Invalid or DuckDBType.Any or DuckDBType.SqlNull)) unmapped.Add(i);
+                mapped = TextColumn;
+            }
+            columns.Add(new ResultColumn(name, mapped));
+        }
+        return columns;
+    }
+
+    private static List<ResultColumn> ResultColumns(ref DuckDBResult result, IReadOnlyList<ResultColumn> described)
+    {
+        var count = (int)Query.DuckDBColumnCount(ref result);
+        var columns = new List<ResultColumn>(count);
+        for (var i = 0; i < count; i++)
+        {
+            using var logical = Query.DuckDBColumnLogicalType(ref result, i);
+            var mapped = TypeMapper.Map(logical);
+            var name = i < described.Count ? described[i].Name : Query.DuckDBColumnName(ref result, i);
+            // A type the prepare could not resolve and that has no encoder here: the NULL type (SELECT NULL).
+            columns.Add(new ResultColumn(name, mapped ?? NullOrText(logical)));
+        }
+        return columns;
+    }
+
+    private static PgColumnType NullOrText(DuckDBLogicalType logical) =>
+        LogicalType.DuckDBGetTypeId(logical) == DuckDBType.SqlNull ? TextColumn
+        : throw new PgErrorException(SqlState.FeatureNotSupported, "result column type is not supported by the wire protocol");
+
+    private static readonly PgColumnType TextColumn = new(Protocol.Types.PgTypes.Text, -1, -1, () => new StringEncoder(false));
+
+    private static string CastWrapper(string sql, int columnCount, List<int> castToText)
+    {
+        var names = Enumerable.Range(0, columnCount).Select(i => $"c{i}").ToArray();
+        var select = names.Select((n, i) => castToText.Contains(i) ? $"CAST({n} AS VARCHAR) AS {n}" : n);
+        return $"SELECT {string.Join(", ", select)} FROM ({sql}\n) AS __datamesh_result({string.Join(", ", names)})";
+    }
+
+    private sealed class RunningScope(EngineSession session) : IDisposable
+    {
+        public void Dispose() => Volatile.Write(ref session._running, 0);
+    }
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text;
+using DataMesh.Gateway.Engine.Types;
+using DataMesh.Gateway.Protocol.Types;
+
+namespace DataMesh.Gateway.Engine;
+
+/// <summary>
+/// Builds the engine's emulation of the pg_catalog tables that drivers read when they connect, with PostgreSQL's
+/// real type OIDs (DuckDB's own pg_catalog has DuckDB type ids and lacks typreceive/typelem). The tables live in
+/// the instance's main schema, so unqualified names such as <c>pg_type</c> resolve to them before DuckDB's.
+/// The client-compatibility work widens this; the governed-query work scopes it to grants.
+/// </summary>
+public static class PgCatalogEmulation
+{
+    public const int PgCatalogNamespaceOid = 11;
+    public const int PublicNamespaceOid = 2200;
+    public const string ServerVersion = "16.4";
+    public const string VersionString = "PostgreSQL 16.4 (DataMesh Gateway) on x86_64-pc-linux-gnu, compiled by .NET, 64-bit";
+
+    public static IEnumerable<string> Statements()
+    {
+        yield return $"CREATE TYPE {TypeMapper.OidAlias} AS UINTEGER";
+        yield return $"CREATE TYPE {TypeMapper.NameAlias} AS VARCHAR";
+        yield return $"CREATE TYPE {TypeMapper.CharAlias} AS VARCHAR";
+
+        yield return $"""
+            CREATE TABLE pg_namespace (oid {TypeMapper.OidAlias}, nspname {TypeMapper.NameAlias}, nspowner {TypeMapper.OidAlias}, nspacl VARCHAR)
+            """;
+        yield return $"INSERT INTO pg_namespace VALUES ({PgCatalogNamespaceOid}, 'pg_catalog', 10, NULL), ({PublicNamespaceOid}, 'public', 10, NULL), (99, 'pg_toast', 10, NULL), (13000, 'information_schema', 10, NULL)";
+
+        yield return $"""
+            CREATE TABLE pg_type (oid {TypeMapper.OidAlias}, typname {TypeMapper.NameAlias}, typnamespace {TypeMapper.OidAlias},
+              typowner {TypeMapper.OidAlias}, typlen SMALLINT, typbyval BOOLEAN, typtype {TypeMapper.CharAlias}, typcategory {TypeMapper.CharAlias},
+              typispreferred BOOLEAN, typisdefined BOOLEAN, typdelim {TypeMapper.CharAlias}, typrelid {TypeMapper.OidAlias},
+              typelem {TypeMapper.OidAlias}, typarray {TypeMapper.OidAlias}, typinput {TypeMapper.OidAlias}, typoutput {TypeMapper.OidAlias},
+              typreceive {TypeMapper.OidAlias}, typsend {TypeMapper.OidAlias}, typnotnull BOOLEAN, typbasetype {TypeMapper.OidAlias},
+              typtypmod INTEGER, typndims INTEGER, typcollation {TypeMapper.OidAlias}, typdefault VARCHAR)
+            """;
+        yield return $"""
+            CREATE TABLE pg_proc (oid {TypeMapper.OidAlias}, proname {TypeMapper.NameAlias}, pronamespace {TypeMapper.OidAlias},
+              proowner {TypeMapper.OidAlias}, prorettype {TypeMapper.OidAlias}, proargtypes VARCHAR, prokind {TypeMapper.CharAlias})
+            """;
+        yield return TypeRows(out var procRows);
+        yield return procRows;
+
+        yield return $"CREATE TABLE pg_range (rngtypid {TypeMapper.OidAlias}, rngsubtype {TypeMapper.OidAlias}, rngmultitypid {TypeMapper.OidAlias}, rngcollation {TypeMapper.OidAlias}, rngsubopc {TypeMapper.OidAlias}, rngcanonical {TypeMapper.OidAlias}, rngsubdiff {TypeMapper.OidAlias})";
+        yield return $"""
+            CREATE TABLE pg_class (oid {TypeMapper.OidAlias}, relname {TypeMapper.NameAlias}, relnamespace {TypeMapper.OidAlias},
+              reltype {TypeMapper.OidAlias}, relowner {TypeMapper.OidAlias}, relkind {TypeMapper.CharAlias}, relnatts SMALLINT,
+              relhasindex BOOLEAN, relpersistence {TypeMapper.CharAlias}, relispartition BOOLEAN)
+            """;
+        yield return $"""
+            CREATE TABLE pg_attribute (attrelid {TypeMapper.OidAlias}, attname {TypeMapper.NameAlias}, atttypid {TypeMapper.OidAlias},
+              attlen SMALLINT, attnum SMALLINT, atttypmod INTEGER, attnotnull BOOLEAN, attisdropped BOOLEAN, atthasdef BOOLEAN)
+            """;
+        yield return $"CREATE TABLE pg_enum (oid {TypeMapper.OidAlias}, enumtypid {TypeMapper.OidAlias}, enumsortorder REAL, enumlabel {TypeMapper.NameAlias})";
+
+        // Functions drivers call right after connecting. Macros in main shadow DuckDB's built-ins of the same name.
+        yield return $"CREATE OR REPLACE MACRO version() AS '{VersionString}'";
+        yield return "CREATE OR REPLACE MACRO pg_advisory_unlock_all() AS NULL";
+    }
+
+    private static string TypeRows(out string procRows)
+    {
+        var types = new StringBuilder("INSERT INTO pg_type VALUES ");
+        var procs = new StringBuilder("INSERT INTO pg_proc VALUES ");
+        var procOids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var first = true;
+        foreach (var t in PgTypes.All)
+        {
+            if (!procOids.TryGetValue(t.ReceiveFunction, out var procOid))
+            {
+                procOid = 9000 + procOids.Count;
+                procOids[t.ReceiveFunction] = procOid;
+                if (procOids.Count > 1) procs.Append(", ");
+                procs.Append(CultureInfo.InvariantCulture, $"({procOid}, '{t.ReceiveFunction}', {PgCatalogNamespaceOid}, 10, {t.Oid}, '', 'f')");
+            }
+            if (!first) types.Append(", ");
+            first = false;
+            var typtype = t.TypeKind;
+            var byVal = t.Length is > 0 and <= 8 ? "true" : "false";
+            types.Append(CultureInfo.InvariantCulture,
+                $"({t.Oid}, '{t.Name}', {PgCatalogNamespaceOid}, 10, {t.Length}, {byVal}, '{typtype}', '{t.Category}', false, true, ',', 0, {t.ElementOid}, {t.ArrayOid}, 0, 0, {procOid}, 0, false, 0, -1, {(t.IsArray ? 1 : 0)}, 0, NULL)");
+        }
+        procRows = procs.ToString();
+        return types.ToString();
+    }
+}

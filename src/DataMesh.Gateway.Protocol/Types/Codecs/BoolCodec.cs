@@ -1,0 +1,31 @@
+using DataMesh.Gateway.Protocol.Errors;
+
+namespace DataMesh.Gateway.Protocol.Types.Codecs;
+
+/// <summary>bool (16): text is <c>t</c>/<c>f</c>, binary is one byte.</summary>
+public static class BoolCodec
+{
+    public static bool TryWriteText(bool value, Span<byte> dest, out int written) => TryWriteByte(value ? (byte)'t' : (byte)'f', dest, out written);
+
+    public static bool TryWriteBinary(bool value, Span<byte> dest, out int written) => TryWriteByte(value ? (byte)1 : (byte)0, dest, out written);
+
+    public static bool ParseText(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "t" or "true" or "yes" or "y" or "on" or "1" => true,
+        "f" or "false" or "no" or "n" or "off" or "0" => false,
+        _ => throw new PgErrorException(SqlState.InvalidTextRepresentation, $"invalid input syntax for type boolean: \"{text}\""),
+    };
+
+    public static bool ReadBinary(ReadOnlySpan<byte> data) => data.Length == 1
+        ? data[0] != 0
+        : throw CodecErrors.BinaryLength("boolean", data.Length);
+
+    private static bool TryWriteByte(byte b, Span<byte> dest, out int written)
+    {
+        written = 0;
+        if (dest.IsEmpty) return false;
+        dest[0] = b;
+        written = 1;
+        return true;
+    }
+}

@@ -1,0 +1,65 @@
+using DataMesh.Gateway.Protocol.Errors;
+
+namespace DataMesh.Gateway.Protocol.Types.Codecs;
+
+/// <summary>bytea (17): text is hex (<c>\x0a1b</c>), binary is the raw bytes.</summary>
+public static class ByteaCodec
+{
+    public static bool TryWriteText(ReadOnlySpan<byte> value, Span<byte> dest, out int written)
+    {
+        written = 2 + value.Length * 2;
+        if (dest.Length < written) return false;
+        dest[0] = (byte)'\\';
+        dest[1] = (byte)'x';
+        for (var i = 0; i < value.Length; i++)
+        {
+            dest[2 + 2 * i] = Hex(value[i] >> 4);
+            dest[3 + 2 * i] = Hex(value[i] & 0xF);
+        }
+        return true;
+    }
+
+    public static byte[] ParseText(string text)
+    {
+        if (text.StartsWith("\\x", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                return Convert.FromHexString(text.AsSpan(2));
+            }
+            catch (FormatException)
+            {
+                throw new PgErrorException(SqlState.InvalidTextRepresentation, "invalid hexadecimal data in bytea value");
+            }
+        }
+        // Escape format: backslash-escaped octets, everything else literal.
+        var result = new List<byte>(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] != '\\')
+            {
+                result.AddRange(System.Text.Encoding.UTF8.GetBytes(text[i].ToString()));
+                continue;
+            }
+            if (i + 1 < text.Length && text[i + 1] == '\\')
+            {
+                result.Add((byte)'\\');
+                i++;
+            }
+            else if (i + 3 < text.Length && IsOctal(text[i + 1]) && IsOctal(text[i + 2]) && IsOctal(text[i + 3]))
+            {
+                result.Add((byte)((text[i + 1] - '0') * 64 + (text[i + 2] - '0') * 8 + (text[i + 3] - '0')));
+                i += 3;
+            }
+            else
+            {
+                throw new PgErrorException(SqlState.InvalidTextRepresentation, "invalid input syntax for type bytea");
+            }
+        }
+        return result.ToArray();
+    }
+
+    private static bool IsOctal(char c) => c is >= '0' and <= '7';
+
+    private static byte Hex(int nibble) => (byte)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
+}

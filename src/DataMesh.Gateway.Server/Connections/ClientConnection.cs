@@ -1,0 +1,323 @@
+using System.IO.Pipelines;
+using System.Net.Security;
+using System.Net.Sockets;
+using DataMesh.Gateway.Engine;
+using DataMesh.Gateway.Protocol.Errors;
+using DataMesh.Gateway.Protocol.Framing;
+using DataMesh.Gateway.Protocol.Messages.Backend;
+using DataMesh.Gateway.Protocol.Messages.Frontend;
+using DataMesh.Gateway.Server.Auth;
+using DataMesh.Gateway.Server.Cancellation;
+using DataMesh.Gateway.Server.Queries;
+using DataMesh.Gateway.Server.Sessions;
+using DataMesh.Gateway.Server.Startup;
+using Microsoft.Extensions.Logging;
+using Pipelines.Sockets.Unofficial;
+
+namespace DataMesh.Gateway.Server.Connections;
+
+/// <summary>
+/// The lifecycle of one client connection: startup negotiation (SSL/GSS/cancel), authentication, then the
+/// message loop that hands each message to the simple or extended query handler. It owns the socket.
+/// </summary>
+internal sealed class ClientConnection(
+    Socket socket,
+    GatewayServerOptions options,
+    DuckDbEngine engine,
+    Authenticator authenticator,
+    CancelRegistry cancels,
+    ServerLifetime lifetime,
+    bool overConnectionLimit,
+    ILogger logger)
+{
+    private static readonly PipeOptions SendOptions = new(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024,
+        minimumSegmentSize: 16 * 1024, useSynchronizationContext: false);
+    private static readonly PipeOptions ReceiveOptions = new(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024,
+        useSynchronizationContext: false);
+
+    public Session? Session { get; private set; }
+
+    public async Task RunAsync()
+    {
+        socket.NoDelay = true;
+        var network = new NetworkStream(socket, ownsSocket: false);
+        Stream stream = network;
+        SslStream? tls = null;
+        WireTransport? transport = null;
+        using var authTimeout = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Stopping);
+        authTimeout.CancelAfter(options.AuthenticationTimeout);
+        try
+        {
+            StartupPacket? startup;
+            while (true)
+            {
+                startup = await StartupReader.ReadAsync(stream, authTimeout.Token).ConfigureAwait(false);
+                if (startup is null) return;
+                if (startup.Kind == StartupPacketKind.CancelRequest)
+                {
+                    cancels.TryCancel(startup.CancelProcessId, startup.CancelSecretKey); // never answered
+                    return;
+                }
+                if (startup.Kind == StartupPacketKind.GssEncRequest)
+                {
+                    await stream.WriteAsync("N"u8.ToArray(), authTimeout.Token).ConfigureAwait(false);
+                    continue;
+                }
+                if (startup.Kind == StartupPacketKind.SslRequest)
+                {
+                    if (tls is not null) throw PgErrorException.ProtocolViolation("SSLRequest received on an encrypted connection");
+                    // Bytes after the SSLRequest that arrived before our answer were sent in plaintext by a client
+                    // that did not wait: processing them would let an attacker inject into the TLS session.
+                    if (socket.Available > 0)
+                    {
+                        logger.LogWarning("Closing connection from {Remote}: plaintext data followed SSLRequest", socket.RemoteEndPoint);
+                        return;
+                    }
+                    if (options.Certificate is null)
+                    {
+                        await stream.WriteAsync("N"u8.ToArray(), authTimeout.Token).ConfigureAwait(false);
+                        continue;
+                    }
+                    await stream.WriteAsync("S"u8.ToArray(), authTimeout.Token).ConfigureAwait(false);
+                    tls = new SslStream(network, leaveInnerStreamOpen: true);
+                    await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                    {
+                        ServerCertificate = options.Certificate,
+                        ClientCertificateRequired = false,
+                    }, authTimeout.Token).ConfigureAwait(false);
+                    stream = tls;
+                    continue;
+                }
+                break;
+            }
+
+            transport = tls is null
+                ? CreatePlainTransport()
+                : new WireTransport(StreamConnection.GetDuplex(tls, SendOptions, ReceiveOptions), tls);
+
+            try
+            {
+                await StartSessionAsync(transport, startup, tls, authTimeout.Token).ConfigureAwait(false);
+                await MessageLoopAsync(transport).ConfigureAwait(false);
+            }
+            catch (PgErrorException e) when (e.IsFatal)
+            {
+                await SendFatalAsync(transport, e).ConfigureAwait(false);
+            }
+        }
+        catch (PgErrorException e) when (e.IsFatal && transport is null)
+        {
+            // Startup-phase errors (bad packet, unsupported protocol) are written straight to the stream.
+            await WriteFatalToStreamAsync(stream, e).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ClientDisconnectedException
+            or SocketException or ObjectDisposedException or EndOfStreamException or System.Security.Authentication.AuthenticationException)
+        {
+            logger.LogDebug("Connection from {Remote} ended: {Reason}", SafeRemote(), e.GetType().Name);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Connection from {Remote} failed", SafeRemote());
+        }
+        finally
+        {
+            if (Session is not null)
+            {
+                cancels.Unregister(Session);
+                Session.Dispose();
+            }
+            if (transport is not null) await transport.DisposeAsync().ConfigureAwait(false);
+            tls?.Dispose();
+            network.Dispose();
+            try
+            {
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception)
+            {
+                // already closed by the peer
+            }
+            socket.Dispose();
+        }
+    }
+
+    private async Task StartSessionAsync(WireTransport transport, StartupPacket startup, SslStream? tls, CancellationToken ct)
+    {
+        if (startup.MinorVersion > 0 || startup.ProtocolOptions.Count > 0)
+            transport.Backend.NegotiateProtocolVersion(0, startup.ProtocolOptions);
+        if (!startup.Parameters.TryGetValue("user", out var user) || user.Length == 0)
+            throw PgErrorException.Fatal(SqlState.InvalidAuthorizationSpecification, "no PostgreSQL user name specified in startup packet");
+        var database = startup.Parameters.TryGetValue("database", out var db) && db.Length > 0 ? db : user;
+        if (lifetime.IsStopping)
+            throw PgErrorException.Fatal("57P03", "the database system is shutting down");
+        if (overConnectionLimit)
+            throw PgErrorException.Fatal(SqlState.TooManyConnections, "sorry, too many clients already");
+
+        var binding = tls is not null && options.Certificate is not null ? ChannelBinding.TlsServerEndPoint(options.Certificate) : null;
+        await authenticator.AuthenticateAsync(transport, user, binding, tls is not null, ct).ConfigureAwait(false);
+
+        var parameters = new SessionParameters(user, startup.Parameters);
+        var session = new Session(user, database, parameters, engine.OpenSession(), cancels.NewProcessId(), CancelRegistry.NewSecretKey());
+        Session = session;
+        cancels.Register(session);
+
+        var w = transport.Backend;
+        w.AuthenticationOk();
+        foreach (var (name, value) in parameters.Reportable) w.ParameterStatus(name, value);
+        w.BackendKeyData(session.ProcessId, session.SecretKey);
+        w.ReadyForQuery(TransactionStatus.Idle);
+        await transport.FlushAsync(ct).ConfigureAwait(false);
+        logger.LogInformation("Session {Pid} started: user {User}, database {Database}, tls {Tls}, from {Remote}",
+            session.ProcessId, user, database, tls is not null, SafeRemote());
+    }
+
+    private async Task MessageLoopAsync(WireTransport transport)
+    {
+        var session = Session!;
+        var runner = new StatementRunner(transport, options);
+        var simple = new SimpleQueryHandler(transport, runner);
+        var extended = new ExtendedQueryHandler(transport, runner);
+        var w = transport.Backend;
+
+        while (true)
+        {
+            FrontendMessage? maybe;
+            using (var idle = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Stopping))
+            {
+                if (options.IdleSessionTimeout > TimeSpan.Zero && session.TransactionStatus == TransactionStatus.Idle)
+                    idle.CancelAfter(options.IdleSessionTimeout);
+                try
+                {
+                    maybe = await transport.ReadMessageAsync(options.MaxMessageBytes, idle.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (lifetime.IsStopping)
+                {
+                    throw PgErrorException.Fatal(SqlState.AdminShutdown, CancelReasons.Shutdown);
+                }
+                catch (OperationCanceledException)
+                {
+                    throw PgErrorException.Fatal(SqlState.IdleSessionTimeout, "terminating connection due to idle-session timeout");
+                }
+            }
+            if (maybe is not { } message) return;
+            if (message.Type == FrontendMessageType.Terminate) return;
+            if (session.SkipUntilSync && message.Type != FrontendMessageType.Sync) continue;
+
+            try
+            {
+                switch (message.Type)
+                {
+                    case FrontendMessageType.Query:
+                        await simple.HandleAsync(session, QueryMessage.Parse(message.Payload).Sql).ConfigureAwait(false);
+                        w.ReadyForQuery(session.TransactionStatus);
+                        await transport.FlushAsync().ConfigureAwait(false);
+                        break;
+                    case FrontendMessageType.Parse:
+                        extended.Parse(session, ParseMessage.Parse(message.Payload));
+                        break;
+                    case FrontendMessageType.Bind:
+                        extended.Bind(session, BindMessage.Parse(message.Payload));
+                        break;
+                    case FrontendMessageType.Describe:
+                        extended.Describe(session, TargetedMessage.Parse(message.Payload));
+                        break;
+                    case FrontendMessageType.Execute:
+                        await extended.ExecuteAsync(session, ExecuteMessage.Parse(message.Payload)).ConfigureAwait(false);
+                        break;
+                    case FrontendMessageType.Close:
+                        extended.Close(session, TargetedMessage.Parse(message.Payload));
+                        break;
+                    case FrontendMessageType.Sync:
+                        extended.Sync(session);
+                        await transport.FlushAsync().ConfigureAwait(false);
+                        break;
+                    case FrontendMessageType.Flush:
+                        await transport.FlushAsync().ConfigureAwait(false);
+                        break;
+                    case FrontendMessageType.CopyData or FrontendMessageType.CopyDone or FrontendMessageType.CopyFail:
+                        break; // ignored outside COPY FROM STDIN, as PostgreSQL does
+                    case FrontendMessageType.FunctionCall:
+                        w.Error(new PgErrorException(SqlState.FeatureNotSupported, "the fast-path function call interface is not supported"));
+                        w.ReadyForQuery(session.TransactionStatus);
+                        await transport.FlushAsync().ConfigureAwait(false);
+                        break;
+                    default:
+                        throw PgErrorException.ProtocolViolation($"unexpected message type '{(char)message.Type}'");
+                }
+                if (w.PendingBytes >= options.WriteBatchBytes) await transport.FlushAsync().ConfigureAwait(false);
+            }
+            catch (PgErrorException e) when (!e.IsFatal)
+            {
+                OnStatementError(session, transport, e, message.Type);
+            }
+            catch (PgErrorException e) when (e.SqlState == SqlState.AdminShutdown)
+            {
+                throw;
+            }
+            catch (Exception e) when (e is not (PgErrorException or ClientDisconnectedException or IOException or OperationCanceledException or SocketException))
+            {
+                logger.LogError(e, "Unexpected failure in session {Pid}", session.ProcessId);
+                OnStatementError(session, transport, new PgErrorException(SqlState.InternalError, "internal error in the gateway"), message.Type);
+            }
+            if (message.Type == FrontendMessageType.Query && session.IsCancelRequested) session.ClearCancel();
+        }
+    }
+
+    private static void OnStatementError(Session session, WireTransport transport, PgErrorException error, byte messageType)
+    {
+        transport.Backend.Error(error);
+        if (session.TransactionStatus == TransactionStatus.InTransaction) session.TransactionStatus = TransactionStatus.Failed;
+        if (messageType == FrontendMessageType.Query)
+        {
+            transport.Backend.ReadyForQuery(session.TransactionStatus);
+            return;
+        }
+        session.SkipUntilSync = true;
+    }
+
+    private WireTransport CreatePlainTransport()
+    {
+        var connection = SocketConnection.Create(socket, SendOptions, ReceiveOptions);
+        return new WireTransport(connection, connection);
+    }
+
+    private static async Task SendFatalAsync(WireTransport transport, PgErrorException error)
+    {
+        try
+        {
+            transport.Backend.Error(error);
+            await transport.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The client may be gone; the connection closes either way.
+        }
+    }
+
+    private static async Task WriteFatalToStreamAsync(Stream stream, PgErrorException error)
+    {
+        try
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            new BackendWriter(buffer).Error(error);
+            await stream.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
+            await stream.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // best effort
+        }
+    }
+
+    private string SafeRemote()
+    {
+        try
+        {
+            return socket.RemoteEndPoint?.ToString() ?? "?";
+        }
+        catch (ObjectDisposedException)
+        {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using DataMesh.Gateway.Authentication;
+using DataMesh.Gateway.Engine;
+using DataMesh.Gateway.Server.Auth;
+using DataMesh.Gateway.Server.Cancellation;
+using DataMesh.Gateway.Server.Connections;
+using Microsoft.Extensions.Logging;
+
+namespace DataMesh.Gateway.Server;
+
+/// <summary>
+/// The listening server: accepts sockets, runs one <see cref="ClientConnection"/> per socket, enforces the
+/// connection limit and shuts down gracefully (stop accepting, let queries finish until the grace period
+/// ends, then cancel them with 57P01).
+/// </summary>
+public sealed class GatewayServer : IAsyncDisposable
+{
+    private readonly GatewayServerOptions _options;
+    private readonly DuckDbEngine _engine;
+    private readonly Authenticator _authenticator;
+    private readonly CancelRegistry _cancels = new();
+    private readonly ServerLifetime _lifetime = new();
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<ClientConnection, Task> _connections = new();
+    private Socket? _listener;
+    private Task? _acceptLoop;
+    private int _active;
+
+    public GatewayServer(GatewayServerOptions options, DuckDbEngine engine, IUserStore users, ILoggerFactory loggers)
+    {
+        _options = options;
+        _engine = engine;
+        _authenticator = new Authenticator(users, options);
+        _logger = loggers.CreateLogger("DataMesh.Gateway.Server");
+    }
+
+    public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("server not started"));
+
+    public int ActiveConnections => Volatile.Read(ref _active);
+
+    public void Start()
+    {
+        var listener = new Socket(_options.Listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        listener.Bind(_options.Listen);
+        listener.Listen(512);
+        _listener = listener;
+        _acceptLoop = AcceptLoopAsync(listener);
+        _logger.LogInformation("Listening on {EndPoint} (TLS {Tls})", LocalEndPoint, _options.Certificate is not null);
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (!_lifetime.IsStopping)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(_lifetime.Stopping).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_lifetime.IsStopping) return;
+                _logger.LogWarning("Accept failed: {Error}", e.Message);
+                continue;
+            }
+            var count = Interlocked.Increment(ref _active);
+            var connection = new ClientConnection(socket, _options, _engine, _authenticator, _cancels, _lifetime,
+                overConnectionLimit: count > _options.MaxConnections, _logger);
+            _connections[connection] = Task.Run(async () =>
+            {
+                try
+                {
+                    await connection.RunAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _active);
+                    _connections.TryRemove(connection, out _);
+                }
+            });
+        }
+    }
+
+    /// <summary>Graceful stop: refuse new work, let running statements finish until the grace period, then cancel.</summary>
+    public async Task StopAsync()
+    {
+        if (_listener is null) return;
+        _logger.LogInformation("Shutting down: {Count} connection(s) open", ActiveConnections);
+        _lifetime.BeginStop();
+        _listener.Dispose();
+        if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
+
+        var all = Task.WhenAll(_connections.Values);
+        if (await Task.WhenAny(all, Task.Delay(_options.ShutdownGracePeriod)).ConfigureAwait(false) != all)
+        {
+            _logger.LogWarning("Grace period over: cancelling {Count} running statement(s)", _connections.Count);
+            foreach (var session in _cancels.Sessions) session.RequestCancel(CancelReasons.Shutdown);
+            await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        }
+        _listener = null;
+        _logger.LogInformation("Shutdown complete");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _lifetime.Dispose();
+    }
+}

@@ -1,0 +1,35 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+
+namespace DataMesh.Gateway.Server;
+
+/// <summary>Listener, limits and timeouts of the wire server.</summary>
+public sealed class GatewayServerOptions
+{
+    public IPEndPoint Listen { get; init; } = new(IPAddress.Loopback, 5433);
+
+    /// <summary>Server certificate for TLS; null means SSLRequest is answered 'N'.</summary>
+    public X509Certificate2? Certificate { get; init; }
+
+    /// <summary>Over TLS only: ask for a cleartext password instead of SCRAM (used for identity tokens later).</summary>
+    public bool CleartextPasswordOverTls { get; init; }
+
+    public int MaxConnections { get; init; } = 256;
+
+    /// <summary>Largest frontend message accepted after startup (startup packets are capped at 10,000 bytes).</summary>
+    public int MaxMessageBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>Output is flushed at Sync, at Flush, or when this many bytes are pending.</summary>
+    public int WriteBatchBytes { get; init; } = 64 * 1024;
+
+    public TimeSpan AuthenticationTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Sessions idle (outside a transaction) longer than this are closed; zero disables it.</summary>
+    public TimeSpan IdleSessionTimeout { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Default statement timeout; zero disables it. Sessions may change it with SET statement_timeout.</summary>
+    public TimeSpan StatementTimeout { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How long running queries may go on after shutdown starts before they are cancelled.</summary>
+    public TimeSpan ShutdownGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
+}

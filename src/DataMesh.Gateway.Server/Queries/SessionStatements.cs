@@ -1,0 +1,185 @@
+using DataMesh.Gateway.Protocol.Errors;
+using DataMesh.Gateway.Protocol.Messages.Backend;
+using DataMesh.Gateway.Server.Sessions;
+using DataMesh.Gateway.Sql.Lexing;
+
+namespace DataMesh.Gateway.Server.Queries;
+
+/// <summary>
+/// SET, SHOW, RESET, DISCARD, DEALLOCATE, CLOSE and UNLISTEN, answered by the gateway from session state.
+/// They never reach the engine, so no client can change engine settings through them.
+/// </summary>
+public static class SessionStatements
+{
+    /// <summary>For Describe: the column a statement returns (SHOW), or null.</summary>
+    public static string? ResultColumnOf(SqlStatement statement) =>
+        statement.Tokens.Count >= 2 && statement.Tokens[0].IsWord("SHOW") ? SessionParameters.CanonicalName(ShowName(statement)) : null;
+
+    public static StatementOutcome Execute(Session session, SqlStatement statement)
+    {
+        var t = statement.Tokens;
+        switch (t[0].Value.ToUpperInvariant())
+        {
+            case "SET": return Set(session, t);
+            case "SHOW":
+            {
+                var name = ShowName(statement);
+                return new StatementOutcome("SHOW", SessionParameters.CanonicalName(name), session.Parameters.Get(name));
+            }
+            case "RESET": return Reset(session, t);
+            case "DISCARD": return Discard(session, t);
+            case "DEALLOCATE": return Deallocate(session, t);
+            case "CLOSE":
+            {
+                if (t.Count >= 2 && t[1].IsWord("ALL")) return new StatementOutcome("CLOSE CURSOR ALL");
+                var name = t.Count >= 2 ? t[1].Value : "";
+                throw new PgErrorException(SqlState.InvalidCursorName, $"cursor \"{name}\" does not exist");
+            }
+            case "UNLISTEN": return new StatementOutcome("UNLISTEN");
+            default:
+                throw new PgErrorException(SqlState.FeatureNotSupported, $"{t[0].Value.ToUpperInvariant()} is not supported by the gateway");
+        }
+    }
+
+    private static StatementOutcome Set(Session session, IReadOnlyList<SqlToken> t)
+    {
+        var i = 1;
+        if (i < t.Count && (t[i].IsWord("SESSION") || t[i].IsWord("LOCAL")))
+        {
+            if (i + 1 < t.Count && t[i].IsWord("SESSION") && (t[i + 1].IsWord("CHARACTERISTICS") || t[i + 1].IsWord("AUTHORIZATION")))
+            {
+                // SET SESSION CHARACTERISTICS AS TRANSACTION … and SET SESSION AUTHORIZATION DEFAULT (pool reset).
+                if (t[i + 1].IsWord("AUTHORIZATION") && !(i + 2 < t.Count && t[i + 2].IsWord("DEFAULT")))
+                    throw new PgErrorException(SqlState.InsufficientPrivilege, "permission denied to set session authorization");
+                return new StatementOutcome("SET");
+            }
+            i++;
+        }
+        if (i >= t.Count) throw Syntax("SET");
+        if (t[i].IsWord("TRANSACTION")) return new StatementOutcome("SET"); // isolation/read-only: reads only, accepted
+        string name;
+        if (t[i].IsWord("TIME") && i + 1 < t.Count && t[i + 1].IsWord("ZONE"))
+        {
+            name = "TimeZone";
+            i += 2;
+        }
+        else if (t[i].IsWord("NAMES"))
+        {
+            name = "client_encoding";
+            i++;
+        }
+        else
+        {
+            name = DottedName(t, ref i);
+            if (i >= t.Count || !(t[i].IsWord("TO") || t[i].Text == "=")) throw Syntax(name);
+            i++;
+        }
+        if (i >= t.Count) throw Syntax(name);
+
+        var outcome = new StatementOutcome("SET");
+        if (i == t.Count - 1 && t[i].IsWord("DEFAULT"))
+        {
+            if (session.Parameters.Reset(name) is { } reset) outcome.ChangedParameters.Add(reset);
+            return outcome;
+        }
+        var value = string.Join(", ", SplitValues(t, i));
+        if (session.Parameters.Set(name, value) is { } changed) outcome.ChangedParameters.Add(changed);
+        return outcome;
+    }
+
+    private static StatementOutcome Reset(Session session, IReadOnlyList<SqlToken> t)
+    {
+        var outcome = new StatementOutcome("RESET");
+        if (t.Count >= 2 && t[1].IsWord("ALL"))
+        {
+            outcome.ChangedParameters.AddRange(session.Parameters.ResetAll());
+            return outcome;
+        }
+        if (t.Count >= 3 && t[1].IsWord("SESSION") && t[2].IsWord("AUTHORIZATION")) return outcome;
+        var i = 1;
+        var name = t.Count >= 3 && t[1].IsWord("TIME") && t[2].IsWord("ZONE") ? "TimeZone" : DottedName(t, ref i);
+        if (session.Parameters.Reset(name) is { } changed) outcome.ChangedParameters.Add(changed);
+        return outcome;
+    }
+
+    private static StatementOutcome Discard(Session session, IReadOnlyList<SqlToken> t)
+    {
+        if (t.Count < 2) throw Syntax("DISCARD");
+        var what = t[1].Value.ToUpperInvariant();
+        switch (what)
+        {
+            case "ALL":
+                if (session.TransactionStatus != TransactionStatus.Idle)
+                    throw new PgErrorException(SqlState.ActiveSqlTransaction, "DISCARD ALL cannot run inside a transaction block");
+                var outcome = new StatementOutcome("DISCARD ALL");
+                outcome.ChangedParameters.AddRange(session.Parameters.ResetAll());
+                session.ClosePortals(includeNamed: true);
+                foreach (var s in session.Statements.Values) s.Dispose();
+                session.Statements.Clear();
+                return outcome;
+            case "PLANS" or "SEQUENCES":
+                return new StatementOutcome("DISCARD " + what);
+            case "TEMP" or "TEMPORARY":
+                return new StatementOutcome("DISCARD TEMP");
+            default:
+                throw Syntax("DISCARD");
+        }
+    }
+
+    private static StatementOutcome Deallocate(Session session, IReadOnlyList<SqlToken> t)
+    {
+        var i = 1;
+        if (i < t.Count && t[i].IsWord("PREPARE")) i++;
+        if (i >= t.Count) throw Syntax("DEALLOCATE");
+        if (t[i].IsWord("ALL"))
+        {
+            foreach (var s in session.Statements.Values) s.Dispose();
+            session.Statements.Clear();
+            return new StatementOutcome("DEALLOCATE ALL");
+        }
+        var name = t[i].Value;
+        if (!session.Statements.Remove(name, out var statement))
+            throw new PgErrorException(SqlState.InvalidSqlStatementName, $"prepared statement \"{name}\" does not exist");
+        statement.Dispose();
+        return new StatementOutcome("DEALLOCATE");
+    }
+
+    private static string ShowName(SqlStatement statement)
+    {
+        var t = statement.Tokens;
+        if (t.Count >= 3 && t[1].IsWord("TIME") && t[2].IsWord("ZONE")) return "TimeZone";
+        if (t.Count >= 3 && t[1].IsWord("TRANSACTION") && t[2].IsWord("ISOLATION")) return "transaction_isolation";
+        var i = 1;
+        return DottedName(t, ref i);
+    }
+
+    private static string DottedName(IReadOnlyList<SqlToken> t, ref int i)
+    {
+        if (i >= t.Count) throw Syntax("parameter name");
+        var name = t[i++].Value;
+        while (i + 1 < t.Count && t[i].Text == "." && t[i + 1].Kind is SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier)
+        {
+            name += "." + t[i + 1].Value;
+            i += 2;
+        }
+        return name;
+    }
+
+    private static IEnumerable<string> SplitValues(IReadOnlyList<SqlToken> t, int start)
+    {
+        var current = new System.Text.StringBuilder();
+        for (var i = start; i < t.Count; i++)
+        {
+            if (t[i].Text == ",")
+            {
+                yield return current.ToString();
+                current.Clear();
+                continue;
+            }
+            current.Append(t[i].Kind == SqlTokenKind.String || t[i].Kind == SqlTokenKind.QuotedIdentifier ? t[i].Value : t[i].Text);
+        }
+        yield return current.ToString();
+    }
+
+    private static PgErrorException Syntax(string near) => new(SqlState.SyntaxError, $"syntax error at or near \"{near}\"");
+}

@@ -1,0 +1,245 @@
+using System.Buffers;
+using DataMesh.Gateway.Engine.Execution;
+using DataMesh.Gateway.Protocol.Errors;
+using DataMesh.Gateway.Protocol.Messages.Backend;
+using DataMesh.Gateway.Protocol.Messages.Frontend;
+using DataMesh.Gateway.Server.Cancellation;
+using DataMesh.Gateway.Server.Connections;
+using DataMesh.Gateway.Server.Sessions;
+using DataMesh.Gateway.Sql;
+using DataMesh.Gateway.Sql.Lexing;
+using DuckDB.NET.Native;
+
+namespace DataMesh.Gateway.Server.Queries;
+
+/// <summary>
+/// Prepares, describes and runs statements for both the simple and the extended protocol, so the two paths
+/// cannot drift apart. Rows stream from the engine cursor into the output, flushing every batch.
+/// </summary>
+public sealed class StatementRunner(WireTransport transport, GatewayServerOptions options)
+{
+    private BackendWriter Out => transport.Backend;
+
+    public PreparedStatement Prepare(Session session, string name, SqlStatement statement, int[] declaredOids)
+    {
+        var kind = StatementClassifier.Classify(statement);
+        switch (kind)
+        {
+            case StatementKind.EngineQuery:
+            {
+                var sql = ParameterCasts.Apply(statement.Text, declaredOids, EngineTypeNames.For);
+                var query = PrepareEngineQuery(session, sql);
+                var oids = new int[query.ParameterOids.Length];
+                for (var i = 0; i < oids.Length; i++)
+                    oids[i] = i < declaredOids.Length && declaredOids[i] != 0 ? declaredOids[i] : query.ParameterOids[i] is 0 ? Protocol.Types.PgTypes.Text : query.ParameterOids[i];
+                return new PreparedStatement(name, statement, kind, oids, query);
+            }
+            case StatementKind.CopyOut:
+            {
+                var copy = CopyCommand.Parse(statement);
+                return new PreparedStatement(name, statement, kind, [], PrepareEngineQuery(session, copy.Query));
+            }
+            default:
+                return new PreparedStatement(name, statement, kind, [], null);
+        }
+    }
+
+    private static PreparedQuery PrepareEngineQuery(Session session, string sql)
+    {
+        var query = session.Engine.Prepare(sql);
+        // Only queries reach the engine. Everything that could change it (ATTACH, COPY TO a file, INSTALL, LOAD,
+        // PRAGMA, SET, CREATE, …) is refused here, before it runs; the engine's own lockdown is a second wall.
+        if (query.StatementType is not (DuckDBStatementType.Select))
+        {
+            query.Dispose();
+            throw new PgErrorException(SqlState.InsufficientPrivilege,
+                $"{StatementTypeName(query.StatementType)} statements are not allowed through the gateway; only queries are");
+        }
+        return query;
+    }
+
+    private static string StatementTypeName(DuckDBStatementType type) => type.ToString().ToUpperInvariant();
+
+    /// <summary>Describe of a statement: ParameterDescription, then RowDescription (text formats) or NoData.</summary>
+    public void DescribeStatement(PreparedStatement statement)
+    {
+        Out.ParameterDescription(statement.ParameterOids);
+        WriteRowDescriptionOrNoData(statement, null, []);
+    }
+
+    /// <summary>Describe of a portal: the engine query starts here, so the description has the real result types.</summary>
+    public void DescribePortal(Session session, Portal portal)
+    {
+        QueryCursor? cursor = null;
+        if (portal.Statement.Kind == StatementKind.EngineQuery && !portal.Completed)
+            cursor = portal.Cursor ??= Start(session, portal.Statement.EngineQuery!, portal.Parameters);
+        WriteRowDescriptionOrNoData(portal.Statement, cursor, portal.ResultFormats);
+    }
+
+    private void WriteRowDescriptionOrNoData(PreparedStatement statement, QueryCursor? cursor, FormatCode[] formats)
+    {
+        switch (statement.Kind)
+        {
+            case StatementKind.EngineQuery:
+                var columns = cursor?.Columns ?? statement.EngineQuery!.Columns;
+                Out.RowDescription(Describe(columns, formats));
+                break;
+            case StatementKind.Session when SessionStatements.ResultColumnOf(statement.Statement) is { } column:
+                Out.RowDescription([new FieldDescription(column, Protocol.Types.PgTypes.Text, -1, -1)]);
+                break;
+            default:
+                Out.NoData();
+                break;
+        }
+    }
+
+    private static List<FieldDescription> Describe(IReadOnlyList<ResultColumn> columns, FormatCode[] formats) =>
+        columns.Select((c, i) => new FieldDescription(c.Name, c.TypeOid, c.TypeLength, c.TypeModifier, BindMessage.FormatFor(formats, i))).ToList();
+
+    /// <summary>Runs a portal. Returns true when it stopped at <paramref name="maxRows"/> (PortalSuspended was sent).</summary>
+    public async Task<bool> ExecuteAsync(Session session, Portal portal, int maxRows, bool sendRowDescription)
+    {
+        var statement = portal.Statement;
+        switch (statement.Kind)
+        {
+            case StatementKind.Transaction:
+                Complete(session, TransactionStatements.Execute(session, statement.Statement), sendRowDescription);
+                return false;
+            case StatementKind.Session:
+                Complete(session, SessionStatements.Execute(session, statement.Statement), sendRowDescription);
+                return false;
+            case StatementKind.CopyOut:
+                await CopyOutAsync(session, statement).ConfigureAwait(false);
+                return false;
+        }
+
+        if (portal.Completed)
+        {
+            Out.CommandComplete("SELECT 0");
+            return false;
+        }
+        var cursor = portal.Cursor ??= Start(session, statement.EngineQuery!, portal.Parameters);
+        if (sendRowDescription) Out.RowDescription(Describe(cursor.Columns, portal.ResultFormats));
+        var stop = await StreamAsync(session, cursor, portal.ResultFormats, maxRows).ConfigureAwait(false);
+        if (stop == CursorStop.RowLimit)
+        {
+            Out.PortalSuspended();
+            return true;
+        }
+        Out.CommandComplete($"SELECT {cursor.RowsAffected}");
+        portal.Completed = true;
+        portal.Dispose();
+        return false;
+    }
+
+    private QueryCursor Start(Session session, PreparedQuery query, object?[] parameters)
+    {
+        using var timer = StatementTimer.Start(session, options);
+        try
+        {
+            return session.Engine.Execute(query, parameters);
+        }
+        catch (PgErrorException e) when (e.SqlState == SqlState.QueryCanceled)
+        {
+            throw Canceled(session);
+        }
+    }
+
+    private async Task<CursorStop> StreamAsync(Session session, QueryCursor cursor, FormatCode[] formats, int maxRows)
+    {
+        using var timer = StatementTimer.Start(session, options);
+        using var streaming = session.Engine.EnterStreaming();
+        var start = cursor.RowsAffected;
+        try
+        {
+            while (true)
+            {
+                if (session.IsCancelRequested) throw Canceled(session);
+                var remaining = maxRows > 0 ? maxRows - (cursor.RowsAffected - start) : 0;
+                var stop = cursor.WriteRows(Out, formats, remaining, options.WriteBatchBytes);
+                if (stop != CursorStop.BufferFull) return stop;
+                await transport.FlushAsync().ConfigureAwait(false);
+            }
+        }
+        catch (PgErrorException e) when (e.SqlState == SqlState.QueryCanceled)
+        {
+            throw Canceled(session);
+        }
+    }
+
+    private async Task CopyOutAsync(Session session, PreparedStatement statement)
+    {
+        var copy = CopyCommand.Parse(statement.Statement);
+        using var cursor = Start(session, statement.EngineQuery!, []);
+        var formatter = new CopyRowFormatter(copy);
+        var line = new ArrayBufferWriter<byte>(1024);
+        Out.CopyOutResponse(FormatCode.Text, cursor.Columns.Count);
+        if (copy.Header && copy.Csv)
+        {
+            formatter.WriteHeader(cursor.Columns.Select(c => c.Name), line);
+            Out.CopyData(line.WrittenSpan);
+        }
+
+        // Rows are encoded as text DataRows into a scratch buffer, then re-framed as COPY lines.
+        var scratch = new ArrayBufferWriter<byte>(64 * 1024);
+        var rowWriter = new BackendWriter(scratch);
+        using var timer = StatementTimer.Start(session, options);
+        using var streaming = session.Engine.EnterStreaming();
+        FormatCode[] text = [FormatCode.Text];
+        try
+        {
+            while (true)
+            {
+                if (session.IsCancelRequested) throw Canceled(session);
+                scratch.ResetWrittenCount();
+                rowWriter.ResetPending();
+                var stop = cursor.WriteRows(rowWriter, text, 0, options.WriteBatchBytes);
+                var rows = scratch.WrittenSpan;
+                while (!rows.IsEmpty)
+                {
+                    var length = 1 + System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(rows[1..]);
+                    line.ResetWrittenCount();
+                    formatter.WriteRow(rows[..length], line);
+                    Out.CopyData(line.WrittenSpan);
+                    rows = rows[length..];
+                }
+                if (Out.PendingBytes >= options.WriteBatchBytes) await transport.FlushAsync().ConfigureAwait(false);
+                if (stop == CursorStop.Completed) break;
+            }
+        }
+        catch (PgErrorException e) when (e.SqlState == SqlState.QueryCanceled)
+        {
+            throw Canceled(session);
+        }
+        Out.CopyDone();
+        Out.CommandComplete($"COPY {cursor.RowsAffected}");
+    }
+
+    private void Complete(Session session, StatementOutcome outcome, bool sendRowDescription)
+    {
+        foreach (var (severity, state, message) in outcome.Notices) Out.Notice(severity, state, message);
+        if (outcome.HasRow)
+        {
+            if (sendRowDescription) Out.RowDescription([outcome.RowField]);
+            WriteTextRow(outcome.ResultValue!);
+        }
+        Out.CommandComplete(outcome.Tag);
+        foreach (var name in outcome.ChangedParameters) Out.ParameterStatus(name, session.Parameters.Get(name));
+    }
+
+    private void WriteTextRow(string value)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(value);
+        var span = Out.Output.GetSpan(11 + bytes.Length);
+        var builder = new DataRowBuilder(span, 1);
+        bytes.CopyTo(builder.Free);
+        builder.Commit(bytes.Length);
+        var n = builder.Finish();
+        Out.Output.Advance(n);
+        Out.AddPending(n);
+    }
+
+    private static PgErrorException Canceled(Session session) => session.CancelReason == CancelReasons.Shutdown
+        ? PgErrorException.Fatal(SqlState.AdminShutdown, CancelReasons.Shutdown)
+        : new PgErrorException(SqlState.QueryCanceled, session.CancelReason ?? CancelReasons.UserRequest);
+}

@@ -1,0 +1,25 @@
+using DataMesh.Gateway.Server.Cancellation;
+using DataMesh.Gateway.Server.Sessions;
+
+namespace DataMesh.Gateway.Server.Queries;
+
+/// <summary>Interrupts a statement that runs past statement_timeout (DuckDB has no timeout of its own).</summary>
+public sealed class StatementTimer : IDisposable
+{
+    private readonly Timer? _timer;
+
+    private StatementTimer(Session session, long milliseconds)
+    {
+        if (milliseconds > 0)
+            _timer = new Timer(_ => session.RequestCancel(CancelReasons.StatementTimeout), null, milliseconds, Timeout.Infinite);
+    }
+
+    public static StatementTimer Start(Session session, GatewayServerOptions options)
+    {
+        var ms = session.Parameters.StatementTimeoutMs;
+        if (ms == 0) ms = (long)options.StatementTimeout.TotalMilliseconds;
+        return new StatementTimer(session, ms);
+    }
+
+    public void Dispose() => _timer?.Dispose();
+}

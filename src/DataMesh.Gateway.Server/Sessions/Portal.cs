@@ -1,0 +1,33 @@
+using DataMesh.Gateway.Engine.Execution;
+using DataMesh.Gateway.Protocol.Messages.Frontend;
+
+namespace DataMesh.Gateway.Server.Sessions;
+
+/// <summary>A bound statement, ready to run; its cursor stays open across Execute calls with a row limit.</summary>
+public sealed class Portal : IDisposable
+{
+    public Portal(string name, PreparedStatement statement, object?[] parameters, FormatCode[] resultFormats)
+    {
+        Name = name;
+        Statement = statement;
+        Parameters = parameters;
+        ResultFormats = resultFormats;
+    }
+
+    public string Name { get; }
+    public PreparedStatement Statement { get; }
+    public object?[] Parameters { get; }
+    public FormatCode[] ResultFormats { get; }
+
+    /// <summary>Started at Describe or at the first Execute; kept open while the portal is suspended.</summary>
+    public QueryCursor? Cursor { get; set; }
+
+    /// <summary>True once the portal ran to completion (a later Execute returns no rows).</summary>
+    public bool Completed { get; set; }
+
+    public void Dispose()
+    {
+        Cursor?.Dispose();
+        Cursor = null;
+    }
+}

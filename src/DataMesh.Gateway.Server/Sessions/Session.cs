@@ -1,0 +1,78 @@
+using DataMesh.Gateway.Engine.Execution;
+using DataMesh.Gateway.Protocol.Messages.Backend;
+
+namespace DataMesh.Gateway.Server.Sessions;
+
+/// <summary>
+/// State of one authenticated client session. It holds state only; the handlers in Queries/ act on it.
+/// </summary>
+public sealed class Session : IDisposable
+{
+    private int _cancelRequested;
+
+    public Session(string userName, string database, SessionParameters parameters, EngineSession engine, int processId, int secretKey)
+    {
+        UserName = userName;
+        Database = database;
+        Parameters = parameters;
+        Engine = engine;
+        ProcessId = processId;
+        SecretKey = secretKey;
+    }
+
+    public string UserName { get; }
+
+    /// <summary>The database named at startup. The catalog work maps it to a project.</summary>
+    public string Database { get; }
+
+    public SessionParameters Parameters { get; }
+    public EngineSession Engine { get; }
+    public int ProcessId { get; }
+    public int SecretKey { get; }
+
+    public TransactionStatus TransactionStatus { get; set; } = TransactionStatus.Idle;
+
+    public Dictionary<string, PreparedStatement> Statements { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Portal> Portals { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>After an error in the extended protocol, messages are skipped until Sync.</summary>
+    public bool SkipUntilSync { get; set; }
+
+    /// <summary>Why the running statement should stop, if a cancel or timeout asked it to.</summary>
+    public string? CancelReason { get; private set; }
+
+    /// <summary>Asks the running statement to stop: the engine is interrupted and the row loop checks the flag.</summary>
+    public void RequestCancel(string reason)
+    {
+        CancelReason = reason;
+        Volatile.Write(ref _cancelRequested, 1);
+        Engine.Interrupt();
+    }
+
+    public bool IsCancelRequested => Volatile.Read(ref _cancelRequested) == 1;
+
+    /// <summary>Clears a cancel that arrived between statements, so it does not hit the next one.</summary>
+    public void ClearCancel()
+    {
+        Volatile.Write(ref _cancelRequested, 0);
+        CancelReason = null;
+    }
+
+    public void ClosePortals(bool includeNamed)
+    {
+        foreach (var name in Portals.Keys.ToList())
+        {
+            if (!includeNamed && name.Length > 0) continue;
+            Portals[name].Dispose();
+            Portals.Remove(name);
+        }
+    }
+
+    public void Dispose()
+    {
+        ClosePortals(includeNamed: true);
+        foreach (var s in Statements.Values) s.Dispose();
+        Statements.Clear();
+        Engine.Dispose();
+    }
+}

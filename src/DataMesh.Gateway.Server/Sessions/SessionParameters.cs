@@ -1,0 +1,169 @@
+using DataMesh.Gateway.Protocol.Errors;
+
+namespace DataMesh.Gateway.Server.Sessions;
+
+/// <summary>
+/// The session's run-time parameters (what SET/SHOW/RESET act on). The gateway answers all of them itself;
+/// none reaches the engine. Parameters marked reportable are sent as ParameterStatus at startup and on change.
+/// </summary>
+public sealed class SessionParameters
+{
+    private sealed record Definition(string Name, string Default, bool Reportable, bool Settable, Func<string, string>? Validate = null);
+
+    private static readonly Definition[] Definitions =
+    [
+        new("server_version", Engine.PgCatalogEmulation.ServerVersion, true, false),
+        new("server_encoding", "UTF8", true, false),
+        new("client_encoding", "UTF8", true, true, OnlyUtf8),
+        new("DateStyle", "ISO, MDY", true, true, OnlyIsoDateStyle),
+        new("IntervalStyle", "postgres", true, true, v => Only(v, "IntervalStyle", "postgres")),
+        new("TimeZone", "UTC", true, true, OnlyUtc),
+        new("integer_datetimes", "on", true, false),
+        new("standard_conforming_strings", "on", true, true, v => Only(v, "standard_conforming_strings", "on")),
+        new("application_name", "", true, true),
+        new("is_superuser", "off", true, false),
+        new("session_authorization", "", true, false),
+        new("default_transaction_read_only", "off", true, true, Boolean),
+        new("in_hot_standby", "off", true, false),
+        new("search_path", "\"$user\", public", false, true),
+        new("extra_float_digits", "1", false, true),
+        new("statement_timeout", "0", false, true, Duration),
+        new("idle_in_transaction_session_timeout", "0", false, true, Duration),
+        new("lock_timeout", "0", false, true),
+        new("transaction_isolation", "read committed", false, false),
+        new("default_transaction_isolation", "read committed", false, true),
+        new("transaction_read_only", "off", false, false),
+        new("max_identifier_length", "63", false, false),
+        new("bytea_output", "hex", false, true, v => Only(v, "bytea_output", "hex")),
+    ];
+
+    private static readonly Dictionary<string, Definition> ByName =
+        Definitions.ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
+
+    private readonly Dictionary<string, string> _values = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _startup = new(StringComparer.OrdinalIgnoreCase);
+
+    public SessionParameters(string userName, IReadOnlyDictionary<string, string> startupParameters)
+    {
+        foreach (var d in ByName.Values) _values[d.Name] = d.Default;
+        _values["session_authorization"] = userName;
+        // Startup parameters a client may legitimately set (libpq sends application_name, client_encoding, options…).
+        // Unknown ones are ignored and never reach the engine.
+        foreach (var (name, value) in startupParameters)
+        {
+            if (!ByName.TryGetValue(name, out var d) || !d.Settable) continue;
+            // A startup value we cannot honour (e.g. client_encoding=LATIN1) fails the way SET would.
+            var v = d.Validate?.Invoke(value) ?? value;
+            _values[d.Name] = v;
+            _startup[d.Name] = v;
+        }
+    }
+
+    public IEnumerable<KeyValuePair<string, string>> Reportable =>
+        ByName.Values.Where(d => d.Reportable).Select(d => KeyValuePair.Create(d.Name, _values[d.Name]));
+
+    public string Get(string name)
+    {
+        if (ByName.TryGetValue(name, out var d)) return _values[d.Name];
+        if (name.Contains('.') && _values.TryGetValue(name, out var custom)) return custom;
+        if (name.Equals("all", StringComparison.OrdinalIgnoreCase)) throw new PgErrorException(SqlState.FeatureNotSupported, "SHOW ALL is not supported");
+        throw Unrecognised(name);
+    }
+
+    /// <summary>Canonical name of a parameter (DateStyle for datestyle), for the SHOW column name.</summary>
+    public static string CanonicalName(string name) => ByName.TryGetValue(name, out var d) ? d.Name : name;
+
+    /// <summary>Sets a parameter; returns the canonical name when the client must be sent a ParameterStatus.</summary>
+    public string? Set(string name, string value)
+    {
+        if (!ByName.TryGetValue(name, out var d))
+        {
+            // Custom "class.name" placeholders are allowed, as in PostgreSQL.
+            if (!name.Contains('.')) throw Unrecognised(name);
+            _values[name] = value;
+            return null;
+        }
+        if (!d.Settable)
+            throw new PgErrorException(SqlState.ObjectNotInPrerequisiteState, $"parameter \"{d.Name}\" cannot be changed");
+        var validated = d.Validate?.Invoke(value) ?? value;
+        var changed = _values[d.Name] != validated;
+        _values[d.Name] = validated;
+        return d.Reportable && changed ? d.Name : null;
+    }
+
+    /// <summary>Resets a parameter to its startup or built-in default; returns the name when it must be reported.</summary>
+    public string? Reset(string name)
+    {
+        if (!ByName.TryGetValue(name, out var d))
+        {
+            if (!name.Contains('.')) throw Unrecognised(name);
+            _values.Remove(name);
+            return null;
+        }
+        var value = _startup.TryGetValue(d.Name, out var s) ? s : d.Default;
+        if (d.Name == "session_authorization") return null;
+        var changed = _values[d.Name] != value;
+        _values[d.Name] = value;
+        return d.Reportable && changed ? d.Name : null;
+    }
+
+    public List<string> ResetAll()
+    {
+        var changed = new List<string>();
+        foreach (var d in ByName.Values.Where(d => d.Settable))
+            if (Reset(d.Name) is { } n) changed.Add(n);
+        foreach (var custom in _values.Keys.Where(k => k.Contains('.')).ToList()) _values.Remove(custom);
+        return changed;
+    }
+
+    /// <summary>statement_timeout in milliseconds (0 = none).</summary>
+    public long StatementTimeoutMs => ParseMilliseconds(_values["statement_timeout"]);
+
+    private static PgErrorException Unrecognised(string name) =>
+        new(SqlState.UndefinedObject, $"unrecognized configuration parameter \"{name}\"");
+
+    private static string OnlyUtf8(string v) =>
+        v.Replace("-", "").Equals("UTF8", StringComparison.OrdinalIgnoreCase) || v.Equals("unicode", StringComparison.OrdinalIgnoreCase)
+            ? "UTF8"
+            : throw new PgErrorException(SqlState.FeatureNotSupported, $"client_encoding \"{v}\" is not supported; the gateway speaks UTF8 only");
+
+    private static string OnlyIsoDateStyle(string v) =>
+        v.Contains("ISO", StringComparison.OrdinalIgnoreCase)
+            ? "ISO, MDY"
+            : throw new PgErrorException(SqlState.FeatureNotSupported, $"DateStyle \"{v}\" is not supported; the gateway uses ISO");
+
+    private static string OnlyUtc(string v) =>
+        v.Trim('\'').ToUpperInvariant() is "UTC" or "ETC/UTC" or "GMT" or "Z" or "+00" or "+00:00" or "0" or "UCT" or "ZULU"
+            ? "UTC"
+            : throw new PgErrorException(SqlState.FeatureNotSupported, $"time zone \"{v}\" is not supported; the gateway reports times in UTC");
+
+    private static string Only(string v, string name, string allowed) =>
+        v.Equals(allowed, StringComparison.OrdinalIgnoreCase)
+            ? allowed
+            : throw new PgErrorException(SqlState.FeatureNotSupported, $"{name} \"{v}\" is not supported; only \"{allowed}\" is");
+
+    private static string Boolean(string v) => v.ToLowerInvariant() switch
+    {
+        "on" or "true" or "yes" or "1" => "on",
+        "off" or "false" or "no" or "0" => "off",
+        _ => throw new PgErrorException(SqlState.InvalidParameterValue, $"parameter requires a Boolean value"),
+    };
+
+    private static string Duration(string v)
+    {
+        ParseMilliseconds(v);
+        return v;
+    }
+
+    public static long ParseMilliseconds(string v)
+    {
+        var t = v.Trim().ToLowerInvariant();
+        var units = new (string Suffix, long Factor)[] { ("ms", 1), ("s", 1000), ("min", 60_000), ("h", 3_600_000), ("d", 86_400_000) };
+        foreach (var (suffix, factor) in units)
+        {
+            if (t.EndsWith(suffix, StringComparison.Ordinal) && long.TryParse(t[..^suffix.Length].Trim(), out var n)) return n * factor;
+        }
+        if (long.TryParse(t, out var plain)) return plain;
+        throw new PgErrorException(SqlState.InvalidParameterValue, $"invalid value for a time parameter: \"{v}\"");
+    }
+}

@@ -1,0 +1,17 @@
+namespace DataMesh.Gateway.Server.Sessions;
+
+/// <summary>Who answers a statement: the gateway itself, or the engine.</summary>
+public enum StatementKind
+{
+    /// <summary>SELECT, WITH, VALUES, … : run by the engine.</summary>
+    EngineQuery,
+
+    /// <summary>BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK, ABORT.</summary>
+    Transaction,
+
+    /// <summary>SET, SHOW, RESET, DISCARD, DEALLOCATE, CLOSE, UNLISTEN, LISTEN.</summary>
+    Session,
+
+    /// <summary>COPY (query) TO STDOUT.</summary>
+    CopyOut,
+}

@@ -1,0 +1,58 @@
+namespace DataMesh.Gateway.Cli;
+
+/// <summary>A verb and its --options. Options map onto <see cref="Configuration.GatewaySettings"/> keys.</summary>
+public sealed record CommandLine(string Verb, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string?> Options)
+{
+    private static readonly Dictionary<string, string> OptionKeys = new(StringComparer.Ordinal)
+    {
+        ["--listen"] = "Listen",
+        ["--data-dir"] = "DataDir",
+        ["--tls-cert"] = "TlsCert",
+        ["--tls-key"] = "TlsKey",
+        ["--tls"] = "Tls",
+        ["--demo"] = "Demo",
+        ["--password"] = "Password",
+        ["--log-format"] = "LogFormat",
+        ["--max-connections"] = "MaxConnections",
+    };
+
+    private static readonly HashSet<string> Flags = ["--tls", "--demo"];
+
+    public static CommandLine Parse(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help") return new CommandLine("help", [], new Dictionary<string, string?>());
+        var verb = args[0];
+        var arguments = new List<string>();
+        var options = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 1; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                arguments.Add(arg);
+                continue;
+            }
+            var eq = arg.IndexOf('=');
+            var name = eq > 0 ? arg[..eq] : arg;
+            if (!OptionKeys.TryGetValue(name, out var key)) throw new ArgumentException($"unknown option {name}");
+            if (eq > 0) options[key] = arg[(eq + 1)..];
+            else if (Flags.Contains(name)) options[key] = "true";
+            else if (i + 1 < args.Length) options[key] = args[++i];
+            else throw new ArgumentException($"option {name} needs a value");
+        }
+        return new CommandLine(verb, arguments, options);
+    }
+
+    public const string Usage = """
+        datamesh — the DataMesh Gateway, a PostgreSQL-protocol gateway over DuckDB
+
+        Usage:
+          datamesh serve [--listen 127.0.0.1:5433] [--data-dir ./.datamesh] [--demo]
+                         [--tls | --tls-cert server.crt --tls-key server.key]
+          datamesh user add NAME [--password SECRET] [--data-dir DIR]   (reads the password from stdin if not given)
+          datamesh help
+
+        Settings also come from appsettings.json and DATAMESH_* environment variables
+        (DATAMESH_LISTEN, DATAMESH_DATADIR, DATAMESH_MAXCONNECTIONS, …).
+        """;
+}

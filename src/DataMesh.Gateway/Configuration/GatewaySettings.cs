@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Configuration;
+
+namespace DataMesh.Gateway.Configuration;
+
+/// <summary>
+/// Settings from appsettings.json, then DATAMESH_* environment variables (DATAMESH_LISTEN, DATAMESH_DATADIR, …),
+/// then command-line options, later sources winning.
+/// </summary>
+public sealed class GatewaySettings
+{
+    public string Listen { get; set; } = "127.0.0.1:5433";
+    public string DataDir { get; set; } = "./.datamesh";
+    public string? TlsCert { get; set; }
+    public string? TlsKey { get; set; }
+    public bool Tls { get; set; }
+    public bool Demo { get; set; }
+    public bool CleartextPasswordOverTls { get; set; }
+    public int MaxConnections { get; set; } = 256;
+    public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
+    public double StatementTimeoutSeconds { get; set; }
+    public double IdleSessionTimeoutSeconds { get; set; }
+    public double AuthenticationTimeoutSeconds { get; set; } = 30;
+    public double ShutdownGraceSeconds { get; set; } = 10;
+    public string MemoryLimit { get; set; } = "4GB";
+    public int Threads { get; set; }
+    public string LogFormat { get; set; } = "json";
+    public string LogLevel { get; set; } = "Information";
+
+    public static GatewaySettings Load(IReadOnlyDictionary<string, string?> commandLine, string baseDirectory)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(baseDirectory, "appsettings.json"), optional: true)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables("DATAMESH_")
+            .AddInMemoryCollection(commandLine)
+            .Build();
+        var settings = new GatewaySettings();
+        configuration.Bind(settings);
+        return settings;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using DataMesh.Gateway.Authentication;
+using DataMesh.Gateway.Configuration;
+using DataMesh.Gateway.Demo;
+using DataMesh.Gateway.Engine;
+using DataMesh.Gateway.Server;
+using DataMesh.Gateway.Tls;
+using Microsoft.Extensions.Logging;
+
+namespace DataMesh.Gateway;
+
+/// <summary>Wires settings, users, engine and server together. Tests start it in-process on a free port.</summary>
+public sealed class GatewayHost : IAsyncDisposable
+{
+    private readonly DuckDbEngine _engine;
+
+    private GatewayHost(GatewayServer server, DuckDbEngine engine, string dataDirectory)
+    {
+        Server = server;
+        _engine = engine;
+        DataDirectory = dataDirectory;
+    }
+
+    public GatewayServer Server { get; }
+    public string DataDirectory { get; }
+    public IPEndPoint EndPoint => Server.LocalEndPoint;
+
+    public static GatewayHost Start(GatewaySettings settings, ILoggerFactory loggers, string seedDirectory)
+    {
+        var logger = loggers.CreateLogger("DataMesh.Gateway");
+        var dataDirectory = Path.GetFullPath(settings.DataDir);
+        Directory.CreateDirectory(dataDirectory);
+        var users = new FileUserStore(dataDirectory);
+
+        IReadOnlyList<string> allowed = [];
+        IReadOnlyList<string> setup = [];
+        if (settings.Demo)
+        {
+            var demo = DemoSetup.Prepare(dataDirectory, seedDirectory, users, logger);
+            allowed = demo.AllowedDirectories;
+            setup = demo.SetupStatements;
+        }
+
+        var engine = DuckDbEngine.Open(new EngineOptions
+        {
+            AllowedDirectories = allowed,
+            TempDirectory = Path.Combine(dataDirectory, "tmp", "engine"),
+            MemoryLimit = settings.MemoryLimit,
+            Threads = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount,
+            SetupStatements = setup,
+        });
+
+        var certificate = settings.TlsCert is not null && settings.TlsKey is not null
+            ? CertificateLoader.FromPem(settings.TlsCert, settings.TlsKey)
+            : settings.Tls ? CertificateLoader.SelfSigned(dataDirectory) : null;
+
+        var server = new GatewayServer(new GatewayServerOptions
+        {
+            Listen = IPEndPoint.Parse(settings.Listen),
+            Certificate = certificate,
+            CleartextPasswordOverTls = settings.CleartextPasswordOverTls,
+            MaxConnections = settings.MaxConnections,
+            MaxMessageBytes = settings.MaxMessageBytes,
+            StatementTimeout = TimeSpan.FromSeconds(settings.StatementTimeoutSeconds),
+            IdleSessionTimeout = TimeSpan.FromSeconds(settings.IdleSessionTimeoutSeconds),
+            AuthenticationTimeout = TimeSpan.FromSeconds(settings.AuthenticationTimeoutSeconds),
+            ShutdownGracePeriod = TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
+        }, engine, users, loggers);
+        server.Start();
+        return new GatewayHost(server, engine, dataDirectory);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync().ConfigureAwait(false);
+        _engine.Dispose();
+    }
+}
