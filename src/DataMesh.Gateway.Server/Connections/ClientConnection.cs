@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using System.Net.Security;
 using System.Net.Sockets;
 using DataMesh.Gateway.Engine;
@@ -12,7 +11,6 @@ using DataMesh.Gateway.Server.Queries;
 using DataMesh.Gateway.Server.Sessions;
 using DataMesh.Gateway.Server.Startup;
 using Microsoft.Extensions.Logging;
-using Pipelines.Sockets.Unofficial;
 
 namespace DataMesh.Gateway.Server.Connections;
 
@@ -30,11 +28,6 @@ internal sealed class ClientConnection(
     bool overConnectionLimit,
     ILogger logger)
 {
-    private static readonly PipeOptions SendOptions = new(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024,
-        minimumSegmentSize: 16 * 1024, useSynchronizationContext: false);
-    private static readonly PipeOptions ReceiveOptions = new(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024,
-        useSynchronizationContext: false);
-
     public Session? Session { get; private set; }
 
     public async Task RunAsync()
@@ -91,9 +84,7 @@ internal sealed class ClientConnection(
                 break;
             }
 
-            transport = tls is null
-                ? CreatePlainTransport()
-                : new WireTransport(StreamConnection.GetDuplex(tls, SendOptions, ReceiveOptions), tls);
+            transport = WireTransport.Over(stream);
 
             try
             {
@@ -273,12 +264,6 @@ internal sealed class ClientConnection(
             return;
         }
         session.SkipUntilSync = true;
-    }
-
-    private WireTransport CreatePlainTransport()
-    {
-        var connection = SocketConnection.Create(socket, SendOptions, ReceiveOptions);
-        return new WireTransport(connection, connection);
     }
 
     private static async Task SendFatalAsync(WireTransport transport, PgErrorException error)

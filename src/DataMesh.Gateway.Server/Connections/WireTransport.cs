@@ -9,20 +9,27 @@ namespace DataMesh.Gateway.Server.Connections;
 public readonly record struct FrontendMessage(byte Type, ReadOnlySequence<byte> Payload);
 
 /// <summary>
-/// The duplex byte stream of one connection after startup, over Pipelines (plain sockets) or a TLS stream.
-/// It cuts messages with size limits and batches output: nothing is written to the socket until a flush.
+/// The duplex byte stream of one connection after startup (a socket stream or a TLS stream) seen as pipes.
+/// It cuts messages with size limits and batches output: nothing is written to the socket until a flush,
+/// and a flush returns only once the bytes were handed to the stream. That last property is why the pipes
+/// wrap the stream directly: a FATAL error must reach the client before the socket closes.
 /// </summary>
 public sealed class WireTransport : IAsyncDisposable
 {
+    private const int BufferSize = 64 * 1024;
     private readonly IDuplexPipe _pipe;
-    private readonly IDisposable? _owner;
 
-    public WireTransport(IDuplexPipe pipe, IDisposable? owner)
+    private WireTransport(IDuplexPipe pipe)
     {
         _pipe = pipe;
-        _owner = owner;
         Backend = new BackendWriter(pipe.Output);
     }
+
+    public static WireTransport Over(Stream stream) => new(new StreamDuplex(
+        PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: BufferSize, minimumReadSize: 4096, leaveOpen: true)),
+        PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: BufferSize, leaveOpen: true))));
+
+    private sealed record StreamDuplex(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 
     public BackendWriter Backend { get; }
 
@@ -34,20 +41,16 @@ public sealed class WireTransport : IAsyncDisposable
         {
             var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            var consumed = buffer.Start;
-            try
+            if (MessageFramer.TryRead(ref buffer, maxMessageBytes, out var type, out var payload))
             {
-                if (MessageFramer.TryRead(ref buffer, maxMessageBytes, out var type, out var payload))
-                {
-                    consumed = buffer.Start;
-                    return new FrontendMessage(type, new ReadOnlySequence<byte>(payload.ToArray()));
-                }
-                if (result.IsCompleted) return null;
+                var message = new FrontendMessage(type, new ReadOnlySequence<byte>(payload.ToArray()));
+                // Only the message is consumed and examined: further complete messages may already be buffered.
+                reader.AdvanceTo(buffer.Start);
+                return message;
             }
-            finally
-            {
-                reader.AdvanceTo(consumed, buffer.End);
-            }
+            // Not a whole message yet: keep everything, but wait for more bytes before looking again.
+            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            if (result.IsCompleted) return null;
         }
     }
 
@@ -70,7 +73,6 @@ public sealed class WireTransport : IAsyncDisposable
         {
             // The peer may already be gone; completing the pipes is best effort.
         }
-        _owner?.Dispose();
     }
 }
 

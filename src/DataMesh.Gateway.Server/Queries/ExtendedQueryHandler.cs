@@ -50,6 +50,7 @@ public sealed class ExtendedQueryHandler(WireTransport transport, StatementRunne
             values[i] = ParameterDecoder.Decode(statement.ParameterOids[i], message.ParameterFormat(i), message.ParameterValues[i]);
 
         if (message.PortalName.Length == 0 && session.Portals.Remove("", out var previous)) previous.Dispose();
+        session.ClearCancel(); // a cancel that arrived after the previous statement ended must not hit this one
         session.Portals[message.PortalName] = new Portal(message.PortalName, statement, values, message.ResultFormats);
         Out.BindComplete();
     }
@@ -75,7 +76,6 @@ public sealed class ExtendedQueryHandler(WireTransport transport, StatementRunne
             Out.EmptyQueryResponse();
             return;
         }
-        if (portal.Cursor is null) session.ClearCancel();
         await runner.ExecuteAsync(session, portal, message.MaxRows, sendRowDescription: false).ConfigureAwait(false);
     }
 
