@@ -34,7 +34,7 @@ public static partial class IntervalCodec
         {
             if (n == 0) return;
             if (sb.Length > 0) sb.Append(' ');
-            sb.Append(n.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(Math.Abs(n) == 1 ? unit : plural);
+            sb.Append(n.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(n == 1 ? unit : plural);
         }
         Part(years, "year", "years");
         Part(months, "mon", "mons");

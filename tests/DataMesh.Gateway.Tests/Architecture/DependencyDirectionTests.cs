@@ -1,0 +1,55 @@
+using System.Reflection;
+
+namespace DataMesh.Gateway.Tests.Architecture;
+
+/// <summary>Dependencies point one way: host → server → {protocol, sql, authentication, engine}; engine → protocol.</summary>
+public sealed class DependencyDirectionTests
+{
+    private static readonly Dictionary<string, string[]> Allowed = new()
+    {
+        ["DataMesh.Gateway.Protocol"] = [],
+        ["DataMesh.Gateway.Sql"] = [],
+        ["DataMesh.Gateway.Authentication"] = ["DataMesh.Gateway.Protocol"],
+        ["DataMesh.Gateway.Engine"] = ["DataMesh.Gateway.Protocol"],
+        ["DataMesh.Gateway.Server"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine"],
+    };
+
+    public static TheoryData<string> Assemblies => new(Allowed.Keys);
+
+    [Theory]
+    [MemberData(nameof(Assemblies))]
+    public void Assembly_references_only_the_layers_below_it(string name)
+    {
+        var assembly = Assembly.Load(name);
+        var ours = assembly.GetReferencedAssemblies()
+            .Select(a => a.Name!)
+            .Where(n => n.StartsWith("DataMesh.", StringComparison.Ordinal) || n == "datamesh")
+            .ToList();
+        var forbidden = ours.Except(Allowed[name]).ToList();
+        Assert.True(forbidden.Count == 0, $"{name} must not reference {string.Join(", ", forbidden)}");
+    }
+
+    [Fact]
+    public void Protocol_layer_knows_no_engine_or_sockets_library()
+    {
+        var references = Assembly.Load("DataMesh.Gateway.Protocol").GetReferencedAssemblies().Select(a => a.Name).ToList();
+        Assert.DoesNotContain("DuckDB.NET.Data", references);
+        Assert.DoesNotContain("DuckDB.NET.Bindings", references);
+        Assert.DoesNotContain("Microsoft.Data.Sqlite", references);
+    }
+
+    [Fact]
+    public void Every_layer_is_checked()
+    {
+        var src = Path.Combine(RepositoryRoot(), "src");
+        var projects = Directory.GetDirectories(src).Select(Path.GetFileName).Where(n => n != "DataMesh.Gateway").ToList();
+        Assert.Equal(Allowed.Keys.Order(), projects.Order()!);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "DataMesh.Gateway.sln"))) dir = Path.GetDirectoryName(dir)!;
+        return dir;
+    }
+}
