@@ -1,0 +1,17 @@
+# Build and run the DataMesh Gateway. The engine (DuckDB) ships as a native library inside the NuGet package.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY . .
+RUN dotnet publish src/DataMesh.Gateway/DataMesh.Gateway.csproj -c Release -o /app --nologo
+
+FROM mcr.microsoft.com/dotnet/runtime:10.0
+WORKDIR /app
+COPY --from=build /app .
+# Data directory (catalog, users, TLS key, demo data) and the read-only producer storage roots.
+VOLUME ["/var/lib/datamesh"]
+ENV DATAMESH_DATADIR=/var/lib/datamesh \
+    DATAMESH_LISTEN=0.0.0.0:5433
+EXPOSE 5433
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["dotnet", "/app/datamesh.dll"]
+CMD ["serve"]

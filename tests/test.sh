@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine. Installs what the tests need first:
+# the real psql client (Debian postgresql-client). Everything else comes from NuGet at restore.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v psql >/dev/null 2>&1 || need_apt+=(postgresql-client)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "Installing ${need_apt[*]} (Debian packages) ..."
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is required (dotnet on PATH)." >&2; exit 1; }
+
+dotnet build DataMesh.Gateway.sln -c Release --nologo -v quiet
+log=$(mktemp)
+set +e
+dotnet test tests/DataMesh.Gateway.Tests/DataMesh.Gateway.Tests.csproj -c Release --no-build --nologo \
+  --blame-hang-timeout 120s --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One plain summary line for CI: "N passed, N failed".
+summary=$(grep -E "(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+" "$log" | tail -1)
+if [ -n "$summary" ]; then
+  failed=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")
+  passed=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
+  skipped=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")
+  echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+fi
+rm -f "$log"
+exit "$status"
