@@ -26,11 +26,13 @@ public sealed class GatewaySettings
     public string LogFormat { get; set; } = "json";
     public string LogLevel { get; set; } = "Information";
 
-    public static GatewaySettings Load(IReadOnlyDictionary<string, string?> commandLine, string baseDirectory)
+    /// <summary>appsettings.json next to the binary, then one in the working directory, then env, then the command line.</summary>
+    public static GatewaySettings Load(IReadOnlyDictionary<string, string?> commandLine, string baseDirectory, string? workingDirectory = null)
     {
+        workingDirectory ??= Directory.GetCurrentDirectory();
         var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(baseDirectory, "appsettings.json"), optional: true)
-            .AddJsonFile("appsettings.json", optional: true)
+            .AddJsonFile(Path.Combine(Path.GetFullPath(baseDirectory), "appsettings.json"), optional: true)
+            .AddJsonFile(Path.Combine(Path.GetFullPath(workingDirectory), "appsettings.json"), optional: true)
             .AddEnvironmentVariables("DATAMESH_")
             .AddInMemoryCollection(commandLine)
             .Build();
