@@ -120,13 +120,15 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         }
         var cursor = portal.Cursor ??= Start(session, statement.EngineQuery!, portal.Parameters);
         if (sendRowDescription) Out.RowDescription(Describe(cursor.Columns, portal.ResultFormats));
+        var before = cursor.RowsAffected;
         var stop = await StreamAsync(session, cursor, portal.ResultFormats, maxRows).ConfigureAwait(false);
         if (stop == CursorStop.RowLimit)
         {
             Out.PortalSuspended();
             return true;
         }
-        Out.CommandComplete($"SELECT {cursor.RowsAffected}");
+        // As in PostgreSQL, the tag counts the rows of this Execute, not of the whole portal.
+        Out.CommandComplete($"SELECT {cursor.RowsAffected - before}");
         portal.Completed = true;
         portal.Dispose();
         return false;

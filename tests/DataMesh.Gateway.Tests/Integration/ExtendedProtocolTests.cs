@@ -1,0 +1,175 @@
+using System.Buffers.Binary;
+using DataMesh.Gateway.Tests.Infrastructure;
+using static DataMesh.Gateway.Tests.Infrastructure.ExtendedMessages;
+
+namespace DataMesh.Gateway.Tests.Integration;
+
+/// <summary>The extended query protocol at message level, with exact sequences a driver would send.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class ExtendedProtocolTests(GatewayFixture gateway)
+{
+    private static string Types(IEnumerable<(char Type, byte[] Payload)> messages) => new(messages.Select(m => m.Type).ToArray());
+
+    [Fact]
+    public async Task Execute_with_a_row_limit_suspends_and_resumes_the_same_stream()
+    {
+        await using var c = await RawLogin.ConnectAsync(gateway);
+        await c.SendAsync([
+            .. Parse("", "SELECT x FROM range(10) t(x) ORDER BY x"),
+            .. Bind("", "", []),
+            .. Execute("", 3),
+            .. Execute("", 3),
+            .. Execute("", 0),
+            .. Sync()]);
+        var messages = await c.ReadUntilAsync('Z');
+        Assert.Equal("12DDDsDDDsDDDDC" + "Z", Types(messages));
+        var values = messages.Where(m => m.Type == 'D').Select(m => FirstField(m.Payload)).ToList();
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => i.ToString()), values);
+        Assert.Equal("SELECT 4", Text(messages.Single(m => m.Type == 'C').Payload));
+    }
+
+    [Fact]
+    public async Task Suspended_portal_survives_sync_inside_a_transaction_block()
+    {
+        await using var c = await RawLogin.ConnectAsync(gateway);
+        await c.SendAsync(RawClient.Query("BEGIN"));
+        Assert.Equal('T', (char)(await c.ReadUntilAsync('Z')).Last().Payload[0]);
+
+        await c.SendAsync([.. Parse("fetch", "SELECT item_id FROM marketing.mkt_sls_table ORDER BY item_id"), .. Bind("c1", "fetch", []), .. Execute("c1", 100), .. Sync()]);
+        var first = await c.ReadUntilAsync('Z');
+        Assert.Equal(100, first.Count(m => m.Type == 'D'));
+        Assert.Equal('s', first[^2].Type);
+
+        var seen = first.Where(m => m.Type == 'D').Select(m => long.Parse(FirstField(m.Payload)!)).ToList();
+        for (var round = 0; round < 3; round++)
+        {
+            await c.SendAsync([.. Execute("c1", 100), .. Sync()]);
+            var next = await c.ReadUntilAsync('Z');
+            Assert.Equal('s', next[^2].Type);
+            seen.AddRange(next.Where(m => m.Type == 'D').Select(m => long.Parse(FirstField(m.Payload)!)));
+        }
+        Assert.Equal(Enumerable.Range(1, 400).Select(i => (long)i), seen);
+
+        await c.SendAsync([.. Close('P', "c1"), .. Sync()]);
+        Assert.Equal("3Z", Types(await c.ReadUntilAsync('Z')));
+        await c.SendAsync(RawClient.Query("COMMIT"));
+        Assert.Equal('I', (char)(await c.ReadUntilAsync('Z')).Last().Payload[0]);
+    }
+
+    [Fact]
+    public async Task Named_statements_survive_sync_and_unnamed_ones_are_replaced()
+    {
+        await using var c = await RawLogin.ConnectAsync(gateway);
+        await c.SendAsync([.. Parse("plus_one", "SELECT $1 + 1", 23), .. Sync()]);
+        Assert.Equal("1Z", Types(await c.ReadUntilAsync('Z')));
+        await c.SendAsync([.. Parse("", "SELECT 'a'"), .. Parse("", "SELECT 'b'"), .. Bind("", "", []), .. Execute(""), .. Sync()]);
+        var unnamed = await c.ReadUntilAsync('Z');
+        Assert.Equal("b", FirstField(unnamed.Single(m => m.Type == 'D').Payload));
+
+        await c.SendAsync([.. Bind("", "plus_one", ["41"]), .. Execute(""), .. Sync()]);
+        var named = await c.ReadUntilAsync('Z');
+        Assert.Equal("42", FirstField(named.Single(m => m.Type == 'D').Payload));
+
+        await c.SendAsync([.. Parse("plus_one", "SELECT 1"), .. Sync()]);
+        var duplicate = await c.ReadUntilAsync('Z');
+        Assert.Equal("42P05", RawClient.SqlState(duplicate.Single(m => m.Type == 'E').Payload));
+
+        await c.SendAsync([.. Close('S', "plus_one"), .. Bind("", "plus_one", ["1"]), .. Sync()]);
+        var closed = await c.ReadUntilAsync('Z');
+        Assert.Equal("3EZ", Types(closed));
+        Assert.Equal("26000", RawClient.SqlState(closed[1].Payload));
+    }
+
+    [Fact]
+    public async Task Flush_writes_pending_results_without_a_sync()
+    {
+        await using var c = await RawLogin.ConnectAsync(gateway);
+        await c.SendAsync([.. Parse("", "SELECT 5"), .. Bind("", "", []), .. Describe('P', ""), .. Execute(""), .. Flush()]);
+        var messages = new List<(char, byte[])>();
+        for (var i = 0; i < 5; i++) messages.Add((await c.ReadMessageAsync(TimeSpan.FromSeconds(5)))!.Value);
+        Assert.Equal("12TDC", Types(messages));
+        await c.SendAsync(Sync());
+        Assert.Equal("Z", Types(await c.ReadUntilAsync('Z')));
+    }
+
+    [Fact]
+    public async Task After_an_error_messages_are_skipped_until_sync()
+    {
+        await using var c = await RawLogin.ConnectAsync(gateway);
+        await c.SendAsync([
+            .. Parse("", "SELECT * FROM nowhere"),
+            .. Bind("", "", []),
+            .. Execute(""),
+            .. Parse("", "SELECT 1"),
+            .. Bind("", "", []),
+            .. Execute(""),
+            .. Sync()]);
+        var messages = await c.ReadUntilAsync('Z');
+        Assert.Equal("EZ", Types(messages));
+        Assert.Equal("42P01", RawClient.SqlState(messages[0].Payload));
+        Assert.Equal('I', (char)messages[1].Payload[0]);
+
+        await c.SendAsync([.. Parse("", "SELECT 1"), .. Bind("", "", []), .. Execute(""), .. Sync()]);
+        Assert.Equal("12DCZ", Types(await c.ReadUntilAsync('Z')));
+    }
+
+    [Fact]
+    public async Task Pipelined_rounds_before_one_sync_all_answer_in_order()
+    {
+        await using var c = await RawLogin.ConnectAsync(gateway);
+        var batch = new List<byte>();
+        for (var i = 0; i < 5; i++) batch.AddRange([.. Parse("", $"SELECT {i} AS n"), .. Bind("", "", []), .. Execute("")]);
+        batch.AddRange(Sync());
+        await c.SendAsync([.. batch]);
+        var messages = await c.ReadUntilAsync('Z');
+        Assert.Equal(string.Concat(Enumerable.Repeat("12DC", 5)) + "Z", Types(messages));
+        Assert.Equal(["0", "1", "2", "3", "4"], messages.Where(m => m.Type == 'D').Select(m => FirstField(m.Payload)));
+    }
+
+    [Fact]
+    public async Task Describe_statement_gives_parameter_and_row_descriptions()
+    {
+        await using var c = await RawLogin.ConnectAsync(gateway);
+        await c.SendAsync([.. Parse("d1", "SELECT item_id, region FROM marketing.mkt_sls_table WHERE item_id = $1", 0), .. Describe('S', "d1"), .. Sync()]);
+        var messages = await c.ReadUntilAsync('Z');
+        Assert.Equal("1tTZ", Types(messages));
+        var parameters = messages[1].Payload;
+        Assert.Equal(1, BinaryPrimitives.ReadInt16BigEndian(parameters));
+        Assert.Equal(20, BinaryPrimitives.ReadInt32BigEndian(parameters.AsSpan(2))); // inferred: item_id is BIGINT
+        Assert.Equal(2, BinaryPrimitives.ReadInt16BigEndian(messages[2].Payload));
+
+        await c.SendAsync([.. Parse("d2", "SET application_name = 'x'"), .. Describe('S', "d2"), .. Bind("", "d2", []), .. Execute(""), .. Sync()]);
+        var set = await c.ReadUntilAsync('Z');
+        Assert.Equal("1tn2CSZ", Types(set)); // NoData, then CommandComplete SET and ParameterStatus
+        Assert.Equal("SET", Text(set[4].Payload));
+    }
+
+    [Fact]
+    public async Task Binary_results_when_asked_and_parameter_count_mismatch_is_an_error()
+    {
+        await using var c = await RawLogin.ConnectAsync(gateway);
+        await c.SendAsync([.. Parse("", "SELECT $1::BIGINT * 2", 20), .. Bind("", "", ["21"], resultFormat: 1), .. Execute(""), .. Sync()]);
+        var messages = await c.ReadUntilAsync('Z');
+        var row = messages.Single(m => m.Type == 'D').Payload;
+        Assert.Equal(8, BinaryPrimitives.ReadInt32BigEndian(row.AsSpan(2)));
+        Assert.Equal(42L, BinaryPrimitives.ReadInt64BigEndian(row.AsSpan(6)));
+
+        await c.SendAsync([.. Parse("", "SELECT $1::BIGINT", 20), .. Bind("", "", []), .. Sync()]);
+        var mismatch = await c.ReadUntilAsync('Z');
+        Assert.Equal("1EZ", Types(mismatch));
+        Assert.Equal("08P01", RawClient.SqlState(mismatch[1].Payload));
+    }
+
+    [Fact]
+    public async Task Transaction_status_byte_tracks_begin_error_and_rollback()
+    {
+        await using var c = await RawLogin.ConnectAsync(gateway);
+        async Task<char> Status(byte[] message) { await c.SendAsync(message); return (char)(await c.ReadUntilAsync('Z')).Last().Payload[0]; }
+        Assert.Equal('T', await Status(RawClient.Query("BEGIN ISOLATION LEVEL REPEATABLE READ")));
+        Assert.Equal('E', await Status(RawClient.Query("SELECT * FROM nowhere")));
+        Assert.Equal('E', await Status(RawClient.Query("SELECT 1")));
+        Assert.Equal('E', await Status([.. Parse("", "SELECT 1"), .. Sync()]));
+        Assert.Equal('I', await Status([.. Parse("", "ROLLBACK"), .. Bind("", "", []), .. Execute(""), .. Sync()]));
+        Assert.Equal('I', await Status(RawClient.Query("SELECT 1")));
+    }
+}
