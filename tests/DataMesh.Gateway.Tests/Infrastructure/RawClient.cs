@@ -25,6 +25,9 @@ public sealed class RawClient : IAsyncDisposable
         return new RawClient(tcp);
     }
 
+    /// <summary>Wraps an already connected socket (for gateways other than the shared fixture).</summary>
+    public static RawClient Wrap(TcpClient connected) => new(connected);
+
     public Task SendAsync(byte[] bytes) => _stream.WriteAsync(bytes).AsTask();
 
     public static byte[] StartupMessage(string user, string database, int version = 196608, params (string, string)[] extra)
