@@ -245,6 +245,10 @@ internal sealed class ClientConnection(
             {
                 throw;
             }
+            catch (Exception) when (transport.IsBroken)
+            {
+                throw new ClientDisconnectedException(); // the client left mid-result; nothing to report to it
+            }
             catch (Exception e) when (e is not (PgErrorException or ClientDisconnectedException or IOException or OperationCanceledException or SocketException))
             {
                 logger.LogError(e, "Unexpected failure in session {Pid}", session.ProcessId);

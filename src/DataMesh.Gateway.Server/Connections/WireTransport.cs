@@ -54,12 +54,29 @@ public sealed class WireTransport : IAsyncDisposable
         }
     }
 
+    /// <summary>True once a write failed: the client is gone and nothing more may be written.</summary>
+    public bool IsBroken { get; private set; }
+
     /// <summary>Writes everything pending to the socket; waits while the client is slow (backpressure).</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
+        if (IsBroken) throw new ClientDisconnectedException();
         Backend.ResetPending();
-        var result = await _pipe.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
-        if (result.IsCompleted || result.IsCanceled) throw new ClientDisconnectedException();
+        FlushResult result;
+        try
+        {
+            result = await _pipe.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            IsBroken = true;
+            throw new ClientDisconnectedException();
+        }
+        if (result.IsCompleted || result.IsCanceled)
+        {
+            IsBroken = true;
+            throw new ClientDisconnectedException();
+        }
     }
 
     public async ValueTask DisposeAsync()

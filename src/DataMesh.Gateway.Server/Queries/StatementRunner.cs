@@ -139,7 +139,14 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         using var timer = StatementTimer.Start(session, options);
         try
         {
-            return session.Engine.Execute(query, parameters);
+            if (session.IsCancelRequested) throw Canceled(session);
+            var cursor = session.Engine.Execute(query, parameters);
+            if (session.IsCancelRequested)
+            {
+                cursor.Dispose();
+                throw Canceled(session);
+            }
+            return cursor;
         }
         catch (PgErrorException e) when (e.SqlState == SqlState.QueryCanceled)
         {

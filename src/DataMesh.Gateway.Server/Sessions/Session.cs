@@ -41,12 +41,28 @@ public sealed class Session : IDisposable
     /// <summary>Why the running statement should stop, if a cancel or timeout asked it to.</summary>
     public string? CancelReason { get; private set; }
 
-    /// <summary>Asks the running statement to stop: the engine is interrupted and the row loop checks the flag.</summary>
+    /// <summary>
+    /// Asks the running statement to stop: the flag is checked before the engine starts and between batches, and the
+    /// engine is interrupted. A cancel can land just as the engine is about to start a query (after the check, before
+    /// DuckDB's own query begins, which clears its interrupt flag), so the interrupt is repeated for a short while
+    /// until the statement ends or the flag is cleared.
+    /// </summary>
     public void RequestCancel(string reason)
     {
         CancelReason = reason;
         Volatile.Write(ref _cancelRequested, 1);
         Engine.Interrupt();
+        _ = RepeatInterruptAsync();
+    }
+
+    private async Task RepeatInterruptAsync()
+    {
+        for (var i = 0; i < 50 && IsCancelRequested; i++)
+        {
+            await Task.Delay(20).ConfigureAwait(false);
+            if (!IsCancelRequested) return;
+            Engine.Interrupt();
+        }
     }
 
     public bool IsCancelRequested => Volatile.Read(ref _cancelRequested) == 1;

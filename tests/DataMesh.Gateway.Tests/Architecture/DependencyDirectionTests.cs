@@ -9,6 +9,7 @@ public sealed class DependencyDirectionTests
     {
         ["DataMesh.Gateway.Protocol"] = [],
         ["DataMesh.Gateway.Sql"] = [],
+        ["DataMesh.Gateway.Catalog"] = [],
         ["DataMesh.Gateway.Authentication"] = ["DataMesh.Gateway.Protocol"],
         ["DataMesh.Gateway.Engine"] = ["DataMesh.Gateway.Protocol"],
         ["DataMesh.Gateway.Server"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine"],

@@ -1,0 +1,102 @@
+namespace DataMesh.Gateway.Catalog.Model;
+
+// The mesh as stored. Records are immutable; the store maps them to SQLite rows and back.
+
+public sealed record UserRecord(string Name, string? Verifier, bool IsDomainAdmin, string Source, DateTimeOffset CreatedAt);
+
+public sealed record GroupRecord(string Name, IReadOnlyList<string> Members, DateTimeOffset CreatedAt);
+
+public enum AccountStatus { Proposed, Accepted }
+
+public sealed record AccountRecord(string Name, string Location, string Admin, AccountStatus Status, string ProposedBy,
+    DateTimeOffset CreatedAt, DateTimeOffset? AcceptedAt);
+
+/// <summary>A provisioning step with its parameters, e.g. <c>query_limits WITH (memory = '2GB')</c>.</summary>
+public sealed record StepRecord(string Name, IReadOnlyDictionary<string, string> Parameters);
+
+public sealed record BlueprintRecord(string Name, bool BuiltIn, IReadOnlyList<StepRecord> Steps, string? Description, DateTimeOffset CreatedAt);
+
+public sealed record ProfileRecord(string Name, IReadOnlyList<StepRecord> Blueprints, string? Description, DateTimeOffset CreatedAt);
+
+public enum MemberRole { Viewer = 1, Contributor = 2, Owner = 3 }
+
+public sealed record MemberRecord(string Principal, bool IsGroup, MemberRole Role);
+
+/// <summary>Resources a project's blueprints provisioned (paths, limits, clone URL), as name → value.</summary>
+public sealed record ProjectRecord(string Name, string Account, string Profile, string? Description,
+    IReadOnlyDictionary<string, string> Resources, IReadOnlyList<MemberRecord> Members, string CreatedBy, DateTimeOffset CreatedAt);
+
+public sealed record GlossaryTermRecord(string Term, string? Description, DateTimeOffset CreatedAt);
+
+/// <summary>A column of an asset's schema, read from the Parquet metadata.</summary>
+public sealed record ColumnRecord(string Name, string Type);
+
+public sealed record AssetRecord(
+    long Id,
+    string Project,
+    string Name,
+    string Source,
+    string ResolvedPath,
+    string? Description,
+    IReadOnlyList<string> Terms,
+    IReadOnlyDictionary<string, string> Metadata,
+    IReadOnlyDictionary<string, string> ColumnDescriptions,
+    IReadOnlyList<ColumnRecord> Schema,
+    bool Published,
+    int? LatestRevision,
+    string CreatedBy,
+    DateTimeOffset CreatedAt)
+{
+    public string QualifiedName => $"{Project}.{Name}";
+}
+
+public sealed record RevisionRecord(long AssetId, int Revision, IReadOnlyList<ColumnRecord> Schema, string? Description,
+    string PublishedBy, DateTimeOffset PublishedAt);
+
+public enum SubscriptionStatus { Pending, Approved, Rejected, Revoked, Expired }
+
+public sealed record MaskRecord(string Column, string Kind, int KeepFirst, int KeepLast);
+
+public sealed record SubscriptionRecord(
+    long Id,
+    long AssetId,
+    string AssetProject,
+    string AssetName,
+    string ConsumerProject,
+    string Justification,
+    SubscriptionStatus StoredStatus,
+    string RequestedBy,
+    DateTimeOffset RequestedAt,
+    string? DecidedBy,
+    DateTimeOffset? DecidedAt,
+    string? Comment,
+    string? RowFilter,
+    IReadOnlyList<string>? IncludeColumns,
+    IReadOnlyList<string>? ExcludeColumns,
+    IReadOnlyList<MaskRecord> Masks,
+    DateTimeOffset? ExpiresAt)
+{
+    /// <summary>Expiry is derived, not stored: an approved grant past its expiry stops counting the moment it passes.</summary>
+    public SubscriptionStatus StatusAt(DateTimeOffset now) =>
+        StoredStatus == SubscriptionStatus.Approved && ExpiresAt is { } e && e <= now ? SubscriptionStatus.Expired : StoredStatus;
+}
+
+/// <summary>One append-only audit entry. Query records (the governed-query issue) use the same shape.</summary>
+public sealed record AuditRecord(
+    long Id,
+    DateTimeOffset At,
+    string User,
+    string? Issuer,
+    string? Subject,
+    string? Project,
+    string Kind,
+    string Command,
+    string? StatementText,
+    string Outcome,
+    string? SqlState,
+    string? Message,
+    IReadOnlyList<string> Assets,
+    IReadOnlyList<long> SubscriptionIds,
+    string? PolicyVersion,
+    long? RowCount,
+    double? DurationMs);

@@ -1,0 +1,62 @@
+using System.Collections.Frozen;
+using DataMesh.Gateway.Catalog.Model;
+using DataMesh.Gateway.Catalog.Store;
+
+namespace DataMesh.Gateway.Catalog.Snapshots;
+
+/// <summary>
+/// An immutable picture of the catalog at one version: who exists, who belongs where, which assets and grants
+/// exist. Authentication and (later) query-time authorisation read only this, never SQLite.
+/// </summary>
+public sealed class CatalogSnapshot
+{
+    private readonly FrozenDictionary<string, UserRecord> _users;
+    private readonly FrozenDictionary<string, string[]> _groupsByUser;
+    private readonly FrozenDictionary<string, ProjectRecord> _projects;
+    private readonly FrozenDictionary<(string Project, string Name), AssetRecord> _assets;
+
+    private CatalogSnapshot(long version, IEnumerable<UserRecord> users, IEnumerable<GroupRecord> groups,
+        IEnumerable<ProjectRecord> projects, IEnumerable<AssetRecord> assets, IReadOnlyList<SubscriptionRecord> subscriptions)
+    {
+        Version = version;
+        _users = users.ToFrozenDictionary(u => u.Name, StringComparer.Ordinal);
+        _groupsByUser = groups.SelectMany(g => g.Members.Select(m => (User: m, Group: g.Name)))
+            .GroupBy(p => p.User).ToFrozenDictionary(g => g.Key, g => g.Select(p => p.Group).ToArray(), StringComparer.Ordinal);
+        _projects = projects.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
+        _assets = assets.ToFrozenDictionary(a => (a.Project, a.Name));
+        Subscriptions = subscriptions;
+    }
+
+    public long Version { get; }
+
+    public IReadOnlyList<SubscriptionRecord> Subscriptions { get; }
+
+    public static CatalogSnapshot Load(ICatalogReader reader) =>
+        new(reader.Version, reader.Users(), reader.Groups(), reader.Projects(), reader.Assets(), reader.Subscriptions());
+
+    public UserRecord? User(string name) => _users.GetValueOrDefault(name);
+
+    public bool IsDomainAdmin(string user) => _users.TryGetValue(user, out var u) && u.IsDomainAdmin;
+
+    public IReadOnlyList<string> GroupsOf(string user) => _groupsByUser.GetValueOrDefault(user) ?? [];
+
+    public ProjectRecord? Project(string name) => _projects.GetValueOrDefault(name);
+
+    public IEnumerable<ProjectRecord> Projects => _projects.Values;
+
+    public AssetRecord? Asset(string project, string name) => _assets.GetValueOrDefault((project, name));
+
+    /// <summary>The user's role in a project, directly or through a group; the strongest wins. Null: not a member.</summary>
+    public MemberRole? RoleIn(string user, string project)
+    {
+        if (!_projects.TryGetValue(project, out var p)) return null;
+        var groups = GroupsOf(user);
+        MemberRole? best = null;
+        foreach (var m in p.Members)
+        {
+            var applies = m.IsGroup ? groups.Contains(m.Principal) : m.Principal == user;
+            if (applies && (best is null || m.Role > best)) best = m.Role;
+        }
+        return best;
+    }
+}

@@ -1,0 +1,61 @@
+namespace DataMesh.Gateway.Catalog.Store;
+
+/// <summary>Versioned schema migrations, applied in order at startup inside one transaction each.</summary>
+internal static class Migrations
+{
+    public static readonly IReadOnlyList<string> All =
+    [
+        // 1: the mesh
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO meta VALUES ('catalog_version', '0');
+        CREATE TABLE users (
+            name TEXT PRIMARY KEY, verifier TEXT, is_domain_admin INTEGER NOT NULL DEFAULT 0,
+            source TEXT NOT NULL DEFAULT 'local', created_at TEXT NOT NULL);
+        CREATE TABLE groups (name TEXT PRIMARY KEY, created_at TEXT NOT NULL);
+        CREATE TABLE group_members (
+            group_name TEXT NOT NULL REFERENCES groups(name) ON DELETE CASCADE,
+            user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+            PRIMARY KEY (group_name, user_name));
+        CREATE TABLE accounts (
+            name TEXT PRIMARY KEY, location TEXT NOT NULL, admin TEXT NOT NULL REFERENCES users(name),
+            status TEXT NOT NULL CHECK (status IN ('proposed', 'accepted')), proposed_by TEXT NOT NULL,
+            created_at TEXT NOT NULL, accepted_at TEXT);
+        CREATE TABLE blueprints (
+            name TEXT PRIMARY KEY, builtin INTEGER NOT NULL, steps TEXT NOT NULL, description TEXT, created_at TEXT NOT NULL);
+        CREATE TABLE profiles (name TEXT PRIMARY KEY, blueprints TEXT NOT NULL, description TEXT, created_at TEXT NOT NULL);
+        CREATE TABLE projects (
+            name TEXT PRIMARY KEY, account TEXT NOT NULL REFERENCES accounts(name), profile TEXT NOT NULL REFERENCES profiles(name),
+            description TEXT, resources TEXT NOT NULL, created_by TEXT NOT NULL, created_at TEXT NOT NULL);
+        CREATE TABLE project_members (
+            project TEXT NOT NULL REFERENCES projects(name) ON DELETE CASCADE, principal TEXT NOT NULL,
+            is_group INTEGER NOT NULL, role TEXT NOT NULL CHECK (role IN ('owner', 'contributor', 'viewer')),
+            PRIMARY KEY (project, principal, is_group));
+        CREATE TABLE glossary_terms (term TEXT PRIMARY KEY COLLATE NOCASE, description TEXT, created_at TEXT NOT NULL);
+        CREATE TABLE assets (
+            id INTEGER PRIMARY KEY, project TEXT NOT NULL REFERENCES projects(name), name TEXT NOT NULL,
+            source TEXT NOT NULL, resolved_path TEXT NOT NULL, description TEXT, terms TEXT NOT NULL, metadata TEXT NOT NULL,
+            column_descriptions TEXT NOT NULL, schema TEXT NOT NULL, published INTEGER NOT NULL DEFAULT 0,
+            latest_revision INTEGER, created_by TEXT NOT NULL, created_at TEXT NOT NULL, UNIQUE (project, name));
+        CREATE TABLE asset_revisions (
+            asset_id INTEGER NOT NULL REFERENCES assets(id), revision INTEGER NOT NULL, schema TEXT NOT NULL,
+            description TEXT, published_by TEXT NOT NULL, published_at TEXT NOT NULL, PRIMARY KEY (asset_id, revision));
+        CREATE TABLE subscriptions (
+            id INTEGER PRIMARY KEY, asset_id INTEGER NOT NULL REFERENCES assets(id),
+            consumer_project TEXT NOT NULL REFERENCES projects(name), justification TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'revoked')),
+            requested_by TEXT NOT NULL, requested_at TEXT NOT NULL, decided_by TEXT, decided_at TEXT, comment TEXT,
+            row_filter TEXT, include_columns TEXT, exclude_columns TEXT, masks TEXT NOT NULL DEFAULT '[]', expires_at TEXT);
+        CREATE INDEX subscriptions_by_consumer ON subscriptions (consumer_project, status);
+        CREATE INDEX subscriptions_by_asset ON subscriptions (asset_id, status);
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY, at TEXT NOT NULL, user_name TEXT NOT NULL, issuer TEXT, subject TEXT, project TEXT,
+            kind TEXT NOT NULL, command TEXT NOT NULL, statement_text TEXT, outcome TEXT NOT NULL, sql_state TEXT,
+            message TEXT, assets TEXT NOT NULL DEFAULT '[]', subscription_ids TEXT NOT NULL DEFAULT '[]',
+            policy_version TEXT, row_count INTEGER, duration_ms REAL);
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE VIRTUAL TABLE asset_search USING fts5(name, description, columns, terms, metadata, tokenize = 'unicode61 remove_diacritics 2');
+        """,
+    ];
+}

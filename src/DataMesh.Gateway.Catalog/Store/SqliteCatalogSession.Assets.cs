@@ -1,0 +1,97 @@
+using System.Text;
+using DataMesh.Gateway.Catalog.Model;
+using Microsoft.Data.Sqlite;
+
+namespace DataMesh.Gateway.Catalog.Store;
+
+internal sealed partial class SqliteCatalogSession
+{
+    private const string AssetColumns = "id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at";
+
+    private static AssetRecord MapAsset(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), NullableString(r, 5),
+        FromJson<List<string>>(r.GetString(6)), FromJson<Dictionary<string, string>>(r.GetString(7)),
+        FromJson<Dictionary<string, string>>(r.GetString(8)), FromJson<List<ColumnRecord>>(r.GetString(9)),
+        r.GetInt64(10) != 0, r.IsDBNull(11) ? null : r.GetInt32(11), r.GetString(12), ParseTime(r.GetString(13)));
+
+    public AssetRecord? GetAsset(string project, string name) =>
+        Query($"SELECT {AssetColumns} FROM assets WHERE project = $p AND name = $n", MapAsset, ("$p", project), ("$n", name)).FirstOrDefault();
+
+    public AssetRecord? GetAsset(long id) => Query($"SELECT {AssetColumns} FROM assets WHERE id = $i", MapAsset, ("$i", id)).FirstOrDefault();
+
+    public IReadOnlyList<AssetRecord> Assets() => Query($"SELECT {AssetColumns} FROM assets ORDER BY project, name", MapAsset);
+
+    public long InsertAsset(AssetRecord a)
+    {
+        var id = Scalar<long>(
+            "INSERT INTO assets (project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at) " +
+            "VALUES ($p, $n, $s, $r, $d, $terms, $m, $cd, $schema, 0, NULL, $c, $t) RETURNING id",
+            ("$p", a.Project), ("$n", a.Name), ("$s", a.Source), ("$r", a.ResolvedPath), ("$d", a.Description), ("$terms", Json(a.Terms)),
+            ("$m", Json(a.Metadata)), ("$cd", Json(a.ColumnDescriptions)), ("$schema", Json(a.Schema)), ("$c", a.CreatedBy), ("$t", Time(a.CreatedAt)));
+        IndexAsset(a with { Id = id });
+        return id;
+    }
+
+    public void UpdateAsset(AssetRecord a)
+    {
+        Execute("UPDATE assets SET description = $d, terms = $terms, metadata = $m, column_descriptions = $cd, schema = $schema, " +
+                "published = $pub, latest_revision = $rev WHERE id = $i",
+            ("$d", a.Description), ("$terms", Json(a.Terms)), ("$m", Json(a.Metadata)), ("$cd", Json(a.ColumnDescriptions)),
+            ("$schema", Json(a.Schema)), ("$pub", a.Published ? 1 : 0), ("$rev", a.LatestRevision), ("$i", a.Id));
+        IndexAsset(a);
+    }
+
+    public IReadOnlyList<RevisionRecord> Revisions(long assetId) =>
+        Query("SELECT asset_id, revision, schema, description, published_by, published_at FROM asset_revisions WHERE asset_id = $a ORDER BY revision",
+            r => new RevisionRecord(r.GetInt64(0), r.GetInt32(1), FromJson<List<ColumnRecord>>(r.GetString(2)), NullableString(r, 3), r.GetString(4), ParseTime(r.GetString(5))),
+            ("$a", assetId));
+
+    public void InsertRevision(RevisionRecord v) =>
+        Execute("INSERT INTO asset_revisions (asset_id, revision, schema, description, published_by, published_at) VALUES ($a, $r, $s, $d, $p, $t)",
+            ("$a", v.AssetId), ("$r", v.Revision), ("$s", Json(v.Schema)), ("$d", v.Description), ("$p", v.PublishedBy), ("$t", Time(v.PublishedAt)));
+
+    /// <summary>Keeps the FTS5 row of an asset in step with its metadata (rowid = asset id).</summary>
+    private void IndexAsset(AssetRecord a)
+    {
+        Execute("DELETE FROM asset_search WHERE rowid = $i", ("$i", a.Id));
+        var columns = string.Join(' ', a.Schema.Select(c => c.Name.Replace('_', ' ') + " " + c.Name + " " + a.ColumnDescriptions.GetValueOrDefault(c.Name, "")));
+        var terms = new StringBuilder();
+        foreach (var term in a.Terms)
+        {
+            terms.Append(term).Append(' ');
+            if (GetTerm(term)?.Description is { } description) terms.Append(description).Append(' ');
+        }
+        Execute("INSERT INTO asset_search (rowid, name, description, columns, terms, metadata) VALUES ($i, $n, $d, $c, $t, $m)",
+            ("$i", a.Id), ("$n", a.Name.Replace('_', ' ') + " " + a.Name), ("$d", a.Description ?? ""), ("$c", columns), ("$t", terms.ToString()),
+            ("$m", string.Join(' ', a.Metadata.Select(kv => kv.Key + " " + kv.Value))));
+    }
+
+    public IReadOnlyList<(long AssetId, double Score)> Search(string text, int limit)
+    {
+        var query = ToFtsQuery(text);
+        if (query.Length == 0) return [];
+        // bm25 weights: name 10, description 4, columns 2, terms 5, metadata 1. Lower bm25 is better.
+        return Query("SELECT rowid, bm25(asset_search, 10.0, 4.0, 2.0, 5.0, 1.0) AS score FROM asset_search WHERE asset_search MATCH $q ORDER BY score LIMIT $l",
+            r => (r.GetInt64(0), r.GetDouble(1)), ("$q", query), ("$l", limit));
+    }
+
+    /// <summary>
+    /// Turns free text into an FTS5 query: each word becomes a quoted prefix term, OR-ed, so user text can never
+    /// inject FTS5 syntax (column filters, NEAR, unbalanced quotes).
+    /// </summary>
+    internal static string ToFtsQuery(string text)
+    {
+        var words = new List<string>();
+        var current = new StringBuilder();
+        foreach (var ch in text + " ")
+        {
+            if (char.IsLetterOrDigit(ch)) current.Append(ch);
+            else if (current.Length > 0)
+            {
+                words.Add(current.ToString());
+                current.Clear();
+            }
+        }
+        return string.Join(" OR ", words.Distinct(StringComparer.OrdinalIgnoreCase).Take(32).Select(w => "\"" + w + "\"*"));
+    }
+}

@@ -1,0 +1,72 @@
+using DataMesh.Gateway.Catalog.Model;
+using Microsoft.Data.Sqlite;
+
+namespace DataMesh.Gateway.Catalog.Store;
+
+internal sealed partial class SqliteCatalogSession
+{
+    private const string UserColumns = "name, verifier, is_domain_admin, source, created_at";
+
+    private static UserRecord MapUser(SqliteDataReader r) =>
+        new(r.GetString(0), NullableString(r, 1), r.GetInt64(2) != 0, r.GetString(3), ParseTime(r.GetString(4)));
+
+    public UserRecord? GetUser(string name) =>
+        Query($"SELECT {UserColumns} FROM users WHERE name = $n", MapUser, ("$n", name)).FirstOrDefault();
+
+    public IReadOnlyList<UserRecord> Users() => Query($"SELECT {UserColumns} FROM users ORDER BY name", MapUser);
+
+    public void InsertUser(UserRecord user) =>
+        Execute("INSERT INTO users (name, verifier, is_domain_admin, source, created_at) VALUES ($n, $v, $a, $s, $t)",
+            ("$n", user.Name), ("$v", user.Verifier), ("$a", user.IsDomainAdmin ? 1 : 0), ("$s", user.Source), ("$t", Time(user.CreatedAt)));
+
+    public void SetUserVerifier(string name, string verifier) => Execute("UPDATE users SET verifier = $v WHERE name = $n", ("$v", verifier), ("$n", name));
+
+    public void SetDomainAdmin(string name, bool isAdmin) => Execute("UPDATE users SET is_domain_admin = $a WHERE name = $n", ("$a", isAdmin ? 1 : 0), ("$n", name));
+
+    public void DeleteUser(string name)
+    {
+        Execute("DELETE FROM project_members WHERE principal = $n AND is_group = 0", ("$n", name));
+        Execute("DELETE FROM users WHERE name = $n", ("$n", name));
+    }
+
+    public GroupRecord? GetGroup(string name) => Groups().FirstOrDefault(g => g.Name == name);
+
+    public IReadOnlyList<GroupRecord> Groups()
+    {
+        var members = Query("SELECT group_name, user_name FROM group_members ORDER BY user_name", r => (r.GetString(0), r.GetString(1)))
+            .ToLookup(p => p.Item1, p => p.Item2);
+        return Query("SELECT name, created_at FROM groups ORDER BY name",
+            r => new GroupRecord(r.GetString(0), members[r.GetString(0)].ToList(), ParseTime(r.GetString(1))));
+    }
+
+    public void InsertGroup(string name, DateTimeOffset at) => Execute("INSERT INTO groups (name, created_at) VALUES ($n, $t)", ("$n", name), ("$t", Time(at)));
+
+    public void DeleteGroup(string name)
+    {
+        Execute("DELETE FROM project_members WHERE principal = $n AND is_group = 1", ("$n", name));
+        Execute("DELETE FROM groups WHERE name = $n", ("$n", name));
+    }
+
+    public void AddGroupMember(string group, string user) =>
+        Execute("INSERT OR IGNORE INTO group_members (group_name, user_name) VALUES ($g, $u)", ("$g", group), ("$u", user));
+
+    public void RemoveGroupMember(string group, string user) =>
+        Execute("DELETE FROM group_members WHERE group_name = $g AND user_name = $u", ("$g", group), ("$u", user));
+
+    private static AccountRecord MapAccount(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2),
+        r.GetString(3) == "accepted" ? AccountStatus.Accepted : AccountStatus.Proposed, r.GetString(4), ParseTime(r.GetString(5)), NullableTime(r, 6));
+
+    private const string AccountColumns = "name, location, admin, status, proposed_by, created_at, accepted_at";
+
+    public AccountRecord? GetAccount(string name) =>
+        Query($"SELECT {AccountColumns} FROM accounts WHERE name = $n", MapAccount, ("$n", name)).FirstOrDefault();
+
+    public IReadOnlyList<AccountRecord> Accounts() => Query($"SELECT {AccountColumns} FROM accounts ORDER BY name", MapAccount);
+
+    public void InsertAccount(AccountRecord a) =>
+        Execute("INSERT INTO accounts (name, location, admin, status, proposed_by, created_at) VALUES ($n, $l, $a, 'proposed', $p, $t)",
+            ("$n", a.Name), ("$l", a.Location), ("$a", a.Admin), ("$p", a.ProposedBy), ("$t", Time(a.CreatedAt)));
+
+    public void AcceptAccount(string name, DateTimeOffset at) =>
+        Execute("UPDATE accounts SET status = 'accepted', accepted_at = $t WHERE name = $n", ("$t", Time(at)), ("$n", name));
+}

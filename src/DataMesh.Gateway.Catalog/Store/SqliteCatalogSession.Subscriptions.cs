@@ -1,0 +1,60 @@
+using DataMesh.Gateway.Catalog.Model;
+using Microsoft.Data.Sqlite;
+
+namespace DataMesh.Gateway.Catalog.Store;
+
+internal sealed partial class SqliteCatalogSession
+{
+    private const string SubscriptionSelect =
+        "SELECT s.id, s.asset_id, a.project, a.name, s.consumer_project, s.justification, s.status, s.requested_by, s.requested_at, " +
+        "s.decided_by, s.decided_at, s.comment, s.row_filter, s.include_columns, s.exclude_columns, s.masks, s.expires_at " +
+        "FROM subscriptions s JOIN assets a ON a.id = s.asset_id";
+
+    private static SubscriptionRecord MapSubscription(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), ParseStatus(r.GetString(6)),
+        r.GetString(7), ParseTime(r.GetString(8)), NullableString(r, 9), NullableTime(r, 10), NullableString(r, 11), NullableString(r, 12),
+        r.IsDBNull(13) ? null : FromJson<List<string>>(r.GetString(13)), r.IsDBNull(14) ? null : FromJson<List<string>>(r.GetString(14)),
+        FromJson<List<MaskRecord>>(r.GetString(15)), NullableTime(r, 16));
+
+    public SubscriptionRecord? GetSubscription(long id) =>
+        Query(SubscriptionSelect + " WHERE s.id = $i", MapSubscription, ("$i", id)).FirstOrDefault();
+
+    public IReadOnlyList<SubscriptionRecord> Subscriptions() => Query(SubscriptionSelect + " ORDER BY s.id", MapSubscription);
+
+    public long InsertSubscription(SubscriptionRecord s) => Scalar<long>(
+        "INSERT INTO subscriptions (asset_id, consumer_project, justification, status, requested_by, requested_at) " +
+        "VALUES ($a, $c, $j, 'pending', $r, $t) RETURNING id",
+        ("$a", s.AssetId), ("$c", s.ConsumerProject), ("$j", s.Justification), ("$r", s.RequestedBy), ("$t", Time(s.RequestedAt)));
+
+    public void UpdateSubscription(SubscriptionRecord s) => Execute(
+        "UPDATE subscriptions SET status = $st, decided_by = $db, decided_at = $da, comment = $c, row_filter = $f, include_columns = $in, " +
+        "exclude_columns = $ex, masks = $m, expires_at = $e WHERE id = $i",
+        ("$st", s.StoredStatus.ToString().ToLowerInvariant()), ("$db", s.DecidedBy), ("$da", s.DecidedAt is { } d ? Time(d) : null),
+        ("$c", s.Comment), ("$f", s.RowFilter), ("$in", s.IncludeColumns is null ? null : Json(s.IncludeColumns)),
+        ("$ex", s.ExcludeColumns is null ? null : Json(s.ExcludeColumns)), ("$m", Json(s.Masks)),
+        ("$e", s.ExpiresAt is { } e ? Time(e) : null), ("$i", s.Id));
+
+    private static SubscriptionStatus ParseStatus(string s) => s switch
+    {
+        "approved" => SubscriptionStatus.Approved,
+        "rejected" => SubscriptionStatus.Rejected,
+        "revoked" => SubscriptionStatus.Revoked,
+        _ => SubscriptionStatus.Pending,
+    };
+
+    public void AppendAudit(AuditRecord a) => Execute(
+        "INSERT INTO audit_log (at, user_name, issuer, subject, project, kind, command, statement_text, outcome, sql_state, message, assets, subscription_ids, policy_version, row_count, duration_ms) " +
+        "VALUES ($at, $u, $is, $sub, $p, $k, $c, $txt, $o, $ss, $m, $as, $ids, $pv, $rc, $d)",
+        ("$at", Time(a.At)), ("$u", a.User), ("$is", a.Issuer), ("$sub", a.Subject), ("$p", a.Project), ("$k", a.Kind), ("$c", a.Command),
+        ("$txt", a.StatementText), ("$o", a.Outcome), ("$ss", a.SqlState), ("$m", a.Message), ("$as", Json(a.Assets)),
+        ("$ids", Json(a.SubscriptionIds)), ("$pv", a.PolicyVersion), ("$rc", a.RowCount), ("$d", a.DurationMs));
+
+    public IReadOnlyList<AuditRecord> Audit(int limit, string? user) => Query(
+        "SELECT id, at, user_name, issuer, subject, project, kind, command, statement_text, outcome, sql_state, message, assets, subscription_ids, policy_version, row_count, duration_ms " +
+        "FROM audit_log WHERE ($u IS NULL OR user_name = $u) ORDER BY id DESC LIMIT $l",
+        r => new AuditRecord(r.GetInt64(0), ParseTime(r.GetString(1)), r.GetString(2), NullableString(r, 3), NullableString(r, 4), NullableString(r, 5),
+            r.GetString(6), r.GetString(7), NullableString(r, 8), r.GetString(9), NullableString(r, 10), NullableString(r, 11),
+            FromJson<List<string>>(r.GetString(12)), FromJson<List<long>>(r.GetString(13)), NullableString(r, 14),
+            r.IsDBNull(15) ? null : r.GetInt64(15), r.IsDBNull(16) ? null : r.GetDouble(16)),
+        ("$u", user), ("$l", limit));
+}

@@ -1,0 +1,103 @@
+using DataMesh.Gateway.Catalog.Model;
+using Microsoft.Data.Sqlite;
+
+namespace DataMesh.Gateway.Catalog.Store;
+
+/// <summary>
+/// The embedded catalog: <c>&lt;data-dir&gt;/catalog.db</c>, WAL mode, foreign keys on, busy timeout, migrations at
+/// startup. Writes are serialised in-process and run in <c>BEGIN IMMEDIATE</c> transactions, so two gateways (or
+/// two sessions) deciding the same request are ordered by SQLite and exactly one of them sees it pending.
+/// </summary>
+public sealed class SqliteCatalogStore : ICatalogStore
+{
+    private readonly string _connectionString;
+    private readonly object _writeGate = new();
+
+    private SqliteCatalogStore(string connectionString) => _connectionString = connectionString;
+
+    public static SqliteCatalogStore Open(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var cs = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        var store = new SqliteCatalogStore(cs);
+        store.Migrate();
+        return store;
+    }
+
+    public T Read<T>(Func<ICatalogReader, T> work)
+    {
+        using var connection = OpenConnection();
+        using var transaction = connection.BeginTransaction(deferred: true);
+        return work(new SqliteCatalogSession(connection, transaction));
+    }
+
+    public T Write<T>(Func<ICatalogWriter, T> work)
+    {
+        lock (_writeGate)
+        {
+            using var connection = OpenConnection();
+            using var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now
+            var session = new SqliteCatalogSession(connection, transaction);
+            var result = work(session);
+            session.BumpVersion();
+            transaction.Commit();
+            return result;
+        }
+    }
+
+    public void AppendAudit(AuditRecord record)
+    {
+        lock (_writeGate)
+        {
+            using var connection = OpenConnection();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            new SqliteCatalogSession(connection, transaction).AppendAudit(record);
+            transaction.Commit();
+        }
+    }
+
+    private SqliteConnection OpenConnection()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragmas = connection.CreateCommand();
+        pragmas.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = FULL;";
+        pragmas.ExecuteNonQuery();
+        return connection;
+    }
+
+    private void Migrate()
+    {
+        using var connection = OpenConnection();
+        using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            wal.ExecuteNonQuery();
+        }
+        var current = UserVersion(connection);
+        for (var i = current; i < Migrations.All.Count; i++)
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var cmd = connection.CreateCommand();
+            cmd.Transaction = transaction;
+            cmd.CommandText = Migrations.All[i] + $"\nPRAGMA user_version = {i + 1};";
+            cmd.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    private static int UserVersion(SqliteConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA user_version;";
+        return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public void Dispose() => SqliteConnection.ClearAllPools();
+}
