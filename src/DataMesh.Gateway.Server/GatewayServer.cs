@@ -20,6 +20,7 @@ public sealed class GatewayServer : IAsyncDisposable
     private readonly GatewayServerOptions _options;
     private readonly DuckDbEngine _engine;
     private readonly Authenticator _authenticator;
+    private readonly DataMesh.Gateway.Admin.AdminExecutor _admin;
     private readonly CancelRegistry _cancels = new();
     private readonly ServerLifetime _lifetime = new();
     private readonly ILogger _logger;
@@ -28,8 +29,9 @@ public sealed class GatewayServer : IAsyncDisposable
     private Task? _acceptLoop;
     private int _active;
 
-    public GatewayServer(GatewayServerOptions options, DuckDbEngine engine, IUserStore users, ILoggerFactory loggers)
+    public GatewayServer(GatewayServerOptions options, DuckDbEngine engine, IUserStore users, DataMesh.Gateway.Admin.AdminExecutor admin, ILoggerFactory loggers)
     {
+        _admin = admin;
         _options = options;
         _engine = engine;
         _authenticator = new Authenticator(users, options);
@@ -67,7 +69,7 @@ public sealed class GatewayServer : IAsyncDisposable
                 continue;
             }
             var count = Interlocked.Increment(ref _active);
-            var connection = new ClientConnection(socket, _options, _engine, _authenticator, _cancels, _lifetime,
+            var connection = new ClientConnection(socket, _options, _engine, _authenticator, _admin, _cancels, _lifetime,
                 overConnectionLimit: count > _options.MaxConnections, _logger);
             _connections[connection] = Task.Run(async () =>
             {

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Runtime.InteropServices;
-using DataMesh.Gateway.Authentication;
+using DataMesh.Gateway.Admin;
 using DataMesh.Gateway.Configuration;
 using DataMesh.Gateway.Demo;
 using DataMesh.Gateway.Engine;
@@ -15,12 +15,15 @@ public sealed class GatewayHost : IAsyncDisposable
 {
     private readonly DuckDbEngine _engine;
 
-    private GatewayHost(GatewayServer server, DuckDbEngine engine, string dataDirectory)
+    private GatewayHost(GatewayServer server, DuckDbEngine engine, AdminCatalog catalog, string dataDirectory)
     {
         Server = server;
         _engine = engine;
+        Catalog = catalog;
         DataDirectory = dataDirectory;
     }
+
+    public AdminCatalog Catalog { get; }
 
     public GatewayServer Server { get; }
     public string DataDirectory { get; }
@@ -31,13 +34,13 @@ public sealed class GatewayHost : IAsyncDisposable
         var logger = loggers.CreateLogger("DataMesh.Gateway");
         var dataDirectory = Path.GetFullPath(settings.DataDir);
         Directory.CreateDirectory(dataDirectory);
-        var users = new FileUserStore(dataDirectory);
+        var catalog = AdminCatalog.Open(dataDirectory);
 
         IReadOnlyList<string> allowed = [];
         IReadOnlyList<string> setup = [];
         if (settings.Demo)
         {
-            var demo = DemoSetup.Prepare(dataDirectory, seedDirectory, users, logger);
+            var demo = DemoSetup.Prepare(dataDirectory, seedDirectory, catalog, logger);
             allowed = demo.AllowedDirectories;
             setup = demo.SetupStatements;
         }
@@ -66,14 +69,15 @@ public sealed class GatewayHost : IAsyncDisposable
             IdleSessionTimeout = TimeSpan.FromSeconds(settings.IdleSessionTimeoutSeconds),
             AuthenticationTimeout = TimeSpan.FromSeconds(settings.AuthenticationTimeoutSeconds),
             ShutdownGracePeriod = TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
-        }, engine, users, loggers);
+        }, engine, catalog.Users, catalog.Executor, loggers);
         server.Start();
-        return new GatewayHost(server, engine, dataDirectory);
+        return new GatewayHost(server, engine, catalog, dataDirectory);
     }
 
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync().ConfigureAwait(false);
         _engine.Dispose();
+        Catalog.Dispose();
     }
 }

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using DataMesh.Gateway;
-using DataMesh.Gateway.Authentication;
 using DataMesh.Gateway.Cli;
 using DataMesh.Gateway.Configuration;
 using Microsoft.Extensions.Logging;
@@ -30,8 +29,9 @@ switch (command.Verb)
             Console.Error.WriteLine("a password is required (--password or one line on stdin)");
             return 2;
         }
-        new FileUserStore(Path.GetFullPath(settings.DataDir)).SetPassword(name, password);
-        Console.WriteLine($"user \"{name}\" stored (SCRAM-SHA-256 verifier) in {Path.GetFullPath(settings.DataDir)}");
+        var domainAdmin = command.Options.ContainsKey("DomainAdmin");
+        using (var catalog = DataMesh.Gateway.Admin.AdminCatalog.Open(settings.DataDir)) catalog.SetUser(name, password, domainAdmin);
+        Console.WriteLine($"user \"{name}\"{(domainAdmin ? " (domain admin)" : "")} stored with a SCRAM-SHA-256 verifier in {DataMesh.Gateway.Admin.AdminCatalog.CatalogPath(settings.DataDir)}");
         return 0;
     }
     case "help":

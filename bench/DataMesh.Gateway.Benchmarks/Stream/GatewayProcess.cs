@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using DataMesh.Gateway.Authentication;
+using DataMesh.Gateway.Admin;
 using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Server;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,7 +20,8 @@ public static class GatewayProcess
     public static (DuckDbEngine Engine, GatewayServer Server) Start(string parquet, string serverDir, int threads)
     {
         Directory.CreateDirectory(serverDir);
-        new FileUserStore(serverDir).SetPassword(User, Password);
+        var catalog = AdminCatalog.Open(serverDir);
+        catalog.SetUser(User, Password, domainAdmin: false);
         var engine = DuckDbEngine.Open(new EngineOptions
         {
             AllowedDirectories = [Path.GetDirectoryName(parquet)!],
@@ -32,7 +33,7 @@ public static class GatewayProcess
                 $"CREATE VIEW bench.lineitem AS SELECT * FROM read_parquet({DuckDbEngine.Literal(parquet)})",
             ],
         });
-        var server = new GatewayServer(new GatewayServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, engine, new FileUserStore(serverDir), NullLoggerFactory.Instance);
+        var server = new GatewayServer(new GatewayServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, engine, catalog.Users, catalog.Executor, NullLoggerFactory.Instance);
         server.Start();
         return (engine, server);
     }

@@ -23,6 +23,7 @@ internal sealed class ClientConnection(
     GatewayServerOptions options,
     DuckDbEngine engine,
     Authenticator authenticator,
+    DataMesh.Gateway.Admin.AdminExecutor admin,
     CancelRegistry cancels,
     ServerLifetime lifetime,
     bool overConnectionLimit,
@@ -165,7 +166,7 @@ internal sealed class ClientConnection(
     private async Task MessageLoopAsync(WireTransport transport)
     {
         var session = Session!;
-        var runner = new StatementRunner(transport, options);
+        var runner = new StatementRunner(transport, options, admin);
         var simple = new SimpleQueryHandler(transport, runner);
         var extended = new ExtendedQueryHandler(transport, runner);
         var w = transport.Backend;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using DataMesh.Gateway.Admin;
 using DataMesh.Gateway.Engine.Execution;
 using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Protocol.Messages.Backend;
@@ -7,6 +8,7 @@ using DataMesh.Gateway.Server.Cancellation;
 using DataMesh.Gateway.Server.Connections;
 using DataMesh.Gateway.Server.Sessions;
 using DataMesh.Gateway.Sql;
+using DataMesh.Gateway.Sql.Admin;
 using DataMesh.Gateway.Sql.Lexing;
 using DuckDB.NET.Native;
 
@@ -16,12 +18,14 @@ namespace DataMesh.Gateway.Server.Queries;
 /// Prepares, describes and runs statements for both the simple and the extended protocol, so the two paths
 /// cannot drift apart. Rows stream from the engine cursor into the output, flushing every batch.
 /// </summary>
-public sealed class StatementRunner(WireTransport transport, GatewayServerOptions options)
+public sealed class StatementRunner(WireTransport transport, GatewayServerOptions options, AdminExecutor admin)
 {
     private BackendWriter Out => transport.Backend;
 
     public PreparedStatement Prepare(Session session, string name, SqlStatement statement, int[] declaredOids)
     {
+        if (TryParseAdmin(statement) is { } command)
+            return new PreparedStatement(name, statement, StatementKind.Admin, [], null) { Admin = command };
         var kind = StatementClassifier.Classify(statement);
         switch (kind)
         {
@@ -42,6 +46,43 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
             default:
                 return new PreparedStatement(name, statement, kind, [], null);
         }
+    }
+
+    /// <summary>Recognises an admin command; a malformed one is 42601 pointing at the offending word.</summary>
+    private static AdminStatement? TryParseAdmin(SqlStatement statement)
+    {
+        try
+        {
+            return AdminParser.TryParse(statement, out var command) ? command : null;
+        }
+        catch (AdminSyntaxException e)
+        {
+            throw new PgErrorException(SqlState.SyntaxError, e.Message, position: StatementOffset(statement) + e.Offset + 1);
+        }
+    }
+
+    private static int StatementOffset(SqlStatement statement) => statement.Tokens.Count > 0 ? statement.Tokens[0].Offset : 0;
+
+    private AdminResult RunAdmin(Session session, PreparedStatement statement) =>
+        admin.Execute(statement.Admin!, session.UserName, session.Database, Redact(statement), StatementOffset(statement.Statement));
+
+    /// <summary>The statement text for the audit log, with password literals replaced: secrets never reach the log.</summary>
+    private static string Redact(PreparedStatement statement)
+    {
+        if (statement.Admin is not (CreateUser or AlterUserPassword)) return statement.Statement.Text;
+        var text = statement.Statement.Text;
+        var start = StatementOffset(statement.Statement);
+        var sb = new System.Text.StringBuilder();
+        var last = 0;
+        var tokens = statement.Statement.Tokens;
+        for (var i = 1; i < tokens.Count; i++)
+        {
+            if (tokens[i].Kind != SqlTokenKind.String || !tokens[i - 1].IsWord("PASSWORD")) continue;
+            var at = tokens[i].Offset - start;
+            sb.Append(text, last, at - last).Append("'********'");
+            last = at + tokens[i].Text.Length;
+        }
+        return sb.Append(text, last, text.Length - last).ToString();
     }
 
     private static PreparedQuery PrepareEngineQuery(Session session, string sql)
@@ -70,6 +111,14 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
     /// <summary>Describe of a portal: the engine query starts here, so the description has the real result types.</summary>
     public void DescribePortal(Session session, Portal portal)
     {
+        if (portal.Statement.Kind == StatementKind.Admin)
+        {
+            // An admin command's columns are known only once it ran: it runs here, once, and Execute sends the rows.
+            var result = portal.AdminResult ??= RunAdmin(session, portal.Statement);
+            if (result.Columns.Count > 0) Out.RowDescription(AdminResultWriter.Describe(result, portal.ResultFormats));
+            else Out.NoData();
+            return;
+        }
         QueryCursor? cursor = null;
         if (portal.Statement.Kind == StatementKind.EngineQuery && !portal.Completed)
             cursor = portal.Cursor ??= Start(session, portal.Statement.EngineQuery!, portal.Parameters);
@@ -111,6 +160,9 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
             case StatementKind.CopyOut:
                 await CopyOutAsync(session, statement).ConfigureAwait(false);
                 return false;
+            case StatementKind.Admin:
+                ExecuteAdmin(session, portal, sendRowDescription);
+                return false;
         }
 
         if (portal.Completed)
@@ -132,6 +184,20 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         portal.Completed = true;
         portal.Dispose();
         return false;
+    }
+
+    private void ExecuteAdmin(Session session, Portal portal, bool sendRowDescription)
+    {
+        if (portal.Completed)
+        {
+            Out.CommandComplete("SELECT 0");
+            return;
+        }
+        var result = portal.AdminResult ??= RunAdmin(session, portal.Statement);
+        if (sendRowDescription && result.Columns.Count > 0) Out.RowDescription(AdminResultWriter.Describe(result, portal.ResultFormats));
+        AdminResultWriter.WriteRows(Out, result, portal.ResultFormats);
+        Out.CommandComplete(AdminResultWriter.CommandTag(result));
+        portal.Completed = true;
     }
 
     private QueryCursor Start(Session session, PreparedQuery query, object?[] parameters)

@@ -22,6 +22,9 @@ public sealed class Portal : IDisposable
     /// <summary>Started at Describe or at the first Execute; kept open while the portal is suspended.</summary>
     public QueryCursor? Cursor { get; set; }
 
+    /// <summary>An admin command's result, computed at Describe or Execute (an admin command runs once per portal).</summary>
+    public DataMesh.Gateway.Admin.AdminResult? AdminResult { get; set; }
+
     /// <summary>True once the portal ran to completion (a later Execute returns no rows).</summary>
     public bool Completed { get; set; }
 

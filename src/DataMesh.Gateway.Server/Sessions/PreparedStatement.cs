@@ -24,5 +24,8 @@ public sealed class PreparedStatement : IDisposable
 
     public PreparedQuery? EngineQuery { get; }
 
+    /// <summary>The parsed admin command, for <see cref="StatementKind.Admin"/>.</summary>
+    public Sql.Admin.AdminStatement? Admin { get; init; }
+
     public void Dispose() => EngineQuery?.Dispose();
 }

@@ -14,4 +14,7 @@ public enum StatementKind
 
     /// <summary>COPY (query) TO STDOUT.</summary>
     CopyOut,
+
+    /// <summary>The data-mesh admin language (CREATE PROJECT, PUBLISH ASSET, APPROVE SUBSCRIPTION, …).</summary>
+    Admin,
 }

@@ -14,9 +14,10 @@ public sealed record CommandLine(string Verb, IReadOnlyList<string> Arguments, I
         ["--password"] = "Password",
         ["--log-format"] = "LogFormat",
         ["--max-connections"] = "MaxConnections",
+        ["--domain-admin"] = "DomainAdmin",
     };
 
-    private static readonly HashSet<string> Flags = ["--tls", "--demo"];
+    private static readonly HashSet<string> Flags = ["--tls", "--demo", "--domain-admin"];
 
     public static CommandLine Parse(string[] args)
     {
@@ -49,7 +50,8 @@ public sealed record CommandLine(string Verb, IReadOnlyList<string> Arguments, I
         Usage:
           datamesh serve [--listen 127.0.0.1:5433] [--data-dir ./.datamesh] [--demo]
                          [--tls | --tls-cert server.crt --tls-key server.key]
-          datamesh user add NAME [--password SECRET] [--data-dir DIR]   (reads the password from stdin if not given)
+          datamesh user add NAME [--password SECRET] [--domain-admin] [--data-dir DIR]
+                         (reads the password from stdin if not given; --domain-admin bootstraps the first admin)
           datamesh help
 
         Settings also come from appsettings.json and DATAMESH_* environment variables

@@ -1,13 +1,14 @@
-using DataMesh.Gateway.Authentication;
+using DataMesh.Gateway.Admin;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Logging;
 
 namespace DataMesh.Gateway.Demo;
 
 /// <summary>
-/// Prepares a data directory for <c>serve --demo</c>: the demo users (password = user name, demo only),
-/// the marketing producer's Parquet files (generated once from catalog-seed/demo-data.sql), and the views
-/// queries use until the catalog replaces them.
+/// Prepares a data directory for <c>serve --demo</c>: the marketing producer's Parquet files (generated once from
+/// catalog-seed/demo-data.sql), the demo catalog (carol bootstrapped as domain admin, then catalog-seed/demo.sql
+/// run as the users it names; passwords = user names, demo only), and the views queries use until the
+/// governed-query work replaces them with policy rewrites.
 /// </summary>
 public static class DemoSetup
 {
@@ -15,12 +16,10 @@ public static class DemoSetup
 
     public sealed record Result(IReadOnlyList<string> AllowedDirectories, IReadOnlyList<string> SetupStatements);
 
-    public static Result Prepare(string dataDirectory, string seedDirectory, FileUserStore users, ILogger logger)
+    public static Result Prepare(string dataDirectory, string seedDirectory, AdminCatalog catalog, ILogger logger)
     {
-        foreach (var user in DemoUsers)
-        {
-            if (users.FindVerifier(user) is null) users.SetPassword(user, user);
-        }
+        // Several gateways (or test hosts) may start on one data directory at once: one prepares, the others wait.
+        using var exclusive = AcquireLock(Path.Combine(dataDirectory, ".demo.lock"));
 
         var marketingRoot = Path.GetFullPath(Path.Combine(dataDirectory, "accounts", "acct_marketing"));
         var marker = Path.Combine(marketingRoot, ".generated");
@@ -38,7 +37,31 @@ public static class DemoSetup
             }
             File.WriteAllText(marker, DateTime.UtcNow.ToString("O"));
         }
+
+        var seeded = Path.Combine(dataDirectory, ".demo-seeded");
+        if (!File.Exists(seeded))
+        {
+            if (catalog.Catalog.Snapshot.User("carol") is null) catalog.SetUser("carol", "carol", domainAdmin: true);
+            DemoSeed.Run(catalog, Path.Combine(seedDirectory, "demo.sql"), dataDirectory, logger);
+            File.WriteAllText(seeded, DateTime.UtcNow.ToString("O"));
+        }
         return new Result([marketingRoot], Statements(Path.Combine(seedDirectory, "demo-views.sql"), marketingRoot).ToList());
+    }
+
+    private static FileStream AcquireLock(string path)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(100);
+            }
+        }
     }
 
     private static IEnumerable<string> Statements(string file, string marketingRoot) =>

@@ -12,7 +12,8 @@ public sealed class DependencyDirectionTests
         ["DataMesh.Gateway.Catalog"] = [],
         ["DataMesh.Gateway.Authentication"] = ["DataMesh.Gateway.Protocol"],
         ["DataMesh.Gateway.Engine"] = ["DataMesh.Gateway.Protocol"],
-        ["DataMesh.Gateway.Server"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine"],
+        ["DataMesh.Gateway.Admin"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Catalog", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine"],
+        ["DataMesh.Gateway.Server"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine", "DataMesh.Gateway.Admin", "DataMesh.Gateway.Catalog"],
     };
 
     public static TheoryData<string> Assemblies => new(Allowed.Keys);
@@ -37,6 +38,14 @@ public sealed class DependencyDirectionTests
         Assert.DoesNotContain("DuckDB.NET.Data", references);
         Assert.DoesNotContain("DuckDB.NET.Bindings", references);
         Assert.DoesNotContain("Microsoft.Data.Sqlite", references);
+    }
+
+    [Fact]
+    public void Catalog_knows_no_engine_protocol_or_server()
+    {
+        var references = Assembly.Load("DataMesh.Gateway.Catalog").GetReferencedAssemblies().Select(a => a.Name).ToList();
+        Assert.DoesNotContain("DuckDB.NET.Data", references);
+        Assert.DoesNotContain(references, r => r!.StartsWith("DataMesh.", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -110,9 +110,10 @@ public sealed class ServerLifecycleTests
         var dataDir = Path.Combine(Path.GetTempPath(), "datamesh-tests", "users-" + Guid.NewGuid().ToString("N"));
         var result = await RunDatamesh(["user", "add", "erin", "--data-dir", dataDir], stdin: "erin-secret\n");
         Assert.Equal(0, result.ExitCode);
-        var stored = File.ReadAllText(Path.Combine(dataDir, "users.json"));
-        Assert.Contains("SCRAM-SHA-256$4096:", stored);
-        Assert.DoesNotContain("erin-secret", stored);
+        var stored = File.ReadAllBytes(Path.Combine(dataDir, "catalog.db"));
+        Assert.DoesNotContain("erin-secret", System.Text.Encoding.UTF8.GetString(stored)); // only the verifier is kept
+        using (var catalog = DataMesh.Gateway.Admin.AdminCatalog.Open(dataDir))
+            Assert.StartsWith("SCRAM-SHA-256$4096:", catalog.Catalog.Snapshot.User("erin")!.Verifier);
 
         var settings = new GatewaySettings { Listen = "127.0.0.1:0", DataDir = dataDir };
         await using var host = GatewayHost.Start(settings, NullLoggerFactory.Instance, GatewayFixture.SeedDirectory);

@@ -1,0 +1,78 @@
+using DataMesh.Gateway.Admin.Commands;
+using DataMesh.Gateway.Protocol.Errors;
+using DataMesh.Gateway.Sql.Admin;
+
+namespace DataMesh.Gateway.Admin;
+
+/// <summary>
+/// Executes one admin statement and records it in the audit log: a successful change is audited in its own
+/// transaction; reads and failures are appended afterwards (a failure rolled its transaction back first).
+/// </summary>
+public sealed class AdminExecutor(AdminServices services)
+{
+    public AdminServices Services { get; } = services;
+
+    /// <param name="statementOffset">Where the statement starts in the query text, for error positions.</param>
+    public AdminResult Execute(AdminStatement statement, string user, string database, string redactedText, int statementOffset = 0)
+    {
+        var ctx = new AdminContext(user, database, redactedText, Services) { Command = statement.Tag };
+        try
+        {
+            var result = Dispatch(ctx, statement, statementOffset);
+            if (!ctx.Audited) Services.Catalog.Store.AppendAudit(ctx.Audit("ok", null, null));
+            return result;
+        }
+        catch (PgErrorException e)
+        {
+            Services.Catalog.Store.AppendAudit(ctx.Audit("error", e.SqlState, e.Message));
+            throw;
+        }
+    }
+
+    private static AdminResult Dispatch(AdminContext ctx, AdminStatement statement, int offset) => statement switch
+    {
+        CreateUser s => PrincipalCommands.CreateUser(ctx, s),
+        AlterUserPassword s => PrincipalCommands.AlterUserPassword(ctx, s),
+        DropUser s => PrincipalCommands.DropUser(ctx, s),
+        ShowUsers s => PrincipalCommands.ShowUsers(ctx, s),
+        GrantDomainAdmin s => PrincipalCommands.SetDomainAdmin(ctx, s.User, true),
+        RevokeDomainAdmin s => PrincipalCommands.SetDomainAdmin(ctx, s.User, false),
+        CreateGroup s => PrincipalCommands.CreateGroup(ctx, s),
+        DropGroup s => PrincipalCommands.DropGroup(ctx, s),
+        AlterGroupAddUser s => PrincipalCommands.AlterGroup(ctx, s.Group, s.User, add: true),
+        AlterGroupDropUser s => PrincipalCommands.AlterGroup(ctx, s.Group, s.User, add: false),
+        ShowGroups s => PrincipalCommands.ShowGroups(ctx, s),
+        AssociateAccount s => AccountCommands.Associate(ctx, s),
+        AcceptAccount s => AccountCommands.Accept(ctx, s),
+        ShowAccounts s => AccountCommands.Show(ctx, s),
+        ShowBlueprints s => ProjectCommands.ShowBlueprints(ctx, s),
+        CreateBlueprint s => ProjectCommands.CreateBlueprint(ctx, s),
+        CreateProjectProfile s => ProjectCommands.CreateProfile(ctx, s),
+        ShowProjectProfiles s => ProjectCommands.ShowProfiles(ctx, s),
+        CreateProject s => ProjectCommands.CreateProject(ctx, s),
+        ShowProjects s => ProjectCommands.ShowProjects(ctx, s),
+        AddMember s => ProjectCommands.AddMember(ctx, s),
+        RemoveMember s => ProjectCommands.RemoveMember(ctx, s),
+        ShowMembers s => ProjectCommands.ShowMembers(ctx, s),
+        CreateGlossaryTerm s => AssetCommands.CreateTerm(ctx, s),
+        ShowGlossary s => AssetCommands.ShowGlossary(ctx, s),
+        CreateAsset s => AssetCommands.Create(ctx, s),
+        AlterAssetColumnDescription s => AssetCommands.Alter(ctx, s.Name, a => AssetCommands.SetColumnDescription(a, s.Column, s.Description)),
+        AlterAssetDescription s => AssetCommands.Alter(ctx, s.Name, a => a with { Description = s.Description }),
+        AlterAssetTerms s => AssetCommands.Alter(ctx, s.Name, a => a with { Terms = AssetCommands.CheckTerms(ctx, s.Terms) }),
+        AlterAssetMetadata s => AssetCommands.Alter(ctx, s.Name, a => a with { Metadata = new Dictionary<string, string>(s.Metadata) }),
+        PublishAsset s => AssetCommands.Publish(ctx, s),
+        UnpublishAsset s => AssetCommands.Unpublish(ctx, s),
+        DescribeAsset s => AssetCommands.Describe(ctx, s),
+        ShowAssets s => AssetCommands.Show(ctx, s),
+        SearchCatalog s => AssetCommands.Search(ctx, s),
+        RequestSubscription s => SubscriptionCommands.Request(ctx, s),
+        ShowSubscriptionRequests s => SubscriptionCommands.ShowRequests(ctx, s),
+        ApproveSubscription s => SubscriptionCommands.Approve(ctx, s, offset),
+        RejectSubscription s => SubscriptionCommands.Reject(ctx, s),
+        RevokeSubscription s => SubscriptionCommands.Revoke(ctx, s),
+        ShowSubscriptions s => SubscriptionCommands.Show(ctx, s),
+        ShowAudit s => AuditCommands.Show(ctx, s),
+        _ => throw new PgErrorException(SqlState.FeatureNotSupported, $"{statement.Tag} is not supported"),
+    };
+}

@@ -1,0 +1,23 @@
+namespace DataMesh.Gateway.Admin;
+
+/// <summary>How an admin result column travels: as text, a bigint, or a boolean.</summary>
+public enum AdminColumnType { Text, BigInt, Bool }
+
+public sealed record AdminColumn(string Name, AdminColumnType Type = AdminColumnType.Text);
+
+/// <summary>An admin command's answer: an ordinary result set (possibly empty) and its command tag.</summary>
+public sealed record AdminResult(IReadOnlyList<AdminColumn> Columns, IReadOnlyList<object?[]> Rows, string Tag)
+{
+    public static AdminResult Done(string tag) => new([], [], tag);
+
+    /// <summary>A one-row confirmation such as (project, status) after CREATE PROJECT.</summary>
+    public static AdminResult Row(string tag, params (string Name, object? Value)[] fields) =>
+        new(fields.Select(f => new AdminColumn(f.Name, TypeOf(f.Value))).ToList(), [fields.Select(f => f.Value).ToArray()], tag);
+
+    public static AdminColumnType TypeOf(object? value) => value switch
+    {
+        long or int => AdminColumnType.BigInt,
+        bool => AdminColumnType.Bool,
+        _ => AdminColumnType.Text,
+    };
+}

@@ -1,0 +1,169 @@
+using DataMesh.Gateway.Catalog.Model;
+using DataMesh.Gateway.Sql.Admin;
+
+namespace DataMesh.Gateway.Admin.Commands;
+
+/// <summary>The glossary, assets (inventory → published revisions), DESCRIBE, SHOW ASSETS and SEARCH CATALOG.</summary>
+internal static class AssetCommands
+{
+    public static AdminResult CreateTerm(AdminContext ctx, CreateGlossaryTerm s)
+    {
+        Permissions.RequireDomainAdmin(ctx, "define glossary terms");
+        ctx.Change(w =>
+        {
+            if (w.GetTerm(s.Term) is not null) throw AdminErrors.Duplicate("glossary term", s.Term);
+            w.InsertTerm(new GlossaryTermRecord(s.Term, s.Description, ctx.Now));
+        });
+        return AdminResult.Done("CREATE GLOSSARY TERM");
+    }
+
+    public static AdminResult ShowGlossary(AdminContext ctx, ShowGlossary _)
+    {
+        var (terms, assets) = ctx.Read(r => (r.Terms(), r.Assets()));
+        return new AdminResult([new("term"), new("description"), new("assets", AdminColumnType.BigInt)],
+            terms.Select(t => new object?[] { t.Term, t.Description, (long)assets.Count(a => Visible(ctx, a) && a.Terms.Contains(t.Term, StringComparer.OrdinalIgnoreCase)) }).ToList(),
+            $"SHOW GLOSSARY {terms.Count}");
+    }
+
+    public static AdminResult Create(AdminContext ctx, CreateAsset s)
+    {
+        Permissions.RequireRole(ctx, s.Name.Project, MemberRole.Contributor, $"create assets in project \"{s.Name.Project}\"");
+        var (project, account) = ctx.Read(r =>
+        {
+            var p = r.GetProject(s.Name.Project) ?? throw AdminErrors.Unknown("project", s.Name.Project);
+            return (p, r.GetAccount(p.Account)!);
+        });
+        var resolved = SourcePaths.Resolve(account.Location, s.Source);
+        var schema = ctx.Services.Metadata.DescribeParquet(resolved).Select(c => new ColumnRecord(c.Name, c.Type)).ToList();
+        var terms = CheckTerms(ctx, s.Terms);
+        var id = ctx.Change(w =>
+        {
+            if (w.GetAsset(s.Name.Project, s.Name.Asset) is not null) throw AdminErrors.Duplicate("asset", s.Name.ToString());
+            return w.InsertAsset(new AssetRecord(0, project.Name, s.Name.Asset, s.Source, resolved, s.Description, terms,
+                s.Metadata, new Dictionary<string, string>(), schema, false, null, ctx.User, ctx.Now));
+        }, assets: [s.Name.ToString()]);
+        return AdminResult.Row("CREATE ASSET", ("asset", s.Name.ToString()), ("id", id), ("columns", (long)schema.Count), ("status", "inventory"));
+    }
+
+    public static AdminResult Alter(AdminContext ctx, AssetName name, Func<AssetRecord, AssetRecord> change)
+    {
+        Permissions.RequireRole(ctx, name.Project, MemberRole.Contributor, $"change assets of project \"{name.Project}\"");
+        ctx.Change(w =>
+        {
+            var asset = w.GetAsset(name.Project, name.Asset) ?? throw AdminErrors.Unknown("asset", name.ToString());
+            w.UpdateAsset(change(asset));
+        }, assets: [name.ToString()]);
+        return AdminResult.Done("ALTER ASSET");
+    }
+
+    public static AssetRecord SetColumnDescription(AssetRecord a, string column, string description)
+    {
+        var match = a.Schema.FirstOrDefault(c => c.Name.Equals(column, StringComparison.OrdinalIgnoreCase))
+            ?? throw AdminErrors.Unknown($"column of asset {a.QualifiedName}", column);
+        return a with { ColumnDescriptions = new Dictionary<string, string>(a.ColumnDescriptions) { [match.Name] = description } };
+    }
+
+    public static List<string> CheckTerms(AdminContext ctx, IReadOnlyList<string> terms)
+    {
+        var known = ctx.Read(r => r.Terms());
+        return terms.Select(t => known.FirstOrDefault(k => k.Term.Equals(t, StringComparison.OrdinalIgnoreCase))?.Term
+            ?? throw AdminErrors.Unknown("glossary term", t)).Distinct().ToList();
+    }
+
+    public static AdminResult Publish(AdminContext ctx, PublishAsset s)
+    {
+        Permissions.RequireRole(ctx, s.Name.Project, MemberRole.Contributor, $"publish assets of project \"{s.Name.Project}\"");
+        var asset = ctx.Read(r => r.GetAsset(s.Name.Project, s.Name.Asset)) ?? throw AdminErrors.Unknown("asset", s.Name.ToString());
+        // The revision records the schema as the files have it now.
+        var schema = ctx.Services.Metadata.DescribeParquet(asset.ResolvedPath).Select(c => new ColumnRecord(c.Name, c.Type)).ToList();
+        var revision = ctx.Change(w =>
+        {
+            var current = w.GetAsset(asset.Id) ?? throw AdminErrors.Unknown("asset", s.Name.ToString());
+            var next = (current.LatestRevision ?? 0) + 1;
+            w.InsertRevision(new RevisionRecord(current.Id, next, schema, current.Description, ctx.User, ctx.Now));
+            w.UpdateAsset(current with { Schema = schema, Published = true, LatestRevision = next });
+            return next;
+        }, assets: [s.Name.ToString()]);
+        return AdminResult.Row("PUBLISH ASSET", ("asset", s.Name.ToString()), ("revision", (long)revision), ("status", "published"));
+    }
+
+    public static AdminResult Unpublish(AdminContext ctx, UnpublishAsset s)
+    {
+        Permissions.RequireRole(ctx, s.Name.Project, MemberRole.Contributor, $"unpublish assets of project \"{s.Name.Project}\"");
+        ctx.Change(w =>
+        {
+            var asset = w.GetAsset(s.Name.Project, s.Name.Asset) ?? throw AdminErrors.Unknown("asset", s.Name.ToString());
+            if (!asset.Published) throw AdminErrors.WrongState($"asset \"{s.Name}\" is not published");
+            w.UpdateAsset(asset with { Published = false });
+        }, assets: [s.Name.ToString()]);
+        return AdminResult.Row("UNPUBLISH ASSET", ("asset", s.Name.ToString()), ("status", "inventory"));
+    }
+
+    public static AdminResult Describe(AdminContext ctx, DescribeAsset s)
+    {
+        var (asset, revisions, subscriptions) = ctx.Read(r =>
+        {
+            var a = r.GetAsset(s.Name.Project, s.Name.Asset);
+            return a is null ? (null, [], []) : (a, r.Revisions(a.Id), r.Subscriptions().Where(x => x.AssetId == a.Id).ToList());
+        });
+        if (asset is null || !Visible(ctx, asset)) throw AdminErrors.Unknown("asset", s.Name.ToString());
+        var rows = new List<object?[]>
+        {
+            Row("asset", "name", asset.QualifiedName),
+            Row("asset", "owner project", asset.Project),
+            Row("asset", "description", asset.Description),
+            Row("asset", "status", asset.Published ? "published" : "inventory"),
+            Row("asset", "latest revision", asset.LatestRevision?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Row("asset", "glossary terms", Format.List(asset.Terms)),
+            Row("asset", "created by", $"{asset.CreatedBy} at {Format.Time(asset.CreatedAt)}"),
+        };
+        if (Permissions.HasRole(ctx, asset.Project, MemberRole.Viewer)) rows.Add(Row("asset", "source", asset.Source));
+        rows.AddRange(asset.Metadata.OrderBy(m => m.Key).Select(m => Row("metadata", m.Key, m.Value)));
+        rows.AddRange(asset.Schema.Select(c => Row("column", c.Name, c.Type, asset.ColumnDescriptions.GetValueOrDefault(c.Name))));
+        rows.AddRange(revisions.Select(v => Row("revision", v.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            $"published by {v.PublishedBy} at {Format.Time(v.PublishedAt)}", $"{v.Schema.Count} columns")));
+        if (Permissions.HasRole(ctx, asset.Project, MemberRole.Owner))
+        {
+            rows.AddRange(subscriptions.Select(x => Row("subscription", x.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"{x.ConsumerProject}: {x.StatusAt(ctx.Now).ToString().ToLowerInvariant()}", x.Justification)));
+        }
+        return new AdminResult([new("section"), new("item"), new("value"), new("detail")], rows, $"DESCRIBE ASSET {rows.Count}");
+    }
+
+    public static AdminResult Show(AdminContext ctx, ShowAssets s)
+    {
+        if (ctx.Snapshot.Project(s.Project) is null) throw AdminErrors.Unknown("project", s.Project);
+        var assets = ctx.Read(r => r.Assets()).Where(a => a.Project == s.Project && Visible(ctx, a)).ToList();
+        return new AdminResult([new("asset"), new("status"), new("latest_revision", AdminColumnType.BigInt), new("columns", AdminColumnType.BigInt), new("description"), new("terms")],
+            assets.Select(a => new object?[] { a.Name, a.Published ? "published" : "inventory", (long?)a.LatestRevision, (long)a.Schema.Count, a.Description, Format.List(a.Terms) }).ToList(),
+            $"SHOW ASSETS {assets.Count}");
+    }
+
+    public static AdminResult Search(AdminContext ctx, SearchCatalog s)
+    {
+        var (hits, assets) = ctx.Read(r => (r.Search(s.Text, 200), r.Assets().ToDictionary(a => a.Id)));
+        var query = s.Text.Trim();
+        var results = hits
+            .Where(h => assets.ContainsKey(h.AssetId) && Visible(ctx, assets[h.AssetId]))
+            .Select(h => (Asset: assets[h.AssetId], Score: -h.Score))
+            // An exact name match ranks first, whatever bm25 says.
+            .OrderByDescending(x => x.Asset.Name.Equals(query, StringComparison.OrdinalIgnoreCase) || x.Asset.QualifiedName.Equals(query, StringComparison.OrdinalIgnoreCase))
+            .ThenByDescending(x => x.Score)
+            .Take(50)
+            .ToList();
+        return new AdminResult(
+            [new("asset"), new("project"), new("description"), new("status"), new("latest_revision", AdminColumnType.BigInt), new("terms"), new("score")],
+            results.Select(x => new object?[]
+            {
+                x.Asset.Name, x.Asset.Project, x.Asset.Description, x.Asset.Published ? "published" : "inventory", (long?)x.Asset.LatestRevision,
+                Format.List(x.Asset.Terms), x.Score.ToString("G4", System.Globalization.CultureInfo.InvariantCulture),
+            }).ToList(),
+            $"SEARCH CATALOG {results.Count}");
+    }
+
+    /// <summary>Everyone sees published assets; only members of the owning project see its inventory.</summary>
+    public static bool Visible(AdminContext ctx, AssetRecord asset) =>
+        asset.Published || Permissions.HasRole(ctx, asset.Project, MemberRole.Viewer);
+
+    private static object?[] Row(string section, string item, string? value, string? detail = null) => [section, item, value, detail];
+}

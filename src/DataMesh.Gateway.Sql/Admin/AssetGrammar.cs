@@ -1,0 +1,72 @@
+namespace DataMesh.Gateway.Sql.Admin;
+
+/// <summary>Glossary terms and data assets.</summary>
+internal static class AssetGrammar
+{
+    /// <summary>CREATE GLOSSARY TERM 'Revenue' | term_name [DESCRIPTION '...']</summary>
+    public static AdminStatement CreateGlossaryTerm(TokenCursor c)
+    {
+        var term = c.ExpectNameOrString("glossary term");
+        var description = c.AcceptWord("DESCRIPTION") ? c.ExpectString("description (string literal)") : null;
+        return new CreateGlossaryTerm(term, description);
+    }
+
+    /// <summary>
+    /// CREATE ASSET proj.asset FROM 'path' [DESCRIPTION '...'] [TERMS (...)] [METADATA (...)], the optional
+    /// clauses in any order, each at most once.
+    /// </summary>
+    public static AdminStatement CreateAsset(TokenCursor c)
+    {
+        var name = c.ExpectAssetName();
+        c.ExpectWord("FROM");
+        var source = c.ExpectString("source path (string literal)");
+        string? description = null;
+        IReadOnlyList<string> terms = [];
+        IReadOnlyDictionary<string, string> metadata = new Dictionary<string, string>();
+        var clauses = new ClauseSet(c);
+        while (c.Peek() is { } keyword)
+        {
+            if (c.AcceptWord("DESCRIPTION"))
+            {
+                clauses.Claim("DESCRIPTION", "DESCRIPTION", keyword);
+                description = c.ExpectString("description (string literal)");
+            }
+            else if (c.AcceptWord("TERMS"))
+            {
+                clauses.Claim("TERMS", "TERMS", keyword);
+                terms = Terms(c);
+            }
+            else if (c.AcceptWord("METADATA"))
+            {
+                clauses.Claim("METADATA", "METADATA", keyword);
+                metadata = Metadata(c);
+            }
+            else break; // anything else is trailing input, reported by the caller
+        }
+        return new CreateAsset(name, source, description, terms, metadata);
+    }
+
+    /// <summary>ALTER ASSET proj.asset SET COLUMN col DESCRIPTION '...' | SET DESCRIPTION '...' | SET TERMS (...) | SET METADATA (...)</summary>
+    public static AdminStatement AlterAsset(TokenCursor c)
+    {
+        var name = c.ExpectAssetName();
+        c.ExpectWord("SET");
+        if (c.AcceptWord("COLUMN"))
+        {
+            var column = c.ExpectName("column name");
+            c.ExpectWord("DESCRIPTION");
+            return new AlterAssetColumnDescription(name, column, c.ExpectString("description (string literal)"));
+        }
+        if (c.AcceptWord("DESCRIPTION")) return new AlterAssetDescription(name, c.ExpectString("description (string literal)"));
+        if (c.AcceptWord("TERMS")) return new AlterAssetTerms(name, Terms(c));
+        if (c.AcceptWord("METADATA")) return new AlterAssetMetadata(name, Metadata(c));
+        throw c.Unexpected("COLUMN, DESCRIPTION, TERMS or METADATA");
+    }
+
+    // Empty lists are allowed: "SET TERMS ()" / "SET METADATA ()" is how a steward clears them.
+    private static List<string> Terms(TokenCursor c) =>
+        c.ExpectList("glossary term", allowEmpty: true, item => item.ExpectNameOrString("glossary term"));
+
+    private static Dictionary<string, string> Metadata(TokenCursor c) =>
+        c.ExpectOptions("metadata key", allowNumbers: false, allowEmpty: true);
+}

@@ -1,0 +1,68 @@
+namespace DataMesh.Gateway.Sql.Admin;
+
+/// <summary>Users, groups, the domain-admin role and associated accounts. Cursors arrive past the leading keywords.</summary>
+internal static class PrincipalGrammar
+{
+    /// <summary>ASSOCIATE ACCOUNT name LOCATION 'path' ADMIN user</summary>
+    public static AdminStatement AssociateAccount(TokenCursor c)
+    {
+        var name = c.ExpectName("account name");
+        c.ExpectWord("LOCATION");
+        var location = c.ExpectString("location (string literal)");
+        c.ExpectWord("ADMIN");
+        return new AssociateAccount(name, location, c.ExpectName("user name"));
+    }
+
+    /// <summary>CREATE USER name [WITH] PASSWORD 'secret'</summary>
+    public static AdminStatement CreateUser(TokenCursor c)
+    {
+        var name = c.ExpectName("user name");
+        return new CreateUser(name, Password(c));
+    }
+
+    /// <summary>ALTER USER name [WITH] PASSWORD 'secret' — the only alteration users have.</summary>
+    public static AdminStatement AlterUser(TokenCursor c)
+    {
+        var name = c.ExpectName("user name");
+        return new AlterUserPassword(name, Password(c));
+    }
+
+    // WITH is optional so PostgreSQL's own spelling (CREATE USER u WITH PASSWORD '...') works too.
+    private static string Password(TokenCursor c)
+    {
+        c.AcceptWord("WITH");
+        c.ExpectWord("PASSWORD");
+        return c.ExpectString("password (string literal)");
+    }
+
+    /// <summary>GRANT DOMAIN ADMIN TO user</summary>
+    public static AdminStatement GrantDomainAdmin(TokenCursor c)
+    {
+        c.ExpectWord("TO");
+        return new GrantDomainAdmin(c.ExpectName("user name"));
+    }
+
+    /// <summary>REVOKE DOMAIN ADMIN FROM user</summary>
+    public static AdminStatement RevokeDomainAdmin(TokenCursor c)
+    {
+        c.ExpectWord("FROM");
+        return new RevokeDomainAdmin(c.ExpectName("user name"));
+    }
+
+    /// <summary>ALTER GROUP g ADD USER u | ALTER GROUP g DROP USER u</summary>
+    public static AdminStatement AlterGroup(TokenCursor c)
+    {
+        var group = c.ExpectName("group name");
+        if (c.AcceptWord("ADD"))
+        {
+            c.ExpectWord("USER");
+            return new AlterGroupAddUser(group, c.ExpectName("user name"));
+        }
+        if (c.AcceptWord("DROP"))
+        {
+            c.ExpectWord("USER");
+            return new AlterGroupDropUser(group, c.ExpectName("user name"));
+        }
+        throw c.Unexpected("ADD USER or DROP USER");
+    }
+}

@@ -1,0 +1,41 @@
+namespace DataMesh.Gateway.Sql.Admin;
+
+/// <summary>Subscription requests and decisions (approval lives in <see cref="ApproveGrammar"/>), and the audit log.</summary>
+internal static class SubscriptionGrammar
+{
+    /// <summary>The audit listing's size when no LIMIT is given, and the most one statement may ask for.</summary>
+    public const int DefaultAuditLimit = 100, MaxAuditLimit = 10000;
+
+    /// <summary>REQUEST SUBSCRIPTION TO proj.asset FOR PROJECT consumer JUSTIFICATION '...'</summary>
+    public static AdminStatement RequestSubscription(TokenCursor c)
+    {
+        c.ExpectWord("TO");
+        var asset = c.ExpectAssetName();
+        c.ExpectWord("FOR");
+        c.ExpectWord("PROJECT");
+        var consumer = c.ExpectName("project name");
+        c.ExpectWord("JUSTIFICATION");
+        return new RequestSubscription(asset, consumer, c.ExpectString("justification (string literal)"));
+    }
+
+    /// <summary>REJECT SUBSCRIPTION n [COMMENT '...']</summary>
+    public static AdminStatement RejectSubscription(TokenCursor c)
+    {
+        var id = c.ExpectSubscriptionId();
+        return new RejectSubscription(id, OptionalComment(c));
+    }
+
+    /// <summary>REVOKE SUBSCRIPTION n [COMMENT '...']</summary>
+    public static AdminStatement RevokeSubscription(TokenCursor c)
+    {
+        var id = c.ExpectSubscriptionId();
+        return new RevokeSubscription(id, OptionalComment(c));
+    }
+
+    /// <summary>SHOW AUDIT [LIMIT n], n in 1..10000 so one query cannot pull the whole log.</summary>
+    public static AdminStatement ShowAudit(TokenCursor c) =>
+        new ShowAudit(c.AcceptWord("LIMIT") ? c.ExpectInteger("LIMIT", 1, MaxAuditLimit) : DefaultAuditLimit);
+
+    private static string? OptionalComment(TokenCursor c) =>
+        c.AcceptWord("COMMENT") ? c.ExpectString("comment (string literal)") : null;
+}
