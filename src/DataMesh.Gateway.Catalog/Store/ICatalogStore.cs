@@ -22,6 +22,12 @@ public interface ICatalogReader
     /// <summary>Increases with every committed change; snapshots and cached rewrites are keyed by it.</summary>
     long Version { get; }
 
+    /// <summary>The domain's name (the gateway's one catalog).</summary>
+    string DomainName { get; }
+
+    /// <summary>The per-domain key of the hash mask, so masked values still join but cannot be looked up.</summary>
+    string MaskSecret { get; }
+
     UserRecord? GetUser(string name);
     IReadOnlyList<UserRecord> Users();
     GroupRecord? GetGroup(string name);

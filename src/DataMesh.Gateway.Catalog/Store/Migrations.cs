@@ -57,5 +57,11 @@ internal static class Migrations
         CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
         CREATE VIRTUAL TABLE asset_search USING fts5(name, description, columns, terms, metadata, tokenize = 'unicode61 remove_diacritics 2');
         """,
+
+        // 2: the domain itself: its name and the secret that keys the hash mask (never readable from consumer SQL).
+        """
+        INSERT INTO meta VALUES ('domain_name', 'datamesh');
+        INSERT INTO meta VALUES ('mask_secret', lower(hex(randomblob(32))));
+        """,
     ];
 }

@@ -9,6 +9,10 @@ internal sealed partial class SqliteCatalogSession(SqliteConnection connection, 
 {
     public long Version => long.Parse(Scalar<string>("SELECT value FROM meta WHERE key = 'catalog_version'")!, CultureInfo.InvariantCulture);
 
+    public string DomainName => Scalar<string>("SELECT value FROM meta WHERE key = 'domain_name'")!;
+
+    public string MaskSecret => Scalar<string>("SELECT value FROM meta WHERE key = 'mask_secret'")!;
+
     public void BumpVersion() => Execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'catalog_version'");
 
     // ---- helpers ----
