@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v psql >/dev/null 2>&1 || need_apt+=(postgresql-client)
+command -v git >/dev/null 2>&1 || need_apt+=(git)   # the code_repository blueprint runs git
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing ${need_apt[*]} (Debian packages) ..."
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
