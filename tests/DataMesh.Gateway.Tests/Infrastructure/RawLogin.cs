@@ -4,46 +4,96 @@ using System.Text;
 
 namespace DataMesh.Gateway.Tests.Infrastructure;
 
+/// <summary>An ErrorResponse received where the test expected progress.</summary>
+public sealed class ServerErrorException(byte[] payload)
+    : Exception($"server error {RawClient.SqlState(payload)}: {RawClient.Field(payload, 'M')}")
+{
+    public byte[] Payload { get; } = payload;
+}
+
 /// <summary>An independent SCRAM-SHA-256 client (RFC 5802), so raw-socket tests can get past authentication.</summary>
 public static class RawLogin
 {
-    /// <summary>Connects, authenticates and reads up to the first ReadyForQuery.</summary>
+    /// <summary>Connects, sends a StartupMessage for database marketing and authenticates.</summary>
     public static async Task<RawClient> ConnectAsync(GatewayFixture gateway, string user = "alice", string? password = null)
     {
         var client = await RawClient.ConnectAsync(gateway);
         await client.SendAsync(RawClient.StartupMessage(user, "marketing"));
         await AuthenticateAsync(client, user, password ?? user);
-        await client.ReadUntilAsync('Z');
         return client;
     }
 
-    public static async Task AuthenticateAsync(RawClient client, string user, string password)
+    /// <summary>
+    /// Runs SCRAM-SHA-256 (RFC 5802, no channel binding) after a StartupMessage was sent, up to ReadyForQuery, and
+    /// checks the server's signature. Returns the messages after SASLFinal (AuthenticationOk, ParameterStatus…,
+    /// BackendKeyData, ReadyForQuery). Throws <see cref="ServerErrorException"/> when the server sends an ErrorResponse.
+    /// </summary>
+    public static async Task<List<(char Type, byte[] Payload)>> AuthenticateAsync(RawClient client, string user, string password)
     {
-        var sasl = await client.ReadMessageAsync() ?? throw new EndOfStreamException();
-        if (sasl.Type != 'R' || BinaryPrimitives.ReadInt32BigEndian(sasl.Payload) != 10)
-            throw new InvalidOperationException($"expected AuthenticationSASL, got '{sasl.Type}'");
 
-        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
-        var clientFirstBare = $"n=,r={nonce}";
+        var sasl = await ExpectAsync(client, 'R');
+        Assert.Equal(10, BinaryPrimitives.ReadInt32BigEndian(sasl));
+        var mechanisms = CStrings(sasl.AsSpan(4));
+        Assert.Contains("SCRAM-SHA-256", mechanisms);
+
+        var clientNonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
+        var clientFirstBare = $"n=,r={clientNonce}";
         var clientFirst = Encoding.UTF8.GetBytes("n,," + clientFirstBare);
-        await client.SendAsync(RawClient.Message('p',
-            [.. "SCRAM-SHA-256"u8, 0, .. RawClient.BigEndian(clientFirst.Length), .. clientFirst]));
+        byte[] initial = [.. "SCRAM-SHA-256\0"u8, .. RawClient.BigEndian(clientFirst.Length), .. clientFirst];
+        await client.SendAsync(RawClient.Message('p', initial));
 
-        var cont = await client.ReadMessageAsync() ?? throw new EndOfStreamException();
-        if (cont.Type == 'E') throw new InvalidOperationException("server refused: " + RawClient.Field(cont.Payload, 'M'));
-        var serverFirst = Encoding.UTF8.GetString(cont.Payload, 4, cont.Payload.Length - 4);
-        var attrs = serverFirst.Split(',').ToDictionary(p => p[0], p => p[2..]);
-        var salted = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), Convert.FromBase64String(attrs['s']),
-            int.Parse(attrs['i']), HashAlgorithmName.SHA256, 32);
-        var clientKey = HMACSHA256.HashData(salted, "Client Key"u8);
+        var cont = await ExpectAsync(client, 'R');
+        Assert.Equal(11, BinaryPrimitives.ReadInt32BigEndian(cont));
+        var serverFirst = Encoding.UTF8.GetString(cont, 4, cont.Length - 4);
+        var attributes = serverFirst.Split(',').ToDictionary(p => p[0], p => p[2..]);
+        var nonce = attributes['r'];
+        Assert.StartsWith(clientNonce, nonce);
+        Assert.True(nonce.Length > clientNonce.Length, "the server must extend the client nonce");
+        var salt = Convert.FromBase64String(attributes['s']);
+        var iterations = int.Parse(attributes['i'], System.Globalization.CultureInfo.InvariantCulture);
+
+        var saltedPassword = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, 32);
+        var clientKey = HMACSHA256.HashData(saltedPassword, "Client Key"u8);
         var storedKey = SHA256.HashData(clientKey);
-        var withoutProof = $"c=biws,r={attrs['r']}";
-        var authMessage = Encoding.UTF8.GetBytes($"{clientFirstBare},{serverFirst},{withoutProof}");
-        var signature = HMACSHA256.HashData(storedKey, authMessage);
-        var proof = clientKey.Zip(signature, (a, b) => (byte)(a ^ b)).ToArray();
-        await client.SendAsync(RawClient.Message('p', Encoding.UTF8.GetBytes($"{withoutProof},p={Convert.ToBase64String(proof)}")));
+        var clientFinalWithoutProof = $"c=biws,r={nonce}";
+        var authMessage = Encoding.UTF8.GetBytes($"{clientFirstBare},{serverFirst},{clientFinalWithoutProof}");
+        var clientSignature = HMACSHA256.HashData(storedKey, authMessage);
+        var proof = new byte[clientKey.Length];
+        for (var i = 0; i < proof.Length; i++) proof[i] = (byte)(clientKey[i] ^ clientSignature[i]);
+        var clientFinal = $"{clientFinalWithoutProof},p={Convert.ToBase64String(proof)}";
+        await client.SendAsync(RawClient.Message('p', Encoding.UTF8.GetBytes(clientFinal)));
 
-        var final = await client.ReadMessageAsync() ?? throw new EndOfStreamException();
-        if (final.Type == 'E') throw new InvalidOperationException("authentication failed: " + RawClient.Field(final.Payload, 'M'));
+        var final = await ExpectAsync(client, 'R');
+        Assert.Equal(12, BinaryPrimitives.ReadInt32BigEndian(final));
+        var serverFinal = Encoding.UTF8.GetString(final, 4, final.Length - 4);
+        var serverKey = HMACSHA256.HashData(saltedPassword, "Server Key"u8);
+        var expectedServerSignature = Convert.ToBase64String(HMACSHA256.HashData(serverKey, authMessage));
+        Assert.Equal("v=" + expectedServerSignature, serverFinal);
+
+        var rest = await client.ReadUntilAsync('Z');
+        if (rest.FirstOrDefault(m => m.Type == 'E') is { Payload: not null } e) throw new ServerErrorException(e.Payload);
+        Assert.Equal('R', rest[0].Type);
+        Assert.Equal(0, BinaryPrimitives.ReadInt32BigEndian(rest[0].Payload));
+        return rest;
+    }
+
+    private static async Task<byte[]> ExpectAsync(RawClient client, char type)
+    {
+        var message = await client.ReadMessageAsync() ?? throw new EndOfStreamException($"connection closed while waiting for '{type}'");
+        if (message.Type == 'E') throw new ServerErrorException(message.Payload);
+        Assert.Equal(type, message.Type);
+        return message.Payload;
+    }
+
+    private static List<string> CStrings(ReadOnlySpan<byte> data)
+    {
+        var list = new List<string>();
+        while (data.Length > 0 && data[0] != 0)
+        {
+            var end = data.IndexOf((byte)0);
+            list.Add(Encoding.UTF8.GetString(data[..end]));
+            data = data[(end + 1)..];
+        }
+        return list;
     }
 }

@@ -594,12 +594,6 @@ public sealed class RawProtocolTests(GatewayFixture fixture)
 
     // ================================================================ helpers
 
-    private sealed class ServerErrorException(byte[] payload)
-        : Exception($"server error {RawClient.SqlState(payload)}: {RawClient.Field(payload, 'M')}")
-    {
-        public byte[] Payload { get; } = payload;
-    }
-
     private async Task AssertServerAliveAsync()
     {
         await using var connection = await fixture.OpenAsync();
@@ -608,59 +602,11 @@ public sealed class RawProtocolTests(GatewayFixture fixture)
         Assert.Equal(1, Convert.ToInt32(await command.ExecuteScalarAsync()));
     }
 
-    /// <summary>
-    /// Sends a StartupMessage and runs SCRAM-SHA-256 (RFC 5802, no channel binding) to ReadyForQuery.
-    /// Returns the messages after SASLFinal (AuthenticationOk, ParameterStatus…, BackendKeyData, ReadyForQuery).
-    /// Throws <see cref="ServerErrorException"/> when the server answers with an ErrorResponse.
-    /// </summary>
+    /// <summary>Sends a StartupMessage and authenticates with the shared independent SCRAM client.</summary>
     private static async Task<List<(char Type, byte[] Payload)>> AuthenticateAsync(RawClient client, string user, string password)
     {
         await client.SendAsync(RawClient.StartupMessage(user, "marketing"));
-
-        var sasl = await ExpectAsync(client, 'R');
-        Assert.Equal(10, BinaryPrimitives.ReadInt32BigEndian(sasl));
-        var mechanisms = CStrings(sasl.AsSpan(4));
-        Assert.Contains("SCRAM-SHA-256", mechanisms);
-
-        var clientNonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
-        var clientFirstBare = $"n=,r={clientNonce}";
-        var clientFirst = Encoding.UTF8.GetBytes("n,," + clientFirstBare);
-        byte[] initial = [.. "SCRAM-SHA-256\0"u8, .. RawClient.BigEndian(clientFirst.Length), .. clientFirst];
-        await client.SendAsync(RawClient.Message('p', initial));
-
-        var cont = await ExpectAsync(client, 'R');
-        Assert.Equal(11, BinaryPrimitives.ReadInt32BigEndian(cont));
-        var serverFirst = Encoding.UTF8.GetString(cont, 4, cont.Length - 4);
-        var attributes = serverFirst.Split(',').ToDictionary(p => p[0], p => p[2..]);
-        var nonce = attributes['r'];
-        Assert.StartsWith(clientNonce, nonce);
-        Assert.True(nonce.Length > clientNonce.Length, "the server must extend the client nonce");
-        var salt = Convert.FromBase64String(attributes['s']);
-        var iterations = int.Parse(attributes['i'], System.Globalization.CultureInfo.InvariantCulture);
-
-        var saltedPassword = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, 32);
-        var clientKey = HMACSHA256.HashData(saltedPassword, "Client Key"u8);
-        var storedKey = SHA256.HashData(clientKey);
-        var clientFinalWithoutProof = $"c=biws,r={nonce}";
-        var authMessage = Encoding.UTF8.GetBytes($"{clientFirstBare},{serverFirst},{clientFinalWithoutProof}");
-        var clientSignature = HMACSHA256.HashData(storedKey, authMessage);
-        var proof = new byte[clientKey.Length];
-        for (var i = 0; i < proof.Length; i++) proof[i] = (byte)(clientKey[i] ^ clientSignature[i]);
-        var clientFinal = $"{clientFinalWithoutProof},p={Convert.ToBase64String(proof)}";
-        await client.SendAsync(RawClient.Message('p', Encoding.UTF8.GetBytes(clientFinal)));
-
-        var final = await ExpectAsync(client, 'R');
-        Assert.Equal(12, BinaryPrimitives.ReadInt32BigEndian(final));
-        var serverFinal = Encoding.UTF8.GetString(final, 4, final.Length - 4);
-        var serverKey = HMACSHA256.HashData(saltedPassword, "Server Key"u8);
-        var expectedServerSignature = Convert.ToBase64String(HMACSHA256.HashData(serverKey, authMessage));
-        Assert.Equal("v=" + expectedServerSignature, serverFinal);
-
-        var rest = await client.ReadUntilAsync('Z');
-        if (rest.FirstOrDefault(m => m.Type == 'E') is { Payload: not null } e) throw new ServerErrorException(e.Payload);
-        Assert.Equal('R', rest[0].Type);
-        Assert.Equal(0, BinaryPrimitives.ReadInt32BigEndian(rest[0].Payload));
-        return rest;
+        return await RawLogin.AuthenticateAsync(client, user, password);
     }
 
     private static async Task<byte[]> ExpectAsync(RawClient client, char type)

@@ -22,8 +22,7 @@ public sealed class StartupTests(GatewayFixture gateway)
         Assert.Equal(0, BinaryPrimitives.ReadInt32BigEndian(payload));      // newest minor we speak
         Assert.Equal(1, BinaryPrimitives.ReadInt32BigEndian(payload.AsSpan(4))); // one option not recognised
         Assert.Equal("_pq_.wishful", Encoding.UTF8.GetString(payload, 8, payload.Length - 9));
-        await RawLogin.AuthenticateAsync(c, "alice", "alice");
-        Assert.Equal('Z', (await c.ReadUntilAsync('Z')).Last().Type);
+        Assert.Equal('Z', (await RawLogin.AuthenticateAsync(c, "alice", "alice")).Last().Type);
     }
 
     [Fact]
@@ -31,8 +30,7 @@ public sealed class StartupTests(GatewayFixture gateway)
     {
         await using var c = await RawClient.ConnectAsync(gateway);
         await c.SendAsync(RawClient.StartupMessage("alice", "marketing", extra: [("options", "-c enable_external_access=true"), ("threads", "64"), ("application_name", "startup-test")]));
-        await RawLogin.AuthenticateAsync(c, "alice", "alice");
-        var messages = await c.ReadUntilAsync('Z');
+        var messages = await RawLogin.AuthenticateAsync(c, "alice", "alice");
         var statuses = messages.Where(m => m.Type == 'S').Select(m => Encoding.UTF8.GetString(m.Payload).Split('\0')).ToDictionary(p => p[0], p => p[1]);
         Assert.Equal("startup-test", statuses["application_name"]);
         Assert.Equal(13, statuses.Count);
