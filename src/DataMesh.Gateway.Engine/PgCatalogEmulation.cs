@@ -13,6 +13,14 @@ namespace DataMesh.Gateway.Engine;
 /// </summary>
 public static class PgCatalogEmulation
 {
+    /// <summary>Names of the per-connection variables behind current_user, current_database and pg_backend_pid.</summary>
+    public static class IdentityVariables
+    {
+        public const string User = "datamesh_user";
+        public const string Database = "datamesh_database";
+        public const string ProcessId = "datamesh_pid";
+    }
+
     public const int PgCatalogNamespaceOid = 11;
     public const int PublicNamespaceOid = 2200;
     public const string ServerVersion = "16.4";
@@ -59,6 +67,12 @@ public static class PgCatalogEmulation
         // Functions drivers call right after connecting. Macros in main shadow DuckDB's built-ins of the same name.
         yield return $"CREATE OR REPLACE MACRO version() AS '{VersionString}'";
         yield return "CREATE OR REPLACE MACRO pg_advisory_unlock_all() AS NULL";
+        // Identity functions read per-connection variables the gateway sets at session start (EngineSession.SetIdentity).
+        yield return $"CREATE OR REPLACE MACRO current_user() AS getvariable('{IdentityVariables.User}')";
+        yield return $"CREATE OR REPLACE MACRO session_user() AS getvariable('{IdentityVariables.User}')";
+        yield return $"CREATE OR REPLACE MACRO current_database() AS getvariable('{IdentityVariables.Database}')";
+        yield return $"CREATE OR REPLACE MACRO current_catalog() AS getvariable('{IdentityVariables.Database}')";
+        yield return $"CREATE OR REPLACE MACRO pg_backend_pid() AS getvariable('{IdentityVariables.ProcessId}')";
     }
 
     private static string TypeRows(out string procRows)

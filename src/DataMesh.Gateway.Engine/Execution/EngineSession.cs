@@ -90,6 +90,15 @@ public sealed class EngineSession : IDisposable
         return true;
     }
 
+    /// <summary>Sets what current_user, session_user, current_database() and pg_backend_pid() return in this session.</summary>
+    public void SetIdentity(string user, string database, int processId)
+    {
+        ExecuteTrusted(
+            $"SET VARIABLE {PgCatalogEmulation.IdentityVariables.User} = {DuckDbEngine.Literal(user)}; " +
+            $"SET VARIABLE {PgCatalogEmulation.IdentityVariables.Database} = {DuckDbEngine.Literal(database)}; " +
+            $"SET VARIABLE {PgCatalogEmulation.IdentityVariables.ProcessId} = {processId}");
+    }
+
     /// <summary>Runs trusted SQL (session setup) that returns no rows.</summary>
     internal void ExecuteTrusted(string sql)
     {

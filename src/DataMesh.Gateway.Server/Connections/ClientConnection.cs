@@ -151,6 +151,7 @@ internal sealed class ClientConnection(
         var parameters = new SessionParameters(user, startup.Parameters);
         var session = new Session(user, database, parameters, engine.OpenSession(), cancels.NewProcessId(), CancelRegistry.NewSecretKey());
         Session = session;
+        session.Engine.SetIdentity(user, database, session.ProcessId);
         cancels.Register(session);
 
         var w = transport.Backend;
