@@ -23,13 +23,12 @@ dotnet test tests/DataMesh.Gateway.Tests/DataMesh.Gateway.Tests.csproj -c Releas
   --blame-hang-timeout 120s --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-# One plain summary line for CI: "N passed, N failed".
-summary=$(grep -E "(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+" "$log" | tail -1)
-if [ -n "$summary" ]; then
-  failed=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")
-  passed=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
-  skipped=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")
-  echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+# One plain summary line for CI: "N passed, N failed" (from the normal-verbosity totals).
+passed=$( (grep -E '^\s+Passed: +[0-9]+$' "$log" || true) | tail -1 | grep -oE '[0-9]+' || true)
+failed=$( (grep -E '^\s+Failed: +[0-9]+$' "$log" || true) | tail -1 | grep -oE '[0-9]+' || true)
+skipped=$( (grep -E '^\s+Skipped: +[0-9]+$' "$log" || true) | tail -1 | grep -oE '[0-9]+' || true)
+if [ -n "$passed$failed" ]; then
+  echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 fi
 rm -f "$log"
 exit "$status"
