@@ -24,6 +24,7 @@ public sealed class EngineSession : IDisposable
     public PreparedQuery Prepare(string sql)
     {
         var handle = PrepareHandle(sql);
+        var renamed = false;
         var statementType = NativeExtras.PreparedStatementType(handle);
         var columns = DescribeColumns(handle, out var unmapped);
         if (unmapped.Count > 0 && statementType == DuckDBStatementType.Select)
@@ -33,6 +34,7 @@ public sealed class EngineSession : IDisposable
             var castColumns = DescribeColumns(handle, out _);
             // Keep the user's column names: the wrapper renamed them positionally.
             columns = castColumns.Select((c, i) => new ResultColumn(columns[i].Name, c.Type)).ToList();
+            renamed = true;
         }
 
         var count = (int)PreparedStatements.DuckDBParams(handle);
@@ -42,7 +44,7 @@ public sealed class EngineSession : IDisposable
             using var type = PreparedStatements.DuckDBParamLogicalType(handle, i + 1);
             parameterOids[i] = type.IsInvalid ? 0 : TypeMapper.ParameterOid(type);
         }
-        return new PreparedQuery(handle, statementType, parameterOids, columns);
+        return new PreparedQuery(handle, statementType, parameterOids, columns) { ColumnsRenamed = renamed };
     }
 
     /// <summary>Binds parameters and starts the query in streaming mode.</summary>
@@ -66,7 +68,7 @@ public sealed class EngineSession : IDisposable
                 throw EngineErrors.FromMessage(error, type);
             }
             // The result's own types win over the prepared description: binding can refine unresolved types.
-            var columns = query.ReturnsRows ? ResultColumns(ref result, query.Columns) : query.Columns;
+            var columns = query.ReturnsRows ? ResultColumns(ref result, query.ColumnsRenamed ? query.Columns : null) : query.Columns;
             return new QueryCursor(result, columns, query.ReturnsRows && Query.DuckDBResultReturnType(result) == DuckDBResultType.QueryResult);
         }
         finally
@@ -139,7 +141,9 @@ public sealed class EngineSession : IDisposable
         return columns;
     }
 
-    private static List<ResultColumn> ResultColumns(ref DuckDBResult result, IReadOnlyList<ResultColumn> described)
+    /// <param name="described">The user's column names when the engine ran a renaming cast wrapper; otherwise the result's own names win
+    /// (a statement prepared with unresolved parameter types has placeholder names until it runs).</param>
+    private static List<ResultColumn> ResultColumns(ref DuckDBResult result, IReadOnlyList<ResultColumn>? described)
     {
         var count = (int)Query.DuckDBColumnCount(ref result);
         var columns = new List<ResultColumn>(count);
@@ -147,7 +151,7 @@ public sealed class EngineSession : IDisposable
         {
             using var logical = Query.DuckDBColumnLogicalType(ref result, i);
             var mapped = TypeMapper.Map(logical);
-            var name = i < described.Count ? described[i].Name : Query.DuckDBColumnName(ref result, i);
+            var name = described is not null && i < described.Count ? described[i].Name : Query.DuckDBColumnName(ref result, i);
             // A type the prepare could not resolve and that has no encoder here: the NULL type (SELECT NULL).
             columns.Add(new ResultColumn(name, mapped ?? NullOrText(logical)));
         }

@@ -23,6 +23,9 @@ public sealed class PreparedQuery : IDisposable
 
     public IReadOnlyList<ResultColumn> Columns { get; }
 
+    /// <summary>True when the engine runs a wrapper that cast exotic columns to text and renamed them positionally.</summary>
+    internal bool ColumnsRenamed { get; init; }
+
     public bool ReturnsRows => Columns.Count > 0 && StatementType is DuckDBStatementType.Select or DuckDBStatementType.Explain
         or DuckDBStatementType.Show or DuckDBStatementType.Pragma or DuckDBStatementType.Call or DuckDBStatementType.Execute;
 

@@ -160,6 +160,42 @@ public sealed class ExtendedProtocolTests(GatewayFixture gateway)
         Assert.Equal("08P01", RawClient.SqlState(mismatch[1].Payload));
     }
 
+    [Theory]
+    [InlineData(16, "t", "t")]
+    [InlineData(16, "false", "f")]
+    [InlineData(21, "-32768", "-32768")]
+    [InlineData(23, "2147483647", "2147483647")]
+    [InlineData(20, "-9223372036854775808", "-9223372036854775808")]
+    [InlineData(700, "1.5", "1.5")]
+    [InlineData(701, "-Infinity", "-Infinity")]
+    [InlineData(701, "NaN", "NaN")]
+    [InlineData(1700, "12345678901234567890.123456789", "12345678901234567890.123456789")]
+    [InlineData(25, "tëxt ✓", "tëxt ✓")]
+    [InlineData(1043, "varchar", "varchar")]
+    [InlineData(17, "\\xdeadbeef", "\\xdeadbeef")]
+    [InlineData(1082, "2024-02-29", "2024-02-29")]
+    [InlineData(1083, "13:14:15.5", "13:14:15.5")]
+    [InlineData(1114, "2021-07-04 12:30:15.25", "2021-07-04 12:30:15.25")]
+    [InlineData(1184, "2021-07-04 12:30:15+00", "2021-07-04 12:30:15+00")]
+    [InlineData(1186, "1 year 2 mons 3 days 04:05:06", "1 year 2 mons 3 days 04:05:06")]
+    [InlineData(2950, "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "3f2504e0-4f89-11d3-9a0c-0305e82c3301")]
+    [InlineData(114, "{\"a\": [1, 2]}", "{\"a\": [1, 2]}")]
+    [InlineData(1007, "{1,NULL,3}", "{1,NULL,3}")]
+    [InlineData(1009, "{a,\"b c\",\"\"}", "{a,\"b c\",\"\"}")]
+    [InlineData(1016, "{-1,9223372036854775807}", "{-1,9223372036854775807}")]
+    public async Task Text_parameters_of_every_type_round_trip_as_text(int oid, string parameter, string expected)
+    {
+        await using var c = await RawLogin.ConnectAsync(gateway);
+        await c.SendAsync([.. Parse("", "SELECT $1 AS v", oid), .. Bind("", "", [parameter], resultFormat: 0), .. Describe('P', ""), .. Execute(""), .. Sync()]);
+        var messages = await c.ReadUntilAsync('Z');
+        Assert.Equal("12TDCZ", Types(messages));
+        var rowDescription = messages[2].Payload;
+        var typeOid = BinaryPrimitives.ReadInt32BigEndian(rowDescription.AsSpan(2 + "v\0".Length + 6));
+        Assert.Equal("v", ExtendedMessages.Text(rowDescription[2..(2 + 2)]).TrimEnd('\0'));
+        Assert.Equal(oid == 1043 ? 25 : oid, typeOid); // VARCHAR results are text: the engine has one string type
+        Assert.Equal(expected, FirstField(messages[3].Payload));
+    }
+
     [Fact]
     public async Task Transaction_status_byte_tracks_begin_error_and_rollback()
     {
