@@ -31,7 +31,7 @@ internal static class AccountCommands
     {
         var account = ctx.Read(r => r.GetAccount(s.Name)) ?? throw AdminErrors.Unknown("account", s.Name);
         if (account.Admin != ctx.User && !Permissions.IsDomainAdmin(ctx))
-            throw AdminErrors.Denied($"permission denied to accept account \"{s.Name}\": only its account admin ({account.Admin}) can accept it");
+            throw AdminErrors.Denied($"permission denied to accept account \"{s.Name}\": its account admin ({account.Admin}) or a domain admin can accept it");
         ctx.Change(w =>
         {
             var current = w.GetAccount(s.Name) ?? throw AdminErrors.Unknown("account", s.Name);
@@ -39,6 +39,18 @@ internal static class AccountCommands
             w.AcceptAccount(s.Name, ctx.Now);
         });
         return AdminResult.Row("ACCEPT ACCOUNT", ("account", s.Name), ("status", "accepted"));
+    }
+
+    public static AdminResult AlterAdmin(AdminContext ctx, AlterAccountAdmin s)
+    {
+        Permissions.RequireDomainAdmin(ctx, "change an account's admin");
+        ctx.Change(w =>
+        {
+            if (w.GetAccount(s.Name) is null) throw AdminErrors.Unknown("account", s.Name);
+            if (w.GetUser(s.Admin) is null) throw AdminErrors.Unknown("user", s.Admin);
+            w.SetAccountAdmin(s.Name, s.Admin);
+        });
+        return AdminResult.Row("ALTER ACCOUNT", ("account", s.Name), ("admin", s.Admin));
     }
 
     public static AdminResult Show(AdminContext ctx, ShowAccounts _)

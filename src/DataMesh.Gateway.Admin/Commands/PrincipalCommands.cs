@@ -39,7 +39,8 @@ internal static class PrincipalCommands
         {
             if (w.GetUser(s.Name) is null) throw AdminErrors.Unknown("user", s.Name);
             if (w.Accounts().Any(a => a.Admin == s.Name))
-                throw AdminErrors.WrongState($"user \"{s.Name}\" is the admin of an associated account", "associate the account with another admin first");
+                throw AdminErrors.WrongState($"user \"{s.Name}\" is the admin of an associated account", "give the account another admin first: ALTER ACCOUNT name ADMIN user");
+            RequireOtherOwners(w.Projects(), s.Name, isGroup: false);
             w.DeleteUser(s.Name);
         });
         return AdminResult.Done("DROP USER");
@@ -85,6 +86,7 @@ internal static class PrincipalCommands
         ctx.Change(w =>
         {
             if (w.GetGroup(s.Name) is null) throw AdminErrors.Unknown("group", s.Name);
+            RequireOtherOwners(w.Projects(), s.Name, isGroup: true);
             w.DeleteGroup(s.Name);
         });
         return AdminResult.Done("DROP GROUP");
@@ -111,6 +113,18 @@ internal static class PrincipalCommands
         return new AdminResult([new("group"), new("members"), new("created_at")],
             groups.Select(g => new object?[] { g.Name, string.Join(", ", g.Members), Format.Time(g.CreatedAt) }).ToList(),
             $"SHOW GROUPS {groups.Count}");
+    }
+
+    /// <summary>Dropping a principal must not leave a project without an owner (as REMOVE MEMBER refuses too).</summary>
+    private static void RequireOtherOwners(IReadOnlyList<ProjectRecord> projects, string principal, bool isGroup)
+    {
+        foreach (var p in projects)
+        {
+            var owners = p.Members.Where(m => m.Role == MemberRole.Owner).ToList();
+            if (owners.Count > 0 && owners.All(m => m.Principal == principal && m.IsGroup == isGroup))
+                throw AdminErrors.WrongState($"{(isGroup ? "group" : "user")} \"{principal}\" is the only owner of project \"{p.Name}\"",
+                    $"add another owner first: ADD MEMBER … TO PROJECT {p.Name} AS OWNER");
+        }
     }
 
     private static void RequirePassword(string password)

@@ -66,10 +66,14 @@ internal static class ProjectCommands
         // Provision first (idempotent), then record the project: a crash in between leaves nothing in the catalog.
         var steps = Expand(custom, profile.Blueprints);
         var resources = ctx.Services.Provisioner.Provision(s.Name, account, steps);
+        // An account admin who creates a project owns it (otherwise nobody but a domain admin could manage it);
+        // domain admins manage every project anyway and add owners explicitly.
+        var creatorOwns = !Permissions.IsDomainAdmin(ctx);
         ctx.Change(w =>
         {
             if (w.GetProject(s.Name) is not null) throw AdminErrors.Duplicate("project", s.Name);
             w.InsertProject(new ProjectRecord(s.Name, s.Account, s.Profile, s.Description, resources, [], ctx.User, ctx.Now));
+            if (creatorOwns) w.SetMember(s.Name, new MemberRecord(ctx.User, false, MemberRole.Owner));
         });
         return AdminResult.Row("CREATE PROJECT", ("project", s.Name), ("account", s.Account), ("profile", s.Profile), ("resources", Format.Pairs(resources)));
     }

@@ -67,6 +67,7 @@ public interface ICatalogWriter : ICatalogReader
     void RemoveGroupMember(string group, string user);
     void InsertAccount(AccountRecord account);
     void AcceptAccount(string name, DateTimeOffset at);
+    void SetAccountAdmin(string name, string admin);
     void InsertBlueprint(BlueprintRecord blueprint);
     void InsertProfile(ProfileRecord profile);
     void InsertProject(ProjectRecord project);

@@ -67,6 +67,9 @@ internal sealed partial class SqliteCatalogSession
         Execute("INSERT INTO accounts (name, location, admin, status, proposed_by, created_at) VALUES ($n, $l, $a, 'proposed', $p, $t)",
             ("$n", a.Name), ("$l", a.Location), ("$a", a.Admin), ("$p", a.ProposedBy), ("$t", Time(a.CreatedAt)));
 
+    public void SetAccountAdmin(string name, string admin) =>
+        Execute("UPDATE accounts SET admin = $a WHERE name = $n", ("$a", admin), ("$n", name));
+
     public void AcceptAccount(string name, DateTimeOffset at) =>
         Execute("UPDATE accounts SET status = 'accepted', accepted_at = $t WHERE name = $n", ("$t", Time(at)), ("$n", name));
 }

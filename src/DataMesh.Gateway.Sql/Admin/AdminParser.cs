@@ -18,6 +18,7 @@ public static class AdminParser
     [
         new(["ASSOCIATE", "ACCOUNT"], PrincipalGrammar.AssociateAccount),
         new(["ACCEPT", "ACCOUNT"], c => new AcceptAccount(c.ExpectName("account name"))),
+        new(["ALTER", "ACCOUNT"], PrincipalGrammar.AlterAccountAdmin),
         new(["SHOW", "ACCOUNTS"], _ => new ShowAccounts()),
         new(["SHOW", "USERS"], _ => new ShowUsers()),
         new(["SHOW", "GROUPS"], _ => new ShowGroups()),

@@ -46,6 +46,7 @@ public sealed record ShowGroups : AdminStatement { public override string Tag =>
 // ---- associated accounts ----
 public sealed record AssociateAccount(string Name, string Location, string Admin) : AdminStatement { public override string Tag => "ASSOCIATE ACCOUNT"; }
 public sealed record AcceptAccount(string Name) : AdminStatement { public override string Tag => "ACCEPT ACCOUNT"; }
+public sealed record AlterAccountAdmin(string Name, string Admin) : AdminStatement { public override string Tag => "ALTER ACCOUNT"; }
 public sealed record ShowAccounts : AdminStatement { public override string Tag => "SHOW ACCOUNTS"; }
 
 // ---- blueprints, profiles, projects, members ----

@@ -13,6 +13,14 @@ internal static class PrincipalGrammar
         return new AssociateAccount(name, location, c.ExpectName("user name"));
     }
 
+    /// <summary>ALTER ACCOUNT name ADMIN user</summary>
+    public static AdminStatement AlterAccountAdmin(TokenCursor c)
+    {
+        var name = c.ExpectName("account name");
+        c.ExpectWord("ADMIN");
+        return new AlterAccountAdmin(name, c.ExpectName("user name"));
+    }
+
     /// <summary>CREATE USER name [WITH] PASSWORD 'secret'</summary>
     public static AdminStatement CreateUser(TokenCursor c)
     {

@@ -34,7 +34,7 @@ internal static class SubscriptionGrammar
 
     /// <summary>SHOW AUDIT [LIMIT n], n in 1..10000 so one query cannot pull the whole log.</summary>
     public static AdminStatement ShowAudit(TokenCursor c) =>
-        new ShowAudit(c.AcceptWord("LIMIT") ? c.ExpectInteger("LIMIT", 1, MaxAuditLimit) : DefaultAuditLimit);
+        new ShowAudit(c.AcceptWord("LIMIT") ? c.ExpectInteger("row count", 1, MaxAuditLimit) : DefaultAuditLimit);
 
     private static string? OptionalComment(TokenCursor c) =>
         c.AcceptWord("COMMENT") ? c.ExpectString("comment (string literal)") : null;

@@ -475,4 +475,12 @@ public sealed class AdminParserTests
         Assert.Contains("more than once", Fails("APPROVE SUBSCRIPTION 1 COMMENT 'a' COMMENT 'b'").Message);
         Assert.Contains("63", Fails($"DROP USER {new string('x', 70)}").Message);
     }
+
+    [Fact]
+    public void Alter_account_admin_parses()
+    {
+        var statement = StatementSplitter.Split("ALTER ACCOUNT acct_x ADMIN \"Dana\"").Single();
+        Assert.True(AdminParser.TryParse(statement, out var result));
+        Assert.Equal(new AlterAccountAdmin("acct_x", "Dana"), result);
+    }
 }
