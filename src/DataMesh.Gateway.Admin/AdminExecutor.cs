@@ -29,6 +29,13 @@ public sealed class AdminExecutor(AdminServices services)
         }
     }
 
+    /// <summary>Records an admin command that could not even be parsed (42601), so the audit log shows every attempt.</summary>
+    public void AuditRejected(string user, string database, string text, PgErrorException error)
+    {
+        var ctx = new AdminContext(user, database, text, Services) { Command = "UNPARSED ADMIN COMMAND" };
+        Services.Catalog.Store.AppendAudit(ctx.Audit("error", error.SqlState, error.Message));
+    }
+
     private static AdminResult Dispatch(AdminContext ctx, AdminStatement statement, int offset) => statement switch
     {
         CreateUser s => PrincipalCommands.CreateUser(ctx, s),

@@ -24,7 +24,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
 
     public PreparedStatement Prepare(Session session, string name, SqlStatement statement, int[] declaredOids)
     {
-        if (TryParseAdmin(statement) is { } command)
+        if (TryParseAdmin(session, statement) is { } command)
             return new PreparedStatement(name, statement, StatementKind.Admin, [], null) { Admin = command };
         var kind = StatementClassifier.Classify(statement);
         switch (kind)
@@ -49,7 +49,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
     }
 
     /// <summary>Recognises an admin command; a malformed one is 42601 pointing at the offending word.</summary>
-    private static AdminStatement? TryParseAdmin(SqlStatement statement)
+    private AdminStatement? TryParseAdmin(Session session, SqlStatement statement)
     {
         try
         {
@@ -57,7 +57,11 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         }
         catch (AdminSyntaxException e)
         {
-            throw new PgErrorException(SqlState.SyntaxError, e.Message, position: StatementOffset(statement) + e.Offset + 1);
+            var error = new PgErrorException(SqlState.SyntaxError, e.Message, position: StatementOffset(statement) + e.Offset + 1);
+            // The text may hold a password the parser could not place: audit only the leading words.
+            var words = string.Join(' ', statement.Tokens.TakeWhile(t => t.Kind == SqlTokenKind.Word).Take(3).Select(t => t.Text.ToUpperInvariant()));
+            admin.AuditRejected(session.UserName, session.Database, words + " …", error);
+            throw error;
         }
     }
 
