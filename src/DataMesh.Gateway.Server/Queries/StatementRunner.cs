@@ -31,6 +31,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         {
             case StatementKind.EngineQuery:
             {
+                RequireQueryKeyword(statement);
                 var sql = ParameterCasts.Apply(statement.Text, declaredOids, EngineTypeNames.For);
                 var query = PrepareEngineQuery(session, sql);
                 var oids = new int[query.ParameterOids.Length];
@@ -101,6 +102,32 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
                 $"{StatementTypeName(query.StatementType)} statements are not allowed through the gateway; only queries are");
         }
         return query;
+    }
+
+    private static readonly HashSet<string> QueryKeywords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "SELECT", "WITH", "VALUES", "TABLE", "FROM", "DESCRIBE", "SUMMARIZE", "PIVOT", "UNPIVOT",
+    };
+
+    // Statement keywords of things that are not queries. A leading word that is neither a query keyword nor one of
+    // these is left to the engine's parser, which answers with a syntax error (SELEC 1 is 42601, as in PostgreSQL).
+    private static readonly HashSet<string> NonQueryKeywords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "ALTER", "ANALYZE", "ATTACH", "CALL", "CHECKPOINT", "COMMENT", "CREATE", "DECLARE", "DELETE", "DETACH", "DROP",
+        "EXECUTE", "EXPLAIN", "EXPORT", "FETCH", "FORCE", "GRANT", "IMPORT", "INSERT", "INSTALL", "LOAD", "MERGE", "MOVE",
+        "PRAGMA", "PREPARE", "REINDEX", "REVOKE", "TRUNCATE", "UPDATE", "UPSERT", "USE", "VACUUM",
+    };
+
+    /// <summary>
+    /// Refuses non-queries by their leading keyword before the engine sees them at all: even preparing DROP TABLE t
+    /// would tell the caller whether t exists. Whatever passes is checked again by statement type after parsing.
+    /// </summary>
+    private static void RequireQueryKeyword(SqlStatement statement)
+    {
+        var first = statement.Tokens.Count > 0 ? statement.Tokens[0] : default;
+        if (first.Kind != SqlTokenKind.Word || QueryKeywords.Contains(first.Value) || !NonQueryKeywords.Contains(first.Value)) return;
+        throw new PgErrorException(SqlState.InsufficientPrivilege,
+            $"{first.Value.ToUpperInvariant()} statements are not allowed through the gateway; only queries are");
     }
 
     private static string StatementTypeName(DuckDBStatementType type) => type.ToString().ToUpperInvariant();

@@ -290,6 +290,10 @@ public sealed class NpgsqlProtocolTests(GatewayFixture gateway)
     [InlineData("PRAGMA enable_profiling", "42501")]
     [InlineData("COPY (SELECT 1) TO '/tmp/out.csv'", "42501")]
     [InlineData("SELECT * FROM read_csv('/etc/passwd')", "42501")]
+    [InlineData("DROP TABLE surely_missing", "42501")]
+    [InlineData("EXPLAIN SELECT 1", "42501")]
+    [InlineData("CALL pragma_version()", "42501")]
+    [InlineData("UPDATE t SET x = 1", "42501")]
     public async Task Bad_statements_get_the_right_sqlstate_and_the_connection_survives(string sql, string sqlState)
     {
         await using var connection = await gateway.OpenAsync();
