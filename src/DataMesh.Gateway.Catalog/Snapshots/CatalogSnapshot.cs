@@ -46,6 +46,8 @@ public sealed class CatalogSnapshot
 
     public AssetRecord? Asset(string project, string name) => _assets.GetValueOrDefault((project, name));
 
+    public IEnumerable<AssetRecord> Assets => _assets.Values;
+
     /// <summary>The user's role in a project, directly or through a group; the strongest wins. Null: not a member.</summary>
     public MemberRole? RoleIn(string user, string project)
     {

@@ -10,6 +10,7 @@ public sealed class DependencyDirectionTests
         ["DataMesh.Gateway.Protocol"] = [],
         ["DataMesh.Gateway.Sql"] = [],
         ["DataMesh.Gateway.Catalog"] = [],
+        ["DataMesh.Gateway.Policy"] = ["DataMesh.Gateway.Sql", "DataMesh.Gateway.Catalog"],
         ["DataMesh.Gateway.Authentication"] = ["DataMesh.Gateway.Protocol"],
         ["DataMesh.Gateway.Engine"] = ["DataMesh.Gateway.Protocol"],
         ["DataMesh.Gateway.Admin"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Catalog", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine"],

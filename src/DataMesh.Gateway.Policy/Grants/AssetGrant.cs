@@ -1,0 +1,20 @@
+namespace DataMesh.Gateway.Policy.Grants;
+
+/// <summary>How one visible column of a granted asset is exposed: as is, or transformed by a mask.</summary>
+public sealed record GrantColumn(string Name, string Type, string? Mask = null, int KeepFirst = 0, int KeepLast = 0);
+
+/// <summary>
+/// What a session may read of one asset: its source, the visible columns (hidden ones do not exist for the consumer),
+/// the row predicate already qualified with the policy subquery's own alias, and the grants that allowed it.
+/// </summary>
+public sealed record AssetGrant(
+    string Project,
+    string Asset,
+    string SourcePath,
+    IReadOnlyList<GrantColumn> Columns,
+    string? QualifiedRowFilter,
+    IReadOnlyList<long> SubscriptionIds,
+    bool OwnProject)
+{
+    public string QualifiedName => $"{Project}.{Asset}";
+}

@@ -1,0 +1,107 @@
+using DataMesh.Gateway.Catalog.Model;
+using DataMesh.Gateway.Catalog.Snapshots;
+using DataMesh.Gateway.Sql.Ast;
+
+namespace DataMesh.Gateway.Policy.Grants;
+
+/// <summary>
+/// The grants of one (user, project) at one catalog version: the project's own assets at full access, and the assets
+/// of its approved, unexpired subscriptions (published only) with their column filters, masks and row filters.
+/// Pure: built from a snapshot; the row filters are qualified with DuckDB's parser through <paramref name="serialize"/>.
+/// </summary>
+public sealed class GrantSet
+{
+    public const string SourceAlias = "__datamesh_src";
+
+    private readonly Dictionary<(string Project, string Asset), AssetGrant> _grants;
+    private readonly CatalogSnapshot _snapshot;
+
+    private GrantSet(string project, long version, Dictionary<(string, string), AssetGrant> grants, CatalogSnapshot snapshot)
+    {
+        Project = project;
+        Version = version;
+        _grants = grants;
+        _snapshot = snapshot;
+    }
+
+    public string Project { get; }
+
+    /// <summary>The catalog version the grants were computed at; cached rewrites are keyed by it.</summary>
+    public long Version { get; }
+
+    public IEnumerable<AssetGrant> All => _grants.Values;
+
+    public static GrantSet For(CatalogSnapshot snapshot, string project, DateTimeOffset now, Func<string, string> serialize)
+    {
+        var grants = new Dictionary<(string, string), AssetGrant>();
+        foreach (var asset in snapshot.Assets.Where(a => a.Project == project))
+        {
+            var columns = asset.Schema.Select(c => new GrantColumn(c.Name, c.Type)).ToList();
+            grants[(asset.Project, asset.Name)] = new AssetGrant(asset.Project, asset.Name, asset.ResolvedPath, columns, null, [], OwnProject: true);
+        }
+        foreach (var s in snapshot.Subscriptions.Where(s => s.ConsumerProject == project && s.StatusAt(now) == SubscriptionStatus.Approved))
+        {
+            var asset = snapshot.Asset(s.AssetProject, s.AssetName);
+            if (asset is null || !asset.Published) continue; // unpublished assets of other projects do not exist
+            var visible = asset.Schema
+                .Where(c => s.IncludeColumns is null || s.IncludeColumns.Contains(c.Name))
+                .Where(c => s.ExcludeColumns is null || !s.ExcludeColumns.Contains(c.Name))
+                .Select(c => s.Masks.FirstOrDefault(m => m.Column == c.Name) is { } m
+                    ? new GrantColumn(c.Name, c.Type, m.Kind, m.KeepFirst, m.KeepLast)
+                    : new GrantColumn(c.Name, c.Type))
+                .ToList();
+            var filter = s.RowFilter is null ? null : QualifyFilter(s.RowFilter, serialize);
+            grants[(asset.Project, asset.Name)] = new AssetGrant(asset.Project, asset.Name, asset.ResolvedPath, visible, filter, [s.Id], OwnProject: false);
+        }
+        return new GrantSet(project, snapshot.Version, grants, snapshot);
+    }
+
+    /// <summary>
+    /// Resolves a table reference: <c>schema.table</c> exactly, or an unqualified name through the search path (the
+    /// project's own assets first, then subscribed ones). Fails closed with the error a consumer should see.
+    /// </summary>
+    public AssetGrant Resolve(string schema, string table)
+    {
+        if (schema.Length > 0)
+        {
+            if (_grants.TryGetValue((schema, table), out var grant)) return grant;
+            var asset = _snapshot.Asset(schema, table);
+            if (asset is null || !asset.Published) throw PolicyException.UndefinedTable($"{schema}.{table}");
+            throw NotSubscribed(asset);
+        }
+        var own = _grants.Values.Where(g => g.OwnProject && g.Asset == table).ToList();
+        if (own.Count == 1) return own[0];
+        var subscribed = _grants.Values.Where(g => !g.OwnProject && g.Asset == table).ToList();
+        if (subscribed.Count == 1) return subscribed[0];
+        if (subscribed.Count > 1)
+            throw new PolicyException("42P09", $"table reference \"{table}\" is ambiguous",
+                "qualify it with its project: " + string.Join(", ", subscribed.Select(g => g.QualifiedName).Order()));
+        var published = _snapshot.Assets.Where(a => a.Published && a.Name == table).ToList();
+        if (published.Count == 1) throw NotSubscribed(published[0]);
+        throw PolicyException.UndefinedTable(table);
+    }
+
+    private PolicyException NotSubscribed(AssetRecord asset) => PolicyException.Refused(
+        $"project \"{Project}\" has no approved subscription to {asset.QualifiedName}",
+        $"request one with: REQUEST SUBSCRIPTION TO {asset.QualifiedName} FOR PROJECT {Project} JUSTIFICATION '…'");
+
+    /// <summary>
+    /// Qualifies every column of a row filter with the policy subquery's own alias, so a filter column can never bind
+    /// to a column of the user's query; a column the file lacks then fails the query instead of matching anything.
+    /// </summary>
+    public static string QualifyFilter(string filter, Func<string, string> serialize)
+    {
+        var prefix = $"SELECT * FROM {SourceAlias} WHERE (";
+        var wrapped = prefix + filter + ")";
+        var parsed = SqlAst.Parse(serialize(wrapped), wrapped);
+        var text = filter;
+        foreach (var column in parsed.ColumnReferences.Where(c => c.Offset is not null).OrderByDescending(c => c.Offset))
+        {
+            var at = column.Offset!.Value - prefix.Length;
+            if (at < 0 || at > text.Length) throw PolicyException.Refused("the row filter of a grant could not be applied");
+            if (column.ColumnNames.Count != 1) throw PolicyException.Refused("the row filter of a grant refers to a qualified column");
+            text = text[..at] + SourceAlias + "." + text[at..];
+        }
+        return text;
+    }
+}
