@@ -18,7 +18,6 @@ namespace DataMesh.Gateway.Server;
 public sealed class GatewayServer : IAsyncDisposable
 {
     private readonly GatewayServerOptions _options;
-    private readonly DuckDbEngine _engine;
     private readonly Authenticator _authenticator;
     private readonly DataMesh.Gateway.Admin.AdminExecutor _admin;
     private readonly Governance.GovernanceService _governance;
@@ -31,13 +30,12 @@ public sealed class GatewayServer : IAsyncDisposable
     private Task? _acceptLoop;
     private int _active;
 
-    public GatewayServer(GatewayServerOptions options, DuckDbEngine engine, IUserStore users, DataMesh.Gateway.Admin.AdminExecutor admin,
+    public GatewayServer(GatewayServerOptions options, IUserStore users, DataMesh.Gateway.Admin.AdminExecutor admin,
         Governance.GovernanceService governance, ILoggerFactory loggers)
     {
         _admin = admin;
         _governance = governance;
         _options = options;
-        _engine = engine;
         _authenticator = new Authenticator(users, options);
         _logger = loggers.CreateLogger("DataMesh.Gateway.Server");
         _auditor = new Governance.QueryAuditor(admin.Services.Catalog.Store, loggers.CreateLogger("DataMesh.Gateway.Audit"));
@@ -76,7 +74,7 @@ public sealed class GatewayServer : IAsyncDisposable
                 continue;
             }
             var count = Interlocked.Increment(ref _active);
-            var connection = new ClientConnection(socket, _options, _engine, _authenticator, _admin, _governance, _auditor, _cancels, _lifetime,
+            var connection = new ClientConnection(socket, _options, _authenticator, _admin, _governance, _auditor, _cancels, _lifetime,
                 overConnectionLimit: count > _options.MaxConnections, _logger);
             _connections[connection] = Task.Run(async () =>
             {

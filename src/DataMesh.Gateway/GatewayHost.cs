@@ -5,6 +5,7 @@ using DataMesh.Gateway.Configuration;
 using DataMesh.Gateway.Demo;
 using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Server;
+using DataMesh.Gateway.Server.Governance;
 using DataMesh.Gateway.Tls;
 using Microsoft.Extensions.Logging;
 
@@ -13,13 +14,13 @@ namespace DataMesh.Gateway;
 /// <summary>Wires settings, users, engine and server together. Tests start it in-process on a free port.</summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
-    private readonly DuckDbEngine _engine;
+    private readonly GovernanceService _governance;
     private readonly SqlParser _parser;
 
-    private GatewayHost(GatewayServer server, DuckDbEngine engine, SqlParser parser, AdminCatalog catalog, string dataDirectory)
+    private GatewayHost(GatewayServer server, GovernanceService governance, SqlParser parser, AdminCatalog catalog, string dataDirectory)
     {
         Server = server;
-        _engine = engine;
+        _governance = governance;
         _parser = parser;
         Catalog = catalog;
         DataDirectory = dataDirectory;
@@ -38,23 +39,15 @@ public sealed class GatewayHost : IAsyncDisposable
         Directory.CreateDirectory(dataDirectory);
         var catalog = AdminCatalog.Open(dataDirectory);
 
-        IReadOnlyList<string> allowed = [];
-        IReadOnlyList<string> setup = [];
-        if (settings.Demo)
-        {
-            var demo = DemoSetup.Prepare(dataDirectory, seedDirectory, catalog, logger);
-            allowed = demo.AllowedDirectories;
-            setup = demo.SetupStatements;
-        }
+        if (settings.Demo) DemoSetup.Prepare(dataDirectory, seedDirectory, catalog, logger);
 
+        // Every project gets its own locked-down DuckDB instance, built from its grants when a session first needs it.
         var parser = new SqlParser();
-        var engine = DuckDbEngine.Open(new EngineOptions
+        var governance = new GovernanceService(catalog.Catalog, parser.Serialize, new EngineDefaults
         {
-            AllowedDirectories = allowed,
-            TempDirectory = Path.Combine(dataDirectory, "tmp", "engine"),
             MemoryLimit = settings.MemoryLimit,
             Threads = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount,
-            SetupStatements = setup,
+            TempDirectory = Path.Combine(dataDirectory, "tmp", "engine"),
         });
 
         var certificate = settings.TlsCert is not null && settings.TlsKey is not null
@@ -72,15 +65,15 @@ public sealed class GatewayHost : IAsyncDisposable
             IdleSessionTimeout = TimeSpan.FromSeconds(settings.IdleSessionTimeoutSeconds),
             AuthenticationTimeout = TimeSpan.FromSeconds(settings.AuthenticationTimeoutSeconds),
             ShutdownGracePeriod = TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
-        }, engine, catalog.Users, catalog.Executor, new Server.Governance.GovernanceService(catalog.Catalog, parser.Serialize), loggers);
+        }, catalog.Users, catalog.Executor, governance, loggers);
         server.Start();
-        return new GatewayHost(server, engine, parser, catalog, dataDirectory);
+        return new GatewayHost(server, governance, parser, catalog, dataDirectory);
     }
 
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync().ConfigureAwait(false);
-        _engine.Dispose();
+        _governance.Dispose();
         _parser.Dispose();
         Catalog.Dispose();
     }

@@ -21,7 +21,8 @@ public static class GatewayProcess
     {
         Directory.CreateDirectory(serverDir);
         var catalog = AdminCatalog.Open(serverDir);
-        catalog.SetUser(User, Password, domainAdmin: false);
+        catalog.SetUser(User, Password, domainAdmin: true);
+        PublishLineitem(catalog, parquet, threads);
         var engine = DuckDbEngine.Open(new EngineOptions
         {
             AllowedDirectories = [Path.GetDirectoryName(parquet)!],
@@ -34,11 +35,46 @@ public static class GatewayProcess
             ],
         });
         var parser = new SqlParser();
-        var governance = new DataMesh.Gateway.Server.Governance.GovernanceService(catalog.Catalog, parser.Serialize);
-        var server = new GatewayServer(new GatewayServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, engine, catalog.Users,
+        var governance = new DataMesh.Gateway.Server.Governance.GovernanceService(catalog.Catalog, parser.Serialize,
+            new DataMesh.Gateway.Server.Governance.EngineDefaults { Threads = threads, MemoryLimit = "8GB", TempDirectory = Path.Combine(serverDir, "tmp") });
+        var server = new GatewayServer(new GatewayServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, catalog.Users,
             catalog.Executor, governance, NullLoggerFactory.Instance);
         server.Start();
         return (engine, server);
+    }
+
+    /// <summary>
+    /// The benchmark's data as a real asset: an account over the Parquet file's directory, a project <c>bench</c> that
+    /// owns <c>bench.lineitem</c>, so the gateway runs the same governed path as for any consumer (own asset: no row
+    /// filter). Idempotent across runs on the same server directory.
+    /// </summary>
+    private static void PublishLineitem(AdminCatalog catalog, string parquet, int threads)
+    {
+        var root = Path.GetDirectoryName(Path.GetFullPath(parquet))!.Replace("'", "''", StringComparison.Ordinal);
+        string[] commands =
+        [
+            $"ASSOCIATE ACCOUNT acct_bench LOCATION '{root}' ADMIN {User}",
+            "ACCEPT ACCOUNT acct_bench",
+            $"CREATE PROJECT PROFILE bench_profile BLUEPRINTS (query_limits WITH (memory = '8GB', threads = {threads}, timeout = '3600s'))",
+            "CREATE PROJECT bench ACCOUNT acct_bench PROFILE bench_profile",
+            $"ADD MEMBER {User} TO PROJECT bench AS OWNER",
+            $"CREATE ASSET bench.lineitem FROM '{Path.GetFileName(parquet).Replace("'", "''", StringComparison.Ordinal)}'",
+            "PUBLISH ASSET bench.lineitem",
+        ];
+        foreach (var text in commands)
+        {
+            var statement = DataMesh.Gateway.Sql.Lexing.StatementSplitter.Split(text).Single();
+            if (!DataMesh.Gateway.Sql.Admin.AdminParser.TryParse(statement, out var command) || command is null)
+                throw new InvalidOperationException("not an admin command: " + text);
+            try
+            {
+                catalog.Executor.Execute(command, User, "postgres", text);
+            }
+            catch (DataMesh.Gateway.Protocol.Errors.PgErrorException e) when (e.SqlState is "42710" or "55000")
+            {
+                // already there from an earlier run on this server directory
+            }
+        }
     }
 
     /// <summary>`serve PARQUET SERVERDIR THREADS`: runs the gateway until stdin closes; prints its port first.</summary>
@@ -48,7 +84,7 @@ public static class GatewayProcess
         Console.WriteLine($"PORT {server.LocalEndPoint.Port}");
         Console.Out.Flush();
         await Console.In.ReadToEndAsync();
-        await server.StopAsync();
+        await server.DisposeAsync();
         engine.Dispose();
         return 0;
     }

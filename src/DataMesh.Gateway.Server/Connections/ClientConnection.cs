@@ -7,6 +7,7 @@ using DataMesh.Gateway.Protocol.Messages.Backend;
 using DataMesh.Gateway.Protocol.Messages.Frontend;
 using DataMesh.Gateway.Server.Auth;
 using DataMesh.Gateway.Server.Cancellation;
+using DataMesh.Gateway.Server.Governance;
 using DataMesh.Gateway.Server.Queries;
 using DataMesh.Gateway.Server.Sessions;
 using DataMesh.Gateway.Server.Startup;
@@ -21,7 +22,6 @@ namespace DataMesh.Gateway.Server.Connections;
 internal sealed class ClientConnection(
     Socket socket,
     GatewayServerOptions options,
-    DuckDbEngine engine,
     Authenticator authenticator,
     DataMesh.Gateway.Admin.AdminExecutor admin,
     Governance.GovernanceService governance,
@@ -153,11 +153,14 @@ internal sealed class ClientConnection(
         var access = governance.Open(user, database);
 
         var parameters = new SessionParameters(user, startup.Parameters);
-        var session = new Session(user, database, parameters, engine.OpenSession(), cancels.NewProcessId(), CancelRegistry.NewSecretKey())
+        var spec = governance.EngineSpec(access);
+        var session = new Session(user, database, parameters, governance.OpenEngine(spec), cancels.NewProcessId(), CancelRegistry.NewSecretKey())
         {
             Access = access,
         };
         Session = session;
+        session.SwapEngine(session.Engine, spec.Fingerprint);
+        session.RewriteOptions = GovernanceService.OptionsFor(spec);
         session.Engine.SetIdentity(user, database, session.ProcessId);
         cancels.Register(session);
 

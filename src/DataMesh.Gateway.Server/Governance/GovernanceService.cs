@@ -1,4 +1,6 @@
 using DataMesh.Gateway.Catalog;
+using DataMesh.Gateway.Engine.Execution;
+using DataMesh.Gateway.Engine.Instances;
 using DataMesh.Gateway.Policy;
 using DataMesh.Gateway.Policy.Grants;
 using DataMesh.Gateway.Policy.Rewrite;
@@ -12,7 +14,7 @@ namespace DataMesh.Gateway.Server.Governance;
 /// startup), and turns a consumer statement into the engine's governed SQL (cached), translating policy refusals
 /// into PostgreSQL errors. It reads only catalog snapshots.
 /// </summary>
-public sealed class GovernanceService
+public sealed class GovernanceService : IDisposable
 {
     /// <summary>The domain's home database: any authenticated user may connect; it holds no assets.</summary>
     public const string HomeDatabase = "postgres";
@@ -21,14 +23,47 @@ public sealed class GovernanceService
     private readonly Func<string, string> _serialize;
     private readonly GrantSetCache _grants;
     private readonly RewriteCache _rewrites;
+    private readonly EngineDefaults _engineDefaults;
+    private readonly EngineInstances _instances;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string GrantVersion, long CatalogVersion, EngineSpec Spec)> _specs = new(StringComparer.Ordinal);
 
-    public GovernanceService(CatalogService catalog, Func<string, string> serialize, TimeProvider? time = null, int rewriteCacheCapacity = 8192)
+    public GovernanceService(CatalogService catalog, Func<string, string> serialize, EngineDefaults? engineDefaults = null,
+        TimeProvider? time = null, int rewriteCacheCapacity = 8192)
     {
         _catalog = catalog;
         _serialize = serialize;
         _grants = new GrantSetCache(serialize, time ?? TimeProvider.System);
         _rewrites = new RewriteCache(rewriteCacheCapacity);
+        _engineDefaults = engineDefaults ?? new EngineDefaults();
+        _instances = new EngineInstances(Math.Max(1, _engineDefaults.InstanceCapacity));
     }
+
+    /// <summary>The engine instance the project's grants call for now (its fingerprint changes with them).</summary>
+    public EngineSpec EngineSpec(ProjectAccess access)
+    {
+        var snapshot = _catalog.Snapshot;
+        var grants = _grants.For(snapshot, access.Project);
+        if (_specs.TryGetValue(access.Project, out var cached) && cached.GrantVersion == grants.Fingerprint && cached.CatalogVersion == snapshot.Version)
+            return cached.Spec;
+        var spec = EngineSpecs.For(snapshot, grants, access, _engineDefaults);
+        _specs[access.Project] = (grants.Fingerprint, snapshot.Version, spec);
+        return spec;
+    }
+
+    /// <summary>A connection to the project's current instance (built, or rebuilt when its grants changed).</summary>
+    public EngineSession OpenEngine(EngineSpec spec)
+    {
+        using var lease = _instances.Acquire(spec);
+        return lease.OpenSession();
+    }
+
+    /// <summary>The project's statement timeout from its query_limits blueprint (zero: none).</summary>
+    public TimeSpan ProjectStatementTimeout(ProjectAccess access) => EngineSpecs.StatementTimeout(_catalog.Snapshot, access.Project);
+
+    /// <summary>What the project's instance offers the rewrite: always its shadow catalog.</summary>
+    public static RewriteOptions OptionsFor(EngineSpec spec) => new() { ShadowCatalog = true, Workspace = spec.WorkspacePath is not null };
+
+    public void Dispose() => _instances.Dispose();
 
     public long RewriteCacheHits => _rewrites.Hits;
     public long RewriteCacheMisses => _rewrites.Misses;

@@ -62,7 +62,7 @@ public sealed class ExtendedQueryHandler(WireTransport transport, StatementRunne
         {
             if (!session.Statements.TryGetValue(message.Name, out var statement))
                 throw new PgErrorException(SqlState.InvalidSqlStatementName, $"prepared statement \"{message.Name}\" does not exist");
-            runner.DescribeStatement(statement);
+            runner.DescribeStatement(session, statement);
             return;
         }
         runner.DescribePortal(session, FindPortal(session, message.Name));

@@ -15,6 +15,8 @@ public static class StatementClassifier
         {
             case "BEGIN" or "START" or "COMMIT" or "END" or "ROLLBACK" or "ABORT" or "SAVEPOINT" or "RELEASE":
                 return StatementKind.Transaction;
+            case "SHOW" when IsShowTables(statement):
+                return StatementKind.EngineQuery; // answered by the engine from the project's shadow catalog
             case "SET" or "SHOW" or "RESET" or "DISCARD" or "DEALLOCATE" or "CLOSE" or "UNLISTEN" or "LISTEN" or "NOTIFY":
                 return StatementKind.Session;
             case "COPY":
@@ -22,5 +24,13 @@ public static class StatementClassifier
             default:
                 return StatementKind.EngineQuery;
         }
+    }
+
+    /// <summary>SHOW TABLES and SHOW ALL TABLES list relations, not a session parameter.</summary>
+    private static bool IsShowTables(SqlStatement statement)
+    {
+        var words = statement.Tokens.Skip(1).Where(t => t.Kind == SqlTokenKind.Word).Select(t => t.Value.ToUpperInvariant()).ToList();
+        var count = statement.Tokens.Skip(1).Count(t => t.Kind != SqlTokenKind.Semicolon);
+        return (count == 1 && words is ["TABLES"]) || (count == 2 && words is ["ALL", "TABLES"]);
     }
 }

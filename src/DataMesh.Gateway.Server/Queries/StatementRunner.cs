@@ -27,6 +27,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
 
     public PreparedStatement Prepare(Session session, string name, SqlStatement statement, int[] declaredOids)
     {
+        FollowGrants(session);
         if (TryParseAdmin(session, statement) is { } command)
             return new PreparedStatement(name, statement, StatementKind.Admin, [], null) { Admin = command };
         var kind = StatementClassifier.Classify(statement);
@@ -100,6 +101,29 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         return sb.Append(text, last, text.Length - last).ToString();
     }
 
+    /// <summary>
+    /// Moves the session to its project's current instance when the grants changed (DuckDB's allow list and the
+    /// shadow catalog must match them), unless a portal is still streaming on the old one.
+    /// </summary>
+    private void FollowGrants(Session session)
+    {
+        var spec = governance.EngineSpec(session.Access);
+        if (spec.Fingerprint == session.EngineFingerprint || session.HasOpenCursor) return;
+        var engine = governance.OpenEngine(spec);
+        try
+        {
+            engine.SetIdentity(session.UserName, session.Database, session.ProcessId);
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+        foreach (var statement in session.Statements.Values) statement.Detach();
+        session.SwapEngine(engine, spec.Fingerprint);
+        session.RewriteOptions = GovernanceService.OptionsFor(spec);
+    }
+
     /// <summary>The governed rewrite of a consumer query; a refusal is audited (the user's text only) and thrown.</summary>
     private RewriteResult PlanGoverned(Session session, string userText, string sql)
     {
@@ -121,9 +145,10 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
     public void Revalidate(Session session, PreparedStatement statement)
     {
         if (statement.Plan is not { } plan || statement.EngineText is not { } text) return;
-        if (governance.Grants(session.Access).Fingerprint == plan.PolicyVersion) return;
+        if (!statement.IsDetached && governance.Grants(session.Access).Fingerprint == plan.PolicyVersion) return;
+        FollowGrants(session);
         var fresh = PlanGoverned(session, statement.Statement.Text, text);
-        if (fresh.Sql == plan.Sql)
+        if (fresh.Sql == plan.Sql && !statement.IsDetached)
         {
             statement.SetPlan(fresh);
             return;
@@ -188,8 +213,9 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
     private static string StatementTypeName(DuckDBStatementType type) => type.ToString().ToUpperInvariant();
 
     /// <summary>Describe of a statement: ParameterDescription, then RowDescription (text formats) or NoData.</summary>
-    public void DescribeStatement(PreparedStatement statement)
+    public void DescribeStatement(Session session, PreparedStatement statement)
     {
+        Revalidate(session, statement);
         Out.ParameterDescription(statement.ParameterOids);
         WriteRowDescriptionOrNoData(statement, null, []);
     }

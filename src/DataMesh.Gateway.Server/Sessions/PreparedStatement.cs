@@ -32,10 +32,23 @@ public sealed class PreparedStatement : IDisposable
 
     public void SetPlan(Policy.Rewrite.RewriteResult plan) => Plan = plan;
 
+    /// <summary>
+    /// Releases the engine query before the session moves to another engine connection; the statement is prepared
+    /// again (and re-planned) at its next Bind, Describe or Execute.
+    /// </summary>
+    public void Detach()
+    {
+        if (Plan is null) return;
+        EngineQuery?.Dispose();
+        EngineQuery = null;
+    }
+
+    public bool IsDetached => Plan is not null && EngineQuery is null;
+
     /// <summary>Swaps in a query prepared from a newer plan (the grants changed since Parse).</summary>
     public void Replace(PreparedQuery query, Policy.Rewrite.RewriteResult plan)
     {
-        EngineQuery?.Dispose();
+        if (!ReferenceEquals(EngineQuery, query)) EngineQuery?.Dispose();
         EngineQuery = query;
         Plan = plan;
     }

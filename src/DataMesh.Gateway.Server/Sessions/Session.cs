@@ -32,7 +32,24 @@ public sealed class Session : IDisposable
     public string Database { get; }
 
     public SessionParameters Parameters { get; }
-    public EngineSession Engine { get; }
+    public EngineSession Engine { get; private set; }
+
+    /// <summary>The fingerprint of the instance spec <see cref="Engine"/> was opened on.</summary>
+    public string EngineFingerprint { get; private set; } = "";
+
+    /// <summary>
+    /// Moves the session to a new engine connection (its project's grants changed, so its instance was rebuilt).
+    /// Only between statements with no open cursor: a suspended portal keeps streaming on the old connection.
+    /// </summary>
+    public void SwapEngine(EngineSession engine, string fingerprint)
+    {
+        var old = Engine;
+        Engine = engine;
+        EngineFingerprint = fingerprint;
+        if (!ReferenceEquals(old, engine)) old.Dispose();
+    }
+
+    public bool HasOpenCursor => Portals.Values.Any(p => p.Cursor is not null);
     public int ProcessId { get; }
     public int SecretKey { get; }
 

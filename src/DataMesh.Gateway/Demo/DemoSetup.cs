@@ -7,16 +7,13 @@ namespace DataMesh.Gateway.Demo;
 /// <summary>
 /// Prepares a data directory for <c>serve --demo</c>: the marketing producer's Parquet files (generated once from
 /// catalog-seed/demo-data.sql), the demo catalog (carol bootstrapped as domain admin, then catalog-seed/demo.sql
-/// run as the users it names; passwords = user names, demo only), and the views queries use until the
-/// governed-query work replaces them with policy rewrites.
+/// run as the users it names; passwords = user names, demo only). Queries read the assets through policy rewrites.
 /// </summary>
 public static class DemoSetup
 {
     public static readonly string[] DemoUsers = ["carol", "alice", "bob", "dave"];
 
-    public sealed record Result(IReadOnlyList<string> AllowedDirectories, IReadOnlyList<string> SetupStatements);
-
-    public static Result Prepare(string dataDirectory, string seedDirectory, AdminCatalog catalog, ILogger logger)
+    public static void Prepare(string dataDirectory, string seedDirectory, AdminCatalog catalog, ILogger logger)
     {
         // Several gateways (or test hosts) may start on one data directory at once: one prepares, the others wait.
         using var exclusive = AcquireLock(Path.Combine(dataDirectory, ".demo.lock"));
@@ -47,7 +44,6 @@ public static class DemoSetup
             DemoSeed.Run(catalog, Path.Combine(seedDirectory, "demo.sql"), dataDirectory, logger);
             File.WriteAllText(seeded, DateTime.UtcNow.ToString("O"));
         }
-        return new Result([marketingRoot], Statements(Path.Combine(seedDirectory, "demo-views.sql"), marketingRoot).ToList());
     }
 
     private static FileStream AcquireLock(string path)

@@ -144,4 +144,39 @@ public sealed class ProjectSessionTests(GatewayFixture gateway)
         }
         Assert.Fail("the query's audit record never appeared");
     }
+
+    private static async Task<List<string>> TextColumnAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync()) values.Add(Convert.ToString(reader.GetValue(0))!);
+        return values;
+    }
+
+    [Fact]
+    public async Task Metadata_shows_only_the_visible_assets_and_columns()
+    {
+        await using var bob = await OpenAsync("bob", "ml_research");
+        var tables = await TextColumnAsync(bob, "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema NOT IN ('main', 'pg_catalog', 'information_schema') ORDER BY 1");
+        Assert.Equal(["marketing.mkt_sls_table"], tables);
+        var columns = await TextColumnAsync(bob, "SELECT column_name FROM information_schema.columns WHERE table_name = 'mkt_sls_table' ORDER BY ordinal_position");
+        Assert.Equal(["item_id", "sales_qty_sld", "region", "sale_date", "amount"], columns);
+        var described = await TextColumnAsync(bob, "DESCRIBE marketing.mkt_sls_table");
+        Assert.Equal(columns, described);
+        var shown = await TextColumnAsync(bob, "SHOW TABLES");
+        Assert.DoesNotContain("campaigns", shown);
+        Assert.DoesNotContain("draft_forecast", shown);
+        var attributes = await TextColumnAsync(bob, "SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE c.relname = 'mkt_sls_table' ORDER BY a.attnum");
+        Assert.Equal(columns, attributes);
+    }
+
+    [Fact]
+    public async Task The_owner_sees_the_whole_inventory_in_metadata()
+    {
+        await using var alice = await OpenAsync("alice", "marketing");
+        var tables = await TextColumnAsync(alice, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marketing' ORDER BY 1");
+        Assert.Equal(["campaigns", "draft_forecast", "mkt_sls_table"], tables);
+        Assert.Contains("customer_email", await TextColumnAsync(alice, "SELECT column_name FROM information_schema.columns WHERE table_name = 'mkt_sls_table'"));
+    }
 }
