@@ -161,6 +161,7 @@ internal sealed class ClientConnection(
         Session = session;
         session.SwapEngine(session.Engine, spec.Fingerprint);
         session.RewriteOptions = GovernanceService.OptionsFor(spec);
+        session.ProjectStatementTimeout = governance.ProjectStatementTimeout(access);
         session.Engine.SetIdentity(user, database, session.ProcessId);
         cancels.Register(session);
 

@@ -122,6 +122,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         foreach (var statement in session.Statements.Values) statement.Detach();
         session.SwapEngine(engine, spec.Fingerprint);
         session.RewriteOptions = GovernanceService.OptionsFor(spec);
+        session.ProjectStatementTimeout = governance.ProjectStatementTimeout(session.Access);
     }
 
     /// <summary>The governed rewrite of a consumer query; a refusal is audited (the user's text only) and thrown.</summary>

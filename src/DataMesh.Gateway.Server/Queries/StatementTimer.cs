@@ -16,7 +16,10 @@ public sealed class StatementTimer : IDisposable
 
     public static StatementTimer Start(Session session, GatewayServerOptions options)
     {
+        // The project's query_limits timeout is a ceiling: a session may ask for less (SET statement_timeout), never more.
         var ms = session.Parameters.StatementTimeoutMs;
+        var project = (long)session.ProjectStatementTimeout.TotalMilliseconds;
+        if (project > 0) ms = ms == 0 ? project : Math.Min(ms, project);
         if (ms == 0) ms = (long)options.StatementTimeout.TotalMilliseconds;
         return new StatementTimer(session, ms);
     }

@@ -49,6 +49,9 @@ public sealed class Session : IDisposable
         if (!ReferenceEquals(old, engine)) old.Dispose();
     }
 
+    /// <summary>The statement timeout of the project's query_limits blueprint (zero: none).</summary>
+    public TimeSpan ProjectStatementTimeout { get; set; }
+
     public bool HasOpenCursor => Portals.Values.Any(p => p.Cursor is not null);
     public int ProcessId { get; }
     public int SecretKey { get; }
