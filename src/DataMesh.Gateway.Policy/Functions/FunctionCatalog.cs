@@ -32,6 +32,7 @@ public static class FunctionCatalog
     public const string DenialOfService = "sleeps: denial of service, and a timing channel";
     public const string Internal = "internal/debug function with no analytic use (optimizer, storage, serialisation or test helper)";
     public const string Pragma = "a PRAGMA, not callable from a consumer query";
+    public const string NotOnTableAllowList = "not on the documented table-function allow list (range, generate_series, unnest)";
     public const string NotGatewayIdentity = "DuckDB's built-in, not the gateway identity macro (returns a DuckDB constant)";
 
     /// <summary>
@@ -241,10 +242,14 @@ public static class FunctionCatalog
         "pg_advisory_unlock_all", "pg_backend_pid",
     };
 
-    /// <summary>Table functions a consumer may call in FROM: generators over values only, no catalog, files or SQL.</summary>
+    /// <summary>
+    /// Table functions a consumer may call in FROM: the documented allow list of issue 4 (range, generate_series,
+    /// unnest), generators over values only, no catalog, files or SQL. Nothing else, however harmless it looks
+    /// (json_each, repeat_row): the list is kept small on purpose.
+    /// </summary>
     public static readonly IReadOnlySet<string> AllowedTable = new HashSet<string>(StringComparer.Ordinal)
     {
-        "generate_series", "json_each", "json_tree", "range", "repeat", "repeat_row", "unnest",
+        "generate_series", "range", "unnest",
     };
 
     /// <summary>Names refused on purpose (in every position where they are not in an allow list).</summary>
@@ -347,6 +352,10 @@ public static class FunctionCatalog
         ["enable_profiling"] = ChangesEngine,
         ["force_checkpoint"] = ChangesEngine,
         ["glob"] = FileOrScan,
+        ["json_each"] = NotOnTableAllowList,
+        ["json_tree"] = NotOnTableAllowList,
+        ["repeat"] = NotOnTableAllowList,
+        ["repeat_row"] = NotOnTableAllowList,
         ["histogram"] = RunsSql,
         ["histogram_values"] = RunsSql,
         ["icu_calendar_names"] = EngineCatalog,

@@ -68,10 +68,15 @@ public sealed class FunctionPolicy
         if (FunctionCatalog.Refused.TryGetValue(name, out var reason))
             return FunctionDecision.Refuse(call, call.IsTableFunction && FunctionCatalog.AllowedScalar.Contains(name)
                 ? $"as a table function it {reason}" : reason);
+        // Families a future DuckDB may extend: refused as unknown anyway, but with the reason that applies.
         if (name.StartsWith("duckdb_", StringComparison.Ordinal) || name.StartsWith("pragma_", StringComparison.Ordinal))
             return FunctionDecision.Refuse(call, FunctionCatalog.EngineCatalog);
+        if (name.StartsWith("read_", StringComparison.Ordinal))
+            return FunctionDecision.Refuse(call, FunctionCatalog.FileOrScan);
+        if (name.StartsWith("parquet_", StringComparison.Ordinal))
+            return FunctionDecision.Refuse(call, FunctionCatalog.Statistics);
         return FunctionDecision.Refuse(call, call.IsTableFunction
-            ? "not an allowed table function (only range, generate_series, unnest, repeat, repeat_row, json_each, json_tree)"
+            ? FunctionCatalog.NotOnTableAllowList
             : "unknown function: not on the gateway's allow list");
     }
 

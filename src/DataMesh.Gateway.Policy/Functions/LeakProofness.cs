@@ -35,7 +35,8 @@ public sealed record BarrierAnalysis(IReadOnlyList<LeakFinding> Findings)
 /// column types every comparison involving a column is NOT leak-proof;</item>
 /// <item>aggregate calls and window functions whose arguments (and FILTER, ORDER BY, PARTITION BY, frame bounds)
 /// are leak-proof: an aggregate consumes the rows its input produced, after the policy subquery's filter, so its own
-/// failures (overflow of sum) depend on visible rows only.</item>
+/// failures (overflow of sum) depend on visible rows only. <c>count(…)</c> is a BIGINT operand in comparisons
+/// (<c>HAVING count(*) &gt; 1</c>); other aggregate results have no known type and compare as unknown.</item>
 /// </list>
 /// <para>Not leak-proof (per operator): <c>+ - *</c> (integer and decimal overflow, date ± interval out of range),
 /// unary <c>-</c> (negating the minimum integer overflows), <c>/ // %</c> (decimal overflow; with unknown types the
@@ -45,6 +46,9 @@ public sealed record BarrierAnalysis(IReadOnlyList<LeakFinding> Findings)
 /// lambdas, subqueries (a scalar subquery errors on more than one row); SIMILAR TO and LIKE … ESCAPE (invalid patterns
 /// raise errors); GLOB; and every other function, including the REFERENCE.md error oracles chr, list_reduce,
 /// to_timestamp, epoch_ms, regexp_replace, string_split_regex, to_base, ln, json parsing and strptime.</para>
+/// <para>Each node is judged on its own operation, its operands separately, so a finding names the node it is about:
+/// in <c>chr(x) IS NOT NULL</c> the culprit is chr, and in <c>upper(name) = 'X'</c> there are two (upper, and the
+/// comparison, whose implicit cast between an unknown type and VARCHAR cannot be checked).</para>
 /// </summary>
 public sealed partial class LeakProofness
 {
@@ -61,8 +65,20 @@ public sealed partial class LeakProofness
 
     public bool IsLeakProof(JsonElement expression) => WhyNot(expression) is null;
 
-    /// <summary>Null when the expression is leak-proof, otherwise the first reason it is not.</summary>
+    /// <summary>Null when the expression is leak-proof, otherwise the reason of its first (pre-order) culprit.</summary>
     public string? WhyNot(JsonElement e)
+    {
+        foreach (var node in ExpressionNodes(e))
+            if (OwnReason(node) is { } why) return why;
+        return null;
+    }
+
+    /// <summary>
+    /// Why this node itself may fail or behave differently on some row values, judging its own operation only: its
+    /// operands are judged as nodes of their own. An expression is leak-proof exactly when none of its nodes has a
+    /// reason, and each reason is reported at the node it is about (the chr call, not the IS NOT NULL around it).
+    /// </summary>
+    private string? OwnReason(JsonElement e)
     {
         var cls = AstJson.Class(e);
         var type = AstJson.Type(e) ?? "";
@@ -72,14 +88,15 @@ public sealed partial class LeakProofness
             case "COLUMN_REF":
             case "POSITIONAL_REFERENCE":
             case "PARAMETER":
+            case "STAR":
+                // A star (with COLUMNS, EXCLUDE or REPLACE) only names columns; REPLACE expressions are nodes of their own.
                 return null;
             case "CONJUNCTION":
-                if (type is not ("CONJUNCTION_AND" or "CONJUNCTION_OR")) return $"unknown conjunction {type}";
-                return First(AstJson.Children(e));
+                return type is "CONJUNCTION_AND" or "CONJUNCTION_OR" ? null : $"unknown conjunction {type}";
             case "OPERATOR":
                 return type switch
                 {
-                    "OPERATOR_NOT" or "OPERATOR_IS_NULL" or "OPERATOR_IS_NOT_NULL" => First(AstJson.Children(e)),
+                    "OPERATOR_NOT" or "OPERATOR_IS_NULL" or "OPERATOR_IS_NOT_NULL" => null,
                     "COMPARE_IN" or "COMPARE_NOT_IN" => InList(AstJson.Children(e)),
                     _ => $"operator {type} may fail or is not known to be leak-proof",
                 };
@@ -95,15 +112,13 @@ public sealed partial class LeakProofness
                 return Compare(input, lower) ?? Compare(input, upper);
             case "CAST":
                 return ValidTypedLiteral(e) is null ? "a cast may fail on some values" : null;
-            case "STAR":
-                return First(AstJson.NestedExpressions(e));
             case "FUNCTION":
                 return Function(e);
             case "WINDOW":
                 {
+                    // Window functions run above the policy subquery, over the rows its filter let through.
                     var name = FunctionPolicy.Normalize(AstJson.String(e, "function_name") ?? "");
-                    if (!FunctionCatalog.Aggregates.Contains(name)) return $"window function {name} is not known to be leak-proof";
-                    return First(AstJson.NestedExpressions(e));
+                    return FunctionCatalog.Aggregates.Contains(name) ? null : $"window function {name} is not known to be leak-proof";
                 }
             case null:
                 return "not an expression";
@@ -113,8 +128,35 @@ public sealed partial class LeakProofness
     }
 
     /// <summary>
-    /// Every expression root of the query (WHERE, JOIN … ON, HAVING, QUALIFY, select list, GROUP BY, ORDER BY,
-    /// window specifications, LIMIT/OFFSET, subqueries at any depth) that is not leak-proof. Arguments of FROM-clause
+    /// The expression <paramref name="root"/> and every expression node below it, pre-order, without entering
+    /// subqueries (query nodes, the objects holding a cte_map): a subquery is a SUBQUERY node of its own, and
+    /// <see cref="Analyze(ParsedQuery)"/> visits the query inside it as a query.
+    /// </summary>
+    private static IEnumerable<JsonElement> ExpressionNodes(JsonElement root)
+    {
+        var stack = new Stack<JsonElement>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var e = stack.Pop();
+            if (e.ValueKind == JsonValueKind.Array)
+            {
+                // Reverse, so that the first operand is visited first.
+                var items = e.EnumerateArray().ToList();
+                for (var i = items.Count - 1; i >= 0; i--) stack.Push(items[i]);
+                continue;
+            }
+            if (e.ValueKind != JsonValueKind.Object || e.TryGetProperty("cte_map", out _)) continue;
+            if (AstJson.IsExpression(e)) yield return e;
+            var properties = e.EnumerateObject().ToList();
+            for (var i = properties.Count - 1; i >= 0; i--) stack.Push(properties[i].Value);
+        }
+    }
+
+    /// <summary>
+    /// Every expression node that is not leak-proof on its own account (see <see cref="OwnReason"/>), found from the
+    /// expression roots of the query (WHERE, JOIN … ON, HAVING, QUALIFY, select list, GROUP BY, ORDER BY, window
+    /// specifications, LIMIT/OFFSET, subqueries at any depth). Arguments of FROM-clause
     /// table functions are evaluated once, not per row, and are skipped. Conservative: any finding means a query that
     /// reads a protected asset needs a barrier.
     /// </summary>
@@ -144,13 +186,13 @@ public sealed partial class LeakProofness
             if (e.ValueKind != JsonValueKind.Object) continue;
             if (AstJson.IsExpression(e))
             {
-                var why = WhyNot(e);
-                if (why is not null)
+                foreach (var node in ExpressionNodes(e))
                 {
+                    if (OwnReason(node) is not { } why) continue;
                     int? offset = null;
-                    if (AstJson.Location(e) is { } bytes)
+                    if (AstJson.Location(node) is { } bytes)
                         offset = offsets is null ? bytes : offsets.TryToCharOffset((ulong)bytes, out var c) ? c : null;
-                    findings.Add(new LeakFinding(offset, AstJson.Class(e)!, why));
+                    findings.Add(new LeakFinding(offset, AstJson.Class(node)!, why));
                 }
                 // Subqueries inside the expression have their own roots.
                 foreach (var inner in QueryNodesBelow(e)) stack.Push(inner);
@@ -196,13 +238,6 @@ public sealed partial class LeakProofness
         }
     }
 
-    private string? First(IEnumerable<JsonElement> children)
-    {
-        foreach (var c in children)
-            if (WhyNot(c) is { } why) return why;
-        return null;
-    }
-
     private static bool IsComparison(string type) => type is "COMPARE_EQUAL" or "COMPARE_NOTEQUAL" or "COMPARE_LESSTHAN"
         or "COMPARE_GREATERTHAN" or "COMPARE_LESSTHANOREQUALTO" or "COMPARE_GREATERTHANOREQUALTO"
         or "COMPARE_DISTINCT_FROM" or "COMPARE_NOT_DISTINCT_FROM";
@@ -222,7 +257,7 @@ public sealed partial class LeakProofness
             return IsStringOperand(value) && IsStringOperand(pattern) ? null : "LIKE whose operands are not known to be strings";
         }
         if (!isOperator && FunctionCatalog.Aggregates.Contains(name) && FunctionCatalog.AllowedScalar.Contains(name))
-            return First(AstJson.NestedExpressions(e));
+            return null;
         return isOperator ? $"operator {name} may fail (overflow, invalid input) or is not known to be leak-proof"
             : $"function {name} may fail on some values or is not known to be leak-proof";
     }
@@ -251,12 +286,19 @@ public sealed partial class LeakProofness
                 return id is null ? null : new OperandInfo(OperandKind.Constant, id, e, text);
             case "PARAMETER":
                 return new OperandInfo(OperandKind.Parameter, null, e);
+            case "FUNCTION" when IsCount(e):
+                // count(...) is always BIGINT, whatever it counts: it compares like a BIGINT column (HAVING count(*) > 1).
+                return new OperandInfo(OperandKind.Column, "BIGINT", e);
             case "CAST":
                 return ValidTypedLiteral(e) is { } literal ? new OperandInfo(OperandKind.Constant, literal, e) : null;
             default:
                 return null;
         }
     }
+
+    private static bool IsCount(JsonElement e) =>
+        !(e.TryGetProperty("is_operator", out var op) && op.ValueKind == JsonValueKind.True)
+        && FunctionPolicy.Normalize(AstJson.String(e, "function_name") ?? "") is "count" or "count_star";
 
     private bool IsStringOperand(OperandInfo o) => o.Kind switch
     {
@@ -268,8 +310,10 @@ public sealed partial class LeakProofness
 
     private string? Compare(JsonElement a, JsonElement b)
     {
+        // The operands' own failures are reported at the operands; here only the implicit cast between them counts,
+        // and it is known not to fail only between columns and constants of known types.
         if (Operand(a) is not { } x || Operand(b) is not { } y)
-            return WhyNot(a) ?? WhyNot(b) ?? "a comparison whose operands are not a column and a constant";
+            return "a comparison whose operands are not a column and a constant (an implicit cast may fail)";
         return Compatible(x, y) || Compatible(y, x) ? null : "a comparison that may cast a value implicitly (and fail) on some rows";
     }
 

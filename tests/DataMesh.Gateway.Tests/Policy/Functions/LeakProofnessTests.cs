@@ -131,6 +131,31 @@ public sealed class LeakProofnessTests
         Assert.Contains(analysis.Findings, f => f.ExpressionClass == cls && f.Offset is not null && f.Reason.Length > 0);
     }
 
+    [Theory]
+    [InlineData("flag AND chr(qty) IS NOT NULL", "FUNCTION", "chr")]
+    [InlineData("NOT (region = 'x' OR to_timestamp(id) IS NULL)", "FUNCTION", "to_timestamp")]
+    [InlineData("region = 'Europe' AND CAST(name AS INTEGER) IS NULL", "CAST", "cast")]
+    [InlineData("qty IN (1, 2) AND (SELECT 1) IS NULL", "SUBQUERY", "SUBQUERY")]
+    public void A_finding_names_the_culprit_node_not_the_connective_around_it(string predicate, string cls, string reason)
+    {
+        var sql = $"SELECT * FROM sales WHERE {predicate}";
+        var finding = Assert.Single(Typed.Analyze(AstTestEngine.Parse(sql)).Findings);
+        Assert.Equal(cls, finding.ExpressionClass);
+        Assert.Contains(reason, finding.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("HAVING count(*) > 1", true)]
+    [InlineData("HAVING count(DISTINCT name) <= 10", true)]
+    [InlineData("HAVING count(*) = 'x'", false)]
+    [InlineData("HAVING sum(amount) > 10", false)] // sum's result type is not tracked: its comparison stays unknown
+    [InlineData("HAVING max(to_timestamp(id)) IS NOT NULL", false)]
+    public void Count_results_compare_like_bigint_columns(string having, bool leakProof)
+    {
+        var analysis = Typed.Analyze(AstTestEngine.Parse($"SELECT region FROM sales GROUP BY region {having}"));
+        Assert.True(leakProof != analysis.RequiresBarrier, string.Join("; ", analysis.Findings));
+    }
+
     [Fact]
     public void Table_function_arguments_are_evaluated_once_and_do_not_need_a_barrier()
     {
@@ -142,9 +167,14 @@ public sealed class LeakProofnessTests
     [Fact]
     public void Findings_carry_char_offsets_into_the_original_text()
     {
+        // Two culprits: upper (not known to be leak-proof) and the comparison (its operand has no known type, so the
+        // implicit cast to VARCHAR cannot be checked). Each finding sits at its own node, in chars, not UTF-8 bytes.
         const string sql = "SELECT 'é€' AS a FROM sales WHERE upper(name) = 'X'";
-        var finding = Assert.Single(Typed.Analyze(AstTestEngine.Parse(sql)).Findings);
-        Assert.Equal(sql.IndexOf("= 'X'", StringComparison.Ordinal), finding.Offset);
+        var findings = Typed.Analyze(AstTestEngine.Parse(sql)).Findings;
+        Assert.Equal(2, findings.Count);
+        Assert.Contains(findings, f => f.ExpressionClass == "COMPARISON" && f.Offset == sql.IndexOf("= 'X'", StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.ExpressionClass == "FUNCTION" && f.Offset == sql.IndexOf("upper", StringComparison.Ordinal)
+            && f.Reason.Contains("upper", StringComparison.Ordinal));
     }
 
     /// <summary>
