@@ -59,11 +59,11 @@ public sealed class EngineStatementTests(GatewayFixture gateway)
     [InlineData("SET memory_limit = '1GB'")]
     [InlineData("SET enable_external_access = true")]
     [InlineData("SET allowed_directories = ['/']")]
-    [InlineData("RESET memory_limit")]
     [InlineData("SET VARIABLE x = 1")]
-    [InlineData("RESET VARIABLE x")]
     [InlineData("CREATE TABLE t AS SELECT * FROM mkt_sls_table")]
     [InlineData("CREATE TEMP TABLE t AS SELECT 1")]
+    [InlineData("CREATE TABLE memory.main.t AS SELECT * FROM mkt_sls_table")]
+    [InlineData("CREATE OR REPLACE TABLE workspace.main.mkt_sls_table AS SELECT * FROM read_parquet('{scratch}.parquet')")]
     [InlineData("CREATE VIEW v AS SELECT * FROM mkt_sls_table")]
     [InlineData("CREATE MACRO m() AS 1")]
     [InlineData("CREATE MACRO current_setting(x) AS 'harmless'")]
@@ -87,7 +87,6 @@ public sealed class EngineStatementTests(GatewayFixture gateway)
     [InlineData("VACUUM")]
     [InlineData("ANALYZE")]
     [InlineData("USE memory")]
-    [InlineData("DEALLOCATE p")]
     public async Task Engine_statements_are_refused_before_anything_runs(string template)
     {
         var scratch = Scratch();

@@ -60,12 +60,12 @@ public sealed class GrantLifecycleTests(GatewayFixture gateway)
     public async Task An_expired_grant_stops_working_in_an_open_session()
     {
         var scenario = await GrantScenario.CreateAsync(gateway, "exp");
-        await scenario.SubscribeAsync("mkt_sls_table", "WITH ROW FILTER (region = 'Europe') EXPIRES IN INTERVAL '3 seconds'");
+        await scenario.SubscribeAsync("mkt_sls_table", "WITH ROW FILTER (region = 'Europe') EXPIRES IN INTERVAL '5 seconds'");
         await using var s = await scenario.OpenAsync();
         await using var prepared = new NpgsqlCommand(Count, s.Connection);
         await prepared.PrepareAsync();
         Assert.Equal(250_000L, Convert.ToInt64(await prepared.ExecuteScalarAsync()));
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        await Task.Delay(TimeSpan.FromSeconds(6));
         await s.ErrorAsync(Count, "42501");
         var e = await Assert.ThrowsAsync<PostgresException>(() => prepared.ExecuteScalarAsync());
         Assert.Equal("42501", e.SqlState);
