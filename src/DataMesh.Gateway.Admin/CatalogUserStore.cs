@@ -10,21 +10,11 @@ namespace DataMesh.Gateway.Admin;
 /// </summary>
 public sealed class CatalogUserStore(CatalogService catalog) : IUserStore
 {
-    private long _lastRefreshTicks;
-
     public ScramVerifier? FindVerifier(string userName)
     {
         var user = catalog.Snapshot.User(userName);
-        if (user is null && TryRefresh()) user = catalog.Snapshot.User(userName);
+        if (user is null && catalog.RefreshAfterMiss()) user = catalog.Snapshot.User(userName);
         return user?.Verifier is { } v ? ScramVerifier.Parse(v) : null;
     }
 
-    private bool TryRefresh()
-    {
-        var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref _lastRefreshTicks);
-        if (now - last < 1000 || Interlocked.CompareExchange(ref _lastRefreshTicks, now, last) != last) return false;
-        catalog.Refresh();
-        return true;
-    }
 }

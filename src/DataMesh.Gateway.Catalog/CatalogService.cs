@@ -29,7 +29,32 @@ public sealed class CatalogService : IDisposable
         return result;
     }
 
-    public void Refresh() => Volatile.Write(ref _snapshot, Store.Read(CatalogSnapshot.Load));
+    private long _lastMissRefreshTicks;
+
+    /// <summary>
+    /// For a lookup that missed in the snapshot (a user, project or membership another process may just have added):
+    /// refreshes from the store at most once a second, so misses cannot hammer SQLite. True when it refreshed.
+    /// </summary>
+    public bool RefreshAfterMiss()
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastMissRefreshTicks);
+        if (now - last < 1000 || Interlocked.CompareExchange(ref _lastMissRefreshTicks, now, last) != last) return false;
+        Refresh();
+        return true;
+    }
+
+    /// <summary>Publishes the store's current state; a slower refresh never replaces a newer snapshot.</summary>
+    public void Refresh()
+    {
+        var fresh = Store.Read(CatalogSnapshot.Load);
+        while (true)
+        {
+            var current = Volatile.Read(ref _snapshot);
+            if (current.Version >= fresh.Version) return;
+            if (Interlocked.CompareExchange(ref _snapshot, fresh, current) == current) return;
+        }
+    }
 
     public void Dispose() => Store.Dispose();
 }

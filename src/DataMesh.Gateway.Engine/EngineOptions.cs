@@ -6,7 +6,7 @@ public sealed class EngineOptions
     /// <summary>Directories queries may read. Everything else is refused by DuckDB once external access is off.</summary>
     public IReadOnlyList<string> AllowedDirectories { get; init; } = [];
 
-    /// <summary>Private spill directory for the instance; null disables spilling to disk.</summary>
+    /// <summary>Where the instance gets its private spill directory (a fresh subdirectory, removed on dispose); null disables spilling to disk.</summary>
     public string? TempDirectory { get; init; }
 
     public string MaxTempDirectorySize { get; init; } = "1GB";

@@ -21,6 +21,8 @@ public sealed class GatewayServer : IAsyncDisposable
     private readonly DuckDbEngine _engine;
     private readonly Authenticator _authenticator;
     private readonly DataMesh.Gateway.Admin.AdminExecutor _admin;
+    private readonly Governance.GovernanceService _governance;
+    private readonly Governance.QueryAuditor _auditor;
     private readonly CancelRegistry _cancels = new();
     private readonly ServerLifetime _lifetime = new();
     private readonly ILogger _logger;
@@ -29,14 +31,19 @@ public sealed class GatewayServer : IAsyncDisposable
     private Task? _acceptLoop;
     private int _active;
 
-    public GatewayServer(GatewayServerOptions options, DuckDbEngine engine, IUserStore users, DataMesh.Gateway.Admin.AdminExecutor admin, ILoggerFactory loggers)
+    public GatewayServer(GatewayServerOptions options, DuckDbEngine engine, IUserStore users, DataMesh.Gateway.Admin.AdminExecutor admin,
+        Governance.GovernanceService governance, ILoggerFactory loggers)
     {
         _admin = admin;
+        _governance = governance;
         _options = options;
         _engine = engine;
         _authenticator = new Authenticator(users, options);
         _logger = loggers.CreateLogger("DataMesh.Gateway.Server");
+        _auditor = new Governance.QueryAuditor(admin.Services.Catalog.Store, loggers.CreateLogger("DataMesh.Gateway.Audit"));
     }
+
+    public Governance.GovernanceService Governance => _governance;
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("server not started"));
 
@@ -69,7 +76,7 @@ public sealed class GatewayServer : IAsyncDisposable
                 continue;
             }
             var count = Interlocked.Increment(ref _active);
-            var connection = new ClientConnection(socket, _options, _engine, _authenticator, _admin, _cancels, _lifetime,
+            var connection = new ClientConnection(socket, _options, _engine, _authenticator, _admin, _governance, _auditor, _cancels, _lifetime,
                 overConnectionLimit: count > _options.MaxConnections, _logger);
             _connections[connection] = Task.Run(async () =>
             {
@@ -109,6 +116,7 @@ public sealed class GatewayServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        await _auditor.DisposeAsync().ConfigureAwait(false);
         _lifetime.Dispose();
     }
 }

@@ -14,11 +14,13 @@ namespace DataMesh.Gateway;
 public sealed class GatewayHost : IAsyncDisposable
 {
     private readonly DuckDbEngine _engine;
+    private readonly SqlParser _parser;
 
-    private GatewayHost(GatewayServer server, DuckDbEngine engine, AdminCatalog catalog, string dataDirectory)
+    private GatewayHost(GatewayServer server, DuckDbEngine engine, SqlParser parser, AdminCatalog catalog, string dataDirectory)
     {
         Server = server;
         _engine = engine;
+        _parser = parser;
         Catalog = catalog;
         DataDirectory = dataDirectory;
     }
@@ -45,6 +47,7 @@ public sealed class GatewayHost : IAsyncDisposable
             setup = demo.SetupStatements;
         }
 
+        var parser = new SqlParser();
         var engine = DuckDbEngine.Open(new EngineOptions
         {
             AllowedDirectories = allowed,
@@ -69,15 +72,16 @@ public sealed class GatewayHost : IAsyncDisposable
             IdleSessionTimeout = TimeSpan.FromSeconds(settings.IdleSessionTimeoutSeconds),
             AuthenticationTimeout = TimeSpan.FromSeconds(settings.AuthenticationTimeoutSeconds),
             ShutdownGracePeriod = TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
-        }, engine, catalog.Users, catalog.Executor, loggers);
+        }, engine, catalog.Users, catalog.Executor, new Server.Governance.GovernanceService(catalog.Catalog, parser.Serialize), loggers);
         server.Start();
-        return new GatewayHost(server, engine, catalog, dataDirectory);
+        return new GatewayHost(server, engine, parser, catalog, dataDirectory);
     }
 
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync().ConfigureAwait(false);
         _engine.Dispose();
+        _parser.Dispose();
         Catalog.Dispose();
     }
 }

@@ -33,7 +33,10 @@ public static class GatewayProcess
                 $"CREATE VIEW bench.lineitem AS SELECT * FROM read_parquet({DuckDbEngine.Literal(parquet)})",
             ],
         });
-        var server = new GatewayServer(new GatewayServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, engine, catalog.Users, catalog.Executor, NullLoggerFactory.Instance);
+        var parser = new SqlParser();
+        var governance = new DataMesh.Gateway.Server.Governance.GovernanceService(catalog.Catalog, parser.Serialize);
+        var server = new GatewayServer(new GatewayServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, engine, catalog.Users,
+            catalog.Executor, governance, NullLoggerFactory.Instance);
         server.Start();
         return (engine, server);
     }

@@ -15,10 +15,11 @@ public sealed class CatalogSnapshot
     private readonly FrozenDictionary<string, ProjectRecord> _projects;
     private readonly FrozenDictionary<(string Project, string Name), AssetRecord> _assets;
 
-    private CatalogSnapshot(long version, IEnumerable<UserRecord> users, IEnumerable<GroupRecord> groups,
+    private CatalogSnapshot(long version, string maskSecret, IEnumerable<UserRecord> users, IEnumerable<GroupRecord> groups,
         IEnumerable<ProjectRecord> projects, IEnumerable<AssetRecord> assets, IReadOnlyList<SubscriptionRecord> subscriptions)
     {
         Version = version;
+        MaskSecret = maskSecret;
         _users = users.ToFrozenDictionary(u => u.Name, StringComparer.Ordinal);
         _groupsByUser = groups.SelectMany(g => g.Members.Select(m => (User: m, Group: g.Name)))
             .GroupBy(p => p.User).ToFrozenDictionary(g => g.Key, g => g.Select(p => p.Group).ToArray(), StringComparer.Ordinal);
@@ -29,10 +30,13 @@ public sealed class CatalogSnapshot
 
     public long Version { get; }
 
+    /// <summary>The domain's key for the keyed-hash mask. Only the policy subqueries the gateway generates use it.</summary>
+    public string MaskSecret { get; }
+
     public IReadOnlyList<SubscriptionRecord> Subscriptions { get; }
 
     public static CatalogSnapshot Load(ICatalogReader reader) =>
-        new(reader.Version, reader.Users(), reader.Groups(), reader.Projects(), reader.Assets(), reader.Subscriptions());
+        new(reader.Version, reader.MaskSecret, reader.Users(), reader.Groups(), reader.Projects(), reader.Assets(), reader.Subscriptions());
 
     public UserRecord? User(string name) => _users.GetValueOrDefault(name);
 

@@ -15,6 +15,9 @@ public interface ICatalogStore : IDisposable
 
     /// <summary>Appends an audit record in a transaction of its own (used for commands that failed and rolled back).</summary>
     void AppendAudit(AuditRecord record);
+
+    /// <summary>Appends several audit records in one transaction (query records, written in batches).</summary>
+    void AppendAudit(IReadOnlyList<AuditRecord> records);
 }
 
 public interface ICatalogReader

@@ -51,13 +51,17 @@ public sealed class SqliteCatalogStore : ICatalogStore
         }
     }
 
-    public void AppendAudit(AuditRecord record)
+    public void AppendAudit(AuditRecord record) => AppendAudit([record]);
+
+    public void AppendAudit(IReadOnlyList<AuditRecord> records)
     {
+        if (records.Count == 0) return;
         lock (_writeGate)
         {
             using var connection = OpenConnection();
             using var transaction = connection.BeginTransaction(deferred: false);
-            new SqliteCatalogSession(connection, transaction).AppendAudit(record);
+            var session = new SqliteCatalogSession(connection, transaction);
+            foreach (var record in records) session.AppendAudit(record);
             transaction.Commit();
         }
     }

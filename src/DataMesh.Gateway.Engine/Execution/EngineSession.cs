@@ -14,9 +14,16 @@ namespace DataMesh.Gateway.Engine.Execution;
 public sealed class EngineSession : IDisposable
 {
     private readonly DuckDBConnection _connection;
+    private readonly IDisposable? _owner;
     private int _running;
 
-    internal EngineSession(DuckDBConnection connection) => _connection = connection;
+    /// <param name="connection">Owned by the session.</param>
+    /// <param name="owner">What keeps the connection's instance alive (a pool lease), released after the connection closes.</param>
+    internal EngineSession(DuckDBConnection connection, IDisposable? owner = null)
+    {
+        _connection = connection;
+        _owner = owner;
+    }
 
     private DuckDBNativeConnection Native => _connection.NativeConnection;
 
@@ -109,7 +116,11 @@ public sealed class EngineSession : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _owner?.Dispose();
+    }
 
     private DuckDBPreparedStatement PrepareHandle(string sql)
     {

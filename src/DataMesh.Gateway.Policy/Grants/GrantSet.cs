@@ -16,12 +16,15 @@ public sealed class GrantSet
     private readonly Dictionary<(string Project, string Asset), AssetGrant> _grants;
     private readonly CatalogSnapshot _snapshot;
 
-    private GrantSet(string project, long version, Dictionary<(string, string), AssetGrant> grants, CatalogSnapshot snapshot)
+    private GrantSet(string project, long version, Dictionary<(string, string), AssetGrant> grants, CatalogSnapshot snapshot,
+        DateTimeOffset validUntil)
     {
         Project = project;
         Version = version;
         _grants = grants;
         _snapshot = snapshot;
+        ValidUntil = validUntil;
+        Fingerprint = GrantFingerprint.Of(project, grants.Values);
     }
 
     public string Project { get; }
@@ -31,15 +34,30 @@ public sealed class GrantSet
 
     public IEnumerable<AssetGrant> All => _grants.Values;
 
+    /// <summary>
+    /// The policy version: a hash of everything the grants say (sources, columns, masks, filters, subscription ids).
+    /// Unrelated catalog changes keep it; any change to what the project may read changes it. Rewrites are cached by it
+    /// and prepared statements are checked against it at Bind and Execute.
+    /// </summary>
+    public string Fingerprint { get; }
+
+    /// <summary>The earliest expiry among the counted subscriptions: the set must be recomputed from then on.</summary>
+    public DateTimeOffset ValidUntil { get; }
+
+    /// <summary>The grant for an exact (project, asset), if the session has one.</summary>
+    public AssetGrant? Find(string project, string asset) => _grants.GetValueOrDefault((project, asset));
+
     public static GrantSet For(CatalogSnapshot snapshot, string project, DateTimeOffset now, Func<string, string> serialize)
     {
         var grants = new Dictionary<(string, string), AssetGrant>();
+        var validUntil = DateTimeOffset.MaxValue;
         foreach (var asset in snapshot.Assets.Where(a => a.Project == project))
         {
             var columns = asset.Schema.Select(c => new GrantColumn(c.Name, c.Type)).ToList();
             grants[(asset.Project, asset.Name)] = new AssetGrant(asset.Project, asset.Name, asset.ResolvedPath, columns, null, [], OwnProject: true);
         }
-        foreach (var s in snapshot.Subscriptions.Where(s => s.ConsumerProject == project && s.StatusAt(now) == SubscriptionStatus.Approved))
+        // The newest approval wins when a project holds several for one asset (re-requested after a revocation).
+        foreach (var s in snapshot.Subscriptions.Where(s => s.ConsumerProject == project && s.StatusAt(now) == SubscriptionStatus.Approved).OrderBy(s => s.Id))
         {
             var asset = snapshot.Asset(s.AssetProject, s.AssetName);
             if (asset is null || !asset.Published) continue; // unpublished assets of other projects do not exist
@@ -51,9 +69,10 @@ public sealed class GrantSet
                     : new GrantColumn(c.Name, c.Type))
                 .ToList();
             var filter = s.RowFilter is null ? null : QualifyFilter(s.RowFilter, serialize);
+            if (s.ExpiresAt is { } expires && expires < validUntil) validUntil = expires;
             grants[(asset.Project, asset.Name)] = new AssetGrant(asset.Project, asset.Name, asset.ResolvedPath, visible, filter, [s.Id], OwnProject: false);
         }
-        return new GrantSet(project, snapshot.Version, grants, snapshot);
+        return new GrantSet(project, snapshot.Version, grants, snapshot, validUntil);
     }
 
     /// <summary>

@@ -2,5 +2,14 @@ using DataMesh.Gateway.Policy.Grants;
 
 namespace DataMesh.Gateway.Policy.Rewrite;
 
-/// <summary>The engine's SQL for a user's query, and the grants it used (for the audit record).</summary>
-public sealed record RewriteResult(string Sql, IReadOnlyList<AssetGrant> Grants, bool Barrier);
+/// <summary>
+/// The engine's SQL for a user's query, the grants it used (for the audit record and for revocation checks of open
+/// portals), whether the policy subqueries were fenced, and the policy version it was computed at.
+/// </summary>
+public sealed record RewriteResult(string Sql, IReadOnlyList<AssetGrant> Grants, bool Barrier)
+{
+    public string PolicyVersion { get; init; } = "";
+
+    /// <summary>The subscription ids that allowed the query (own assets need none).</summary>
+    public IEnumerable<long> SubscriptionIds => Grants.SelectMany(g => g.SubscriptionIds).Distinct();
+}

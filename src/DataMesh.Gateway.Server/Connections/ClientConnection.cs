@@ -24,6 +24,8 @@ internal sealed class ClientConnection(
     DuckDbEngine engine,
     Authenticator authenticator,
     DataMesh.Gateway.Admin.AdminExecutor admin,
+    Governance.GovernanceService governance,
+    Governance.QueryAuditor auditor,
     CancelRegistry cancels,
     ServerLifetime lifetime,
     bool overConnectionLimit,
@@ -147,9 +149,14 @@ internal sealed class ClientConnection(
 
         var binding = tls is not null && options.Certificate is not null ? ChannelBinding.TlsServerEndPoint(options.Certificate) : null;
         await authenticator.AuthenticateAsync(transport, user, binding, tls is not null, ct).ConfigureAwait(false);
+        // As PostgreSQL does: authenticate first, then check the database (FATAL 3D000 unknown, 42501 not a member).
+        var access = governance.Open(user, database);
 
         var parameters = new SessionParameters(user, startup.Parameters);
-        var session = new Session(user, database, parameters, engine.OpenSession(), cancels.NewProcessId(), CancelRegistry.NewSecretKey());
+        var session = new Session(user, database, parameters, engine.OpenSession(), cancels.NewProcessId(), CancelRegistry.NewSecretKey())
+        {
+            Access = access,
+        };
         Session = session;
         session.Engine.SetIdentity(user, database, session.ProcessId);
         cancels.Register(session);
@@ -167,7 +174,7 @@ internal sealed class ClientConnection(
     private async Task MessageLoopAsync(WireTransport transport)
     {
         var session = Session!;
-        var runner = new StatementRunner(transport, options, admin);
+        var runner = new StatementRunner(transport, options, admin, governance, auditor);
         var simple = new SimpleQueryHandler(transport, runner);
         var extended = new ExtendedQueryHandler(transport, runner);
         var w = transport.Backend;

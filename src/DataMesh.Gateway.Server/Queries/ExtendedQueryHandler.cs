@@ -39,6 +39,7 @@ public sealed class ExtendedQueryHandler(WireTransport transport, StatementRunne
         if (!session.Statements.TryGetValue(message.StatementName, out var statement))
             throw new PgErrorException(SqlState.InvalidSqlStatementName, $"prepared statement \"{message.StatementName}\" does not exist");
         RejectInFailedTransaction(session, statement.Statement);
+        runner.Revalidate(session, statement); // grants may have changed since Parse: a revoked grant fails here
         if (message.ParameterValues.Length != statement.ParameterOids.Length)
             throw new PgErrorException(SqlState.ProtocolViolation,
                 $"bind message supplies {message.ParameterValues.Length} parameters, but prepared statement \"{statement.Name}\" requires {statement.ParameterOids.Length}");

@@ -6,6 +6,8 @@ using DataMesh.Gateway.Protocol.Messages.Backend;
 using DataMesh.Gateway.Protocol.Messages.Frontend;
 using DataMesh.Gateway.Server.Cancellation;
 using DataMesh.Gateway.Server.Connections;
+using DataMesh.Gateway.Server.Governance;
+using DataMesh.Gateway.Policy.Rewrite;
 using DataMesh.Gateway.Server.Sessions;
 using DataMesh.Gateway.Sql;
 using DataMesh.Gateway.Sql.Admin;
@@ -18,7 +20,8 @@ namespace DataMesh.Gateway.Server.Queries;
 /// Prepares, describes and runs statements for both the simple and the extended protocol, so the two paths
 /// cannot drift apart. Rows stream from the engine cursor into the output, flushing every batch.
 /// </summary>
-public sealed class StatementRunner(WireTransport transport, GatewayServerOptions options, AdminExecutor admin)
+public sealed class StatementRunner(WireTransport transport, GatewayServerOptions options, AdminExecutor admin, GovernanceService governance,
+    QueryAuditor auditor)
 {
     private BackendWriter Out => transport.Backend;
 
@@ -33,16 +36,23 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
             {
                 RequireQueryKeyword(statement);
                 var sql = ParameterCasts.Apply(statement.Text, declaredOids, EngineTypeNames.For);
-                var query = PrepareEngineQuery(session, sql);
+                var plan = PlanGoverned(session, statement.Text, sql);
+                var query = PrepareEngineQuery(session, plan);
                 var oids = new int[query.ParameterOids.Length];
                 for (var i = 0; i < oids.Length; i++)
                     oids[i] = i < declaredOids.Length && declaredOids[i] != 0 ? declaredOids[i] : query.ParameterOids[i] is 0 ? Protocol.Types.PgTypes.Text : query.ParameterOids[i];
-                return new PreparedStatement(name, statement, kind, oids, query);
+                var prepared = new PreparedStatement(name, statement, kind, oids, query) { EngineText = sql };
+                prepared.SetPlan(plan);
+                return prepared;
             }
             case StatementKind.CopyOut:
             {
+                // COPY (SELECT …) TO STDOUT is governed exactly like the SELECT inside it.
                 var copy = CopyCommand.Parse(statement);
-                return new PreparedStatement(name, statement, kind, [], PrepareEngineQuery(session, copy.Query));
+                var plan = PlanGoverned(session, statement.Text, copy.Query);
+                var prepared = new PreparedStatement(name, statement, kind, [], PrepareEngineQuery(session, plan)) { EngineText = copy.Query };
+                prepared.SetPlan(plan);
+                return prepared;
             }
             default:
                 return new PreparedStatement(name, statement, kind, [], null);
@@ -90,9 +100,54 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         return sb.Append(text, last, text.Length - last).ToString();
     }
 
-    private static PreparedQuery PrepareEngineQuery(Session session, string sql)
+    /// <summary>The governed rewrite of a consumer query; a refusal is audited (the user's text only) and thrown.</summary>
+    private RewriteResult PlanGoverned(Session session, string userText, string sql)
     {
-        var query = session.Engine.Prepare(sql);
+        try
+        {
+            return governance.Plan(session.Access, sql, session.RewriteOptions);
+        }
+        catch (PgErrorException e)
+        {
+            auditor.Refused(session.Access, userText, e);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Before Bind and Execute: a statement prepared under an older policy version is planned again, so a revoked or
+    /// expired grant stops working for the next statement even in a session that prepared it earlier.
+    /// </summary>
+    public void Revalidate(Session session, PreparedStatement statement)
+    {
+        if (statement.Plan is not { } plan || statement.EngineText is not { } text) return;
+        if (governance.Grants(session.Access).Fingerprint == plan.PolicyVersion) return;
+        var fresh = PlanGoverned(session, statement.Statement.Text, text);
+        if (fresh.Sql == plan.Sql)
+        {
+            statement.SetPlan(fresh);
+            return;
+        }
+        var query = PrepareEngineQuery(session, fresh);
+        if (query.ParameterOids.Length != statement.ParameterOids.Length)
+        {
+            query.Dispose();
+            throw new PgErrorException(SqlState.FeatureNotSupported, "the prepared statement's grants changed; prepare it again");
+        }
+        statement.Replace(query, fresh);
+    }
+
+    private static PreparedQuery PrepareEngineQuery(Session session, RewriteResult plan)
+    {
+        PreparedQuery query;
+        try
+        {
+            query = session.Engine.Prepare(plan.Sql);
+        }
+        catch (PgErrorException e)
+        {
+            throw GovernedErrors.Translate(e, plan);
+        }
         // Only queries reach the engine. Everything that could change it (ATTACH, COPY TO a file, INSTALL, LOAD,
         // PRAGMA, SET, CREATE, …) is refused here, before it runs; the engine's own lockdown is a second wall.
         if (query.StatementType is not (DuckDBStatementType.Select))
@@ -152,7 +207,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         }
         QueryCursor? cursor = null;
         if (portal.Statement.Kind == StatementKind.EngineQuery && !portal.Completed)
-            cursor = portal.Cursor ??= Start(session, portal.Statement.EngineQuery!, portal.Parameters);
+            cursor = portal.Cursor ??= Start(session, portal.Statement, portal.Parameters);
         WriteRowDescriptionOrNoData(portal.Statement, cursor, portal.ResultFormats);
     }
 
@@ -201,20 +256,30 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
             Out.CommandComplete("SELECT 0");
             return false;
         }
-        var cursor = portal.Cursor ??= Start(session, statement.EngineQuery!, portal.Parameters);
-        if (sendRowDescription) Out.RowDescription(Describe(cursor.Columns, portal.ResultFormats));
-        var before = cursor.RowsAffected;
-        var stop = await StreamAsync(session, cursor, portal.ResultFormats, maxRows).ConfigureAwait(false);
-        if (stop == CursorStop.RowLimit)
+        portal.StartedAt ??= System.Diagnostics.Stopwatch.GetTimestamp();
+        try
         {
-            Out.PortalSuspended();
-            return true;
+            var cursor = portal.Cursor ??= Start(session, statement, portal.Parameters);
+            if (sendRowDescription) Out.RowDescription(Describe(cursor.Columns, portal.ResultFormats));
+            var before = cursor.RowsAffected;
+            var stop = await StreamAsync(session, statement, cursor, portal.ResultFormats, maxRows).ConfigureAwait(false);
+            if (stop == CursorStop.RowLimit)
+            {
+                Out.PortalSuspended();
+                return true;
+            }
+            // As in PostgreSQL, the tag counts the rows of this Execute, not of the whole portal.
+            Out.CommandComplete($"SELECT {cursor.RowsAffected - before}");
+            auditor.Completed(session.Access, statement, cursor.RowsAffected, portal.StartedAt.Value);
+            portal.Completed = true;
+            portal.Dispose();
+            return false;
         }
-        // As in PostgreSQL, the tag counts the rows of this Execute, not of the whole portal.
-        Out.CommandComplete($"SELECT {cursor.RowsAffected - before}");
-        portal.Completed = true;
-        portal.Dispose();
-        return false;
+        catch (PgErrorException e)
+        {
+            auditor.Failed(session.Access, statement, e, portal.StartedAt.Value);
+            throw;
+        }
     }
 
     private void ExecuteAdmin(Session session, Portal portal, bool sendRowDescription)
@@ -231,8 +296,10 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         portal.Completed = true;
     }
 
-    private QueryCursor Start(Session session, PreparedQuery query, object?[] parameters)
+    private QueryCursor Start(Session session, PreparedStatement statement, object?[] parameters)
     {
+        Revalidate(session, statement);
+        var query = statement.EngineQuery!;
         using var timer = StatementTimer.Start(session, options);
         try
         {
@@ -249,9 +316,21 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         {
             throw Canceled(session);
         }
+        catch (PgErrorException e) when (statement.Plan is { } plan)
+        {
+            throw GovernedErrors.Translate(e, plan);
+        }
     }
 
-    private async Task<CursorStop> StreamAsync(Session session, QueryCursor cursor, FormatCode[] formats, int maxRows)
+    /// <summary>A portal still streaming from a grant that was revoked or expired since it started is closed.</summary>
+    private void EnsureStillAllowed(Session session, PreparedStatement statement)
+    {
+        if (statement.Plan is { } plan && !governance.StillAllows(session.Access, plan))
+            throw new PgErrorException(SqlState.InsufficientPrivilege,
+                "the subscription that allowed this query was revoked or has expired; the result was closed");
+    }
+
+    private async Task<CursorStop> StreamAsync(Session session, PreparedStatement statement, QueryCursor cursor, FormatCode[] formats, int maxRows)
     {
         using var timer = StatementTimer.Start(session, options);
         using var streaming = session.Engine.EnterStreaming();
@@ -261,6 +340,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
             while (true)
             {
                 if (session.IsCancelRequested) throw Canceled(session);
+                EnsureStillAllowed(session, statement);
                 var remaining = maxRows > 0 ? maxRows - (cursor.RowsAffected - start) : 0;
                 var stop = cursor.WriteRows(Out, formats, remaining, options.WriteBatchBytes);
                 if (stop != CursorStop.BufferFull) return stop;
@@ -271,12 +351,31 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         {
             throw Canceled(session);
         }
+        catch (PgErrorException e) when (statement.Plan is { } plan)
+        {
+            throw GovernedErrors.Translate(e, plan);
+        }
     }
 
     private async Task CopyOutAsync(Session session, PreparedStatement statement)
     {
         var copy = CopyCommand.Parse(statement.Statement);
-        using var cursor = Start(session, statement.EngineQuery!, []);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await CopyRowsAsync(session, statement, copy).ConfigureAwait(false);
+        }
+        catch (PgErrorException e)
+        {
+            auditor.Failed(session.Access, statement, e, started);
+            throw;
+        }
+    }
+
+    private async Task CopyRowsAsync(Session session, PreparedStatement statement, CopyCommand copy)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var cursor = Start(session, statement, []);
         var formatter = new CopyRowFormatter(copy);
         var line = new ArrayBufferWriter<byte>(1024);
         Out.CopyOutResponse(FormatCode.Text, cursor.Columns.Count);
@@ -297,6 +396,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
             while (true)
             {
                 if (session.IsCancelRequested) throw Canceled(session);
+                EnsureStillAllowed(session, statement);
                 scratch.ResetWrittenCount();
                 rowWriter.ResetPending();
                 var stop = cursor.WriteRows(rowWriter, text, 0, options.WriteBatchBytes);
@@ -317,8 +417,13 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         {
             throw Canceled(session);
         }
+        catch (PgErrorException e) when (statement.Plan is { } plan)
+        {
+            throw GovernedErrors.Translate(e, plan);
+        }
         Out.CopyDone();
         Out.CommandComplete($"COPY {cursor.RowsAffected}");
+        auditor.Completed(session.Access, statement, cursor.RowsAffected, started);
     }
 
     private void Complete(Session session, StatementOutcome outcome, bool sendRowDescription)

@@ -28,6 +28,9 @@ public sealed class Portal : IDisposable
     /// <summary>True once the portal ran to completion (a later Execute returns no rows).</summary>
     public bool Completed { get; set; }
 
+    /// <summary>When the first Execute began (Stopwatch ticks), for the audit record's duration.</summary>
+    public long? StartedAt { get; set; }
+
     public void Dispose()
     {
         Cursor?.Dispose();

@@ -22,7 +22,23 @@ public sealed class PreparedStatement : IDisposable
     /// <summary>The client's declared OIDs, with the engine's inferred type where the client said 0.</summary>
     public int[] ParameterOids { get; }
 
-    public PreparedQuery? EngineQuery { get; }
+    public PreparedQuery? EngineQuery { get; private set; }
+
+    /// <summary>The user's engine text (with parameter casts) before governance: re-planned when the policy changes.</summary>
+    public string? EngineText { get; init; }
+
+    /// <summary>The governed rewrite the engine query was prepared from, and the policy version it holds.</summary>
+    public Policy.Rewrite.RewriteResult? Plan { get; private set; }
+
+    public void SetPlan(Policy.Rewrite.RewriteResult plan) => Plan = plan;
+
+    /// <summary>Swaps in a query prepared from a newer plan (the grants changed since Parse).</summary>
+    public void Replace(PreparedQuery query, Policy.Rewrite.RewriteResult plan)
+    {
+        EngineQuery?.Dispose();
+        EngineQuery = query;
+        Plan = plan;
+    }
 
     /// <summary>The parsed admin command, for <see cref="StatementKind.Admin"/>.</summary>
     public Sql.Admin.AdminStatement? Admin { get; init; }

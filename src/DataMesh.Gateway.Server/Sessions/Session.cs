@@ -22,6 +22,12 @@ public sealed class Session : IDisposable
 
     public string UserName { get; }
 
+    /// <summary>The project the database names, and the user's role in it: the boundary of every query.</summary>
+    public required Governance.ProjectAccess Access { get; init; }
+
+    /// <summary>What the session's engine instance offers the rewrite (shadow catalog, workspace).</summary>
+    public Policy.Rewrite.RewriteOptions RewriteOptions { get; set; } = Policy.Rewrite.RewriteOptions.Default;
+
     /// <summary>The database named at startup. The catalog work maps it to a project.</summary>
     public string Database { get; }
 

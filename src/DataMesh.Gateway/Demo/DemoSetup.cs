@@ -20,6 +20,8 @@ public static class DemoSetup
     {
         // Several gateways (or test hosts) may start on one data directory at once: one prepares, the others wait.
         using var exclusive = AcquireLock(Path.Combine(dataDirectory, ".demo.lock"));
+        // The catalog was opened before the wait: another host may have seeded it meanwhile.
+        catalog.Catalog.Refresh();
 
         var marketingRoot = Path.GetFullPath(Path.Combine(dataDirectory, "accounts", "acct_marketing"));
         var marker = Path.Combine(marketingRoot, ".generated");

@@ -100,7 +100,7 @@ public sealed class TranscriptGateway : IAsyncDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        start.ArgumentList.Add($"host=127.0.0.1 port={Port} user={user} dbname=marketing sslmode=disable");
+        start.ArgumentList.Add($"host=127.0.0.1 port={Port} user={user} dbname=postgres sslmode=disable");
         foreach (var a in new[] { "--no-psqlrc", "-X", "-q", "-P", "pager=off", "-v", "VERBOSITY=verbose", "-c", sql }) start.ArgumentList.Add(a);
         start.Environment["PGPASSWORD"] = user;
         start.Environment["PGCONNECT_TIMEOUT"] = "10";

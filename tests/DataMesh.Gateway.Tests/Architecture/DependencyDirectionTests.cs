@@ -14,7 +14,7 @@ public sealed class DependencyDirectionTests
         ["DataMesh.Gateway.Authentication"] = ["DataMesh.Gateway.Protocol"],
         ["DataMesh.Gateway.Engine"] = ["DataMesh.Gateway.Protocol"],
         ["DataMesh.Gateway.Admin"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Catalog", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine"],
-        ["DataMesh.Gateway.Server"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine", "DataMesh.Gateway.Admin", "DataMesh.Gateway.Catalog"],
+        ["DataMesh.Gateway.Server"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine", "DataMesh.Gateway.Admin", "DataMesh.Gateway.Catalog", "DataMesh.Gateway.Policy"],
     };
 
     public static TheoryData<string> Assemblies => new(Allowed.Keys);

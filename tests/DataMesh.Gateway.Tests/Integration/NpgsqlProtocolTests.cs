@@ -26,13 +26,14 @@ public sealed class NpgsqlProtocolTests(GatewayFixture gateway)
     [Fact]
     public async Task Identity_functions_return_the_session_user_and_database()
     {
-        await using var connection = await gateway.OpenAsync("bob");
+        await using var connection = new NpgsqlConnection(gateway.ConnectionString("bob", database: "ml_research"));
+        await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand("SELECT current_user, session_user, current_database(), pg_backend_pid()", connection);
         await using var reader = await cmd.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
         Assert.Equal("bob", reader.GetString(0));
         Assert.Equal("bob", reader.GetString(1));
-        Assert.Equal("marketing", reader.GetString(2));
+        Assert.Equal("ml_research", reader.GetString(2));
         Assert.Equal(connection.ProcessID, Convert.ToInt32(reader.GetValue(3)));
     }
 

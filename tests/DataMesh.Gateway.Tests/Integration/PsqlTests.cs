@@ -309,7 +309,7 @@ public sealed class PsqlTests(GatewayFixture fixture) : IDisposable
     [Fact]
     public async Task RightPassword_OtherDemoUser_Works()
     {
-        var result = await RunAsync(["-At", "-c", "select 'dave_ok' as m"], user: "dave", password: "dave");
+        var result = await RunAsync(["-At", "-c", "select 'dave_ok' as m"], user: "dave", password: "dave", database: "finance");
         Assert.True(result.ExitCode == 0, result.StdErr);
         Assert.Equal("dave_ok", result.StdOut.Trim());
     }
@@ -351,7 +351,8 @@ public sealed class PsqlTests(GatewayFixture fixture) : IDisposable
         return rows;
     }
 
-    private Process Start(string[] arguments, string user, string password, string sslMode = "disable", bool redirectStdin = true)
+    private Process Start(string[] arguments, string user, string password, string sslMode = "disable", string database = "marketing",
+        bool redirectStdin = true)
     {
         var start = new ProcessStartInfo(Psql.Path)
         {
@@ -363,7 +364,7 @@ public sealed class PsqlTests(GatewayFixture fixture) : IDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        start.ArgumentList.Add($"host=127.0.0.1 port={fixture.Port} user={user} dbname=marketing sslmode={sslMode}");
+        start.ArgumentList.Add($"host=127.0.0.1 port={fixture.Port} user={user} dbname={database} sslmode={sslMode}");
         start.ArgumentList.Add("--no-psqlrc");
         foreach (var a in arguments) start.ArgumentList.Add(a);
         start.Environment["PGPASSWORD"] = password;
@@ -376,9 +377,9 @@ public sealed class PsqlTests(GatewayFixture fixture) : IDisposable
     }
 
     private async Task<Psql.Result> RunAsync(string[] arguments, string user = "alice", string? password = null,
-        string sslMode = "disable", string? stdin = null)
+        string sslMode = "disable", string? stdin = null, string database = "marketing")
     {
-        using var process = Start(arguments, user, password ?? user, sslMode);
+        using var process = Start(arguments, user, password ?? user, sslMode, database);
         if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -195,7 +195,7 @@ public sealed class RawProtocolTests(GatewayFixture fixture)
                 await client.Stream.ReadExactlyAsync(answer, cts.Token);
             Assert.Equal((byte)'N', answer[0]);
 
-            await AuthenticateAsync(client, "bob", "bob");
+            await AuthenticateAsync(client, "alice", "alice");
             var rows = await QueryValuesAsync(client, "select 40 + 2 as answer");
             Assert.Equal(new[] { "42" }, rows);
         }
@@ -504,7 +504,7 @@ public sealed class RawProtocolTests(GatewayFixture fixture)
     {
         await using (var client = await RawClient.ConnectAsync(fixture))
         {
-            await AuthenticateAsync(client, "carol", "carol");
+            await AuthenticateAsync(client, "alice", "alice");
             await client.SendAsync(RawClient.Query("select item_id, region from marketing.mkt_sls_table order by item_id limit 3"));
             var messages = await client.ReadUntilAsync('Z');
             Assert.Equal("TDDDCZ", Types(messages));

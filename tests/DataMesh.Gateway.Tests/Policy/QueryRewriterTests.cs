@@ -160,12 +160,36 @@ public sealed class QueryRewriterTests : IDisposable
     [InlineData("SELECT * FROM query('SELECT 1')", "42501")]
     [InlineData("SELECT * FROM glob('*')", "42501")]
     [InlineData("SELECT * FROM duckdb_settings()", "42501")]
-    [InlineData("DESCRIBE marketing.sales", "42501")]
+    [InlineData("SUMMARIZE memory.marketing.sales", "42501")]
+    [InlineData("SHOW ALL TABLES", "0A000")]                          // no shadow catalog in this instance
+    [InlineData("SELECT * FROM pg_catalog.pg_settings", "42P01")]     // engine settings (paths) are not metadata
+    [InlineData("SELECT * FROM main.sales", "42P01")]
     public void Everything_else_is_refused(string sql, string sqlState)
     {
         var e = Assert.Throws<PolicyException>(() => Rewrite("research", sql));
         Assert.Equal(sqlState, e.SqlState);
         Assert.DoesNotContain(_dir, e.Message);
+    }
+
+    [Fact]
+    public void Describe_and_summarize_see_the_policy_subquery_only()
+    {
+        var described = Run(Rewrite("research", "DESCRIBE marketing.sales").Sql).Select(r => (string)r[0]!).ToList();
+        Assert.Equal(["item_id", "region", "sale_date", "amount"], described);
+        var summarize = Rewrite("research", "SUMMARIZE sales").Sql;
+        var summary = Run(summarize);
+        var countColumn = Columns(summarize).IndexOf("count");
+        var count = summary.Select(r => Convert.ToInt64(r[countColumn])).Distinct().Single();
+        Assert.Equal(10L, count); // the Europe rows only
+        Assert.DoesNotContain(summary, r => Equals(r[0], "email"));
+    }
+
+    [Fact]
+    public void Metadata_relations_pass_unchanged()
+    {
+        var result = Rewrite("research", "SELECT count(*) FROM information_schema.tables t JOIN pg_catalog.pg_namespace n ON true");
+        Assert.Empty(result.Grants);
+        Assert.DoesNotContain("read_parquet", result.Sql);
     }
 
     [Fact]

@@ -363,7 +363,7 @@ public sealed class CatalogCrashTests(ITestOutputHelper output)
     }
 
     private static string ConnectionString(int port) =>
-        $"Host=127.0.0.1;Port={port};Username=carol;Password=carol;Database=marketing;SSL Mode=Disable;Pooling=false;Timeout=5;Command Timeout=30";
+        $"Host=127.0.0.1;Port={port};Username=carol;Password=carol;Database=postgres;SSL Mode=Disable;Pooling=false;Timeout=5;Command Timeout=30";
 
     private static int FreePort()
     {

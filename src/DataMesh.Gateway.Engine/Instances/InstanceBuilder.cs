@@ -1,0 +1,106 @@
+using DuckDB.NET.Data;
+
+namespace DataMesh.Gateway.Engine.Instances;
+
+/// <summary>
+/// The one lockdown code path: opens an in-memory DuckDB database and configures it in the order that holds on
+/// DuckDB 1.5 (docs/REFERENCE "DuckDB as a governed engine"): allow lists, temp directory, no extension install or
+/// autoload, limits, trusted setup, external access off, configuration locked. Anything configured after the lock
+/// is refused by DuckDB, so every trusted statement runs here.
+/// </summary>
+internal static class InstanceBuilder
+{
+    // Extension downloads are off from the very first statement: the connection string sets them at open.
+    private const string ConnectionString = "DataSource=:memory:;autoinstall_known_extensions=false;autoload_known_extensions=false";
+
+    /// <param name="trustedSetup">Extra trusted SQL run after the catalogs and before the workspace attach
+    /// (the demo's views over producer files, through <see cref="DuckDbEngine.Open"/>).</param>
+    public static EngineInstance Build(EngineSpec spec, IReadOnlyList<string> trustedSetup)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        // Everything that can be refused is checked before a database exists.
+        var allow = SourceAllowList.From(spec.AllowedSources);
+        if (spec.WorkspacePath is { } workspacePath && !Path.IsPathFullyQualified(workspacePath))
+            throw new ArgumentException($"the workspace path must be absolute: '{workspacePath}'", nameof(spec));
+
+        var root = new DuckDBConnection(ConnectionString);
+        string? temp = null;
+        IDisposable? workspaceClaim = null;
+        try
+        {
+            root.Open();
+            Run(root, $"SET allowed_paths = {List(allow.Paths)}");
+            Run(root, $"SET allowed_directories = {List(allow.Directories)}");
+
+            if (spec.TempDirectory is { } tempParent)
+            {
+                temp = CreatePrivateTempDirectory(tempParent);
+                Run(root, $"SET temp_directory = {DuckDbEngine.Literal(temp)}");
+                Run(root, $"SET max_temp_directory_size = {DuckDbEngine.Literal(spec.MaxTempDirectorySize)}");
+            }
+            else
+            {
+                Run(root, "SET temp_directory = ''");
+            }
+
+            Run(root, "SET autoinstall_known_extensions = false");
+            Run(root, "SET autoload_known_extensions = false");
+            Run(root, "SET allow_community_extensions = false");
+            Run(root, "SET allow_unsigned_extensions = false");
+            Run(root, "SET allow_persistent_secrets = false");
+            Run(root, $"SET memory_limit = {DuckDbEngine.Literal(spec.MemoryLimit)}");
+            Run(root, $"SET threads = {Math.Max(1, spec.Threads)}");
+
+            foreach (var sql in PgCatalogEmulation.Statements()) Run(root, sql);
+            ShadowCatalog.Build(root, spec);
+            foreach (var sql in trustedSetup) Run(root, sql);
+
+            if (spec.WorkspacePath is { } workspace)
+            {
+                if (spec.WorkspaceWritable) workspaceClaim = WorkspaceWriters.Claim(workspace);
+                // ATTACH of a path outside the allow lists is refused after lockdown, so it happens here. Writes keep
+                // working after lockdown because `SET enable_external_access = false` adds every attached database file
+                // and its .wal, .wal.checkpoint and .wal.recovery to allowed_paths (checked on 1.5.6). The same makes the
+                // file reachable by path: read_blob reads it, COPY TO overwrites it, and after DETACH it can be attached
+                // again read-write, even from a read-only instance. DuckDB offers no setting against that, so the policy
+                // layer must refuse COPY, EXPORT, ATTACH and DETACH and file functions on the workspace path.
+                var mode = spec.WorkspaceWritable ? "" : " (READ_ONLY)";
+                Run(root, $"ATTACH {DuckDbEngine.Literal(Path.GetFullPath(workspace))} AS workspace{mode}");
+            }
+
+            Run(root, "SET enable_external_access = false");
+            Run(root, "SET lock_configuration = true");
+        }
+        catch
+        {
+            root.Dispose();
+            workspaceClaim?.Dispose();
+            EngineInstance.DeleteTempDirectory(temp);
+            throw;
+        }
+        return new EngineInstance(root, temp, workspaceClaim);
+    }
+
+    internal static void Run(DuckDBConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private static string List(IReadOnlyList<string> values) => "[" + string.Join(", ", values.Select(DuckDbEngine.Literal)) + "]";
+
+    /// <summary>
+    /// A fresh directory below <paramref name="parent"/> for this instance alone: DuckDB names its spill files the
+    /// same way in every instance, so an instance and its rebuilt successor must not share one. Only the gateway's
+    /// user can enter it; DuckDB leaves the temp directory readable and writable by queries after lockdown.
+    /// </summary>
+    private static string CreatePrivateTempDirectory(string parent)
+    {
+        var path = Path.Combine(Path.GetFullPath(parent), "instance-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.GetFullPath(parent));
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
+        else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+}

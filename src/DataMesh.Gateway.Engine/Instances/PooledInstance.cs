@@ -1,0 +1,48 @@
+namespace DataMesh.Gateway.Engine.Instances;
+
+/// <summary>
+/// One entry of <see cref="EngineInstances"/>: the instance for one (key, fingerprint), built at most once on first
+/// use, and the number of live leases on it. <see cref="Leases"/>, <see cref="LastAcquired"/> and
+/// <see cref="Retired"/> change only under the pool's lock.
+/// </summary>
+internal sealed class PooledInstance
+{
+    private readonly Lazy<EngineInstance> _instance;
+    private PooledInstance? _predecessor;
+
+    /// <param name="predecessor">An earlier entry for the same key that is being disposed. Building waits for it to
+    /// be closed, so that its workspace claim and temp files are gone before this instance takes their place.</param>
+    public PooledInstance(EngineSpec spec, PooledInstance? predecessor)
+    {
+        Key = spec.Key;
+        Fingerprint = spec.Fingerprint;
+        _predecessor = predecessor;
+        // ExecutionAndPublication: concurrent first users wait for one build (and share its failure).
+        _instance = new Lazy<EngineInstance>(() =>
+        {
+            Interlocked.Exchange(ref _predecessor, null)?.DisposeInstance();
+            return InstanceBuilder.Build(spec, []);
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public string Key { get; }
+
+    public string Fingerprint { get; }
+
+    public int Leases { get; set; }
+
+    public long LastAcquired { get; set; }
+
+    /// <summary>No longer handed out (superseded, evicted, or its pool disposed); disposed when unleased.</summary>
+    public bool Retired { get; set; }
+
+    /// <summary>The built instance; the first caller builds it.</summary>
+    public EngineInstance Instance => _instance.Value;
+
+    /// <summary>Closes the instance if it was built. Idempotent, and waits for a concurrent disposal to finish.</summary>
+    public void DisposeInstance()
+    {
+        Interlocked.Exchange(ref _predecessor, null)?.DisposeInstance();
+        if (_instance.IsValueCreated) _instance.Value.Dispose();
+    }
+}

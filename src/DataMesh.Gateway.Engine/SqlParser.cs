@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using DuckDB.NET.Data;
+
+namespace DataMesh.Gateway.Engine;
+
+/// <summary>
+/// DuckDB's own parser as a service: <c>json_serialize_sql</c> on private, empty, locked-down connections, so the
+/// policy layer reads a query exactly as the engine will. Parsing never executes the user's text; the text travels
+/// as a string literal. A small pool of connections lets sessions parse in parallel (a session's own engine
+/// connection may hold a suspended portal's stream, which another statement on it would close).
+/// </summary>
+public sealed class SqlParser : IDisposable
+{
+    private readonly DuckDBConnection _root;
+    private readonly ConcurrentBag<DuckDBConnection> _idle = [];
+    private bool _disposed;
+
+    public SqlParser()
+    {
+        _root = new DuckDBConnection("DataSource=:memory:;autoinstall_known_extensions=false;autoload_known_extensions=false");
+        _root.Open();
+        using var cmd = _root.CreateCommand();
+        cmd.CommandText = "SET enable_external_access = false; SET lock_configuration = true;";
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>The JSON AST of <paramref name="sql"/> (errors are reported inside the JSON, not thrown).</summary>
+    public string Serialize(string sql)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_idle.TryTake(out var connection))
+        {
+            connection = _root.Duplicate();
+            if (connection.State != System.Data.ConnectionState.Open) connection.Open();
+        }
+        try
+        {
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "SELECT json_serialize_sql(" + DuckDbEngine.Literal(sql) + ")";
+            return (string)cmd.ExecuteScalar()!;
+        }
+        finally
+        {
+            if (_idle.Count < Environment.ProcessorCount * 4) _idle.Add(connection);
+            else connection.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        while (_idle.TryTake(out var c)) c.Dispose();
+        _root.Dispose();
+    }
+}

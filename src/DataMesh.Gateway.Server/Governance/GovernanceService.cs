@@ -1,0 +1,106 @@
+using DataMesh.Gateway.Catalog;
+using DataMesh.Gateway.Policy;
+using DataMesh.Gateway.Policy.Grants;
+using DataMesh.Gateway.Policy.Rewrite;
+using DataMesh.Gateway.Protocol.Errors;
+using DataMesh.Gateway.Sql.Ast;
+
+namespace DataMesh.Gateway.Server.Governance;
+
+/// <summary>
+/// The server's door to the policy layer: maps a session's database to its project (refusing non-members at
+/// startup), and turns a consumer statement into the engine's governed SQL (cached), translating policy refusals
+/// into PostgreSQL errors. It reads only catalog snapshots.
+/// </summary>
+public sealed class GovernanceService
+{
+    /// <summary>The domain's home database: any authenticated user may connect; it holds no assets.</summary>
+    public const string HomeDatabase = "postgres";
+
+    private readonly CatalogService _catalog;
+    private readonly Func<string, string> _serialize;
+    private readonly GrantSetCache _grants;
+    private readonly RewriteCache _rewrites;
+
+    public GovernanceService(CatalogService catalog, Func<string, string> serialize, TimeProvider? time = null, int rewriteCacheCapacity = 8192)
+    {
+        _catalog = catalog;
+        _serialize = serialize;
+        _grants = new GrantSetCache(serialize, time ?? TimeProvider.System);
+        _rewrites = new RewriteCache(rewriteCacheCapacity);
+    }
+
+    public long RewriteCacheHits => _rewrites.Hits;
+    public long RewriteCacheMisses => _rewrites.Misses;
+
+    /// <summary>Startup: the database must be the home database or a project the user belongs to (directly or
+    /// through a group). FATAL 3D000 for an unknown database, FATAL 42501 for a non-member.</summary>
+    public ProjectAccess Open(string user, string database)
+    {
+        if (database == HomeDatabase) return new ProjectAccess(user, HomeDatabase, null, IsHome: true);
+        var snapshot = _catalog.Snapshot;
+        // Another process (a second gateway on the same catalog, `datamesh user add`) may have just added it.
+        if ((snapshot.Project(database) is null || snapshot.RoleIn(user, database) is null) && _catalog.RefreshAfterMiss())
+            snapshot = _catalog.Snapshot;
+        if (snapshot.Project(database) is null)
+            throw PgErrorException.Fatal(SqlState.InvalidCatalogName, $"database \"{database}\" does not exist");
+        var role = snapshot.RoleIn(user, database);
+        if (role is null)
+            throw new PgErrorException(SqlState.InsufficientPrivilege, $"permission denied for database \"{database}\"",
+                PgErrorSeverity.Fatal, detail: $"User \"{user}\" is not a member of project \"{database}\".",
+                hint: $"Ask an owner of the project to run: ADD MEMBER {user} TO PROJECT {database} AS VIEWER; or connect to database \"{HomeDatabase}\".");
+        return new ProjectAccess(user, database, role, IsHome: false);
+    }
+
+    /// <summary>The session's grants now (own assets plus approved, unexpired subscriptions).</summary>
+    public GrantSet Grants(ProjectAccess access) => _grants.For(_catalog.Snapshot, access.Project);
+
+    public string MaskSecret => _catalog.Snapshot.MaskSecret;
+
+    /// <summary>The governed engine SQL for one consumer statement, from the cache when the policy is unchanged.</summary>
+    public RewriteResult Plan(ProjectAccess access, string sql, RewriteOptions options)
+    {
+        var grants = Grants(access);
+        return _rewrites.GetOrAdd(sql, access.Project, grants.Fingerprint, options, () => Rewrite(grants, sql, options));
+    }
+
+    /// <summary>True while the grants an open portal read from are unchanged; a revoked or expired grant is not.</summary>
+    public bool StillAllows(ProjectAccess access, RewriteResult plan)
+    {
+        var grants = Grants(access);
+        return grants.Fingerprint == plan.PolicyVersion
+            || plan.Grants.All(used => grants.Find(used.Project, used.Asset) is { } current && SameGrant(current, used));
+    }
+
+    private static bool SameGrant(AssetGrant a, AssetGrant b) =>
+        a.SourcePath == b.SourcePath && a.QualifiedRowFilter == b.QualifiedRowFilter && a.Columns.SequenceEqual(b.Columns)
+        && a.SubscriptionIds.SequenceEqual(b.SubscriptionIds);
+
+    private RewriteResult Rewrite(GrantSet grants, string sql, RewriteOptions options)
+    {
+        try
+        {
+            var parsed = SqlAst.Parse(_serialize(sql), sql);
+            return QueryRewriter.Rewrite(parsed, grants, _serialize, _catalog.Snapshot.MaskSecret, BarrierPolicy.Requires(parsed), options);
+        }
+        catch (PolicyException e)
+        {
+            throw new PgErrorException(e.SqlState, e.Message, hint: e.Hint);
+        }
+        catch (SqlAstException e) when (e.ErrorType is "not implemented" or "Not implemented" or "NOT_IMPLEMENTED")
+        {
+            throw new PgErrorException(SqlState.InsufficientPrivilege, "only queries (SELECT, WITH, VALUES, set operations) are allowed through the gateway");
+        }
+        catch (SqlAstException e) when (e.ErrorType is { Length: > 0 })
+        {
+            // DuckDB's own parse error on the user's text: the message is about their query, positions are theirs.
+            throw new PgErrorException(SqlState.SyntaxError, FirstLine(e.Message), position: e.Position is { } p ? p + 1 : 0);
+        }
+        catch (SqlAstException e)
+        {
+            throw new PgErrorException(SqlState.InsufficientPrivilege, "the query could not be governed: " + FirstLine(e.Message));
+        }
+    }
+
+    private static string FirstLine(string s) => s.Split('\n', 2)[0].Trim();
+}

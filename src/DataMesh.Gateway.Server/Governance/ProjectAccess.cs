@@ -1,0 +1,13 @@
+using DataMesh.Gateway.Catalog.Model;
+
+namespace DataMesh.Gateway.Server.Governance;
+
+/// <summary>
+/// Who a session is and which project its database names: the permission boundary of every query it runs.
+/// <see cref="IsHome"/> is the domain's home database <c>postgres</c>, which holds no assets.
+/// </summary>
+public sealed record ProjectAccess(string User, string Project, MemberRole? Role, bool IsHome)
+{
+    /// <summary>Owners and contributors may write to the project's workspace; viewers only read it.</summary>
+    public bool CanWriteWorkspace => Role is MemberRole.Owner or MemberRole.Contributor;
+}

@@ -1,0 +1,147 @@
+using DataMesh.Gateway.Tests.Infrastructure;
+using Npgsql;
+
+namespace DataMesh.Gateway.Tests.Integration;
+
+/// <summary>
+/// The connection's database names the project, and the project's grants decide what its queries read: the demo's
+/// ml_research holds an approved subscription to marketing.mkt_sls_table with row filter region = 'Europe' and
+/// customer_email excluded; finance's request is still pending.
+/// </summary>
+[Collection(GatewayCollection.Name)]
+public sealed class ProjectSessionTests(GatewayFixture gateway)
+{
+    private async Task<NpgsqlConnection> OpenAsync(string user, string database)
+    {
+        var connection = new NpgsqlConnection(gateway.ConnectionString(user, database: database, extra: "Include Error Detail=true"));
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        return await cmd.ExecuteScalarAsync();
+    }
+
+    [Fact]
+    public async Task A_non_member_is_refused_at_startup_with_42501()
+    {
+        var e = await Assert.ThrowsAsync<PostgresException>(() => OpenAsync("bob", "marketing"));
+        Assert.Equal("42501", e.SqlState);
+        Assert.Equal("FATAL", e.Severity);
+        Assert.Contains("not a member", e.Detail);
+    }
+
+    [Fact]
+    public async Task An_unknown_database_is_3D000()
+    {
+        var e = await Assert.ThrowsAsync<PostgresException>(() => OpenAsync("alice", "no_such_project"));
+        Assert.Equal("3D000", e.SqlState);
+    }
+
+    [Fact]
+    public async Task A_group_member_may_connect_and_the_home_database_is_open_to_everyone()
+    {
+        await using (var bob = await OpenAsync("bob", "ml_research")) Assert.Equal(1, await ScalarAsync(bob, "SELECT 1"));
+        await using var carol = await OpenAsync("carol", "postgres");
+        Assert.Equal(5L, await ScalarAsync(carol, "SELECT count(*) FROM generate_series(1, 5)"));
+        var e = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(carol, "SELECT count(*) FROM marketing.mkt_sls_table"));
+        Assert.Equal("42501", e.SqlState);
+    }
+
+    [Fact]
+    public async Task A_subscriber_sees_only_the_granted_rows_and_columns()
+    {
+        await using var bob = await OpenAsync("bob", "ml_research");
+        await using (var cmd = new NpgsqlCommand("SELECT * FROM marketing.mkt_sls_table LIMIT 1", bob))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+            Assert.Equal(["item_id", "sales_qty_sld", "region", "sale_date", "amount"], names);
+        }
+        Assert.Equal(["Europe"], await RegionsAsync(bob, "SELECT DISTINCT region FROM mkt_sls_table"));
+
+        await using var alice = await OpenAsync("alice", "marketing");
+        var all = (long)(await ScalarAsync(alice, "SELECT count(*) FROM mkt_sls_table"))!;
+        var europe = (long)(await ScalarAsync(alice, "SELECT count(*) FROM mkt_sls_table WHERE region = 'Europe'"))!;
+        Assert.Equal(europe, await ScalarAsync(bob, "SELECT count(*) FROM marketing.mkt_sls_table"));
+        Assert.True(all > europe);
+    }
+
+    private static async Task<List<string>> RegionsAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var regions = new List<string>();
+        while (await reader.ReadAsync()) regions.Add(reader.GetString(0));
+        return regions;
+    }
+
+    [Theory]
+    [InlineData("SELECT customer_email FROM mkt_sls_table", "42703")]
+    [InlineData("SELECT count(*) FROM mkt_sls_table t WHERE t.customer_email LIKE 'a%'", "42703")]
+    [InlineData("SELECT * FROM marketing.campaigns", "42501")]
+    [InlineData("SELECT * FROM marketing.draft_forecast", "42P01")]
+    [InlineData("SELECT * FROM read_parquet('/etc/passwd')", "42501")]
+    [InlineData("SELECT * FROM '/etc/passwd'", "42501")]
+    [InlineData("SELECT current_setting('memory_limit') FROM pg_catalog.pg_settings", "42P01")]
+    public async Task What_the_grant_does_not_allow_is_refused_without_leaking(string sql, string state)
+    {
+        await using var bob = await OpenAsync("bob", "ml_research");
+        var e = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(bob, sql));
+        Assert.Equal(state, e.SqlState);
+        var text = e.MessageText + e.Detail + e.Hint;
+        Assert.DoesNotContain(gateway.Host.DataDirectory, text);
+        Assert.DoesNotContain("__datamesh", text);
+        Assert.DoesNotContain("read_parquet('/", text);
+        Assert.DoesNotContain("'Europe'", text);
+        Assert.Equal(1, await ScalarAsync(bob, "SELECT 1")); // the connection stays usable
+    }
+
+    [Fact]
+    public async Task No_subscription_says_how_to_request_one()
+    {
+        await using var dave = await OpenAsync("dave", "finance");
+        var e = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(dave, "SELECT count(*) FROM marketing.mkt_sls_table"));
+        Assert.Equal("42501", e.SqlState);
+        Assert.Contains("no approved subscription", e.MessageText);
+        Assert.Contains("REQUEST SUBSCRIPTION TO marketing.mkt_sls_table FOR PROJECT finance", e.Hint);
+    }
+
+    [Fact]
+    public async Task Copy_to_stdout_is_governed_like_its_query()
+    {
+        await using var bob = await OpenAsync("bob", "ml_research");
+        using var reader = await bob.BeginTextExportAsync("COPY (SELECT DISTINCT region FROM mkt_sls_table) TO STDOUT");
+        Assert.Equal("Europe", (await reader.ReadToEndAsync()).Trim());
+    }
+
+    [Fact]
+    public async Task Every_query_is_audited_with_its_assets_and_subscription()
+    {
+        await using var bob = await OpenAsync("bob", "ml_research");
+        var marker = "audit_marker_" + Guid.NewGuid().ToString("N")[..8];
+        await ScalarAsync(bob, $"SELECT count(*) AS {marker} FROM marketing.mkt_sls_table");
+        await using var carol = await OpenAsync("carol", "postgres");
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            await using var cmd = new NpgsqlCommand("SHOW AUDIT LIMIT 200", carol);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            var statement = reader.GetOrdinal("statement");
+            while (await reader.ReadAsync())
+            {
+                if (reader.GetValue(statement) is not string text || !text.Contains(marker)) continue;
+                var row = Enumerable.Range(0, reader.FieldCount).ToDictionary(reader.GetName, i => reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i))!);
+                Assert.Equal("bob", row["user"]);
+                Assert.Equal("ml_research", row["project"]);
+                Assert.Equal("query", row["kind"]);
+                Assert.Equal("ok", row["outcome"]);
+                Assert.DoesNotContain("read_parquet", text);
+                return;
+            }
+            await Task.Delay(100);
+        }
+        Assert.Fail("the query's audit record never appeared");
+    }
+}
