@@ -57,6 +57,19 @@ public static class FilterValidator
         return filter.Text.Trim();
     }
 
+    /// <summary>
+    /// A row filter must be a boolean predicate over the asset's columns as typed: <c>ROW FILTER (1)</c> would let
+    /// every row through, and a filter that does not bind (a type error) would fail every query. Both are refused here,
+    /// at approval time, never at query time.
+    /// </summary>
+    public static void RequireBoolean(MetadataEngine metadata, string filter, IReadOnlyList<(string Name, string Type)> schema)
+    {
+        var type = metadata.ExpressionType(filter, schema);
+        if (type is null) throw new PgErrorException(SqlState.DatatypeMismatch, "the row filter does not apply to the asset's column types");
+        if (!type.Equals("BOOLEAN", StringComparison.OrdinalIgnoreCase))
+            throw new PgErrorException(SqlState.DatatypeMismatch, $"the row filter must be a boolean expression, not {type}");
+    }
+
     private static void Walk(JsonElement e, IReadOnlyCollection<string> columns)
     {
         if (e.ValueKind != JsonValueKind.Object) return;

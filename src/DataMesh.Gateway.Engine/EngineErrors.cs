@@ -67,7 +67,8 @@ public static class EngineErrors
                 : SqlState.UndefinedTable;
 
     private static string BinderState(string text) =>
-        text.Contains("column", StringComparison.OrdinalIgnoreCase) ? SqlState.UndefinedColumn
+        text.StartsWith("Referenced table", StringComparison.Ordinal) ? SqlState.UndefinedTable
+        : text.Contains("column", StringComparison.OrdinalIgnoreCase) ? SqlState.UndefinedColumn
         : text.Contains("function", StringComparison.OrdinalIgnoreCase) ? SqlState.UndefinedFunction
         : SqlState.SyntaxError;
 }

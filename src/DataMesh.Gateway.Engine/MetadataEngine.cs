@@ -52,6 +52,30 @@ public sealed class MetadataEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// The DuckDB type of an expression over columns of the given types (bound against an empty relation, never run
+    /// over data); null when it does not bind.
+    /// </summary>
+    public string? ExpressionType(string expression, IReadOnlyList<(string Name, string Type)> columns)
+    {
+        var relation = columns.Count == 0 ? "SELECT 1 AS __none"
+            : "SELECT " + string.Join(", ", columns.Select(c => $"CAST(NULL AS {c.Type}) AS \"{c.Name.Replace("\"", "\"\"", StringComparison.Ordinal)}\""));
+        lock (_gate)
+        {
+            try
+            {
+                using var cmd = _connection.CreateCommand();
+                cmd.CommandText = $"DESCRIBE SELECT ({expression}) AS f FROM ({relation} LIMIT 0) AS __datamesh_asset";
+                using var reader = cmd.ExecuteReader();
+                return reader.Read() ? reader.GetString(1) : null;
+            }
+            catch (DuckDBException)
+            {
+                return null;
+            }
+        }
+    }
+
     /// <summary>Creates an empty DuckDB database file (a project's workspace) if it does not exist.</summary>
     public void CreateDatabaseFile(string path)
     {

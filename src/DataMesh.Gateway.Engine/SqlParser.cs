@@ -25,7 +25,13 @@ public sealed class SqlParser : IDisposable
     }
 
     /// <summary>The JSON AST of <paramref name="sql"/> (errors are reported inside the JSON, not thrown).</summary>
-    public string Serialize(string sql)
+    public string Serialize(string sql) => Scalar("SELECT json_serialize_sql(" + DuckDbEngine.Literal(sql) + ")");
+
+    /// <summary>Whether DuckDB casts <paramref name="text"/> to <paramref name="type"/> (a type name from the catalog).</summary>
+    public bool CanCast(string text, string type) =>
+        Scalar($"SELECT CAST(TRY_CAST({DuckDbEngine.Literal(text)} AS {type}) IS NOT NULL AS VARCHAR)") == "true";
+
+    private string Scalar(string query)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!_idle.TryTake(out var connection))
@@ -36,7 +42,7 @@ public sealed class SqlParser : IDisposable
         try
         {
             using var cmd = connection.CreateCommand();
-            cmd.CommandText = "SELECT json_serialize_sql(" + DuckDbEngine.Literal(sql) + ")";
+            cmd.CommandText = query;
             return (string)cmd.ExecuteScalar()!;
         }
         finally

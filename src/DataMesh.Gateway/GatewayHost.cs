@@ -43,7 +43,7 @@ public sealed class GatewayHost : IAsyncDisposable
 
         // Every project gets its own locked-down DuckDB instance, built from its grants when a session first needs it.
         var parser = new SqlParser();
-        var governance = new GovernanceService(catalog.Catalog, parser.Serialize, new EngineDefaults
+        var governance = new GovernanceService(catalog.Catalog, parser, new EngineDefaults
         {
             MemoryLimit = settings.MemoryLimit,
             Threads = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount,

@@ -35,7 +35,7 @@ public static class GatewayProcess
             ],
         });
         var parser = new SqlParser();
-        var governance = new DataMesh.Gateway.Server.Governance.GovernanceService(catalog.Catalog, parser.Serialize,
+        var governance = new DataMesh.Gateway.Server.Governance.GovernanceService(catalog.Catalog, parser,
             new DataMesh.Gateway.Server.Governance.EngineDefaults { Threads = threads, MemoryLimit = "8GB", TempDirectory = Path.Combine(serverDir, "tmp") });
         var server = new GatewayServer(new GatewayServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, catalog.Users,
             catalog.Executor, governance, NullLoggerFactory.Instance);

@@ -53,6 +53,7 @@ internal static class SubscriptionCommands
 
         var columns = asset.Schema.Select(c => c.Name).ToList();
         string? filter = s.RowFilter is null ? null : FilterValidator.Validate(ctx.Services.Metadata, s.RowFilter, columns, statementOffset);
+        if (filter is not null) FilterValidator.RequireBoolean(ctx.Services.Metadata, filter, asset.Schema.Select(c => (c.Name, c.Type)).ToList());
         var include = s.IncludeColumns?.Select(c => Column(asset, c)).ToList();
         var exclude = s.ExcludeColumns?.Select(c => Column(asset, c)).ToList();
         if (exclude is not null && exclude.Count == columns.Count) throw AdminErrors.Invalid("the column filter excludes every column of the asset");

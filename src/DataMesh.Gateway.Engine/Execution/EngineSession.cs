@@ -75,7 +75,7 @@ public sealed class EngineSession : IDisposable
                 throw EngineErrors.FromMessage(error, type);
             }
             // The result's own types win over the prepared description: binding can refine unresolved types.
-            var columns = query.ReturnsRows ? ResultColumns(ref result, query.ColumnsRenamed ? query.Columns : null) : query.Columns;
+            var columns = query.ReturnsRows ? ResultColumns(ref result, query.ColumnsRenamed || query.NamesOverridden ? query.Columns : null) : query.Columns;
             return new QueryCursor(result, columns, query.ReturnsRows && Query.DuckDBResultReturnType(result) == DuckDBResultType.QueryResult);
         }
         finally
@@ -107,6 +107,30 @@ public sealed class EngineSession : IDisposable
             $"SET VARIABLE {PgCatalogEmulation.IdentityVariables.Database} = {DuckDbEngine.Literal(database)}; " +
             $"SET VARIABLE {PgCatalogEmulation.IdentityVariables.ProcessId} = {processId}");
     }
+
+    /// <summary>
+    /// The result column names of <paramref name="sql"/> as DuckDB would name them, from a prepare that never runs
+    /// (against the instance's empty shadow tables); null when it does not prepare.
+    /// </summary>
+    public IReadOnlyList<string>? DescribeNames(string sql)
+    {
+        if (PreparedStatements.DuckDBPrepare(Native, sql, out var handle) != DuckDBState.Success)
+        {
+            handle.Dispose();
+            return null;
+        }
+        using (handle)
+        {
+            var count = NativeExtras.PreparedColumnCount(handle);
+            var names = new List<string>((int)count);
+            for (var i = 0; i < count; i++) names.Add(NativeExtras.TakeString(NativeExtras.PreparedColumnName(handle, i)) ?? $"column{i + 1}");
+            return names;
+        }
+    }
+
+    /// <summary>Unqualified names resolve through these schemas, in order (trusted: the gateway's own setting).</summary>
+    public void SetSearchPath(IEnumerable<string> schemas) =>
+        ExecuteTrusted("SET search_path = " + DuckDbEngine.Literal(string.Join(',', schemas.Select(s => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""))));
 
     /// <summary>Runs trusted SQL (session setup) that returns no rows.</summary>
     internal void ExecuteTrusted(string sql)

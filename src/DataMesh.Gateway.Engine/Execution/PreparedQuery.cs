@@ -21,10 +21,22 @@ public sealed class PreparedQuery : IDisposable
     /// <summary>PostgreSQL OIDs of the parameters as the engine inferred them; 0 where it could not.</summary>
     public int[] ParameterOids { get; }
 
-    public IReadOnlyList<ResultColumn> Columns { get; }
+    public IReadOnlyList<ResultColumn> Columns { get; private set; }
 
-    /// <summary>True when the engine runs a wrapper that cast exotic columns to text and renamed them positionally.</summary>
+    /// <summary>True when the result's names come from <see cref="Columns"/>, not from the engine: a wrapper cast exotic
+    /// columns to text and renamed them positionally, or the caller gave the names the user's own text produces.</summary>
     internal bool ColumnsRenamed { get; init; }
+
+    internal bool NamesOverridden { get; private set; }
+
+    /// <summary>Replaces the result column names (same count): the engine ran a rewritten text whose unaliased
+    /// expressions would otherwise be named after the rewrite.</summary>
+    public void RenameColumns(IReadOnlyList<string> names)
+    {
+        if (names.Count != Columns.Count) throw new ArgumentException("one name per column", nameof(names));
+        Columns = Columns.Select((c, i) => new ResultColumn(names[i], c.Type)).ToList();
+        NamesOverridden = true;
+    }
 
     public bool ReturnsRows => Columns.Count > 0 && StatementType is DuckDBStatementType.Select or DuckDBStatementType.Explain
         or DuckDBStatementType.Show or DuckDBStatementType.Pragma or DuckDBStatementType.Call or DuckDBStatementType.Execute;

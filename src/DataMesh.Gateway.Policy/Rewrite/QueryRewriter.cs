@@ -1,3 +1,4 @@
+using DataMesh.Gateway.Policy.Functions;
 using DataMesh.Gateway.Policy.Grants;
 using DataMesh.Gateway.Sql.Ast;
 
@@ -11,8 +12,6 @@ namespace DataMesh.Gateway.Policy.Rewrite;
 /// </summary>
 public static class QueryRewriter
 {
-    private static readonly HashSet<string> AllowedTableFunctions = new(StringComparer.OrdinalIgnoreCase) { "range", "generate_series", "unnest" };
-
     // SHOW TABLES and SHOW ALL TABLES: they list the instance's catalog, which is the project's shadow catalog.
     private static readonly HashSet<string> ShowTableTargets = new(StringComparer.Ordinal) { "\"tables\"", "__show_tables_expanded" };
 
@@ -56,7 +55,7 @@ public static class QueryRewriter
                     replacements.Add((span, subquery));
                     used.Add(grant);
                     break;
-                case TableRefKind.TableFunction when AllowedTableFunctions.Contains(table.FunctionName ?? ""):
+                case TableRefKind.TableFunction when table.FunctionCatalog is null or "" && FunctionPolicy.IsAllowedTable(table.FunctionName ?? ""):
                     break;
                 case TableRefKind.TableFunction:
                     throw PolicyException.Refused($"table function \"{table.FunctionName}\" is not allowed");
@@ -74,6 +73,8 @@ public static class QueryRewriter
             }
         }
 
+        replacements.AddRange(SchemaQualifiedColumns(parsed, sql));
+
         var rewritten = sql;
         foreach (var (span, text) in replacements.OrderByDescending(r => r.Span.Start))
             rewritten = rewritten[..span.Start] + text + rewritten[span.End..];
@@ -84,6 +85,47 @@ public static class QueryRewriter
         {
             PolicyVersion = grants.Fingerprint,
         };
+    }
+
+    /// <summary>
+    /// <c>marketing.mkt_sls_table.item_id</c> names a column through the asset's schema, which the policy subquery
+    /// (aliased as the bare table name) no longer has: drop the schema part so the reference binds to the subquery.
+    /// Only for references whose schema and table are an unaliased asset reference of this query.
+    /// </summary>
+    private static IEnumerable<(TextSpan Span, string Text)> SchemaQualifiedColumns(ParsedQuery parsed, string sql)
+    {
+        var tables = parsed.TableReferences
+            .Where(t => t.Kind == TableRefKind.BaseTable && !t.RefersToCte && t.SchemaName.Length > 0 && t.Alias.Length == 0)
+            .Select(t => (t.SchemaName, t.TableName)).ToHashSet();
+        if (tables.Count == 0) yield break;
+        foreach (var column in parsed.ColumnReferences)
+        {
+            if (column.ColumnNames.Count != 3 || column.Offset is not { } at) continue;
+            if (!tables.Contains((column.ColumnNames[0], column.ColumnNames[1]))) continue;
+            var end = SkipIdentifier(sql, at);
+            while (end < sql.Length && char.IsWhiteSpace(sql[end])) end++;
+            if (end <= at || end >= sql.Length || sql[end] != '.')
+                throw PolicyException.Refused("a schema-qualified column reference could not be located");
+            yield return (new TextSpan(at, end + 1 - at), "");
+        }
+    }
+
+    private static int SkipIdentifier(string sql, int at)
+    {
+        if (at >= sql.Length) return at;
+        if (sql[at] == '"')
+        {
+            var i = at + 1;
+            while (i < sql.Length)
+            {
+                if (sql[i] == '"' && (i + 1 >= sql.Length || sql[i + 1] != '"')) return i + 1;
+                i += sql[i] == '"' ? 2 : 1;
+            }
+            return at;
+        }
+        var j = at;
+        while (j < sql.Length && (char.IsLetterOrDigit(sql[j]) || sql[j] is '_' or '$')) j++;
+        return j;
     }
 
     /// <summary>True when the name is the whole target of a leading DESCRIBE/SUMMARIZE/SHOW keyword.</summary>
@@ -126,7 +168,7 @@ public static class QueryRewriter
                         throw PolicyException.Refused("the rewritten query would read a source the policy did not generate");
                     reads++;
                     break;
-                case TableRefKind.TableFunction when AllowedTableFunctions.Contains(table.FunctionName ?? ""):
+                case TableRefKind.TableFunction when FunctionPolicy.IsAllowedTable(table.FunctionName ?? ""):
                     break;
                 case TableRefKind.TableFunction:
                     throw PolicyException.Refused("the rewritten query would call a table function the policy did not allow");

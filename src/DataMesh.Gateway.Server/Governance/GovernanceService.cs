@@ -1,7 +1,9 @@
 using DataMesh.Gateway.Catalog;
+using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Engine.Execution;
 using DataMesh.Gateway.Engine.Instances;
 using DataMesh.Gateway.Policy;
+using DataMesh.Gateway.Policy.Functions;
 using DataMesh.Gateway.Policy.Grants;
 using DataMesh.Gateway.Policy.Rewrite;
 using DataMesh.Gateway.Protocol.Errors;
@@ -27,12 +29,16 @@ public sealed class GovernanceService : IDisposable
     private readonly EngineInstances _instances;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string GrantVersion, long CatalogVersion, EngineSpec Spec)> _specs = new(StringComparer.Ordinal);
 
-    public GovernanceService(CatalogService catalog, Func<string, string> serialize, EngineDefaults? engineDefaults = null,
+    private readonly SqlParser _parser;
+
+    /// <param name="parser">DuckDB's parser (json_serialize_sql) and its casts, on private connections.</param>
+    public GovernanceService(CatalogService catalog, SqlParser parser, EngineDefaults? engineDefaults = null,
         TimeProvider? time = null, int rewriteCacheCapacity = 8192)
     {
+        _parser = parser;
         _catalog = catalog;
-        _serialize = serialize;
-        _grants = new GrantSetCache(serialize, time ?? TimeProvider.System);
+        _serialize = parser.Serialize;
+        _grants = new GrantSetCache(_serialize, time ?? TimeProvider.System);
         _rewrites = new RewriteCache(rewriteCacheCapacity);
         _engineDefaults = engineDefaults ?? new EngineDefaults();
         _instances = new EngineInstances(Math.Max(1, _engineDefaults.InstanceCapacity));
@@ -54,7 +60,20 @@ public sealed class GovernanceService : IDisposable
     public EngineSession OpenEngine(EngineSpec spec)
     {
         using var lease = _instances.Acquire(spec);
-        return lease.OpenSession();
+        var session = lease.OpenSession();
+        try
+        {
+            // Unqualified names as the policy resolves them: metadata first, then own assets, then subscribed ones.
+            // The engine only needs this to name result columns from the user's own text (never to read data).
+            var schemas = spec.SchemaOids.Keys.OrderBy(s => s == spec.Key ? 0 : 1).ThenBy(s => s, StringComparer.Ordinal);
+            session.SetSearchPath(new[] { "main" }.Concat(schemas));
+            return session;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The project's statement timeout from its query_limits blueprint (zero: none).</summary>
@@ -116,7 +135,11 @@ public sealed class GovernanceService : IDisposable
         try
         {
             var parsed = SqlAst.Parse(_serialize(sql), sql);
-            return QueryRewriter.Rewrite(parsed, grants, _serialize, _catalog.Snapshot.MaskSecret, BarrierPolicy.Requires(parsed), options);
+            // Functions pass through an allow list before anything else: a refused one never reaches the engine.
+            if (FunctionPolicy.Default.Refusals(parsed) is [var refused, ..])
+                throw new PgErrorException(SqlState.InsufficientPrivilege, refused.Describe());
+            LiteralCasts.Check(parsed, grants, _parser.CanCast);
+            return QueryRewriter.Rewrite(parsed, grants, _serialize, _catalog.Snapshot.MaskSecret, BarrierPolicy.Requires(parsed, grants), options);
         }
         catch (PolicyException e)
         {

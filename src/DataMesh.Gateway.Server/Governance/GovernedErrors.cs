@@ -30,6 +30,10 @@ public static partial class GovernedErrors
         return error.Detail is null && error.Hint is null ? error : new PgErrorException(error.SqlState, message, position: error.Position);
     }
 
+    /// <summary>True when a result column name shows the rewrite (the policy subquery's alias or source).</summary>
+    public static bool NameLeaks(string name) =>
+        name.Contains(GrantSet.SourceAlias, StringComparison.OrdinalIgnoreCase) || name.Contains("read_parquet", StringComparison.OrdinalIgnoreCase);
+
     private static string Reason(string state) => state switch
     {
         SqlState.IoError => ": the asset's data could not be read",

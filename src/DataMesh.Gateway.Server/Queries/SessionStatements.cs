@@ -57,6 +57,8 @@ public static class SessionStatements
         }
         if (i >= t.Count) throw Syntax("SET");
         if (t[i].IsWord("TRANSACTION")) return new StatementOutcome("SET"); // isolation/read-only: reads only, accepted
+        if (t[i].IsWord("VARIABLE") || t[i].IsWord("GLOBAL"))
+            throw new PgErrorException(SqlState.InsufficientPrivilege, "engine variables and global settings cannot be set through the gateway");
         string name;
         if (t[i].IsWord("TIME") && i + 1 < t.Count && t[i + 1].IsWord("ZONE"))
         {
@@ -76,6 +78,8 @@ public static class SessionStatements
         }
         if (i >= t.Count) throw Syntax(name);
 
+        if (!session.Parameters.IsKnown(name) && Engine.EngineSettings.IsEngineSetting(name))
+            throw new PgErrorException(SqlState.InsufficientPrivilege, $"the engine setting \"{name}\" belongs to the gateway and cannot be changed");
         var outcome = new StatementOutcome("SET");
         if (i == t.Count - 1 && t[i].IsWord("DEFAULT"))
         {

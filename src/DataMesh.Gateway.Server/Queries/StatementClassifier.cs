@@ -26,6 +26,19 @@ public static class StatementClassifier
         }
     }
 
+    /// <summary>
+    /// The gateway's answer to SHOW TABLES / SHOW ALL TABLES: the project's visible assets from its shadow catalog
+    /// (DuckDB's own SHOW TABLES would list the instance's main schema, which holds only the pg_catalog emulation).
+    /// </summary>
+    public static string? ShowTablesQuery(SqlStatement statement)
+    {
+        if (statement.Tokens.Count == 0 || !statement.Tokens[0].IsWord("SHOW") || !IsShowTables(statement)) return null;
+        const string Visible = "FROM information_schema.tables WHERE table_schema NOT IN ('main', 'pg_catalog', 'information_schema')";
+        return statement.Tokens.Any(t => t.IsWord("ALL"))
+            ? $"SELECT table_schema AS schema, table_name AS name, table_type AS type {Visible} ORDER BY schema, name"
+            : $"SELECT table_name AS name {Visible} ORDER BY name";
+    }
+
     /// <summary>SHOW TABLES and SHOW ALL TABLES list relations, not a session parameter.</summary>
     private static bool IsShowTables(SqlStatement statement)
     {

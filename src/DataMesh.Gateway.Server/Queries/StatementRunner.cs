@@ -36,9 +36,9 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
             case StatementKind.EngineQuery:
             {
                 RequireQueryKeyword(statement);
-                var sql = ParameterCasts.Apply(statement.Text, declaredOids, EngineTypeNames.For);
+                var sql = StatementClassifier.ShowTablesQuery(statement) ?? ParameterCasts.Apply(statement.Text, declaredOids, EngineTypeNames.For);
                 var plan = PlanGoverned(session, statement.Text, sql);
-                var query = PrepareEngineQuery(session, plan);
+                var query = PrepareEngineQuery(session, plan, sql);
                 var oids = new int[query.ParameterOids.Length];
                 for (var i = 0; i < oids.Length; i++)
                     oids[i] = i < declaredOids.Length && declaredOids[i] != 0 ? declaredOids[i] : query.ParameterOids[i] is 0 ? Protocol.Types.PgTypes.Text : query.ParameterOids[i];
@@ -51,7 +51,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
                 // COPY (SELECT …) TO STDOUT is governed exactly like the SELECT inside it.
                 var copy = CopyCommand.Parse(statement);
                 var plan = PlanGoverned(session, statement.Text, copy.Query);
-                var prepared = new PreparedStatement(name, statement, kind, [], PrepareEngineQuery(session, plan)) { EngineText = copy.Query };
+                var prepared = new PreparedStatement(name, statement, kind, [], PrepareEngineQuery(session, plan, copy.Query)) { EngineText = copy.Query };
                 prepared.SetPlan(plan);
                 return prepared;
             }
@@ -154,7 +154,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
             statement.SetPlan(fresh);
             return;
         }
-        var query = PrepareEngineQuery(session, fresh);
+        var query = PrepareEngineQuery(session, fresh, text);
         if (query.ParameterOids.Length != statement.ParameterOids.Length)
         {
             query.Dispose();
@@ -163,7 +163,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         statement.Replace(query, fresh);
     }
 
-    private static PreparedQuery PrepareEngineQuery(Session session, RewriteResult plan)
+    private static PreparedQuery PrepareEngineQuery(Session session, RewriteResult plan, string userSql)
     {
         PreparedQuery query;
         try
@@ -182,7 +182,23 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
             throw new PgErrorException(SqlState.InsufficientPrivilege,
                 $"{StatementTypeName(query.StatementType)} statements are not allowed through the gateway; only queries are");
         }
+        NameColumnsAfterUserText(session, query, plan, userSql);
         return query;
+    }
+
+    /// <summary>
+    /// DuckDB names an unaliased expression column after its text, and the engine ran the rewritten text: a column
+    /// such as <c>(SELECT count(*) FROM t)</c> would be named after the policy subquery (paths, filters). Such names
+    /// are taken from the user's own text instead, prepared (never run) against the project's shadow tables, or,
+    /// when that cannot be done, replaced by PostgreSQL's <c>?column?</c>.
+    /// </summary>
+    private static void NameColumnsAfterUserText(Session session, PreparedQuery query, RewriteResult plan, string userSql)
+    {
+        if (plan.Grants.Count == 0 || !query.Columns.Any(c => GovernedErrors.NameLeaks(c.Name))) return;
+        var own = session.Engine.DescribeNames(userSql);
+        var names = query.Columns.Select((c, i) => !GovernedErrors.NameLeaks(c.Name) ? c.Name
+            : own is not null && own.Count == query.Columns.Count && !GovernedErrors.NameLeaks(own[i]) ? own[i] : "?column?").ToList();
+        query.RenameColumns(names);
     }
 
     private static readonly HashSet<string> QueryKeywords = new(StringComparer.OrdinalIgnoreCase)

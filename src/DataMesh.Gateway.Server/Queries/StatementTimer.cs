@@ -16,11 +16,11 @@ public sealed class StatementTimer : IDisposable
 
     public static StatementTimer Start(Session session, GatewayServerOptions options)
     {
-        // The project's query_limits timeout is a ceiling: a session may ask for less (SET statement_timeout), never more.
+        // The session's own setting, else the server default; the project's query_limits timeout caps either.
         var ms = session.Parameters.StatementTimeoutMs;
+        if (ms == 0) ms = (long)options.StatementTimeout.TotalMilliseconds;
         var project = (long)session.ProjectStatementTimeout.TotalMilliseconds;
         if (project > 0) ms = ms == 0 ? project : Math.Min(ms, project);
-        if (ms == 0) ms = (long)options.StatementTimeout.TotalMilliseconds;
         return new StatementTimer(session, ms);
     }
 
