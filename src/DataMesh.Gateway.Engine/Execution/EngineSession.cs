@@ -19,11 +19,15 @@ public sealed class EngineSession : IDisposable
 
     /// <param name="connection">Owned by the session.</param>
     /// <param name="owner">What keeps the connection's instance alive (a pool lease), released after the connection closes.</param>
-    internal EngineSession(DuckDBConnection connection, IDisposable? owner = null)
+    internal EngineSession(DuckDBConnection connection, IDisposable? owner = null, Instances.WorkspaceAccess workspace = Instances.WorkspaceAccess.None)
     {
         _connection = connection;
         _owner = owner;
+        Workspace = workspace;
     }
+
+    /// <summary>How this session's instance has the project workspace attached (at the time the session opened).</summary>
+    public Instances.WorkspaceAccess Workspace { get; }
 
     private DuckDBNativeConnection Native => _connection.NativeConnection;
 
@@ -77,6 +81,36 @@ public sealed class EngineSession : IDisposable
             // The result's own types win over the prepared description: binding can refine unresolved types.
             var columns = query.ReturnsRows ? ResultColumns(ref result, query.ColumnsRenamed || query.NamesOverridden ? query.Columns : null) : query.Columns;
             return new QueryCursor(result, columns, query.ReturnsRows && Query.DuckDBResultReturnType(result) == DuckDBResultType.QueryResult);
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    /// <summary>
+    /// Runs one write to the project's workspace (CREATE TABLE … AS, INSERT, DROP TABLE) and returns the rows it wrote.
+    /// Anything that is not one of those statement types is refused before it runs.
+    /// </summary>
+    public long ExecuteWorkspaceWrite(string sql)
+    {
+        var handle = PrepareHandle(sql);
+        using (handle)
+        {
+            var type = NativeExtras.PreparedStatementType(handle);
+            if (type is not (DuckDBStatementType.Create or DuckDBStatementType.Insert or DuckDBStatementType.Drop))
+                throw new PgErrorException(SqlState.InsufficientPrivilege, "only CREATE TABLE … AS, INSERT INTO and DROP TABLE may write to the workspace");
+        }
+        Volatile.Write(ref _running, 1);
+        try
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = sql;
+            return Math.Max(0, cmd.ExecuteNonQuery());
+        }
+        catch (DuckDBException e)
+        {
+            throw EngineErrors.FromMessage(e.Message);
         }
         finally
         {

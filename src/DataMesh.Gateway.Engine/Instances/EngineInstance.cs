@@ -10,9 +10,12 @@ namespace DataMesh.Gateway.Engine.Instances;
 /// </summary>
 internal sealed class EngineInstance : IDisposable
 {
+    /// <summary>How the workspace was attached (it can be less than asked: another writer holds the file).</summary>
+    public WorkspaceAccess Workspace { get; init; }
+
     private readonly DuckDBConnection _root;
     private readonly string? _tempDirectory;
-    private readonly IDisposable? _workspaceClaim;
+    private IDisposable? _workspaceClaim;
     private readonly Lock _gate = new();
     private bool _disposed;
 
@@ -39,6 +42,34 @@ internal sealed class EngineInstance : IDisposable
         var connection = root.Duplicate();
         if (connection.State != System.Data.ConnectionState.Open) connection.Open();
         return connection;
+    }
+
+    /// <summary>
+    /// Gives up the writable workspace so that the instance replacing this one (the project's grants changed) can
+    /// attach it: DETACH on the root connection, then the claim is released. Sessions still on this instance lose the
+    /// workspace (a statement of theirs that reads it fails); each moves to the new instance at its next statement.
+    /// </summary>
+    public void HandOffWorkspace()
+    {
+        lock (_gate)
+        {
+            if (_disposed || _workspaceClaim is null) return;
+            try
+            {
+                using var cmd = _root.CreateCommand();
+                cmd.CommandText = "DETACH workspace";
+                cmd.ExecuteNonQuery();
+            }
+            catch (DuckDBException)
+            {
+                // Already detached or busy: the claim must still go, or the successor can never be built. Two
+                // writers would then diverge only if the DETACH failed while the old one keeps writing; the gateway
+                // moves every session to the new instance at its next statement.
+            }
+            _workspaceClaim.Dispose();
+            _workspaceClaim = null;
+
+        }
     }
 
     /// <summary>Idempotent; a second caller waits until the first has finished, so that a successor building on the

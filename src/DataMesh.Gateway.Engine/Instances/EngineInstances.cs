@@ -50,13 +50,14 @@ public sealed class EngineInstances : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_current.TryGetValue(spec.Key, out var found) || found.Fingerprint != spec.Fingerprint)
             {
+                var superseded = found;
                 if (found is not null)
                 {
                     _current.Remove(spec.Key);
                     RetireLocked(found, toDispose);
                 }
                 _draining.TryGetValue(spec.Key, out var predecessor);
-                found = new PooledInstance(spec, predecessor);
+                found = new PooledInstance(spec, predecessor, superseded is { Leases: > 0 } ? superseded : null);
                 _current.Add(spec.Key, found);
             }
             entry = found;

@@ -32,7 +32,8 @@ public sealed class EngineLease : IDisposable
         var sessionLease = _pool.AddLease(_entry);
         try
         {
-            return new EngineSession(_entry.Instance.OpenConnection(), sessionLease);
+            var instance = _entry.Instance;
+            return new EngineSession(instance.OpenConnection(), sessionLease, instance.Workspace);
         }
         catch
         {

@@ -1,3 +1,4 @@
+using DataMesh.Gateway.Protocol.Errors;
 using DuckDB.NET.Data;
 
 namespace DataMesh.Gateway.Engine.Instances;
@@ -26,6 +27,7 @@ internal static class InstanceBuilder
         var root = new DuckDBConnection(ConnectionString);
         string? temp = null;
         IDisposable? workspaceClaim = null;
+        var workspaceAccess = WorkspaceAccess.None;
         try
         {
             root.Open();
@@ -55,18 +57,14 @@ internal static class InstanceBuilder
             ShadowCatalog.Build(root, spec);
             foreach (var sql in trustedSetup) Run(root, sql);
 
+            // ATTACH of a path outside the allow lists is refused after lockdown, so it happens here. Writes keep
+            // working after lockdown because `SET enable_external_access = false` adds every attached database file
+            // and its .wal, .wal.checkpoint and .wal.recovery to allowed_paths (checked on 1.5.6). The same makes the
+            // file reachable by path: read_blob reads it, COPY TO overwrites it, and after DETACH it can be attached
+            // again read-write, even from a read-only instance. DuckDB offers no setting against that, so the policy
+            // layer must refuse COPY, EXPORT, ATTACH and DETACH and file functions on the workspace path.
             if (spec.WorkspacePath is { } workspace)
-            {
-                if (spec.WorkspaceWritable) workspaceClaim = WorkspaceWriters.Claim(workspace);
-                // ATTACH of a path outside the allow lists is refused after lockdown, so it happens here. Writes keep
-                // working after lockdown because `SET enable_external_access = false` adds every attached database file
-                // and its .wal, .wal.checkpoint and .wal.recovery to allowed_paths (checked on 1.5.6). The same makes the
-                // file reachable by path: read_blob reads it, COPY TO overwrites it, and after DETACH it can be attached
-                // again read-write, even from a read-only instance. DuckDB offers no setting against that, so the policy
-                // layer must refuse COPY, EXPORT, ATTACH and DETACH and file functions on the workspace path.
-                var mode = spec.WorkspaceWritable ? "" : " (READ_ONLY)";
-                Run(root, $"ATTACH {DuckDbEngine.Literal(Path.GetFullPath(workspace))} AS workspace{mode}");
-            }
+                (workspaceClaim, workspaceAccess) = AttachWorkspace(root, workspace, spec.WorkspaceWritable);
 
             Run(root, "SET enable_external_access = false");
             Run(root, "SET lock_configuration = true");
@@ -78,7 +76,7 @@ internal static class InstanceBuilder
             EngineInstance.DeleteTempDirectory(temp);
             throw;
         }
-        return new EngineInstance(root, temp, workspaceClaim);
+        return new EngineInstance(root, temp, workspaceClaim) { Workspace = workspaceAccess };
     }
 
     internal static void Run(DuckDBConnection connection, string sql)
@@ -102,5 +100,39 @@ internal static class InstanceBuilder
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
         else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
+    }
+
+    /// <summary>
+    /// Attaches the workspace read-write when this process holds no other writer of the file (DuckDB's lock does not
+    /// guard within a process, see <see cref="WorkspaceWriters"/>) and no other process has it locked; otherwise
+    /// read-only; otherwise (another process writes it) not at all. The instance reports which one it got, so the
+    /// gateway refuses writes it cannot make instead of failing the whole session.
+    /// </summary>
+    private static (IDisposable? Claim, WorkspaceAccess Access) AttachWorkspace(DuckDBConnection root, string workspace, bool writable)
+    {
+        var path = DuckDbEngine.Literal(Path.GetFullPath(workspace));
+        if (writable)
+        {
+            IDisposable? claim = null;
+            try
+            {
+                claim = WorkspaceWriters.Claim(workspace);
+                Run(root, $"ATTACH {path} AS workspace");
+                return (claim, WorkspaceAccess.ReadWrite);
+            }
+            catch (Exception e) when (e is PgErrorException or DuckDBException)
+            {
+                claim?.Dispose();
+            }
+        }
+        try
+        {
+            Run(root, $"ATTACH {path} AS workspace (READ_ONLY)");
+            return (null, WorkspaceAccess.ReadOnly);
+        }
+        catch (DuckDBException)
+        {
+            return (null, WorkspaceAccess.None);
+        }
     }
 }

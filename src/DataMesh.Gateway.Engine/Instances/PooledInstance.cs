@@ -12,7 +12,9 @@ internal sealed class PooledInstance
 
     /// <param name="predecessor">An earlier entry for the same key that is being disposed. Building waits for it to
     /// be closed, so that its workspace claim and temp files are gone before this instance takes their place.</param>
-    public PooledInstance(EngineSpec spec, PooledInstance? predecessor)
+    /// <param name="supersedes">The entry this one replaces while it is still leased: it hands its writable
+    /// workspace over before this one is built.</param>
+    public PooledInstance(EngineSpec spec, PooledInstance? predecessor, PooledInstance? supersedes = null)
     {
         Key = spec.Key;
         Fingerprint = spec.Fingerprint;
@@ -21,6 +23,7 @@ internal sealed class PooledInstance
         _instance = new Lazy<EngineInstance>(() =>
         {
             Interlocked.Exchange(ref _predecessor, null)?.DisposeInstance();
+            supersedes?.HandOffWorkspace();
             return InstanceBuilder.Build(spec, []);
         }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
@@ -38,6 +41,11 @@ internal sealed class PooledInstance
 
     /// <summary>The built instance; the first caller builds it.</summary>
     public EngineInstance Instance => _instance.Value;
+
+    public void HandOffWorkspace()
+    {
+        if (_instance.IsValueCreated) _instance.Value.HandOffWorkspace();
+    }
 
     /// <summary>Closes the instance if it was built. Idempotent, and waits for a concurrent disposal to finish.</summary>
     public void DisposeInstance()

@@ -39,6 +39,7 @@ public static class SqlState
     // Class 42: syntax error or access rule violation
     public const string SyntaxError = "42601";
     public const string InsufficientPrivilege = "42501";
+    public const string ObjectInUse = "55006";
     public const string UndefinedColumn = "42703";
     public const string UndefinedFunction = "42883";
     public const string UndefinedTable = "42P01";

@@ -160,7 +160,7 @@ internal sealed class ClientConnection(
         };
         Session = session;
         session.SwapEngine(session.Engine, spec.Fingerprint);
-        session.RewriteOptions = GovernanceService.OptionsFor(spec);
+        session.RewriteOptions = GovernanceService.OptionsFor(session.Engine);
         session.ProjectStatementTimeout = governance.ProjectStatementTimeout(access);
         session.Engine.SetIdentity(user, database, session.ProcessId);
         cancels.Register(session);

@@ -36,7 +36,10 @@ internal static partial class EngineSpecs
         var threads = int.TryParse(resources.GetValueOrDefault("threads"), NumberStyles.None, CultureInfo.InvariantCulture, out var t) && t > 0
             ? Math.Min(t, defaults.Threads) : defaults.Threads;
         var sources = grants.All.Select(g => g.SourcePath).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var fingerprint = Hash($"{grants.Fingerprint}|{memory}|{threads}|{string.Join(',', tables.Select(x => x.Oid + ":" + x.Description + ":" + string.Join(';', x.Columns.Select(c => c.Description))))}");
+        // The workspace blueprint's database file: one read-write attach per project instance (DuckDB allows one writer
+        // per file in a process); the gateway lets only owners and contributors send the statements that write to it.
+        var workspace = resources.GetValueOrDefault("workspace") is { } w && File.Exists(w) ? w : null;
+        var fingerprint = Hash($"{grants.Fingerprint}|{memory}|{threads}|{workspace}|{string.Join(',', tables.Select(x => x.Oid + ":" + x.Description + ":" + string.Join(';', x.Columns.Select(c => c.Description))))}");
         return new EngineSpec
         {
             Key = access.Project,
@@ -48,6 +51,8 @@ internal static partial class EngineSpecs
             Threads = threads,
             TempDirectory = defaults.TempDirectory,
             MaxTempDirectorySize = defaults.MaxTempDirectorySize,
+            WorkspacePath = workspace,
+            WorkspaceWritable = workspace is not null,
         };
     }
 

@@ -79,8 +79,9 @@ public sealed class GovernanceService : IDisposable
     /// <summary>The project's statement timeout from its query_limits blueprint (zero: none).</summary>
     public TimeSpan ProjectStatementTimeout(ProjectAccess access) => EngineSpecs.StatementTimeout(_catalog.Snapshot, access.Project);
 
-    /// <summary>What the project's instance offers the rewrite: always its shadow catalog.</summary>
-    public static RewriteOptions OptionsFor(EngineSpec spec) => new() { ShadowCatalog = true, Workspace = spec.WorkspacePath is not null };
+    /// <summary>What the project's instance offers the rewrite: always its shadow catalog, and its workspace if attached.</summary>
+    public static RewriteOptions OptionsFor(EngineSession engine) =>
+        new() { ShadowCatalog = true, Workspace = engine.Workspace != WorkspaceAccess.None };
 
     public void Dispose() => _instances.Dispose();
 

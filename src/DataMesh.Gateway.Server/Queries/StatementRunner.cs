@@ -30,6 +30,12 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         FollowGrants(session);
         if (TryParseAdmin(session, statement) is { } command)
             return new PreparedStatement(name, statement, StatementKind.Admin, [], null) { Admin = command };
+        if (WorkspaceCommand.Matches(statement))
+        {
+            if (statement.Tokens.Any(t => t.Kind == SqlTokenKind.Parameter))
+                throw new PgErrorException(SqlState.FeatureNotSupported, "workspace writes take no parameters");
+            return new PreparedStatement(name, statement, StatementKind.WorkspaceWrite, [], null) { Workspace = WorkspaceCommand.Parse(statement) };
+        }
         var kind = StatementClassifier.Classify(statement);
         switch (kind)
         {
@@ -121,7 +127,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         }
         foreach (var statement in session.Statements.Values) statement.Detach();
         session.SwapEngine(engine, spec.Fingerprint);
-        session.RewriteOptions = GovernanceService.OptionsFor(spec);
+        session.RewriteOptions = GovernanceService.OptionsFor(session.Engine);
         session.ProjectStatementTimeout = governance.ProjectStatementTimeout(session.Access);
     }
 
@@ -292,6 +298,9 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
             case StatementKind.Admin:
                 ExecuteAdmin(session, portal, sendRowDescription);
                 return false;
+            case StatementKind.WorkspaceWrite:
+                WriteWorkspace(session, statement);
+                return false;
         }
 
         if (portal.Completed)
@@ -321,6 +330,60 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         catch (PgErrorException e)
         {
             auditor.Failed(session.Access, statement, e, portal.StartedAt.Value);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A write to the project's workspace: owners and contributors only; its query part is governed like any query,
+    /// so derived tables never hold more than the project may read. Audited like a query, with the assets it read.
+    /// It runs when executed (the gateway's transaction blocks do not defer it).
+    /// </summary>
+    private void WriteWorkspace(Session session, PreparedStatement statement)
+    {
+        var command = statement.Workspace!;
+        FollowGrants(session);
+        if (!session.RewriteOptions.Workspace)
+            throw new PgErrorException(SqlState.FeatureNotSupported,
+                $"project \"{session.Access.Project}\" has no workspace (its profile has no workspace blueprint)");
+        if (session.Engine.Workspace != Engine.Instances.WorkspaceAccess.ReadWrite && session.Access.CanWriteWorkspace)
+            throw new PgErrorException(SqlState.ObjectInUse,
+                $"the workspace of project \"{session.Access.Project}\" is open for writing by another gateway process; it is read-only here");
+        if (!session.Access.CanWriteWorkspace)
+            throw new PgErrorException(SqlState.InsufficientPrivilege,
+                $"writing to the workspace of project \"{session.Access.Project}\" needs the contributor or owner role; viewers may only read it");
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        RewriteResult? plan = null;
+        try
+        {
+            var sql = command.Prefix;
+            if (command.Query is { } query)
+            {
+                plan = PlanGoverned(session, statement.Statement.Text, query);
+                statement.SetPlan(plan);
+                sql += plan.Sql;
+            }
+            using var timer = StatementTimer.Start(session, options);
+            long rows;
+            try
+            {
+                rows = session.Engine.ExecuteWorkspaceWrite(sql);
+            }
+            catch (PgErrorException e) when (plan is not null)
+            {
+                throw GovernedErrors.Translate(e, plan);
+            }
+            Out.CommandComplete(command.Verb switch
+            {
+                "CREATE" => $"SELECT {rows}",
+                "INSERT" => $"INSERT 0 {rows}",
+                _ => "DROP TABLE",
+            });
+            auditor.Completed(session.Access, statement, rows, started);
+        }
+        catch (PgErrorException e)
+        {
+            auditor.Failed(session.Access, statement, e, started);
             throw;
         }
     }

@@ -53,6 +53,9 @@ public sealed class PreparedStatement : IDisposable
         Plan = plan;
     }
 
+    /// <summary>The parsed workspace write, for <see cref="StatementKind.WorkspaceWrite"/>.</summary>
+    public Queries.WorkspaceCommand? Workspace { get; init; }
+
     /// <summary>The parsed admin command, for <see cref="StatementKind.Admin"/>.</summary>
     public Sql.Admin.AdminStatement? Admin { get; init; }
 

@@ -15,6 +15,9 @@ public enum StatementKind
     /// <summary>COPY (query) TO STDOUT.</summary>
     CopyOut,
 
+    /// <summary>CREATE TABLE workspace.t AS …, INSERT INTO workspace.t …, DROP TABLE workspace.t: the project's workspace.</summary>
+    WorkspaceWrite,
+
     /// <summary>The data-mesh admin language (CREATE PROJECT, PUBLISH ASSET, APPROVE SUBSCRIPTION, …).</summary>
     Admin,
 }

@@ -91,21 +91,26 @@ public sealed class WorkspaceTests : IDisposable
         var first = _pool.Acquire(Spec("proj", workspace, writable: true));
         var session = first.OpenSession();
         first.Dispose();
+        Assert.Equal(WorkspaceAccess.ReadWrite, session.Workspace);
 
-        var error = Assert.Throws<PgErrorException>(() => _pool.Acquire(Spec("proj", workspace, writable: true, fingerprint: "f2")));
-        Assert.Equal(SqlState.ObjectNotInPrerequisiteState, error.SqlState);
-        Assert.Equal("1", EngineSql.Scalar(session, "SELECT v FROM workspace.existing"));
+        // Another instance that asks to write the same file while the first holds it gets it read-only.
+        using (var other = _pool.Acquire(Spec("proj-other", workspace, writable: true)))
+        using (var otherSession = other.OpenSession())
+        {
+            Assert.Equal(WorkspaceAccess.ReadOnly, otherSession.Workspace);
+            Assert.Equal("1", EngineSql.Scalar(otherSession, "SELECT v FROM workspace.existing"));
+            Assert.ThrowsAny<Exception>(() => EngineSql.Rows(otherSession, "INSERT INTO workspace.existing VALUES (9)"));
+        }
 
-        // Read-only instances are not writers and may coexist.
-        using (var reader = _pool.Acquire(Spec("proj-readers", workspace, writable: false)))
-        using (var readerSession = reader.OpenSession())
-            Assert.Equal("1", EngineSql.Scalar(readerSession, "SELECT v FROM workspace.existing"));
-
-        session.Dispose();
+        // The project's own rebuild (its grants changed) takes the workspace over from the still-leased predecessor:
+        // the old session loses it, the new instance writes it.
         using var second = _pool.Acquire(Spec("proj", workspace, writable: true, fingerprint: "f2"));
         using var secondSession = second.OpenSession();
+        Assert.Equal(WorkspaceAccess.ReadWrite, secondSession.Workspace);
         EngineSql.Rows(secondSession, "INSERT INTO workspace.existing VALUES (2)");
         Assert.Equal("2", EngineSql.Scalar(secondSession, "SELECT count(*) FROM workspace.existing"));
+        Assert.ThrowsAny<Exception>(() => EngineSql.Scalar(session, "SELECT count(*) FROM workspace.existing"));
+        session.Dispose();
     }
 
     [Fact]

@@ -30,6 +30,7 @@ public enum AttackClass
     SameSqlDifferentGrants,
     Masking,
     TrinoRowFilterPort,
+    Workspace,
 }
 
 /// <summary>Marks a test as an adversarial test of one attack class; the coverage test reads these.</summary>
