@@ -56,6 +56,31 @@ public sealed class GrantLifecycleTests(GatewayFixture gateway)
     }
 
     [Fact]
+    [Adversarial(AttackClass.Revocation)]
+    public async Task A_portal_still_streaming_from_a_revoked_grant_is_closed_with_an_error()
+    {
+        var scenario = await GrantScenario.CreateAsync(gateway, "stream");
+        var id = await scenario.SubscribeAsync("mkt_sls_table", "WITH ROW FILTER (region = 'Europe') EXCLUDE COLUMNS (customer_email)");
+        await using var client = await RawClient.ConnectAsync(gateway);
+        await client.SendAsync(RawClient.StartupMessage(scenario.User, scenario.Project));
+        await RawLogin.AuthenticateAsync(client, scenario.User, scenario.Password);
+        await client.SendAsync(RawClient.Query("BEGIN")); // keeps the portal open across Sync
+        await client.ReadUntilAsync('Z');
+        await client.SendAsync([.. ExtendedMessages.Parse("", "SELECT item_id FROM mkt_sls_table"), .. ExtendedMessages.Bind("p", "", []),
+            .. ExtendedMessages.Execute("p", 100), .. ExtendedMessages.Sync()]);
+        var first = await client.ReadUntilAsync('Z');
+        Assert.Contains(first, m => m.Type == 's'); // PortalSuspended after 100 rows
+        Assert.Equal(100, first.Count(m => m.Type == 'D'));
+
+        await scenario.RevokeAsync(id);
+        await client.SendAsync([.. ExtendedMessages.Execute("p", 100), .. ExtendedMessages.Sync()]);
+        var next = await client.ReadUntilAsync('Z');
+        var error = Assert.Single(next, m => m.Type == 'E');
+        Assert.Equal("42501", RawClient.SqlState(error.Payload));
+        Assert.DoesNotContain(next, m => m.Type == 'D');
+    }
+
+    [Fact]
     [Adversarial(AttackClass.Expiry)]
     public async Task An_expired_grant_stops_working_in_an_open_session()
     {
