@@ -118,6 +118,14 @@ public sealed class EngineSession : IDisposable
         }
     }
 
+    /// <summary>Rows of a workspace table (DuckDB reports none for CREATE TABLE … AS; PostgreSQL's tag has them).</summary>
+    public long CountWorkspaceRows(string table)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM workspace.\"" + table.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Marks the session as streaming so that a cancel interrupts it.</summary>
     public IDisposable EnterStreaming()
     {

@@ -368,6 +368,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
             try
             {
                 rows = session.Engine.ExecuteWorkspaceWrite(sql);
+                if (command.Verb == "CREATE") rows = session.Engine.CountWorkspaceRows(command.Table);
             }
             catch (PgErrorException e) when (plan is not null)
             {

@@ -19,7 +19,15 @@ public sealed class WorkspaceTests(GatewayFixture gateway)
         await using var s = await scenario.OpenAsync();
         var granted = await s.CountAsync("SELECT count(*) FROM mkt_sls_table");
 
-        await s.RowsAsync("CREATE TABLE workspace.europe AS SELECT * FROM mkt_sls_table WHERE item_id < 200000");
+        await using (var raw = await RawClient.ConnectAsync(gateway))
+        {
+            await raw.SendAsync(RawClient.StartupMessage(scenario.User, scenario.Project));
+            await RawLogin.AuthenticateAsync(raw, scenario.User, scenario.Password);
+            await raw.SendAsync(RawClient.Query("CREATE TABLE workspace.europe AS SELECT * FROM mkt_sls_table WHERE item_id < 200000"));
+            var complete = Assert.Single(await raw.ReadUntilAsync('Z'), m => m.Type == 'C');
+            var expected = await s.CountAsync("SELECT count(*) FROM mkt_sls_table WHERE item_id < 200000");
+            Assert.Equal($"SELECT {expected}", ExtendedMessages.Text(complete.Payload)); // as PostgreSQL tags CREATE TABLE AS
+        }
         var (columns, _) = await s.TableAsync("SELECT * FROM workspace.europe LIMIT 1");
         Assert.Equal(["item_id", "sales_qty_sld", "region", "sale_date", "amount"], columns);
         Assert.Equal(0L, await s.CountAsync("SELECT count(*) FROM workspace.europe WHERE region <> 'Europe'"));
