@@ -5,6 +5,8 @@ COPY . .
 RUN dotnet publish src/DataMesh.Gateway/DataMesh.Gateway.csproj -c Release -o /app --nologo
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0
+# The code_repository blueprint creates each project's Git repository with the git command line.
+RUN apt-get update && apt-get install -y --no-install-recommends git && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
 # Data directory (catalog, users, TLS key, demo data) and the read-only producer storage roots.
