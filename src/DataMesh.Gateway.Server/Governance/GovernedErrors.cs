@@ -48,7 +48,7 @@ public static partial class GovernedErrors
         if (text.Contains(GrantSet.SourceAlias, StringComparison.OrdinalIgnoreCase)
             || text.Contains("read_parquet", StringComparison.OrdinalIgnoreCase)
             || text.Contains("OFFSET 0", StringComparison.OrdinalIgnoreCase)
-            || text.Contains('/') || text.Contains('\\'))
+            || AbsolutePath().IsMatch(text))
             return true;
         foreach (var grant in plan.Grants)
         {
@@ -70,6 +70,10 @@ public static partial class GovernedErrors
         "and", "not", "null", "like", "ilike", "between", "true", "false", "case", "when", "then", "else", "end", "cast",
         "date", "timestamp", "interval", "varchar", "integer", "bigint", "similar", "escape", "distinct", "from",
     };
+
+    // Something that starts like a file path ('/tmp/x', "/srv", C:\x), not a ratio such as "64.0 MiB/64.0 MiB".
+    [GeneratedRegex(@"(^|[\s'""(=:])/[A-Za-z0-9._~-]|[A-Za-z]:\\|\\\\")]
+    private static partial Regex AbsolutePath();
 
     [GeneratedRegex("^Referenced column \"(.+?)\" not found")]
     private static partial Regex ReferencedColumn();

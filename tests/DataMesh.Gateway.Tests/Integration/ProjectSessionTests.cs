@@ -180,4 +180,39 @@ public sealed class ProjectSessionTests(GatewayFixture gateway)
         Assert.Equal(["campaigns", "draft_forecast", "mkt_sls_table"], tables);
         Assert.Contains("customer_email", await TextColumnAsync(alice, "SELECT column_name FROM information_schema.columns WHERE table_name = 'mkt_sls_table'"));
     }
+
+    private async Task AdminAsync(string user, string sql)
+    {
+        await using var connection = await OpenAsync(user, "postgres");
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task The_projects_query_limits_apply_to_its_queries()
+    {
+        var n = Guid.NewGuid().ToString("N")[..8];
+        await AdminAsync("carol", $"CREATE PROJECT PROFILE tight_{n} BLUEPRINTS (query_limits WITH (memory = '64MB', threads = 1, timeout = '1s'))");
+        await AdminAsync("carol", $"CREATE PROJECT limits_{n} ACCOUNT acct_research PROFILE tight_{n}");
+        await AdminAsync("carol", $"ADD MEMBER alice TO PROJECT limits_{n} AS CONTRIBUTOR");
+        await using var alice = await OpenAsync("alice", $"limits_{n}");
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var timeout = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(alice, "SELECT count(*) FROM range(100000000000) t(x) WHERE x % 3 = 1"));
+        Assert.Equal("57014", timeout.SqlState);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), "the blueprint's 1s timeout, not the server's, stopped the query");
+
+        Assert.Equal(1, await ScalarAsync(alice, "SELECT 1")); // the session survives
+
+        await AdminAsync("carol", $"CREATE PROJECT PROFILE small_{n} BLUEPRINTS (query_limits WITH (memory = '64MB', threads = 1, timeout = '120s'))");
+        await AdminAsync("carol", $"CREATE PROJECT memory_{n} ACCOUNT acct_research PROFILE small_{n}");
+        await AdminAsync("carol", $"ADD MEMBER alice TO PROJECT memory_{n} AS CONTRIBUTOR");
+        await using var small = await OpenAsync("alice", $"memory_{n}");
+        // A list aggregate of ~1 GB cannot spill to disk: over the 64 MB limit it fails with DuckDB's out-of-memory error.
+        var memory = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(small, "SELECT length(list(repeat('x', 1000))) FROM range(1000000)"));
+        Assert.Equal("53200", memory.SqlState);
+        // Npgsql closes its connection after a 53xxx error; the gateway and the project's instance keep serving.
+        await using var again = await OpenAsync("alice", $"memory_{n}");
+        Assert.Equal(1, await ScalarAsync(again, "SELECT 1"));
+    }
 }
