@@ -38,6 +38,8 @@ public sealed class AdminExecutor(AdminServices services)
 
     private static AdminResult Dispatch(AdminContext ctx, AdminStatement statement, int offset) => statement switch
     {
+        ShowDomain s => DomainCommands.Show(ctx, s),
+        RenameDomain s => DomainCommands.Rename(ctx, s),
         CreateUser s => PrincipalCommands.CreateUser(ctx, s),
         AlterUserPassword s => PrincipalCommands.AlterUserPassword(ctx, s),
         DropUser s => PrincipalCommands.DropUser(ctx, s),
@@ -80,6 +82,7 @@ public sealed class AdminExecutor(AdminServices services)
         RejectSubscription s => SubscriptionCommands.Reject(ctx, s),
         RevokeSubscription s => SubscriptionCommands.Revoke(ctx, s),
         ShowSubscriptions s => SubscriptionCommands.Show(ctx, s),
+        ShowEffectivePolicy s => PolicyCommands.ShowEffective(ctx, s),
         ShowAudit s => AuditCommands.Show(ctx, s),
         _ => throw new PgErrorException(SqlState.FeatureNotSupported, $"{statement.Tag} is not supported"),
     };

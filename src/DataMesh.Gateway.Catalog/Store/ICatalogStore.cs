@@ -60,6 +60,8 @@ public interface ICatalogReader
 
 public interface ICatalogWriter : ICatalogReader
 {
+    /// <summary>Renames the domain; the name is data only (no path or key is derived from it).</summary>
+    void SetDomainName(string name);
     void InsertUser(UserRecord user);
     void SetUserVerifier(string name, string verifier);
     void SetDomainAdmin(string name, bool isAdmin);

@@ -11,6 +11,13 @@ internal sealed partial class SqliteCatalogSession(SqliteConnection connection, 
 
     public string DomainName => Scalar<string>("SELECT value FROM meta WHERE key = 'domain_name'")!;
 
+    public void SetDomainName(string name)
+    {
+        // Migration 2 inserts the row; an update that finds none means a damaged catalog, not a new domain.
+        if (Execute("UPDATE meta SET value = $v WHERE key = 'domain_name'", ("$v", name)) != 1)
+            throw new InvalidOperationException("the catalog has no domain_name entry in its meta table");
+    }
+
     public string MaskSecret => Scalar<string>("SELECT value FROM meta WHERE key = 'mask_secret'")!;
 
     public void BumpVersion() => Execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'catalog_version'");

@@ -13,12 +13,16 @@ public static class AdminParser
 
     // Leading phrases are matched in full: "SHOW MEMBERS" alone is not ours, because DuckDB's "SHOW tbl"
     // describes a table that may well be called members. No phrase is a prefix of another except
-    // CREATE PROJECT [PROFILE], which ProjectGrammar disambiguates.
+    // CREATE PROJECT [PROFILE], which ProjectGrammar disambiguates. The one-word listings (SHOW USERS, SHOW DOMAIN…)
+    // do take over DuckDB's SHOW of a table with that name; SHOW "domain" or DESCRIBE domain still reaches the engine,
+    // because only unquoted words match.
     private static readonly Command[] Commands =
     [
         new(["ASSOCIATE", "ACCOUNT"], PrincipalGrammar.AssociateAccount),
         new(["ACCEPT", "ACCOUNT"], c => new AcceptAccount(c.ExpectName("account name"))),
         new(["ALTER", "ACCOUNT"], PrincipalGrammar.AlterAccountAdmin),
+        new(["SHOW", "DOMAIN"], _ => new ShowDomain()),
+        new(["ALTER", "DOMAIN"], DomainGrammar.RenameDomain),
         new(["SHOW", "ACCOUNTS"], _ => new ShowAccounts()),
         new(["SHOW", "USERS"], _ => new ShowUsers()),
         new(["SHOW", "GROUPS"], _ => new ShowGroups()),
@@ -31,6 +35,7 @@ public static class AdminParser
         new(["SHOW", "ASSETS", "IN", "PROJECT"], c => new ShowAssets(c.ExpectName("project name"))),
         new(["SHOW", "SUBSCRIPTION", "REQUESTS"], _ => new ShowSubscriptionRequests()),
         new(["SHOW", "SUBSCRIPTIONS", "FOR", "PROJECT"], c => new ShowSubscriptions(c.ExpectName("project name"))),
+        new(["SHOW", "EFFECTIVE", "POLICY"], SubscriptionGrammar.ShowEffectivePolicy),
         new(["CREATE", "USER"], PrincipalGrammar.CreateUser),
         new(["ALTER", "USER"], PrincipalGrammar.AlterUser),
         new(["DROP", "USER"], c => new DropUser(c.ExpectName("user name"))),

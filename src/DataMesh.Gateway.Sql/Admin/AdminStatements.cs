@@ -30,6 +30,10 @@ public sealed record ColumnMask(string Column, MaskKind Kind, int KeepFirst = 0,
 /// <summary>A raw SQL expression captured between balanced parentheses, with its offset in the statement text.</summary>
 public sealed record SqlFragment(string Text, int Offset);
 
+// ---- the domain (the gateway's one catalog) ----
+public sealed record ShowDomain : AdminStatement { public override string Tag => "SHOW DOMAIN"; }
+public sealed record RenameDomain(string Name) : AdminStatement { public override string Tag => "ALTER DOMAIN"; }
+
 // ---- users, groups, domain roles ----
 public sealed record CreateUser(string Name, string Password) : AdminStatement { public override string Tag => "CREATE USER"; }
 public sealed record AlterUserPassword(string Name, string Password) : AdminStatement { public override string Tag => "ALTER USER"; }
@@ -90,6 +94,9 @@ public sealed record ApproveSubscription(long Id, SqlFragment? RowFilter, IReadO
 public sealed record RejectSubscription(long Id, string? Comment) : AdminStatement { public override string Tag => "REJECT SUBSCRIPTION"; }
 public sealed record RevokeSubscription(long Id, string? Comment) : AdminStatement { public override string Tag => "REVOKE SUBSCRIPTION"; }
 public sealed record ShowSubscriptions(string Project) : AdminStatement { public override string Tag => "SHOW SUBSCRIPTIONS"; }
+
+/// <summary>SHOW EFFECTIVE POLICY FOR PROJECT consumer ON proj.asset: what the consumer's queries may read of the asset.</summary>
+public sealed record ShowEffectivePolicy(string ConsumerProject, AssetName Asset) : AdminStatement { public override string Tag => "SHOW EFFECTIVE POLICY"; }
 
 // ---- audit ----
 public sealed record ShowAudit(int Limit) : AdminStatement { public override string Tag => "SHOW AUDIT"; }

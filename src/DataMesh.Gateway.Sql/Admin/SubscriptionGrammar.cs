@@ -32,6 +32,16 @@ internal static class SubscriptionGrammar
         return new RevokeSubscription(id, OptionalComment(c));
     }
 
+    /// <summary>SHOW EFFECTIVE POLICY FOR PROJECT consumer ON proj.asset</summary>
+    public static AdminStatement ShowEffectivePolicy(TokenCursor c)
+    {
+        c.ExpectWord("FOR");
+        c.ExpectWord("PROJECT");
+        var consumer = c.ExpectName("project name");
+        c.ExpectWord("ON");
+        return new ShowEffectivePolicy(consumer, c.ExpectAssetName());
+    }
+
     /// <summary>SHOW AUDIT [LIMIT n], n in 1..10000 so one query cannot pull the whole log.</summary>
     public static AdminStatement ShowAudit(TokenCursor c) =>
         new ShowAudit(c.AcceptWord("LIMIT") ? c.ExpectInteger("row count", 1, MaxAuditLimit) : DefaultAuditLimit);

@@ -19,6 +19,7 @@ public sealed class AdminPermissionTests(AdminGatewayFixture fixture)
         "CREATE BLUEPRINT perm_zz AS (workspace)",
         "CREATE PROJECT PROFILE perm_zz BLUEPRINTS (workspace)",
         "CREATE GLOSSARY TERM 'perm zz'",
+        "ALTER DOMAIN RENAME TO perm_zz",
     };
 
     [Theory]
@@ -42,6 +43,7 @@ public sealed class AdminPermissionTests(AdminGatewayFixture fixture)
         Assert.Empty((await carol.QueryAsync("SHOW BLUEPRINTS")).RowsWhere("blueprint", "perm_zz"));
         Assert.Empty((await carol.QueryAsync("SHOW PROJECT PROFILES")).RowsWhere("profile", "perm_zz"));
         Assert.Empty((await carol.QueryAsync("SHOW GLOSSARY")).RowsWhere("term", "perm zz"));
+        Assert.NotEqual("perm_zz", (await carol.QueryAsync("SHOW DOMAIN")).Get(0, "domain"));
     }
 
     [Fact]

@@ -36,6 +36,26 @@ public sealed class SqliteCatalogStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_domain_rename_survives_reopening_and_rolls_back_with_its_transaction()
+    {
+        using (var store = SqliteCatalogStore.Open(DbPath))
+        {
+            store.Write(w =>
+            {
+                w.SetDomainName("Sales Mesh");
+                return 0;
+            });
+            Assert.Throws<InvalidOperationException>(() => store.Write<int>(w =>
+            {
+                w.SetDomainName("half_renamed");
+                throw new InvalidOperationException("crash after the rename");
+            }));
+        }
+        using var again = SqliteCatalogStore.Open(DbPath);
+        Assert.Equal("Sales Mesh", again.Read(r => r.DomainName));
+    }
+
+    [Fact]
     public void A_failing_write_leaves_nothing_behind_and_does_not_bump_the_version()
     {
         using var store = SqliteCatalogStore.Open(DbPath);

@@ -49,6 +49,11 @@ public sealed class AdminParserTests
     [InlineData("INSERT INTO account VALUES (1)")]
     [InlineData("\"SHOW\" USERS")]
     [InlineData("'SHOW USERS'")]
+    [InlineData("SHOW \"domain\"")]
+    [InlineData("DESCRIBE domain")]
+    [InlineData("SHOW effective")]
+    [InlineData("SHOW EFFECTIVE policies")]
+    [InlineData("ALTER TABLE domain RENAME TO d2")]
     public void Non_admin_statements_are_not_claimed(string sql)
     {
         Assert.False(AdminParser.TryParse(Statement(sql), out var result));
@@ -64,6 +69,7 @@ public sealed class AdminParserTests
     [InlineData("SHOW PROJECTS", typeof(ShowProjects))]
     [InlineData("SHOW GLOSSARY", typeof(ShowGlossary))]
     [InlineData("SHOW SUBSCRIPTION REQUESTS", typeof(ShowSubscriptionRequests))]
+    [InlineData("show domain", typeof(ShowDomain))]
     [InlineData("SHOW USERS;", typeof(ShowUsers))]
     [InlineData("  SHOW /* c */ USERS -- trailing comment", typeof(ShowUsers))]
     public void Listing_commands_parse(string sql, Type expected)
@@ -371,6 +377,53 @@ public sealed class AdminParserTests
     [InlineData("SHOW AUDIT LIMIT 1", 1)]
     [InlineData("SHOW AUDIT LIMIT 10000", 10000)]
     public void Show_audit(string sql, int limit) => Assert.Equal(new ShowAudit(limit), Parse<ShowAudit>(sql));
+
+    // ---------------- domain and effective policy ----------------
+
+    [Theory]
+    [InlineData("ALTER DOMAIN RENAME TO Sales_Mesh", "sales_mesh")]
+    [InlineData("alter domain rename to \"Sales Mesh\"", "Sales Mesh")]
+    public void Rename_domain(string sql, string name) => Assert.Equal(new RenameDomain(name), Parse<RenameDomain>(sql));
+
+    [Fact]
+    public void Rename_domain_names_are_validated_like_every_other_name()
+    {
+        FailsAt("ALTER DOMAIN RENAME TO \"\"", "\"\"");
+        FailsAt($"ALTER DOMAIN RENAME TO {new string('d', 64)}", "ddd");
+        FailsAt("ALTER DOMAIN RENAME TO 'mesh'", "'mesh'");
+        Assert.Equal(new RenameDomain(new string('d', 63)), Parse<RenameDomain>($"ALTER DOMAIN RENAME TO {new string('d', 63)}"));
+    }
+
+    [Fact]
+    public void Show_effective_policy() => Assert.Equal(
+        new ShowEffectivePolicy("ml_research", new AssetName("marketing", "mkt_sls_table")),
+        Parse<ShowEffectivePolicy>("show effective policy for project ML_RESEARCH on marketing.\"mkt_sls_table\""));
+
+    [Theory]
+    [InlineData("SHOW DOMAIN datamesh", "datamesh")]
+    [InlineData("ALTER DOMAIN datamesh RENAME TO x", "datamesh")]
+    [InlineData("ALTER DOMAIN RENAME x", "x")]
+    [InlineData("ALTER DOMAIN RENAME TO a b", "b")]
+    [InlineData("SHOW EFFECTIVE POLICY ON marketing.campaigns", "ON")]
+    [InlineData("SHOW EFFECTIVE POLICY FOR ml_research ON marketing.campaigns", "ml_research")]
+    [InlineData("SHOW EFFECTIVE POLICY FOR PROJECT ml_research marketing.campaigns", "marketing")]
+    [InlineData("SHOW EFFECTIVE POLICY FOR PROJECT ml_research ON campaigns", "")]
+    [InlineData("SHOW EFFECTIVE POLICY FOR PROJECT ml_research ON marketing.campaigns extra", "extra")]
+    [InlineData("SHOW EFFECTIVE POLICY FOR PROJECT 'ml_research' ON marketing.campaigns", "'ml_research'")]
+    public void Malformed_domain_and_policy_statements_are_reported_where_they_are(string sql, string marker)
+    {
+        if (marker.Length == 0) FailsAtEnd(sql);
+        else FailsAt(sql, marker);
+    }
+
+    [Theory]
+    [InlineData("ALTER DOMAIN")]
+    [InlineData("ALTER DOMAIN RENAME TO")]
+    [InlineData("SHOW EFFECTIVE POLICY")]
+    [InlineData("SHOW EFFECTIVE POLICY FOR PROJECT")]
+    [InlineData("SHOW EFFECTIVE POLICY FOR PROJECT ml_research ON")]
+    [InlineData("SHOW EFFECTIVE POLICY FOR PROJECT ml_research ON marketing.")]
+    public void Incomplete_domain_and_policy_statements_fail_at_the_end(string sql) => FailsAtEnd(sql);
 
     // ---------------- errors ----------------
 
