@@ -138,6 +138,11 @@ public sealed class ProjectSessionTests(GatewayFixture gateway)
                 Assert.Equal("ml_research", row["project"]);
                 Assert.Equal("query", row["kind"]);
                 Assert.Equal("ok", row["outcome"]);
+                Assert.Equal("marketing.mkt_sls_table", row["assets"]);
+                Assert.Equal("1", row["subscriptions"]); // the demo's approved subscription
+                Assert.Equal("1", row["rows"]);
+                Assert.NotEqual("", row["policy_version"]);
+                Assert.True(double.Parse(row["duration_ms"], System.Globalization.CultureInfo.InvariantCulture) >= 0);
                 Assert.DoesNotContain("read_parquet", text);
                 return;
             }
