@@ -40,7 +40,7 @@ public static class StreamHarness
         Log($"parquet ready ({new FileInfo(parquet).Length / 1048576.0:F1} MiB) in {sw.Elapsed.TotalSeconds:F1}s");
 
         var serverDir = Path.Combine(Path.GetFullPath(options.DataDir), "server");
-        var (engine, server) = GatewayProcess.Start(parquet, serverDir, options.Threads);
+        var (engine, server, _) = GatewayProcess.Start(parquet, serverDir, options.Threads);
         using var engineScope = engine;
         var endPoint = server.LocalEndPoint;
         var gatewayCs = $"Host=127.0.0.1;Port={endPoint.Port};Username={User};Password={Password};Database=bench;SSL Mode=Disable;Pooling=false;Timeout=60;Command Timeout=0";
