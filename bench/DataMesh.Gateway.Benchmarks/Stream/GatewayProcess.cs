@@ -28,12 +28,7 @@ public static class GatewayProcess
 
     public static (DuckDbEngine Engine, GatewayServer Server, AdminCatalog Catalog) Start(string parquet, string serverDir, int threads)
     {
-        Directory.CreateDirectory(serverDir);
-        var catalog = AdminCatalog.Open(serverDir);
-        catalog.SetUser(User, Password, domainAdmin: true);
-        catalog.SetUser(ConsumerUser, ConsumerPassword, domainAdmin: false);
-        PublishLineitem(catalog, parquet, threads);
-        SubscribeConsumer(catalog);
+        var catalog = OpenCatalog(parquet, serverDir, threads);
         var engine = DuckDbEngine.Open(new EngineOptions
         {
             AllowedDirectories = [Path.GetDirectoryName(parquet)!],
@@ -52,6 +47,18 @@ public static class GatewayProcess
             catalog.Executor, governance, NullLoggerFactory.Instance);
         server.Start();
         return (engine, server, catalog);
+    }
+
+    /// <summary>The server directory's catalog with the bench owner, the asset and the consumer's subscription.</summary>
+    public static AdminCatalog OpenCatalog(string parquet, string serverDir, int threads)
+    {
+        Directory.CreateDirectory(serverDir);
+        var catalog = AdminCatalog.Open(serverDir);
+        catalog.SetUser(User, Password, domainAdmin: true);
+        catalog.SetUser(ConsumerUser, ConsumerPassword, domainAdmin: false);
+        PublishLineitem(catalog, parquet, threads);
+        SubscribeConsumer(catalog);
+        return catalog;
     }
 
     /// <summary>
