@@ -31,7 +31,7 @@ public static class GovernedHarness
         var parquet = LineitemData.EnsureParquet(options.DataDir, options.Rows);
         Log($"parquet ready ({new FileInfo(parquet).Length / 1048576.0:F1} MiB) in {sw.Elapsed.TotalSeconds:F1}s");
 
-        var serverDir = Path.Combine(Path.GetFullPath(options.DataDir), "server-governed");
+        var serverDir = GatewayProcess.ServerDir(options.DataDir, parquet, "server-governed");
         var (engine, server, catalog) = GatewayProcess.Start(parquet, serverDir, options.Threads);
         using var engineScope = engine;
         using var catalogScope = catalog;

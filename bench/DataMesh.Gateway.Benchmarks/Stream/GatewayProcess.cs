@@ -49,6 +49,13 @@ public static class GatewayProcess
         return (engine, server, catalog);
     }
 
+    /// <summary>
+    /// A server directory for one Parquet file: the catalog's asset keeps the file it was created from (CREATE ASSET
+    /// on an existing asset is a no-op here), so a catalog shared by runs of different sizes would serve the wrong file.
+    /// </summary>
+    public static string ServerDir(string dataDir, string parquet, string kind) =>
+        Path.Combine(Path.GetFullPath(dataDir), $"{kind}-{Path.GetFileNameWithoutExtension(parquet)}");
+
     /// <summary>The server directory's catalog with the bench owner, the asset and the consumer's subscription.</summary>
     public static AdminCatalog OpenCatalog(string parquet, string serverDir, int threads)
     {
