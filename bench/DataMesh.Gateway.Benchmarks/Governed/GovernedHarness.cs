@@ -72,9 +72,12 @@ public static class GovernedHarness
             rows.Add(row);
         }
 
+        var oracle = rows.Single(r => r.Workload.Name.Contains("oracle", StringComparison.Ordinal));
+        var probes = GovernanceProbes.Run(connection, local, parquet, oracle.RewrittenSql.Replace(" OFFSET 0)", ")", StringComparison.Ordinal));
+        foreach (var p in probes) Log("probe: " + p);
         await connection.CloseAsync();
         await server.StopAsync();
-        var markdown = GovernedReport.Render(options, parquet, rows, spec);
+        var markdown = GovernedReport.Render(options, parquet, rows, probes, spec);
         Console.WriteLine();
         Console.WriteLine(markdown);
         if (options.Markdown is { } path) await File.WriteAllTextAsync(path, markdown);

@@ -10,7 +10,8 @@ public static class GovernedReport
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static string Render(GovernedHarness.Options options, string parquet, IReadOnlyList<GovernedHarness.Row> rows, EngineSpec spec)
+    public static string Render(GovernedHarness.Options options, string parquet, IReadOnlyList<GovernedHarness.Row> rows,
+        IReadOnlyList<string> probes, EngineSpec spec)
     {
         var sb = new StringBuilder();
         sb.AppendLine(Inv, $"Rows: {options.Rows:N0}; Parquet: `{Path.GetFileName(parquet)}` ({new FileInfo(parquet).Length / 1048576.0:F1} MiB); consumer `{GatewayProcess.ConsumerUser}` in project `{GatewayProcess.ConsumerProject}`, subscription to `bench.lineitem` WITH ROW FILTER (`{GatewayProcess.ConsumerRowFilter}`) EXCLUDE COLUMNS (`{GatewayProcess.ConsumerExcludedColumn}`); instance threads {spec.Threads}, memory limit {spec.MemoryLimit}.");
@@ -46,6 +47,10 @@ public static class GovernedReport
             foreach (var (path, t) in Paths(r).Where(p => p.Timing.Error is not null)) sb.Append(Inv, $"; **{path} failed**: `{t.Error}`");
             sb.AppendLine();
         }
+        sb.AppendLine();
+        sb.AppendLine("Governance checks (untimed):");
+        sb.AppendLine();
+        foreach (var p in probes) sb.AppendLine("* " + p);
         sb.AppendLine();
         sb.AppendLine("Rewritten SQL (source path shortened to `<src>`):");
         sb.AppendLine();
