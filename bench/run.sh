@@ -17,6 +17,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 COMMAND="bench/run.sh $*"
+# Taken before anything is written: RESULTS.md being rewritten must not count as an uncommitted change.
+GIT_DESC="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (+ uncommitted changes)')"
 
 ROWS=6000000; STREAM=1; MICRO=1; GOVERNED=1; GOV_ONLY=0; GOV_RUNS=15; PG_AUTO=0; PG_CS=""; EXTRA=()
 while [[ $# -gt 0 ]]; do
@@ -103,7 +105,7 @@ governed_section() {
   echo "## Governed queries (consumer with row filter and column filter)"
   echo
   echo "* Date: $(date -u -r "$GOV_MD" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores ($CPU), $MEM RAM, shared with other engineers' builds (load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
-  echo "* git: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (+ uncommitted changes)'); command: \`$COMMAND\`"
+  echo "* git: $GIT_DESC; command: \`$COMMAND\`"
   [[ -n "${GOV_CMD:-}" ]] && echo "* Governed harness: \`$GOV_CMD\`"
   [[ -f "$GOV_MICRO_MD" ]] && echo "* Rewrite micro-benchmarks: \`dotnet run -c Release --project bench/DataMesh.Gateway.Benchmarks -- --filter '*RewriteBenchmarks*'\`"
   echo
@@ -145,7 +147,7 @@ fi
   echo
   echo "* Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "* Machine: $(nproc) cores ($CPU), $MEM RAM, $(uname -sr)"
-  echo "* .NET: $(dotnet --version) SDK; git: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (+ uncommitted changes)')"
+  echo "* .NET: $(dotnet --version) SDK; git: $GIT_DESC"
   echo "* Command: \`$COMMAND\`"
   [[ $STREAM -eq 1 ]] && echo "* Stream harness: \`$STREAM_CMD\`"
   [[ -f "$MICRO_MD" ]] && echo "* Micro-benchmarks ($(date -u -r "$MICRO_MD" "+%Y-%m-%d %H:%M UTC")): \`dotnet run -c Release --project bench/DataMesh.Gateway.Benchmarks -- --filter '*'\`"
