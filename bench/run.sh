@@ -2,10 +2,13 @@
 # Builds the benchmark project (Release), runs the end-to-end stream harness and/or the BenchmarkDotNet
 # micro-benchmarks, and rewrites bench/RESULTS.md with the figures, the machine and the exact command.
 #
-#   bench/run.sh                 full stream run (6M rows) + micro-benchmarks
-#   bench/run.sh --quick         stream run with 1M rows (+ micro-benchmarks unless --no-micro)
+#   bench/run.sh                 full stream run (6M rows) + governed queries + micro-benchmarks
+#   bench/run.sh --quick         stream and governed runs with 1M rows (+ micro-benchmarks unless --no-micro)
 #   bench/run.sh --micro         micro-benchmarks only
-#   bench/run.sh --no-micro      stream only
+#   bench/run.sh --no-micro      stream + governed only
+#   bench/run.sh --governed      governed queries (harness + RewriteBenchmarks) only; replaces just that section of
+#                                RESULTS.md (and the notes), keeping the streaming and other micro-benchmark figures
+#   bench/run.sh --no-governed   skip the governed-query harness
 #   bench/run.sh --postgres      also compare with PostgreSQL 15: a throwaway cluster under bench/data/pg
 #                                (needs /usr/lib/postgresql/15/bin and root or the postgres user), port 5497
 #   bench/run.sh --postgres-cs "Host=...;Port=...;Username=...;Password=...;Database=..."   use an existing server
@@ -14,13 +17,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 COMMAND="bench/run.sh $*"
+# Taken before anything is written: RESULTS.md being rewritten must not count as an uncommitted change.
+GIT_DESC="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (+ uncommitted changes)')"
 
-ROWS=6000000; STREAM=1; MICRO=1; PG_AUTO=0; PG_CS=""; EXTRA=()
+ROWS=6000000; STREAM=1; MICRO=1; GOVERNED=1; GOV_ONLY=0; GOV_RUNS=15; PG_AUTO=0; PG_CS=""; EXTRA=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --quick) ROWS=1000000 ;;
+    --quick) ROWS=1000000; GOV_RUNS=5 ;;
     --rows) ROWS="$2"; shift ;;
-    --micro) STREAM=0; MICRO=1 ;;
+    --micro) STREAM=0; MICRO=1; GOVERNED=0 ;;
+    --governed) STREAM=0; MICRO=0; GOVERNED=1; GOV_ONLY=1 ;;
+    --no-governed) GOVERNED=0 ;;
     --no-micro) MICRO=0 ;;
     --postgres) PG_AUTO=1 ;;
     --postgres-cs) PG_CS="$2"; shift ;;
@@ -68,17 +75,71 @@ if [[ $STREAM -eq 1 ]]; then
   dotnet "$DLL" "${ARGS[@]}"
   STREAM_CMD="dotnet run -c Release --project bench/DataMesh.Gateway.Benchmarks -- ${ARGS[*]//$ROOT\//}"
 fi
+GOV_MD="$DATA/governed-results.md"
+GOV_MICRO_MD="$DATA/governed-micro-results.md"
+if [[ $GOVERNED -eq 1 ]]; then
+  echo "== governed-query harness: $ROWS rows"
+  GARGS=(governed --rows "$ROWS" --data-dir "$DATA" --runs "$GOV_RUNS" --markdown "$GOV_MD")
+  dotnet "$DLL" "${GARGS[@]}"
+  GOV_CMD="dotnet run -c Release --project bench/DataMesh.Gateway.Benchmarks -- ${GARGS[*]//$ROOT\//}"
+  if [[ $GOV_ONLY -eq 1 ]]; then
+    echo "== rewrite-cost micro-benchmarks (BenchmarkDotNet)"
+    rm -rf "$DATA/bdn-rewrite"
+    dotnet "$DLL" --filter '*RewriteBenchmarks*' --artifacts "$DATA/bdn-rewrite"
+    cat "$DATA"/bdn-rewrite/results/*RewriteBenchmarks-report-github.md > "$GOV_MICRO_MD"
+  fi
+fi
 if [[ $MICRO -eq 1 ]]; then
   echo "== micro-benchmarks (BenchmarkDotNet)"
   rm -rf "$DATA/bdn"
   dotnet "$DLL" --filter '*' --artifacts "$DATA/bdn"
   { for f in "$DATA"/bdn/results/*-report-github.md; do
+      [[ $f == *RewriteBenchmarks* ]] && continue # reported in the governed section
       echo "#### $(basename "$f" -report-github.md | sed 's/.*\.//')"; echo; cat "$f"; echo; done; } > "$MICRO_MD"
+  cat "$DATA"/bdn/results/*RewriteBenchmarks-report-github.md > "$GOV_MICRO_MD" 2>/dev/null || true
 fi
+
+# ---- the governed section (between markers, so that --governed can replace it alone)
+governed_section() {
+  echo "<!-- governed:begin -->"
+  echo "## Governed queries (consumer with row filter and column filter)"
+  echo
+  echo "* Date: $(date -u -r "$GOV_MD" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores ($CPU), $MEM RAM, shared with other engineers' builds (load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "* git: $GIT_DESC; command: \`$COMMAND\`"
+  [[ -n "${GOV_CMD:-}" ]] && echo "* Governed harness: \`$GOV_CMD\`"
+  [[ -f "$GOV_MICRO_MD" ]] && echo "* Rewrite micro-benchmarks: \`dotnet run -c Release --project bench/DataMesh.Gateway.Benchmarks -- --filter '*RewriteBenchmarks*'\`"
+  echo
+  if [[ -f "$GOV_MD" ]]; then cat "$GOV_MD"; echo; fi
+  if [[ -f "$GOV_MICRO_MD" ]]; then
+    echo "### Rewrite cost (RewriteBenchmarks)"
+    echo
+    echo "One op = planning one consumer statement for \`bench_consumer\` (10k-row asset, same grants). PlanUncached sends a new text each call (a new literal), so it misses the rewrite cache; PlanCached repeats one text. The other rows are the steps of a miss, alone."
+    echo
+    cat "$GOV_MICRO_MD"
+    echo
+  fi
+  echo "<!-- governed:end -->"
+}
 
 # ---- RESULTS.md
 CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 MEM=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)
+if [[ $GOV_ONLY -eq 1 && -f "$ROOT/bench/RESULTS.md" ]]; then
+  # Keep everything else; replace (or insert before the notes) the governed section, and refresh the notes.
+  OLD="$ROOT/bench/RESULTS.md"; NEW="$DATA/RESULTS.md.new"; SECTION="$DATA/governed-section.md"
+  governed_section > "$SECTION"
+  awk -v section="$SECTION" '
+    function emit() { while ((getline line < section) > 0) print line; close(section); done = 1 }
+    /^<!-- governed:begin -->/ { skip = 1; emit(); next }
+    /^<!-- governed:end -->/ { skip = 0; next }
+    /^## Notes \(hand-written/ { if (!done) { emit(); print "" } exit }
+    !skip { print }
+  ' "$OLD" > "$NEW"
+  if [[ -f "$ROOT/bench/NOTES.md" ]]; then cat "$ROOT/bench/NOTES.md" >> "$NEW"; fi
+  mv "$NEW" "$OLD"
+  echo "== updated the governed section of bench/RESULTS.md"
+  exit 0
+fi
 {
   echo "# DataMesh Gateway benchmarks"
   echo
@@ -86,12 +147,13 @@ MEM=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)
   echo
   echo "* Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "* Machine: $(nproc) cores ($CPU), $MEM RAM, $(uname -sr)"
-  echo "* .NET: $(dotnet --version) SDK; git: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (+ uncommitted changes)')"
+  echo "* .NET: $(dotnet --version) SDK; git: $GIT_DESC"
   echo "* Command: \`$COMMAND\`"
   [[ $STREAM -eq 1 ]] && echo "* Stream harness: \`$STREAM_CMD\`"
   [[ -f "$MICRO_MD" ]] && echo "* Micro-benchmarks ($(date -u -r "$MICRO_MD" "+%Y-%m-%d %H:%M UTC")): \`dotnet run -c Release --project bench/DataMesh.Gateway.Benchmarks -- --filter '*'\`"
   echo
   if [[ -f "$STREAM_MD" ]]; then echo "## End-to-end streaming"; echo; cat "$STREAM_MD"; echo; fi
+  if [[ $GOVERNED -eq 1 || -f "$GOV_MD" ]]; then governed_section; echo; fi
   if [[ -f "$MICRO_MD" ]]; then
     echo "## Micro-benchmarks"
     echo

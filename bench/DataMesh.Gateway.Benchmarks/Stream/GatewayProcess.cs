@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using DataMesh.Gateway.Admin;
+using DataMesh.Gateway.Catalog.Model;
 using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Server;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,12 +18,17 @@ public static class GatewayProcess
     public const string User = "bench";
     public const string Password = "bench";
 
-    public static (DuckDbEngine Engine, GatewayServer Server) Start(string parquet, string serverDir, int threads)
+    /// <summary>The consumer of the governed benchmarks: project <see cref="ConsumerProject"/> with an approved
+    /// subscription to <c>bench.lineitem</c> under <see cref="ConsumerRowFilter"/>, without <see cref="ConsumerExcludedColumn"/>.</summary>
+    public const string ConsumerUser = "consumer";
+    public const string ConsumerPassword = "consumer";
+    public const string ConsumerProject = "bench_consumer";
+    public const string ConsumerRowFilter = "l_shipmode IN ('MAIL', 'SHIP')";
+    public const string ConsumerExcludedColumn = "l_comment";
+
+    public static (DuckDbEngine Engine, GatewayServer Server, AdminCatalog Catalog) Start(string parquet, string serverDir, int threads)
     {
-        Directory.CreateDirectory(serverDir);
-        var catalog = AdminCatalog.Open(serverDir);
-        catalog.SetUser(User, Password, domainAdmin: true);
-        PublishLineitem(catalog, parquet, threads);
+        var catalog = OpenCatalog(parquet, serverDir, threads);
         var engine = DuckDbEngine.Open(new EngineOptions
         {
             AllowedDirectories = [Path.GetDirectoryName(parquet)!],
@@ -40,7 +46,26 @@ public static class GatewayProcess
         var server = new GatewayServer(new GatewayServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, catalog.Users,
             catalog.Executor, governance, NullLoggerFactory.Instance);
         server.Start();
-        return (engine, server);
+        return (engine, server, catalog);
+    }
+
+    /// <summary>
+    /// A server directory for one Parquet file: the catalog's asset keeps the file it was created from (CREATE ASSET
+    /// on an existing asset is a no-op here), so a catalog shared by runs of different sizes would serve the wrong file.
+    /// </summary>
+    public static string ServerDir(string dataDir, string parquet, string kind) =>
+        Path.Combine(Path.GetFullPath(dataDir), $"{kind}-{Path.GetFileNameWithoutExtension(parquet)}");
+
+    /// <summary>The server directory's catalog with the bench owner, the asset and the consumer's subscription.</summary>
+    public static AdminCatalog OpenCatalog(string parquet, string serverDir, int threads)
+    {
+        Directory.CreateDirectory(serverDir);
+        var catalog = AdminCatalog.Open(serverDir);
+        catalog.SetUser(User, Password, domainAdmin: true);
+        catalog.SetUser(ConsumerUser, ConsumerPassword, domainAdmin: false);
+        PublishLineitem(catalog, parquet, threads);
+        SubscribeConsumer(catalog);
+        return catalog;
     }
 
     /// <summary>
@@ -61,26 +86,52 @@ public static class GatewayProcess
             $"CREATE ASSET bench.lineitem FROM '{Path.GetFileName(parquet).Replace("'", "''", StringComparison.Ordinal)}'",
             "PUBLISH ASSET bench.lineitem",
         ];
-        foreach (var text in commands)
+        foreach (var text in commands) Admin(catalog, User, text);
+    }
+
+    /// <summary>
+    /// The consumer side, through the same admin commands a real consumer and owner run: project
+    /// <c>bench_consumer</c> (owned by <c>consumer</c>) requests <c>bench.lineitem</c>, the owner approves it with a row
+    /// filter and a column filter. Idempotent: an approved subscription from an earlier run is kept if it matches.
+    /// </summary>
+    private static void SubscribeConsumer(AdminCatalog catalog)
+    {
+        Admin(catalog, User, $"CREATE PROJECT {ConsumerProject} ACCOUNT acct_bench PROFILE bench_profile");
+        Admin(catalog, User, $"ADD MEMBER {ConsumerUser} TO PROJECT {ConsumerProject} AS OWNER");
+        var now = DateTimeOffset.UtcNow;
+        var existing = catalog.Catalog.Snapshot.Subscriptions.FirstOrDefault(x => x.ConsumerProject == ConsumerProject
+            && x.AssetProject == "bench" && x.AssetName == "lineitem" && x.StatusAt(now) is SubscriptionStatus.Approved or SubscriptionStatus.Pending);
+        if (existing is { StoredStatus: SubscriptionStatus.Approved })
         {
-            var statement = DataMesh.Gateway.Sql.Lexing.StatementSplitter.Split(text).Single();
-            if (!DataMesh.Gateway.Sql.Admin.AdminParser.TryParse(statement, out var command) || command is null)
-                throw new InvalidOperationException("not an admin command: " + text);
-            try
-            {
-                catalog.Executor.Execute(command, User, "postgres", text);
-            }
-            catch (DataMesh.Gateway.Protocol.Errors.PgErrorException e) when (e.SqlState is "42710" or "55000")
-            {
-                // already there from an earlier run on this server directory
-            }
+            if (existing.ExcludeColumns is [ConsumerExcludedColumn] && existing.RowFilter is not null) return;
+            Admin(catalog, User, $"REVOKE SUBSCRIPTION {existing.Id}");
+            existing = null;
+        }
+        var id = existing?.Id ?? (long)Admin(catalog, ConsumerUser,
+            $"REQUEST SUBSCRIPTION TO bench.lineitem FOR PROJECT {ConsumerProject} JUSTIFICATION 'governed benchmarks'")!.Rows[0][0]!;
+        Admin(catalog, User, $"APPROVE SUBSCRIPTION {id} WITH ROW FILTER ({ConsumerRowFilter}) EXCLUDE COLUMNS ({ConsumerExcludedColumn})");
+    }
+
+    /// <summary>Runs one admin command as <paramref name="user"/>; null when it was already done by an earlier run.</summary>
+    private static AdminResult? Admin(AdminCatalog catalog, string user, string text)
+    {
+        var statement = DataMesh.Gateway.Sql.Lexing.StatementSplitter.Split(text).Single();
+        if (!DataMesh.Gateway.Sql.Admin.AdminParser.TryParse(statement, out var command) || command is null)
+            throw new InvalidOperationException("not an admin command: " + text);
+        try
+        {
+            return catalog.Executor.Execute(command, user, "postgres", text);
+        }
+        catch (DataMesh.Gateway.Protocol.Errors.PgErrorException e) when (e.SqlState is "42710" or "55000")
+        {
+            return null; // already there from an earlier run on this server directory
         }
     }
 
     /// <summary>`serve PARQUET SERVERDIR THREADS`: runs the gateway until stdin closes; prints its port first.</summary>
     public static async Task<int> ServeAsync(string[] args)
     {
-        var (engine, server) = Start(args[0], args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+        var (engine, server, _) = Start(args[0], args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
         Console.WriteLine($"PORT {server.LocalEndPoint.Port}");
         Console.Out.Flush();
         await Console.In.ReadToEndAsync();
