@@ -44,7 +44,7 @@ public static class GovernedHarness
             new EngineDefaults { Threads = options.Threads, MemoryLimit = "8GB" });
         var access = governance.Open(GatewayProcess.ConsumerUser, GatewayProcess.ConsumerProject);
         var spec = governance.EngineSpec(access);
-        var planOptions = GovernanceService.OptionsFor(spec);
+        var planOptions = new DataMesh.Gateway.Policy.Rewrite.RewriteOptions { ShadowCatalog = true }; // the bench project has no workspace
         var grants = governance.Grants(access);
         using var local = new InProcessInstance(spec);
         await using var connection = new NpgsqlConnection(cs);

@@ -58,7 +58,7 @@ public class RewriteBenchmarks
         _parser = new SqlParser();
         _governance = new GovernanceService(_catalog.Catalog, _parser);
         _access = _governance.Open(GatewayProcess.ConsumerUser, GatewayProcess.ConsumerProject);
-        _options = GovernanceService.OptionsFor(_governance.EngineSpec(_access));
+        _options = new RewriteOptions { ShadowCatalog = true }; // the bench project has no workspace
         _grants = _governance.Grants(_access);
         _sql = Text(24);
         _json = _parser.Serialize(_sql);

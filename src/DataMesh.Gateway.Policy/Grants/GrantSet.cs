@@ -97,6 +97,11 @@ public sealed class GrantSet
                 "qualify it with its project: " + string.Join(", ", subscribed.Select(g => g.QualifiedName).Order()));
         var published = _snapshot.Assets.Where(a => a.Published && a.Name == table).ToList();
         if (published.Count == 1) throw NotSubscribed(published[0]);
+        if (published.Count > 1)
+            throw PolicyException.Refused(
+                $"project \"{Project}\" has no approved subscription to any asset named \"{table}\": "
+                + string.Join(", ", published.Select(a => a.QualifiedName).Order(StringComparer.Ordinal)),
+                $"request one with: REQUEST SUBSCRIPTION TO <project>.{table} FOR PROJECT {Project} JUSTIFICATION '…'");
         throw PolicyException.UndefinedTable(table);
     }
 
