@@ -1,7 +1,11 @@
 namespace DataMesh.Gateway.Policy.Grants;
 
 /// <summary>How one visible column of a granted asset is exposed: as is, or transformed by a mask.</summary>
-public sealed record GrantColumn(string Name, string Type, string? Mask = null, int KeepFirst = 0, int KeepLast = 0);
+public sealed record GrantColumn(string Name, string Type, string? Mask = null, int KeepFirst = 0, int KeepLast = 0)
+{
+    /// <summary>The type the consumer sees: hash, redact and partial masks produce text; null and year keep the type.</summary>
+    public string VisibleType => Mask is "hash" or "redact" or "partial" ? "VARCHAR" : Type;
+}
 
 /// <summary>
 /// What a session may read of one asset: its source, the visible columns (hidden ones do not exist for the consumer),

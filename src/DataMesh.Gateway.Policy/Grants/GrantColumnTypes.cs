@@ -13,7 +13,7 @@ public static class GrantColumnTypes
         var types = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var column in grants.All.SelectMany(g => g.Columns))
         {
-            var type = column.Mask is "hash" or "redact" or "partial" ? "VARCHAR" : column.Type;
+            var type = column.VisibleType;
             types[column.Name] = types.TryGetValue(column.Name, out var seen) && seen != type ? null : type;
         }
         return types;

@@ -29,7 +29,7 @@ internal static partial class EngineSpecs
             var asset = snapshot.Asset(grant.Project, grant.Asset);
             if (asset is null) continue;
             schemaOids.TryAdd(grant.Project, SchemaOid(grant.Project));
-            var columns = grant.Columns.Select(c => new ShadowColumn(c.Name, MaskedType(c), asset.ColumnDescriptions.GetValueOrDefault(c.Name))).ToList();
+            var columns = grant.Columns.Select(c => new ShadowColumn(c.Name, c.VisibleType, asset.ColumnDescriptions.GetValueOrDefault(c.Name))).ToList();
             tables.Add(new ShadowTable(grant.Project, grant.Asset, checked(FirstTableOid + (int)asset.Id), asset.Description, columns));
         }
         var memory = resources.GetValueOrDefault("memory_limit") ?? defaults.MemoryLimit;
@@ -71,9 +71,6 @@ internal static partial class EngineSpecs
             _ => TimeSpan.Zero,
         };
     }
-
-    // What a masked column's values are: hash, redact and partial produce text; null and year keep the type.
-    private static string MaskedType(GrantColumn c) => c.Mask is "hash" or "redact" or "partial" ? "VARCHAR" : c.Type;
 
     private static int SchemaOid(string project)
     {

@@ -34,24 +34,8 @@ public sealed class GovernedSession : IAsyncDisposable
 
     public async Task<List<object?[]>> RowsAsync(string sql)
     {
-        var rows = new List<object?[]>();
-        try
-        {
-            await using var cmd = new NpgsqlCommand(sql, Connection);
-            await using var reader = await cmd.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                var row = new object?[reader.FieldCount];
-                for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                rows.Add(row);
-            }
-        }
-        catch (PostgresException e)
-        {
-            Guard.AssertClean(e, sql);
-            throw new Xunit.Sdk.XunitException($"query [{sql}] failed: {e.SqlState} {e.MessageText}");
-        }
-        AssertNoticesClean(sql);
+        var (error, rows) = await TryAsync(sql); // leak-checks the error and the notices
+        if (error is not null) throw new Xunit.Sdk.XunitException($"query [{sql}] failed: {error.SqlState} {error.MessageText}");
         return rows;
     }
 
