@@ -27,9 +27,18 @@ public sealed class SqlParser : IDisposable
     /// <summary>The JSON AST of <paramref name="sql"/> (errors are reported inside the JSON, not thrown).</summary>
     public string Serialize(string sql) => Scalar("SELECT json_serialize_sql(" + DuckDbEngine.Literal(sql) + ")");
 
-    /// <summary>Whether DuckDB casts <paramref name="text"/> to <paramref name="type"/> (a type name from the catalog).</summary>
-    public bool CanCast(string text, string type) =>
-        Scalar($"SELECT CAST(TRY_CAST({DuckDbEngine.Literal(text)} AS {type}) IS NOT NULL AS VARCHAR)") == "true";
+    private readonly ConcurrentDictionary<(string Text, string Type), bool> _casts = new();
+
+    /// <summary>Whether DuckDB casts <paramref name="text"/> to <paramref name="type"/> (a type name from the catalog).
+    /// Answers are remembered (bounded): the same literals recur in the queries a tool sends.</summary>
+    public bool CanCast(string text, string type)
+    {
+        if (_casts.TryGetValue((text, type), out var known)) return known;
+        var result = Scalar($"SELECT CAST(TRY_CAST({DuckDbEngine.Literal(text)} AS {type}) IS NOT NULL AS VARCHAR)") == "true";
+        if (_casts.Count >= 4096) _casts.Clear();
+        _casts[(text, type)] = result;
+        return result;
+    }
 
     private string Scalar(string query)
     {
