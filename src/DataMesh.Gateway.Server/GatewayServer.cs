@@ -38,10 +38,19 @@ public sealed class GatewayServer : IAsyncDisposable
         _options = options;
         _authenticator = new Authenticator(users, options);
         _logger = loggers.CreateLogger("DataMesh.Gateway.Server");
-        _auditor = new Governance.QueryAuditor(admin.Services.Catalog.Store, loggers.CreateLogger("DataMesh.Gateway.Audit"));
+        _auditor = new Governance.QueryAuditor(admin.Services.Catalog.Store, loggers.CreateLogger("DataMesh.Gateway.Audit"), Metrics);
     }
 
     public Governance.GovernanceService Governance => _governance;
+
+    public Observability.GatewayMetrics Metrics { get; } = new();
+
+    /// <summary>True while the server accepts connections (readiness).</summary>
+    public bool IsReady => _listener is not null && !_lifetime.IsStopping;
+
+    /// <summary>All metrics in Prometheus's text format.</summary>
+    public string RenderMetrics() =>
+        Metrics.Render(ActiveConnections, IsReady, _governance.RewriteCacheHits, _governance.RewriteCacheMisses);
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("server not started"));
 
@@ -74,7 +83,7 @@ public sealed class GatewayServer : IAsyncDisposable
                 continue;
             }
             var count = Interlocked.Increment(ref _active);
-            var connection = new ClientConnection(socket, _options, _authenticator, _admin, _governance, _auditor, _cancels, _lifetime,
+            var connection = new ClientConnection(socket, _options, _authenticator, _admin, _governance, _auditor, Metrics, _cancels, _lifetime,
                 overConnectionLimit: count > _options.MaxConnections, _logger);
             _connections[connection] = Task.Run(async () =>
             {

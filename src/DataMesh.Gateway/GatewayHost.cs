@@ -28,6 +28,9 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public AdminCatalog Catalog { get; }
 
+    /// <summary>The metrics and health endpoint, when configured.</summary>
+    public Observability.MetricsEndpoint? Metrics { get; private init; }
+
     public GatewayServer Server { get; }
     public string DataDirectory { get; }
     public IPEndPoint EndPoint => Server.LocalEndPoint;
@@ -67,12 +70,15 @@ public sealed class GatewayHost : IAsyncDisposable
             ShutdownGracePeriod = TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
         }, catalog.Users, catalog.Executor, governance, loggers);
         server.Start();
-        return new GatewayHost(server, governance, parser, catalog, dataDirectory);
+        var metrics = Observability.MetricsEndpoint.Start(settings.MetricsListen, server, logger);
+        return new GatewayHost(server, governance, parser, catalog, dataDirectory) { Metrics = metrics };
     }
 
     public async ValueTask DisposeAsync()
     {
+        // The server stops first, so /health answers 503 while running statements drain.
         await Server.DisposeAsync().ConfigureAwait(false);
+        if (Metrics is not null) await Metrics.DisposeAsync().ConfigureAwait(false);
         _governance.Dispose();
         _parser.Dispose();
         Catalog.Dispose();

@@ -34,6 +34,8 @@ switch (command.Verb)
         Console.WriteLine($"user \"{name}\"{(domainAdmin ? " (domain admin)" : "")} stored with a SCRAM-SHA-256 verifier in {DataMesh.Gateway.Admin.AdminCatalog.CatalogPath(settings.DataDir)}");
         return 0;
     }
+    case "health":
+        return await DataMesh.Gateway.Observability.HealthCheck.RunAsync(settings.MetricsListen);
     case "help":
         Console.WriteLine(CommandLine.Usage);
         return 0;

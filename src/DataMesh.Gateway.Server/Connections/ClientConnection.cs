@@ -26,6 +26,7 @@ internal sealed class ClientConnection(
     DataMesh.Gateway.Admin.AdminExecutor admin,
     Governance.GovernanceService governance,
     Governance.QueryAuditor auditor,
+    Observability.GatewayMetrics metrics,
     CancelRegistry cancels,
     ServerLifetime lifetime,
     bool overConnectionLimit,
@@ -36,6 +37,7 @@ internal sealed class ClientConnection(
     public async Task RunAsync()
     {
         socket.NoDelay = true;
+        metrics.ConnectionAccepted();
         var network = new NetworkStream(socket, ownsSocket: false);
         Stream stream = network;
         SslStream? tls = null;
@@ -88,6 +90,7 @@ internal sealed class ClientConnection(
             }
 
             transport = WireTransport.Over(stream);
+            transport.Flushed = metrics.BytesStreamed;
 
             try
             {
@@ -96,12 +99,14 @@ internal sealed class ClientConnection(
             }
             catch (PgErrorException e) when (e.IsFatal)
             {
+                metrics.ErrorSent(e.SqlState);
                 await SendFatalAsync(transport, e).ConfigureAwait(false);
             }
         }
         catch (PgErrorException e) when (e.IsFatal && transport is null)
         {
             // Startup-phase errors (bad packet, unsupported protocol) are written straight to the stream.
+            metrics.ErrorSent(e.SqlState);
             await WriteFatalToStreamAsync(stream, e).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ClientDisconnectedException
@@ -271,8 +276,9 @@ internal sealed class ClientConnection(
         }
     }
 
-    private static void OnStatementError(Session session, WireTransport transport, PgErrorException error, byte messageType)
+    private void OnStatementError(Session session, WireTransport transport, PgErrorException error, byte messageType)
     {
+        metrics.ErrorSent(error.SqlState);
         transport.Backend.Error(error);
         if (session.TransactionStatus == TransactionStatus.InTransaction) session.TransactionStatus = TransactionStatus.Failed;
         if (messageType == FrontendMessageType.Query)

@@ -33,6 +33,9 @@ public sealed class WireTransport : IAsyncDisposable
 
     public BackendWriter Backend { get; }
 
+    /// <summary>Told how many bytes each flush wrote (the metrics' bytes streamed).</summary>
+    public Action<long>? Flushed { get; set; }
+
     /// <summary>Reads the next message, or null when the client closed the connection.</summary>
     public async ValueTask<FrontendMessage?> ReadMessageAsync(int maxMessageBytes, CancellationToken cancellationToken)
     {
@@ -61,6 +64,7 @@ public sealed class WireTransport : IAsyncDisposable
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
         if (IsBroken) throw new ClientDisconnectedException();
+        Flushed?.Invoke(Backend.PendingBytes);
         Backend.ResetPending();
         FlushResult result;
         try

@@ -26,23 +26,35 @@ public sealed class QueryAuditor : IAsyncDisposable
     });
     private readonly Task _writer;
 
-    public QueryAuditor(ICatalogStore store, ILogger logger)
+    private readonly Observability.GatewayMetrics? _metrics;
+
+    public QueryAuditor(ICatalogStore store, ILogger logger, Observability.GatewayMetrics? metrics = null)
     {
+        _metrics = metrics;
         _store = store;
         _logger = logger;
         _writer = Task.Run(WriteLoopAsync);
     }
 
-    public void Completed(ProjectAccess access, PreparedStatement statement, long rows, long startedAt) =>
+    public void Completed(ProjectAccess access, PreparedStatement statement, long rows, long startedAt)
+    {
+        _metrics?.QueryCompleted();
         Enqueue(access, statement, "ok", null, null, rows, startedAt);
+    }
 
-    public void Failed(ProjectAccess access, PreparedStatement statement, PgErrorException error, long startedAt) =>
+    public void Failed(ProjectAccess access, PreparedStatement statement, PgErrorException error, long startedAt)
+    {
+        _metrics?.QueryFailed();
         Enqueue(access, statement, "error", error.SqlState, error.Message, null, startedAt);
+    }
 
     /// <summary>A statement the policy refused before it reached the engine.</summary>
-    public void Refused(ProjectAccess access, string userText, PgErrorException error) =>
+    public void Refused(ProjectAccess access, string userText, PgErrorException error)
+    {
+        _metrics?.QueryFailed();
         Write(new AuditRecord(0, DateTimeOffset.UtcNow, access.User, null, null, access.Project, "query", Kind(userText), userText,
             "error", error.SqlState, error.Message, [], [], null, null, null));
+    }
 
     private void Enqueue(ProjectAccess access, PreparedStatement statement, string outcome, string? state, string? message, long? rows, long startedAt)
     {

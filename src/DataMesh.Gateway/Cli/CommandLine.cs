@@ -15,6 +15,7 @@ public sealed record CommandLine(string Verb, IReadOnlyList<string> Arguments, I
         ["--log-format"] = "LogFormat",
         ["--max-connections"] = "MaxConnections",
         ["--domain-admin"] = "DomainAdmin",
+        ["--metrics-listen"] = "MetricsListen",
     };
 
     private static readonly HashSet<string> Flags = ["--tls", "--demo", "--domain-admin"];
@@ -49,7 +50,9 @@ public sealed record CommandLine(string Verb, IReadOnlyList<string> Arguments, I
 
         Usage:
           datamesh serve [--listen 127.0.0.1:5433] [--data-dir ./.datamesh] [--demo]
-                         [--tls | --tls-cert server.crt --tls-key server.key]
+                         [--tls | --tls-cert server.crt --tls-key server.key] [--metrics-listen 127.0.0.1:9187]
+          datamesh health [--metrics-listen 127.0.0.1:9187]
+                         (exit 0 when the gateway's /health answers ready)
           datamesh user add NAME [--password SECRET] [--domain-admin] [--data-dir DIR]
                          (reads the password from stdin if not given; --domain-admin bootstraps the first admin)
           datamesh help

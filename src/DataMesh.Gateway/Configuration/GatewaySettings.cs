@@ -26,6 +26,9 @@ public sealed class GatewaySettings
     public string LogFormat { get; set; } = "json";
     public string LogLevel { get; set; } = "Information";
 
+    /// <summary>host:port of the metrics and health endpoint (/metrics, /health); empty: off.</summary>
+    public string? MetricsListen { get; set; }
+
     /// <summary>appsettings.json next to the binary, then one in the working directory, then env, then the command line.</summary>
     public static GatewaySettings Load(IReadOnlyDictionary<string, string?> commandLine, string baseDirectory, string? workingDirectory = null)
     {

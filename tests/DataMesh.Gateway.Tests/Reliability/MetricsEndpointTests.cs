@@ -1,0 +1,68 @@
+using System.Globalization;
+using DataMesh.Gateway.Configuration;
+using DataMesh.Gateway.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace DataMesh.Gateway.Tests.Reliability;
+
+/// <summary>The metrics and health endpoint on its own port, read over real HTTP while real clients use the gateway.</summary>
+public sealed class MetricsEndpointTests
+{
+    private static GatewayHost StartHost()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "datamesh-tests", "demo-" + Environment.ProcessId);
+        Directory.CreateDirectory(dir);
+        var settings = new GatewaySettings { Listen = "127.0.0.1:0", DataDir = dir, Demo = true, MetricsListen = "127.0.0.1:0" };
+        return GatewayHost.Start(settings, NullLoggerFactory.Instance, GatewayFixture.SeedDirectory);
+    }
+
+    private static long Value(string metrics, string series)
+    {
+        var line = metrics.Split('\n').SingleOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal));
+        Assert.True(line is not null, $"no series {series} in:\n{metrics}");
+        return long.Parse(line![(series.Length + 1)..], CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task Metrics_count_connections_queries_errors_cache_and_bytes_and_health_follows_shutdown()
+    {
+        await using var host = StartHost();
+        var baseUri = new Uri($"http://{host.Metrics!.EndPoint}/");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+
+        await using (var bob = new NpgsqlConnection($"Host=127.0.0.1;Port={host.EndPoint.Port};Username=bob;Password=bob;Database=ml_research;SSL Mode=Disable;Pooling=false"))
+        {
+            await bob.OpenAsync();
+            for (var i = 0; i < 3; i++)
+            {
+                await using var ok = new NpgsqlCommand("SELECT count(*) FROM mkt_sls_table", bob);
+                await ok.ExecuteScalarAsync();
+            }
+            await using var refused = new NpgsqlCommand("SELECT * FROM marketing.campaigns", bob);
+            Assert.Equal("42501", (await Assert.ThrowsAsync<PostgresException>(() => refused.ExecuteScalarAsync())).SqlState);
+        }
+
+        var metrics = await http.GetStringAsync(new Uri(baseUri, "metrics"));
+        Assert.True(Value(metrics, "datamesh_connections_total") >= 1);
+        Assert.True(Value(metrics, "datamesh_queries_total{outcome=\"ok\"}") >= 3);
+        Assert.True(Value(metrics, "datamesh_queries_total{outcome=\"error\"}") >= 1);
+        Assert.True(Value(metrics, "datamesh_errors_total{sqlstate=\"42501\"}") >= 1);
+        Assert.True(Value(metrics, "datamesh_rewrite_cache_hits_total") >= 2); // the same text three times
+        Assert.True(Value(metrics, "datamesh_rewrite_cache_misses_total") >= 1);
+        Assert.True(Value(metrics, "datamesh_bytes_streamed_total") > 0);
+        Assert.Equal(1, Value(metrics, "datamesh_ready"));
+        Assert.DoesNotContain("mkt_sls_table", metrics); // counters only, never user text
+
+        using (var health = await http.GetAsync(new Uri(baseUri, "health")))
+            Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(0, await DataMesh.Gateway.Observability.HealthCheck.RunAsync(host.Metrics.EndPoint.ToString()));
+
+        await host.Server.StopAsync();
+        using (var health = await http.GetAsync(new Uri(baseUri, "health")))
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Equal(1, await DataMesh.Gateway.Observability.HealthCheck.RunAsync(host.Metrics.EndPoint.ToString()));
+        using (var missing = await http.GetAsync(new Uri(baseUri, "nothing")))
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+    }
+}
