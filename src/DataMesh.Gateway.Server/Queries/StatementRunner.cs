@@ -131,6 +131,8 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         session.ProjectStatementTimeout = governance.ProjectStatementTimeout(session.Access);
     }
 
+    private const string AuditedKey = "datamesh.audited";
+
     /// <summary>The governed rewrite of a consumer query; a refusal is audited (the user's text only) and thrown.</summary>
     private RewriteResult PlanGoverned(Session session, string userText, string sql)
     {
@@ -141,6 +143,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         catch (PgErrorException e)
         {
             auditor.Refused(session.Access, userText, e);
+            e.Data[AuditedKey] = true; // a refusal met again at Execute is not recorded twice
             throw;
         }
     }
@@ -329,7 +332,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         }
         catch (PgErrorException e)
         {
-            auditor.Failed(session.Access, statement, e, portal.StartedAt.Value);
+            if (!e.Data.Contains(AuditedKey)) auditor.Failed(session.Access, statement, e, portal.StartedAt.Value);
             throw;
         }
     }
@@ -384,7 +387,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         }
         catch (PgErrorException e)
         {
-            auditor.Failed(session.Access, statement, e, started);
+            if (!e.Data.Contains(AuditedKey)) auditor.Failed(session.Access, statement, e, started);
             throw;
         }
     }
@@ -474,7 +477,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         }
         catch (PgErrorException e)
         {
-            auditor.Failed(session.Access, statement, e, started);
+            if (!e.Data.Contains(AuditedKey)) auditor.Failed(session.Access, statement, e, started);
             throw;
         }
     }
