@@ -217,6 +217,7 @@ internal sealed class ClientConnection(
                 switch (message.Type)
                 {
                     case FrontendMessageType.Query:
+                        session.ClearCancel(); // a cancel that arrived before this message must not hit it
                         await simple.HandleAsync(session, QueryMessage.Parse(message.Payload).Sql).ConfigureAwait(false);
                         w.ReadyForQuery(session.TransactionStatus);
                         await transport.FlushAsync().ConfigureAwait(false);

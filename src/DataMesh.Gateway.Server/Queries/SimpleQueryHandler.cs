@@ -21,9 +21,10 @@ public sealed class SimpleQueryHandler(WireTransport transport, StatementRunner 
             return;
         }
 
+        // A cancel is cleared once, when the message arrives (ClientConnection), not per statement: a cancel that lands
+        // while this message's work (splitting a long text, preparing) is under way must stop it, as in PostgreSQL.
         foreach (var statement in statements)
         {
-            session.ClearCancel();
             if (session.TransactionStatus == TransactionStatus.Failed && !TransactionStatements.EndsTransaction(statement))
             {
                 transport.Backend.Error(InFailedTransaction());
