@@ -22,7 +22,6 @@ public sealed class GovernanceService : IDisposable
     public const string HomeDatabase = "postgres";
 
     private readonly CatalogService _catalog;
-    private readonly Func<string, string> _serialize;
     private readonly GrantSetCache _grants;
     private readonly RewriteCache _rewrites;
     private readonly EngineDefaults _engineDefaults;
@@ -37,8 +36,7 @@ public sealed class GovernanceService : IDisposable
     {
         _parser = parser;
         _catalog = catalog;
-        _serialize = parser.Serialize;
-        _grants = new GrantSetCache(_serialize, time ?? TimeProvider.System);
+        _grants = new GrantSetCache(parser.Serialize, time ?? TimeProvider.System);
         _rewrites = new RewriteCache(rewriteCacheCapacity);
         _engineDefaults = engineDefaults ?? new EngineDefaults();
         _instances = new EngineInstances(Math.Max(1, _engineDefaults.InstanceCapacity));
@@ -110,8 +108,6 @@ public sealed class GovernanceService : IDisposable
     /// <summary>The session's grants now (own assets plus approved, unexpired subscriptions).</summary>
     public GrantSet Grants(ProjectAccess access) => _grants.For(_catalog.Snapshot, access.Project);
 
-    public string MaskSecret => _catalog.Snapshot.MaskSecret;
-
     /// <summary>The governed engine SQL for one consumer statement, from the cache when the policy is unchanged.</summary>
     public RewriteResult Plan(ProjectAccess access, string sql, RewriteOptions options)
     {
@@ -135,12 +131,12 @@ public sealed class GovernanceService : IDisposable
     {
         try
         {
-            var parsed = SqlAst.Parse(_serialize(sql), sql);
+            var parsed = SqlAst.Parse(_parser.Serialize(sql), sql);
             // Functions pass through an allow list before anything else: a refused one never reaches the engine.
             if (FunctionPolicy.Default.Refusals(parsed) is [var refused, ..])
                 throw new PgErrorException(SqlState.InsufficientPrivilege, refused.Describe());
             LiteralCasts.Check(parsed, grants, _parser.CanCast);
-            return QueryRewriter.Rewrite(parsed, grants, _serialize, _catalog.Snapshot.MaskSecret, BarrierPolicy.Requires(parsed, grants), options);
+            return QueryRewriter.Rewrite(parsed, grants, _parser.Serialize, _catalog.Snapshot.MaskSecret, BarrierPolicy.Requires(parsed, grants), options);
         }
         catch (PolicyException e)
         {

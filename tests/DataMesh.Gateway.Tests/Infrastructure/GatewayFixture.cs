@@ -37,11 +37,19 @@ public sealed class GatewayFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Host.DisposeAsync();
 
     /// <summary>Demo data takes a few seconds to generate: every fixture of a test run shares one data directory.</summary>
-    private static string SharedDemoDirectory()
+    public static string SharedDemoDirectory()
     {
         var dir = Path.Combine(Path.GetTempPath(), "datamesh-tests", "demo-" + Environment.ProcessId);
         Directory.CreateDirectory(dir);
         return dir;
+    }
+
+    /// <summary>A gateway of its own on the shared demo data directory, for tests that change its settings.</summary>
+    public static GatewayHost StartDemoHost(Action<GatewaySettings> configure)
+    {
+        var settings = new GatewaySettings { Listen = "127.0.0.1:0", DataDir = SharedDemoDirectory(), Demo = true };
+        configure(settings);
+        return GatewayHost.Start(settings, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, SeedDirectory);
     }
 
     public static string SeedDirectory => Path.Combine(AppContext.BaseDirectory, "catalog-seed");

@@ -9,19 +9,9 @@ namespace DataMesh.Gateway.Tests.Integration;
 /// <summary>Limits, timeouts, configuration and graceful shutdown, each on a gateway of its own.</summary>
 public sealed class ServerLifecycleTests
 {
-    private static string DemoDirectory()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "datamesh-tests", "demo-" + Environment.ProcessId);
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    private static string DemoDirectory() => GatewayFixture.SharedDemoDirectory();
 
-    private static GatewayHost StartHost(Action<GatewaySettings> configure)
-    {
-        var settings = new GatewaySettings { Listen = "127.0.0.1:0", DataDir = DemoDirectory(), Demo = true };
-        configure(settings);
-        return GatewayHost.Start(settings, NullLoggerFactory.Instance, GatewayFixture.SeedDirectory);
-    }
+    private static GatewayHost StartHost(Action<GatewaySettings> configure) => GatewayFixture.StartDemoHost(configure);
 
     private static string ConnectionString(GatewayHost host, string user = "alice") =>
         $"Host=127.0.0.1;Port={host.EndPoint.Port};Username={user};Password={user};Database=marketing;SSL Mode=Disable;Pooling=false;Timeout=10";

@@ -1,7 +1,5 @@
 using System.Globalization;
-using DataMesh.Gateway.Configuration;
 using DataMesh.Gateway.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace DataMesh.Gateway.Tests.Reliability;
@@ -9,13 +7,7 @@ namespace DataMesh.Gateway.Tests.Reliability;
 /// <summary>The metrics and health endpoint on its own port, read over real HTTP while real clients use the gateway.</summary>
 public sealed class MetricsEndpointTests
 {
-    private static GatewayHost StartHost()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "datamesh-tests", "demo-" + Environment.ProcessId);
-        Directory.CreateDirectory(dir);
-        var settings = new GatewaySettings { Listen = "127.0.0.1:0", DataDir = dir, Demo = true, MetricsListen = "127.0.0.1:0" };
-        return GatewayHost.Start(settings, NullLoggerFactory.Instance, GatewayFixture.SeedDirectory);
-    }
+    private static GatewayHost StartHost() => GatewayFixture.StartDemoHost(s => s.MetricsListen = "127.0.0.1:0");
 
     private static long Value(string metrics, string series)
     {
