@@ -9,8 +9,12 @@
 #   bench/run.sh --governed      governed queries (harness + RewriteBenchmarks) only; replaces just that section of
 #                                RESULTS.md (and the notes), keeping the streaming and other micro-benchmark figures
 #   bench/run.sh --no-governed   skip the governed-query harness
-#   bench/run.sh --postgres      also compare with PostgreSQL 15: a throwaway cluster under bench/data/pg
-#                                (needs /usr/lib/postgresql/15/bin and root or the postgres user), port 5497
+#   bench/run.sh --compare       the side-by-side comparison only (Q1/Q6 vs in-process DuckDB and PostgreSQL + RLS,
+#                                connection and point latency, concurrent load and pgbench, metadata with 1,000 assets,
+#                                a 100k-asset / 1M-subscription catalog, chart bench/results.png); replaces that section
+#   bench/run.sh --no-compare    skip it
+#   PostgreSQL 15 (Debian packages, installed here if missing) runs as a throwaway cluster under bench/data/pg on port
+#   5497 for every run that compares with it (stream and compare); --no-postgres skips it and its rows
 #   bench/run.sh --postgres-cs "Host=...;Port=...;Username=...;Password=...;Database=..."   use an existing server
 #   extra harness options after --: bench/run.sh -- --runs 3 --slow-seconds 20
 set -euo pipefail
@@ -20,16 +24,19 @@ COMMAND="bench/run.sh $*"
 # Taken before anything is written: RESULTS.md being rewritten must not count as an uncommitted change.
 GIT_DESC="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (+ uncommitted changes)')"
 
-ROWS=6000000; STREAM=1; MICRO=1; GOVERNED=1; GOV_ONLY=0; GOV_RUNS=15; PG_AUTO=0; PG_CS=""; EXTRA=()
+ROWS=6000000; STREAM=1; MICRO=1; GOVERNED=1; GOV_ONLY=0; GOV_RUNS=15; COMPARE=1; CMP_ONLY=0; QUICK=0; PG_AUTO=1; PG_CS=""; EXTRA=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --quick) ROWS=1000000; GOV_RUNS=5 ;;
+    --quick) ROWS=1000000; GOV_RUNS=5; QUICK=1 ;;
     --rows) ROWS="$2"; shift ;;
-    --micro) STREAM=0; MICRO=1; GOVERNED=0 ;;
-    --governed) STREAM=0; MICRO=0; GOVERNED=1; GOV_ONLY=1 ;;
+    --micro) STREAM=0; MICRO=1; GOVERNED=0; COMPARE=0 ;;
+    --governed) STREAM=0; MICRO=0; GOVERNED=1; GOV_ONLY=1; COMPARE=0 ;;
+    --compare) STREAM=0; MICRO=0; GOVERNED=0; COMPARE=1; CMP_ONLY=1 ;;
+    --no-compare) COMPARE=0 ;;
+    --no-postgres) PG_AUTO=0 ;;
     --no-governed) GOVERNED=0 ;;
     --no-micro) MICRO=0 ;;
-    --postgres) PG_AUTO=1 ;;
+    --postgres) PG_AUTO=1 ;; # the default; kept for older commands
     --postgres-cs) PG_CS="$2"; shift ;;
     --) shift; EXTRA=("$@"); break ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -50,6 +57,22 @@ PG_DIR="$DATA/pg"
 PG_PORT=5497
 pg_as() { if [[ $(id -u) -eq 0 ]]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
 stop_pg() { pg_as "$PG_BIN/pg_ctl -D '$PG_DIR' -m fast stop" >/dev/null 2>&1 || true; }
+[[ $STREAM -eq 0 && $COMPARE -eq 0 ]] && PG_AUTO=0
+# What the comparison needs from Debian: PostgreSQL 15 and pgbench (postgresql-contrib), pgjdbc and a JDK for getTables.
+need=()
+if [[ $PG_AUTO -eq 1 ]]; then
+  [[ -x $PG_BIN/postgres ]] || need+=(postgresql-15)
+  [[ -x $PG_BIN/pgbench ]] || need+=(postgresql-contrib)
+fi
+if [[ $COMPARE -eq 1 ]]; then
+  [[ -f /usr/share/java/postgresql.jar ]] || need+=(libpostgresql-jdbc-java)
+  command -v javac >/dev/null 2>&1 || need+=(default-jdk-headless)
+fi
+if [[ ${#need[@]} -gt 0 ]]; then
+  echo "== installing ${need[*]} (Debian packages)"
+  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
 if [[ $PG_AUTO -eq 1 && -z "$PG_CS" ]]; then
   echo "== starting throwaway PostgreSQL 15 cluster in $PG_DIR (port $PG_PORT)"
   if [[ ! -f "$PG_DIR/PG_VERSION" ]]; then
@@ -62,6 +85,9 @@ if [[ $PG_AUTO -eq 1 && -z "$PG_CS" ]]; then
     || pg_as "$PG_BIN/psql -h /tmp -p $PG_PORT -U postgres -d postgres -c \"CREATE ROLE bench LOGIN PASSWORD 'bench'\"" >/dev/null
   pg_as "$PG_BIN/psql -h /tmp -p $PG_PORT -U postgres -d postgres -tAc \"SELECT 1 FROM pg_database WHERE datname='bench'\"" | grep -q 1 \
     || pg_as "$PG_BIN/psql -h /tmp -p $PG_PORT -U postgres -d postgres -c 'CREATE DATABASE bench OWNER bench'" >/dev/null
+  # The RLS-bound consumer of the comparison (its policy and column grants are made by the harness, as the owner).
+  pg_as "$PG_BIN/psql -h /tmp -p $PG_PORT -U postgres -d postgres -tAc \"SELECT 1 FROM pg_roles WHERE rolname='consumer'\"" | grep -q 1 \
+    || pg_as "$PG_BIN/psql -h /tmp -p $PG_PORT -U postgres -d postgres -c \"CREATE ROLE consumer LOGIN PASSWORD 'consumer'\"" >/dev/null
   PG_CS="Host=127.0.0.1;Port=$PG_PORT;Username=bench;Password=bench;Database=bench;SSL Mode=Disable;Pooling=false;Command Timeout=0"
 fi
 
@@ -88,6 +114,17 @@ if [[ $GOVERNED -eq 1 ]]; then
     dotnet "$DLL" --filter '*RewriteBenchmarks*' --artifacts "$DATA/bdn-rewrite"
     cat "$DATA"/bdn-rewrite/results/*RewriteBenchmarks-report-github.md > "$GOV_MICRO_MD"
   fi
+fi
+CMP_MD="$DATA/compare-results.md"
+CHART="$ROOT/bench/results.png"
+if [[ $COMPARE -eq 1 ]]; then
+  echo "== comparison harness: $ROWS rows"
+  CARGS=(compare --rows "$ROWS" --data-dir "$DATA" --markdown "$CMP_MD" --chart "$CHART")
+  [[ $QUICK -eq 1 ]] && CARGS+=(--quick)
+  [[ -n "$PG_CS" ]] && CARGS+=(--postgres "$PG_CS")
+  CARGS+=("${EXTRA[@]}")
+  dotnet "$DLL" "${CARGS[@]}"
+  CMP_CMD="dotnet run -c Release --project bench/DataMesh.Gateway.Benchmarks -- ${CARGS[*]//$ROOT\//}"
 fi
 if [[ $MICRO -eq 1 ]]; then
   echo "== micro-benchmarks (BenchmarkDotNet)"
@@ -121,23 +158,46 @@ governed_section() {
   echo "<!-- governed:end -->"
 }
 
-# ---- RESULTS.md
-CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
-MEM=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)
-if [[ $GOV_ONLY -eq 1 && -f "$ROOT/bench/RESULTS.md" ]]; then
-  # Keep everything else; replace (or insert before the notes) the governed section, and refresh the notes.
-  OLD="$ROOT/bench/RESULTS.md"; NEW="$DATA/RESULTS.md.new"; SECTION="$DATA/governed-section.md"
-  governed_section > "$SECTION"
-  awk -v section="$SECTION" '
+# ---- the comparison section (between markers, so that --compare can replace it alone)
+compare_section() {
+  echo "<!-- compare:begin -->"
+  echo "## Side by side: gateway, in-process DuckDB, PostgreSQL 15 with row-level security"
+  echo
+  echo "* Date: $(date -u -r "$CMP_MD" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores ($CPU), $MEM RAM (load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "* git: $GIT_DESC; command: \`$COMMAND\`"
+  [[ -n "${CMP_CMD:-}" ]] && echo "* Comparison harness: \`$CMP_CMD\`"
+  echo
+  [[ -f "$CHART" ]] && { echo "![Query time, throughput and p99 per system](results.png)"; echo; }
+  if [[ -f "$CMP_MD" ]]; then cat "$CMP_MD"; echo; fi
+  echo "<!-- compare:end -->"
+}
+
+# Replaces section NAME of RESULTS.md (or inserts it before the notes) with FILE, keeps the rest, refreshes the notes.
+replace_section() {
+  local name=$1 file=$2 OLD="$ROOT/bench/RESULTS.md" NEW="$DATA/RESULTS.md.new"
+  awk -v section="$file" -v begin="<!-- $name:begin -->" -v end="<!-- $name:end -->" '
     function emit() { while ((getline line < section) > 0) print line; close(section); done = 1 }
-    /^<!-- governed:begin -->/ { skip = 1; emit(); next }
-    /^<!-- governed:end -->/ { skip = 0; next }
+    $0 == begin { skip = 1; emit(); next }
+    $0 == end { skip = 0; next }
     /^## Notes \(hand-written/ { if (!done) { emit(); print "" } exit }
     !skip { print }
   ' "$OLD" > "$NEW"
   if [[ -f "$ROOT/bench/NOTES.md" ]]; then cat "$ROOT/bench/NOTES.md" >> "$NEW"; fi
   mv "$NEW" "$OLD"
-  echo "== updated the governed section of bench/RESULTS.md"
+  echo "== updated the $name section of bench/RESULTS.md"
+}
+
+# ---- RESULTS.md
+CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+MEM=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)
+if [[ $GOV_ONLY -eq 1 && -f "$ROOT/bench/RESULTS.md" ]]; then
+  governed_section > "$DATA/governed-section.md"
+  replace_section governed "$DATA/governed-section.md"
+  exit 0
+fi
+if [[ $CMP_ONLY -eq 1 && -f "$ROOT/bench/RESULTS.md" ]]; then
+  compare_section > "$DATA/compare-section.md"
+  replace_section compare "$DATA/compare-section.md"
   exit 0
 fi
 {
@@ -153,6 +213,7 @@ fi
   [[ -f "$MICRO_MD" ]] && echo "* Micro-benchmarks ($(date -u -r "$MICRO_MD" "+%Y-%m-%d %H:%M UTC")): \`dotnet run -c Release --project bench/DataMesh.Gateway.Benchmarks -- --filter '*'\`"
   echo
   if [[ -f "$STREAM_MD" ]]; then echo "## End-to-end streaming"; echo; cat "$STREAM_MD"; echo; fi
+  if [[ $COMPARE -eq 1 || -f "$CMP_MD" ]]; then compare_section; echo; fi
   if [[ $GOVERNED -eq 1 || -f "$GOV_MD" ]]; then governed_section; echo; fi
   if [[ -f "$MICRO_MD" ]]; then
     echo "## Micro-benchmarks"

@@ -4,6 +4,7 @@ using DataMesh.Gateway.Benchmarks.Stream;
 // `stream [options]` runs the end-to-end harness; `governed [options]` the governed-query harness; anything else goes to BenchmarkDotNet (e.g. `--filter '*'`).
 if (args.Length > 0 && args[0] == "stream") return await StreamHarness.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "governed") return await DataMesh.Gateway.Benchmarks.Governed.GovernedHarness.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "compare") return await DataMesh.Gateway.Benchmarks.Compare.CompareHarness.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "serve") return await GatewayProcess.ServeAsync(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -113,7 +113,7 @@ public static class GatewayProcess
     }
 
     /// <summary>Runs one admin command as <paramref name="user"/>; null when it was already done by an earlier run.</summary>
-    private static AdminResult? Admin(AdminCatalog catalog, string user, string text)
+    internal static AdminResult? Admin(AdminCatalog catalog, string user, string text)
     {
         var statement = DataMesh.Gateway.Sql.Lexing.StatementSplitter.Split(text).Single();
         if (!DataMesh.Gateway.Sql.Admin.AdminParser.TryParse(statement, out var command) || command is null)

@@ -222,7 +222,7 @@ public static class StreamHarness
 
     // ---------------------------------------------------------------- PostgreSQL
 
-    private static string LoadPostgres(string connectionString, string parquet, long rows)
+    internal static string LoadPostgres(string connectionString, string parquet, long rows)
     {
         var table = $"lineitem_{rows}";
         using var connection = new NpgsqlConnection(connectionString);
