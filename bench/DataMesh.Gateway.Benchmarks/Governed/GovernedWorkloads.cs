@@ -34,7 +34,7 @@ public static class GovernedWorkloads
     private const string Q6Where = " WHERE l_shipdate >= DATE '1994-01-01' AND l_shipdate < DATE '1995-01-01' "
         + "AND l_discount BETWEEN 0.05 AND 0.07 AND l_quantity < 24{1}";
 
-    /// <summary>TPC-H Q6's shape: the product in the select list is not leak-proof (overflow), so it is fenced.</summary>
+    /// <summary>TPC-H Q6's shape: DECIMAL(15,2) × DECIMAL(15,2) fits 30 digits, so the product cannot fail and is unfenced.</summary>
     private const string Q6 = "SELECT sum(l_extendedprice * l_discount) AS revenue FROM {0}" + Q6Where;
 
     /// <summary>The same scan and filter with a leak-proof select list (sum of a column): unfenced.</summary>
@@ -57,7 +57,7 @@ public static class GovernedWorkloads
         var probe = $" AND chr(CASE WHEN l_orderkey = {HiddenKey} THEN -1 ELSE 65 END) IS NOT NULL";
         return
         [
-            new("Q6: sum(price * discount), date range", User(Q6, ""), Hand(Q6, ""), ExpectBarrier: true),
+            new("Q6: sum(price * discount), date range", User(Q6, ""), Hand(Q6, ""), ExpectBarrier: false),
             new("Q6 scan: sum(price), count(*)", User(Q6Sum, ""), Hand(Q6Sum, ""), ExpectBarrier: false),
             new("Point lookup (l_orderkey)", User(Point, ""), Hand(Point, ""), ExpectBarrier: false),
             new("Q6 scan + ln(l_quantity) > 0", User(Q6Sum, LeakProne), Hand(Q6Sum, LeakProne), ExpectBarrier: true, Twin: "Q6 scan + l_quantity > 1"),

@@ -87,6 +87,9 @@ public sealed class LeakProofnessTests
         // Arithmetic can overflow or fail.
         "qty + 1 > 5", "qty - 1 > 5", "qty * 2 > 5", "qty / 2 > 5", "qty // 2 > 5", "qty % 2 = 0", "-qty > 5",
         "qty ** 2 > 5", "d + INTERVAL 1 DAY > DATE '2024-01-01'",
+        // Decimal arithmetic that could need more than 38 digits, or mixes in integer or float columns.
+        "(amount * amount * amount * amount) IS NOT NULL", "(qty * amount) IS NOT NULL", "(price * amount) IS NOT NULL",
+        "(amount / 2) IS NOT NULL", "(amount % 2) IS NOT NULL", "(-amount) IS NOT NULL", "(amount * '2') IS NOT NULL",
         // Implicit per-row casts (types that do not match).
         "name = 5", "name IN (5, 6)", "id = 'x'", "qty = '99999999999'", "d = '2024-13-45'", "qty IN (1, 2.5, 'x')",
         "big = 5.5", "region = qty", "tags = 'x'", "flag = 'maybe'", "d = TIMESTAMP '2024-01-01 10:00'",
@@ -117,7 +120,8 @@ public sealed class LeakProofnessTests
 
     [Theory]
     [InlineData("SELECT * FROM sales WHERE chr(CASE WHEN l_orderkey = 5 THEN -1 ELSE 65 END) IS NOT NULL", "FUNCTION")]
-    [InlineData("SELECT amount + 1 FROM sales", "FUNCTION")]
+    [InlineData("SELECT qty + 1 FROM sales", "FUNCTION")]
+    [InlineData("SELECT amount * price FROM sales", "FUNCTION")]
     [InlineData("SELECT * FROM sales s JOIN other o ON CAST(s.name AS INT) = o.id", "COMPARISON")]
     [InlineData("SELECT region, count(*) FROM sales GROUP BY region HAVING max(to_timestamp(id)) IS NOT NULL", "FUNCTION")]
     [InlineData("SELECT region FROM sales QUALIFY row_number() OVER (ORDER BY ln(amount)) = 1", "COMPARISON")]
@@ -129,6 +133,64 @@ public sealed class LeakProofnessTests
         var analysis = Typed.Analyze(q);
         Assert.True(analysis.RequiresBarrier);
         Assert.Contains(analysis.Findings, f => f.ExpressionClass == cls && f.Offset is not null && f.Reason.Length > 0);
+    }
+
+    [Theory]
+    [InlineData("SELECT sum(amount * amount), sum(amount - 1.5), sum((amount + 1) * 0.07) FROM sales WHERE region = 'x'")]
+    [InlineData("SELECT region, sum(amount * (1 - amount)) AS v FROM sales GROUP BY region")]
+    [InlineData("SELECT amount * 100 AS cents FROM sales")]
+    public void Decimal_arithmetic_that_fits_38_digits_needs_no_barrier(string sql)
+    {
+        var analysis = Typed.Analyze(AstTestEngine.Parse(sql));
+        Assert.False(analysis.RequiresBarrier, string.Join("; ", analysis.Findings));
+    }
+
+    /// <summary>
+    /// Why decimal + - * within 38 digits is leak-proof and beyond is not, on the engine itself (DuckDB 1.5.6): at the
+    /// extremes of each type the first kind never raises, the second does. The classifier must agree with both.
+    /// </summary>
+    [Theory]
+    [InlineData("DECIMAL(15,2)", "DECIMAL(15,2)", "*", false)]
+    [InlineData("DECIMAL(19,0)", "DECIMAL(19,0)", "*", false)]
+    [InlineData("DECIMAL(18,4)", "DECIMAL(20,4)", "*", false)]
+    [InlineData("DECIMAL(37,0)", "DECIMAL(37,0)", "+", false)]
+    [InlineData("DECIMAL(37,2)", "DECIMAL(30,10)", "-", true)]
+    [InlineData("DECIMAL(37,0)", "DECIMAL(37,0)", "-", false)]
+    [InlineData("DECIMAL(38,0)", "DECIMAL(38,0)", "+", true)]
+    [InlineData("DECIMAL(38,0)", "DECIMAL(2,0)", "*", true)]
+    [InlineData("DECIMAL(20,0)", "DECIMAL(19,0)", "*", true)]
+    public void Decimal_arithmetic_within_38_digits_never_fails_and_beyond_can(string left, string right, string op, bool canFail)
+    {
+        using var c = new DuckDBConnection("DataSource=:memory:");
+        c.Open();
+        static string Max(string type)
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(type, @"DECIMAL\((\d+),(\d+)\)");
+            var (w, sc) = (int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value));
+            return new string('9', w - sc) + (sc > 0 ? "." + new string('9', sc) : "");
+        }
+        using (var create = c.CreateCommand())
+        {
+            // Every sign combination of the extremes: the largest magnitudes each type holds.
+            create.CommandText = $"CREATE TABLE t AS SELECT CAST(a AS {left}) AS x, CAST(b AS {right}) AS y FROM "
+                + $"(VALUES ({Max(left)}, {Max(right)}), (-{Max(left)}, {Max(right)}), ({Max(left)}, -{Max(right)}), (-{Max(left)}, -{Max(right)})) v(a, b)";
+            create.ExecuteNonQuery();
+        }
+        var failed = false;
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = $"SELECT sum(CASE WHEN (x {op} y) IS NULL THEN 0 ELSE 1 END) FROM t";
+            try { cmd.ExecuteScalar(); }
+            catch (DuckDBException) { failed = true; }
+        }
+        var typed = new LeakProofness(p => p[^1] switch { "x" => left, "y" => right, _ => null });
+        var analysis = typed.Analyze(AstTestEngine.Parse($"SELECT sum(x {op} y) FROM t"));
+        if (canFail) Assert.True(analysis.RequiresBarrier, $"{left} {op} {right} can overflow but was judged leak-proof");
+        else Assert.False(analysis.RequiresBarrier, string.Join("; ", analysis.Findings));
+        // The engine agrees wherever a failure is possible at all; a "can fail" case the engine happens to survive
+        // (the capped result still fits these values) would only make the classifier conservative, never wrong.
+        if (!canFail) Assert.False(failed, $"DuckDB raised on {left} {op} {right} although the result fits 38 digits");
+        if (canFail && op == "+" || canFail && left == "DECIMAL(38,0)") Assert.True(failed, $"expected DuckDB to overflow on {left} {op} {right}");
     }
 
     [Theory]
