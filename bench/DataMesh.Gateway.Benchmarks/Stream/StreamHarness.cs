@@ -183,9 +183,17 @@ public static class StreamHarness
 
     private sealed record MemoryReport(List<MemorySample> Samples, long BytesRead, double Seconds, long RowsRead, double ReleaseSeconds, int ActiveAfter);
 
+    /// <summary>The file's rows repeated (UNION ALL) until the result holds at least 60M rows: the slow-reader size.</summary>
+    private static string SlowResultSql(long rows) =>
+        string.Join(" UNION ALL ", Enumerable.Repeat("SELECT * FROM bench.lineitem", SlowResultCopies(rows)));
+
+    private static int SlowResultCopies(long rows) => (int)Math.Max(1, (60_000_000 + rows - 1) / rows);
+
+    private static long SlowResultRows(long rows) => rows * SlowResultCopies(rows);
+
     private static MemoryReport SlowReader(GatewayServer server, IPEndPoint endPoint, Options options)
     {
-        Log($"slow reader: {options.SlowSeconds}s at ~16 KiB per 5 ms");
+        Log($"slow reader: {options.SlowSeconds}s at ~1 MB/s (16 KiB per 16 ms) over a {SlowResultRows(options.Rows):N0}-row result");
         using var client = RawPgClient.Connect(endPoint, User, Password, "bench", receiveBuffer: 64 * 1024);
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -204,9 +212,9 @@ public static class StreamHarness
             }
         });
         client.MaxReceive = 16 * 1024;
-        client.DelayPerReceiveMs = 5;
+        client.DelayPerReceiveMs = 16;
         client.Deadline = DateTime.UtcNow.AddSeconds(options.SlowSeconds);
-        client.SendSimpleQuery("SELECT * FROM bench.lineitem");
+        client.SendSimpleQuery(SlowResultSql(options.Rows));
         var finished = client.DrainUntilReady(out var rows);
         var seconds = sw.Elapsed.TotalSeconds;
         stop.Cancel();
@@ -302,7 +310,7 @@ public static class StreamHarness
         var maxWs = memory.Samples.Max(s => s.WorkingSet);
         var last = memory.Samples[^1];
         var steady = memory.Samples.Where(s => s.Seconds >= 2).ToList();
-        sb.AppendLine(inv, $"Raw client, `SELECT * FROM bench.lineitem` (16 columns, text), receive buffer 64 KiB, reading 16 KiB per 5 ms for {options.SlowSeconds} s, then aborting. Read {memory.BytesRead / 1048576.0:F1} MiB = {memory.RowsRead:N0} rows ({memory.BytesRead / 1048576.0 / memory.Seconds:F2} MiB/s). Sampled every 250 ms ({memory.Samples.Count} samples) in the process that hosts the server.");
+        sb.AppendLine(inv, $"Raw client, a {SlowResultRows(options.Rows):N0}-row result (`SELECT * FROM bench.lineitem` UNION ALL'd {SlowResultCopies(options.Rows)} times; 16 columns, text), receive buffer 64 KiB, reading 16 KiB per 16 ms (~1 MB/s) for {options.SlowSeconds} s, then aborting. Read {memory.BytesRead / 1048576.0:F1} MiB = {memory.RowsRead:N0} rows ({memory.BytesRead / 1048576.0 / memory.Seconds:F2} MiB/s). Sampled every 250 ms ({memory.Samples.Count} samples) in the process that hosts the server.");
         sb.AppendLine();
         sb.AppendLine("| Metric | Start | Max | End | Max − start | Max − min after 2 s |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|");
@@ -324,7 +332,7 @@ public static class StreamHarness
         long rows = 6_000_000;
         var dataDir = Path.Combine("bench", "data");
         string? postgres = null, markdown = null;
-        int runs = 2, slow = 15, threads = Environment.ProcessorCount;
+        int runs = 2, slow = 30, threads = Environment.ProcessorCount;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
