@@ -79,6 +79,9 @@ public sealed class JdbcTests(GatewayFixture gateway)
         Assert.Equal("12000", facts["rows"].Single());
         Assert.Equal((4L * 12000 * 12001 / 2).ToString(System.Globalization.CultureInfo.InvariantCulture), facts["sum"].Single());
         Assert.Equal("true", facts["ordered"].Single());
+        // 120 pages of 100 rows: Execute(limit=100) each time, PortalSuspended after all but the last.
+        Assert.Contains("100", facts["limits"].Single());
+        Assert.Equal("119", facts["suspended"].Single());
         Assert.Equal("7", facts["after"].Single());
     }
 

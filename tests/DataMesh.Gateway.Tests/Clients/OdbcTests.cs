@@ -20,6 +20,19 @@ public sealed class OdbcTests(GatewayFixture gateway)
         Assert.Equal(1, f.GetProperty("after_error").GetInt32());
     }
 
+    [Fact]
+    public async Task Cursor_mode_declares_fetches_in_blocks_and_recovers_through_its_savepoints()
+    {
+        // UseDeclareFetch=1: psqlODBC reads through DECLARE … CURSOR WITH HOLD / FETCH 100 and wraps each statement
+        // in SAVEPOINT _EXEC_SVP_…, rolling back to it when the statement fails.
+        var f = (await ClientProcess.PythonAsync(gateway, "pyodbc_probe.py", "declarefetch")).Json();
+        Assert.Equal(10_000, f.GetProperty("rows").GetInt32());
+        Assert.Equal(4L * 10000 * 10001 / 2, f.GetProperty("sum").GetInt64());
+        Assert.Equal(["40000", "600.00"], PsycopgTests.Strings(f.GetProperty("last")));
+        Assert.Equal("42703", f.GetProperty("error").GetString());
+        Assert.Equal(100, f.GetProperty("after_error").GetInt64());
+    }
+
     [Fact(Skip = "needs pg_catalog emulation (pgcatalog branch)")]
     public async Task SQLTables_and_SQLColumns_list_only_the_granted_asset_and_columns()
     {

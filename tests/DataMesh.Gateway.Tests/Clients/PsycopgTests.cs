@@ -58,6 +58,9 @@ public sealed class PsycopgTests(GatewayFixture gateway)
         Assert.Equal(5, f.GetProperty("nested_ok").GetInt32());
         Assert.Equal("IDLE", f.GetProperty("status_after").GetString());
 
+        Assert.Equal(["4", "Europe", "8", "Europe", "12", "Europe"],
+            f.GetProperty("copy_rows").EnumerateArray().SelectMany(r => r.EnumerateArray()).Select(e => e.GetString()!));
+
         Assert.Equal(5000, f.GetProperty("server_cursor_rows").GetInt64());
         Assert.Equal("20000", f.GetProperty("server_cursor_last")[0].ToString());
         Assert.Equal("800.00", f.GetProperty("server_cursor_last")[1].GetString());

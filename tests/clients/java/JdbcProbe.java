@@ -121,6 +121,24 @@ public final class JdbcProbe {
 
     /** setFetchSize(100) with autocommit off: the driver reads the portal 100 rows at a time (PortalSuspended). */
     static void fetch(Connection c) throws SQLException {
+        // The driver's protocol trace (java.util.logging, FINEST) shows each Execute's row limit and each
+        // PortalSuspended the server answers with: counted here as proof that the rows really streamed in pages.
+        java.util.logging.Logger trace = java.util.logging.Logger.getLogger("org.postgresql.core.v3.QueryExecutorImpl");
+        int[] suspended = {0};
+        Set<String> limits = new TreeSet<>();
+        java.util.logging.Handler counter = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord r) {
+                String m = r.getMessage();
+                if (m == null) return;
+                if (m.contains("PortalSuspended")) suspended[0]++;
+                if (m.contains("FE=> Execute") && r.getParameters() != null && r.getParameters().length > 1) limits.add(String.valueOf(r.getParameters()[1]));
+            }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
+        counter.setLevel(java.util.logging.Level.FINEST);
+        trace.setLevel(java.util.logging.Level.FINEST);
+        trace.addHandler(counter);
         c.setAutoCommit(false);
         long rows = 0, sum = 0, last = -1;
         boolean ordered = true;
@@ -138,6 +156,9 @@ public final class JdbcProbe {
             }
         }
         c.commit();
+        trace.removeHandler(counter);
+        out("suspended", suspended[0]);
+        out("limits", limits);
         out("rows", rows);
         out("sum", sum);
         out("ordered", ordered);

@@ -49,6 +49,11 @@ with psycopg.connect(gateway.dsn(), prepare_threshold=5, autocommit=True) as con
             facts["nested_ok"] = conn.execute("SELECT 5").fetchone()[0]
     facts["status_after"] = conn.info.transaction_status.name
 
+    # COPY TO STDOUT through psycopg 3's copy(): text format rows.
+    with conn.cursor() as cur:
+        with cur.copy("COPY (SELECT item_id, region FROM mkt_sls_table WHERE item_id <= 12 ORDER BY item_id) TO STDOUT") as copy:
+            facts["copy_rows"] = [list(r) for r in copy.rows()]
+
     # Server-side cursor (DECLARE … CURSOR, FETCH FORWARD n) in psycopg 3, binary.
     with conn.transaction():
         with conn.cursor(name="c3", binary=True) as sc:

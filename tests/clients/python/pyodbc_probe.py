@@ -7,11 +7,15 @@ import pyodbc
 import gateway
 
 section = sys.argv[1] if len(sys.argv) > 1 else "query"
+# declarefetch: psqlODBC's cursor mode, as BI tools configure it. It sends
+#   BEGIN;declare "SQL_CUR…" cursor with hold for …;fetch 100 in "SQL_CUR…"
+# then "SAVEPOINT _EXEC_SVP_…;fetch 100 in …" per block (its statement-level rollback uses savepoints).
+options = ";UseDeclareFetch=1;Fetch=100" if section == "declarefetch" else ""
 # The driver by path, so the probe does not depend on how odbcinst.ini names it.
 driver = sorted(glob.glob("/usr/lib/*/odbc/psqlodbcw.so") + glob.glob("/usr/lib/odbc/psqlodbcw.so"))[0]
 conn = pyodbc.connect(
     f"DRIVER={driver};SERVER={gateway.HOST};PORT={gateway.PORT};DATABASE={gateway.DATABASE};"
-    f"UID={gateway.USER};PWD={gateway.PASSWORD};SSLMODE=disable", autocommit=True)
+    f"UID={gateway.USER};PWD={gateway.PASSWORD};SSLMODE=disable;CommLog=0;Debug=0{options}", autocommit=section != "declarefetch")
 facts = {"pyodbc": pyodbc.version, "driver_version": conn.getinfo(pyodbc.SQL_DRIVER_VER),
          "dbms": conn.getinfo(pyodbc.SQL_DBMS_NAME)}
 cur = conn.cursor()
@@ -33,6 +37,21 @@ if section == "query":
         facts["hidden"] = e.args[0]
     cur.execute("SELECT 1")
     facts["after_error"] = cur.fetchone()[0]
+elif section == "declarefetch":
+    cur.execute("SELECT item_id, amount FROM mkt_sls_table WHERE item_id <= ? ORDER BY item_id", 40000)
+    rows = cur.fetchall()
+    facts["rows"] = len(rows)
+    facts["sum"] = sum(r[0] for r in rows)
+    facts["last"] = [str(v) for v in rows[-1]]
+    try:
+        cur.execute("SELECT no_such_column FROM mkt_sls_table")
+        facts["error"] = "no error"
+    except pyodbc.Error as e:
+        facts["error"] = e.args[0]
+    # The failed statement was rolled back to psqlODBC's savepoint: the transaction goes on.
+    cur.execute("SELECT count(*) FROM mkt_sls_table WHERE item_id <= ?", 400)
+    facts["after_error"] = cur.fetchone()[0]
+    conn.commit()
 else:
     facts["tables"] = sorted(f"{t.table_schem}.{t.table_name}:{t.table_type}" for t in cur.tables())
     facts["columns"] = [[c.column_name, c.type_name, c.column_size, c.decimal_digits, c.remarks]
