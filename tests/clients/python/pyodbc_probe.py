@@ -1,8 +1,15 @@
 """psqlODBC (Debian odbc-postgresql) through pyodbc: connect, query, parameters, SQLTables, SQLColumns."""
 import glob
+import os
 import sys
+import tempfile
 
-import pyodbc
+# The driver is named by path, so no odbcinst.ini is needed; an empty one keeps Debian's (CommLog=1) from writing
+# a log file per connection into /tmp.
+os.environ["ODBCSYSINI"] = tempfile.mkdtemp(prefix="datamesh-odbc-")
+open(os.path.join(os.environ["ODBCSYSINI"], "odbcinst.ini"), "w").close()
+
+import pyodbc  # noqa: E402 (reads ODBCSYSINI when it connects)
 
 import gateway
 
@@ -57,4 +64,6 @@ else:
     facts["columns"] = [[c.column_name, c.type_name, c.column_size, c.decimal_digits, c.remarks]
                         for c in cur.columns(table="mkt_sls_table", schema="marketing")]
 conn.close()
+os.remove(os.path.join(os.environ["ODBCSYSINI"], "odbcinst.ini"))
+os.rmdir(os.environ["ODBCSYSINI"])
 gateway.emit(facts)
