@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole test suite on a fresh machine. Installs what the tests need first:
-# the real psql client (Debian postgresql-client). Everything else comes from NuGet at restore.
+# Runs the whole test suite on a fresh machine. Installs what the tests need first: the real psql client and git
+# (Debian packages), then the real client drivers the client-compatibility tests run (tests/clients/install.sh:
+# pgjdbc, psqlODBC, psycopg2/3, SQLAlchemy, pandas, Jupyter from Debian; node-postgres from npm). NuGet does the rest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
+
+tests/clients/install.sh
 
 command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is required (dotnet on PATH)." >&2; exit 1; }
 

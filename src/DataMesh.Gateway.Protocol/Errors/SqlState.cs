@@ -33,6 +33,9 @@ public static class SqlState
     public const string InvalidPassword = "28P01";
     public const string InvalidCursorName = "34000";
 
+    // Class 3B: savepoint exception
+    public const string InvalidSavepointSpecification = "3B001";
+
     // Class 3D: invalid catalog name (unknown database)
     public const string InvalidCatalogName = "3D000";
 

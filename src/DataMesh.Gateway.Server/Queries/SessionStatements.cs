@@ -6,7 +6,7 @@ using DataMesh.Gateway.Sql.Lexing;
 namespace DataMesh.Gateway.Server.Queries;
 
 /// <summary>
-/// SET, SHOW, RESET, DISCARD, DEALLOCATE, CLOSE and UNLISTEN, answered by the gateway from session state.
+/// SET, SHOW, RESET, DISCARD, DEALLOCATE and UNLISTEN, answered by the gateway from session state.
 /// They never reach the engine, so no client can change engine settings through them.
 /// </summary>
 public static class SessionStatements
@@ -29,12 +29,6 @@ public static class SessionStatements
             case "RESET": return Reset(session, t);
             case "DISCARD": return Discard(session, t);
             case "DEALLOCATE": return Deallocate(session, t);
-            case "CLOSE":
-            {
-                if (t.Count >= 2 && t[1].IsWord("ALL")) return new StatementOutcome("CLOSE CURSOR ALL");
-                var name = t.Count >= 2 ? t[1].Value : "";
-                throw new PgErrorException(SqlState.InvalidCursorName, $"cursor \"{name}\" does not exist");
-            }
             case "UNLISTEN": return new StatementOutcome("UNLISTEN");
             default:
                 throw new PgErrorException(SqlState.FeatureNotSupported, $"{t[0].Value.ToUpperInvariant()} is not supported by the gateway");
@@ -117,7 +111,7 @@ public static class SessionStatements
                     throw new PgErrorException(SqlState.ActiveSqlTransaction, "DISCARD ALL cannot run inside a transaction block");
                 var outcome = new StatementOutcome("DISCARD ALL");
                 outcome.ChangedParameters.AddRange(session.Parameters.ResetAll());
-                session.ClosePortals(includeNamed: true);
+                session.ClosePortals(includeNamed: true, includeHeld: true);
                 foreach (var s in session.Statements.Values) s.Dispose();
                 session.Statements.Clear();
                 return outcome;

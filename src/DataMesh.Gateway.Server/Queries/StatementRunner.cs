@@ -20,7 +20,7 @@ namespace DataMesh.Gateway.Server.Queries;
 /// Prepares, describes and runs statements for both the simple and the extended protocol, so the two paths
 /// cannot drift apart. Rows stream from the engine cursor into the output, flushing every batch.
 /// </summary>
-public sealed class StatementRunner(WireTransport transport, GatewayServerOptions options, AdminExecutor admin, GovernanceService governance,
+public sealed partial class StatementRunner(WireTransport transport, GatewayServerOptions options, AdminExecutor admin, GovernanceService governance,
     QueryAuditor auditor)
 {
     private BackendWriter Out => transport.Backend;
@@ -61,6 +61,8 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
                 prepared.SetPlan(plan);
                 return prepared;
             }
+            case StatementKind.Cursor:
+                return PrepareCursor(session, name, statement, declaredOids);
             default:
                 return new PreparedStatement(name, statement, kind, [], null);
         }
@@ -243,7 +245,8 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
     {
         Revalidate(session, statement);
         Out.ParameterDescription(statement.ParameterOids);
-        WriteRowDescriptionOrNoData(statement, null, []);
+        if (statement.Kind == StatementKind.Cursor) DescribeFetch(session, statement, []);
+        else WriteRowDescriptionOrNoData(statement, null, []);
     }
 
     /// <summary>Describe of a portal: the engine query starts here, so the description has the real result types.</summary>
@@ -255,6 +258,11 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
             var result = portal.AdminResult ??= RunAdmin(session, portal.Statement);
             if (result.Columns.Count > 0) Out.RowDescription(AdminResultWriter.Describe(result, portal.ResultFormats));
             else Out.NoData();
+            return;
+        }
+        if (portal.Statement.Kind == StatementKind.Cursor)
+        {
+            DescribeFetch(session, portal.Statement, portal.ResultFormats);
             return;
         }
         QueryCursor? cursor = null;
@@ -298,6 +306,8 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
             case StatementKind.CopyOut:
                 await CopyOutAsync(session, statement).ConfigureAwait(false);
                 return false;
+            case StatementKind.Cursor:
+                return await ExecuteCursorAsync(session, portal, sendRowDescription).ConfigureAwait(false);
             case StatementKind.Admin:
                 ExecuteAdmin(session, portal, sendRowDescription);
                 return false;

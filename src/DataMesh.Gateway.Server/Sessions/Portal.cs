@@ -31,9 +31,26 @@ public sealed class Portal : IDisposable
     /// <summary>When the first Execute began (Stopwatch ticks), for the audit record's duration.</summary>
     public long? StartedAt { get; set; }
 
+    /// <summary>
+    /// A cursor made by DECLARE: it outlives the statement that declared it and owns its own prepared statement
+    /// (planned and governed like the same SELECT on its own). Closed by CLOSE, by the end of its transaction, or,
+    /// WITH HOLD, by the end of the session.
+    /// </summary>
+    public bool IsSqlCursor { get; init; }
+
+    /// <summary>DECLARE … WITH HOLD: survives COMMIT and Sync outside a transaction block.</summary>
+    public bool Hold { get; init; }
+
+    /// <summary>Declared in a transaction block still open (a ROLLBACK of that block closes even a held cursor).</summary>
+    public bool InOpenTransaction { get; set; }
+
+    /// <summary>The session's cursor sequence at DECLARE, so ROLLBACK TO SAVEPOINT closes cursors declared after it.</summary>
+    public long Sequence { get; init; }
+
     public void Dispose()
     {
         Cursor?.Dispose();
         Cursor = null;
+        if (IsSqlCursor) Statement.Dispose();
     }
 }

@@ -59,5 +59,11 @@ public sealed class PreparedStatement : IDisposable
     /// <summary>The parsed admin command, for <see cref="StatementKind.Admin"/>.</summary>
     public Sql.Admin.AdminStatement? Admin { get; init; }
 
+    /// <summary>The parsed DECLARE, for <see cref="StatementKind.Cursor"/>; its query is this statement's engine query.</summary>
+    public Queries.DeclareCursor? Declare { get; init; }
+
+    /// <summary>The parsed FETCH or MOVE, for <see cref="StatementKind.Cursor"/>.</summary>
+    public Queries.FetchCursor? Fetch { get; init; }
+
     public void Dispose() => EngineQuery?.Dispose();
 }

@@ -100,19 +100,45 @@ public sealed class Session : IDisposable
         CancelReason = null;
     }
 
-    public void ClosePortals(bool includeNamed)
+    /// <summary>Savepoint names of the open transaction block, oldest first, with the cursor sequence at each.</summary>
+    public List<(string Name, long CursorSequence)> Savepoints { get; } = [];
+
+    private long _cursorSequence;
+
+    /// <summary>Numbers DECLAREd cursors in order, for ROLLBACK TO SAVEPOINT.</summary>
+    public long NextCursorSequence() => ++_cursorSequence;
+
+    public long CursorSequence => _cursorSequence;
+
+    /// <summary>Closes portals; cursors declared WITH HOLD survive unless <paramref name="includeHeld"/>.</summary>
+    public void ClosePortals(bool includeNamed, bool includeHeld = false) =>
+        ClosePortalsWhere(p => (includeNamed || p.Name.Length == 0) && (includeHeld || !p.Hold));
+
+    public void ClosePortalsWhere(Func<Portal, bool> close)
     {
-        foreach (var name in Portals.Keys.ToList())
+        foreach (var (name, portal) in Portals.ToList())
         {
-            if (!includeNamed && name.Length > 0) continue;
-            Portals[name].Dispose();
+            if (!close(portal)) continue;
+            portal.Dispose();
             Portals.Remove(name);
         }
     }
 
+    /// <summary>
+    /// The end of a transaction block, as PostgreSQL does it: COMMIT keeps held cursors, ROLLBACK also drops the held
+    /// cursors that block declared; every other cursor and all savepoints go.
+    /// </summary>
+    public void EndTransaction(bool commit)
+    {
+        Savepoints.Clear();
+        ClosePortalsWhere(p => p.IsSqlCursor && (!p.Hold || (!commit && p.InOpenTransaction)));
+        foreach (var portal in Portals.Values) portal.InOpenTransaction = false;
+        TransactionStatus = TransactionStatus.Idle;
+    }
+
     public void Dispose()
     {
-        ClosePortals(includeNamed: true);
+        ClosePortals(includeNamed: true, includeHeld: true);
         foreach (var s in Statements.Values) s.Dispose();
         Statements.Clear();
         Engine.Dispose();

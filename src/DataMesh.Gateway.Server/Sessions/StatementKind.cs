@@ -6,11 +6,14 @@ public enum StatementKind
     /// <summary>SELECT, WITH, VALUES, … : run by the engine.</summary>
     EngineQuery,
 
-    /// <summary>BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK, ABORT.</summary>
+    /// <summary>BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK, ABORT, SAVEPOINT, RELEASE, ROLLBACK TO.</summary>
     Transaction,
 
-    /// <summary>SET, SHOW, RESET, DISCARD, DEALLOCATE, CLOSE, UNLISTEN, LISTEN.</summary>
+    /// <summary>SET, SHOW, RESET, DISCARD, DEALLOCATE, UNLISTEN, LISTEN.</summary>
     Session,
+
+    /// <summary>DECLARE … CURSOR FOR query, FETCH, MOVE, CLOSE: SQL-level cursors over governed queries.</summary>
+    Cursor,
 
     /// <summary>COPY (query) TO STDOUT.</summary>
     CopyOut,

@@ -31,6 +31,7 @@ public enum AttackClass
     Masking,
     TrinoRowFilterPort,
     Workspace,
+    Cursor,
 }
 
 /// <summary>Marks a test as an adversarial test of one attack class; the coverage test reads these.</summary>

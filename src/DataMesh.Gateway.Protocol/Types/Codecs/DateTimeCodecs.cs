@@ -11,7 +11,7 @@ namespace DataMesh.Gateway.Protocol.Types.Codecs;
 /// integers. PostgreSQL's binary format counts from 2000-01-01; text is ISO, as DateStyle=ISO promises.
 /// Infinity is int.MaxValue/MinValue (date) and long.MaxValue/MinValue (timestamps), as in PostgreSQL.
 /// </summary>
-public static class DateTimeCodecs
+public static partial class DateTimeCodecs
 {
     public const int UnixToPgEpochDays = 10_957;
     public const long UnixToPgEpochMicros = 946_684_800_000_000L;
@@ -115,10 +115,16 @@ public static class DateTimeCodecs
         var t = text.Trim();
         if (t.Equals("infinity", StringComparison.OrdinalIgnoreCase)) return int.MaxValue;
         if (t.Equals("-infinity", StringComparison.OrdinalIgnoreCase)) return -int.MaxValue;
+        // pgjdbc sends setDate as "2024-02-29 +00" (untyped): like PostgreSQL, a time of day and a zone after the date
+        // are read and ignored.
+        if (t.Length > 10 && DateSuffix().IsMatch(t[10..])) t = t[..10];
         if (DateOnly.TryParseExact(t, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
             return date.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
         throw new PgErrorException(SqlState.InvalidDatetimeFormat, $"invalid input syntax for type date: \"{t}\"");
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(\s+\d{1,2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?\s*([+-]\d{2}(:?\d{2})?)?$")]
+    private static partial System.Text.RegularExpressions.Regex DateSuffix();
 
     public static long ParseTimestampText(string text, bool withZone)
     {

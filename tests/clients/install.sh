@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the real client drivers the client-compatibility tests drive (tests/DataMesh.Gateway.Tests/Clients):
+# Debian packages for pgjdbc, psqlODBC, psycopg2/3, SQLAlchemy, pandas and Jupyter, and npm's pg + pg-cursor into
+# tests/clients/node. Idempotent: when everything is present it only checks and returns (well under a second).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+
+# Tools that may come from elsewhere (a JDK or Node.js installed another way) are checked by command; the rest by
+# dpkg's status, one query for all, so a machine that has everything answers in well under a second.
+# Debian's Python modules go to /usr/bin/python3 (the tests call it explicitly; a pyenv python3 would not see them).
+need=()
+command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
+command -v javac >/dev/null 2>&1 || need+=(default-jdk-headless)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+debian=(libpostgresql-jdbc-java unixodbc odbc-postgresql python3-pyodbc python3-psycopg2 python3-psycopg
+        python3-sqlalchemy python3-pandas python3-matplotlib python3-nbclient python3-nbconvert python3-nbformat
+        python3-ipykernel)
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${debian[@]}" 2>/dev/null | awk '$NF == "installed" { print $1 }' || true)
+for pkg in "${debian[@]}"; do
+  grep -qx "$pkg" <<<"$installed" || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing ${need[*]} (Debian packages) ..."
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# node-postgres: pinned by tests/clients/node/package-lock.json; reinstalled only when the lockfile changed.
+node_dir="$here/node"
+stamp="$node_dir/node_modules/.lock-stamp"
+if [ ! -f "$stamp" ] || ! cmp -s "$node_dir/package-lock.json" "$stamp"; then
+  echo "Installing node-postgres (npm ci) ..."
+  (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$node_dir/package-lock.json" "$stamp"
+fi
