@@ -452,7 +452,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
                 if (session.IsCancelRequested) throw Canceled(session);
                 EnsureStillAllowed(session, statement);
                 var remaining = maxRows > 0 ? maxRows - (cursor.RowsAffected - start) : 0;
-                var stop = cursor.WriteRows(Out, formats, remaining, options.WriteBatchBytes);
+                var stop = cursor.WriteRows(Out, formats, remaining, options.WriteBatchBytes, options.MaxResultRowBytes);
                 if (stop != CursorStop.BufferFull) return stop;
                 await transport.FlushAsync().ConfigureAwait(false);
             }
@@ -509,7 +509,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
                 EnsureStillAllowed(session, statement);
                 scratch.ResetWrittenCount();
                 rowWriter.ResetPending();
-                var stop = cursor.WriteRows(rowWriter, text, 0, options.WriteBatchBytes);
+                var stop = cursor.WriteRows(rowWriter, text, 0, options.WriteBatchBytes, options.MaxResultRowBytes);
                 var rows = scratch.WrittenSpan;
                 while (!rows.IsEmpty)
                 {
