@@ -19,8 +19,6 @@ public sealed record LoginThrottleOptions
 
     /// <summary>Addresses tracked at most; past it the stalest are forgotten first.</summary>
     public int MaxTrackedAddresses { get; init; } = 10_000;
-
-    public static LoginThrottleOptions Disabled { get; } = new() { FreeFailures = int.MaxValue };
 }
 
 /// <summary>
