@@ -2,6 +2,8 @@
 # Runs the whole test suite on a fresh machine. Installs what the tests need first: the real psql client and git
 # (Debian packages), then the real client drivers the client-compatibility tests run (tests/clients/install.sh:
 # pgjdbc, psqlODBC, psycopg2/3, SQLAlchemy, pandas, Jupyter from Debian; node-postgres from npm). NuGet does the rest.
+# Then a short fuzz run of each target (tests/fuzz/run.sh, which installs afl++ and SharpFuzz's tool itself):
+# any crash fails the run. DATAMESH_FUZZ_SECONDS sets the length per target (default 45; 0 skips fuzzing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,4 +36,12 @@ if [ -n "$passed$failed" ]; then
   echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 fi
 rm -f "$log"
+
+fuzz_seconds=${DATAMESH_FUZZ_SECONDS:-45}
+if [ "$fuzz_seconds" != 0 ]; then
+  if ! tests/fuzz/run.sh all "$fuzz_seconds"; then
+    echo "fuzz: a target crashed or could not run (see above)" >&2
+    status=1
+  fi
+fi
 exit "$status"

@@ -36,12 +36,16 @@ public sealed class GatewayServer : IAsyncDisposable
         _admin = admin;
         _governance = governance;
         _options = options;
-        _authenticator = new Authenticator(users, options);
+        LoginThrottle = new LoginThrottle(options.LoginThrottle, TimeProvider.System);
+        _authenticator = new Authenticator(users, options, LoginThrottle);
         _logger = loggers.CreateLogger("DataMesh.Gateway.Server");
         _auditor = new Governance.QueryAuditor(admin.Services.Catalog.Store, loggers.CreateLogger("DataMesh.Gateway.Audit"), Metrics);
     }
 
     public Governance.GovernanceService Governance => _governance;
+
+    /// <summary>The failed-login backoff per address.</summary>
+    public LoginThrottle LoginThrottle { get; }
 
     public Observability.GatewayMetrics Metrics { get; } = new();
 

@@ -19,10 +19,17 @@ public sealed class GatewayServerOptions
     /// <summary>Largest frontend message accepted after startup (startup packets are capped at 10,000 bytes).</summary>
     public int MaxMessageBytes { get; init; } = 16 * 1024 * 1024;
 
+    /// <summary>Largest DataRow the server sends: a longer row is 54000 and the session goes on (PostgreSQL's own
+    /// ceiling is 1 GB per field; clients buffer a whole row, so a hostile or mistaken query must not make them).</summary>
+    public int MaxResultRowBytes { get; init; } = 64 * 1024 * 1024;
+
     /// <summary>Output is flushed at Sync, at Flush, or when this many bytes are pending.</summary>
     public int WriteBatchBytes { get; init; } = 64 * 1024;
 
     public TimeSpan AuthenticationTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Backoff for repeated failed logins from one address.</summary>
+    public Auth.LoginThrottleOptions LoginThrottle { get; init; } = new();
 
     /// <summary>Sessions idle (outside a transaction) longer than this are closed; zero disables it.</summary>
     public TimeSpan IdleSessionTimeout { get; init; } = TimeSpan.Zero;

@@ -64,9 +64,16 @@ public sealed class GatewayHost : IAsyncDisposable
             CleartextPasswordOverTls = settings.CleartextPasswordOverTls,
             MaxConnections = settings.MaxConnections,
             MaxMessageBytes = settings.MaxMessageBytes,
+            MaxResultRowBytes = settings.MaxResultRowBytes,
             StatementTimeout = TimeSpan.FromSeconds(settings.StatementTimeoutSeconds),
             IdleSessionTimeout = TimeSpan.FromSeconds(settings.IdleSessionTimeoutSeconds),
             AuthenticationTimeout = TimeSpan.FromSeconds(settings.AuthenticationTimeoutSeconds),
+            LoginThrottle = new Server.Auth.LoginThrottleOptions
+            {
+                FreeFailures = settings.LoginFreeFailures,
+                BaseDelay = TimeSpan.FromSeconds(settings.LoginBaseDelaySeconds),
+                MaxDelay = TimeSpan.FromSeconds(settings.LoginMaxDelaySeconds),
+            },
             ShutdownGracePeriod = TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
         }, catalog.Users, catalog.Executor, governance, loggers);
         server.Start();

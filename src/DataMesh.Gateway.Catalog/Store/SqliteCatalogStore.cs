@@ -84,21 +84,25 @@ public sealed class SqliteCatalogStore : ICatalogStore
             wal.CommandText = "PRAGMA journal_mode = WAL;";
             wal.ExecuteNonQuery();
         }
-        var current = UserVersion(connection);
-        for (var i = current; i < Migrations.All.Count; i++)
+        while (true)
         {
+            // The version is read under the write lock: two hosts opening one new catalog at once (tests do) must not
+            // both run the same migration.
             using var transaction = connection.BeginTransaction(deferred: false);
+            var version = UserVersion(connection, transaction);
+            if (version >= Migrations.All.Count) return;
             using var cmd = connection.CreateCommand();
             cmd.Transaction = transaction;
-            cmd.CommandText = Migrations.All[i] + $"\nPRAGMA user_version = {i + 1};";
+            cmd.CommandText = Migrations.All[version] + $"\nPRAGMA user_version = {version + 1};";
             cmd.ExecuteNonQuery();
             transaction.Commit();
         }
     }
 
-    private static int UserVersion(SqliteConnection connection)
+    private static int UserVersion(SqliteConnection connection, SqliteTransaction transaction)
     {
         using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
         cmd.CommandText = "PRAGMA user_version;";
         return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }

@@ -1,4 +1,5 @@
 using DataMesh.Gateway.Engine.Types;
+using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Protocol.Messages.Backend;
 using DataMesh.Gateway.Protocol.Messages.Frontend;
 using DuckDB.NET.Native;
@@ -59,9 +60,10 @@ public sealed unsafe class QueryCursor : IDisposable
 
     /// <summary>
     /// Encodes DataRows into <paramref name="writer"/> until the batch is full, <paramref name="maxRows"/> rows were
-    /// written in this call (0 = no limit), or the result ends.
+    /// written in this call (0 = no limit), or the result ends. A row that needs more than <paramref name="maxRowBytes"/>
+    /// is 54000 before any of it is written: the output stays well-framed, so the session goes on.
     /// </summary>
-    public CursorStop WriteRows(BackendWriter writer, FormatCode[] formats, long maxRows, long batchBytes)
+    public CursorStop WriteRows(BackendWriter writer, FormatCode[] formats, long maxRows, long batchBytes, int maxRowBytes = int.MaxValue)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var output = writer.Output;
@@ -85,19 +87,26 @@ public sealed unsafe class QueryCursor : IDisposable
                 var builder = new DataRowBuilder(span, fieldCount);
                 for (var c = 0; c < _encoders.Length; c++) _encoders[c].Write(_row, ref builder, columnFormats[c]);
                 var length = builder.Finish();
+                if (length > maxRowBytes) throw RowTooLarge(maxRowBytes);
                 if (length >= 0)
                 {
                     output.Advance(length);
                     writer.AddPending(length);
                     break;
                 }
-                _rowSizeHint = checked(Math.Max(_rowSizeHint, span.Length) * 2);
+                if (span.Length >= maxRowBytes) throw RowTooLarge(maxRowBytes);
+                // Grow geometrically up to the limit itself, so a row just under it still fits.
+                _rowSizeHint = (int)Math.Min((long)Math.Max(_rowSizeHint, span.Length) * 2, maxRowBytes);
             }
             _row++;
             written++;
             RowsAffected++;
         }
     }
+
+    private static PgErrorException RowTooLarge(int maxRowBytes) => new(SqlState.ProgramLimitExceeded,
+        $"result row exceeds the limit of {maxRowBytes} bytes",
+        hint: "select fewer or shorter columns (for example with left() or substring())");
 
     private bool NextChunk()
     {

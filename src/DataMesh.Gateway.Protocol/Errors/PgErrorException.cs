@@ -30,6 +30,10 @@ public sealed class PgErrorException : Exception
     public static PgErrorException Fatal(string sqlState, string message, string? detail = null) =>
         new(sqlState, message, PgErrorSeverity.Fatal, detail);
 
+    /// <summary>The same error as FATAL: before a session exists (startup, authentication) there is nothing to go on with.</summary>
+    public PgErrorException AsFatal() =>
+        IsFatal ? this : new(SqlState, Message, PgErrorSeverity.Fatal, Detail, Hint, Position, this);
+
     public static PgErrorException ProtocolViolation(string message) =>
         new(Errors.SqlState.ProtocolViolation, message, PgErrorSeverity.Fatal);
 }

@@ -87,7 +87,7 @@ public static class ParameterDecoder
             var len = BinaryPrimitives.ReadInt32BigEndian(data[p..]);
             p += 4;
             if (len == -1) continue;
-            if (len < 0 || p + len > data.Length) throw new PgErrorException(SqlState.InvalidBinaryRepresentation, "array data is truncated");
+            if (len < 0 || len > data.Length - p) throw new PgErrorException(SqlState.InvalidBinaryRepresentation, "array data is truncated");
             items[i] = DecodeBinary(elementOid, data.Slice(p, len));
             p += len;
         }

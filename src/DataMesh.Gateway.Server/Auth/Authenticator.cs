@@ -9,12 +9,15 @@ namespace DataMesh.Gateway.Server.Auth;
 /// <summary>
 /// Runs the authentication exchange: SCRAM-SHA-256 (and -PLUS over TLS), or, over TLS only and when
 /// configured, a cleartext password checked against the stored verifier. Failures are FATAL 28P01 and
-/// never say whether the user exists.
+/// never say whether the user exists. Failed attempts slow down the next ones from the same address (<see cref="LoginThrottle"/>).
 /// </summary>
-public sealed class Authenticator(IUserStore users, GatewayServerOptions options)
+public sealed class Authenticator(IUserStore users, GatewayServerOptions options, LoginThrottle throttle)
 {
-    public async Task AuthenticateAsync(WireTransport transport, string userName, byte[]? channelBinding, bool tls, CancellationToken ct)
+    public async Task AuthenticateAsync(WireTransport transport, string userName, byte[]? channelBinding, bool tls,
+        System.Net.IPAddress remote, CancellationToken ct)
     {
+        // Before the challenge: a guesser learns nothing until the delay is over, however many sockets it opens.
+        await throttle.WaitAsync(remote, ct).ConfigureAwait(false);
         var verifier = users.FindVerifier(userName);
         try
         {
@@ -25,6 +28,7 @@ public sealed class Authenticator(IUserStore users, GatewayServerOptions options
                 var message = await ExpectPasswordMessage(transport, ct).ConfigureAwait(false);
                 var password = PasswordMessage.Parse(message.Payload);
                 if (verifier is null || !verifier.Matches(password)) throw new AuthenticationFailedException();
+                throttle.Succeeded(remote);
                 return;
             }
 
@@ -44,9 +48,11 @@ public sealed class Authenticator(IUserStore users, GatewayServerOptions options
             var final = await ExpectPasswordMessage(transport, ct).ConfigureAwait(false);
             var serverFinal = exchange.HandleClientFinal(System.Buffers.BuffersExtensions.ToArray(final.Payload));
             transport.Backend.AuthenticationSaslFinal(serverFinal);
+            throttle.Succeeded(remote);
         }
         catch (AuthenticationFailedException)
         {
+            throttle.Failed(remote);
             throw PgErrorException.Fatal(SqlState.InvalidPassword, $"password authentication failed for user \"{userName}\"");
         }
         catch (AuthenticationProtocolException e)

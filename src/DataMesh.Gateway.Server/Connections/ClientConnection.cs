@@ -153,7 +153,7 @@ internal sealed class ClientConnection(
             throw PgErrorException.Fatal(SqlState.TooManyConnections, "sorry, too many clients already");
 
         var binding = tls is not null && options.Certificate is not null ? ChannelBinding.TlsServerEndPoint(options.Certificate) : null;
-        await authenticator.AuthenticateAsync(transport, user, binding, tls is not null, ct).ConfigureAwait(false);
+        await authenticator.AuthenticateAsync(transport, user, binding, tls is not null, RemoteAddress(), ct).ConfigureAwait(false);
         // As PostgreSQL does: authenticate first, then check the database (FATAL 3D000 unknown, 42501 not a member).
         var access = governance.Open(user, database);
 
@@ -315,6 +315,18 @@ internal sealed class ClientConnection(
         catch (Exception)
         {
             // best effort
+        }
+    }
+
+    private System.Net.IPAddress RemoteAddress()
+    {
+        try
+        {
+            return (socket.RemoteEndPoint as System.Net.IPEndPoint)?.Address ?? System.Net.IPAddress.None;
+        }
+        catch (ObjectDisposedException)
+        {
+            return System.Net.IPAddress.None;
         }
     }
 

@@ -462,7 +462,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                 if (session.IsCancelRequested) throw Canceled(session);
                 EnsureStillAllowed(session, statement);
                 var remaining = maxRows > 0 ? maxRows - (cursor.RowsAffected - start) : 0;
-                var stop = cursor.WriteRows(Out, formats, remaining, options.WriteBatchBytes);
+                var stop = cursor.WriteRows(Out, formats, remaining, options.WriteBatchBytes, options.MaxResultRowBytes);
                 if (stop != CursorStop.BufferFull) return stop;
                 await transport.FlushAsync().ConfigureAwait(false);
             }
@@ -519,7 +519,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                 EnsureStillAllowed(session, statement);
                 scratch.ResetWrittenCount();
                 rowWriter.ResetPending();
-                var stop = cursor.WriteRows(rowWriter, text, 0, options.WriteBatchBytes);
+                var stop = cursor.WriteRows(rowWriter, text, 0, options.WriteBatchBytes, options.MaxResultRowBytes);
                 var rows = scratch.WrittenSpan;
                 while (!rows.IsEmpty)
                 {

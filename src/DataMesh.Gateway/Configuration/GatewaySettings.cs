@@ -17,9 +17,15 @@ public sealed class GatewaySettings
     public bool CleartextPasswordOverTls { get; set; }
     public int MaxConnections { get; set; } = 256;
     public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
+    public int MaxResultRowBytes { get; set; } = 64 * 1024 * 1024;
     public double StatementTimeoutSeconds { get; set; }
     public double IdleSessionTimeoutSeconds { get; set; }
     public double AuthenticationTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Failed logins from one address before the next attempts wait; then the wait doubles per failure.</summary>
+    public int LoginFreeFailures { get; set; } = 3;
+    public double LoginBaseDelaySeconds { get; set; } = 0.5;
+    public double LoginMaxDelaySeconds { get; set; } = 10;
     public double ShutdownGraceSeconds { get; set; } = 10;
     public string MemoryLimit { get; set; } = "4GB";
     public int Threads { get; set; }

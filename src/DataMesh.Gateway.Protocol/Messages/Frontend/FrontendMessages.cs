@@ -124,25 +124,41 @@ public sealed record ExecuteMessage(string PortalName, int MaxRows)
 /// <summary>SASLInitialResponse: mechanism name and the client-first message.</summary>
 public sealed record SaslInitialResponse(string Mechanism, byte[] Data)
 {
+    /// <remarks>Authentication-phase message: every error is FATAL (there is no session to go on with).</remarks>
     public static SaslInitialResponse Parse(ReadOnlySequence<byte> payload)
     {
-        var r = new PayloadReader(payload);
-        var mechanism = r.ReadCString();
-        var length = r.ReadInt32();
-        var data = length < 0 ? [] : r.ReadBytes(length);
-        r.EnsureEnd();
-        return new SaslInitialResponse(mechanism, data);
+        try
+        {
+            var r = new PayloadReader(payload);
+            var mechanism = r.ReadCString();
+            var length = r.ReadInt32();
+            var data = length < 0 ? [] : r.ReadBytes(length);
+            r.EnsureEnd();
+            return new SaslInitialResponse(mechanism, data);
+        }
+        catch (PgErrorException e) when (!e.IsFatal)
+        {
+            throw e.AsFatal();
+        }
     }
 }
 
 /// <summary>PasswordMessage: a NUL-terminated cleartext password (or token).</summary>
 public static class PasswordMessage
 {
+    /// <remarks>Authentication-phase message: every error is FATAL (there is no session to go on with).</remarks>
     public static string Parse(ReadOnlySequence<byte> payload)
     {
-        var r = new PayloadReader(payload);
-        var password = r.ReadCString();
-        r.EnsureEnd();
-        return password;
+        try
+        {
+            var r = new PayloadReader(payload);
+            var password = r.ReadCString();
+            r.EnsureEnd();
+            return password;
+        }
+        catch (PgErrorException e) when (!e.IsFatal)
+        {
+            throw e.AsFatal();
+        }
     }
 }

@@ -30,8 +30,21 @@ public sealed class StartupPacket
     public int CancelProcessId { get; private init; }
     public int CancelSecretKey { get; private init; }
 
-    /// <summary>Parses the packet body after its 4-byte length word.</summary>
+    /// <summary>Parses the packet body after its 4-byte length word. Every error is FATAL: there is no session yet
+    /// (a parameter that is not UTF-8 would otherwise be a plain ERROR that nothing in the startup phase answers).</summary>
     public static StartupPacket Parse(ReadOnlySequence<byte> body)
+    {
+        try
+        {
+            return ParseBody(body);
+        }
+        catch (PgErrorException e) when (!e.IsFatal)
+        {
+            throw e.AsFatal();
+        }
+    }
+
+    private static StartupPacket ParseBody(ReadOnlySequence<byte> body)
     {
         var reader = new PayloadReader(body);
         var code = reader.ReadInt32();

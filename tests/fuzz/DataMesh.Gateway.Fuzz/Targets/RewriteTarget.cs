@@ -1,0 +1,105 @@
+using System.Text;
+using DataMesh.Gateway.Engine;
+using DataMesh.Gateway.Policy;
+using DataMesh.Gateway.Policy.Functions;
+using DataMesh.Gateway.Policy.Grants;
+using DataMesh.Gateway.Policy.Rewrite;
+using DataMesh.Gateway.Sql.Ast;
+
+namespace DataMesh.Gateway.Fuzz.Targets;
+
+/// <summary>
+/// The policy rewrite, fed query text the way the governance service runs it: DuckDB's parser (json_serialize_sql),
+/// the function allow list, the literal-cast check, then <see cref="QueryRewriter"/> against a fixed grant set.
+/// Documented failures: <see cref="PolicyException"/> and <see cref="SqlAstException"/> (both become errors for the
+/// client). On success the rewritten SQL must hold no source path, no <c>read_parquet</c> and no hidden column outside
+/// the policy subqueries generated for the session's own grants (unless the user typed that text themselves).
+/// </summary>
+public sealed class RewriteTarget : IFuzzTarget
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly SqlParser _parser = new();
+    private readonly RewriteCatalog _catalog;
+    private readonly string[] _generated;
+
+    public RewriteTarget()
+    {
+        _catalog = new RewriteCatalog(_parser.Serialize);
+        // Every subquery the rewrite may splice in, fenced first: the fenced text extends the plain one.
+        _generated = _catalog.Grants.All
+            .SelectMany(g => new[] { PolicySubquery.Build(g, _catalog.MaskSecret, true), PolicySubquery.Build(g, _catalog.MaskSecret, false) })
+            .ToArray();
+        foreach (var text in _generated)
+            if (text.Contains(RewriteCatalog.HiddenColumn, StringComparison.OrdinalIgnoreCase))
+                throw new FuzzInvariantException("a policy subquery selects the hidden column");
+    }
+
+    public void Run(ReadOnlySpan<byte> input)
+    {
+        string sql;
+        try
+        {
+            sql = StrictUtf8.GetString(input);
+        }
+        catch (DecoderFallbackException)
+        {
+            return; // the wire decoder refuses invalid UTF-8 before any SQL is read
+        }
+        if (sql.Contains('\0')) return; // a NUL ends the Query message's string on the wire
+
+        RewriteResult result;
+        try
+        {
+            var parsed = SqlAst.Parse(_parser.Serialize(sql), sql);
+            if (FunctionPolicy.Default.Refusals(parsed).Count > 0) return;
+            LiteralCasts.Check(parsed, _catalog.Grants, _parser.CanCast);
+            result = QueryRewriter.Rewrite(parsed, _catalog.Grants, _parser.Serialize, _catalog.MaskSecret,
+                BarrierPolicy.Requires(parsed, _catalog.Grants), RewriteOptions.Default);
+        }
+        catch (PolicyException)
+        {
+            return;
+        }
+        catch (SqlAstException)
+        {
+            return;
+        }
+        Check(sql, result);
+    }
+
+    /// <summary>The fixed catalog (for tests of the oracle itself).</summary>
+    public RewriteCatalog Catalog => _catalog;
+
+    /// <summary>The invariant on one rewrite of <paramref name="sql"/>; throws <see cref="FuzzInvariantException"/>.</summary>
+    public void Check(string sql, RewriteResult result)
+    {
+        foreach (var grant in result.Grants)
+            if (!_catalog.Grants.All.Contains(grant))
+                throw new FuzzInvariantException($"the rewrite used a grant the session does not hold: {grant.QualifiedName}");
+
+        var residue = result.Sql;
+        foreach (var text in _generated) residue = residue.Replace(text, "", StringComparison.Ordinal);
+        foreach (var fragment in Forbidden())
+        {
+            if (sql.Contains(fragment, StringComparison.OrdinalIgnoreCase)) continue;
+            if (residue.Contains(fragment, StringComparison.OrdinalIgnoreCase))
+                throw new FuzzInvariantException($"the rewritten SQL holds \"{fragment}\" outside a policy subquery: {result.Sql}");
+        }
+    }
+
+    private IEnumerable<string> Forbidden()
+    {
+        yield return _catalog.Directory;
+        foreach (var path in _catalog.SourcePaths) yield return Path.GetFileName(path);
+        yield return "read_parquet";
+        yield return GrantSet.SourceAlias;
+        yield return RewriteCatalog.HiddenColumn;
+    }
+
+    public void Dispose()
+    {
+        _catalog.Dispose();
+        _parser.Dispose();
+    }
+}

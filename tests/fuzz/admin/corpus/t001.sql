@@ -1,0 +1,1 @@
+ACCEPT ACCOUNT acct_ops

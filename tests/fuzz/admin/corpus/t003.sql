@@ -1,0 +1,1 @@
+ADD MEMBER GROUP analysts TO PROJECT campaigns AS VIEWER

@@ -1,0 +1,1 @@
+ADD MEMBER GROUP nogroup TO PROJECT campaigns AS VIEWER

@@ -1,0 +1,1 @@
+ADD MEMBER alice TO PROJECT campaigns AS OWNER

@@ -1,0 +1,1 @@
+ADD MEMBER bob TO PROJECT campaigns AS BOSS

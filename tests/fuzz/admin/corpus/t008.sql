@@ -1,0 +1,1 @@
+ADD MEMBER bob TO PROJECT ml_research AS VIEWER

@@ -1,0 +1,1 @@
+ADD MEMBER dave TO PROJECT campaigns AS OWNER

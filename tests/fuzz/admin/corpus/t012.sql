@@ -1,0 +1,1 @@
+ADD MEMBER group TO PROJECT campaigns AS VIEWER

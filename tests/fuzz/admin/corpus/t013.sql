@@ -1,0 +1,1 @@
+ADD MEMBER nobody TO PROJECT campaigns AS VIEWER

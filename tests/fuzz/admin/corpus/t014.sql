@@ -1,0 +1,1 @@
+ALTER ASSET marketing.campaign_budget SET COLUMN budget DESCRIPTION 'Planned spend in EUR'

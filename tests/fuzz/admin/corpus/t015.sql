@@ -1,0 +1,1 @@
+ALTER ASSET marketing.campaign_budget SET COLUMN nope DESCRIPTION 'x'

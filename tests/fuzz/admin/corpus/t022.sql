@@ -1,0 +1,1 @@
+ALTER ASSET marketing.campaigns SET DESCRIPTION 'mine now'

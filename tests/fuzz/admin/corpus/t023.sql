@@ -1,0 +1,1 @@
+ALTER ASSET marketing.nope SET DESCRIPTION 'x'

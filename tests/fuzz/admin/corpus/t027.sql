@@ -1,0 +1,1 @@
+ALTER DOMAIN RENAME TO Acme_Mesh

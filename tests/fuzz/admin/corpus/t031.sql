@@ -1,0 +1,1 @@
+ALTER GROUP nogroup ADD USER erin

@@ -1,0 +1,1 @@
+ALTER GROUP stewards ADD USER frank

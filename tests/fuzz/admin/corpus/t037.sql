@@ -1,0 +1,1 @@
+ALTER USER erin PASSWORD 'erin'

@@ -1,0 +1,1 @@
+ALTER USER frank WITH PASSWORD 'frank2'

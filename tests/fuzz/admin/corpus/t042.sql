@@ -1,0 +1,1 @@
+ALTER USER zoe WITH PASSWORD 'zoe'

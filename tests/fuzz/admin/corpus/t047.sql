@@ -1,0 +1,1 @@
+APPROVE SUBSCRIPTION 2 EXCLUDE COLUMNS (item_id, sales_qty_sld, region, sale_date, amount, customer_email)

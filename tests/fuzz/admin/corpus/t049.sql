@@ -1,0 +1,1 @@
+APPROVE SUBSCRIPTION 2 EXPIRES 'next tuesday'

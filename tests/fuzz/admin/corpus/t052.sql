@@ -1,0 +1,1 @@
+APPROVE SUBSCRIPTION 2 INCLUDE COLUMNS (region, amount) MASK COLUMNS (customer_email USING hash)

@@ -1,0 +1,1 @@
+APPROVE SUBSCRIPTION 2 MASK COLUMNS (region USING hash, region USING redact)

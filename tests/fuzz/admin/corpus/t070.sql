@@ -1,0 +1,1 @@
+APPROVE SUBSCRIPTION 3 INCLUDE COLUMNS (campaign_id, channel, budget) MASK COLUMNS (name USING partial(3)) EXPIRES IN INTERVAL '30 days'

@@ -1,0 +1,1 @@
+ASSOCIATE ACCOUNT acct_dave LOCATION '{data_dir}/accounts/acct_dave' ADMIN dave

@@ -1,0 +1,1 @@
+ASSOCIATE ACCOUNT acct_ghost LOCATION '{data_dir}/accounts/acct_ghost' ADMIN ghost

@@ -1,0 +1,1 @@
+ASSOCIATE ACCOUNT acct_nested LOCATION '{data_dir}/accounts/acct_ops/nested' ADMIN dave

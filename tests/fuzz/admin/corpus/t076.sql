@@ -1,0 +1,1 @@
+ASSOCIATE ACCOUNT acct_ops LOCATION '{data_dir}/accounts/acct_ops' ADMIN dave

@@ -1,0 +1,1 @@
+ASSOCIATE ACCOUNT acct_ops LOCATION '{data_dir}/accounts/acct_ops2' ADMIN dave

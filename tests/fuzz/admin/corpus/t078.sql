@@ -1,0 +1,1 @@
+ASSOCIATE ACCOUNT acct_rel LOCATION 'accounts/relative' ADMIN dave

@@ -1,0 +1,1 @@
+CREATE ASSET campaigns FROM 'campaigns'

@@ -1,0 +1,1 @@
+CREATE ASSET marketing.absolute FROM '/etc/passwd'

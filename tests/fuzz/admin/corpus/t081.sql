@@ -1,0 +1,1 @@
+CREATE ASSET marketing.bad_term FROM 'campaigns' TERMS ('Nope')

@@ -1,0 +1,1 @@
+CREATE ASSET marketing.bobs FROM 'campaigns'

@@ -1,0 +1,1 @@
+CREATE ASSET marketing.campaign_budget FROM 'campaigns'

@@ -1,0 +1,1 @@
+CREATE ASSET marketing.campaign_dir FROM 'campaigns' METADATA (owner = 'alice') DESCRIPTION 'Whole directory'

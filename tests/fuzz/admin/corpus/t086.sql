@@ -1,0 +1,1 @@
+CREATE ASSET marketing.escape FROM '../acct_research/x.parquet'

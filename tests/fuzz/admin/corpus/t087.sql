@@ -1,0 +1,1 @@
+CREATE ASSET marketing.missing FROM 'nothing/*.parquet'

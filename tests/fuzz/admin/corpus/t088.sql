@@ -1,0 +1,1 @@
+CREATE ASSET marketing.twice FROM 'campaigns' TERMS ('Sales') TERMS ('Revenue')

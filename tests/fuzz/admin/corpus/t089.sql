@@ -1,0 +1,1 @@
+CREATE ASSET nowhere.thing FROM 'campaigns'

@@ -1,0 +1,1 @@
+CREATE BLUEPRINT analytics_base AS (workspace)

@@ -1,0 +1,1 @@
+CREATE BLUEPRINT analytics_base AS (workspace, query_limits WITH (memory = '1GB', threads = 4, timeout = '30s'))

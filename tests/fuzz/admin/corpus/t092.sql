@@ -1,0 +1,1 @@
+CREATE BLUEPRINT bad_branch AS (code_repository WITH (branch = 'no spaces'))

@@ -1,0 +1,1 @@
+CREATE BLUEPRINT bad_memory AS (query_limits WITH (memory = 'lots'))

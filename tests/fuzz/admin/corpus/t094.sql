@@ -1,0 +1,1 @@
+CREATE BLUEPRINT bad_param AS (workspace WITH (size = '1GB'))

@@ -1,0 +1,1 @@
+CREATE BLUEPRINT bad_path AS (producer_storage WITH (path = '../elsewhere'))

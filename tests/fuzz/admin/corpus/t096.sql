@@ -1,0 +1,1 @@
+CREATE BLUEPRINT bad_threads AS (query_limits WITH (threads = 0))

@@ -1,0 +1,1 @@
+CREATE BLUEPRINT bad_timeout AS (query_limits WITH (timeout = '1 day'))

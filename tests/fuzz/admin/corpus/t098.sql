@@ -1,0 +1,1 @@
+CREATE BLUEPRINT empty AS ()

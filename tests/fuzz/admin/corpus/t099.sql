@@ -1,0 +1,1 @@
+CREATE BLUEPRINT mine AS (workspace)

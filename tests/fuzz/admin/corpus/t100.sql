@@ -1,0 +1,1 @@
+CREATE BLUEPRINT nested AS (analytics_base)

@@ -1,0 +1,1 @@
+CREATE BLUEPRINT twice AS (query_limits WITH (threads = 2, threads = 3))

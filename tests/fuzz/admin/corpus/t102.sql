@@ -1,0 +1,1 @@
+CREATE BLUEPRINT unquoted AS (query_limits WITH (memory = 2GB))

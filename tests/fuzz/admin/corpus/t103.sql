@@ -1,0 +1,1 @@
+CREATE BLUEPRINT workspace AS (query_limits)

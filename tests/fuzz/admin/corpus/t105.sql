@@ -1,0 +1,1 @@
+CREATE GLOSSARY TERM 'Campaign' DESCRIPTION 'A marketing push over one channel'

@@ -1,0 +1,1 @@
+CREATE GLOSSARY TERM 'Net Revenue' DESCRIPTION 'Revenue after discounts and returns'

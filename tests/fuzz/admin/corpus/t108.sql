@@ -1,0 +1,1 @@
+CREATE GLOSSARY TERM churn

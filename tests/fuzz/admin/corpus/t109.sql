@@ -1,0 +1,1 @@
+CREATE GROUP erins_group

@@ -1,0 +1,1 @@
+CREATE PROJECT PROFILE broken BLUEPRINTS (analytics_base WITH (memory = '2GB'))

@@ -1,0 +1,1 @@
+CREATE PROJECT PROFILE doubled BLUEPRINTS (analytics_base, workspace)

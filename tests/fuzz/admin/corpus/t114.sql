@@ -1,0 +1,1 @@
+CREATE PROJECT PROFILE lab BLUEPRINTS (analytics_base, code_repository WITH (branch = 'trunk')) DESCRIPTION 'Lab projects'

@@ -1,0 +1,1 @@
+CREATE PROJECT PROFILE mine BLUEPRINTS (workspace)

@@ -1,0 +1,1 @@
+CREATE PROJECT PROFILE minimal BLUEPRINTS (query_limits)

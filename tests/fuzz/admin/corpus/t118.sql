@@ -1,0 +1,1 @@
+CREATE PROJECT PROFILE unknown_bp BLUEPRINTS (warehouse)

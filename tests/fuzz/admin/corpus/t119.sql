@@ -1,0 +1,1 @@
+CREATE PROJECT campaigns ACCOUNT acct_marketing PROFILE minimal DESCRIPTION 'Campaign planning'

@@ -1,0 +1,1 @@
+CREATE PROJECT lab1 ACCOUNT acct_research PROFILE lab DESCRIPTION 'First lab'

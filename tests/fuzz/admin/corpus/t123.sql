@@ -1,0 +1,1 @@
+CREATE PROJECT lab2 ACCOUNT acct_research PROFILE nowhere

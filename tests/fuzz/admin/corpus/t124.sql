@@ -1,0 +1,1 @@
+CREATE PROJECT lab3 ACCOUNT acct_research PROFILE lab

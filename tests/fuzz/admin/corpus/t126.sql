@@ -1,0 +1,1 @@
+CREATE PROJECT ops ACCOUNT acct_ops PROFILE sql_analytics DESCRIPTION 'Operations analytics'

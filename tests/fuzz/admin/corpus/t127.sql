@@ -1,0 +1,1 @@
+CREATE PROJECT ops2 ACCOUNT acct_research PROFILE sql_analytics

@@ -1,0 +1,1 @@
+CREATE PROJECT postgres ACCOUNT acct_research PROFILE minimal

@@ -1,0 +1,1 @@
+CREATE PROJECT producer ACCOUNT acct_marketing PROFILE data_producer

@@ -1,0 +1,1 @@
+CREATE PROJECT profile ACCOUNT acct_research PROFILE minimal

@@ -1,0 +1,1 @@
+CREATE USER erin PASSWORD 'erin'

@@ -1,0 +1,1 @@
+CREATE USER frank WITH PASSWORD 'frank'

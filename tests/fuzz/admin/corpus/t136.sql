@@ -1,0 +1,1 @@
+CREATE USER group PASSWORD 'group'

@@ -1,0 +1,1 @@
+CREATE USER mallory PASSWORD 'mallory'

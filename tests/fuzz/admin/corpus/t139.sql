@@ -1,0 +1,1 @@
+CREATE USER zoe PASSWORD 'secret-zoe'

@@ -1,0 +1,1 @@
+DESCRIBE ASSET marketing.campaign_budget

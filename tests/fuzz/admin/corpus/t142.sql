@@ -1,0 +1,1 @@
+DESCRIBE ASSET marketing.mkt_sls_table

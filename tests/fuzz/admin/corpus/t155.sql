@@ -1,0 +1,1 @@
+GRANT DOMAIN ADMIN erin

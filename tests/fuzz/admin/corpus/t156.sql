@@ -1,0 +1,1 @@
+PUBLISH ASSET marketing.campaign_budget

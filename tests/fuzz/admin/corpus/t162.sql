@@ -1,0 +1,1 @@
+REJECT SUBSCRIPTION 4 COMMENT 'Use the aggregated product instead'

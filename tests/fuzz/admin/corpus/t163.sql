@@ -1,0 +1,1 @@
+REMOVE MEMBER GROUP analysts FROM PROJECT campaigns

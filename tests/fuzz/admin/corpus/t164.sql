@@ -1,0 +1,1 @@
+REMOVE MEMBER alice FROM PROJECT campaigns

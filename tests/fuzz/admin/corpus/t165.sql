@@ -1,0 +1,1 @@
+REMOVE MEMBER bob FROM PROJECT campaigns

@@ -1,0 +1,1 @@
+REMOVE MEMBER dave FROM PROJECT campaigns

@@ -1,0 +1,1 @@
+REMOVE MEMBER group FROM PROJECT campaigns

@@ -1,0 +1,1 @@
+REQUEST SUBSCRIPTION TO marketing.campaigns FOR PROJECT finance JUSTIFICATION 'not my project'

@@ -1,0 +1,1 @@
+REQUEST SUBSCRIPTION TO marketing.campaigns FOR PROJECT ml_research JUSTIFICATION '   '

@@ -1,0 +1,1 @@
+REQUEST SUBSCRIPTION TO marketing.draft_forecast FOR PROJECT ml_research JUSTIFICATION 'drafts'

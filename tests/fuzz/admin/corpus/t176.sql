@@ -1,0 +1,1 @@
+REQUEST SUBSCRIPTION TO marketing.mkt_sls_table FOR PROJECT ml_research JUSTIFICATION 'new churn model'

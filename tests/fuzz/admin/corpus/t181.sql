@@ -1,0 +1,1 @@
+REVOKE SUBSCRIPTION 1 COMMENT 'not mine to revoke'

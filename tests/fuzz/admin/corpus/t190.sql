@@ -1,0 +1,1 @@
+SHOW ASSETS IN PROJECT marketing

@@ -1,0 +1,1 @@
+SHOW EFFECTIVE POLICY FOR PROJECT finance ON marketing.mkt_sls_table

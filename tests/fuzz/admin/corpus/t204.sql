@@ -1,0 +1,1 @@
+SHOW EFFECTIVE POLICY FOR PROJECT marketing ON marketing.mkt_sls_table

@@ -1,0 +1,1 @@
+SHOW EFFECTIVE POLICY FOR PROJECT ml_research ON mkt_sls_table

@@ -1,0 +1,1 @@
+SHOW EFFECTIVE POLICY FOR PROJECT nowhere ON marketing.mkt_sls_table

@@ -1,0 +1,1 @@
+SHOW EFFECTIVE POLICY ml_research ON marketing.mkt_sls_table

@@ -1,0 +1,1 @@
+SHOW MEMBERS OF PROJECT finance

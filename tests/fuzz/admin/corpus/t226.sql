@@ -1,0 +1,1 @@
+UNPUBLISH ASSET marketing.campaigns

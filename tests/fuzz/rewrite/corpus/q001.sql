@@ -1,0 +1,1 @@
+SELECT region, sum(amount) FROM marketing.sales GROUP BY region ORDER BY 2 DESC

@@ -1,0 +1,1 @@
+SELECT s.item_id, n.note FROM sales s JOIN notes n ON s.amount = n.id

@@ -1,0 +1,1 @@
+WITH sales AS (SELECT 1 AS amount) SELECT * FROM sales

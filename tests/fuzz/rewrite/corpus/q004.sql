@@ -1,0 +1,1 @@
+WITH x AS (SELECT * FROM marketing.sales WHERE amount > 5) SELECT count(*) FROM x

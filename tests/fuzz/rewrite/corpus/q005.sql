@@ -1,0 +1,1 @@
+SELECT * FROM (SELECT amount FROM sales) t WHERE amount IN (SELECT id FROM notes)

@@ -1,0 +1,1 @@
+SELECT marketing.sales.amount FROM marketing.sales

@@ -1,0 +1,1 @@
+SELECT * FROM range(10) r(i) LEFT JOIN sales ON i = amount

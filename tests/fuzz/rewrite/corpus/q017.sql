@@ -1,0 +1,1 @@
+SELECT * FROM sales WHERE sale_date > DATE '2024-01-01' AND region = 'Europe'

@@ -1,0 +1,1 @@
+SELECT row_number() OVER (PARTITION BY region ORDER BY amount) FROM sales QUALIFY amount > 1

@@ -1,0 +1,1 @@
+SELECT * FROM sales AS s(a, b, c) LIMIT 5 OFFSET 2

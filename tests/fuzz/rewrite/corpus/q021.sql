@@ -1,0 +1,1 @@
+SELECT (SELECT max(amount) FROM sales WHERE sales.region = o.region) FROM sales o

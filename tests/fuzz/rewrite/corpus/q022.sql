@@ -1,0 +1,1 @@
+SELECT * FROM notes, LATERAL (SELECT * FROM sales WHERE amount = notes.id)

@@ -1,0 +1,1 @@
+SELECT * FROM sales PIVOT (sum(amount) FOR region IN ('Europe', 'Asia'))

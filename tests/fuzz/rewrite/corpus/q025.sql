@@ -1,0 +1,1 @@
+SELECT * EXCLUDE (region) FROM sales

@@ -1,0 +1,1 @@
+SELECT struct_pack(a := amount), [amount, 1], {'k': 1} FROM sales

@@ -1,0 +1,1 @@
+SELECT CASE WHEN amount > 1 THEN 1/0 ELSE 0 END FROM sales

@@ -1,0 +1,1 @@
+SELECT * FROM sales s1 JOIN sales s2 USING (region) WHERE s1.phone LIKE '12%'

@@ -1,0 +1,1 @@
+FROM sales SELECT amount

@@ -1,0 +1,1 @@
+SELECT amount::VARCHAR || region, $1 FROM sales

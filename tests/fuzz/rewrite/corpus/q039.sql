@@ -1,0 +1,1 @@
+SELECT DISTINCT ON (region) * FROM sales ORDER BY region, amount

@@ -1,0 +1,1 @@
+SELECT * FROM sales WHERE EXISTS (SELECT 1 FROM secret)
