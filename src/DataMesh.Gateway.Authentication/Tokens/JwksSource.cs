@@ -48,7 +48,7 @@ public sealed class FileJwksSource(string path) : JwksSource
             var info = new FileInfo(path);
             if (!info.Exists) return Task.FromResult(_keys);
             var stamp = (info.LastWriteTimeUtc, info.Length);
-            if (stamp == _stamp && _keys.Count > 0) return Task.FromResult(_keys);
+            if (stamp == _stamp && _keys.Count > 0 && !refresh) return Task.FromResult(_keys);
             try
             {
                 _keys = Parse(File.ReadAllText(path));
