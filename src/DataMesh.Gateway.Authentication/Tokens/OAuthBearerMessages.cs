@@ -12,7 +12,7 @@ namespace DataMesh.Gateway.Authentication.Tokens;
 public static class OAuthBearerMessages
 {
     public const string Mechanism = "OAUTHBEARER";
-    private const char Separator = '\x01';
+    private const char Separator = '\u0001';
 
     /// <summary>The bearer token of a client's initial response; null when the client sent no token (discovery).</summary>
     public static string? ParseInitialResponse(ReadOnlySpan<byte> data)
@@ -35,7 +35,7 @@ public static class OAuthBearerMessages
         if (headerEnd < 0) throw new AuthenticationProtocolException("malformed OAUTHBEARER message: bad GS2 header");
         if (headerEnd != 2) throw new AuthenticationProtocolException("OAUTHBEARER authorization identities (a=) are not supported");
         var rest = text[(headerEnd + 1)..];
-        if (rest.Length < 2 || rest[0] != Separator || !rest.EndsWith("\x01\x01", StringComparison.Ordinal))
+        if (rest.Length < 2 || rest[0] != Separator || !rest.EndsWith("\u0001\u0001", StringComparison.Ordinal))
             throw new AuthenticationProtocolException("malformed OAUTHBEARER message: bad key/value framing");
         string? auth = null;
         foreach (var pair in rest[1..^2].Split(Separator))
