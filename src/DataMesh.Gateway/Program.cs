@@ -101,6 +101,8 @@ static async Task<int> Serve(GatewaySettings settings)
             DataMesh Gateway demo is listening on {host.EndPoint}.
               psql "host={host.EndPoint.Address} port={host.EndPoint.Port} user=alice dbname=marketing"   (password: alice)
             Demo users (password = user name, demo only): carol, alice, bob, dave.
+            Identity tokens of the demo identity provider (over TLS: add --tls):
+              PGPASSWORD=$(datamesh dev-token --data-dir {host.DataDirectory} --user erin --groups analysts | tail -n 1) psql "host={host.EndPoint.Address} port={host.EndPoint.Port} sslmode=require user=erin dbname=ml_research"
             Data directory: {host.DataDirectory}
 
             """);
