@@ -18,6 +18,8 @@ public sealed class CatalogUserStore(CatalogService catalog) : IUserStore
         return user?.Verifier is { } v ? ScramVerifier.Parse(v) : null;
     }
 
+    public bool IsTokenUser(string userName) => Find(userName) is { Verifier: null, Source: UserRecord.IdentityProviderSource };
+
     /// <summary>
     /// The first sign-in of a token's user creates it (no password, source oidc, bound to the token's issuer and
     /// subject), in one transaction with its audit record. Later sign-ins must come from the same issuer and subject:

@@ -7,6 +7,9 @@ public interface IUserStore
 {
     ScramVerifier? FindVerifier(string userName);
 
+    /// <summary>True for a user that signs in only with identity tokens (created by a token sign-in, no password).</summary>
+    bool IsTokenUser(string userName) => false;
+
     /// <summary>
     /// The user a validated token signs in as, created just in time on its first sign-in. Throws
     /// <see cref="TokenRejectedException"/> (28000) when the name is a local user's or is bound to another identity.

@@ -43,11 +43,7 @@ public sealed class GatewayHost : IAsyncDisposable
         Directory.CreateDirectory(dataDirectory);
         var catalog = AdminCatalog.Open(dataDirectory);
 
-        if (settings.Demo)
-        {
-            DemoSetup.Prepare(dataDirectory, seedDirectory, catalog, logger);
-            DemoIdentity.EnsureKeys(dataDirectory);
-        }
+        if (settings.Demo) DemoSetup.Prepare(dataDirectory, seedDirectory, catalog, logger);
 
         // Every project gets its own locked-down DuckDB instance, built from its grants when a session first needs it.
         var parser = new SqlParser();

@@ -50,12 +50,6 @@ switch (command.Verb)
 // Prints a token signed by the demo identity provider's key; the last line of the output is the token alone.
 static int DevToken(CommandLine command, GatewaySettings settings)
 {
-    var dataDirectory = Path.GetFullPath(settings.DataDir);
-    if (!DataMesh.Gateway.Demo.DemoIdentity.IsDemoDirectory(dataDirectory))
-    {
-        Console.Error.WriteLine($"{dataDirectory} is not a demo data directory (run `datamesh serve --demo --data-dir {settings.DataDir}` first); dev-token only signs tokens for the demo");
-        return 2;
-    }
     if (!command.Options.TryGetValue("User", out var user) || string.IsNullOrEmpty(user))
     {
         Console.Error.WriteLine("dev-token needs --user NAME");
@@ -75,6 +69,12 @@ static int DevToken(CommandLine command, GatewaySettings settings)
     catch (ArgumentException e)
     {
         Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+    var dataDirectory = Path.GetFullPath(settings.DataDir);
+    if (!DataMesh.Gateway.Demo.DemoIdentity.IsDemoDirectory(dataDirectory))
+    {
+        Console.Error.WriteLine($"{dataDirectory} is not a demo data directory (run `datamesh serve --demo --data-dir {settings.DataDir}` first); dev-token only signs tokens for the demo");
         return 2;
     }
     Console.Error.WriteLine($"demo identity token for {user} (groups: {(groups.Length > 0 ? string.Join(", ", groups) : "none")}), valid {ttl}; demo only");

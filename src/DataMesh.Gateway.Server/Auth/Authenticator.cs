@@ -27,10 +27,18 @@ public sealed class Authenticator(IUserStore users, GatewayServerOptions options
             await PasswordAsync(transport, userName, verifier, channelBinding, tls, oauthBearer: false, ct).ConfigureAwait(false);
             return new SignedIn(userName, null);
         }
-        // Asking for a token over plaintext would put it on the wire in the clear: refuse before the client sends it.
         if (!tls)
-            throw PgErrorException.Fatal(SqlState.InvalidAuthorizationSpecification,
-                $"TLS is required to sign in with an identity token: user \"{userName}\" has no local password; connect with sslmode=require");
+        {
+            // Asking for a token over plaintext would put it on the wire in the clear: a user known to sign in only with
+            // tokens (and the placeholder) is refused before the client sends anything. Any other name gets the usual
+            // SCRAM exchange (mock for unknown names), so plaintext answers still do not tell unknown names from local
+            // users with a wrong password; SCRAM never sends the password itself, so a token typed there stays private.
+            if (userName == TokenOptions.UserPlaceholder || users.IsTokenUser(userName))
+                throw PgErrorException.Fatal(SqlState.InvalidAuthorizationSpecification,
+                    $"TLS is required to sign in with an identity token: user \"{userName}\" signs in with tokens only; connect with sslmode=require");
+            await PasswordAsync(transport, userName, verifier, channelBinding, tls, oauthBearer: false, ct).ConfigureAwait(false);
+            return new SignedIn(userName, null);
+        }
         if (tokens.Options.SaslOAuthBearer)
         {
             var token = await PasswordAsync(transport, userName, verifier, channelBinding, tls, oauthBearer: true, ct).ConfigureAwait(false);
@@ -82,7 +90,10 @@ public sealed class Authenticator(IUserStore users, GatewayServerOptions options
         }
         catch (AuthenticationFailedException)
         {
-            throw PgErrorException.Fatal(SqlState.InvalidPassword, $"password authentication failed for user \"{userName}\"");
+            // With identity tokens configured every plaintext password failure says where tokens go (local users and
+            // unknown names alike, so the hint tells nothing about which names exist).
+            throw new PgErrorException(SqlState.InvalidPassword, $"password authentication failed for user \"{userName}\"", PgErrorSeverity.Fatal,
+                hint: options.Tokens is not null && !tls ? "identity tokens are accepted only over TLS: connect with sslmode=require" : null);
         }
         catch (AuthenticationProtocolException e)
         {

@@ -19,21 +19,29 @@ public static class DemoIdentity
 
     public static string JwksPath(string dataDirectory) => Path.Combine(dataDirectory, JwksFileName);
 
-    /// <summary>Creates the demo key and JWKS once; later starts reuse them so tokens minted earlier stay valid.</summary>
+    /// <summary>
+    /// Creates the demo key and JWKS once (called under the demo set-up's lock, so two gateways starting on one data
+    /// directory cannot each make a key); later starts reuse them so tokens minted earlier stay valid. The JWKS is
+    /// written first and both files are moved into place whole, so the key's presence means both are complete.
+    /// </summary>
     public static void EnsureKeys(string dataDirectory)
     {
         var keyPath = Path.Combine(dataDirectory, KeyFile);
         if (File.Exists(keyPath) && File.Exists(JwksPath(dataDirectory))) return;
         using var rsa = RSA.Create(2048);
-        var pem = rsa.ExportPkcs8PrivateKeyPem();
-        var temp = keyPath + ".tmp";
-        File.WriteAllText(temp, pem);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.Move(temp, keyPath, overwrite: true);
         var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false)) { KeyId = KeyId(rsa) });
         jwk.Use = "sig";
         jwk.Alg = SecurityAlgorithms.RsaSha256;
-        File.WriteAllText(JwksPath(dataDirectory), Jwks(jwk));
+        WriteWhole(JwksPath(dataDirectory), Jwks(jwk), secret: false);
+        WriteWhole(keyPath, rsa.ExportPkcs8PrivateKeyPem(), secret: true);
+    }
+
+    private static void WriteWhole(string path, string text, bool secret)
+    {
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, text);
+        if (secret && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.Move(temp, path, overwrite: true);
     }
 
     public static TrustedIssuer TrustedIssuer(string dataDirectory) => new()

@@ -43,6 +43,7 @@ public sealed class TokenClientTests(IdentityGateway gateway)
     public async Task Psql_without_tls_is_told_that_tls_is_required()
     {
         var user = IdentityGateway.NewUser("psqlplain");
+        await using (await gateway.OpenWithTokenAsync(user, gateway.Primary.Mint(user))) { }
         var result = await PsqlAsync(user, gateway.Primary.Mint(user), "postgres", "disable", "SELECT 1");
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("TLS is required", result.StdErr);

@@ -147,9 +147,26 @@ public sealed class TokenRefusalTests(IdentityGateway gateway)
     public async Task A_token_over_plaintext_is_refused_before_it_is_sent()
     {
         var user = IdentityGateway.NewUser("plain");
+        await using (await gateway.OpenWithTokenAsync(user, Idp.Mint(user))) { } // the user now exists (token sign-in)
         var e = await gateway.RefusedAsync(user, Idp.Mint(user), tls: false);
         Assert.Equal("28000", e.SqlState);
         Assert.Contains("TLS is required", e.MessageText);
+        var placeholder = await gateway.RefusedAsync("token", Idp.Mint(user), tls: false);
+        Assert.Equal("28000", placeholder.SqlState);
+        Assert.Contains("TLS is required", placeholder.MessageText);
+    }
+
+    [Fact]
+    public async Task Over_plaintext_an_unknown_name_still_looks_like_a_wrong_password_and_points_to_tls()
+    {
+        // SCRAM never sends the password, so the token stays private; the answer is the one a local user with a
+        // wrong password gets, so names cannot be probed.
+        var unknown = await gateway.RefusedAsync(IdentityGateway.NewUser("first"), Idp.Mint("first"), tls: false);
+        var local = await gateway.RefusedAsync("alice", "wrong-password", tls: false);
+        Assert.Equal("28P01", unknown.SqlState);
+        Assert.Equal(local.SqlState, unknown.SqlState);
+        Assert.Equal(local.Hint, unknown.Hint);
+        Assert.Contains("sslmode=require", unknown.Hint);
     }
 
     [Fact]
