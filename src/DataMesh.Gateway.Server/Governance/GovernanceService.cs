@@ -114,7 +114,22 @@ public sealed class GovernanceService : IDisposable
     /// The session's grants now (own assets plus approved, unexpired subscriptions), with identity functions in row
     /// filters bound to the session's caller. Their fingerprint, which keys the rewrite cache, includes the bound values.
     /// </summary>
-    public GrantSet Grants(ProjectAccess access) => _grants.For(_catalog.Snapshot, access.Project).BindTo(access.Identity);
+    public GrantSet Grants(ProjectAccess access)
+    {
+        var grants = _grants.For(_catalog.Snapshot, access.Project);
+        if (!grants.DependsOnIdentity) return grants;
+        // Binding hashes the grants again: keep the session's last binding while the project's grants are the same set.
+        var last = _bindings.GetOrCreateValue(access);
+        var cached = Volatile.Read(ref last.Value);
+        if (cached is { } c && ReferenceEquals(c.Base, grants)) return c.Bound;
+        var bound = grants.BindTo(access.Identity);
+        Volatile.Write(ref last.Value, new Binding(grants, bound));
+        return bound;
+    }
+
+    private sealed record Binding(GrantSet Base, GrantSet Bound);
+
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProjectAccess, System.Runtime.CompilerServices.StrongBox<Binding?>> _bindings = new();
 
     /// <summary>The governed engine SQL for one consumer statement, from the cache when the policy is unchanged.</summary>
     public RewriteResult Plan(ProjectAccess access, string sql, RewriteOptions options)
