@@ -6,9 +6,15 @@ using DataMesh.Gateway.Sql.Admin;
 namespace DataMesh.Gateway.Admin;
 
 /// <summary>One admin command being executed: who, from which database, the (redacted) text, and the services.</summary>
-public sealed class AdminContext(string user, string database, string statementText, AdminServices services)
+public sealed class AdminContext(AdminCaller caller, string database, string statementText, AdminServices services)
 {
-    public string User { get; } = user;
+    public AdminContext(string user, string database, string statementText, AdminServices services)
+        : this(new AdminCaller(user), database, statementText, services)
+    {
+    }
+
+    public AdminCaller Caller { get; } = caller;
+    public string User => Caller.User;
     public string Database { get; } = database;
     public string StatementText { get; } = statementText;
     public AdminServices Services { get; } = services;
@@ -45,5 +51,5 @@ public sealed class AdminContext(string user, string database, string statementT
     public T Read<T>(Func<ICatalogReader, T> work) => Services.Catalog.Store.Read(work);
 
     internal AuditRecord Audit(string outcome, string? sqlState, string? message, IReadOnlyList<string>? assets = null, IReadOnlyList<long>? ids = null) =>
-        new(0, Now, User, null, null, Database, "admin", Command, StatementText, outcome, sqlState, message, assets ?? [], ids ?? [], null, null, null);
+        new(0, Now, User, Caller.Issuer, Caller.Subject, Database, "admin", Command, StatementText, outcome, sqlState, message, assets ?? [], ids ?? [], null, null, null);
 }

@@ -13,9 +13,12 @@ public sealed class AdminExecutor(AdminServices services)
     public AdminServices Services { get; } = services;
 
     /// <param name="statementOffset">Where the statement starts in the query text, for error positions.</param>
-    public AdminResult Execute(AdminStatement statement, string user, string database, string redactedText, int statementOffset = 0)
+    public AdminResult Execute(AdminStatement statement, string user, string database, string redactedText, int statementOffset = 0) =>
+        Execute(statement, new AdminCaller(user), database, redactedText, statementOffset);
+
+    public AdminResult Execute(AdminStatement statement, AdminCaller caller, string database, string redactedText, int statementOffset = 0)
     {
-        var ctx = new AdminContext(user, database, redactedText, Services) { Command = statement.Tag };
+        var ctx = new AdminContext(caller, database, redactedText, Services) { Command = statement.Tag };
         try
         {
             var result = Dispatch(ctx, statement, statementOffset);
@@ -30,9 +33,12 @@ public sealed class AdminExecutor(AdminServices services)
     }
 
     /// <summary>Records an admin command that could not even be parsed (42601), so the audit log shows every attempt.</summary>
-    public void AuditRejected(string user, string database, string text, PgErrorException error)
+    public void AuditRejected(string user, string database, string text, PgErrorException error) =>
+        AuditRejected(new AdminCaller(user), database, text, error);
+
+    public void AuditRejected(AdminCaller caller, string database, string text, PgErrorException error)
     {
-        var ctx = new AdminContext(user, database, text, Services) { Command = "UNPARSED ADMIN COMMAND" };
+        var ctx = new AdminContext(caller, database, text, Services) { Command = "UNPARSED ADMIN COMMAND" };
         Services.Catalog.Store.AppendAudit(ctx.Audit("error", error.SqlState, error.Message));
     }
 

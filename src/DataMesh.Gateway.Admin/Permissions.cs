@@ -15,7 +15,7 @@ public static class Permissions
         if (!IsDomainAdmin(ctx)) throw AdminErrors.Denied($"permission denied to {action}: the domain admin role is required");
     }
 
-    public static MemberRole? RoleIn(AdminContext ctx, string project) => ctx.Snapshot.RoleIn(ctx.User, project);
+    public static MemberRole? RoleIn(AdminContext ctx, string project) => ctx.Snapshot.RoleIn(ctx.User, project, ctx.Caller.Groups);
 
     /// <summary>Requires at least <paramref name="minimum"/> in the project (owner > contributor > viewer).</summary>
     public static void RequireRole(AdminContext ctx, string project, MemberRole minimum, string action)

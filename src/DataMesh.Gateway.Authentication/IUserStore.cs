@@ -1,7 +1,18 @@
+using DataMesh.Gateway.Authentication.Tokens;
+
 namespace DataMesh.Gateway.Authentication;
 
-/// <summary>Where the gateway looks up a user's verifier. The catalog issue replaces the file store with the catalog.</summary>
+/// <summary>Where the gateway looks up a user's verifier, and the users that identity tokens sign in as.</summary>
 public interface IUserStore
 {
     ScramVerifier? FindVerifier(string userName);
+
+    /// <summary>True for a user that signs in only with identity tokens (created by a token sign-in, no password).</summary>
+    bool IsTokenUser(string userName) => false;
+
+    /// <summary>
+    /// The user a validated token signs in as, created just in time on its first sign-in. Throws
+    /// <see cref="TokenRejectedException"/> (28000) when the name is a local user's or is bound to another identity.
+    /// </summary>
+    string SignIn(TokenIdentity identity) => throw TokenRejectedException.NotAuthorized("identity tokens are not accepted by this gateway");
 }

@@ -14,6 +14,9 @@ public sealed class GatewayServerOptions
     /// <summary>Over TLS only: ask for a cleartext password instead of SCRAM (used for identity tokens later).</summary>
     public bool CleartextPasswordOverTls { get; init; }
 
+    /// <summary>Identity tokens (OIDC JWTs) accepted over TLS for users without a local password; null: off.</summary>
+    public Authentication.Tokens.TokenValidator? Tokens { get; init; }
+
     public int MaxConnections { get; init; } = 256;
 
     /// <summary>Largest frontend message accepted after startup (startup packets are capped at 10,000 bytes).</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using DataMesh.Gateway.Admin;
+using DataMesh.Gateway.Authentication.Tokens;
 using DataMesh.Gateway.Configuration;
 using DataMesh.Gateway.Demo;
 using DataMesh.Gateway.Engine;
@@ -62,6 +63,7 @@ public sealed class GatewayHost : IAsyncDisposable
             Listen = IPEndPoint.Parse(settings.Listen),
             Certificate = certificate,
             CleartextPasswordOverTls = settings.CleartextPasswordOverTls,
+            Tokens = Tokens(settings, dataDirectory),
             MaxConnections = settings.MaxConnections,
             MaxMessageBytes = settings.MaxMessageBytes,
             MaxResultRowBytes = settings.MaxResultRowBytes,
@@ -79,6 +81,34 @@ public sealed class GatewayHost : IAsyncDisposable
         server.Start();
         var metrics = Observability.MetricsEndpoint.Start(settings.MetricsListen, server, logger);
         return new GatewayHost(server, governance, parser, catalog, dataDirectory) { Metrics = metrics };
+    }
+
+    /// <summary>The configured identity providers, plus the demo's own with <c>--demo</c>; null when none is trusted.</summary>
+    private static TokenValidator? Tokens(GatewaySettings settings, string dataDirectory)
+    {
+        var issuers = settings.Identity.Issuers.Select(i => new TrustedIssuer
+        {
+            Issuer = i.Issuer,
+            Audiences = i.Audiences,
+            JwksFile = i.JwksFile,
+            JwksUrl = i.JwksUrl,
+            JwksCacheDuration = TimeSpan.FromSeconds(i.JwksCacheSeconds),
+            UserNameClaim = i.UserNameClaim,
+            GroupsClaim = i.GroupsClaim,
+            GroupMap = i.GroupMap,
+            HmacSecret = i.HmacSecret,
+        }).ToList();
+        if (issuers.Any(i => string.IsNullOrEmpty(i.Issuer) || i.Audiences.Count == 0 || string.IsNullOrEmpty(i.JwksFile) == string.IsNullOrEmpty(i.JwksUrl) && i.HmacSecret is null))
+            throw new ArgumentException("every Identity:Issuers entry needs Issuer, Audiences and one of JwksFile or JwksUrl");
+        if (settings.Demo && issuers.All(i => i.Issuer != DemoIdentity.Issuer)) issuers.Add(DemoIdentity.TrustedIssuer(dataDirectory));
+        if (issuers.Count == 0) return null;
+        return new TokenValidator(new TokenOptions
+        {
+            Issuers = issuers,
+            ClockSkew = TimeSpan.FromSeconds(settings.Identity.ClockSkewSeconds),
+            SessionGrace = TimeSpan.FromSeconds(settings.Identity.SessionGraceSeconds),
+            SaslOAuthBearer = settings.Identity.SaslOAuthBearer,
+        });
     }
 
     public async ValueTask DisposeAsync()

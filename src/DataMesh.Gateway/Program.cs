@@ -34,6 +34,8 @@ switch (command.Verb)
         Console.WriteLine($"user \"{name}\"{(domainAdmin ? " (domain admin)" : "")} stored with a SCRAM-SHA-256 verifier in {DataMesh.Gateway.Admin.AdminCatalog.CatalogPath(settings.DataDir)}");
         return 0;
     }
+    case "dev-token":
+        return DevToken(command, settings);
     case "health":
         return await DataMesh.Gateway.Observability.HealthCheck.RunAsync(settings.MetricsListen);
     case "help":
@@ -43,6 +45,41 @@ switch (command.Verb)
         Console.Error.WriteLine($"unknown command: {string.Join(' ', args)}");
         Console.Error.WriteLine(CommandLine.Usage);
         return 2;
+}
+
+// Prints a token signed by the demo identity provider's key; the last line of the output is the token alone.
+static int DevToken(CommandLine command, GatewaySettings settings)
+{
+    if (!command.Options.TryGetValue("User", out var user) || string.IsNullOrEmpty(user))
+    {
+        Console.Error.WriteLine("dev-token needs --user NAME");
+        return 2;
+    }
+    var groups = command.Options.TryGetValue("Groups", out var g) && !string.IsNullOrEmpty(g)
+        ? g.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
+    var claims = new Dictionary<string, string>(StringComparer.Ordinal);
+    if (command.Options.TryGetValue("Claims", out var c) && !string.IsNullOrEmpty(c))
+        foreach (var pair in c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            claims[pair.Split('=', 2)[0]] = pair.Contains('=') ? pair.Split('=', 2)[1] : "";
+    TimeSpan ttl;
+    try
+    {
+        ttl = DataMesh.Gateway.Demo.DemoIdentity.ParseLifetime(command.Options.TryGetValue("Ttl", out var t) && !string.IsNullOrEmpty(t) ? t : "1h");
+    }
+    catch (ArgumentException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+    var dataDirectory = Path.GetFullPath(settings.DataDir);
+    if (!DataMesh.Gateway.Demo.DemoIdentity.IsDemoDirectory(dataDirectory))
+    {
+        Console.Error.WriteLine($"{dataDirectory} is not a demo data directory (run `datamesh serve --demo --data-dir {settings.DataDir}` first); dev-token only signs tokens for the demo");
+        return 2;
+    }
+    Console.Error.WriteLine($"demo identity token for {user} (groups: {(groups.Length > 0 ? string.Join(", ", groups) : "none")}), valid {ttl}; demo only");
+    Console.WriteLine(DataMesh.Gateway.Demo.DemoIdentity.Mint(dataDirectory, user, groups, ttl, claims));
+    return 0;
 }
 
 static async Task<int> Serve(GatewaySettings settings)
@@ -64,6 +101,8 @@ static async Task<int> Serve(GatewaySettings settings)
             DataMesh Gateway demo is listening on {host.EndPoint}.
               psql "host={host.EndPoint.Address} port={host.EndPoint.Port} user=alice dbname=marketing"   (password: alice)
             Demo users (password = user name, demo only): carol, alice, bob, dave.
+            Identity tokens of the demo identity provider (over TLS: add --tls):
+              PGPASSWORD=$(datamesh dev-token --data-dir {host.DataDirectory} --user erin --groups analysts | tail -n 1) psql "host={host.EndPoint.Address} port={host.EndPoint.Port} sslmode=require user=erin dbname=ml_research"
             Data directory: {host.DataDirectory}
 
             """);

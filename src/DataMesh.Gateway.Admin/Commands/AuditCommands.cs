@@ -12,11 +12,11 @@ internal static class AuditCommands
     {
         var records = ctx.Read(r => r.Audit(s.Limit, Permissions.IsDomainAdmin(ctx) ? null : ctx.User));
         return new AdminResult(
-            [new("id", AdminColumnType.BigInt), new("at"), new("user"), new("project"), new("kind"), new("command"), new("outcome"), new("sqlstate"), new("message"), new("statement"),
+            [new("id", AdminColumnType.BigInt), new("at"), new("user"), new("issuer"), new("subject"), new("project"), new("kind"), new("command"), new("outcome"), new("sqlstate"), new("message"), new("statement"),
              new("assets"), new("subscriptions"), new("policy_version"), new("rows", AdminColumnType.BigInt), new("duration_ms")],
             records.Select(a => new object?[]
             {
-                a.Id, Format.Time(a.At), a.User, a.Project, a.Kind, a.Command, a.Outcome, a.SqlState, a.Message, a.StatementText,
+                a.Id, Format.Time(a.At), a.User, a.Issuer, a.Subject, a.Project, a.Kind, a.Command, a.Outcome, a.SqlState, a.Message, a.StatementText,
                 a.Assets.Count > 0 ? string.Join(", ", a.Assets) : null,
                 a.SubscriptionIds.Count > 0 ? string.Join(", ", a.SubscriptionIds) : null,
                 a.PolicyVersion, a.RowCount,

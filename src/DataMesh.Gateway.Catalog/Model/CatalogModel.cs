@@ -2,7 +2,16 @@ namespace DataMesh.Gateway.Catalog.Model;
 
 // The mesh as stored. Records are immutable; the store maps them to SQLite rows and back.
 
-public sealed record UserRecord(string Name, string? Verifier, bool IsDomainAdmin, string Source, DateTimeOffset CreatedAt);
+/// <summary>
+/// A user. Local users (<see cref="Source"/> "local") hold a SCRAM verifier; users from an identity provider ("oidc")
+/// hold none and are bound to the (issuer, subject) that first signed in under the name.
+/// </summary>
+public sealed record UserRecord(string Name, string? Verifier, bool IsDomainAdmin, string Source, DateTimeOffset CreatedAt,
+    string? Issuer = null, string? Subject = null)
+{
+    public const string LocalSource = "local";
+    public const string IdentityProviderSource = "oidc";
+}
 
 public sealed record GroupRecord(string Name, IReadOnlyList<string> Members, DateTimeOffset CreatedAt);
 

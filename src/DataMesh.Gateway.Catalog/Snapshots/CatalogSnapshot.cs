@@ -13,6 +13,7 @@ public sealed class CatalogSnapshot
     private readonly FrozenDictionary<string, UserRecord> _users;
     private readonly FrozenDictionary<string, string[]> _groupsByUser;
     private readonly FrozenDictionary<string, ProjectRecord> _projects;
+    private readonly FrozenSet<string> _groups;
     private readonly FrozenDictionary<(string Project, string Name), AssetRecord> _assets;
 
     private CatalogSnapshot(long version, string maskSecret, IEnumerable<UserRecord> users, IEnumerable<GroupRecord> groups,
@@ -24,6 +25,7 @@ public sealed class CatalogSnapshot
         _groupsByUser = groups.SelectMany(g => g.Members.Select(m => (User: m, Group: g.Name)))
             .GroupBy(p => p.User).ToFrozenDictionary(g => g.Key, g => g.Select(p => p.Group).ToArray(), StringComparer.Ordinal);
         _projects = projects.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
+        _groups = groups.Select(g => g.Name).ToFrozenSet(StringComparer.Ordinal);
         _assets = assets.ToFrozenDictionary(a => (a.Project, a.Name));
         Subscriptions = subscriptions;
     }
@@ -44,6 +46,8 @@ public sealed class CatalogSnapshot
 
     public IReadOnlyList<string> GroupsOf(string user) => _groupsByUser.GetValueOrDefault(user) ?? [];
 
+    public bool GroupExists(string name) => _groups.Contains(name);
+
     public ProjectRecord? Project(string name) => _projects.GetValueOrDefault(name);
 
     public IEnumerable<ProjectRecord> Projects => _projects.Values;
@@ -53,10 +57,16 @@ public sealed class CatalogSnapshot
     public IEnumerable<AssetRecord> Assets => _assets.Values;
 
     /// <summary>The user's role in a project, directly or through a group; the strongest wins. Null: not a member.</summary>
-    public MemberRole? RoleIn(string user, string project)
+    public MemberRole? RoleIn(string user, string project) => RoleIn(user, project, []);
+
+    /// <summary>
+    /// The role with <paramref name="sessionGroups"/> counted too: the groups a user's identity token maps to (they
+    /// come from each token and are never stored as memberships, so a removed group stops counting at the next sign-in).
+    /// </summary>
+    public MemberRole? RoleIn(string user, string project, IReadOnlyCollection<string> sessionGroups)
     {
         if (!_projects.TryGetValue(project, out var p)) return null;
-        var groups = GroupsOf(user);
+        IReadOnlyCollection<string> groups = sessionGroups.Count == 0 ? GroupsOf(user) : GroupsOf(user).Concat(sessionGroups).ToHashSet(StringComparer.Ordinal);
         MemberRole? best = null;
         foreach (var m in p.Members)
         {

@@ -63,5 +63,12 @@ internal static class Migrations
         INSERT INTO meta VALUES ('domain_name', 'datamesh');
         INSERT INTO meta VALUES ('mask_secret', lower(hex(randomblob(32))));
         """,
+
+        // 3: users from an identity provider are bound to the (issuer, subject) that first signed in under the name.
+        """
+        ALTER TABLE users ADD COLUMN issuer TEXT;
+        ALTER TABLE users ADD COLUMN subject TEXT;
+        CREATE UNIQUE INDEX users_by_identity ON users (issuer, subject) WHERE issuer IS NOT NULL;
+        """,
     ];
 }

@@ -5,10 +5,10 @@ namespace DataMesh.Gateway.Catalog.Store;
 
 internal sealed partial class SqliteCatalogSession
 {
-    private const string UserColumns = "name, verifier, is_domain_admin, source, created_at";
+    private const string UserColumns = "name, verifier, is_domain_admin, source, created_at, issuer, subject";
 
     private static UserRecord MapUser(SqliteDataReader r) =>
-        new(r.GetString(0), NullableString(r, 1), r.GetInt64(2) != 0, r.GetString(3), ParseTime(r.GetString(4)));
+        new(r.GetString(0), NullableString(r, 1), r.GetInt64(2) != 0, r.GetString(3), ParseTime(r.GetString(4)), NullableString(r, 5), NullableString(r, 6));
 
     public UserRecord? GetUser(string name) =>
         Query($"SELECT {UserColumns} FROM users WHERE name = $n", MapUser, ("$n", name)).FirstOrDefault();
@@ -16,8 +16,9 @@ internal sealed partial class SqliteCatalogSession
     public IReadOnlyList<UserRecord> Users() => Query($"SELECT {UserColumns} FROM users ORDER BY name", MapUser);
 
     public void InsertUser(UserRecord user) =>
-        Execute("INSERT INTO users (name, verifier, is_domain_admin, source, created_at) VALUES ($n, $v, $a, $s, $t)",
-            ("$n", user.Name), ("$v", user.Verifier), ("$a", user.IsDomainAdmin ? 1 : 0), ("$s", user.Source), ("$t", Time(user.CreatedAt)));
+        Execute("INSERT INTO users (name, verifier, is_domain_admin, source, created_at, issuer, subject) VALUES ($n, $v, $a, $s, $t, $i, $u)",
+            ("$n", user.Name), ("$v", user.Verifier), ("$a", user.IsDomainAdmin ? 1 : 0), ("$s", user.Source), ("$t", Time(user.CreatedAt)),
+            ("$i", user.Issuer), ("$u", user.Subject));
 
     public void SetUserVerifier(string name, string verifier) => Execute("UPDATE users SET verifier = $v WHERE name = $n", ("$v", verifier), ("$n", name));
 

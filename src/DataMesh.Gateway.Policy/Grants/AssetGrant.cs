@@ -21,4 +21,10 @@ public sealed record AssetGrant(
     bool OwnProject)
 {
     public string QualifiedName => $"{Project}.{Asset}";
+
+    /// <summary>Identity-function calls in <see cref="QualifiedRowFilter"/> still to be bound for the caller (spans in it).</summary>
+    public IReadOnlyList<Sql.IdentityCall> IdentityCalls { get; init; } = [];
+
+    /// <summary>Why the grant cannot be used by this caller (its filter needs a claim the identity lacks); null: usable.</summary>
+    public string? Unavailable { get; init; }
 }

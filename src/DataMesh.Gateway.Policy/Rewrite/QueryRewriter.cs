@@ -46,6 +46,8 @@ public static class QueryRewriter
                     if (options.Workspace && table.SchemaName.Equals("workspace", StringComparison.OrdinalIgnoreCase)) break;
                     if (CatalogRelations.IsReservedSchema(table.SchemaName)) throw PolicyException.UndefinedTable(table.QualifiedName);
                     var grant = grants.Resolve(table.SchemaName, table.TableName);
+                    if (grant.Unavailable is { } why) throw PolicyException.Refused(why);
+                    if (grant.IdentityCalls.Count > 0) throw PolicyException.Refused($"the row filter of {grant.QualifiedName} was not bound to the session's identity");
                     var span = table.NameSpan ?? throw PolicyException.Refused("the table reference could not be located");
                     var subquery = "(" + PolicySubquery.Build(grant, maskSecret, barrier && grant.QualifiedRowFilter is not null) + ")";
                     // Keep the user's alias; without one, the asset's own name keeps qualified column references working.

@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Net.Sockets;
 using DataMesh.Gateway.Engine;
+using DataMesh.Gateway.Policy.Identity;
 using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Protocol.Framing;
 using DataMesh.Gateway.Protocol.Messages.Backend;
@@ -153,9 +154,15 @@ internal sealed class ClientConnection(
             throw PgErrorException.Fatal(SqlState.TooManyConnections, "sorry, too many clients already");
 
         var binding = tls is not null && options.Certificate is not null ? ChannelBinding.TlsServerEndPoint(options.Certificate) : null;
-        await authenticator.AuthenticateAsync(transport, user, binding, tls is not null, RemoteAddress(), ct).ConfigureAwait(false);
+        var signedIn = await authenticator.AuthenticateAsync(transport, user, binding, tls is not null, RemoteAddress(), ct).ConfigureAwait(false);
+        // A token names its own user: the session runs as the mapped user, whatever placeholder the client sent.
+        if (!(startup.Parameters.TryGetValue("database", out var named) && named.Length > 0)) database = signedIn.UserName;
+        user = signedIn.UserName;
+        var identity = signedIn.Token is { } token
+            ? new CallerIdentity(user, token.Issuer, token.Subject, token.Groups, token.Claims, token.ExpiresAt)
+            : CallerIdentity.Local(user);
         // As PostgreSQL does: authenticate first, then check the database (FATAL 3D000 unknown, 42501 not a member).
-        var access = governance.Open(user, database);
+        var access = governance.Open(identity, database);
 
         var parameters = new SessionParameters(user, startup.Parameters);
         var spec = governance.EngineSpec(access);
@@ -164,6 +171,7 @@ internal sealed class ClientConnection(
             Access = access,
         };
         Session = session;
+        if (identity.ExpiresAt is { } expires) session.IdentityExpiresAt = expires + (options.Tokens?.Options.SessionGrace ?? TimeSpan.Zero);
         session.SwapEngine(session.Engine, spec.Fingerprint);
         session.RewriteOptions = GovernanceService.OptionsFor(session.Engine);
         session.ProjectStatementTimeout = governance.ProjectStatementTimeout(access);
@@ -176,8 +184,8 @@ internal sealed class ClientConnection(
         w.BackendKeyData(session.ProcessId, session.SecretKey);
         w.ReadyForQuery(TransactionStatus.Idle);
         await transport.FlushAsync(ct).ConfigureAwait(false);
-        logger.LogInformation("Session {Pid} started: user {User}, database {Database}, tls {Tls}, from {Remote}",
-            session.ProcessId, user, database, tls is not null, SafeRemote());
+        logger.LogInformation("Session {Pid} started: user {User}, issuer {Issuer}, database {Database}, tls {Tls}, from {Remote}",
+            session.ProcessId, user, identity.Issuer ?? "local", database, tls is not null, SafeRemote());
     }
 
     private async Task MessageLoopAsync(WireTransport transport)
@@ -211,6 +219,7 @@ internal sealed class ClientConnection(
             if (maybe is not { } message) return;
             if (message.Type == FrontendMessageType.Terminate) return;
             if (session.SkipUntilSync && message.Type != FrontendMessageType.Sync) continue;
+            RequireLiveIdentity(session, message.Type);
 
             try
             {
@@ -275,6 +284,20 @@ internal sealed class ClientConnection(
             }
             if (message.Type == FrontendMessageType.Query && session.IsCancelRequested) session.ClearCancel();
         }
+    }
+
+    /// <summary>
+    /// A session signed in with a token lives no longer than the token (plus the configured grace): the next
+    /// statement after that is FATAL, and the client must reconnect with a fresh token.
+    /// </summary>
+    private static void RequireLiveIdentity(Session session, byte messageType)
+    {
+        if (session.IdentityExpiresAt is not { } until || DateTimeOffset.UtcNow < until) return;
+        if (messageType is not (FrontendMessageType.Query or FrontendMessageType.Parse or FrontendMessageType.Bind
+            or FrontendMessageType.Execute or FrontendMessageType.Describe or FrontendMessageType.FunctionCall)) return;
+        throw new PgErrorException(SqlState.InvalidAuthorizationSpecification,
+            $"terminating connection because the session's identity token expired at {until:yyyy-MM-dd HH:mm:ss} UTC",
+            PgErrorSeverity.Fatal, hint: "reconnect with a fresh identity token");
     }
 
     private void OnStatementError(Session session, WireTransport transport, PgErrorException error, byte messageType)

@@ -5,6 +5,7 @@ using DataMesh.Gateway.Engine.Instances;
 using DataMesh.Gateway.Policy;
 using DataMesh.Gateway.Policy.Functions;
 using DataMesh.Gateway.Policy.Grants;
+using DataMesh.Gateway.Policy.Identity;
 using DataMesh.Gateway.Policy.Rewrite;
 using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Sql.Ast;
@@ -88,25 +89,47 @@ public sealed class GovernanceService : IDisposable
 
     /// <summary>Startup: the database must be the home database or a project the user belongs to (directly or
     /// through a group). FATAL 3D000 for an unknown database, FATAL 42501 for a non-member.</summary>
-    public ProjectAccess Open(string user, string database)
+    public ProjectAccess Open(string user, string database) => Open(CallerIdentity.Local(user), database);
+
+    /// <summary>As <see cref="Open(string, string)"/>, with the groups of the caller's identity token counting for membership.</summary>
+    public ProjectAccess Open(CallerIdentity identity, string database)
     {
-        if (database == HomeDatabase) return new ProjectAccess(user, HomeDatabase, null, IsHome: true);
+        var user = identity.UserName;
+        if (database == HomeDatabase) return new ProjectAccess(user, HomeDatabase, null, IsHome: true) { Identity = identity };
         var snapshot = _catalog.Snapshot;
         // Another process (a second gateway on the same catalog, `datamesh user add`) may have just added it.
-        if ((snapshot.Project(database) is null || snapshot.RoleIn(user, database) is null) && _catalog.RefreshAfterMiss())
+        if ((snapshot.Project(database) is null || snapshot.RoleIn(user, database, identity.TokenGroups) is null) && _catalog.RefreshAfterMiss())
             snapshot = _catalog.Snapshot;
         if (snapshot.Project(database) is null)
             throw PgErrorException.Fatal(SqlState.InvalidCatalogName, $"database \"{database}\" does not exist");
-        var role = snapshot.RoleIn(user, database);
+        var role = snapshot.RoleIn(user, database, identity.TokenGroups);
         if (role is null)
             throw new PgErrorException(SqlState.InsufficientPrivilege, $"permission denied for database \"{database}\"",
                 PgErrorSeverity.Fatal, detail: $"User \"{user}\" is not a member of project \"{database}\".",
                 hint: $"Ask an owner of the project to run: ADD MEMBER {user} TO PROJECT {database} AS VIEWER; or connect to database \"{HomeDatabase}\".");
-        return new ProjectAccess(user, database, role, IsHome: false);
+        return new ProjectAccess(user, database, role, IsHome: false) { Identity = identity };
     }
 
-    /// <summary>The session's grants now (own assets plus approved, unexpired subscriptions).</summary>
-    public GrantSet Grants(ProjectAccess access) => _grants.For(_catalog.Snapshot, access.Project);
+    /// <summary>
+    /// The session's grants now (own assets plus approved, unexpired subscriptions), with identity functions in row
+    /// filters bound to the session's caller. Their fingerprint, which keys the rewrite cache, includes the bound values.
+    /// </summary>
+    public GrantSet Grants(ProjectAccess access)
+    {
+        var grants = _grants.For(_catalog.Snapshot, access.Project);
+        if (!grants.DependsOnIdentity) return grants;
+        // Binding hashes the grants again: keep the session's last binding while the project's grants are the same set.
+        var last = _bindings.GetOrCreateValue(access);
+        var cached = Volatile.Read(ref last.Value);
+        if (cached is { } c && ReferenceEquals(c.Base, grants)) return c.Bound;
+        var bound = grants.BindTo(access.Identity);
+        Volatile.Write(ref last.Value, new Binding(grants, bound));
+        return bound;
+    }
+
+    private sealed record Binding(GrantSet Base, GrantSet Bound);
+
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProjectAccess, System.Runtime.CompilerServices.StrongBox<Binding?>> _bindings = new();
 
     /// <summary>The governed engine SQL for one consumer statement, from the cache when the policy is unchanged.</summary>
     public RewriteResult Plan(ProjectAccess access, string sql, RewriteOptions options)

@@ -8,6 +8,9 @@ namespace DataMesh.Gateway.Server.Governance;
 /// </summary>
 public sealed record ProjectAccess(string User, string Project, MemberRole? Role, bool IsHome)
 {
+    /// <summary>The caller as row filters and the audit log see it (issuer and subject when it signed in with a token).</summary>
+    public Policy.Identity.CallerIdentity Identity { get; init; } = Policy.Identity.CallerIdentity.Local(User);
+
     /// <summary>Owners and contributors may write to the project's workspace; viewers only read it.</summary>
     public bool CanWriteWorkspace => Role is MemberRole.Owner or MemberRole.Contributor;
 }

@@ -52,14 +52,14 @@ public sealed class QueryAuditor : IAsyncDisposable
     public void Refused(ProjectAccess access, string userText, PgErrorException error)
     {
         _metrics?.QueryFailed();
-        Write(new AuditRecord(0, DateTimeOffset.UtcNow, access.User, null, null, access.Project, "query", Kind(userText), userText,
+        Write(new AuditRecord(0, DateTimeOffset.UtcNow, access.User, access.Identity.Issuer, access.Identity.Subject, access.Project, "query", Kind(userText), userText,
             "error", error.SqlState, error.Message, [], [], null, null, null));
     }
 
     private void Enqueue(ProjectAccess access, PreparedStatement statement, string outcome, string? state, string? message, long? rows, long startedAt)
     {
         var plan = statement.Plan;
-        Write(new AuditRecord(0, DateTimeOffset.UtcNow, access.User, null, null, access.Project, "query", Kind(statement.Statement.Text),
+        Write(new AuditRecord(0, DateTimeOffset.UtcNow, access.User, access.Identity.Issuer, access.Identity.Subject, access.Project, "query", Kind(statement.Statement.Text),
             statement.Statement.Text, outcome, state, message,
             plan?.Grants.Select(g => g.QualifiedName).ToList() ?? [], plan?.SubscriptionIds.ToList() ?? [], plan?.PolicyVersion,
             rows, Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds));

@@ -80,7 +80,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
             var error = new PgErrorException(SqlState.SyntaxError, e.Message, position: StatementOffset(statement) + e.Offset + 1);
             // The text may hold a password the parser could not place: audit only the leading words.
             var words = string.Join(' ', statement.Tokens.TakeWhile(t => t.Kind == SqlTokenKind.Word).Take(3).Select(t => t.Text.ToUpperInvariant()));
-            admin.AuditRejected(session.UserName, session.Database, words + " …", error);
+            admin.AuditRejected(session.AdminCaller, session.Database, words + " …", error);
             throw error;
         }
     }
@@ -88,7 +88,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
     private static int StatementOffset(SqlStatement statement) => statement.Tokens.Count > 0 ? statement.Tokens[0].Offset : 0;
 
     private AdminResult RunAdmin(Session session, PreparedStatement statement) =>
-        admin.Execute(statement.Admin!, session.UserName, session.Database, Redact(statement), StatementOffset(statement.Statement));
+        admin.Execute(statement.Admin!, session.AdminCaller, session.Database, Redact(statement), StatementOffset(statement.Statement));
 
     /// <summary>The statement text for the audit log, with password literals replaced: secrets never reach the log.</summary>
     private static string Redact(PreparedStatement statement)

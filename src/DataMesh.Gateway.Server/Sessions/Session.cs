@@ -49,6 +49,12 @@ public sealed class Session : IDisposable
         if (!ReferenceEquals(old, engine)) old.Dispose();
     }
 
+    /// <summary>When a session that signed in with an identity token must end (its exp plus the grace); null: never.</summary>
+    public DateTimeOffset? IdentityExpiresAt { get; set; }
+
+    /// <summary>The caller as admin commands see it: user, token issuer and subject, token groups.</summary>
+    public Admin.AdminCaller AdminCaller => new(UserName, Access.Identity.Issuer, Access.Identity.Subject, Access.Identity.TokenGroups);
+
     /// <summary>The statement timeout of the project's query_limits blueprint (zero: none).</summary>
     public TimeSpan ProjectStatementTimeout { get; set; }
 

@@ -16,6 +16,10 @@ public sealed record CommandLine(string Verb, IReadOnlyList<string> Arguments, I
         ["--max-connections"] = "MaxConnections",
         ["--domain-admin"] = "DomainAdmin",
         ["--metrics-listen"] = "MetricsListen",
+        ["--user"] = "User",
+        ["--groups"] = "Groups",
+        ["--claims"] = "Claims",
+        ["--ttl"] = "Ttl",
     };
 
     private static readonly HashSet<string> Flags = ["--tls", "--demo", "--domain-admin"];
@@ -55,6 +59,8 @@ public sealed record CommandLine(string Verb, IReadOnlyList<string> Arguments, I
                          (exit 0 when the gateway's /health answers ready)
           datamesh user add NAME [--password SECRET] [--domain-admin] [--data-dir DIR]
                          (reads the password from stdin if not given; --domain-admin bootstraps the first admin)
+          datamesh dev-token --data-dir DIR --user NAME [--groups g1,g2] [--claims k=v,…] [--ttl 1h]
+                         (demo data directories only: prints a token of the demo identity provider; last line = token)
           datamesh help
 
         Settings also come from appsettings.json and DATAMESH_* environment variables

@@ -32,6 +32,9 @@ public sealed class GatewaySettings
     public string LogFormat { get; set; } = "json";
     public string LogLevel { get; set; } = "Information";
 
+    /// <summary>Trusted identity providers (OIDC tokens as passwords); <c>serve --demo</c> adds its own demo issuer.</summary>
+    public IdentitySettings Identity { get; set; } = new();
+
     /// <summary>host:port of the metrics and health endpoint (/metrics, /health); empty: off.</summary>
     public string? MetricsListen { get; set; }
 
@@ -49,4 +52,34 @@ public sealed class GatewaySettings
         configuration.Bind(settings);
         return settings;
     }
+}
+
+/// <summary>
+/// The "Identity" section: trusted identity providers whose tokens (JWTs) sign users in over TLS. Example:
+/// <c>"Identity": { "Issuers": [ { "Issuer": "https://login.example.com", "Audiences": ["datamesh"],
+/// "JwksUrl": "https://login.example.com/keys", "UserNameClaim": "email" } ] }</c>.
+/// </summary>
+public sealed class IdentitySettings
+{
+    public List<IssuerSettings> Issuers { get; set; } = [];
+    public double ClockSkewSeconds { get; set; } = 60;
+
+    /// <summary>How long a session may outlive its token's exp; 0 (the default): not at all.</summary>
+    public double SessionGraceSeconds { get; set; }
+
+    /// <summary>Offer SASL OAUTHBEARER (PostgreSQL 18 clients) instead of taking the token as the password.</summary>
+    public bool SaslOAuthBearer { get; set; }
+}
+
+public sealed class IssuerSettings
+{
+    public string Issuer { get; set; } = "";
+    public List<string> Audiences { get; set; } = [];
+    public string? JwksFile { get; set; }
+    public string? JwksUrl { get; set; }
+    public double JwksCacheSeconds { get; set; } = 600;
+    public string UserNameClaim { get; set; } = "preferred_username";
+    public string GroupsClaim { get; set; } = "groups";
+    public Dictionary<string, string> GroupMap { get; set; } = new(StringComparer.Ordinal);
+    public string? HmacSecret { get; set; }
 }

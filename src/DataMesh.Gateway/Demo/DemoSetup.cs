@@ -7,7 +7,8 @@ namespace DataMesh.Gateway.Demo;
 /// <summary>
 /// Prepares a data directory for <c>serve --demo</c>: the marketing producer's Parquet files (generated once from
 /// catalog-seed/demo-data.sql), the demo catalog (carol bootstrapped as domain admin, then catalog-seed/demo.sql
-/// run as the users it names; passwords = user names, demo only). Queries read the assets through policy rewrites.
+/// run as the users it names; passwords = user names, demo only), and the demo identity provider's key and JWKS.
+/// Queries read the assets through policy rewrites.
 /// </summary>
 public static class DemoSetup
 {
@@ -44,6 +45,7 @@ public static class DemoSetup
             DemoSeed.Run(catalog, Path.Combine(seedDirectory, "demo.sql"), dataDirectory, logger);
             File.WriteAllText(seeded, DateTime.UtcNow.ToString("O"));
         }
+        DemoIdentity.EnsureKeys(dataDirectory);
     }
 
     private static FileStream AcquireLock(string path)

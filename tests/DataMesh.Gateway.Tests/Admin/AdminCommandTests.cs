@@ -486,7 +486,7 @@ public sealed class AdminCommandTests(AdminGatewayFixture fixture)
     {
         await using var carol = await fixture.OpenAsync("carol");
         var audit = await carol.QueryAsync("SHOW AUDIT LIMIT 3");
-        Assert.Equal(["id", "at", "user", "project", "kind", "command", "outcome", "sqlstate", "message", "statement",
+        Assert.Equal(["id", "at", "user", "issuer", "subject", "project", "kind", "command", "outcome", "sqlstate", "message", "statement",
             "assets", "subscriptions", "policy_version", "rows", "duration_ms"], audit.Columns);
         Assert.Equal(3, audit.Count);
         Assert.Equal("SELECT 3", audit.Tag);
