@@ -172,7 +172,12 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         statement.Replace(query, fresh);
     }
 
-    private static PreparedQuery PrepareEngineQuery(Session session, RewriteResult plan, string userSql)
+    /// <summary>A fault of the asset's files (drift, corruption, a vanished file) first; else the engine's error,
+    /// with whatever it shows of the rewrite removed.</summary>
+    private PgErrorException TranslateEngineError(PgErrorException e, RewriteResult plan) =>
+        DataFaults.Diagnose(e, plan, admin.Services.Catalog.Snapshot, admin.Services.Metadata) ?? GovernedErrors.Translate(e, plan);
+
+    private PreparedQuery PrepareEngineQuery(Session session, RewriteResult plan, string userSql)
     {
         PreparedQuery query;
         try
@@ -181,7 +186,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         }
         catch (PgErrorException e)
         {
-            throw GovernedErrors.Translate(e, plan);
+            throw TranslateEngineError(e, plan);
         }
         // Only queries reach the engine. Everything that could change it (ATTACH, COPY TO a file, INSTALL, LOAD,
         // PRAGMA, SET, CREATE, …) is refused here, before it runs; the engine's own lockdown is a second wall.
@@ -375,7 +380,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
             }
             catch (PgErrorException e) when (plan is not null)
             {
-                throw GovernedErrors.Translate(e, plan);
+                throw TranslateEngineError(e, plan);
             }
             Out.CommandComplete(command.Verb switch
             {
@@ -428,7 +433,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         }
         catch (PgErrorException e) when (statement.Plan is { } plan)
         {
-            throw GovernedErrors.Translate(e, plan);
+            throw TranslateEngineError(e, plan);
         }
     }
 
@@ -463,7 +468,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         }
         catch (PgErrorException e) when (statement.Plan is { } plan)
         {
-            throw GovernedErrors.Translate(e, plan);
+            throw TranslateEngineError(e, plan);
         }
     }
 
@@ -529,7 +534,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         }
         catch (PgErrorException e) when (statement.Plan is { } plan)
         {
-            throw GovernedErrors.Translate(e, plan);
+            throw TranslateEngineError(e, plan);
         }
         Out.CopyDone();
         Out.CommandComplete($"COPY {cursor.RowsAffected}");
