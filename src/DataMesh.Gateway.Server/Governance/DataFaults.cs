@@ -20,7 +20,9 @@ namespace DataMesh.Gateway.Server.Governance;
 /// </summary>
 public static class DataFaults
 {
-    public static PgErrorException? Diagnose(PgErrorException error, RewriteResult plan, CatalogSnapshot snapshot, MetadataEngine metadata)
+    /// <param name="streamingSince">When the failing query started, for a failure while its rows streamed.</param>
+    public static PgErrorException? Diagnose(PgErrorException error, RewriteResult plan, CatalogSnapshot snapshot, MetadataEngine metadata,
+        DateTime? streamingSince = null)
     {
         if (error.IsFatal || error.SqlState == SqlState.QueryCanceled || !MayConcernFiles(error.SqlState)) return null;
         foreach (var grant in plan.Grants)
@@ -51,9 +53,10 @@ public static class DataFaults
         // Every footer reads and matches: a file vanished or changed while the query ran, or a page is damaged.
         if (plan.Grants.Count == 0) return null;
         var assets = string.Join(", ", plan.Grants.Select(g => $"\"{g.QualifiedName}\""));
-        // DuckDB loses the error of a streaming fetch that failed inside a scan (a file opened mid-query is gone):
-        // the result then only says it was closed. With healthy files now, that is a file that changed meanwhile.
-        if (error.SqlState == SqlState.IoError || error.Message.StartsWith(LostStreamError, StringComparison.Ordinal))
+        // DuckDB loses the error of a fetch that failed while streaming: the result then only says it was closed.
+        // Only when an asset's files changed since the query started is that taken as the files' fault.
+        var lost = error.Message.StartsWith(LostStreamError, StringComparison.Ordinal);
+        if (error.SqlState == SqlState.IoError || (lost && streamingSince is { } since && plan.Grants.Any(g => ChangedSince(g.SourcePath, since))))
             return new PgErrorException(SqlState.IoError,
                 $"could not read the data of asset {assets}: a file was missing or unreadable while the query ran",
                 hint: "the producer may have replaced the asset's files during the query; it can be repeated");
@@ -75,6 +78,20 @@ public static class DataFaults
 
     private static readonly string[] CorruptionWords =
         ["corrupt", "decompress", "magic bytes", "too small to be a Parquet file", "thrift", "checksum", "out of buffer", "invalid page", "snappy", "zstd"];
+
+    /// <summary>
+    /// True when the source's directory (a file removed or added) or one of its files was modified after
+    /// <paramref name="since"/>. Stats only; looks at the directory before the first wildcard of the path.
+    /// </summary>
+    private static bool ChangedSince(string sourcePath, DateTime since)
+    {
+        var wildcard = sourcePath.IndexOfAny(['*', '?', '[', '{']);
+        var directory = Path.GetDirectoryName(wildcard < 0 ? sourcePath : sourcePath[..wildcard]);
+        if (directory is null || !Directory.Exists(directory)) return true;
+        var threshold = since.AddMilliseconds(-100); // file times and the wall clock are read by different clocks
+        if (Directory.GetLastWriteTimeUtc(directory) >= threshold) return true;
+        return Directory.EnumerateFiles(directory).Take(1000).Any(f => File.GetLastWriteTimeUtc(f) >= threshold);
+    }
 
     private static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
 }

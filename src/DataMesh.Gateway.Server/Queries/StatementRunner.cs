@@ -174,8 +174,8 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
 
     /// <summary>A fault of the asset's files (drift, corruption, a vanished file) first; else the engine's error,
     /// with whatever it shows of the rewrite removed.</summary>
-    private PgErrorException TranslateEngineError(PgErrorException e, RewriteResult plan) =>
-        DataFaults.Diagnose(e, plan, admin.Services.Catalog.Snapshot, admin.Services.Metadata) ?? GovernedErrors.Translate(e, plan);
+    private PgErrorException TranslateEngineError(PgErrorException e, RewriteResult plan, DateTime? streamingSince = null) =>
+        DataFaults.Diagnose(e, plan, admin.Services.Catalog.Snapshot, admin.Services.Metadata, streamingSince) ?? GovernedErrors.Translate(e, plan);
 
     private PreparedQuery PrepareEngineQuery(Session session, RewriteResult plan, string userSql)
     {
@@ -468,7 +468,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         }
         catch (PgErrorException e) when (statement.Plan is { } plan)
         {
-            throw TranslateEngineError(e, plan);
+            throw TranslateEngineError(e, plan, cursor.StartedUtc);
         }
     }
 
@@ -534,7 +534,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         }
         catch (PgErrorException e) when (statement.Plan is { } plan)
         {
-            throw TranslateEngineError(e, plan);
+            throw TranslateEngineError(e, plan, cursor.StartedUtc);
         }
         Out.CopyDone();
         Out.CommandComplete($"COPY {cursor.RowsAffected}");

@@ -40,6 +40,25 @@ public sealed partial class DataPathFaultTests(AdminGatewayFixture fixture, ITes
     }
 
     [Fact]
+    public async Task A_mid_stream_error_of_the_query_itself_keeps_its_own_SQLSTATE_when_the_files_are_healthy()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        for (var i = 0; i < 4; i++)
+            AdminSql.WriteParquet(Path.Combine(s.AccountRoot, "healthy", $"part-{i}.parquet"), $"SELECT {i} * 100000 + range AS id FROM range(100000)");
+        await CreateAndPublishAsync(s, "healthy", "healthy/*.parquet");
+        await using var owner = await RawSessionAsync(s.Owner, s.Producer);
+        // Rows stream first; the conversion fails on the last file's rows: the user's error, not the files'.
+        var failure = await FailsAsync(owner, "SELECT CAST(CASE WHEN id >= 350000 THEN 'x' || id ELSE id::VARCHAR END AS INTEGER) AS v FROM healthy");
+        output.WriteLine($"{failure.SqlState}: {failure.Message}");
+        // The files are healthy and unchanged: the gateway must not blame them. (DuckDB may lose the conversion
+        // error of a streaming fetch; then the engine's own "closed result" error is what is left.)
+        Assert.DoesNotContain(failure.SqlState, new[] { "58030", "XX001", "55000" });
+        Assert.DoesNotContain("asset", failure.Message);
+        Assert.DoesNotContain(s.AccountRoot, failure.Message);
+        await AssertUsableAsync(owner, "SELECT count(*) FROM healthy", 400000);
+    }
+
+    [Fact]
     public async Task A_truncated_file_gives_XX001_naming_the_asset()
     {
         var s = await Scenario.CreateAsync(fixture);
