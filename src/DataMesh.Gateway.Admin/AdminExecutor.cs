@@ -1,4 +1,5 @@
 using DataMesh.Gateway.Admin.Commands;
+using DataMesh.Gateway.Catalog.Store;
 using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Sql.Admin;
 
@@ -30,6 +31,20 @@ public sealed class AdminExecutor(AdminServices services)
             Services.Catalog.Store.AppendAudit(ctx.Audit("error", e.SqlState, e.Message));
             throw;
         }
+        catch (CatalogStoreException e)
+        {
+            // The change was rolled back whole and the snapshot still holds the last committed state. Its audit
+            // record is attempted, but on a full disk it cannot be written either: the client's error is the record.
+            var error = StoreFaults.Translate(e);
+            try
+            {
+                Services.Catalog.Store.AppendAudit(ctx.Audit("error", error.SqlState, error.Message));
+            }
+            catch (CatalogStoreException)
+            {
+            }
+            throw error;
+        }
     }
 
     /// <summary>Records an admin command that could not even be parsed (42601), so the audit log shows every attempt.</summary>
@@ -39,7 +54,14 @@ public sealed class AdminExecutor(AdminServices services)
     public void AuditRejected(AdminCaller caller, string database, string text, PgErrorException error)
     {
         var ctx = new AdminContext(caller, database, text, Services) { Command = "UNPARSED ADMIN COMMAND" };
-        Services.Catalog.Store.AppendAudit(ctx.Audit("error", error.SqlState, error.Message));
+        try
+        {
+            Services.Catalog.Store.AppendAudit(ctx.Audit("error", error.SqlState, error.Message));
+        }
+        catch (CatalogStoreException)
+        {
+            // The client still gets its syntax error; the catalog cannot take the record now.
+        }
     }
 
     private static AdminResult Dispatch(AdminContext ctx, AdminStatement statement, int offset) => statement switch

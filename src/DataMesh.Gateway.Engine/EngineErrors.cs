@@ -7,9 +7,16 @@ namespace DataMesh.Gateway.Engine;
 /// its "LINE 1: …" snippet would echo the statement the engine ran, which later may be a rewritten one.</summary>
 public static class EngineErrors
 {
+    private const string PendingWrapper = "Attempting to execute an unsuccessful or closed pending query result";
+
     public static PgErrorException FromMessage(string? message, DuckDBErrorType? type = null)
     {
         message ??= "unknown engine error";
+        // An error raised while a streaming result was being fetched comes wrapped: "Attempting to execute an
+        // unsuccessful or closed pending query result\nError: <the error>". The wrapped error is the one to map.
+        if (message.StartsWith(PendingWrapper, StringComparison.Ordinal)
+            && message.IndexOf("\nError: ", StringComparison.Ordinal) is var inner and > 0)
+            return FromMessage(message[(inner + 8)..]);
         var firstLine = message.Split('\n', 2)[0].Trim();
         var (prefix, text) = SplitPrefix(firstLine);
         var state = type is { } t && t != DuckDBErrorType.Invalid ? FromType(t, text) : FromPrefix(prefix, text);

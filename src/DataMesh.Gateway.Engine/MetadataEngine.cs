@@ -41,6 +41,30 @@ public sealed class MetadataEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// The files a Parquet path or glob matches now, sorted, at most <paramref name="limit"/>: used to look at each
+    /// file of an asset after a read failed, or for DESCRIBE ASSET's drift check.
+    /// </summary>
+    public IReadOnlyList<string> ListFiles(string pathOrGlob, int limit)
+    {
+        lock (_gate)
+        {
+            var files = new List<string>();
+            try
+            {
+                using var cmd = _connection.CreateCommand();
+                cmd.CommandText = $"SELECT file FROM glob({DuckDbEngine.Literal(pathOrGlob)}) ORDER BY file LIMIT {limit}";
+                using var reader = cmd.ExecuteReader();
+                while (reader.Read()) files.Add(reader.GetString(0));
+            }
+            catch (DuckDBException)
+            {
+                // An unreadable directory lists as no files: the caller reports the source as empty.
+            }
+            return files;
+        }
+    }
+
     /// <summary>DuckDB's JSON AST of a SELECT statement (json_serialize_sql); parse errors become 42601.</summary>
     public string SerializeSelect(string sql)
     {

@@ -124,6 +124,7 @@ internal static class AssetCommands
             $"published by {v.PublishedBy} at {Format.Time(v.PublishedAt)}", $"{v.Schema.Count} columns")));
         if (Permissions.HasRole(ctx, asset.Project, MemberRole.Owner))
         {
+            rows.AddRange(DriftRows(ctx, asset));
             rows.AddRange(subscriptions.Select(x => Row("subscription", x.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 $"{x.ConsumerProject}: {x.StatusAt(ctx.Now).ToString().ToLowerInvariant()}", x.Justification)));
         }
@@ -166,6 +167,23 @@ internal static class AssetCommands
     /// <summary>Everyone sees published assets; only members of the owning project see its inventory.</summary>
     public static bool Visible(AdminContext ctx, AssetRecord asset) =>
         asset.Published || Permissions.HasRole(ctx, asset.Project, MemberRole.Viewer);
+
+    /// <summary>
+    /// The owners' view of the files as they are now against the published schema: a producer who replaced files
+    /// with another schema sees which columns differ, in how many files, before consumers' queries fail on it.
+    /// </summary>
+    private static IEnumerable<object?[]> DriftRows(AdminContext ctx, AssetRecord asset)
+    {
+        var report = SourceCheck.Check(ctx.Services.Metadata, asset.ResolvedPath, asset.Schema);
+        var against = asset.LatestRevision is { } r ? $"revision {r.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "the inventory schema";
+        var files = $"{report.Files} file(s) checked";
+        if (report.NoFiles) yield return Row("drift", "status", "no files match the source", files);
+        else if (report.Healthy) yield return Row("drift", "status", $"files match {against}", files);
+        else yield return Row("drift", "status", $"files differ from {against}", files);
+        if (report.UnreadableFiles > 0)
+            yield return Row("drift", "unreadable files", report.UnreadableFiles.ToString(System.Globalization.CultureInfo.InvariantCulture), "not readable as Parquet (truncated or corrupt)");
+        foreach (var d in report.Drifts) yield return Row("drift", d.Column, d.Describe(), $"in {d.FileCount} of {report.Files} file(s)");
+    }
 
     private static object?[] Row(string section, string item, string? value, string? detail = null) => [section, item, value, detail];
 }

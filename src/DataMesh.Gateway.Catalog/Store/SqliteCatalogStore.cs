@@ -7,15 +7,26 @@ namespace DataMesh.Gateway.Catalog.Store;
 /// The embedded catalog: <c>&lt;data-dir&gt;/catalog.db</c>, WAL mode, foreign keys on, busy timeout, migrations at
 /// startup. Writes are serialised in-process and run in <c>BEGIN IMMEDIATE</c> transactions, so two gateways (or
 /// two sessions) deciding the same request are ordered by SQLite and exactly one of them sees it pending.
+/// A busy or locked database is retried with backoff (<see cref="SqliteRetry"/>); a full disk or an I/O error
+/// rolls the transaction back and surfaces as a <see cref="CatalogStoreException"/>.
 /// </summary>
 public sealed class SqliteCatalogStore : ICatalogStore
 {
     private readonly string _connectionString;
     private readonly object _writeGate = new();
+    private readonly SqliteRetry _retry;
 
-    private SqliteCatalogStore(string connectionString) => _connectionString = connectionString;
+    private SqliteCatalogStore(string connectionString, TimeSpan busyBudget)
+    {
+        _connectionString = connectionString;
+        _retry = new SqliteRetry(busyBudget);
+    }
 
-    public static SqliteCatalogStore Open(string path)
+    /// <summary>Attempts that met a busy or locked catalog and were retried.</summary>
+    public long BusyRetries => _retry.Retries;
+
+    /// <param name="busyBudget">How long a transaction keeps retrying a locked catalog before it fails (default 30 s).</param>
+    public static SqliteCatalogStore Open(string path, TimeSpan? busyBudget = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var cs = new SqliteConnectionStringBuilder
@@ -23,31 +34,43 @@ public sealed class SqliteCatalogStore : ICatalogStore
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
-            DefaultTimeout = 30,
+            // Microsoft.Data.Sqlite waits this long on a busy statement by itself; SqliteRetry owns longer waits.
+            DefaultTimeout = 1,
         }.ToString();
-        var store = new SqliteCatalogStore(cs);
-        store.Migrate();
+        var store = new SqliteCatalogStore(cs, busyBudget ?? TimeSpan.FromSeconds(30));
+        store._retry.Run(() =>
+        {
+            store.Migrate();
+            return 0;
+        });
         return store;
     }
 
-    public T Read<T>(Func<ICatalogReader, T> work)
+    public T Read<T>(Func<ICatalogReader, T> work) => _retry.Run(() =>
     {
         using var connection = OpenConnection();
         using var transaction = connection.BeginTransaction(deferred: true);
         return work(new SqliteCatalogSession(connection, transaction));
-    }
+    });
 
+    /// <summary>
+    /// One write transaction. A retry after busy re-runs <paramref name="work"/> from the start on a fresh
+    /// transaction: the failed attempt was rolled back whole, so work sees the state it would have seen.
+    /// </summary>
     public T Write<T>(Func<ICatalogWriter, T> work)
     {
         lock (_writeGate)
         {
-            using var connection = OpenConnection();
-            using var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now
-            var session = new SqliteCatalogSession(connection, transaction);
-            var result = work(session);
-            session.BumpVersion();
-            transaction.Commit();
-            return result;
+            return _retry.Run(() =>
+            {
+                using var connection = OpenConnection();
+                using var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now
+                var session = new SqliteCatalogSession(connection, transaction);
+                var result = work(session);
+                session.BumpVersion();
+                transaction.Commit();
+                return result;
+            });
         }
     }
 
@@ -58,11 +81,15 @@ public sealed class SqliteCatalogStore : ICatalogStore
         if (records.Count == 0) return;
         lock (_writeGate)
         {
-            using var connection = OpenConnection();
-            using var transaction = connection.BeginTransaction(deferred: false);
-            var session = new SqliteCatalogSession(connection, transaction);
-            foreach (var record in records) session.AppendAudit(record);
-            transaction.Commit();
+            _retry.Run(() =>
+            {
+                using var connection = OpenConnection();
+                using var transaction = connection.BeginTransaction(deferred: false);
+                var session = new SqliteCatalogSession(connection, transaction);
+                foreach (var record in records) session.AppendAudit(record);
+                transaction.Commit();
+                return 0;
+            });
         }
     }
 
@@ -71,7 +98,8 @@ public sealed class SqliteCatalogStore : ICatalogStore
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragmas = connection.CreateCommand();
-        pragmas.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = FULL;";
+        // A short busy_timeout: SQLite's own handler only covers brief contention; longer waits are SqliteRetry's.
+        pragmas.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 100; PRAGMA synchronous = FULL;";
         pragmas.ExecuteNonQuery();
         return connection;
     }

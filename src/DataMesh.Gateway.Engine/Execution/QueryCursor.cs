@@ -35,6 +35,9 @@ public sealed unsafe class QueryCursor : IDisposable
     private bool _disposed;
     private int _rowSizeHint = 256;
 
+    /// <summary>When the query started (wall clock): a failure while streaming is compared with the files' times.</summary>
+    public DateTime StartedUtc { get; } = DateTime.UtcNow;
+
     internal QueryCursor(DuckDBResult result, IReadOnlyList<ResultColumn> columns, bool returnsRows)
     {
         _result = result;

@@ -56,12 +56,14 @@ public static class SqlState
 
     // Class 53: insufficient resources
     public const string InsufficientResources = "53000";
+    public const string DiskFull = "53100";
     public const string OutOfMemory = "53200";
     public const string TooManyConnections = "53300";
     public const string ProgramLimitExceeded = "54000";
 
     // Class 55 / 57: object state and operator intervention
     public const string ObjectNotInPrerequisiteState = "55000";
+    public const string LockNotAvailable = "55P03";
     public const string QueryCanceled = "57014";
     public const string AdminShutdown = "57P01";
     public const string IdleSessionTimeout = "57P05";
@@ -69,4 +71,5 @@ public static class SqlState
     // Class 58 / XX: system and internal errors
     public const string IoError = "58030";
     public const string InternalError = "XX000";
+    public const string DataCorrupted = "XX001";
 }

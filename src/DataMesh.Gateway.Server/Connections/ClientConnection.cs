@@ -199,7 +199,8 @@ internal sealed class ClientConnection(
         while (true)
         {
             FrontendMessage? maybe;
-            using (var idle = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Stopping))
+            if (lifetime.IsStopping && transport.TryReadBuffered(options.MaxMessageBytes, out var pipelined)) maybe = pipelined;
+            else using (var idle = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Stopping))
             {
                 if (options.IdleSessionTimeout > TimeSpan.Zero && session.TransactionStatus == TransactionStatus.Idle)
                     idle.CancelAfter(options.IdleSessionTimeout);

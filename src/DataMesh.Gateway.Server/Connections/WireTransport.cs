@@ -57,6 +57,27 @@ public sealed class WireTransport : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A message the client already sent, without waiting for more: a shutdown lets a client finish the batch it
+    /// pipelined (Parse, Bind, Execute, Sync) before the session is closed, so a query ending in the grace period
+    /// also gets its CommandComplete and ReadyForQuery.
+    /// </summary>
+    public bool TryReadBuffered(int maxMessageBytes, out FrontendMessage message)
+    {
+        message = default;
+        var reader = _pipe.Input;
+        if (!reader.TryRead(out var result)) return false;
+        var buffer = result.Buffer;
+        if (MessageFramer.TryRead(ref buffer, maxMessageBytes, out var type, out var payload))
+        {
+            message = new FrontendMessage(type, new ReadOnlySequence<byte>(payload.ToArray()));
+            reader.AdvanceTo(buffer.Start);
+            return true;
+        }
+        reader.AdvanceTo(result.Buffer.Start);
+        return false;
+    }
+
     /// <summary>True once a write failed: the client is gone and nothing more may be written.</summary>
     public bool IsBroken { get; private set; }
 

@@ -174,7 +174,12 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         statement.Replace(query, fresh);
     }
 
-    private static PreparedQuery PrepareEngineQuery(Session session, RewriteResult plan, string userSql)
+    /// <summary>A fault of the asset's files (drift, corruption, a vanished file) first; else the engine's error,
+    /// with whatever it shows of the rewrite removed.</summary>
+    private PgErrorException TranslateEngineError(PgErrorException e, RewriteResult plan, DateTime? streamingSince = null) =>
+        DataFaults.Diagnose(e, plan, admin.Services.Catalog.Snapshot, admin.Services.Metadata, streamingSince) ?? GovernedErrors.Translate(e, plan);
+
+    private PreparedQuery PrepareEngineQuery(Session session, RewriteResult plan, string userSql)
     {
         PreparedQuery query;
         try
@@ -183,7 +188,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         }
         catch (PgErrorException e)
         {
-            throw GovernedErrors.Translate(e, plan);
+            throw TranslateEngineError(e, plan);
         }
         // Only queries reach the engine. Everything that could change it (ATTACH, COPY TO a file, INSTALL, LOAD,
         // PRAGMA, SET, CREATE, …) is refused here, before it runs; the engine's own lockdown is a second wall.
@@ -385,7 +390,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
             }
             catch (PgErrorException e) when (plan is not null)
             {
-                throw GovernedErrors.Translate(e, plan);
+                throw TranslateEngineError(e, plan);
             }
             Out.CommandComplete(command.Verb switch
             {
@@ -438,7 +443,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         }
         catch (PgErrorException e) when (statement.Plan is { } plan)
         {
-            throw GovernedErrors.Translate(e, plan);
+            throw TranslateEngineError(e, plan);
         }
     }
 
@@ -473,7 +478,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         }
         catch (PgErrorException e) when (statement.Plan is { } plan)
         {
-            throw GovernedErrors.Translate(e, plan);
+            throw TranslateEngineError(e, plan, cursor.StartedUtc);
         }
     }
 
@@ -539,7 +544,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         }
         catch (PgErrorException e) when (statement.Plan is { } plan)
         {
-            throw GovernedErrors.Translate(e, plan);
+            throw TranslateEngineError(e, plan, cursor.StartedUtc);
         }
         Out.CopyDone();
         Out.CommandComplete($"COPY {cursor.RowsAffected}");

@@ -14,7 +14,9 @@ namespace DataMesh.Gateway.Tests.Reliability;
 /// </summary>
 public sealed class CatalogCrashTests(ITestOutputHelper output)
 {
-    private const int Rounds = 5;
+    /// <summary>Kills per run: 5 in CI; DATAMESH_CRASH_ROUNDS=50 for the longer documented run (docs/TESTING.md).</summary>
+    private static readonly int Rounds = Environment.GetEnvironmentVariable("DATAMESH_CRASH_ROUNDS") is { } r
+        ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 5;
     private const int MaxIterationsPerRound = 400;
 
     /// <summary>What one acknowledged command promised.</summary>
@@ -24,7 +26,7 @@ public sealed class CatalogCrashTests(ITestOutputHelper output)
     public async Task Kill_9_mid_stream_never_loses_acknowledged_commands_or_half_applies_one()
     {
         var seed = Environment.GetEnvironmentVariable("DATAMESH_CRASH_SEED") is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : Environment.TickCount;
-        output.WriteLine($"random seed {seed} (set DATAMESH_CRASH_SEED to replay)");
+        output.WriteLine($"random seed {seed} (set DATAMESH_CRASH_SEED to replay), {Rounds} kill -9 round(s)");
         var random = new Random(seed);
         var dataDir = Path.Combine(Path.GetTempPath(), "datamesh-tests", "crash-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);

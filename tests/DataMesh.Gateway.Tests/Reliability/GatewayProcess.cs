@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+
+namespace DataMesh.Gateway.Tests.Reliability;
+
+/// <summary>
+/// The real gateway host (datamesh.dll serve --demo) as a separate process on a free loopback port, for tests that
+/// signal it (SIGTERM, SIGINT, SIGKILL) the way an operator or an orchestrator would.
+/// </summary>
+public sealed class GatewayProcess : IDisposable
+{
+    private readonly System.Text.StringBuilder _log = new();
+
+    private GatewayProcess(Process process, int port, string dataDir)
+    {
+        Process = process;
+        Port = port;
+        DataDir = dataDir;
+    }
+
+    public Process Process { get; }
+    public int Port { get; }
+    public string DataDir { get; }
+
+    public string Log
+    {
+        get
+        {
+            lock (_log) return _log.ToString();
+        }
+    }
+
+    public static GatewayProcess Start(string dataDir, double graceSeconds)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "datamesh.dll"), "serve", "--demo", "--data-dir", dataDir, "--listen", $"127.0.0.1:{port}", "--log-format", "simple" })
+            start.ArgumentList.Add(a);
+        start.Environment["DATAMESH_SHUTDOWNGRACESECONDS"] = graceSeconds.ToString(CultureInfo.InvariantCulture);
+        var gateway = new GatewayProcess(Process.Start(start)!, port, dataDir);
+        gateway.Process.OutputDataReceived += (_, e) => gateway.Keep(e.Data);
+        gateway.Process.ErrorDataReceived += (_, e) => gateway.Keep(e.Data);
+        gateway.Process.BeginOutputReadLine();
+        gateway.Process.BeginErrorReadLine();
+        return gateway;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        lock (_log) _log.AppendLine(line);
+    }
+
+    public string ConnectionString(string user, string database) =>
+        $"Host=127.0.0.1;Port={Port};Username={user};Password={user};Database={database};SSL Mode=Disable;Pooling=false;Timeout=10;Command Timeout=120";
+
+    public async Task WaitUntilConnectableAsync()
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            Assert.False(Process.HasExited, "the gateway exited during startup: " + Log);
+            try
+            {
+                await using var probe = new NpgsqlConnection(ConnectionString("carol", "postgres"));
+                await probe.OpenAsync();
+                return;
+            }
+            catch (NpgsqlException) when (watch.Elapsed < TimeSpan.FromSeconds(120))
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>Sends a signal by name (TERM, INT, KILL) with kill(1).</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start("kill", [$"-{name}", Process.Id.ToString(CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!Process.HasExited) Process.Kill(entireProcessTree: true);
+        Process.Dispose();
+    }
+
+    public static string NewDataDir(string prefix)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "datamesh-tests", prefix + "-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
