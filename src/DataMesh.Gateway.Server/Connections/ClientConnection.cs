@@ -167,7 +167,7 @@ internal sealed class ClientConnection(
         session.SwapEngine(session.Engine, spec.Fingerprint);
         session.RewriteOptions = GovernanceService.OptionsFor(session.Engine);
         session.ProjectStatementTimeout = governance.ProjectStatementTimeout(access);
-        session.Engine.SetIdentity(user, database, session.ProcessId);
+        session.Engine.SetIdentity(user, database, session.ProcessId, governance.DatabasesOf(user));
         cancels.Register(session);
 
         var w = transport.Backend;

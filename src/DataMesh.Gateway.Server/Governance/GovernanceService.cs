@@ -105,6 +105,13 @@ public sealed class GovernanceService : IDisposable
         return new ProjectAccess(user, database, role, IsHome: false);
     }
 
+    /// <summary>The databases <paramref name="user"/> may connect to: the home database and their projects (pg_database).</summary>
+    public IReadOnlyList<string> DatabasesOf(string user)
+    {
+        var snapshot = _catalog.Snapshot;
+        return [HomeDatabase, .. snapshot.Projects.Select(p => p.Name).Where(p => snapshot.RoleIn(user, p) is not null).Order(StringComparer.Ordinal)];
+    }
+
     /// <summary>The session's grants now (own assets plus approved, unexpired subscriptions).</summary>
     public GrantSet Grants(ProjectAccess access) => _grants.For(_catalog.Snapshot, access.Project);
 
@@ -131,6 +138,9 @@ public sealed class GovernanceService : IDisposable
     {
         try
         {
+            // PostgreSQL catalog spellings (pg_catalog.x, OPERATOR(…), ::regclass) become the emulation's, first:
+            // everything after this governs, and the engine runs, the translated text.
+            sql = PgDialect.Translate(sql);
             var parsed = SqlAst.Parse(_parser.Serialize(sql), sql);
             // Functions pass through an allow list before anything else: a refused one never reaches the engine.
             if (FunctionPolicy.Default.Refusals(parsed) is [var refused, ..])

@@ -118,7 +118,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         var engine = governance.OpenEngine(spec);
         try
         {
-            engine.SetIdentity(session.UserName, session.Database, session.ProcessId);
+            engine.SetIdentity(session.UserName, session.Database, session.ProcessId, governance.DatabasesOf(session.UserName));
         }
         catch
         {

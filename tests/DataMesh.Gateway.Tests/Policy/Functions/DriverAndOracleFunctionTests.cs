@@ -10,7 +10,9 @@ namespace DataMesh.Gateway.Tests.Policy.Functions;
 /// </summary>
 public sealed class DriverAndOracleFunctionTests
 {
-    private static IReadOnlyList<FunctionDecision> Refusals(string sql) => FunctionPolicy.Default.Refusals(AstTestEngine.Parse(sql));
+    /// <summary>As the gateway checks a consumer query: after the PostgreSQL spellings are translated (PgDialect).</summary>
+    private static IReadOnlyList<FunctionDecision> Refusals(string sql) =>
+        FunctionPolicy.Default.Refusals(AstTestEngine.Parse(DataMesh.Gateway.Policy.Rewrite.PgDialect.Translate(sql)));
 
     /// <summary>Npgsql 10's type-loading query (PostgresDatabaseInfo.GenerateLoadTypesQuery with ranges and
     /// multiranges), which it sends after <c>SELECT version()</c> on every new physical connection.</summary>
@@ -95,8 +97,7 @@ public sealed class DriverAndOracleFunctionTests
         "parquet_schema", "parquet_file_metadata", "parquet_kv_metadata", "duckdb_settings", "duckdb_tables",
         "duckdb_secrets", "duckdb_functions", "pragma_table_info", "pragma_database_list", "error",
         "sql_auto_complete", "nextval", "currval", "checkpoint", "force_checkpoint", "enable_profiling",
-        "json_execute_serialized_sql", "histogram_values", "format_type", "pg_get_viewdef", "get_block_size",
-        "current_schemas", "json_serialize_plan", "sleep_ms", "pg_sleep",
+        "json_execute_serialized_sql", "histogram_values", "get_block_size", "json_serialize_plan", "sleep_ms", "pg_sleep",
         // Unknown names of the same families (a future DuckDB): refused too.
         "read_anything_new", "parquet_new_metadata", "duckdb_new_view", "pragma_new_thing",
     };
@@ -115,6 +116,27 @@ public sealed class DriverAndOracleFunctionTests
                     Assert.False(d.IsAllowed, $"{catalog}.{schema}.{spelling} (table: {isTable}) was allowed");
                     Assert.False(string.IsNullOrWhiteSpace(d.Reason));
                 }
+    }
+
+    /// <summary>
+    /// DuckDB's format_type, pg_get_viewdef and current_schemas read its own catalog and search path; the gateway
+    /// shadows them with the pg_catalog emulation's macros, which only an unqualified call reaches (the gateway strips
+    /// pg_catalog. from calls before the policy sees them), so every qualified spelling stays refused.
+    /// </summary>
+    [Theory]
+    [InlineData("format_type")]
+    [InlineData("pg_get_viewdef")]
+    [InlineData("current_schemas")]
+    [InlineData("pg_get_expr")]
+    [InlineData("col_description")]
+    [InlineData("pg_get_userbyid")]
+    public void Emulation_macros_are_allowed_only_unqualified(string name)
+    {
+        Assert.True(FunctionPolicy.Default.Check(new FunctionCall(name, "", "", false, false, false, "FUNCTION", 0)).IsAllowed);
+        (string Catalog, string Schema)[] qualifications = [("", "main"), ("", "pg_catalog"), ("system", "main"), ("system", "pg_catalog"), ("memory", "main")];
+        foreach (var (catalog, schema) in qualifications)
+            Assert.False(FunctionPolicy.Default.Check(new FunctionCall(name, schema, catalog, false, false, false, "FUNCTION", 0)).IsAllowed,
+                $"{catalog}.{schema}.{name} was allowed");
     }
 
     [Theory]
