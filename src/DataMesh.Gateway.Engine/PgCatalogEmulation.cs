@@ -7,11 +7,13 @@ using DataMesh.Gateway.Protocol.Types;
 namespace DataMesh.Gateway.Engine;
 
 /// <summary>
-/// Builds the engine's emulation of the pg_catalog tables that drivers read when they connect, with PostgreSQL's
-/// real type OIDs (DuckDB's own pg_catalog has DuckDB type ids and lacks typreceive/typelem). The tables live in
-/// the instance's main schema, so unqualified names such as <c>pg_type</c> resolve to them before DuckDB's
-/// (a qualified <c>pg_catalog.pg_class</c> still reaches DuckDB's own). pg_class, pg_attribute and pg_description
-/// describe only a project's shadow tables (<see cref="ShadowCatalogRows"/>); pg_namespace adds their schemas.
+/// Builds the engine's emulation of the pg_catalog tables and functions clients read, with PostgreSQL's real type
+/// OIDs (DuckDB's own pg_catalog has DuckDB type ids and lacks typreceive/typelem). Everything lives in the
+/// instance's main schema, which unqualified names reach first; the gateway strips <c>pg_catalog.</c> from client
+/// text (Policy.Rewrite.PgDialect) and refuses what stays qualified. The relations beyond the type tables are in
+/// <see cref="PgCatalogRelations"/>, the functions in <see cref="PgCatalogFunctions"/>, information_schema in
+/// <see cref="InformationSchemaEmulation"/>. pg_class, pg_attribute and pg_description describe only a project's
+/// shadow tables (<see cref="ShadowCatalogRows"/>); pg_namespace adds their schemas.
 /// </summary>
 public static class PgCatalogEmulation
 {
@@ -23,6 +25,8 @@ public static class PgCatalogEmulation
         public const string ProcessId = "datamesh_pid";
         /// <summary>The databases the user may connect to (pg_database), a VARCHAR[].</summary>
         public const string Databases = "datamesh_databases";
+        /// <summary>The gateway's session settings (current_setting), a MAP(VARCHAR, VARCHAR) keyed by lower-case name.</summary>
+        public const string Settings = "datamesh_settings";
         /// <summary>The schemas unqualified names resolve through, in order (current_schemas), a VARCHAR[].</summary>
         public const string Schemas = "datamesh_schemas";
     }
@@ -93,6 +97,12 @@ public static class PgCatalogEmulation
         yield return $"CREATE OR REPLACE MACRO current_database() AS getvariable('{IdentityVariables.Database}')";
         yield return $"CREATE OR REPLACE MACRO current_catalog() AS getvariable('{IdentityVariables.Database}')";
         yield return $"CREATE OR REPLACE MACRO pg_backend_pid() AS getvariable('{IdentityVariables.ProcessId}')";
+        // The gateway's own session settings (the policy lets only their names through): never DuckDB's settings.
+        var setting = $"""
+            CASE lower(n) WHEN 'server_version_num' THEN '{ServerVersionNum}' WHEN 'max_index_keys' THEN '32' WHEN 'block_size' THEN '8192'
+              ELSE map_extract_value(getvariable('{IdentityVariables.Settings}')::MAP(VARCHAR, VARCHAR), lower(n)) END
+            """;
+        yield return $"CREATE OR REPLACE MACRO current_setting(n) AS {setting}, (n, missing_ok) AS {setting}";
         // The schemas unqualified names resolve through (the shadow schemas; DuckDB's own would list "main").
         yield return $"CREATE OR REPLACE MACRO current_schemas(implicit) AS CASE WHEN implicit THEN ['pg_catalog'] ELSE [] END || COALESCE(getvariable('{IdentityVariables.Schemas}')::VARCHAR[], [])";
         yield return $"CREATE OR REPLACE MACRO current_schema() AS COALESCE((getvariable('{IdentityVariables.Schemas}')::VARCHAR[])[1], 'public')";

@@ -116,6 +116,9 @@ internal static class PgCatalogFunctions
               ELSE round(b / 1099511627776) || ' TB' END
             """;
 
+        // PostgreSQL's identifier quoting: only names that are not plain lower-case identifiers are quoted.
+        yield return "CREATE OR REPLACE MACRO quote_ident(s) AS CASE WHEN regexp_full_match(s, '[a-z_][a-z0-9_$]*') THEN s ELSE '\"' || replace(s, '\"', '\"\"') || '\"' END";
+
         // Arrays: PostgreSQL's 1-based array functions over DuckDB lists.
         yield return "CREATE OR REPLACE MACRO array_upper(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN len(a) END";
         yield return "CREATE OR REPLACE MACRO array_lower(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN 1 END";

@@ -154,6 +154,13 @@ public sealed class EngineSession : IDisposable
             $"SET VARIABLE {PgCatalogEmulation.IdentityVariables.Databases} = {ListLiteral(databases ?? [database])}");
     }
 
+    /// <summary>What current_setting() answers in this session: the gateway's session parameters, by lower-case name.</summary>
+    public void SetSettings(IEnumerable<KeyValuePair<string, string>> settings)
+    {
+        var entries = settings.Select(p => DuckDbEngine.Literal(p.Key.ToLowerInvariant()) + ": " + DuckDbEngine.Literal(p.Value));
+        ExecuteTrusted($"SET VARIABLE {PgCatalogEmulation.IdentityVariables.Settings} = MAP {{{string.Join(", ", entries)}}}::MAP(VARCHAR, VARCHAR)");
+    }
+
     private static string ListLiteral(IEnumerable<string> values) => "[" + string.Join(", ", values.Select(DuckDbEngine.Literal)) + "]::VARCHAR[]";
 
     /// <summary>

@@ -43,6 +43,7 @@ public static class FunctionCatalog
     /// </summary>
     public static readonly IReadOnlySet<string> GatewayShadowed = new HashSet<string>(StringComparer.Ordinal)
     {
+        "current_setting", "quote_ident",
         "_pg_expandarray", "array_lower", "array_ndims", "array_upper", "col_description", "current_catalog",
         "current_database", "current_schema", "current_schemas", "current_user", "format_type", "obj_description",
         "pg_advisory_unlock_all", "pg_backend_pid", "pg_catalog_relation_oid", "pg_char_to_encoding", "pg_collation_is_visible", "pg_database_size",
@@ -54,9 +55,23 @@ public static class FunctionCatalog
         "to_regproc", "to_regprocedure", "to_regrole", "to_regtype", "version",
     };
 
+    /// <summary>
+    /// The session settings <c>current_setting('name')</c> may read: the gateway's own (SessionParameters, answered from
+    /// the session, never from the engine) and the fixed server facts of pg_settings. Matched case-insensitively.
+    /// </summary>
+    public static readonly IReadOnlySet<string> GatewaySettings = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "application_name", "block_size", "bytea_output", "client_encoding", "DateStyle", "default_transaction_isolation",
+        "default_transaction_read_only", "extra_float_digits", "idle_in_transaction_session_timeout", "in_hot_standby",
+        "integer_datetimes", "IntervalStyle", "is_superuser", "lock_timeout", "max_identifier_length", "max_index_keys",
+        "search_path", "server_encoding", "server_version", "server_version_num", "session_authorization",
+        "standard_conforming_strings", "statement_timeout", "TimeZone", "transaction_isolation", "transaction_read_only",
+    };
+
     /// <summary>Gateway macros that DuckDB itself does not ship.</summary>
     public static readonly IReadOnlySet<string> GatewayMacros = new HashSet<string>(StringComparer.Ordinal)
     {
+        "quote_ident",
         "_pg_expandarray", "array_lower", "array_ndims", "array_upper", "pg_advisory_unlock_all", "pg_backend_pid",
         "pg_catalog_relation_oid", "pg_char_to_encoding", "pg_database_size", "pg_encoding_to_char", "pg_get_function_arguments", "pg_get_function_identity_arguments",
         "pg_get_function_result", "pg_get_functiondef", "pg_get_indexdef", "pg_get_partkeydef", "pg_get_ruledef", "pg_get_serial_sequence",
@@ -125,7 +140,8 @@ public static class FunctionCatalog
     /// </summary>
     public static readonly IReadOnlySet<string> AllowedScalar = new HashSet<string>(StringComparer.Ordinal)
     {
-        // The pg_catalog emulation's macros (PgCatalogFunctions).
+        // The pg_catalog emulation's macros (PgCatalogFunctions); current_setting only with a gateway setting name.
+        "current_setting", "quote_ident",
         "_pg_expandarray", "array_lower", "array_ndims", "array_upper", "current_schemas", "format_type",
         "pg_catalog_relation_oid", "pg_char_to_encoding", "pg_database_size", "pg_encoding_to_char", "pg_get_constraintdef", "pg_get_function_arguments",
         "pg_get_function_identity_arguments", "pg_get_function_result", "pg_get_functiondef", "pg_get_indexdef", "pg_get_partkeydef", "pg_get_ruledef",
@@ -279,7 +295,6 @@ public static class FunctionCatalog
     public static readonly IReadOnlyDictionary<string, string> Refused = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         // Scalar functions and macros.
-        ["current_setting"] = EngineState,
         ["getvariable"] = EngineState,
         ["in_search_path"] = EngineState,
         ["current_connection_id"] = EngineState,

@@ -40,7 +40,7 @@ public static class PgDialect
     private static readonly string[] QuickMarkers =
     [
         "pg_catalog", "operator", "collate", "::", "information_schema", "json_build_object", "~", "any", "all", "some", "'{",
-        "generate_s", "unnest", "_pg_expandarray",
+        "generate_s", "unnest", "_pg_expandarray", "string_to_array",
     ];
 
     private static readonly Dictionary<string, string> RegCasts = new(StringComparer.OrdinalIgnoreCase)
@@ -68,8 +68,19 @@ public static class PgDialect
         for (var i = 0; i < t.Count; i++)
         {
             TrackClause(t[i], clauses);
-            if (clauses[^1] is "FROM" or "JOIN" && TryScalarFunctionAlias(t, i, out var aliasEnd, out var alias))
-                edits.Add((aliasEnd, aliasEnd, "(" + alias + ")"));
+            if (clauses[^1] is "FROM" or "JOIN" && TryScalarFunctionAlias(t, i, out var aliasEnd, out var alias, out var callEnd))
+            {
+                if (ScalarInFrom.Contains(t[i].Value))
+                {
+                    // FROM string_to_array(…) s: a scalar function as a one-row relation, which DuckDB has no form for.
+                    edits.Add((t[i].Offset, t[i].Offset, "(SELECT "));
+                    edits.Add((callEnd, callEnd, " AS " + alias + ")"));
+                }
+                else
+                {
+                    edits.Add((aliasEnd, aliasEnd, "(" + alias + ")"));
+                }
+            }
             if (TryAnyOfList(t, i, out var anyClose, out var replacement))
             {
                 edits.Add((t[i].Offset, End(t[anyClose]), replacement(sql)));
@@ -242,11 +253,12 @@ public static class PgDialect
     /// column too (psql then writes <c>prattrs[s]</c>); in DuckDB it names only the row. The alias gets a column list:
     /// <c>s(s)</c>. Only for the set-returning functions catalog queries use, in a FROM or JOIN item.
     /// </summary>
-    private static bool TryScalarFunctionAlias(List<SqlToken> t, int i, out int aliasEnd, out string alias)
+    private static bool TryScalarFunctionAlias(List<SqlToken> t, int i, out int aliasEnd, out string alias, out int callEnd)
     {
         aliasEnd = -1;
+        callEnd = -1;
         alias = "";
-        if (t[i].Kind != SqlTokenKind.Word || !SetReturning.Contains(t[i].Value) || !At(t, i + 1, "(")) return false;
+        if (t[i].Kind != SqlTokenKind.Word || !(SetReturning.Contains(t[i].Value) || ScalarInFrom.Contains(t[i].Value)) || !At(t, i + 1, "(")) return false;
         var depth = 0;
         var k = i + 1;
         for (; k < t.Count; k++)
@@ -254,6 +266,8 @@ public static class PgDialect
             if (At(t, k, "(")) depth++;
             else if (At(t, k, ")") && --depth == 0) break;
         }
+        if (k >= t.Count) return false;
+        callEnd = End(t[k]);
         k++;
         if (k < t.Count && t[k].IsWord("AS")) k++;
         if (k >= t.Count || t[k].Kind is not (SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier) || At(t, k + 1, "(")) return false;
@@ -262,6 +276,9 @@ public static class PgDialect
         alias = t[k].Text;
         return true;
     }
+
+    /// <summary>Scalar functions that PostgreSQL clients use as a one-row relation in FROM (Grafana's table picker).</summary>
+    private static readonly HashSet<string> ScalarInFrom = new(StringComparer.OrdinalIgnoreCase) { "string_to_array" };
 
     private static readonly HashSet<string> AliasStop = new(StringComparer.OrdinalIgnoreCase)
     {

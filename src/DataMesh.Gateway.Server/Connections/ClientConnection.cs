@@ -168,6 +168,7 @@ internal sealed class ClientConnection(
         session.RewriteOptions = GovernanceService.OptionsFor(session.Engine);
         session.ProjectStatementTimeout = governance.ProjectStatementTimeout(access);
         session.Engine.SetIdentity(user, database, session.ProcessId, governance.DatabasesOf(user));
+        session.Engine.SetSettings(parameters.All);
         cancels.Register(session);
 
         var w = transport.Backend;

@@ -119,6 +119,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
         try
         {
             engine.SetIdentity(session.UserName, session.Database, session.ProcessId, governance.DatabasesOf(session.UserName));
+            engine.SetSettings(session.Parameters.All);
         }
         catch
         {
@@ -294,6 +295,7 @@ public sealed class StatementRunner(WireTransport transport, GatewayServerOption
                 return false;
             case StatementKind.Session:
                 Complete(session, SessionStatements.Execute(session, statement.Statement), sendRowDescription);
+                session.Engine.SetSettings(session.Parameters.All); // current_setting() follows SET and RESET
                 return false;
             case StatementKind.CopyOut:
                 await CopyOutAsync(session, statement).ConfigureAwait(false);

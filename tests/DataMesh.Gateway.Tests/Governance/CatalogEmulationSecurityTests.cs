@@ -121,6 +121,19 @@ public sealed class CatalogEmulationSecurityTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task CurrentSetting_ReadsTheGatewaysSessionSettings_AndFollowsSet()
+    {
+        await using var s = await ConsumerAsync();
+        Assert.Equal("160004", Assert.Single(await s.RowsAsync("SELECT pg_catalog.current_setting('server_version_num')"))[0]);
+        Assert.Equal("\"$user\", public", Assert.Single(await s.RowsAsync("SELECT current_setting('search_path')"))[0]);
+        await s.RowsAsync("SET search_path TO marketing");
+        Assert.Equal("marketing", Assert.Single(await s.RowsAsync("SELECT current_setting('search_path')"))[0]);
+        Assert.Equal("UTC", Assert.Single(await s.RowsAsync("SELECT current_setting('timezone', true)"))[0]);
+        await s.ErrorAsync("SELECT current_setting('memory_limit')", "42501");
+        await s.ErrorAsync("SELECT current_setting('temp' || '_directory')", "42501");
+    }
+
+    [Fact]
     public async Task NpgsqlGetSchema_TablesAndColumns_AreScopedToTheGrants()
     {
         await using var s = await ConsumerAsync();

@@ -50,6 +50,7 @@ public sealed class PgDialectTests
     [InlineData("SELECT s FROM pg_catalog.generate_series(0, 3) s", "SELECT s FROM generate_series(0, 3) s(s)")]
     [InlineData("SELECT s FROM generate_series(0, 3) AS s(s)", "SELECT s FROM generate_series(0, 3) AS s(s)")]
     [InlineData("SELECT unnest(x) u FROM t", "SELECT unnest(x) u FROM t")]
+    [InlineData("SELECT s[1] FROM string_to_array('a,b', ',') s", "SELECT s[1] FROM (SELECT string_to_array('a,b', ',') AS s) s")]
     public void Arrays_AndSetReturningAliases(string sql, string expected) => Assert.Equal(expected, PgDialect.Translate(sql));
 
     [Fact]

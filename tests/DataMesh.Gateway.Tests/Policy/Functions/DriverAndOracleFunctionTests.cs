@@ -92,7 +92,7 @@ public sealed class DriverAndOracleFunctionTests
     /// <summary>The state readers, oracles and file/SQL runners of REFERENCE.md and issue 4.</summary>
     public static readonly TheoryData<string> StateReadersAndOracles = new()
     {
-        "current_query", "current_setting", "getvariable", "getenv", "stats", "query", "query_table", "read_parquet",
+        "current_query", "getvariable", "getenv", "stats", "query", "query_table", "read_parquet",
         "read_csv", "read_csv_auto", "read_json", "read_text", "read_blob", "read_ndjson", "glob", "parquet_metadata",
         "parquet_schema", "parquet_file_metadata", "parquet_kv_metadata", "duckdb_settings", "duckdb_tables",
         "duckdb_secrets", "duckdb_functions", "pragma_table_info", "pragma_database_list", "error",
@@ -123,6 +123,24 @@ public sealed class DriverAndOracleFunctionTests
     /// shadows them with the pg_catalog emulation's macros, which only an unqualified call reaches (the gateway strips
     /// pg_catalog. from calls before the policy sees them), so every qualified spelling stays refused.
     /// </summary>
+    [Fact]
+    public void Every_gateway_session_parameter_is_a_readable_setting_and_nothing_else_is()
+    {
+        var parameters = new DataMesh.Gateway.Server.Sessions.SessionParameters("u", new Dictionary<string, string>());
+        var names = parameters.All.Select(p => p.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in names) Assert.Contains(name, FunctionCatalog.GatewaySettings);
+        // The rest are the fixed server facts of pg_settings that the emulation's current_setting answers itself.
+        Assert.Equal(["block_size", "max_index_keys", "server_version_num"],
+            FunctionCatalog.GatewaySettings.Where(n => !names.Contains(n)).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>current_setting reads the gateway's session settings only: a constant name of one of them, unqualified.</summary>
+    [Theory]
+    [InlineData("SELECT current_setting('search_path')")]
+    [InlineData("SELECT pg_catalog.current_setting('server_version_num')")]
+    [InlineData("SELECT current_setting('TimeZone', true), current_setting('standard_conforming_strings')")]
+    public void Current_setting_of_a_gateway_setting_is_allowed(string sql) => Assert.Empty(Refusals(sql));
+
     [Theory]
     [InlineData("format_type")]
     [InlineData("pg_get_viewdef")]
@@ -142,7 +160,10 @@ public sealed class DriverAndOracleFunctionTests
     [Theory]
     [InlineData("SELECT current_setting('memory_limit')", "current_setting")]
     [InlineData("SELECT system.main.current_setting('allowed_directories')", "current_setting")]
-    [InlineData("SELECT pg_catalog.CURRENT_SETTING('server_version_num')", "current_setting")]
+    [InlineData("SELECT pg_catalog.CURRENT_SETTING('temp_directory')", "current_setting")]
+    [InlineData("SELECT current_setting('search' || '_path')", "current_setting")]
+    [InlineData("SELECT current_setting(name) FROM (VALUES ('threads')) v(name)", "current_setting")]
+    [InlineData("SELECT system.main.current_setting('search_path')", "current_setting")]
     [InlineData("SELECT \"system\".\"main\".\"current_query\"()", "current_query")]
     [InlineData("SELECT * FROM system.main.query('SELECT 1')", "query")]
     [InlineData("SELECT * FROM main.Read_Parquet('/data/*.parquet')", "read_parquet")]
