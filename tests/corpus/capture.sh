@@ -30,6 +30,9 @@ for cmd in '\l' '\dn' '\dt' '\dt marketing.*' '\d mkt_sls_table' '\d+ mkt_sls_ta
   PGAPPNAME=psql psql -X -h 127.0.0.1 -p "$port" -U postgres -d marketing -c "set search_path = marketing, public" -c "$cmd" >/dev/null
 done
 
+# psql 15's tab completion: its catalog queries, typed into a pseudo-terminal.
+/usr/bin/python3 "$here/capture/psql_tab_complete.py" "host=127.0.0.1 port=$port user=postgres dbname=marketing"
+
 # pgjdbc (Debian's 42.5.5): DatabaseMetaData calls a JDBC tool makes when it connects and syncs.
 mkdir -p "$work/java"
 javac -d "$work/java" "$here/capture/JdbcMetadata.java"
