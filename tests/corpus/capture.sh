@@ -4,7 +4,7 @@
 # client version changes, then review the diff of the corpus files.
 #
 # Needs (Debian bookworm): postgresql-15, libpostgresql-jdbc-java, openjdk-17-jdk-headless, python3-psycopg2,
-# python3-sqlalchemy, the .NET SDK (for Npgsql). Run as root: the server runs as the 'postgres' user.
+# python3-sqlalchemy, odbc-postgresql, unixodbc, python3-pyodbc, the .NET SDK (for Npgsql). Run as root: the server runs as the 'postgres' user.
 # Usage: tests/corpus/capture.sh [port]   (default 55432; the server listens on loopback only)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,6 +40,9 @@ java -cp "$work/java:/usr/share/java/postgresql.jar" JdbcMetadata "jdbc:postgres
 
 # psycopg2 + SQLAlchemy 1.4: dialect initialisation and inspector reflection.
 /usr/bin/python3 "$here/capture/sqlalchemy_reflect.py" "postgresql+psycopg2://postgres@127.0.0.1:$port/marketing?application_name=sqlalchemy"
+
+# psqlODBC through pyodbc: SQLTables, SQLColumns and friends.
+/usr/bin/python3 "$here/capture/odbc_catalog.py" 127.0.0.1 "$port" marketing
 
 # Npgsql (the test project's version): type loading on open, GetSchema("Tables"/"Columns").
 dotnet run --project "$here/capture/NpgsqlCapture" -c Release -- "Host=127.0.0.1;Port=$port;Username=postgres;Database=marketing;Application Name=npgsql"

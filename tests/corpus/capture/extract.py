@@ -13,6 +13,7 @@ FILES = {  # application_name -> (file, header)
     "psql": ("psql-15.sql", "psql 15.18 (Debian postgresql-client-15): \\l, \\dn, \\dt, \\d, \\d+ and friends"),
     "pgjdbc": ("pgjdbc-42.5.5.sql", "pgjdbc 42.5.5 (Debian libpostgresql-jdbc-java): DatabaseMetaData and ResultSetMetaData"),
     "sqlalchemy": ("sqlalchemy-1.4-psycopg2.sql", "SQLAlchemy 1.4.46 + psycopg2 2.9.5 (Debian): dialect initialisation and Inspector reflection"),
+    "odbc": ("psqlodbc-13.02.sql", "psqlODBC 13.02 (Debian odbc-postgresql) through pyodbc 4.0.34: SQLTables, SQLColumns, SQLPrimaryKeys, SQLStatistics, SQLGetTypeInfo"),
     "npgsql": ("npgsql-10.sql", "Npgsql 10.0.3 (the test project's): type loading on open, GetSchema"),
 }
 # Statements the capture harness itself sends, not the client.
