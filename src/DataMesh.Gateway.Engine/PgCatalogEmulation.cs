@@ -7,11 +7,13 @@ using DataMesh.Gateway.Protocol.Types;
 namespace DataMesh.Gateway.Engine;
 
 /// <summary>
-/// Builds the engine's emulation of the pg_catalog tables that drivers read when they connect, with PostgreSQL's
-/// real type OIDs (DuckDB's own pg_catalog has DuckDB type ids and lacks typreceive/typelem). The tables live in
-/// the instance's main schema, so unqualified names such as <c>pg_type</c> resolve to them before DuckDB's
-/// (a qualified <c>pg_catalog.pg_class</c> still reaches DuckDB's own). pg_class, pg_attribute and pg_description
-/// describe only a project's shadow tables (<see cref="ShadowCatalogRows"/>); pg_namespace adds their schemas.
+/// Builds the engine's emulation of the pg_catalog tables and functions clients read, with PostgreSQL's real type
+/// OIDs (DuckDB's own pg_catalog has DuckDB type ids and lacks typreceive/typelem). Everything lives in the
+/// instance's main schema, which unqualified names reach first; the gateway strips <c>pg_catalog.</c> from client
+/// text (Policy.Rewrite.PgDialect) and refuses what stays qualified. The relations beyond the type tables are in
+/// <see cref="PgCatalogRelations"/>, the functions in <see cref="PgCatalogFunctions"/>, information_schema in
+/// <see cref="InformationSchemaEmulation"/>. pg_class, pg_attribute and pg_description describe only a project's
+/// shadow tables (<see cref="ShadowCatalogRows"/>); pg_namespace adds their schemas.
 /// </summary>
 public static class PgCatalogEmulation
 {
@@ -21,6 +23,12 @@ public static class PgCatalogEmulation
         public const string User = "datamesh_user";
         public const string Database = "datamesh_database";
         public const string ProcessId = "datamesh_pid";
+        /// <summary>The databases the user may connect to (pg_database), a VARCHAR[].</summary>
+        public const string Databases = "datamesh_databases";
+        /// <summary>The gateway's session settings (current_setting), a MAP(VARCHAR, VARCHAR) keyed by lower-case name.</summary>
+        public const string Settings = "datamesh_settings";
+        /// <summary>The schemas unqualified names resolve through, in order (current_schemas), a VARCHAR[].</summary>
+        public const string Schemas = "datamesh_schemas";
     }
 
     public const int PgCatalogNamespaceOid = 11;
@@ -34,6 +42,7 @@ public static class PgCatalogEmulation
     internal static readonly IReadOnlySet<int> BuiltInNamespaceOids =
         new HashSet<int> { PgCatalogNamespaceOid, PublicNamespaceOid, PgToastNamespaceOid, InformationSchemaNamespaceOid };
     public const string ServerVersion = "16.4";
+    public const string ServerVersionNum = "160004";
     public const string VersionString = "PostgreSQL 16.4 (DataMesh Gateway) on x86_64-pc-linux-gnu, compiled by .NET, 64-bit";
 
     public static IEnumerable<string> Statements()
@@ -41,6 +50,9 @@ public static class PgCatalogEmulation
         yield return $"CREATE TYPE {TypeMapper.OidAlias} AS UINTEGER";
         yield return $"CREATE TYPE {TypeMapper.NameAlias} AS VARCHAR";
         yield return $"CREATE TYPE {TypeMapper.CharAlias} AS VARCHAR";
+        // An OID cast to regclass (regtype, …) stays the number; a name cast to one is a lookup (PgDialect: to_regclass).
+        foreach (var reg in new[] { "regclass", "regtype", "regproc", "regprocedure", "regnamespace", "regrole", "regoper", "regoperator", "regconfig" })
+            yield return $"CREATE TYPE {reg} AS UINTEGER";
 
         yield return $"""
             CREATE TABLE pg_namespace (oid {TypeMapper.OidAlias}, nspname {TypeMapper.NameAlias}, nspowner {TypeMapper.OidAlias}, nspacl VARCHAR)
@@ -53,27 +65,28 @@ public static class PgCatalogEmulation
               typispreferred BOOLEAN, typisdefined BOOLEAN, typdelim {TypeMapper.CharAlias}, typrelid {TypeMapper.OidAlias},
               typelem {TypeMapper.OidAlias}, typarray {TypeMapper.OidAlias}, typinput {TypeMapper.OidAlias}, typoutput {TypeMapper.OidAlias},
               typreceive {TypeMapper.OidAlias}, typsend {TypeMapper.OidAlias}, typnotnull BOOLEAN, typbasetype {TypeMapper.OidAlias},
-              typtypmod INTEGER, typndims INTEGER, typcollation {TypeMapper.OidAlias}, typdefault VARCHAR)
+              typtypmod INTEGER, typndims INTEGER, typcollation {TypeMapper.OidAlias}, typdefault VARCHAR, typalign {TypeMapper.CharAlias},
+              typstorage {TypeMapper.CharAlias}, typmodin {TypeMapper.OidAlias} DEFAULT 0, typmodout {TypeMapper.OidAlias} DEFAULT 0,
+              typanalyze {TypeMapper.OidAlias} DEFAULT 0, typsubscript {TypeMapper.OidAlias} DEFAULT 0, typdefaultbin VARCHAR, typacl VARCHAR[])
             """;
         yield return $"""
             CREATE TABLE pg_proc (oid {TypeMapper.OidAlias}, proname {TypeMapper.NameAlias}, pronamespace {TypeMapper.OidAlias},
-              proowner {TypeMapper.OidAlias}, prorettype {TypeMapper.OidAlias}, proargtypes VARCHAR, prokind {TypeMapper.CharAlias})
+              proowner {TypeMapper.OidAlias}, prolang {TypeMapper.OidAlias} DEFAULT 12, procost REAL DEFAULT 1, prorows REAL DEFAULT 0,
+              provariadic {TypeMapper.OidAlias} DEFAULT 0, prosupport {TypeMapper.OidAlias} DEFAULT 0, prokind {TypeMapper.CharAlias},
+              prosecdef BOOLEAN DEFAULT false, proleakproof BOOLEAN DEFAULT false, proisstrict BOOLEAN DEFAULT true,
+              proretset BOOLEAN DEFAULT false, provolatile {TypeMapper.CharAlias} DEFAULT 'i', proparallel {TypeMapper.CharAlias} DEFAULT 's',
+              pronargs SMALLINT DEFAULT 1, pronargdefaults SMALLINT DEFAULT 0, prorettype {TypeMapper.OidAlias},
+              proargtypes VARCHAR, proallargtypes {TypeMapper.OidAlias}[], proargmodes VARCHAR[], proargnames VARCHAR[],
+              proargdefaults VARCHAR, protrftypes {TypeMapper.OidAlias}[], prosrc VARCHAR, probin VARCHAR, prosqlbody VARCHAR,
+              proconfig VARCHAR[], proacl VARCHAR[])
             """;
         yield return TypeRows(out var procRows);
         yield return procRows;
 
         yield return $"CREATE TABLE pg_range (rngtypid {TypeMapper.OidAlias}, rngsubtype {TypeMapper.OidAlias}, rngmultitypid {TypeMapper.OidAlias}, rngcollation {TypeMapper.OidAlias}, rngsubopc {TypeMapper.OidAlias}, rngcanonical {TypeMapper.OidAlias}, rngsubdiff {TypeMapper.OidAlias})";
-        yield return $"""
-            CREATE TABLE pg_class (oid {TypeMapper.OidAlias}, relname {TypeMapper.NameAlias}, relnamespace {TypeMapper.OidAlias},
-              reltype {TypeMapper.OidAlias}, relowner {TypeMapper.OidAlias}, relkind {TypeMapper.CharAlias}, relnatts SMALLINT,
-              relhasindex BOOLEAN, relpersistence {TypeMapper.CharAlias}, relispartition BOOLEAN)
-            """;
-        yield return $"""
-            CREATE TABLE pg_attribute (attrelid {TypeMapper.OidAlias}, attname {TypeMapper.NameAlias}, atttypid {TypeMapper.OidAlias},
-              attlen SMALLINT, attnum SMALLINT, atttypmod INTEGER, attnotnull BOOLEAN, attisdropped BOOLEAN, atthasdef BOOLEAN)
-            """;
-        yield return $"CREATE TABLE pg_description (objoid {TypeMapper.OidAlias}, classoid {TypeMapper.OidAlias}, objsubid INTEGER, description VARCHAR)";
-        yield return $"CREATE TABLE pg_enum (oid {TypeMapper.OidAlias}, enumtypid {TypeMapper.OidAlias}, enumsortorder REAL, enumlabel {TypeMapper.NameAlias})";
+        foreach (var sql in PgCatalogRelations.Statements()) yield return sql;
+        foreach (var sql in PgCatalogFunctions.Statements()) yield return sql;
+        foreach (var sql in InformationSchemaEmulation.Statements()) yield return sql;
 
         // Functions drivers call right after connecting. Macros in main shadow DuckDB's built-ins of the same name.
         yield return $"CREATE OR REPLACE MACRO version() AS '{VersionString}'";
@@ -84,6 +97,15 @@ public static class PgCatalogEmulation
         yield return $"CREATE OR REPLACE MACRO current_database() AS getvariable('{IdentityVariables.Database}')";
         yield return $"CREATE OR REPLACE MACRO current_catalog() AS getvariable('{IdentityVariables.Database}')";
         yield return $"CREATE OR REPLACE MACRO pg_backend_pid() AS getvariable('{IdentityVariables.ProcessId}')";
+        // The gateway's own session settings (the policy lets only their names through): never DuckDB's settings.
+        var setting = $"""
+            CASE lower(n) WHEN 'server_version_num' THEN '{ServerVersionNum}' WHEN 'max_index_keys' THEN '32' WHEN 'block_size' THEN '8192'
+              ELSE map_extract_value(getvariable('{IdentityVariables.Settings}')::MAP(VARCHAR, VARCHAR), lower(n)) END
+            """;
+        yield return $"CREATE OR REPLACE MACRO current_setting(n) AS {setting}, (n, missing_ok) AS {setting}";
+        // The schemas unqualified names resolve through (the shadow schemas; DuckDB's own would list "main").
+        yield return $"CREATE OR REPLACE MACRO current_schemas(implicit) AS CASE WHEN implicit THEN ['pg_catalog'] ELSE [] END || COALESCE(getvariable('{IdentityVariables.Schemas}')::VARCHAR[], [])";
+        yield return $"CREATE OR REPLACE MACRO current_schema() AS COALESCE((getvariable('{IdentityVariables.Schemas}')::VARCHAR[])[1], 'public')";
     }
 
     /// <summary>
@@ -102,9 +124,9 @@ public static class PgCatalogEmulation
             var types = columnTypes[t];
             var namespaceOid = spec.SchemaOids[table.Schema];
             yield return Invariant(
-                $"INSERT INTO pg_class VALUES ({table.Oid}, {SqlNames.Literal(table.Name)}, {namespaceOid}, 0, 10, 'r', {table.Columns.Count}, false, 'p', false)");
+                $"INSERT INTO pg_class (oid, relname, relnamespace, relnatts) VALUES ({table.Oid}, {SqlNames.Literal(table.Name)}, {namespaceOid}, {table.Columns.Count})");
 
-            var attributes = new StringBuilder("INSERT INTO pg_attribute VALUES ");
+            var attributes = new StringBuilder("INSERT INTO pg_attribute (attrelid, attname, atttypid, attlen, attnum, atttypmod, attbyval, attcollation) VALUES ");
             var descriptions = new List<string>();
             if (table.Description is { } tableDescription)
                 descriptions.Add(Invariant($"({table.Oid}, {PgClassOid}, 0, {SqlNames.Literal(tableDescription)})"));
@@ -115,7 +137,7 @@ public static class PgCatalogEmulation
                 var attnum = c + 1;
                 if (c > 0) attributes.Append(", ");
                 attributes.Append(CultureInfo.InvariantCulture,
-                    $"({table.Oid}, {SqlNames.Literal(column.Name)}, {type.Oid}, {type.Length}, {attnum}, {type.TypeModifier}, false, false, false)");
+                    $"({table.Oid}, {SqlNames.Literal(column.Name)}, {type.Oid}, {type.Length}, {attnum}, {type.TypeModifier}, {(type.Length is > 0 and <= 8 ? "true" : "false")}, {(IsCollatable(type.Oid) ? 100 : 0)})");
                 if (column.Description is { } columnDescription)
                     descriptions.Add(Invariant($"({table.Oid}, {PgClassOid}, {attnum}, {SqlNames.Literal(columnDescription)})"));
             }
@@ -124,29 +146,46 @@ public static class PgCatalogEmulation
         }
     }
 
+    private static bool IsCollatable(int typeOid) => typeOid is PgTypes.Text or PgTypes.Varchar or PgTypes.BpChar or PgTypes.Name;
+
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// pg_type rows for the built-in types and the pg_proc rows of their input, output and receive functions:
+    /// Npgsql tells arrays by typreceive = array_recv, pgjdbc by typinput = array_in.
+    /// </summary>
     private static string TypeRows(out string procRows)
     {
-        var types = new StringBuilder("INSERT INTO pg_type VALUES ");
-        var procs = new StringBuilder("INSERT INTO pg_proc VALUES ");
+        var types = new StringBuilder("""
+            INSERT INTO pg_type (oid, typname, typnamespace, typowner, typlen, typbyval, typtype, typcategory, typispreferred,
+              typisdefined, typdelim, typrelid, typelem, typarray, typinput, typoutput, typreceive, typsend, typnotnull, typbasetype,
+              typtypmod, typndims, typcollation, typdefault, typalign, typstorage) VALUES
+            """);
+        var procs = new StringBuilder("INSERT INTO pg_proc (oid, proname, pronamespace, proowner, prorettype, proargtypes, prokind) VALUES ");
         var procOids = new Dictionary<string, int>(StringComparer.Ordinal);
+        int Proc(string name, int returns)
+        {
+            if (procOids.TryGetValue(name, out var oid)) return oid;
+            oid = 9000 + procOids.Count;
+            procOids[name] = oid;
+            if (procOids.Count > 1) procs.Append(", ");
+            procs.Append(CultureInfo.InvariantCulture, $"({oid}, '{name}', {PgCatalogNamespaceOid}, 10, {returns}, '', 'f')");
+            return oid;
+        }
         var first = true;
         foreach (var t in PgTypes.All)
         {
-            if (!procOids.TryGetValue(t.ReceiveFunction, out var procOid))
-            {
-                procOid = 9000 + procOids.Count;
-                procOids[t.ReceiveFunction] = procOid;
-                if (procOids.Count > 1) procs.Append(", ");
-                procs.Append(CultureInfo.InvariantCulture, $"({procOid}, '{t.ReceiveFunction}', {PgCatalogNamespaceOid}, 10, {t.Oid}, '', 'f')");
-            }
+            var receive = Proc(t.ReceiveFunction, t.Oid);
+            var input = Proc(t.IsArray ? "array_in" : t.Name + "in", t.Oid);
+            var output = Proc(t.IsArray ? "array_out" : t.Name + "out", PgTypes.Unknown);
+            var send = Proc(t.IsArray ? "array_send" : t.Name + "send", PgTypes.Bytea);
             if (!first) types.Append(", ");
             first = false;
-            var typtype = t.TypeKind;
             var byVal = t.Length is > 0 and <= 8 ? "true" : "false";
+            var align = t.Length switch { 1 => 'c', 2 => 's', 8 => 'd', _ => 'i' };
+            var storage = t.Length == -1 ? 'x' : 'p';
             types.Append(CultureInfo.InvariantCulture,
-                $"({t.Oid}, '{t.Name}', {PgCatalogNamespaceOid}, 10, {t.Length}, {byVal}, '{typtype}', '{t.Category}', false, true, ',', 0, {t.ElementOid}, {t.ArrayOid}, 0, 0, {procOid}, 0, false, 0, -1, {(t.IsArray ? 1 : 0)}, 0, NULL)");
+                $"({t.Oid}, '{t.Name}', {PgCatalogNamespaceOid}, 10, {t.Length}, {byVal}, '{t.TypeKind}', '{t.Category}', false, true, ',', 0, {t.ElementOid}, {t.ArrayOid}, {input}, {output}, {receive}, {send}, false, 0, -1, 0, {(IsCollatable(t.Oid) ? 100 : 0)}, NULL, '{align}', '{storage}')");
         }
         procRows = procs.ToString();
         return types.ToString();

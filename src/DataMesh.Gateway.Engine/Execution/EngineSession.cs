@@ -141,14 +141,27 @@ public sealed class EngineSession : IDisposable
         return true;
     }
 
-    /// <summary>Sets what current_user, session_user, current_database() and pg_backend_pid() return in this session.</summary>
-    public void SetIdentity(string user, string database, int processId)
+    /// <summary>
+    /// Sets what current_user, session_user, current_database() and pg_backend_pid() return in this session, and the
+    /// databases pg_database lists (those the user may connect to).
+    /// </summary>
+    public void SetIdentity(string user, string database, int processId, IEnumerable<string>? databases = null)
     {
         ExecuteTrusted(
             $"SET VARIABLE {PgCatalogEmulation.IdentityVariables.User} = {DuckDbEngine.Literal(user)}; " +
             $"SET VARIABLE {PgCatalogEmulation.IdentityVariables.Database} = {DuckDbEngine.Literal(database)}; " +
-            $"SET VARIABLE {PgCatalogEmulation.IdentityVariables.ProcessId} = {processId}");
+            $"SET VARIABLE {PgCatalogEmulation.IdentityVariables.ProcessId} = {processId}; " +
+            $"SET VARIABLE {PgCatalogEmulation.IdentityVariables.Databases} = {ListLiteral(databases ?? [database])}");
     }
+
+    /// <summary>What current_setting() answers in this session: the gateway's session parameters, by lower-case name.</summary>
+    public void SetSettings(IEnumerable<KeyValuePair<string, string>> settings)
+    {
+        var entries = settings.Select(p => DuckDbEngine.Literal(p.Key.ToLowerInvariant()) + ": " + DuckDbEngine.Literal(p.Value));
+        ExecuteTrusted($"SET VARIABLE {PgCatalogEmulation.IdentityVariables.Settings} = MAP {{{string.Join(", ", entries)}}}::MAP(VARCHAR, VARCHAR)");
+    }
+
+    private static string ListLiteral(IEnumerable<string> values) => "[" + string.Join(", ", values.Select(DuckDbEngine.Literal)) + "]::VARCHAR[]";
 
     /// <summary>
     /// The result column names of <paramref name="sql"/> as DuckDB would name them, from a prepare that never runs
@@ -165,14 +178,19 @@ public sealed class EngineSession : IDisposable
         {
             var count = NativeExtras.PreparedColumnCount(handle);
             var names = new List<string>((int)count);
-            for (var i = 0; i < count; i++) names.Add(NativeExtras.TakeString(NativeExtras.PreparedColumnName(handle, i)) ?? $"column{i + 1}");
+            for (var i = 0; i < count; i++) names.Add(ClientName(NativeExtras.TakeString(NativeExtras.PreparedColumnName(handle, i)) ?? $"column{i + 1}"));
             return names;
         }
     }
 
     /// <summary>Unqualified names resolve through these schemas, in order (trusted: the gateway's own setting).</summary>
-    public void SetSearchPath(IEnumerable<string> schemas) =>
-        ExecuteTrusted("SET search_path = " + DuckDbEngine.Literal(string.Join(',', schemas.Select(s => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""))));
+    public void SetSearchPath(IEnumerable<string> schemas)
+    {
+        var list = schemas.ToList();
+        ExecuteTrusted("SET search_path = " + DuckDbEngine.Literal(string.Join(',', list.Select(s => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""))));
+        // current_schemas()/current_schema() of the emulation: the project schemas, without the emulation's main.
+        ExecuteTrusted($"SET VARIABLE {PgCatalogEmulation.IdentityVariables.Schemas} = {ListLiteral(list.Where(s => s != "main"))}");
+    }
 
     /// <summary>Runs trusted SQL (session setup) that returns no rows.</summary>
     internal void ExecuteTrusted(string sql)
@@ -203,7 +221,7 @@ public sealed class EngineSession : IDisposable
         var columns = new List<ResultColumn>((int)count);
         for (var i = 0; i < count; i++)
         {
-            var name = NativeExtras.TakeString(NativeExtras.PreparedColumnName(handle, i)) ?? $"column{i + 1}";
+            var name = ClientName(NativeExtras.TakeString(NativeExtras.PreparedColumnName(handle, i)) ?? $"column{i + 1}");
             using var logical = NativeExtras.PreparedColumnLogicalType(handle, i);
             var mapped = logical.IsInvalid ? null : TypeMapper.Map(logical);
             if (mapped is null)
@@ -228,12 +246,19 @@ public sealed class EngineSession : IDisposable
         {
             using var logical = Query.DuckDBColumnLogicalType(ref result, i);
             var mapped = TypeMapper.Map(logical);
-            var name = described is not null && i < described.Count ? described[i].Name : Query.DuckDBColumnName(ref result, i);
+            var name = described is not null && i < described.Count ? described[i].Name : ClientName(Query.DuckDBColumnName(ref result, i));
             // A type the prepare could not resolve and that has no encoder here: the NULL type (SELECT NULL).
             columns.Add(new ResultColumn(name, mapped ?? NullOrText(logical)));
         }
         return columns;
     }
+
+    /// <summary>
+    /// DuckDB names an unaliased <c>count(*)</c> <c>count_star()</c>; PostgreSQL names it <c>count</c>, and clients
+    /// (pandas, BI tools, psql scripts) read it by that name. No other expression gets that exact name: an alias of it
+    /// would have to be written quoted, as "count_star()".
+    /// </summary>
+    internal static string ClientName(string name) => name == "count_star()" ? "count" : name;
 
     private static PgColumnType NullOrText(DuckDBLogicalType logical) =>
         LogicalType.DuckDBGetTypeId(logical) == DuckDBType.SqlNull ? TextColumn

@@ -36,21 +36,52 @@ public static class FunctionCatalog
     public const string NotGatewayIdentity = "DuckDB's built-in, not the gateway identity macro (returns a DuckDB constant)";
 
     /// <summary>
-    /// Names the gateway shadows with its own macros in the engine's main schema (PgCatalogEmulation): only the
+    /// Names the gateway shadows with its own macros in the engine's main schema (PgCatalogEmulation, the pg_catalog
+    /// functions of PgCatalogFunctions; the gateway strips <c>pg_catalog.</c> from calls first): only the
     /// unqualified call reaches the gateway macro; <c>system.main.version()</c> or <c>pg_catalog.current_database()</c>
     /// reach DuckDB's built-in, which reveals engine details, so a qualified call to one of these is refused.
     /// </summary>
     public static readonly IReadOnlySet<string> GatewayShadowed = new HashSet<string>(StringComparer.Ordinal)
     {
-        "current_catalog", "current_database", "current_user", "pg_advisory_unlock_all", "pg_backend_pid",
-        "session_user", "version",
+        "current_setting", "quote_ident",
+        "_pg_expandarray", "array_lower", "array_ndims", "array_upper", "col_description", "current_catalog",
+        "current_database", "current_schema", "current_schemas", "current_user", "format_type", "obj_description",
+        "pg_advisory_unlock_all", "pg_backend_pid", "pg_catalog_relation_oid", "pg_char_to_encoding", "pg_collation_is_visible", "pg_database_size",
+        "pg_encoding_to_char", "pg_function_is_visible", "pg_get_constraintdef", "pg_get_expr", "pg_get_function_arguments", "pg_get_function_identity_arguments",
+        "pg_get_function_result", "pg_get_functiondef", "pg_get_indexdef", "pg_get_partkeydef", "pg_get_ruledef", "pg_get_serial_sequence",
+        "pg_get_statisticsobjdef_columns", "pg_get_triggerdef", "pg_get_userbyid", "pg_get_viewdef", "pg_ident_part", "pg_indexes_size",
+        "pg_relation_is_publishable", "pg_relation_size", "pg_size_pretty", "pg_table_is_visible", "pg_table_size", "pg_total_relation_size",
+        "pg_type_display_name", "pg_type_is_visible", "session_user", "shobj_description", "to_regclass", "to_regnamespace",
+        "to_regproc", "to_regprocedure", "to_regrole", "to_regtype", "version",
+    };
+
+    /// <summary>
+    /// The session settings <c>current_setting('name')</c> may read: the gateway's own (SessionParameters, answered from
+    /// the session, never from the engine) and the fixed server facts of pg_settings. Matched case-insensitively.
+    /// </summary>
+    public static readonly IReadOnlySet<string> GatewaySettings = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "application_name", "block_size", "bytea_output", "client_encoding", "DateStyle", "default_transaction_isolation",
+        "default_transaction_read_only", "extra_float_digits", "idle_in_transaction_session_timeout", "in_hot_standby",
+        "integer_datetimes", "IntervalStyle", "is_superuser", "lock_timeout", "max_identifier_length", "max_index_keys",
+        "search_path", "server_encoding", "server_version", "server_version_num", "session_authorization",
+        "standard_conforming_strings", "statement_timeout", "TimeZone", "transaction_isolation", "transaction_read_only",
     };
 
     /// <summary>Gateway macros that DuckDB itself does not ship.</summary>
     public static readonly IReadOnlySet<string> GatewayMacros = new HashSet<string>(StringComparer.Ordinal)
     {
-        "pg_advisory_unlock_all", "pg_backend_pid",
+        "quote_ident",
+        "_pg_expandarray", "array_lower", "array_ndims", "array_upper", "pg_advisory_unlock_all", "pg_backend_pid",
+        "pg_catalog_relation_oid", "pg_char_to_encoding", "pg_database_size", "pg_encoding_to_char", "pg_get_function_arguments", "pg_get_function_identity_arguments",
+        "pg_get_function_result", "pg_get_functiondef", "pg_get_indexdef", "pg_get_partkeydef", "pg_get_ruledef", "pg_get_serial_sequence",
+        "pg_get_statisticsobjdef_columns", "pg_get_triggerdef", "pg_get_userbyid", "pg_ident_part", "pg_indexes_size", "pg_relation_is_publishable",
+        "pg_relation_size", "pg_table_size", "pg_total_relation_size", "pg_type_display_name", "to_regclass", "to_regnamespace",
+        "to_regproc", "to_regprocedure", "to_regrole", "to_regtype",
     };
+
+    /// <summary>Gateway table macros of the pg_catalog emulation that DuckDB itself does not ship.</summary>
+    public static readonly IReadOnlySet<string> GatewayTableMacros = new HashSet<string>(StringComparer.Ordinal) { "pg_get_keywords" };
 
     /// <summary>
     /// Bare identifiers DuckDB's binder turns into function calls when no column of that name is in scope
@@ -109,6 +140,14 @@ public static class FunctionCatalog
     /// </summary>
     public static readonly IReadOnlySet<string> AllowedScalar = new HashSet<string>(StringComparer.Ordinal)
     {
+        // The pg_catalog emulation's macros (PgCatalogFunctions); current_setting only with a gateway setting name.
+        "current_setting", "quote_ident",
+        "_pg_expandarray", "array_lower", "array_ndims", "array_upper", "current_schemas", "format_type",
+        "pg_catalog_relation_oid", "pg_char_to_encoding", "pg_database_size", "pg_encoding_to_char", "pg_get_constraintdef", "pg_get_function_arguments",
+        "pg_get_function_identity_arguments", "pg_get_function_result", "pg_get_functiondef", "pg_get_indexdef", "pg_get_partkeydef", "pg_get_ruledef",
+        "pg_get_serial_sequence", "pg_get_statisticsobjdef_columns", "pg_get_triggerdef", "pg_get_userbyid", "pg_get_viewdef", "pg_ident_part",
+        "pg_indexes_size", "pg_relation_is_publishable", "pg_relation_size", "pg_table_size", "pg_total_relation_size", "pg_type_display_name",
+        "to_regclass", "to_regnamespace", "to_regproc", "to_regprocedure", "to_regrole", "to_regtype",
         "!__postfix", "!~~", "!~~*", "%", "&", "&&",
         "*", "**", "+", "-", "->>", "/",
         "//", "<->", "<<", "<=>", "<@", ">>",
@@ -249,16 +288,14 @@ public static class FunctionCatalog
     /// </summary>
     public static readonly IReadOnlySet<string> AllowedTable = new HashSet<string>(StringComparer.Ordinal)
     {
-        "generate_series", "range", "unnest",
+        "generate_series", "pg_get_keywords", "range", "unnest",
     };
 
     /// <summary>Names refused on purpose (in every position where they are not in an allow list).</summary>
     public static readonly IReadOnlyDictionary<string, string> Refused = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         // Scalar functions and macros.
-        ["current_setting"] = EngineState,
         ["getvariable"] = EngineState,
-        ["current_schemas"] = EngineState,
         ["in_search_path"] = EngineState,
         ["current_connection_id"] = EngineState,
         ["current_query_id"] = EngineState,
@@ -277,9 +314,6 @@ public static class FunctionCatalog
         ["sleep_ms"] = DenialOfService,
         ["pg_sleep"] = DenialOfService,
         ["error"] = ErrorOracle,
-        ["format_type"] = CatalogMacro,
-        ["pg_get_viewdef"] = CatalogMacro,
-        ["pg_get_constraintdef"] = CatalogMacro,
         ["get_block_size"] = CatalogMacro,
         ["finalize"] = Internal,
         ["combine"] = Internal,

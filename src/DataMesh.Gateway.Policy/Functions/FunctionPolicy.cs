@@ -57,6 +57,8 @@ public sealed class FunctionPolicy
         var name = Normalize(call.FunctionName);
         if (name.Length == 0) return FunctionDecision.Refuse(call, "a function call without a name");
 
+        // current_setting is allowed only by its argument (CheckAll): on its own, the call reads engine state.
+        if (name == SettingReader) return FunctionDecision.Refuse(call, FunctionCatalog.EngineState);
         var allowed = call.IsTableFunction ? FunctionCatalog.AllowedTable : FunctionCatalog.AllowedScalar;
         if (allowed.Contains(name))
         {
@@ -88,7 +90,8 @@ public sealed class FunctionPolicy
     public IEnumerable<FunctionDecision> CheckAll(ParsedQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        foreach (var call in query.FunctionCalls) yield return Check(call);
+        foreach (var call in query.FunctionCalls)
+            if (Normalize(call.FunctionName) != SettingReader) yield return Check(call); // decided by its argument below
 
         foreach (var column in query.ColumnReferences)
         {
@@ -99,6 +102,39 @@ public sealed class FunctionPolicy
         }
 
         foreach (var decision in CheckAggregateNames(query)) yield return decision;
+        foreach (var decision in CheckSettingNames(query)) yield return decision;
+    }
+
+    private const string SettingReader = "current_setting";
+
+    /// <summary>
+    /// <c>current_setting('name')</c> reaches the pg_catalog emulation's macro, which answers from the gateway's own
+    /// session settings; it is allowed only unqualified (a qualified call reaches DuckDB's built-in, which reads engine
+    /// settings such as allowed paths) and only with a string constant naming one of
+    /// <see cref="FunctionCatalog.GatewaySettings"/>: a computed or unknown name is refused as before.
+    /// </summary>
+    private static IEnumerable<FunctionDecision> CheckSettingNames(ParsedQuery query)
+    {
+        var found = new List<FunctionDecision>();
+        using var document = JsonDocument.Parse(query.Json, new JsonDocumentOptions { MaxDepth = 4096 });
+        foreach (var node in AstJson.Descendants(document.RootElement))
+        {
+            if (AstJson.Class(node) != "FUNCTION") continue;
+            var written = AstJson.String(node, "function_name") ?? "";
+            if (Normalize(written) != SettingReader) continue;
+            var call = new FunctionCall(written, AstJson.String(node, "schema") ?? "", AstJson.String(node, "catalog") ?? "",
+                false, false, false, "FUNCTION", null);
+            var children = AstJson.Children(node);
+            if (call.Schema.Length > 0 || call.Catalog.Length > 0)
+                found.Add(FunctionDecision.Refuse(call, FunctionCatalog.EngineState + "; call it unqualified for the gateway's session settings"));
+            else if (children.Count is < 1 or > 2 || AstJson.Class(children[0]) != "CONSTANT" || !AstJson.TryConstantString(children[0], out var name))
+                found.Add(FunctionDecision.Refuse(call, "the setting name must be a string constant"));
+            else if (!FunctionCatalog.GatewaySettings.Contains(name))
+                found.Add(FunctionDecision.Refuse(call, $"\"{name}\" is not one of the gateway's session settings; {FunctionCatalog.EngineState}"));
+            else
+                found.Add(FunctionDecision.Allow(call));
+        }
+        return found;
     }
 
     /// <summary>The refusals of <see cref="CheckAll"/> only.</summary>

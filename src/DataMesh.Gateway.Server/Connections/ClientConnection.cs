@@ -175,7 +175,8 @@ internal sealed class ClientConnection(
         session.SwapEngine(session.Engine, spec.Fingerprint);
         session.RewriteOptions = GovernanceService.OptionsFor(session.Engine);
         session.ProjectStatementTimeout = governance.ProjectStatementTimeout(access);
-        session.Engine.SetIdentity(user, database, session.ProcessId);
+        session.Engine.SetIdentity(user, database, session.ProcessId, governance.DatabasesOf(access));
+        session.Engine.SetSettings(parameters.All);
         cancels.Register(session);
 
         var w = transport.Backend;

@@ -110,6 +110,15 @@ public sealed class GovernanceService : IDisposable
         return new ProjectAccess(user, database, role, IsHome: false) { Identity = identity };
     }
 
+    /// <summary>The databases the caller may connect to (pg_database): the home database and their projects, counting the
+    /// groups of their identity token.</summary>
+    public IReadOnlyList<string> DatabasesOf(ProjectAccess access)
+    {
+        var snapshot = _catalog.Snapshot;
+        var groups = access.Identity.TokenGroups;
+        return [HomeDatabase, .. snapshot.Projects.Select(p => p.Name).Where(p => snapshot.RoleIn(access.User, p, groups) is not null).Order(StringComparer.Ordinal)];
+    }
+
     /// <summary>
     /// The session's grants now (own assets plus approved, unexpired subscriptions), with identity functions in row
     /// filters bound to the session's caller. Their fingerprint, which keys the rewrite cache, includes the bound values.
@@ -154,6 +163,9 @@ public sealed class GovernanceService : IDisposable
     {
         try
         {
+            // PostgreSQL catalog spellings (pg_catalog.x, OPERATOR(…), ::regclass) become the emulation's, first:
+            // everything after this governs, and the engine runs, the translated text.
+            sql = PgDialect.Translate(sql);
             var parsed = SqlAst.Parse(_parser.Serialize(sql), sql);
             // Functions pass through an allow list before anything else: a refused one never reaches the engine.
             if (FunctionPolicy.Default.Refusals(parsed) is [var refused, ..])

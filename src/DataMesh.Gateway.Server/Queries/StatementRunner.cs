@@ -120,7 +120,8 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         var engine = governance.OpenEngine(spec);
         try
         {
-            engine.SetIdentity(session.UserName, session.Database, session.ProcessId);
+            engine.SetIdentity(session.UserName, session.Database, session.ProcessId, governance.DatabasesOf(session.Access));
+            engine.SetSettings(session.Parameters.All);
         }
         catch
         {
@@ -307,6 +308,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                 return false;
             case StatementKind.Session:
                 Complete(session, SessionStatements.Execute(session, statement.Statement), sendRowDescription);
+                session.Engine.SetSettings(session.Parameters.All); // current_setting() follows SET and RESET
                 return false;
             case StatementKind.CopyOut:
                 await CopyOutAsync(session, statement).ConfigureAwait(false);

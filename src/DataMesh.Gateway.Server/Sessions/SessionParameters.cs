@@ -62,6 +62,9 @@ public sealed class SessionParameters
     public IEnumerable<KeyValuePair<string, string>> Reportable =>
         ByName.Values.Where(d => d.Reportable).Select(d => KeyValuePair.Create(d.Name, _values[d.Name]));
 
+    /// <summary>Every parameter with its current value (what current_setting() reads in the engine session).</summary>
+    public IEnumerable<KeyValuePair<string, string>> All => ByName.Values.Select(d => KeyValuePair.Create(d.Name, _values[d.Name]));
+
     /// <summary>True for a parameter the gateway itself answers (PostgreSQL's, such as TimeZone or search_path).</summary>
     public bool IsKnown(string name) => ByName.ContainsKey(name);
 

@@ -88,8 +88,8 @@ public sealed class LockdownTests : IDisposable
         EngineSql.Fails(session, $"SET allowed_directories = ['{_files.Root}/']");
         EngineSql.Fails(session, "SET home_directory = '/'");
         EngineSql.Fails(session, "RESET enable_external_access");
-        Assert.Equal("f", EngineSql.Scalar(session, "SELECT current_setting('enable_external_access')"));
-        Assert.Equal("t", EngineSql.Scalar(session, "SELECT current_setting('lock_configuration')"));
+        Assert.Equal("f", EngineSql.Scalar(session, "SELECT system.main.current_setting('enable_external_access')"));
+        Assert.Equal("t", EngineSql.Scalar(session, "SELECT system.main.current_setting('lock_configuration')"));
     }
 
     [Fact]
@@ -99,10 +99,10 @@ public sealed class LockdownTests : IDisposable
         EngineSql.Fails(session, "INSTALL httpfs");
         EngineSql.Fails(session, "LOAD httpfs");
         EngineSql.Fails(session, "FORCE INSTALL spatial");
-        Assert.Equal("f", EngineSql.Scalar(session, "SELECT current_setting('autoinstall_known_extensions')"));
-        Assert.Equal("f", EngineSql.Scalar(session, "SELECT current_setting('autoload_known_extensions')"));
-        Assert.Equal("f", EngineSql.Scalar(session, "SELECT current_setting('allow_community_extensions')"));
-        Assert.Equal("f", EngineSql.Scalar(session, "SELECT current_setting('allow_persistent_secrets')"));
+        Assert.Equal("f", EngineSql.Scalar(session, "SELECT system.main.current_setting('autoinstall_known_extensions')"));
+        Assert.Equal("f", EngineSql.Scalar(session, "SELECT system.main.current_setting('autoload_known_extensions')"));
+        Assert.Equal("f", EngineSql.Scalar(session, "SELECT system.main.current_setting('allow_community_extensions')"));
+        Assert.Equal("f", EngineSql.Scalar(session, "SELECT system.main.current_setting('allow_persistent_secrets')"));
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class LockdownTests : IDisposable
     {
         using var lease = _pool.Acquire(EngineFiles.Spec("limits") with { MemoryLimit = "1GiB", Threads = 3 });
         using var session = lease.OpenSession();
-        Assert.Equal("1.0 GiB", EngineSql.Scalar(session, "SELECT current_setting('memory_limit')"));
+        Assert.Equal("1.0 GiB", EngineSql.Scalar(session, "SELECT system.main.current_setting('memory_limit')"));
         Assert.Equal("3", EngineSql.Scalar(session, "SELECT value FROM duckdb_settings() WHERE name = 'threads'"));
         EngineSql.Fails(session, "SET memory_limit = '100GB'");
         EngineSql.Fails(session, "SET threads = 8");
@@ -135,12 +135,12 @@ public sealed class LockdownTests : IDisposable
         string temp;
         using (var session = lease.OpenSession())
         {
-            temp = EngineSql.Scalar(session, "SELECT current_setting('temp_directory')")!;
+            temp = EngineSql.Scalar(session, "SELECT system.main.current_setting('temp_directory')")!;
             Assert.Equal(parent, Path.GetDirectoryName(temp));
             Assert.True(Directory.Exists(temp));
             if (!OperatingSystem.IsWindows())
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(temp));
-            Assert.Equal("64.0 MiB", EngineSql.Scalar(session, "SELECT current_setting('max_temp_directory_size')"));
+            Assert.Equal("64.0 MiB", EngineSql.Scalar(session, "SELECT system.main.current_setting('max_temp_directory_size')"));
         }
         lease.Dispose();
         _pool.Dispose();

@@ -22,7 +22,7 @@ public sealed class WorkspaceTests : IDisposable
             EngineSql.Rows(session, "CREATE TABLE workspace.kept AS SELECT 5 AS v");
             EngineSql.Rows(session, "DROP TABLE workspace.t");
             EngineSql.Rows(session, "CHECKPOINT workspace");
-            Assert.Equal("f", EngineSql.Scalar(session, "SELECT current_setting('enable_external_access')"));
+            Assert.Equal("f", EngineSql.Scalar(session, "SELECT system.main.current_setting('enable_external_access')"));
             EngineSql.Refused(session, $"SELECT * FROM '{_files.B}/secret.parquet'");
             EngineSql.Refused(session, $"ATTACH '{_files.Root}/another.duckdb' AS another");
             EngineSql.Refused(session, $"COPY workspace.kept TO '{_files.Root}/kept.csv'");
@@ -62,7 +62,7 @@ public sealed class WorkspaceTests : IDisposable
         var workspace = _files.NewWorkspace();
         using var lease = _pool.Acquire(Spec("ro", workspace, writable: false));
         using var session = lease.OpenSession();
-        Assert.Contains(workspace, EngineSql.Scalar(session, "SELECT current_setting('allowed_paths')::VARCHAR"));
+        Assert.Contains(workspace, EngineSql.Scalar(session, "SELECT system.main.current_setting('allowed_paths')::VARCHAR"));
         EngineSql.Rows(session, "DETACH workspace");
         EngineSql.Rows(session, $"ATTACH '{workspace}' AS workspace");
         EngineSql.Rows(session, "INSERT INTO workspace.existing VALUES (2)");

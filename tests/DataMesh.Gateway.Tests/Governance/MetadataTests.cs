@@ -99,10 +99,21 @@ public sealed class MetadataTests(GatewayFixture gateway)
     [InlineData("SELECT * FROM duckdb_tables()")]
     [InlineData("SELECT sql FROM duckdb_views()")]
     [InlineData("SELECT * FROM pragma_show('mkt_sls_table')")]
-    [InlineData("SELECT pg_get_viewdef('marketing.mkt_sls_table'::regclass)")]
+    [InlineData("SELECT system.pg_catalog.pg_get_viewdef('marketing.mkt_sls_table'::regclass)")]
     public async Task Engine_catalog_functions_are_refused(string sql)
     {
         await using var s = await GovernedSession.OpenAsync(gateway);
         await s.ErrorAsync(sql, "42501", "0A000");
+    }
+
+    /// <summary>The emulation's printers of definitions answer, with nothing: no view, default or filter is printed.</summary>
+    [Theory]
+    [InlineData("SELECT pg_get_viewdef('marketing.mkt_sls_table'::regclass)")]
+    [InlineData("SELECT pg_catalog.pg_get_viewdef('marketing.mkt_sls_table'::pg_catalog.regclass, true)")]
+    [InlineData("SELECT pg_catalog.pg_get_expr(NULL, 'marketing.mkt_sls_table'::regclass, true)")]
+    public async Task Emulated_definition_printers_print_nothing(string sql)
+    {
+        await using var s = await GovernedSession.OpenAsync(gateway);
+        Assert.Null(Assert.Single(await s.RowsAsync(sql))[0]);
     }
 }

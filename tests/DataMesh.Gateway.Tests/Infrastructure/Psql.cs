@@ -10,7 +10,8 @@ public static class Psql
     public static string Path => File.Exists("/usr/bin/psql") ? "/usr/bin/psql" : "psql";
 
     public static async Task<Result> RunAsync(GatewayFixture gateway, string[] arguments, string user = "alice",
-        string? stdin = null, string sslMode = "disable", TimeSpan? timeout = null, string? workingDirectory = null, string database = "marketing")
+        string? stdin = null, string sslMode = "disable", TimeSpan? timeout = null, string? workingDirectory = null,
+        string database = "marketing", string? password = null)
     {
         var start = new ProcessStartInfo(Path)
         {
@@ -23,7 +24,7 @@ public static class Psql
         start.ArgumentList.Add($"host=127.0.0.1 port={gateway.Port} user={user} dbname={database} sslmode={sslMode}");
         start.ArgumentList.Add("--no-psqlrc");
         foreach (var a in arguments) start.ArgumentList.Add(a);
-        start.Environment["PGPASSWORD"] = user;
+        start.Environment["PGPASSWORD"] = password ?? user;
         start.Environment["PGCONNECT_TIMEOUT"] = "10";
         using var process = Process.Start(start)!;
         if (stdin is not null) await process.StandardInput.WriteAsync(stdin);

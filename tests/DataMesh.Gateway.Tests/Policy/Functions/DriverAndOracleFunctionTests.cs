@@ -10,7 +10,9 @@ namespace DataMesh.Gateway.Tests.Policy.Functions;
 /// </summary>
 public sealed class DriverAndOracleFunctionTests
 {
-    private static IReadOnlyList<FunctionDecision> Refusals(string sql) => FunctionPolicy.Default.Refusals(AstTestEngine.Parse(sql));
+    /// <summary>As the gateway checks a consumer query: after the PostgreSQL spellings are translated (PgDialect).</summary>
+    private static IReadOnlyList<FunctionDecision> Refusals(string sql) =>
+        FunctionPolicy.Default.Refusals(AstTestEngine.Parse(DataMesh.Gateway.Policy.Rewrite.PgDialect.Translate(sql)));
 
     /// <summary>Npgsql 10's type-loading query (PostgresDatabaseInfo.GenerateLoadTypesQuery with ranges and
     /// multiranges), which it sends after <c>SELECT version()</c> on every new physical connection.</summary>
@@ -90,13 +92,12 @@ public sealed class DriverAndOracleFunctionTests
     /// <summary>The state readers, oracles and file/SQL runners of REFERENCE.md and issue 4.</summary>
     public static readonly TheoryData<string> StateReadersAndOracles = new()
     {
-        "current_query", "current_setting", "getvariable", "getenv", "stats", "query", "query_table", "read_parquet",
+        "current_query", "getvariable", "getenv", "stats", "query", "query_table", "read_parquet",
         "read_csv", "read_csv_auto", "read_json", "read_text", "read_blob", "read_ndjson", "glob", "parquet_metadata",
         "parquet_schema", "parquet_file_metadata", "parquet_kv_metadata", "duckdb_settings", "duckdb_tables",
         "duckdb_secrets", "duckdb_functions", "pragma_table_info", "pragma_database_list", "error",
         "sql_auto_complete", "nextval", "currval", "checkpoint", "force_checkpoint", "enable_profiling",
-        "json_execute_serialized_sql", "histogram_values", "format_type", "pg_get_viewdef", "get_block_size",
-        "current_schemas", "json_serialize_plan", "sleep_ms", "pg_sleep",
+        "json_execute_serialized_sql", "histogram_values", "get_block_size", "json_serialize_plan", "sleep_ms", "pg_sleep",
         // Unknown names of the same families (a future DuckDB): refused too.
         "read_anything_new", "parquet_new_metadata", "duckdb_new_view", "pragma_new_thing",
     };
@@ -117,10 +118,52 @@ public sealed class DriverAndOracleFunctionTests
                 }
     }
 
+    /// <summary>
+    /// DuckDB's format_type, pg_get_viewdef and current_schemas read its own catalog and search path; the gateway
+    /// shadows them with the pg_catalog emulation's macros, which only an unqualified call reaches (the gateway strips
+    /// pg_catalog. from calls before the policy sees them), so every qualified spelling stays refused.
+    /// </summary>
+    [Fact]
+    public void Every_gateway_session_parameter_is_a_readable_setting_and_nothing_else_is()
+    {
+        var parameters = new DataMesh.Gateway.Server.Sessions.SessionParameters("u", new Dictionary<string, string>());
+        var names = parameters.All.Select(p => p.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in names) Assert.Contains(name, FunctionCatalog.GatewaySettings);
+        // The rest are the fixed server facts of pg_settings that the emulation's current_setting answers itself.
+        Assert.Equal(["block_size", "max_index_keys", "server_version_num"],
+            FunctionCatalog.GatewaySettings.Where(n => !names.Contains(n)).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>current_setting reads the gateway's session settings only: a constant name of one of them, unqualified.</summary>
+    [Theory]
+    [InlineData("SELECT current_setting('search_path')")]
+    [InlineData("SELECT pg_catalog.current_setting('server_version_num')")]
+    [InlineData("SELECT current_setting('TimeZone', true), current_setting('standard_conforming_strings')")]
+    public void Current_setting_of_a_gateway_setting_is_allowed(string sql) => Assert.Empty(Refusals(sql));
+
+    [Theory]
+    [InlineData("format_type")]
+    [InlineData("pg_get_viewdef")]
+    [InlineData("current_schemas")]
+    [InlineData("pg_get_expr")]
+    [InlineData("col_description")]
+    [InlineData("pg_get_userbyid")]
+    public void Emulation_macros_are_allowed_only_unqualified(string name)
+    {
+        Assert.True(FunctionPolicy.Default.Check(new FunctionCall(name, "", "", false, false, false, "FUNCTION", 0)).IsAllowed);
+        (string Catalog, string Schema)[] qualifications = [("", "main"), ("", "pg_catalog"), ("system", "main"), ("system", "pg_catalog"), ("memory", "main")];
+        foreach (var (catalog, schema) in qualifications)
+            Assert.False(FunctionPolicy.Default.Check(new FunctionCall(name, schema, catalog, false, false, false, "FUNCTION", 0)).IsAllowed,
+                $"{catalog}.{schema}.{name} was allowed");
+    }
+
     [Theory]
     [InlineData("SELECT current_setting('memory_limit')", "current_setting")]
     [InlineData("SELECT system.main.current_setting('allowed_directories')", "current_setting")]
-    [InlineData("SELECT pg_catalog.CURRENT_SETTING('server_version_num')", "current_setting")]
+    [InlineData("SELECT pg_catalog.CURRENT_SETTING('temp_directory')", "current_setting")]
+    [InlineData("SELECT current_setting('search' || '_path')", "current_setting")]
+    [InlineData("SELECT current_setting(name) FROM (VALUES ('threads')) v(name)", "current_setting")]
+    [InlineData("SELECT system.main.current_setting('search_path')", "current_setting")]
     [InlineData("SELECT \"system\".\"main\".\"current_query\"()", "current_query")]
     [InlineData("SELECT * FROM system.main.query('SELECT 1')", "query")]
     [InlineData("SELECT * FROM main.Read_Parquet('/data/*.parquet')", "read_parquet")]

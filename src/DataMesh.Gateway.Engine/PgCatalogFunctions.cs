@@ -1,0 +1,156 @@
+namespace DataMesh.Gateway.Engine;
+
+/// <summary>
+/// The pg_catalog functions of the emulation, as macros in the instance's main schema (unqualified calls reach them
+/// before DuckDB's built-ins of the same name; the gateway strips <c>pg_catalog.</c> from calls, PgDialect).
+/// Each answers from the emulation's own tables, never from DuckDB's catalog. The functions that would print an
+/// expression, a definition or a size (pg_get_expr, pg_get_viewdef, pg_table_size …) return NULL: the gateway has no
+/// defaults, views or indexes to print, and the only expressions it holds are row filters, which must stay hidden.
+/// </summary>
+internal static class PgCatalogFunctions
+{
+    private const string O = Types.TypeMapper.OidAlias;
+
+    /// <summary>PostgreSQL's OIDs of its catalog relations, for <c>'pg_class'::regclass</c> and obj_description.</summary>
+    private const string CatalogOids = """
+        CASE n WHEN 'pg_class' THEN 1259 WHEN 'pg_type' THEN 1247 WHEN 'pg_attribute' THEN 1249 WHEN 'pg_proc' THEN 1255
+          WHEN 'pg_namespace' THEN 2615 WHEN 'pg_description' THEN 2609 WHEN 'pg_constraint' THEN 2606 WHEN 'pg_database' THEN 1262
+          WHEN 'pg_extension' THEN 3079 WHEN 'pg_trigger' THEN 2620 WHEN 'pg_am' THEN 2601 WHEN 'pg_index' THEN 2610
+          WHEN 'pg_rewrite' THEN 2618 WHEN 'pg_depend' THEN 2608 WHEN 'pg_collation' THEN 3456 WHEN 'pg_policy' THEN 3256
+          WHEN 'pg_inherits' THEN 2611 WHEN 'pg_attrdef' THEN 2604 WHEN 'pg_tablespace' THEN 1213 WHEN 'pg_authid' THEN 1260
+          WHEN 'pg_operator' THEN 2617 WHEN 'pg_opclass' THEN 2616 WHEN 'pg_cast' THEN 2605 WHEN 'pg_language' THEN 2612
+          WHEN 'pg_enum' THEN 3501 WHEN 'pg_range' THEN 3541 WHEN 'pg_sequence' THEN 2224 WHEN 'pg_statistic_ext' THEN 3381
+          WHEN 'pg_publication' THEN 6104 WHEN 'pg_event_trigger' THEN 3466 WHEN 'pg_foreign_table' THEN 3118 END
+        """;
+
+    /// <summary>PostgreSQL's display names of the built-in types (format_type), by typname.</summary>
+    private const string DisplayName = """
+        CASE t WHEN 'int8' THEN 'bigint' WHEN 'int4' THEN 'integer' WHEN 'int2' THEN 'smallint' WHEN 'float8' THEN 'double precision'
+          WHEN 'float4' THEN 'real' WHEN 'bool' THEN 'boolean' WHEN 'varchar' THEN 'character varying' WHEN 'bpchar' THEN 'character'
+          WHEN 'timestamp' THEN 'timestamp without time zone' WHEN 'timestamptz' THEN 'timestamp with time zone'
+          WHEN 'time' THEN 'time without time zone' WHEN 'timetz' THEN 'time with time zone' WHEN 'char' THEN '"char"'
+          ELSE t END
+        """;
+
+    public static IEnumerable<string> Statements()
+    {
+        // Names: a qualified 'schema.name' (optionally double-quoted parts) split into schema and name.
+        yield return "CREATE OR REPLACE MACRO pg_ident_part(n, part) AS replace(CASE WHEN part = 2 THEN string_split(n, '.')[-1] WHEN len(string_split(n, '.')) > 1 THEN string_split(n, '.')[1] END, '\"', '')";
+        yield return $"CREATE OR REPLACE MACRO pg_catalog_relation_oid(n) AS ({CatalogOids})";
+        yield return $$"""
+            CREATE OR REPLACE MACRO to_regclass(n) AS COALESCE(
+              (SELECT min(c.oid) FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
+               WHERE c.relname = pg_ident_part(n, 2) AND (pg_ident_part(n, 1) IS NULL OR s.nspname = pg_ident_part(n, 1))),
+              CASE WHEN pg_ident_part(n, 1) IS NULL OR pg_ident_part(n, 1) = 'pg_catalog' THEN pg_catalog_relation_oid(pg_ident_part(n, 2)) END)::{{O}}
+            """;
+        yield return $$"""
+            CREATE OR REPLACE MACRO to_regtype(n) AS (SELECT min(oid) FROM pg_type WHERE typname = CASE lower(pg_ident_part(n, 2))
+              WHEN 'integer' THEN 'int4' WHEN 'int' THEN 'int4' WHEN 'bigint' THEN 'int8' WHEN 'smallint' THEN 'int2' WHEN 'boolean' THEN 'bool'
+              WHEN 'double precision' THEN 'float8' WHEN 'real' THEN 'float4' WHEN 'character varying' THEN 'varchar'
+              WHEN 'character' THEN 'bpchar' WHEN 'timestamp without time zone' THEN 'timestamp' WHEN 'timestamp with time zone' THEN 'timestamptz'
+              WHEN 'decimal' THEN 'numeric' ELSE lower(pg_ident_part(n, 2)) END)::{{O}}
+            """;
+        yield return $"CREATE OR REPLACE MACRO to_regproc(n) AS (SELECT min(oid) FROM pg_proc WHERE proname = pg_ident_part(n, 2))::{O}";
+        yield return $"CREATE OR REPLACE MACRO to_regprocedure(n) AS (SELECT min(oid) FROM pg_proc WHERE proname = pg_ident_part(string_split(n, '(')[1], 2))::{O}";
+        yield return $"CREATE OR REPLACE MACRO to_regnamespace(n) AS (SELECT min(oid) FROM pg_namespace WHERE nspname = replace(n, '\"', ''))::{O}";
+        yield return $"CREATE OR REPLACE MACRO to_regrole(n) AS (SELECT min(oid) FROM pg_roles WHERE rolname = replace(n, '\"', ''))::{O}";
+
+        yield return "CREATE OR REPLACE MACRO pg_get_userbyid(o) AS COALESCE((SELECT min(rolname) FROM pg_roles WHERE oid = o), 'unknown (OID=' || o || ')')";
+        yield return "CREATE OR REPLACE MACRO pg_encoding_to_char(e) AS CASE e WHEN 6 THEN 'UTF8' WHEN 0 THEN 'SQL_ASCII' ELSE '' END";
+        yield return "CREATE OR REPLACE MACRO pg_char_to_encoding(e) AS CASE upper(e) WHEN 'UTF8' THEN 6 WHEN 'SQL_ASCII' THEN 0 ELSE -1 END";
+        yield return "CREATE OR REPLACE MACRO pg_table_is_visible(o) AS EXISTS (SELECT 1 FROM pg_class WHERE oid = o)";
+        yield return "CREATE OR REPLACE MACRO pg_type_is_visible(o) AS EXISTS (SELECT 1 FROM pg_type WHERE oid = o)";
+        yield return "CREATE OR REPLACE MACRO pg_function_is_visible(o) AS EXISTS (SELECT 1 FROM pg_proc WHERE oid = o)";
+        yield return "CREATE OR REPLACE MACRO pg_collation_is_visible(o) AS EXISTS (SELECT 1 FROM pg_collation WHERE oid = o)";
+        yield return $"CREATE OR REPLACE MACRO pg_type_display_name(t) AS ({DisplayName})";
+        yield return """
+            CREATE OR REPLACE MACRO format_type(o, m) AS (
+              SELECT CASE
+                WHEN t.typcategory = 'A' THEN pg_type_display_name(e.typname)
+                  || CASE WHEN e.typname IN ('varchar', 'bpchar') AND m > 4 THEN '(' || (m - 4) || ')'
+                          WHEN e.typname = 'numeric' AND m > 4 THEN '(' || ((m - 4) >> 16) || ',' || ((m - 4) & 65535) || ')' ELSE '' END || '[]'
+                WHEN t.typname IN ('varchar', 'bpchar') AND m > 4 THEN pg_type_display_name(t.typname) || '(' || (m - 4) || ')'
+                WHEN t.typname = 'numeric' AND m > 4 THEN 'numeric(' || ((m - 4) >> 16) || ',' || ((m - 4) & 65535) || ')'
+                ELSE pg_type_display_name(t.typname) END
+              FROM pg_type t LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
+              WHERE t.oid = o
+              UNION ALL SELECT '???' WHERE o IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_type WHERE oid = o)
+              LIMIT 1)
+            """;
+
+        // Descriptions: asset and column descriptions of the visible assets only (pg_description holds nothing else).
+        yield return """
+            CREATE OR REPLACE MACRO obj_description(o, catalog) AS
+              (SELECT min(description) FROM pg_description WHERE objoid = o AND classoid = to_regclass(catalog) AND objsubid = 0),
+              (o) AS (SELECT min(description) FROM pg_description WHERE objoid = o AND objsubid = 0)
+            """;
+        yield return "CREATE OR REPLACE MACRO col_description(o, n) AS (SELECT min(description) FROM pg_description WHERE objoid = o AND classoid = 1259 AND objsubid = n)";
+        yield return "CREATE OR REPLACE MACRO shobj_description(o, catalog) AS NULL::VARCHAR";
+
+        // Printers of expressions and definitions: nothing the gateway holds may be printed (row filters stay hidden).
+        yield return "CREATE OR REPLACE MACRO pg_get_expr(e, r) AS NULL::VARCHAR, (e, r, p) AS NULL::VARCHAR";
+        yield return "CREATE OR REPLACE MACRO pg_get_viewdef(v) AS NULL::VARCHAR, (v, p) AS NULL::VARCHAR";
+        yield return "CREATE OR REPLACE MACRO pg_get_constraintdef(o) AS NULL::VARCHAR, (o, p) AS NULL::VARCHAR";
+        yield return "CREATE OR REPLACE MACRO pg_get_indexdef(o) AS NULL::VARCHAR, (o, c, p) AS NULL::VARCHAR";
+        yield return "CREATE OR REPLACE MACRO pg_get_triggerdef(o) AS NULL::VARCHAR, (o, p) AS NULL::VARCHAR";
+        yield return "CREATE OR REPLACE MACRO pg_get_ruledef(o) AS NULL::VARCHAR, (o, p) AS NULL::VARCHAR";
+        yield return "CREATE OR REPLACE MACRO pg_get_functiondef(o) AS NULL::VARCHAR";
+        yield return "CREATE OR REPLACE MACRO pg_get_function_result(o) AS NULL::VARCHAR";
+        yield return "CREATE OR REPLACE MACRO pg_get_function_arguments(o) AS NULL::VARCHAR";
+        yield return "CREATE OR REPLACE MACRO pg_get_function_identity_arguments(o) AS NULL::VARCHAR";
+        yield return "CREATE OR REPLACE MACRO pg_get_partkeydef(o) AS NULL::VARCHAR";
+        yield return "CREATE OR REPLACE MACRO pg_get_statisticsobjdef_columns(o) AS NULL::VARCHAR";
+        yield return "CREATE OR REPLACE MACRO pg_get_serial_sequence(t, c) AS NULL::VARCHAR";
+        yield return "CREATE OR REPLACE MACRO pg_relation_is_publishable(o) AS false";
+
+        // Sizes: computed over every row, hidden ones included, so never reported.
+        yield return "CREATE OR REPLACE MACRO pg_table_size(o) AS NULL::BIGINT";
+        yield return "CREATE OR REPLACE MACRO pg_relation_size(o) AS NULL::BIGINT, (o, f) AS NULL::BIGINT";
+        yield return "CREATE OR REPLACE MACRO pg_total_relation_size(o) AS NULL::BIGINT";
+        yield return "CREATE OR REPLACE MACRO pg_indexes_size(o) AS NULL::BIGINT";
+        yield return "CREATE OR REPLACE MACRO pg_database_size(o) AS NULL::BIGINT";
+        yield return """
+            CREATE OR REPLACE MACRO pg_size_pretty(b) AS CASE
+              WHEN b IS NULL THEN NULL WHEN abs(b) < 10240 THEN b || ' bytes' WHEN abs(b) < 10485760 THEN round(b / 1024) || ' kB'
+              WHEN abs(b) < 10737418240 THEN round(b / 1048576) || ' MB' WHEN abs(b) < 10995116277760 THEN round(b / 1073741824) || ' GB'
+              ELSE round(b / 1099511627776) || ' TB' END
+            """;
+
+        // PostgreSQL's identifier quoting: only names that are not plain lower-case identifiers are quoted.
+        yield return "CREATE OR REPLACE MACRO quote_ident(s) AS CASE WHEN regexp_full_match(s, '[a-z_][a-z0-9_$]*') THEN s ELSE '\"' || replace(s, '\"', '\"\"') || '\"' END";
+
+        // Arrays: PostgreSQL's 1-based array functions over DuckDB lists.
+        yield return "CREATE OR REPLACE MACRO array_upper(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN len(a) END";
+        yield return "CREATE OR REPLACE MACRO array_lower(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN 1 END";
+        yield return "CREATE OR REPLACE MACRO array_ndims(a) AS CASE WHEN len(a) > 0 THEN 1 END";
+        yield return "CREATE OR REPLACE MACRO _pg_expandarray(a) AS unnest(list_transform(range(1, len(a) + 1), i -> {'x': a[i], 'n': i}))";
+
+        yield return $$"""
+            CREATE OR REPLACE MACRO pg_get_keywords() AS TABLE
+            SELECT word, catcode, barelabel, CASE catcode WHEN 'R' THEN 'reserved' WHEN 'U' THEN 'unreserved'
+              WHEN 'C' THEN 'unreserved (cannot be function or type name)' ELSE 'reserved (can be function or type name)' END AS catdesc,
+              CASE WHEN barelabel THEN 'can be bare label' ELSE 'requires AS' END AS baredesc
+            FROM (VALUES {{Keywords()}}) k(word, catcode, barelabel)
+            """;
+    }
+
+    /// <summary>The SQL keywords of PostgreSQL 16 that clients highlight or quote (reserved ones, as the SQL standard lists them).</summary>
+    private static string Keywords()
+    {
+        const string reserved = "all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral leading limit localtime localtimestamp not null offset on only or order placing primary references returning select session_user some symmetric system_user table then to trailing true union unique user using variadic when where window with";
+        const string typeFunc = "authorization binary collation concurrently cross current_schema freeze full ilike inner is isnull join left like natural notnull outer overlaps right similar tablesample verbose";
+        const string colName = "between bigint bit boolean char character coalesce dec decimal exists extract float greatest grouping inout int integer interval least national nchar none normalize nullif numeric out overlay position precision real row setof smallint substring time timestamp treat trim values varchar xmlattributes xmlconcat xmlelement xmlexists xmlforest xmlparse xmlpi xmlroot xmlserialize xmltable";
+        const string unreserved = "abort absolute access action add admin after aggregate also alter always assertion assignment at attach attribute backward before begin by cache call called cascade cascaded catalog chain characteristics checkpoint class close cluster columns comment comments commit committed configuration conflict connection constraints content continue conversion copy cost csv cube current cursor cycle data database day deallocate declare defaults deferred definer delete delimiter delimiters depends detach dictionary disable discard document domain double drop each enable encoding encrypted enum escape event exclude excluding exclusive execute explain expression extension external family filter first following force forward function functions generated global granted groups handler header hold hour identity if immediate immutable implicit import include including increment index indexes inherit inherits inline input insensitive insert instead invoker isolation key label language large last leakproof level listen load local location lock locked logged mapping match materialized maxvalue method minute minvalue mode month move name names new next no nothing notify nowait nulls object of off oids old operator option options ordinality others over owned owner parallel parser partial partition passing password plans policy preceding prepare prepared preserve prior privileges procedural procedure procedures program publication quote range read reassign recheck recursive ref referencing refresh reindex relative release rename repeatable replace replica reset restart restrict return returns revoke role rollback rollup routine routines rows rule savepoint schema schemas scroll search second security sequence sequences serializable server session set sets share show simple skip snapshot sql stable standalone start statement statistics stdin stdout storage stored strict strip subscription support sysid system tables tablespace temp template temporary text ties transaction transform trigger truncate trusted type types uescape unbounded uncommitted unencrypted unknown unlisten unlogged until update vacuum valid validate validator value varying version view views volatile whitespace within without work wrapper write xml year yes zone";
+        var rows = new List<string>();
+        void Add(string words, char code)
+        {
+            foreach (var w in words.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                rows.Add($"('{w}', '{code}', {(code == 'R' && w is "as" or "from" or "into" or "to" or "where" ? "false" : "true")})");
+        }
+        Add(reserved, 'R');
+        Add(typeFunc, 'T');
+        Add(colName, 'C');
+        Add(unreserved, 'U');
+        return string.Join(", ", rows);
+    }
+}

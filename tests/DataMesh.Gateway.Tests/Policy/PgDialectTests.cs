@@ -1,0 +1,62 @@
+using DataMesh.Gateway.Policy.Rewrite;
+
+namespace DataMesh.Gateway.Tests.Policy;
+
+/// <summary>The PostgreSQL catalog spellings the gateway translates before it governs a query (PgDialect).</summary>
+public sealed class PgDialectTests
+{
+    [Theory]
+    [InlineData("SELECT c.oid FROM pg_catalog.pg_class c", "SELECT c.oid FROM pg_class c")]
+    [InlineData("SELECT pg_catalog.format_type(a.atttypid, a.atttypmod)", "SELECT format_type(a.atttypid, a.atttypmod)")]
+    [InlineData("SELECT x::pg_catalog.text", "SELECT x::text")]
+    [InlineData("SELECT 1 FROM \"pg_catalog\".\"pg_type\"", "SELECT 1 FROM \"pg_type\"")]
+    [InlineData("SELECT * FROM system.pg_catalog.pg_settings", "SELECT * FROM system.pg_catalog.pg_settings")] // catalog-qualified: refused later
+    [InlineData("SELECT 'pg_catalog.pg_class' AS s -- pg_catalog.x", "SELECT 'pg_catalog.pg_class' AS s -- pg_catalog.x")]
+    public void PgCatalogQualifiers_AreStripped_OutsideStringsAndComments(string sql, string expected) =>
+        Assert.Equal(expected, PgDialect.Translate(sql));
+
+    [Theory]
+    [InlineData("WHERE c.relname OPERATOR(pg_catalog.~) '^(t)$' COLLATE pg_catalog.default",
+        "WHERE c.relname  ~  '(?s:.*)(?:^(t)$)(?s:.*)' ")]
+    [InlineData("WHERE n.nspname !~ '^pg_'", "WHERE n.nspname !~ '(?s:.*)(?:^pg_)(?s:.*)'")]
+    [InlineData("WHERE a OPERATOR(pg_catalog.=) b", "WHERE a  =  b")]
+    [InlineData("WHERE a ~~ 'x%'", "WHERE a ~~ 'x%'")]
+    [InlineData("SELECT x COLLATE \"C\"", "SELECT x ")]
+    [InlineData("SELECT x COLLATE nocase", "SELECT x COLLATE nocase")]
+    public void Operators_Regexes_AndCollations(string sql, string expected) => Assert.Equal(expected, PgDialect.Translate(sql));
+
+    [Theory]
+    [InlineData("SELECT 'pg_class'::regclass", "SELECT to_regclass('pg_class')")]
+    [InlineData("SELECT 'pg_catalog.pg_extension'::pg_catalog.regclass", "SELECT to_regclass('pg_catalog.pg_extension')")]
+    [InlineData("SELECT typinput = 'array_in'::regproc", "SELECT typinput = to_regproc('array_in')")]
+    [InlineData("SELECT 'int4'::regtype::oid", "SELECT to_regtype('int4')::oid")]
+    [InlineData("SELECT c.oid::pg_catalog.regclass", "SELECT c.oid::regclass")]
+    public void NameCastsToRegTypes_BecomeLookups(string sql, string expected) => Assert.Equal(expected, PgDialect.Translate(sql));
+
+    [Theory]
+    [InlineData("SELECT * FROM information_schema.tables", "SELECT * FROM information_schema_tables")]
+    [InlineData("SELECT * FROM INFORMATION_SCHEMA.\"columns\" c", "SELECT * FROM information_schema_columns c")]
+    [InlineData("SELECT * FROM information_schema.triggers", "SELECT * FROM information_schema.triggers")]
+    [InlineData("SELECT (information_schema._pg_expandarray(k)).n", "SELECT (_pg_expandarray(k)).n")]
+    [InlineData("SELECT json_build_object('a', 1)", "SELECT json_object('a', 1)")]
+    public void InformationSchema_AndFunctionRenames(string sql, string expected) => Assert.Equal(expected, PgDialect.Translate(sql));
+
+    [Theory]
+    [InlineData("SELECT 1 FROM t a LEFT JOIN u ON a.x = ANY(u.keys)", "SELECT 1 FROM t a LEFT JOIN u ON list_contains(u.keys, a.x)")]
+    [InlineData("SELECT 1 WHERE a.x = ANY (SELECT 1)", "SELECT 1 WHERE a.x = ANY (SELECT 1)")]
+    [InlineData("SELECT 1 WHERE w <> ALL ('{a,b,\"c d\"}'::text[])", "SELECT 1 WHERE w <> ALL (['a', 'b', 'c d']::VARCHAR[]::text[])")]
+    [InlineData("SELECT 1 WHERE w = ANY ('{x,NULL}')", "SELECT 1 WHERE list_contains(['x', NULL]::VARCHAR[], w)")]
+    [InlineData("SELECT 1 WHERE w <> ANY ('{x}')", "SELECT 1 WHERE w <> ANY (['x']::VARCHAR[])")]
+    [InlineData("SELECT s FROM pg_catalog.generate_series(0, 3) s", "SELECT s FROM generate_series(0, 3) s(s)")]
+    [InlineData("SELECT s FROM generate_series(0, 3) AS s(s)", "SELECT s FROM generate_series(0, 3) AS s(s)")]
+    [InlineData("SELECT unnest(x) u FROM t", "SELECT unnest(x) u FROM t")]
+    [InlineData("SELECT s[1] FROM string_to_array('a,b', ',') s", "SELECT s[1] FROM (SELECT string_to_array('a,b', ',') AS s) s")]
+    public void Arrays_AndSetReturningAliases(string sql, string expected) => Assert.Equal(expected, PgDialect.Translate(sql));
+
+    [Fact]
+    public void TextWithoutCatalogSpellings_IsReturnedUnchanged()
+    {
+        const string sql = "SELECT region, count(*) FROM mkt_sls_table GROUP BY region";
+        Assert.Same(sql, PgDialect.Translate(sql));
+    }
+}
