@@ -23,7 +23,7 @@ public sealed class DataFrameTests(GatewayFixture gateway)
             f.GetProperty("amount_sum").GetDouble(), 2);
     }
 
-    [Fact(Skip = "needs pg_catalog emulation (pgcatalog branch)")]
+    [Fact]
     public async Task SqlAlchemy_engine_reflects_the_granted_schema_and_reads_frames()
     {
         var f = (await ClientProcess.PythonAsync(gateway, "sqlalchemy_probe.py")).Json();

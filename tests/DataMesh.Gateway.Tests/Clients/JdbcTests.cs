@@ -96,7 +96,7 @@ public sealed class JdbcTests(GatewayFixture gateway)
         Assert.Equal("true", facts["valid_after"].Single());
     }
 
-    [Fact(Skip = "needs pg_catalog emulation (pgcatalog branch)")]
+    [Fact]
     public async Task DatabaseMetaData_lists_only_what_the_grants_show()
     {
         var facts = await RunAsync("metadata");

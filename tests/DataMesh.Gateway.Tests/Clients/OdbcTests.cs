@@ -33,7 +33,7 @@ public sealed class OdbcTests(GatewayFixture gateway)
         Assert.Equal(100, f.GetProperty("after_error").GetInt64());
     }
 
-    [Fact(Skip = "needs pg_catalog emulation (pgcatalog branch)")]
+    [Fact]
     public async Task SQLTables_and_SQLColumns_list_only_the_granted_asset_and_columns()
     {
         var f = (await ClientProcess.PythonAsync(gateway, "pyodbc_probe.py", "catalog")).Json();
@@ -46,6 +46,8 @@ public sealed class OdbcTests(GatewayFixture gateway)
         Assert.Equal("numeric", amount[1].GetString());
         Assert.Equal(12, amount[2].GetInt32());
         Assert.Equal(2, amount[3].GetInt32());
-        Assert.Equal("Sale amount in EUR", amount[4].GetString());
+        // psqlODBC 13 leaves REMARKS empty: its SQLColumns query reads no pg_description (ClientCorpus/psqlodbc-13.02.sql),
+        // against PostgreSQL itself too. The description reaches JDBC's REMARKS and psql's \d+ instead.
+        Assert.Equal("", amount[4].GetString());
     }
 }
