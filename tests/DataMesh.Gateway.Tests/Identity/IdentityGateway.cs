@@ -30,6 +30,9 @@ public sealed class IdentityGateway : IAsyncLifetime
         Host = GatewayFixture.StartDemoHost(s =>
         {
             s.Tls = true;
+            // Refusals are the point of these tests, all from 127.0.0.1: the failed-login backoff would make them wait
+            // (Identity/TokenThrottleTests checks that refused tokens count).
+            s.LoginFreeFailures = int.MaxValue;
             s.Identity = new IdentitySettings
             {
                 ClockSkewSeconds = 5,
