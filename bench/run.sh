@@ -3,7 +3,7 @@
 # micro-benchmarks, and rewrites bench/RESULTS.md with the figures, the machine and the exact command.
 #
 #   bench/run.sh                 full stream run (6M rows) + governed queries + micro-benchmarks
-#   bench/run.sh --quick         stream and governed runs with 1M rows (+ micro-benchmarks unless --no-micro)
+#   bench/run.sh --quick         stream, governed and compare runs with 1M rows, no micro-benchmarks (under 10 minutes)
 #   bench/run.sh --micro         micro-benchmarks only
 #   bench/run.sh --no-micro      stream + governed only
 #   bench/run.sh --governed      governed queries (harness + RewriteBenchmarks) only; replaces just that section of
@@ -27,7 +27,7 @@ GIT_DESC="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quie
 ROWS=6000000; STREAM=1; MICRO=1; GOVERNED=1; GOV_ONLY=0; GOV_RUNS=15; COMPARE=1; CMP_ONLY=0; QUICK=0; PG_AUTO=1; PG_CS=""; EXTRA=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --quick) ROWS=1000000; GOV_RUNS=5; QUICK=1 ;;
+    --quick) ROWS=1000000; GOV_RUNS=5; QUICK=1; MICRO=0 ;; # micro-benchmarks: bench/run.sh --micro
     --rows) ROWS="$2"; shift ;;
     --micro) STREAM=0; MICRO=1; GOVERNED=0; COMPARE=0 ;;
     --governed) STREAM=0; MICRO=0; GOVERNED=1; GOV_ONLY=1; COMPARE=0 ;;

@@ -25,9 +25,8 @@ internal sealed record EffectivePolicy(
 
     public static EffectivePolicy For(CatalogSnapshot snapshot, string consumer, AssetRecord asset, DateTimeOffset now)
     {
-        var subscriptions = snapshot.Subscriptions
-            .Where(s => s.ConsumerProject == consumer && s.AssetProject == asset.Project && s.AssetName == asset.Name)
-            .OrderBy(s => s.Id)
+        var subscriptions = snapshot.SubscriptionsOf(consumer)
+            .Where(s => s.AssetProject == asset.Project && s.AssetName == asset.Name)
             .ToList();
         // Unpublished assets of other projects do not exist for the query path, approved subscription or not.
         var grant = asset.Published ? subscriptions.LastOrDefault(s => s.StatusAt(now) == SubscriptionStatus.Approved) : null;

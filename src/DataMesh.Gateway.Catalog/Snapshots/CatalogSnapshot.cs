@@ -15,6 +15,10 @@ public sealed class CatalogSnapshot
     private readonly FrozenDictionary<string, ProjectRecord> _projects;
     private readonly FrozenSet<string> _groups;
     private readonly FrozenDictionary<(string Project, string Name), AssetRecord> _assets;
+    // Per-project indexes: session start resolves one project's grants, and with 100,000 assets and 1,000,000
+    // subscriptions a scan of the whole lists cost ~130 ms a session (bench/RESULTS.md, "A large catalog").
+    private readonly FrozenDictionary<string, AssetRecord[]> _assetsByProject;
+    private readonly FrozenDictionary<string, SubscriptionRecord[]> _subscriptionsByConsumer;
 
     private CatalogSnapshot(long version, string maskSecret, IEnumerable<UserRecord> users, IEnumerable<GroupRecord> groups,
         IEnumerable<ProjectRecord> projects, IEnumerable<AssetRecord> assets, IReadOnlyList<SubscriptionRecord> subscriptions)
@@ -27,7 +31,11 @@ public sealed class CatalogSnapshot
         _projects = projects.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
         _groups = groups.Select(g => g.Name).ToFrozenSet(StringComparer.Ordinal);
         _assets = assets.ToFrozenDictionary(a => (a.Project, a.Name));
+        _assetsByProject = _assets.Values.GroupBy(a => a.Project, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
         Subscriptions = subscriptions;
+        _subscriptionsByConsumer = subscriptions.GroupBy(x => x.ConsumerProject, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.OrderBy(x => x.Id).ToArray(), StringComparer.Ordinal);
     }
 
     public long Version { get; }
@@ -55,6 +63,13 @@ public sealed class CatalogSnapshot
     public AssetRecord? Asset(string project, string name) => _assets.GetValueOrDefault((project, name));
 
     public IEnumerable<AssetRecord> Assets => _assets.Values;
+
+    /// <summary>The assets a project owns.</summary>
+    public IReadOnlyList<AssetRecord> AssetsOf(string project) => _assetsByProject.GetValueOrDefault(project) ?? [];
+
+    /// <summary>A consumer project's subscriptions, any status, oldest first.</summary>
+    public IReadOnlyList<SubscriptionRecord> SubscriptionsOf(string consumerProject) =>
+        _subscriptionsByConsumer.GetValueOrDefault(consumerProject) ?? [];
 
     /// <summary>The user's role in a project, directly or through a group; the strongest wins. Null: not a member.</summary>
     public MemberRole? RoleIn(string user, string project) => RoleIn(user, project, []);

@@ -51,13 +51,13 @@ public sealed class GrantSet
     {
         var grants = new Dictionary<(string, string), AssetGrant>();
         var validUntil = DateTimeOffset.MaxValue;
-        foreach (var asset in snapshot.Assets.Where(a => a.Project == project))
+        foreach (var asset in snapshot.AssetsOf(project))
         {
             var columns = asset.Schema.Select(c => new GrantColumn(c.Name, c.Type)).ToList();
             grants[(asset.Project, asset.Name)] = new AssetGrant(asset.Project, asset.Name, asset.ResolvedPath, columns, null, [], OwnProject: true);
         }
         // The newest approval wins when a project holds several for one asset (re-requested after a revocation).
-        foreach (var s in snapshot.Subscriptions.Where(s => s.ConsumerProject == project && s.StatusAt(now) == SubscriptionStatus.Approved).OrderBy(s => s.Id))
+        foreach (var s in snapshot.SubscriptionsOf(project).Where(s => s.StatusAt(now) == SubscriptionStatus.Approved))
         {
             var asset = snapshot.Asset(s.AssetProject, s.AssetName);
             if (asset is null || !asset.Published) continue; // unpublished assets of other projects do not exist
