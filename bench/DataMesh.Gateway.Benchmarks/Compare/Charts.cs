@@ -20,7 +20,7 @@ public static class Charts
         var groups = new List<(string Label, double?[] Values)>();
         foreach (var r in tpch)
             groups.Add(($"{r.Query} (ms)", [r.InProcess.Ok ? r.InProcess.Ms.P50 : null, r.Gateway.Ok ? r.Gateway.Ms.P50 : null, r.Postgres is { Ok: true } p ? p.Ms.P50 : null]));
-        groups.Add(("connect+SCRAM+query (ms)", [null, connect.Gateway.Ok ? connect.Gateway.Ms.P50 : null, connect.Postgres is { Ok: true } c ? c.Ms.P50 : null]));
+        groups.Add(("connect (ms)", [null, connect.Gateway.Ok ? connect.Gateway.Ms.P50 : null, connect.Postgres is { Ok: true } c ? c.Ms.P50 : null]));
         var ticks = new List<Tick>();
         for (var g = 0; g < groups.Count; g++)
         {
@@ -35,7 +35,7 @@ public static class Charts
         }
         times.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
         times.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic();
-        times.Axes.Left.Label.Text = "median time, ms (log scale not used: read the labels)";
+        times.Axes.Left.Label.Text = "median, ms";
         times.Title("Median time per query, lower is better");
         foreach (var (name, color) in systems) times.Legend.ManualItems.Add(new LegendItem { LabelText = name, FillColor = color });
         times.ShowLegend(Alignment.UpperLeft);
@@ -60,7 +60,7 @@ public static class Charts
             plot.Axes.Bottom.Label.Text = "concurrent clients";
             plot.ShowLegend(Alignment.UpperLeft);
         }
-        throughput.Title($"Mixed load ({100 - ConcurrencyLoad.ScanPercent}% point, {ConcurrencyLoad.ScanPercent}% Q6 scan): queries/s, higher is better");
+        throughput.Title($"Queries/s, {100 - ConcurrencyLoad.ScanPercent}% point + {ConcurrencyLoad.ScanPercent}% scan (higher is better)");
         throughput.Axes.Left.Label.Text = "queries per second";
         latency.Title("Point-query p99 latency (ms), lower is better");
         latency.Axes.Left.Label.Text = "p99, ms";
