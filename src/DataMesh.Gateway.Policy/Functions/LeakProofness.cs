@@ -113,7 +113,7 @@ public sealed partial class LeakProofness
                     return "malformed BETWEEN";
                 return Compare(input, lower) ?? Compare(input, upper);
             case "CAST":
-                return ValidTypedLiteral(e) is null ? "a cast may fail on some values" : null;
+                return ValidTypedLiteral(e) is not null || TypedParameter(e) is not null ? null : "a cast may fail on some values";
             case "FUNCTION":
                 return Function(e);
             case "WINDOW":
@@ -357,7 +357,8 @@ public sealed partial class LeakProofness
                 // count(...) is always BIGINT, whatever it counts: it compares like a BIGINT column (HAVING count(*) > 1).
                 return new OperandInfo(OperandKind.Column, "BIGINT", e);
             case "CAST":
-                return ValidTypedLiteral(e) is { } literal ? new OperandInfo(OperandKind.Constant, literal, e) : null;
+                if (ValidTypedLiteral(e) is { } literal) return new OperandInfo(OperandKind.Constant, literal, e);
+                return TypedParameter(e) is { } parameterType ? new OperandInfo(OperandKind.Constant, parameterType, e) : null;
             default:
                 return null;
         }
@@ -464,6 +465,22 @@ public sealed partial class LeakProofness
             "VARCHAR" => "VARCHAR",
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// The type of <c>CAST($n AS T)</c> when T is a plain scalar type, else null. The server writes that cast around
+    /// every parameter whose type the client declared at Parse (ParameterCasts), and decodes the bound value with
+    /// that same type at Bind, so the cast is of a value already of type T: it cannot fail, and in any case it is
+    /// one value per execution, not per row. Such a parameter therefore compares like a constant of type T
+    /// (<c>l_orderkey = $1</c> with an int8 parameter stays unfenced and keeps Parquet row-group pruning).
+    /// </summary>
+    private static string? TypedParameter(JsonElement cast)
+    {
+        if (cast.TryGetProperty("try_cast", out var tc) && tc.ValueKind == JsonValueKind.True) return null;
+        if (AstJson.Property(cast, "child") is not { } child || AstJson.Class(child) != "PARAMETER") return null;
+        if (AstJson.Property(cast, "cast_type") is not { } castType || AstJson.String(castType, "id") is not { } target) return null;
+        return target is "BOOLEAN" or "TINYINT" or "SMALLINT" or "INTEGER" or "BIGINT" or "DOUBLE" or "FLOAT" or "VARCHAR"
+            or "DATE" or "TIMESTAMP" ? target : null;
     }
 
     private static bool IsIsoDate(string? s) =>

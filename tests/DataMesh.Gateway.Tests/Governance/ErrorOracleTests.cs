@@ -137,4 +137,41 @@ public sealed class ErrorOracleTests(GatewayFixture gateway)
             Assert.Equal(Convert.ToInt64(expected.Rows[0][0]), Convert.ToInt64(Assert.Single(rows)[0]));
         }
     }
+
+    /// <summary>
+    /// A parameter the client typed at Parse compares like a constant of its type, so <c>item_id = $1</c> stays
+    /// unfenced (row-group pruning). Attempts to turn it into an oracle must still answer as over the granted rows
+    /// alone: typed values that select hidden rows, and a parameter whose type would cast the column per row.
+    /// </summary>
+    [Theory]
+    [Adversarial(AttackClass.ErrorOracle)]
+    [InlineData("SELECT count(*) FROM mkt_sls_table WHERE item_id = $1", 1L)]
+    [InlineData("SELECT count(*) FROM mkt_sls_table WHERE item_id = $1", 3L)]
+    [InlineData("SELECT count(*) FROM mkt_sls_table WHERE item_id = $1 AND chr(CASE WHEN region = 'Asia' THEN -1 ELSE 65 END) IS NOT NULL", 1L)]
+    [InlineData("SELECT count(*) FROM mkt_sls_table WHERE region = $1", "Asia")]
+    [InlineData("SELECT count(*) FROM mkt_sls_table WHERE item_id = $1", "1")]
+    public async Task A_typed_parameter_behaves_as_if_hidden_rows_did_not_exist(string sql, object value)
+    {
+        var truth = Truth.For(gateway);
+        var literal = value is string text ? $"'{text}'" : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!;
+        var expected = truth.Run(sql.Replace("$1", literal, StringComparison.Ordinal));
+        await using var s = await GovernedSession.OpenAsync(gateway);
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, s.Connection);
+        cmd.Parameters.Add(value is long l ? new Npgsql.NpgsqlParameter<long> { TypedValue = l } : new Npgsql.NpgsqlParameter<string> { TypedValue = (string)value });
+        if (expected.Error is not null)
+        {
+            await Assert.ThrowsAsync<Npgsql.PostgresException>(() => cmd.ExecuteScalarAsync());
+            return;
+        }
+        try
+        {
+            var count = Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(Convert.ToInt64(Assert.Single(expected.Rows)[0], System.Globalization.CultureInfo.InvariantCulture), count);
+        }
+        catch (Npgsql.PostgresException e) when (value is string && e.SqlState is "22P02" or "42883" or "22018")
+        {
+            // A text parameter compared with an integer column may be refused outright; that refusal does not depend on rows.
+            Assert.DoesNotContain("Asia", e.MessageText, StringComparison.Ordinal);
+        }
+    }
 }

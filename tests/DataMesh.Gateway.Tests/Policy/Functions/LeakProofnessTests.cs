@@ -56,6 +56,9 @@ public sealed class LeakProofnessTests
         "qty BETWEEN 1 AND 10", "d BETWEEN DATE '2024-01-01' AND '2024-12-31'", "ts >= '2024-01-01 10:00:00'",
         "ts < DATE '2024-06-30'", "name LIKE 'A%'", "name NOT LIKE '%x%'", "name ILIKE 'a%'", "name NOT ILIKE 'b%'",
         "flag = true", "region = region2", "id = '42'", "region = NULL", "qty > 1 AND (name LIKE 'a%' OR flag IS NULL)",
+        // Parameters the client typed at Parse (the server writes the cast; the value is decoded with that type at Bind).
+        "id = CAST($1 AS BIGINT)", "qty >= CAST($1 AS INTEGER)", "region = CAST($1 AS VARCHAR)", "d >= CAST($1 AS DATE)",
+        "ts < CAST($2 AS TIMESTAMP)", "amount > CAST($1 AS BIGINT)", "flag = CAST($1 AS BOOLEAN)",
     };
 
     [Theory]
@@ -98,6 +101,9 @@ public sealed class LeakProofnessTests
         "name LIKE 'a!%' ESCAPE '!'", "name GLOB 'a*'", "id = (SELECT max(id) FROM u)", "id IN (SELECT id FROM u)",
         "EXISTS (SELECT 1 FROM u)", "tags[1] = 'x'", "name COLLATE nocase = 'a'", "id = $1", "TRY(qty + 1) > 0",
         "list_contains(tags, 'x')", "id = abs(-3)",
+        // Typed parameters whose type does not compare safely with the column, or casts other than the server's.
+        "region = CAST($1 AS BIGINT)", "id = CAST($1 AS VARCHAR)", "id = TRY_CAST($1 AS BIGINT)",
+        "amount = CAST($1 AS DECIMAL(10,2))", "d = CAST($1 AS TIMESTAMP)", "id = CAST(CAST($1 AS VARCHAR) AS BIGINT) + 0",
     };
 
     [Theory]
