@@ -22,6 +22,16 @@ public sealed class FuzzRegressionTests
         Assert.Equal(SqlState.InvalidBinaryRepresentation, e.SqlState);
     }
 
+    [Theory]
+    [InlineData("7\u07C0 days")]          // NKo digit zero: .NET's \d matched it, long.Parse refused it (crash-0e12720dd3d3fad7)
+    [InlineData("\u0661\u0662:00:00")]    // Arabic-Indic digits in the clock part
+    [InlineData("99999999999999999999 days")] // more digits than a long holds
+    public void Interval_text_with_non_ascii_or_too_many_digits_is_a_syntax_error(string text)
+    {
+        var e = Assert.Throws<PgErrorException>(() => ParameterDecoder.Decode(PgTypes.Interval, FormatCode.Text, System.Text.Encoding.UTF8.GetBytes(text)));
+        Assert.StartsWith("22", e.SqlState, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_startup_parameter_that_is_not_utf8_is_fatal()
     {

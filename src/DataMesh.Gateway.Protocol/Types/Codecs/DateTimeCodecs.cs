@@ -123,7 +123,7 @@ public static partial class DateTimeCodecs
         throw new PgErrorException(SqlState.InvalidDatetimeFormat, $"invalid input syntax for type date: \"{t}\"");
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^(\s+\d{1,2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?\s*([+-]\d{2}(:?\d{2})?)?$")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(\s+[0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)?\s*([+-][0-9]{2}(:?[0-9]{2})?)?$")]
     private static partial System.Text.RegularExpressions.Regex DateSuffix();
 
     public static long ParseTimestampText(string text, bool withZone)
@@ -133,7 +133,7 @@ public static partial class DateTimeCodecs
         if (t.Equals("-infinity", StringComparison.OrdinalIgnoreCase)) return -long.MaxValue;
         var styles = DateTimeStyles.AllowWhiteSpaces | (withZone ? DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal : DateTimeStyles.None);
         // PostgreSQL writes zones as "+00" or "+05:30"; .NET wants "+00:00".
-        var normalised = System.Text.RegularExpressions.Regex.Replace(t, @"([+-]\d\d)$", "$1:00");
+        var normalised = System.Text.RegularExpressions.Regex.Replace(t, @"([+-][0-9]{2})$", "$1:00");
         if (!DateTimeOffset.TryParse(normalised, CultureInfo.InvariantCulture, styles, out var dto))
             throw new PgErrorException(SqlState.InvalidDatetimeFormat, $"invalid input syntax for type timestamp: \"{t}\"");
         var dt = withZone ? dto.UtcDateTime : dto.DateTime;

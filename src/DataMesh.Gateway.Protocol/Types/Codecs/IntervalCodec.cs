@@ -104,9 +104,11 @@ public static partial class IntervalCodec
         return new PgInterval(months, days, micros);
     }
 
-    [GeneratedRegex(@"([+-]?\d+)\s*(years?|mons?|months?|weeks?|days?|hours?|minutes?|mins?|seconds?|secs?)\b", RegexOptions.IgnoreCase)]
+    // [0-9], not \d: .NET's \d matches every Unicode digit, which long.Parse then refuses (found by the protocol fuzzer),
+    // and at most 18 digits so the number fits a long; anything else is left over and is a syntax error.
+    [GeneratedRegex(@"([+-]?[0-9]{1,18})\s*(years?|mons?|months?|weeks?|days?|hours?|minutes?|mins?|seconds?|secs?)\b", RegexOptions.IgnoreCase)]
     private static partial Regex UnitPart();
 
-    [GeneratedRegex(@"^([+-]?)(\d+):(\d\d):(\d\d)(?:\.(\d+))?$")]
+    [GeneratedRegex(@"^([+-]?)([0-9]{1,12}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?$")]
     private static partial Regex Clock();
 }
