@@ -4,7 +4,8 @@
 #
 # The run starts from tests/fuzz/<target>/corpus (plus the target's dictionary, if any). Findings go to
 # tests/fuzz/.work/<target>/findings (git-ignored). Every crash is copied to tests/fuzz/<target>/crashes/,
-# where the xunit suite replays it (CorpusReplayTests), and the script exits 1. Figures are printed at the end.
+# where the xunit suite replays it (CorpusReplayTests), and the script exits 3 (1: the fuzzer could not run).
+# Figures are printed at the end.
 # Long runs: nice -n 19 tests/fuzz/run.sh rewrite 3600
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,7 +21,9 @@ if [ "$target" = all ]; then
   rm -rf "$FUZZ_PREBUILT"
   build "$FUZZ_PREBUILT"
   status=0
-  for t in protocol admin rewrite; do "$0" "$t" "$seconds" || status=1; done
+  for t in protocol admin rewrite; do
+    "$0" "$t" "$seconds" || { code=$?; [ "$code" -gt "$status" ] && status=$code; }
+  done
   exit $status
 fi
 
@@ -76,5 +79,5 @@ echo "fuzz $target: $(stat execs_done) executions in $(stat run_time)s ($(stat e
 if [ "$crashes" -gt 0 ]; then
   echo "fuzz $target: $crashes crash(es) copied to tests/fuzz/$target/crashes/; replay one with" >&2
   echo "  dotnet $work/bin/DataMesh.Gateway.Fuzz.dll $target < tests/fuzz/$target/crashes/<file>" >&2
-  exit 1
+  exit 3
 fi
