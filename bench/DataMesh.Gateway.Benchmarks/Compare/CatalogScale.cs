@@ -60,8 +60,7 @@ public static class CatalogScale
         var (process, endpoint) = GatewayProcess.Spawn(parquet, serverDir, options.Threads);
         try
         {
-            var cs = $"Host=127.0.0.1;Port={endpoint.Port};Username={GatewayProcess.ConsumerUser};Password={GatewayProcess.ConsumerPassword};"
-                + $"Database={ConsumerName(1)};SSL Mode=Disable;Pooling=false;Timeout=120;Command Timeout=0";
+            var cs = GatewayProcess.ConsumerConnectionString(endpoint.Port, ConsumerName(1), timeoutSeconds: 120);
             using var connection = new NpgsqlConnection(cs);
             connection.Open();
             for (var i = 0; i < iterations + 5; i++)
@@ -75,9 +74,7 @@ public static class CatalogScale
         }
         finally
         {
-            process.StandardInput.Close();
-            if (!process.WaitForExit(30_000)) process.Kill(entireProcessTree: true);
-            process.Dispose();
+            GatewayProcess.Stop(process, TimeSpan.FromSeconds(30));
         }
         CompareHarness.Log($"catalog scale: SEARCH CATALOG {search.Ms} {search.Error}");
         return new Result(assets, subscriptions, seed, open, search, cold, warm, grants);

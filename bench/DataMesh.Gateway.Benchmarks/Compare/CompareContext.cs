@@ -49,9 +49,7 @@ public sealed class CompareContext : IDisposable
         }
     }
 
-    public string GatewayConsumer(bool pooling = false) =>
-        $"Host=127.0.0.1;Port={Gateway.Port};Username={GatewayProcess.ConsumerUser};Password={GatewayProcess.ConsumerPassword};"
-        + $"Database={GatewayProcess.ConsumerProject};SSL Mode=Disable;Pooling={pooling};Timeout=60;Command Timeout=0";
+    public string GatewayConsumer() => GatewayProcess.ConsumerConnectionString(Gateway.Port);
 
     public NpgsqlConnection OpenGateway()
     {
@@ -74,12 +72,10 @@ public sealed class CompareContext : IDisposable
     {
         try
         {
-            _gatewayProcess.StandardInput.Close(); // the child stops when its stdin closes
-            if (!_gatewayProcess.WaitForExit(15_000)) _gatewayProcess.Kill(entireProcessTree: true);
+            GatewayProcess.Stop(_gatewayProcess, TimeSpan.FromSeconds(15));
         }
         finally
         {
-            _gatewayProcess.Dispose();
             InProcess.Dispose();
             _governance.Dispose();
             _parser.Dispose();

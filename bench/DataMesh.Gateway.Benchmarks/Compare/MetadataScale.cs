@@ -41,8 +41,7 @@ public static class MetadataScale
         try
         {
             var psql = new Measurement($"psql \\dt, {assets} assets", "gateway", new Samples());
-            var cs = $"Host=127.0.0.1;Port={endpoint.Port};Username={GatewayProcess.ConsumerUser};Password={GatewayProcess.ConsumerPassword};"
-                + $"Database={GatewayProcess.ConsumerProject};SSL Mode=Disable;Pooling=false;Timeout=120;Command Timeout=0";
+            var cs = GatewayProcess.ConsumerConnectionString(endpoint.Port, timeoutSeconds: 120);
             using (var connection = new NpgsqlConnection(cs))
             {
                 connection.Open();
@@ -60,9 +59,7 @@ public static class MetadataScale
         }
         finally
         {
-            process.StandardInput.Close();
-            if (!process.WaitForExit(15_000)) process.Kill(entireProcessTree: true);
-            process.Dispose();
+            GatewayProcess.Stop(process, TimeSpan.FromSeconds(15));
         }
     }
 

@@ -35,8 +35,7 @@ public static class GovernedHarness
         var (engine, server, catalog) = GatewayProcess.Start(parquet, serverDir, options.Threads);
         using var engineScope = engine;
         using var catalogScope = catalog;
-        var cs = $"Host=127.0.0.1;Port={server.LocalEndPoint.Port};Username={GatewayProcess.ConsumerUser};Password={GatewayProcess.ConsumerPassword};"
-            + $"Database={GatewayProcess.ConsumerProject};SSL Mode=Disable;Pooling=false;Timeout=60;Command Timeout=0";
+        var cs = GatewayProcess.ConsumerConnectionString(server.LocalEndPoint.Port);
 
         // The harness's own planner over the same catalog: the same code and snapshot as the server's, so the same SQL.
         using var parser = new SqlParser();

@@ -128,6 +128,19 @@ public static class GatewayProcess
         }
     }
 
+    /// <summary>An Npgsql connection string for <see cref="ConsumerUser"/> on a gateway at <paramref name="port"/>, no pooling.</summary>
+    public static string ConsumerConnectionString(int port, string database = ConsumerProject, int timeoutSeconds = 60) =>
+        $"Host=127.0.0.1;Port={port};Username={ConsumerUser};Password={ConsumerPassword};"
+        + $"Database={database};SSL Mode=Disable;Pooling=false;Timeout={timeoutSeconds};Command Timeout=0";
+
+    /// <summary>Stops a child started by <see cref="Spawn"/> (it exits when its stdin closes), killing it after <paramref name="grace"/>.</summary>
+    public static void Stop(Process process, TimeSpan grace)
+    {
+        process.StandardInput.Close();
+        if (!process.WaitForExit(grace)) process.Kill(entireProcessTree: true);
+        process.Dispose();
+    }
+
     /// <summary>`serve PARQUET SERVERDIR THREADS`: runs the gateway until stdin closes; prints its port first.</summary>
     public static async Task<int> ServeAsync(string[] args)
     {
