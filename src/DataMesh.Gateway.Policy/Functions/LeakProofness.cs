@@ -452,9 +452,7 @@ public sealed partial class LeakProofness
     /// <summary>The target type of <c>CAST('literal' AS T)</c> when the literal is certainly valid for T, else null.</summary>
     private static string? ValidTypedLiteral(JsonElement cast)
     {
-        if (cast.TryGetProperty("try_cast", out var tc) && tc.ValueKind == JsonValueKind.True) return null;
-        if (AstJson.Property(cast, "child") is not { } child || AstJson.Class(child) != "CONSTANT") return null;
-        if (AstJson.Property(cast, "cast_type") is not { } castType || AstJson.String(castType, "id") is not { } target) return null;
+        if (PlainCast(cast) is not var (child, target) || AstJson.Class(child) != "CONSTANT") return null;
         if (AstJson.ConstantIsNull(child)) return target;
         if (!AstJson.TryConstantString(child, out var text)) return null;
         return target switch
@@ -476,11 +474,18 @@ public sealed partial class LeakProofness
     /// </summary>
     private static string? TypedParameter(JsonElement cast)
     {
-        if (cast.TryGetProperty("try_cast", out var tc) && tc.ValueKind == JsonValueKind.True) return null;
-        if (AstJson.Property(cast, "child") is not { } child || AstJson.Class(child) != "PARAMETER") return null;
-        if (AstJson.Property(cast, "cast_type") is not { } castType || AstJson.String(castType, "id") is not { } target) return null;
+        if (PlainCast(cast) is not var (child, target) || AstJson.Class(child) != "PARAMETER") return null;
         return target is "BOOLEAN" or "TINYINT" or "SMALLINT" or "INTEGER" or "BIGINT" or "DOUBLE" or "FLOAT" or "VARCHAR"
             or "DATE" or "TIMESTAMP" ? target : null;
+    }
+
+    /// <summary>The operand and target type id of a CAST (not TRY_CAST), or null.</summary>
+    private static (JsonElement Child, string Target)? PlainCast(JsonElement cast)
+    {
+        if (cast.TryGetProperty("try_cast", out var tc) && tc.ValueKind == JsonValueKind.True) return null;
+        if (AstJson.Property(cast, "child") is not { } child) return null;
+        if (AstJson.Property(cast, "cast_type") is not { } castType || AstJson.String(castType, "id") is not { } target) return null;
+        return (child, target);
     }
 
     private static bool IsIsoDate(string? s) =>
