@@ -93,6 +93,7 @@ public sealed class GatewayHost : IAsyncDisposable
             JwksFile = i.JwksFile,
             JwksUrl = i.JwksUrl,
             JwksCacheDuration = TimeSpan.FromSeconds(i.JwksCacheSeconds),
+            JwksMinimumRefresh = TimeSpan.FromSeconds(i.JwksMinimumRefreshSeconds),
             UserNameClaim = i.UserNameClaim,
             GroupsClaim = i.GroupsClaim,
             GroupMap = i.GroupMap,

@@ -13,7 +13,7 @@ public abstract class JwksSource
     public static JwksSource For(TrustedIssuer issuer) => issuer switch
     {
         { JwksFile: { Length: > 0 } file } => new FileJwksSource(file),
-        { JwksUrl: { Length: > 0 } url } => new UrlJwksSource(UrlJwksSource.CheckUrl(url), issuer.JwksCacheDuration),
+        { JwksUrl: { Length: > 0 } url } => new UrlJwksSource(UrlJwksSource.CheckUrl(url), issuer.JwksCacheDuration, issuer.JwksMinimumRefresh),
         _ => new StaticJwksSource([]),
     };
 
@@ -65,11 +65,11 @@ public sealed class FileJwksSource(string path) : JwksSource
 
 /// <summary>
 /// A JWKS URL (https, or http on a loopback address only), cached for a while. An unknown key id refreshes it, but at
-/// most once every 30 seconds, so a stream of tokens with made-up key ids cannot turn the gateway into a flood.
+/// most once per <paramref name="minimumRefresh"/> (30 seconds by default), so a stream of tokens with made-up key ids
+/// cannot turn the gateway into a flood.
 /// </summary>
-public sealed class UrlJwksSource(Uri url, TimeSpan cacheDuration, HttpClient? http = null) : JwksSource
+public sealed class UrlJwksSource(Uri url, TimeSpan cacheDuration, TimeSpan minimumRefresh, HttpClient? http = null) : JwksSource
 {
-    private static readonly TimeSpan MinimumRefreshInterval = TimeSpan.FromSeconds(30);
     private static readonly HttpClient SharedHttp = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IReadOnlyList<JsonWebKey> _keys = [];
@@ -87,12 +87,12 @@ public sealed class UrlJwksSource(Uri url, TimeSpan cacheDuration, HttpClient? h
     {
         var now = DateTimeOffset.UtcNow;
         var age = now - _fetchedAt;
-        if (age < cacheDuration && !(refresh && age >= MinimumRefreshInterval)) return _keys;
+        if (age < cacheDuration && !(refresh && age >= minimumRefresh)) return _keys;
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             age = DateTimeOffset.UtcNow - _fetchedAt;
-            if (age < cacheDuration && !(refresh && age >= MinimumRefreshInterval)) return _keys;
+            if (age < cacheDuration && !(refresh && age >= minimumRefresh)) return _keys;
             try
             {
                 var json = await (http ?? SharedHttp).GetStringAsync(url, ct).ConfigureAwait(false);
@@ -102,7 +102,7 @@ public sealed class UrlJwksSource(Uri url, TimeSpan cacheDuration, HttpClient? h
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or ArgumentException or System.Text.Json.JsonException)
             {
                 // Keep serving the last good keys, and try again after the refresh interval rather than the cache time.
-                _fetchedAt = DateTimeOffset.UtcNow - cacheDuration + MinimumRefreshInterval;
+                _fetchedAt = DateTimeOffset.UtcNow - cacheDuration + minimumRefresh;
             }
             return _keys;
         }

@@ -40,6 +40,12 @@ public sealed class TrustedIssuer
 
     public TimeSpan JwksCacheDuration { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The shortest time between two fetches of <see cref="JwksUrl"/> when tokens name a key id the cache does not
+    /// know (the provider rotated its keys, or someone is sending made-up key ids).
+    /// </summary>
+    public TimeSpan JwksMinimumRefresh { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The claim that names the gateway user: preferred_username, email or sub.</summary>
     public string UserNameClaim { get; init; } = "preferred_username";
 

@@ -171,7 +171,11 @@ internal sealed class ClientConnection(
             Access = access,
         };
         Session = session;
-        if (identity.ExpiresAt is { } expires) session.IdentityExpiresAt = expires + (options.Tokens?.Options.SessionGrace ?? TimeSpan.Zero);
+        if (identity.ExpiresAt is { } expires)
+        {
+            session.IdentityTokenExpiresAt = expires;
+            session.IdentityExpiresAt = expires + (options.Tokens?.Options.SessionGrace ?? TimeSpan.Zero);
+        }
         session.SwapEngine(session.Engine, spec.Fingerprint);
         session.RewriteOptions = GovernanceService.OptionsFor(session.Engine);
         session.ProjectStatementTimeout = governance.ProjectStatementTimeout(access);
@@ -297,8 +301,10 @@ internal sealed class ClientConnection(
         if (session.IdentityExpiresAt is not { } until || DateTimeOffset.UtcNow < until) return;
         if (messageType is not (FrontendMessageType.Query or FrontendMessageType.Parse or FrontendMessageType.Bind
             or FrontendMessageType.Execute or FrontendMessageType.Describe or FrontendMessageType.FunctionCall)) return;
+        var expired = session.IdentityTokenExpiresAt ?? until;
+        var grace = until > expired ? $" (its grace period ended at {until:yyyy-MM-dd HH:mm:ss} UTC)" : "";
         throw new PgErrorException(SqlState.InvalidAuthorizationSpecification,
-            $"terminating connection because the session's identity token expired at {until:yyyy-MM-dd HH:mm:ss} UTC",
+            $"terminating connection because the session's identity token expired at {expired:yyyy-MM-dd HH:mm:ss} UTC{grace}",
             PgErrorSeverity.Fatal, hint: "reconnect with a fresh identity token");
     }
 

@@ -49,6 +49,9 @@ public sealed class Session : IDisposable
         if (!ReferenceEquals(old, engine)) old.Dispose();
     }
 
+    /// <summary>The exp of the identity token the session signed in with; null: not a token session.</summary>
+    public DateTimeOffset? IdentityTokenExpiresAt { get; set; }
+
     /// <summary>When a session that signed in with an identity token must end (its exp plus the grace); null: never.</summary>
     public DateTimeOffset? IdentityExpiresAt { get; set; }
 

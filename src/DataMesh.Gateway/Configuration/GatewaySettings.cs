@@ -78,6 +78,7 @@ public sealed class IssuerSettings
     public string? JwksFile { get; set; }
     public string? JwksUrl { get; set; }
     public double JwksCacheSeconds { get; set; } = 600;
+    public double JwksMinimumRefreshSeconds { get; set; } = 30;
     public string UserNameClaim { get; set; } = "preferred_username";
     public string GroupsClaim { get; set; } = "groups";
     public Dictionary<string, string> GroupMap { get; set; } = new(StringComparer.Ordinal);
