@@ -27,6 +27,8 @@ public static class PgCatalogEmulation
         public const string Databases = "datamesh_databases";
         /// <summary>The gateway's session settings (current_setting), a MAP(VARCHAR, VARCHAR) keyed by lower-case name.</summary>
         public const string Settings = "datamesh_settings";
+        /// <summary>The session settings' names, built-in defaults, contexts and types (pg_settings), a STRUCT list.</summary>
+        public const string SettingDefaults = "datamesh_setting_defaults";
         /// <summary>The schemas unqualified names resolve through, in order (current_schemas), a VARCHAR[].</summary>
         public const string Schemas = "datamesh_schemas";
     }

@@ -169,20 +169,23 @@ internal static class PgCatalogRelations
               0::BIGINT AS tidx_blks_read, 0::BIGINT AS tidx_blks_hit
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')
             """;
-        // The gateway's fixed server facts only: never DuckDB's settings (engine state, allowed paths).
+        // The gateway's settings only, never DuckDB's (engine state, allowed paths): a few fixed server facts, and the
+        // session's own parameters with their built-in defaults (so psql's \dconfig lists the ones this session changed).
         yield return $$"""
-            CREATE TABLE pg_settings (name VARCHAR, setting VARCHAR, unit VARCHAR, category VARCHAR, short_desc VARCHAR,
-              extra_desc VARCHAR, context VARCHAR, vartype VARCHAR, source VARCHAR, min_val VARCHAR, max_val VARCHAR, enumvals VARCHAR[],
-              boot_val VARCHAR, reset_val VARCHAR, sourcefile VARCHAR, sourceline INTEGER, pending_restart BOOLEAN)
-            """;
-        yield return $$"""
-            INSERT INTO pg_settings (name, setting, vartype, context, source) VALUES
-              ('max_index_keys', '32', 'integer', 'internal', 'default'), ('max_identifier_length', '63', 'integer', 'internal', 'default'),
-              ('server_version', '{{PgCatalogEmulation.ServerVersion}}', 'string', 'internal', 'default'),
-              ('server_version_num', '{{PgCatalogEmulation.ServerVersionNum}}', 'integer', 'internal', 'default'),
-              ('server_encoding', 'UTF8', 'string', 'internal', 'default'), ('block_size', '8192', 'integer', 'internal', 'default'),
-              ('integer_datetimes', 'on', 'bool', 'internal', 'default'), ('standard_conforming_strings', 'on', 'bool', 'user', 'default'),
-              ('max_connections', '100', 'integer', 'postmaster', 'default')
+            CREATE VIEW pg_settings AS
+            SELECT name, setting, NULL::VARCHAR AS unit, 'Preset Options' AS category, NULL::VARCHAR AS short_desc,
+              NULL::VARCHAR AS extra_desc, context, vartype, 'default' AS source, NULL::VARCHAR AS min_val, NULL::VARCHAR AS max_val,
+              NULL::VARCHAR[] AS enumvals, setting AS boot_val, setting AS reset_val, NULL::VARCHAR AS sourcefile,
+              NULL::INTEGER AS sourceline, false AS pending_restart
+            FROM (VALUES ('max_index_keys', '32', 'integer', 'internal'), ('block_size', '8192', 'integer', 'internal'),
+              ('server_version_num', '{{PgCatalogEmulation.ServerVersionNum}}', 'integer', 'internal'),
+              ('max_connections', '100', 'integer', 'postmaster')) f(name, setting, vartype, context)
+            UNION ALL
+            SELECT d.name, s.setting, NULL, 'Client Connection Defaults', NULL, NULL, d.context, d.vartype,
+              CASE WHEN s.setting IS DISTINCT FROM d.boot THEN 'session' ELSE 'default' END, NULL, NULL, NULL, d.boot, d.boot, NULL,
+              NULL, false
+            FROM (SELECT unnest(getvariable('{{PgCatalogEmulation.IdentityVariables.SettingDefaults}}')::STRUCT(name VARCHAR, boot VARCHAR, context VARCHAR, vartype VARCHAR)[], recursive := true)) d,
+              LATERAL (SELECT COALESCE(map_extract_value(getvariable('{{PgCatalogEmulation.IdentityVariables.Settings}}')::MAP(VARCHAR, VARCHAR), lower(d.name)), d.boot) AS setting) s
             """;
     }
 }

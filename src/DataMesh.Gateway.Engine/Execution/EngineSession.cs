@@ -161,6 +161,14 @@ public sealed class EngineSession : IDisposable
         ExecuteTrusted($"SET VARIABLE {PgCatalogEmulation.IdentityVariables.Settings} = MAP {{{string.Join(", ", entries)}}}::MAP(VARCHAR, VARCHAR)");
     }
 
+    /// <summary>What pg_settings lists besides the fixed facts: each session setting's name, default, context and type.</summary>
+    public void SetSettingDefinitions(IEnumerable<(string Name, string Boot, string Context, string Type)> definitions)
+    {
+        var entries = definitions.Select(d =>
+            $"{{'name': {DuckDbEngine.Literal(d.Name)}, 'boot': {DuckDbEngine.Literal(d.Boot)}, 'context': {DuckDbEngine.Literal(d.Context)}, 'vartype': {DuckDbEngine.Literal(d.Type)}}}");
+        ExecuteTrusted($"SET VARIABLE {PgCatalogEmulation.IdentityVariables.SettingDefaults} = [{string.Join(", ", entries)}]");
+    }
+
     private static string ListLiteral(IEnumerable<string> values) => "[" + string.Join(", ", values.Select(DuckDbEngine.Literal)) + "]::VARCHAR[]";
 
     /// <summary>

@@ -296,6 +296,7 @@ public static class FunctionCatalog
     {
         // Scalar functions and macros.
         ["getvariable"] = EngineState,
+        ["set_config"] = "changes settings: the gateway answers it only as a statement of its own, SELECT set_config('name', 'value', is_local), with constant arguments",
         ["in_search_path"] = EngineState,
         ["current_connection_id"] = EngineState,
         ["current_query_id"] = EngineState,

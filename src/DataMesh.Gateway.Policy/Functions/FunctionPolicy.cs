@@ -110,8 +110,9 @@ public sealed class FunctionPolicy
     /// <summary>
     /// <c>current_setting('name')</c> reaches the pg_catalog emulation's macro, which answers from the gateway's own
     /// session settings; it is allowed only unqualified (a qualified call reaches DuckDB's built-in, which reads engine
-    /// settings such as allowed paths) and only with a string constant naming one of
-    /// <see cref="FunctionCatalog.GatewaySettings"/>: a computed or unknown name is refused as before.
+    /// settings such as allowed paths). A string constant must name one of <see cref="FunctionCatalog.GatewaySettings"/>
+    /// (an unknown name is refused with a clear reason rather than answered NULL); a computed name is allowed, since the
+    /// macro answers it from the gateway's settings map alone (NULL for anything else).
     /// </summary>
     private static IEnumerable<FunctionDecision> CheckSettingNames(ParsedQuery query)
     {
@@ -127,8 +128,14 @@ public sealed class FunctionPolicy
             var children = AstJson.Children(node);
             if (call.Schema.Length > 0 || call.Catalog.Length > 0)
                 found.Add(FunctionDecision.Refuse(call, FunctionCatalog.EngineState + "; call it unqualified for the gateway's session settings"));
-            else if (children.Count is < 1 or > 2 || AstJson.Class(children[0]) != "CONSTANT" || !AstJson.TryConstantString(children[0], out var name))
-                found.Add(FunctionDecision.Refuse(call, "the setting name must be a string constant"));
+            else if (children.Count is < 1 or > 2)
+                found.Add(FunctionDecision.Refuse(call, "current_setting takes a setting name and an optional missing_ok"));
+            else if (AstJson.Class(children[0]) != "CONSTANT")
+                // A computed name (psql's \dconfig: current_setting(s.name) over pg_settings) still reaches only the
+                // unqualified macro, which looks names up in the gateway's settings map: nothing else can answer it.
+                found.Add(FunctionDecision.Allow(call));
+            else if (!AstJson.TryConstantString(children[0], out var name))
+                found.Add(FunctionDecision.Refuse(call, "the setting name must be a string"));
             else if (!FunctionCatalog.GatewaySettings.Contains(name))
                 found.Add(FunctionDecision.Refuse(call, $"\"{name}\" is not one of the gateway's session settings; {FunctionCatalog.EngineState}"));
             else

@@ -181,6 +181,7 @@ internal sealed class ClientConnection(
         session.ProjectStatementTimeout = governance.ProjectStatementTimeout(access);
         session.Engine.SetIdentity(user, database, session.ProcessId, governance.DatabasesOf(access));
         session.Engine.SetSettings(parameters.All);
+        session.Engine.SetSettingDefinitions(SessionParameters.Definitions);
         cancels.Register(session);
 
         var w = transport.Backend;

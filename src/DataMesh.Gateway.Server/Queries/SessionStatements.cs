@@ -6,21 +6,29 @@ using DataMesh.Gateway.Sql.Lexing;
 namespace DataMesh.Gateway.Server.Queries;
 
 /// <summary>
-/// SET, SHOW, RESET, DISCARD, DEALLOCATE and UNLISTEN, answered by the gateway from session state.
+/// SET, SHOW, RESET, DISCARD, DEALLOCATE, UNLISTEN and a lone set_config call, answered by the gateway from session
+/// state.
 /// They never reach the engine, so no client can change engine settings through them.
 /// </summary>
 public static class SessionStatements
 {
-    /// <summary>For Describe: the column a statement returns (SHOW), or null.</summary>
-    public static string? ResultColumnOf(SqlStatement statement) =>
-        statement.Tokens.Count >= 2 && statement.Tokens[0].IsWord("SHOW") ? SessionParameters.CanonicalName(ShowName(statement)) : null;
+    /// <summary>For Describe: the column a statement returns (SHOW, set_config), or null.</summary>
+    public static string? ResultColumnOf(SqlStatement statement)
+    {
+        if (statement.Tokens.Count >= 2 && statement.Tokens[0].IsWord("SHOW")) return SessionParameters.CanonicalName(ShowName(statement));
+        return SetConfigCall.TryParse(statement)?.ColumnName;
+    }
 
     public static StatementOutcome Execute(Session session, SqlStatement statement)
     {
         var t = statement.Tokens;
-        switch (t[0].Value.ToUpperInvariant())
+        var word = t[0].Value.ToUpperInvariant();
+        // Inside a transaction block, settings changes are undone by ROLLBACK (and SET LOCAL ones by COMMIT too).
+        if (session.TransactionStatus != TransactionStatus.Idle && word is "SET" or "RESET" or "SELECT") session.Parameters.EnterTransaction();
+        switch (word)
         {
             case "SET": return Set(session, t);
+            case "SELECT" when SetConfigCall.TryParse(statement) is { } call: return SetConfig(session, call);
             case "SHOW":
             {
                 var name = ShowName(statement);
@@ -38,6 +46,7 @@ public static class SessionStatements
     private static StatementOutcome Set(Session session, IReadOnlyList<SqlToken> t)
     {
         var i = 1;
+        var local = i < t.Count && t[i].IsWord("LOCAL");
         if (i < t.Count && (t[i].IsWord("SESSION") || t[i].IsWord("LOCAL")))
         {
             if (i + 1 < t.Count && t[i].IsWord("SESSION") && (t[i + 1].IsWord("CHARACTERISTICS") || t[i + 1].IsWord("AUTHORIZATION")))
@@ -72,17 +81,46 @@ public static class SessionStatements
         }
         if (i >= t.Count) throw Syntax(name);
 
-        if (!session.Parameters.IsKnown(name) && Engine.EngineSettings.IsEngineSetting(name))
-            throw new PgErrorException(SqlState.InsufficientPrivilege, $"the engine setting \"{name}\" belongs to the gateway and cannot be changed");
+        RefuseEngineSetting(session, name);
         var outcome = new StatementOutcome("SET");
-        if (i == t.Count - 1 && t[i].IsWord("DEFAULT"))
+        if (local && session.TransactionStatus == TransactionStatus.Idle)
+        {
+            // As in PostgreSQL: outside a block a LOCAL value would end with the statement, so it is not applied.
+            outcome.Notices.Add((PgErrorSeverity.Warning, SqlState.NoActiveSqlTransaction, "SET LOCAL can only be used in transaction blocks"));
+            return outcome;
+        }
+        if (i == t.Count - 1 && t[i].IsWord("DEFAULT") && !local)
         {
             if (session.Parameters.Reset(name) is { } reset) outcome.ChangedParameters.Add(reset);
             return outcome;
         }
-        var value = string.Join(", ", SplitValues(t, i));
-        if (session.Parameters.Set(name, value) is { } changed) outcome.ChangedParameters.Add(changed);
+        var value = i == t.Count - 1 && t[i].IsWord("DEFAULT") ? session.Parameters.DefaultOf(name) : string.Join(", ", SplitValues(t, i));
+        if (session.Parameters.Set(name, value, local) is { } changed) outcome.ChangedParameters.Add(changed);
         return outcome;
+    }
+
+    /// <summary>
+    /// set_config(name, value, is_local): SET [LOCAL] name = value, answered with the value now in effect. Outside a
+    /// transaction block a local value would end with the statement itself, so it is returned but not kept.
+    /// </summary>
+    private static StatementOutcome SetConfig(Session session, SetConfigCall call)
+    {
+        RefuseEngineSetting(session, call.Name);
+        var outcome = new StatementOutcome("SELECT 1", call.ColumnName, call.Value);
+        if (call.IsLocal && session.TransactionStatus == TransactionStatus.Idle)
+        {
+            // Validate as SET would (an unknown name or a value the gateway cannot honour is still an error).
+            session.Parameters.Validate(call.Name, call.Value);
+            return outcome;
+        }
+        if (session.Parameters.Set(call.Name, call.Value, call.IsLocal) is { } changed) outcome.ChangedParameters.Add(changed);
+        return outcome with { ResultValue = session.Parameters.Get(call.Name) };
+    }
+
+    private static void RefuseEngineSetting(Session session, string name)
+    {
+        if (!session.Parameters.IsKnown(name) && Engine.EngineSettings.IsEngineSetting(name))
+            throw new PgErrorException(SqlState.InsufficientPrivilege, $"the engine setting \"{name}\" belongs to the gateway and cannot be changed");
     }
 
     private static StatementOutcome Reset(Session session, IReadOnlyList<SqlToken> t)

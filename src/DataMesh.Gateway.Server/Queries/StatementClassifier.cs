@@ -23,6 +23,8 @@ public static class StatementClassifier
                 return StatementKind.Cursor;
             case "COPY":
                 return StatementKind.CopyOut;
+            case "SELECT" when SetConfigCall.TryParse(statement) is not null:
+                return StatementKind.Session; // set_config on its own: SET on the gateway's settings
             default:
                 return StatementKind.EngineQuery;
         }

@@ -122,6 +122,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         {
             engine.SetIdentity(session.UserName, session.Database, session.ProcessId, governance.DatabasesOf(session.Access));
             engine.SetSettings(session.Parameters.All);
+            engine.SetSettingDefinitions(SessionParameters.Definitions);
         }
         catch
         {
@@ -304,8 +305,13 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         switch (statement.Kind)
         {
             case StatementKind.Transaction:
+            {
+                var settings = session.Parameters.Version;
                 Complete(session, TransactionStatements.Execute(session, statement.Statement), sendRowDescription);
+                // ROLLBACK restores settings, COMMIT drops SET LOCAL ones: current_setting() must follow.
+                if (session.Parameters.Version != settings) session.Engine.SetSettings(session.Parameters.All);
                 return false;
+            }
             case StatementKind.Session:
                 Complete(session, SessionStatements.Execute(session, statement.Statement), sendRowDescription);
                 session.Engine.SetSettings(session.Parameters.All); // current_setting() follows SET and RESET

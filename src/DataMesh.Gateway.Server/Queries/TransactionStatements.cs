@@ -39,7 +39,7 @@ public static class TransactionStatements
                 var outcome = new StatementOutcome(failed ? "ROLLBACK" : "COMMIT");
                 if (session.TransactionStatus == TransactionStatus.Idle)
                     outcome.Notices.Add((PgErrorSeverity.Warning, SqlState.NoActiveSqlTransaction, "there is no transaction in progress"));
-                session.EndTransaction(commit: !failed);
+                outcome.ChangedParameters.AddRange(session.EndTransaction(commit: !failed));
                 return outcome;
             }
             default: // ROLLBACK, ABORT
@@ -47,7 +47,7 @@ public static class TransactionStatements
                 var outcome = new StatementOutcome("ROLLBACK");
                 if (session.TransactionStatus == TransactionStatus.Idle)
                     outcome.Notices.Add((PgErrorSeverity.Warning, SqlState.NoActiveSqlTransaction, "there is no transaction in progress"));
-                session.EndTransaction(commit: false);
+                outcome.ChangedParameters.AddRange(session.EndTransaction(commit: false));
                 return outcome;
             }
         }

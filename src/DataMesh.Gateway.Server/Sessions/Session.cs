@@ -137,12 +137,14 @@ public sealed class Session : IDisposable
     /// The end of a transaction block, as PostgreSQL does it: COMMIT keeps held cursors, ROLLBACK also drops the held
     /// cursors that block declared; every other cursor and all savepoints go.
     /// </summary>
-    public void EndTransaction(bool commit)
+    /// <summary>Ends the transaction block; returns the reportable parameters its end changed back (SET LOCAL, ROLLBACK).</summary>
+    public List<string> EndTransaction(bool commit)
     {
         Savepoints.Clear();
         ClosePortalsWhere(p => p.IsSqlCursor && (!p.Hold || (!commit && p.InOpenTransaction)));
         foreach (var portal in Portals.Values) portal.InOpenTransaction = false;
         TransactionStatus = TransactionStatus.Idle;
+        return Parameters.EndTransaction(commit);
     }
 
     public void Dispose()

@@ -10,7 +10,7 @@ public sealed class SessionParameters
 {
     private sealed record Definition(string Name, string Default, bool Reportable, bool Settable, Func<string, string>? Validate = null);
 
-    private static readonly Definition[] Definitions =
+    private static readonly Definition[] Defined =
     [
         new("server_version", Engine.PgCatalogEmulation.ServerVersion, true, false),
         new("server_encoding", "UTF8", true, false),
@@ -37,11 +37,20 @@ public sealed class SessionParameters
         new("bytea_output", "hex", false, true, v => Only(v, "bytea_output", "hex")),
     ];
 
+    /// <summary>Every parameter's name, built-in default, context and type, as pg_settings lists them.</summary>
+    public static readonly IReadOnlyList<(string Name, string Boot, string Context, string Type)> Definitions =
+        Defined.Select(d => (d.Name, d.Default, d.Settable ? "user" : "internal", d.Validate == (Func<string, string>)Boolean ? "bool" : "string")).ToList();
+
     private static readonly Dictionary<string, Definition> ByName =
-        Definitions.ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
+        Defined.ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
 
     private readonly Dictionary<string, string> _values = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _startup = new(StringComparer.OrdinalIgnoreCase);
+
+    // Inside a transaction block that changed settings: the values when it began (ROLLBACK), and the values as the
+    // session-level changes in it left them, without the LOCAL ones (COMMIT). Null outside such a block.
+    private Dictionary<string, string>? _atTransactionStart;
+    private Dictionary<string, string>? _sessionLevel;
 
     public SessionParameters(string userName, IReadOnlyDictionary<string, string> startupParameters)
     {
@@ -68,6 +77,23 @@ public sealed class SessionParameters
     /// <summary>True for a parameter the gateway itself answers (PostgreSQL's, such as TimeZone or search_path).</summary>
     public bool IsKnown(string name) => ByName.ContainsKey(name);
 
+    /// <summary>The value RESET would give (the startup value, else the built-in default); "" for a custom placeholder.</summary>
+    public string DefaultOf(string name) =>
+        ByName.TryGetValue(name, out var d) ? (_startup.TryGetValue(d.Name, out var s) ? s : d.Default) : "";
+
+    /// <summary>Checks a SET without applying it: an unknown name, a read-only parameter or a refused value throw.</summary>
+    public void Validate(string name, string value)
+    {
+        if (!ByName.TryGetValue(name, out var d))
+        {
+            if (!name.Contains('.')) throw Unrecognised(name);
+            return;
+        }
+        if (!d.Settable)
+            throw new PgErrorException(SqlState.ObjectNotInPrerequisiteState, $"parameter \"{d.Name}\" cannot be changed");
+        d.Validate?.Invoke(value);
+    }
+
     public string Get(string name)
     {
         if (ByName.TryGetValue(name, out var d)) return _values[d.Name];
@@ -79,21 +105,25 @@ public sealed class SessionParameters
     /// <summary>Canonical name of a parameter (DateStyle for datestyle), for the SHOW column name.</summary>
     public static string CanonicalName(string name) => ByName.TryGetValue(name, out var d) ? d.Name : name;
 
-    /// <summary>Sets a parameter; returns the canonical name when the client must be sent a ParameterStatus.</summary>
-    public string? Set(string name, string value)
+    /// <summary>
+    /// Sets a parameter; returns the canonical name when the client must be sent a ParameterStatus. A
+    /// <paramref name="local"/> value (SET LOCAL, set_config(…, true)) lasts until the transaction block ends; the
+    /// caller only passes it inside one (after <see cref="EnterTransaction"/>).
+    /// </summary>
+    public string? Set(string name, string value, bool local = false)
     {
         if (!ByName.TryGetValue(name, out var d))
         {
             // Custom "class.name" placeholders are allowed, as in PostgreSQL.
             if (!name.Contains('.')) throw Unrecognised(name);
-            _values[name] = value;
+            Store(name, value, local);
             return null;
         }
         if (!d.Settable)
             throw new PgErrorException(SqlState.ObjectNotInPrerequisiteState, $"parameter \"{d.Name}\" cannot be changed");
         var validated = d.Validate?.Invoke(value) ?? value;
         var changed = _values[d.Name] != validated;
-        _values[d.Name] = validated;
+        Store(d.Name, validated, local);
         return d.Reportable && changed ? d.Name : null;
     }
 
@@ -103,13 +133,13 @@ public sealed class SessionParameters
         if (!ByName.TryGetValue(name, out var d))
         {
             if (!name.Contains('.')) throw Unrecognised(name);
-            _values.Remove(name);
+            Remove(name);
             return null;
         }
         var value = _startup.TryGetValue(d.Name, out var s) ? s : d.Default;
         if (d.Name == "session_authorization") return null;
         var changed = _values[d.Name] != value;
-        _values[d.Name] = value;
+        Store(d.Name, value, local: false);
         return d.Reportable && changed ? d.Name : null;
     }
 
@@ -118,8 +148,56 @@ public sealed class SessionParameters
         var changed = new List<string>();
         foreach (var d in ByName.Values.Where(d => d.Settable))
             if (Reset(d.Name) is { } n) changed.Add(n);
-        foreach (var custom in _values.Keys.Where(k => k.Contains('.')).ToList()) _values.Remove(custom);
+        foreach (var custom in _values.Keys.Where(k => k.Contains('.')).ToList()) Remove(custom);
         return changed;
+    }
+
+    /// <summary>
+    /// A transaction block is open and a statement is about to change settings: remember them as they stand, so that
+    /// ROLLBACK can restore them and COMMIT can drop the LOCAL ones (PostgreSQL's GUC nesting, one level: savepoints
+    /// do not restore settings here). Idempotent within one block.
+    /// </summary>
+    public void EnterTransaction()
+    {
+        if (_atTransactionStart is not null) return;
+        _atTransactionStart = new Dictionary<string, string>(_values, StringComparer.OrdinalIgnoreCase);
+        _sessionLevel = new Dictionary<string, string>(_values, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// The transaction block ended: COMMIT keeps session-level changes and drops LOCAL ones, ROLLBACK restores the
+    /// settings as they were when it began. Returns the reportable parameters whose value changed by it.
+    /// </summary>
+    public List<string> EndTransaction(bool commit)
+    {
+        var changed = new List<string>();
+        if (_atTransactionStart is null) return changed;
+        var target = commit ? _sessionLevel! : _atTransactionStart;
+        foreach (var d in ByName.Values)
+            if (d.Reportable && _values[d.Name] != target[d.Name]) changed.Add(d.Name);
+        Version++;
+        _values.Clear();
+        foreach (var (k, v) in target) _values[k] = v;
+        _atTransactionStart = null;
+        _sessionLevel = null;
+        return changed;
+    }
+
+    /// <summary>Changes with every change of a value: tells the runner when the engine's copy must be refreshed.</summary>
+    public int Version { get; private set; }
+
+    private void Store(string name, string value, bool local)
+    {
+        Version++;
+        _values[name] = value;
+        if (_sessionLevel is not null && !local) _sessionLevel[name] = value;
+    }
+
+    private void Remove(string name)
+    {
+        Version++;
+        _values.Remove(name);
+        _sessionLevel?.Remove(name);
     }
 
     /// <summary>statement_timeout in milliseconds (0 = none).</summary>

@@ -130,7 +130,8 @@ public sealed class CatalogEmulationSecurityTests(GatewayFixture fixture)
         Assert.Equal("marketing", Assert.Single(await s.RowsAsync("SELECT current_setting('search_path')"))[0]);
         Assert.Equal("UTC", Assert.Single(await s.RowsAsync("SELECT current_setting('timezone', true)"))[0]);
         await s.ErrorAsync("SELECT current_setting('memory_limit')", "42501");
-        await s.ErrorAsync("SELECT current_setting('temp' || '_directory')", "42501");
+        // A computed name reaches the gateway's settings map alone: an engine setting's name answers NULL.
+        Assert.Null(Assert.Single(await s.RowsAsync("SELECT current_setting('temp' || '_directory')"))[0]);
     }
 
     [Fact]

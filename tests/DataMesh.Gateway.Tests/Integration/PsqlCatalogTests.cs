@@ -130,4 +130,14 @@ public sealed class PsqlCatalogTests(GatewayFixture fixture) : IDisposable
         foreach (var command in new[] { "\\dv", "\\dm", "\\di", "\\ds", "\\dE", "\\df", "\\dT", "\\du", "\\dx", "\\dn+", "\\d+ mkt_sls_table" })
             await BobAsync("-c", command);
     }
+
+    [Fact]
+    public async Task BackslashDconfig_ListsTheSettingsThisSessionChanged()
+    {
+        var result = await BobAsync("-A", "-t", "-c", "SET search_path = marketing", "-c", "\\dconfig", "-c", "\\dconfig server_*");
+        var rows = Rows(result.StdOut);
+        Assert.Contains(rows, r => r is ["search_path", "marketing"]);
+        Assert.Contains(rows, r => r is ["server_version", _]);
+        Assert.DoesNotContain(rows, r => r[0] is "threads" or "memory_limit" or "temp_directory");
+    }
 }

@@ -1,0 +1,52 @@
+using DataMesh.Gateway.Sql.Lexing;
+
+namespace DataMesh.Gateway.Server.Queries;
+
+/// <summary>
+/// <c>SELECT [pg_catalog.]set_config('name', 'value', is_local) [AS alias]</c> on its own, the form pg_dump, ORMs and
+/// connection pools send: the gateway answers it as <c>SET [LOCAL] name = 'value'</c> on its own session settings and
+/// returns the new value, like PostgreSQL. Any other use of set_config (inside a larger query, with parameters or
+/// computed arguments) goes to the engine, whose function policy refuses it: settings never reach DuckDB.
+/// </summary>
+public sealed record SetConfigCall(string Name, string Value, bool IsLocal, string ColumnName)
+{
+    public static SetConfigCall? TryParse(SqlStatement statement)
+    {
+        var t = statement.Tokens.Where(x => x.Kind != SqlTokenKind.Semicolon).ToList();
+        if (t.Count < 9 || !t[0].IsWord("SELECT")) return null;
+        var i = 1;
+        if (t[i].IsWord("pg_catalog") && t[i + 1].Text == ".") i += 2;
+        if (!t[i].IsWord("set_config") || t[i + 1].Text != "(") return null;
+        i += 2;
+        if (i + 6 > t.Count || t[i].Kind != SqlTokenKind.String || t[i + 1].Text != "," || t[i + 2].Kind != SqlTokenKind.String
+            || t[i + 3].Text != "," || t[i + 5].Text != ")") return null;
+        if (Boolean(t[i + 4]) is not { } local) return null;
+        var name = t[i].Value;
+        var value = t[i + 2].Value;
+        i += 6;
+        var column = "set_config";
+        if (i < t.Count)
+        {
+            if (t[i].IsWord("AS")) i++;
+            if (i != t.Count - 1 || t[i].Kind is not (SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier)) return null;
+            column = t[i].Kind == SqlTokenKind.Word ? t[i].Value.ToLowerInvariant() : t[i].Value;
+        }
+        return new SetConfigCall(name, value, local, column);
+    }
+
+    /// <summary>is_local as PostgreSQL reads a boolean constant: true/false, or a string such as 't', 'off', 'yes'.</summary>
+    private static bool? Boolean(SqlToken token)
+    {
+        var text = token.Kind switch
+        {
+            SqlTokenKind.Word or SqlTokenKind.String => token.Value.Trim().ToLowerInvariant(),
+            _ => null,
+        };
+        return text switch
+        {
+            "true" or "t" or "on" or "yes" or "y" or "1" => true,
+            "false" or "f" or "off" or "no" or "n" or "0" => false,
+            _ => null,
+        };
+    }
+}
