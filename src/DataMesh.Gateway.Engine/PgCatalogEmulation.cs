@@ -57,7 +57,7 @@ public static class PgCatalogEmulation
             yield return $"CREATE TYPE {reg} AS UINTEGER";
 
         yield return $"""
-            CREATE TABLE pg_namespace (oid {TypeMapper.OidAlias}, nspname {TypeMapper.NameAlias}, nspowner {TypeMapper.OidAlias}, nspacl VARCHAR)
+            CREATE TABLE pg_namespace (oid {TypeMapper.OidAlias}, nspname {TypeMapper.NameAlias}, nspowner {TypeMapper.OidAlias}, nspacl VARCHAR[])
             """;
         yield return $"INSERT INTO pg_namespace VALUES ({PgCatalogNamespaceOid}, 'pg_catalog', 10, NULL), ({PublicNamespaceOid}, 'public', 10, NULL), ({PgToastNamespaceOid}, 'pg_toast', 10, NULL), ({InformationSchemaNamespaceOid}, 'information_schema', 10, NULL)";
 

@@ -109,6 +109,8 @@ internal static class PgCatalogFunctions
         yield return "CREATE OR REPLACE MACRO pg_total_relation_size(o) AS NULL::BIGINT";
         yield return "CREATE OR REPLACE MACRO pg_indexes_size(o) AS NULL::BIGINT";
         yield return "CREATE OR REPLACE MACRO pg_database_size(o) AS NULL::BIGINT";
+        // Statistics: counted over every session's queries, so never reported either.
+        yield return "CREATE OR REPLACE MACRO pg_stat_get_numscans(o) AS NULL::BIGINT";
         yield return """
             CREATE OR REPLACE MACRO pg_size_pretty(b) AS CASE
               WHEN b IS NULL THEN NULL WHEN abs(b) < 10240 THEN b || ' bytes' WHEN abs(b) < 10485760 THEN round(b / 1024) || ' kB'
@@ -118,6 +120,11 @@ internal static class PgCatalogFunctions
 
         // PostgreSQL's identifier quoting: only names that are not plain lower-case identifiers are quoted.
         yield return "CREATE OR REPLACE MACRO quote_ident(s) AS CASE WHEN regexp_full_match(s, '[a-z_][a-z0-9_$]*') THEN s ELSE '\"' || replace(s, '\"', '\"\"') || '\"' END";
+
+        // PostgreSQL's parse_ident: a qualified name split into its parts, quoted parts kept as written, the others
+        // folded to lower case (parse_ident('marketing."Sales"') = {marketing,Sales}).
+        const string parseIdent = "list_transform(regexp_extract_all(s, '\"(?:[^\"]|\"\")*\"|[^.\"]+'), x -> CASE WHEN x[1] = '\"' THEN replace(x[2:-2], '\"\"', '\"') ELSE lower(trim(x)) END)";
+        yield return $"CREATE OR REPLACE MACRO parse_ident(s) AS {parseIdent}, (s, strict) AS {parseIdent}";
 
         // Arrays: PostgreSQL's 1-based array functions over DuckDB lists.
         yield return "CREATE OR REPLACE MACRO array_upper(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN len(a) END";

@@ -77,7 +77,7 @@ public static class FunctionCatalog
         "pg_get_function_result", "pg_get_functiondef", "pg_get_indexdef", "pg_get_partkeydef", "pg_get_ruledef", "pg_get_serial_sequence",
         "pg_get_statisticsobjdef_columns", "pg_get_triggerdef", "pg_get_userbyid", "pg_ident_part", "pg_indexes_size", "pg_relation_is_publishable",
         "pg_relation_size", "pg_table_size", "pg_total_relation_size", "pg_type_display_name", "to_regclass", "to_regnamespace",
-        "to_regproc", "to_regprocedure", "to_regrole", "to_regtype",
+        "to_regproc", "to_regprocedure", "to_regrole", "to_regtype", "parse_ident", "pg_stat_get_numscans",
     };
 
     /// <summary>Gateway table macros of the pg_catalog emulation that DuckDB itself does not ship.</summary>
@@ -148,6 +148,7 @@ public static class FunctionCatalog
         "pg_get_serial_sequence", "pg_get_statisticsobjdef_columns", "pg_get_triggerdef", "pg_get_userbyid", "pg_get_viewdef", "pg_ident_part",
         "pg_indexes_size", "pg_relation_is_publishable", "pg_relation_size", "pg_table_size", "pg_total_relation_size", "pg_type_display_name",
         "to_regclass", "to_regnamespace", "to_regproc", "to_regprocedure", "to_regrole", "to_regtype",
+        "parse_ident", "pg_stat_get_numscans",
         "!__postfix", "!~~", "!~~*", "%", "&", "&&",
         "*", "**", "+", "-", "->>", "/",
         "//", "<->", "<<", "<=>", "<@", ">>",

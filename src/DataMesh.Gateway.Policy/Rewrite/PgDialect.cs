@@ -15,9 +15,12 @@ namespace DataMesh.Gateway.Policy.Rewrite;
 /// wrapped to match anywhere (DuckDB's <c>~</c> matches the whole string); <c>COLLATE pg_catalog.default</c> (and "C", "POSIX") is
 /// dropped: DuckDB has neither;</item>
 /// <item><c>'name'::regclass</c> (regtype, regproc, regnamespace, regrole) becomes <c>to_regclass('name')</c>: DuckDB
-/// cannot cast text to an OID by lookup; an OID cast to regclass stays a number;</item>
+/// cannot cast text to an OID by lookup; an OID cast to regclass stays a number; <c>CAST(expr AS regclass)</c> of
+/// another expression takes the number or looks the text up;</item>
 /// <item><c>information_schema.tables</c> (and the other emulated views) becomes <c>information_schema_tables</c>,
 /// the emulation's scoped version; <c>json_build_object(</c> becomes DuckDB's <c>json_object(</c>.</item>
+/// <item><c>format('%I.%I', a, b)</c> with a constant PostgreSQL format string (%s, %I, %L, %%) becomes the
+/// concatenation it stands for: DuckDB's format() takes fmt-style {} placeholders and would print %s literally.</item>
 /// <item>array text <c>'{a,b}'</c> compared with ANY/ALL or cast to an array becomes a list literal;
 /// <c>col = ANY(array)</c> becomes <c>list_contains(array, col)</c>; <c>FROM generate_series(…) s</c> gets <c>s(s)</c>.</item>
 /// </list>
@@ -40,7 +43,7 @@ public static class PgDialect
     private static readonly string[] QuickMarkers =
     [
         "pg_catalog", "operator", "collate", "::", "information_schema", "json_build_object", "~", "any", "all", "some", "'{",
-        "generate_s", "unnest", "_pg_expandarray", "string_to_array",
+        "generate_s", "unnest", "_pg_expandarray", "string_to_array", "format", "cast",
     ];
 
     private static readonly Dictionary<string, string> RegCasts = new(StringComparer.OrdinalIgnoreCase)
@@ -80,6 +83,18 @@ public static class PgDialect
                 {
                     edits.Add((aliasEnd, aliasEnd, "(" + alias + ")"));
                 }
+            }
+            if (TryRegTypeCast(t, i, out var castClose, out var cast))
+            {
+                edits.Add((t[i].Offset, End(t[castClose]), cast(sql)));
+                i = castClose;
+                continue;
+            }
+            if (TryPgFormat(t, i, out var formatClose, out var formatted))
+            {
+                edits.Add((t[i].Offset, End(t[formatClose]), formatted(sql)));
+                i = formatClose;
+                continue;
             }
             if (TryAnyOfList(t, i, out var anyClose, out var replacement))
             {
@@ -193,6 +208,106 @@ public static class PgDialect
         var arrayText = close == k + 5 && t[k + 4].Kind == SqlTokenKind.String && t[k + 4].Value.StartsWith('{') && t[k + 4].Value.EndsWith('}')
             ? ArrayLiteral(t[k + 4].Value) : null;
         replacement = sql => "list_contains(" + (arrayText ?? Translate(sql[argStart..argEnd])) + ", " + sql[leftStart..leftEnd] + ")";
+        return true;
+    }
+
+    /// <summary>
+    /// <c>format('fmt', args…)</c> whose format string is a literal with PostgreSQL conversions only (<c>%s</c>,
+    /// <c>%I</c>, <c>%L</c>, <c>%%</c>; no positions or widths) and one argument per conversion: the concatenation
+    /// PostgreSQL computes, <c>%s</c> printing NULL as nothing, <c>%I</c> through quote_ident and <c>%L</c> as a quoted
+    /// literal (NULL unquoted). Anything else is left as it is.
+    /// </summary>
+    private static bool TryPgFormat(List<SqlToken> t, int i, out int close, out Func<string, string> replacement)
+    {
+        close = -1;
+        replacement = _ => "";
+        if (t[i].Kind != SqlTokenKind.Word || !IsName(t[i], "format") || At(t, i - 1, ".") || !At(t, i + 1, "(")
+            || i + 2 >= t.Count || t[i + 2].Kind != SqlTokenKind.String || !t[i + 2].Value.Contains('%')) return false;
+        var pieces = new List<(string Literal, char Conversion)>();
+        var format = t[i + 2].Value;
+        var literal = new StringBuilder();
+        for (var k = 0; k < format.Length; k++)
+        {
+            if (format[k] != '%') { literal.Append(format[k]); continue; }
+            if (k + 1 >= format.Length) return false;
+            var c = format[++k];
+            if (c == '%') { literal.Append('%'); continue; }
+            if (c is not ('s' or 'I' or 'L')) return false;
+            pieces.Add((literal.ToString(), c));
+            literal.Clear();
+        }
+        if (!At(t, i + 3, ",") && !At(t, i + 3, ")")) return false;
+        // The arguments after the format string: top-level comma-separated spans.
+        var args = new List<(int Start, int End)>();
+        var depth = 0;
+        var argStart = -1;
+        for (var j = i + 1; j < t.Count; j++)
+        {
+            if (At(t, j, "(") || At(t, j, "[")) { depth++; continue; }
+            if (At(t, j, ")") || At(t, j, "]"))
+            {
+                if (--depth > 0) continue;
+                if (argStart >= 0) args.Add((argStart, t[j].Offset));
+                close = j;
+                break;
+            }
+            if (depth == 1 && At(t, j, ",") && j > i + 2)
+            {
+                if (argStart >= 0) args.Add((argStart, t[j].Offset));
+                argStart = j + 1 < t.Count ? t[j + 1].Offset : -1;
+            }
+        }
+        if (close < 0 || args.Count != pieces.Count || args.Any(a => a.Start < 0 || a.End <= a.Start)) return false;
+        var tail = literal.ToString();
+        replacement = sql =>
+        {
+            var parts = new List<string>();
+            for (var p = 0; p < pieces.Count; p++)
+            {
+                if (pieces[p].Literal.Length > 0) parts.Add(SqlLiteral(pieces[p].Literal));
+                var value = "CAST(" + Translate(sql[args[p].Start..args[p].End]) + " AS VARCHAR)";
+                parts.Add(pieces[p].Conversion switch
+                {
+                    'I' => "quote_ident(" + value + ")",
+                    'L' => "COALESCE('''' || replace(" + value + ", '''', '''''') || '''', 'NULL')",
+                    _ => "COALESCE(" + value + ", '')",
+                });
+            }
+            if (tail.Length > 0 || parts.Count == 0) parts.Add(SqlLiteral(tail));
+            return "(" + string.Join(" || ", parts) + ")";
+        };
+        return true;
+    }
+
+    private static string SqlLiteral(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    /// <summary>
+    /// <c>CAST(expr AS regclass)</c> (or another reg type) of an expression that is not a literal: PostgreSQL reads a
+    /// number as the OID and looks any other text up by name, so it becomes
+    /// <c>COALESCE(TRY_CAST(expr AS BIGINT), to_regclass(CAST(expr AS VARCHAR)))</c> (Metabase's
+    /// <c>CAST(CAST(FORMAT('%I.%I', schema, table) AS REGCLASS) AS OID)</c>).
+    /// </summary>
+    private static bool TryRegTypeCast(List<SqlToken> t, int i, out int close, out Func<string, string> replacement)
+    {
+        close = -1;
+        replacement = _ => "";
+        if (t[i].Kind != SqlTokenKind.Word || !IsName(t[i], "CAST") || !At(t, i + 1, "(")) return false;
+        var depth = 0;
+        var asAt = -1;
+        for (var j = i + 1; j < t.Count; j++)
+        {
+            if (At(t, j, "(")) depth++;
+            else if (At(t, j, ")") && --depth == 0) { close = j; break; }
+            else if (depth == 1 && t[j].IsWord("AS")) asAt = j;
+        }
+        if (close < 0 || asAt < 0 || asAt == i + 2 || !TryRegType(t, asAt + 1, out var function, out var typeEnd) || typeEnd + 1 != close) return false;
+        var exprStart = t[i + 2].Offset;
+        var exprEnd = t[asAt].Offset;
+        replacement = sql =>
+        {
+            var expr = Translate(sql[exprStart..exprEnd].TrimEnd());
+            return "COALESCE(TRY_CAST(" + expr + " AS BIGINT), " + function + "(CAST(" + expr + " AS VARCHAR)))";
+        };
         return true;
     }
 

@@ -70,6 +70,7 @@ public sealed class ClientCorpusTests(GatewayFixture fixture)
                  {
                      "psql-15.sql", "psql-16-17.sql", "pgjdbc-42.5.5.sql", "npgsql-10.sql", "npgsql-4.1.sql",
                      "sqlalchemy-1.4-psycopg2.sql", "psqlodbc-13.02.sql", "dbeaver.sql", "metabase.sql", "grafana.sql",
+                     "tableau-cursors.sql",
                  })
             Assert.Contains(expected, names);
         foreach (var name in names) Assert.NotEmpty(CorpusFile.Read(name));
@@ -165,6 +166,12 @@ public sealed class ClientCorpusTests(GatewayFixture fixture)
 
     private static long OidOf(NpgsqlConnection connection, string schema, string table)
     {
+        if (table.Length == 0)
+        {
+            using var ns = new NpgsqlCommand("SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname = $1", connection);
+            ns.Parameters.Add(new NpgsqlParameter { Value = schema });
+            return ns.ExecuteScalar() is { } nsOid ? Convert.ToInt64(nsOid, CultureInfo.InvariantCulture) : 0;
+        }
         using var cmd = new NpgsqlCommand(
             "SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2", connection);
         cmd.Parameters.Add(new NpgsqlParameter { Value = schema });

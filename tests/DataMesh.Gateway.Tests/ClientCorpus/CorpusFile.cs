@@ -10,7 +10,8 @@ public sealed record CorpusEntry(string File, int Index, string Sql)
 
 /// <summary>
 /// Reads a corpus file (ClientCorpus/*.sql): entries start with a line <c>-- @@ source</c>; <c>-- parameters:</c>
-/// lines are notes. <c>{{oid:schema.table}}</c> stands for the OID of that table, which only the gateway knows.
+/// lines are notes. <c>{{oid:schema.table}}</c> stands for the OID of that table and <c>{{oid:schema}}</c> for the OID
+/// of that schema, which only the gateway knows.
 /// </summary>
 public static partial class CorpusFile
 {
@@ -30,7 +31,7 @@ public static partial class CorpusFile
             .ToList();
     }
 
-    /// <summary>The OID placeholders of an entry, as (schema, table).</summary>
+    /// <summary>The OID placeholders of an entry, as (schema, table); table is empty for a schema's OID.</summary>
     public static IEnumerable<(string Schema, string Table)> OidPlaceholders(string sql) =>
         OidPlaceholder().Matches(sql).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).Distinct();
 
@@ -40,6 +41,6 @@ public static partial class CorpusFile
     [GeneratedRegex(@"^-- @@.*$", RegexOptions.Multiline)]
     private static partial Regex EntryStart();
 
-    [GeneratedRegex(@"\{\{oid:([^.}]+)\.([^}]+)\}\}")]
+    [GeneratedRegex(@"\{\{oid:([^.}]+)(?:\.([^}]+))?\}\}")]
     private static partial Regex OidPlaceholder();
 }

@@ -76,6 +76,23 @@ public sealed class CatalogEmulationSecurityTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task ParseIdent_Format_AndSchemaAcls_AnswerAsPostgres()
+    {
+        await using var s = await ConsumerAsync();
+        var rows = await s.RowsAsync(
+            "SELECT pg_catalog.parse_ident('marketing.\"Sales \"\"EU\"\"\"'), (parse_ident('Marketing.mkt_sls_table'))[1], " +
+            "array_length(parse_ident('mkt_sls_table'), 1), format('%I.%I', 'marketing', 'Sales EU'), format('%s|%L|%L', NULL, 'it''s', NULL), " +
+            "(SELECT count(*) FROM pg_catalog.pg_namespace n WHERE pg_catalog.array_length(n.nspacl, 1) = 0)");
+        var row = Assert.Single(rows);
+        Assert.Equal(["marketing", "Sales \"EU\""], Assert.IsType<string[]>(row[0]));
+        Assert.Equal("marketing", row[1]);
+        Assert.Equal(1, Convert.ToInt32(row[2], CultureInfo.InvariantCulture));
+        Assert.Equal("marketing.\"Sales EU\"", row[3]);
+        Assert.Equal("|'it''s'|NULL", row[4]);
+        Assert.Equal(0L, Convert.ToInt64(row[5], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task RowCountsAndSizes_AreNeverReported()
     {
         await using var s = await ConsumerAsync();

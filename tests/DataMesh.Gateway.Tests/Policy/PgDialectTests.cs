@@ -31,6 +31,10 @@ public sealed class PgDialectTests
     [InlineData("SELECT typinput = 'array_in'::regproc", "SELECT typinput = to_regproc('array_in')")]
     [InlineData("SELECT 'int4'::regtype::oid", "SELECT to_regtype('int4')::oid")]
     [InlineData("SELECT c.oid::pg_catalog.regclass", "SELECT c.oid::regclass")]
+    [InlineData("SELECT CAST(CAST(n || '.' || r AS REGCLASS) AS OID)", "SELECT CAST(COALESCE(TRY_CAST(n || '.' || r AS BIGINT), to_regclass(CAST(n || '.' || r AS VARCHAR))) AS OID)")]
+    [InlineData("SELECT CAST(c.oid AS pg_catalog.regclass)", "SELECT COALESCE(TRY_CAST(c.oid AS BIGINT), to_regclass(CAST(c.oid AS VARCHAR)))")]
+    [InlineData("SELECT CAST(x AS regclass[])", "SELECT CAST(x AS regclass[])")]
+    [InlineData("SELECT CAST(x AS text)", "SELECT CAST(x AS text)")]
     public void NameCastsToRegTypes_BecomeLookups(string sql, string expected) => Assert.Equal(expected, PgDialect.Translate(sql));
 
     [Theory]
@@ -52,6 +56,18 @@ public sealed class PgDialectTests
     [InlineData("SELECT unnest(x) u FROM t", "SELECT unnest(x) u FROM t")]
     [InlineData("SELECT s[1] FROM string_to_array('a,b', ',') s", "SELECT s[1] FROM (SELECT string_to_array('a,b', ',') AS s) s")]
     public void Arrays_AndSetReturningAliases(string sql, string expected) => Assert.Equal(expected, PgDialect.Translate(sql));
+
+    [Theory]
+    [InlineData("SELECT FORMAT('%I.%I', s, t)", "SELECT (quote_ident(CAST(s AS VARCHAR)) || '.' || quote_ident(CAST(t AS VARCHAR)))")]
+    [InlineData("SELECT format('%s', c.udt_name)", "SELECT (COALESCE(CAST(c.udt_name AS VARCHAR), ''))")]
+    [InlineData("SELECT format('\"%s\".\"%s\"', a, f(b, c))", "SELECT ('\"' || COALESCE(CAST(a AS VARCHAR), '') || '\".\"' || COALESCE(CAST(f(b, c) AS VARCHAR), '') || '\"')")]
+    [InlineData("SELECT format('x = %L, 100%%', v)", "SELECT ('x = ' || COALESCE('''' || replace(CAST(v AS VARCHAR), '''', '''''') || '''', 'NULL') || ', 100%')")]
+    [InlineData("SELECT format('%I', pg_catalog.lower(n))", "SELECT (quote_ident(CAST(lower(n) AS VARCHAR)))")]
+    [InlineData("SELECT format('%1$s', a)", "SELECT format('%1$s', a)")]
+    [InlineData("SELECT format('%s %s', a)", "SELECT format('%s %s', a)")]
+    [InlineData("SELECT format('{}', a)", "SELECT format('{}', a)")]
+    [InlineData("SELECT s.format('%s', a)", "SELECT s.format('%s', a)")]
+    public void PostgresFormatStrings_BecomeTheirConcatenation(string sql, string expected) => Assert.Equal(expected, PgDialect.Translate(sql));
 
     [Fact]
     public void TextWithoutCatalogSpellings_IsReturnedUnchanged()
