@@ -39,6 +39,7 @@ public sealed class QueryAuditor : IAsyncDisposable
     public void Completed(ProjectAccess access, PreparedStatement statement, long rows, long startedAt)
     {
         _metrics?.QueryCompleted();
+        if (statement.Plan is { Barrier: true }) _metrics?.FencedQueryCompleted();
         Enqueue(access, statement, "ok", null, null, rows, startedAt);
     }
 

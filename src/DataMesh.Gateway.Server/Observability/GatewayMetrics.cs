@@ -15,6 +15,7 @@ public sealed class GatewayMetrics
     private long _queriesOk;
     private long _queriesFailed;
     private long _bytesStreamed;
+    private long _fencedQueries;
     private readonly ConcurrentDictionary<string, long> _errors = new(StringComparer.Ordinal);
 
     public void ConnectionAccepted() => Interlocked.Increment(ref _connectionsTotal);
@@ -22,6 +23,9 @@ public sealed class GatewayMetrics
     public void QueryCompleted() => Interlocked.Increment(ref _queriesOk);
 
     public void QueryFailed() => Interlocked.Increment(ref _queriesFailed);
+
+    /// <summary>A completed query that ran behind the leak barrier: what governance costs in pushdown, for operators.</summary>
+    public void FencedQueryCompleted() => Interlocked.Increment(ref _fencedQueries);
 
     public void BytesStreamed(long bytes)
     {
@@ -35,6 +39,7 @@ public sealed class GatewayMetrics
     public long QueriesOk => Interlocked.Read(ref _queriesOk);
     public long QueriesFailed => Interlocked.Read(ref _queriesFailed);
     public long Bytes => Interlocked.Read(ref _bytesStreamed);
+    public long FencedQueries => Interlocked.Read(ref _fencedQueries);
     public long Errors(string sqlState) => _errors.GetValueOrDefault(sqlState);
 
     /// <summary>The Prometheus text exposition of every metric.</summary>
@@ -60,6 +65,8 @@ public sealed class GatewayMetrics
             text.Append("datamesh_errors_total{sqlstate=\"").Append(state).Append("\"} ").Append(count.ToString(CultureInfo.InvariantCulture)).Append('\n');
         Metric("datamesh_rewrite_cache_hits_total", "counter", "Consumer statements planned from the rewrite cache.", rewriteHits);
         Metric("datamesh_rewrite_cache_misses_total", "counter", "Consumer statements parsed and rewritten.", rewriteMisses);
+        Metric("datamesh_fenced_queries_total", "counter",
+            "Completed consumer queries that ran behind the leak barrier (OFFSET 0): their predicates were not pushed into the scan.", FencedQueries);
         Metric("datamesh_bytes_streamed_total", "counter", "Bytes written to clients.", Bytes);
         return text.ToString();
     }

@@ -42,9 +42,12 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
             case StatementKind.EngineQuery:
             {
                 RequireQueryKeyword(statement);
-                var sql = StatementClassifier.ShowTablesQuery(statement) ?? ParameterCasts.Apply(statement.Text, declaredOids, EngineTypeNames.For);
+                var showTables = StatementClassifier.ShowTablesQuery(statement);
+                var sql = showTables ?? ParameterCasts.Apply(statement.Text, declaredOids, EngineTypeNames.For);
                 var plan = PlanGoverned(session, statement.Text, sql);
                 var query = PrepareEngineQuery(session, plan, sql);
+                if (showTables is null && InferredParameterTypes(declaredOids, query.ParameterOids) is { } inferred)
+                    (sql, plan, query, declaredOids) = TypeUntypedParameters(session, statement, (sql, plan, query, declaredOids), inferred);
                 var oids = new int[query.ParameterOids.Length];
                 for (var i = 0; i < oids.Length; i++)
                     oids[i] = i < declaredOids.Length && declaredOids[i] != 0 ? declaredOids[i] : query.ParameterOids[i] is 0 ? Protocol.Types.PgTypes.Text : query.ParameterOids[i];
@@ -65,6 +68,64 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                 return PrepareCursor(session, name, statement, declaredOids);
             default:
                 return new PreparedStatement(name, statement, kind, [], null);
+        }
+    }
+
+    /// <summary>Parameter types the typed-parameter rules can use: a cast to these is one a client may declare itself.</summary>
+    private static readonly HashSet<int> InferableParameterTypes =
+    [
+        Protocol.Types.PgTypes.Bool, Protocol.Types.PgTypes.Int2, Protocol.Types.PgTypes.Int4, Protocol.Types.PgTypes.Int8,
+        Protocol.Types.PgTypes.Float8, Protocol.Types.PgTypes.Text, Protocol.Types.PgTypes.Varchar, Protocol.Types.PgTypes.Date,
+        Protocol.Types.PgTypes.Timestamp,
+    ];
+
+    /// <summary>
+    /// The declared types completed with the engine's inference for parameters the client left untyped (OID 0:
+    /// pgbench, node-postgres, psycopg 3's str), or null when no untyped parameter got a usable type.
+    /// </summary>
+    private static int[]? InferredParameterTypes(int[] declared, IReadOnlyList<int> engine)
+    {
+        int[]? completed = null;
+        for (var i = 0; i < engine.Count; i++)
+        {
+            // 0 (unspecified) and 705 (unknown, Npgsql's NpgsqlDbType.Unknown) both leave the type to the server.
+            if (i < declared.Length && declared[i] is not (0 or Protocol.Types.PgTypes.Unknown)) continue;
+            if (!InferableParameterTypes.Contains(engine[i])) continue;
+            completed ??= Enumerable.Range(0, engine.Count).Select(j => j < declared.Length ? declared[j] : 0).ToArray();
+            completed[i] = engine[i];
+        }
+        return completed;
+    }
+
+    /// <summary>
+    /// Plans the statement again as if the client had declared the types the engine inferred for its untyped
+    /// parameters, as PostgreSQL infers unknown parameter types at Parse and reports them in ParameterDescription.
+    /// The text then carries <c>CAST($n AS T)</c>, the parameter's value is decoded as T at Bind (one value per
+    /// execution), and the typed-parameter rule lets <c>col = $1</c> stay unfenced (row-group pruning) exactly as
+    /// for a client that typed it. The second plan is governed like any other text; if it cannot be planned or
+    /// prepared (a parameter used with two types), the untyped first plan stays.
+    /// </summary>
+    private (string Sql, RewriteResult Plan, PreparedQuery Query, int[] Declared) TypeUntypedParameters(
+        Session session, SqlStatement statement, (string Sql, RewriteResult Plan, PreparedQuery Query, int[] Declared) first, int[] inferred)
+    {
+        var sql = ParameterCasts.Apply(statement.Text, inferred, EngineTypeNames.For);
+        PreparedQuery? query = null;
+        try
+        {
+            var plan = governance.Plan(session.Access, sql, session.RewriteOptions);
+            query = PrepareEngineQuery(session, plan, sql);
+            if (query.ParameterOids.Length != first.Query.ParameterOids.Length)
+            {
+                query.Dispose();
+                return first;
+            }
+            first.Query.Dispose();
+            return (sql, plan, query, inferred);
+        }
+        catch (PgErrorException)
+        {
+            query?.Dispose();
+            return first;
         }
     }
 

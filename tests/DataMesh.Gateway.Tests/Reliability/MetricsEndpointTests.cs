@@ -57,4 +57,38 @@ public sealed class MetricsEndpointTests
         using (var missing = await http.GetAsync(new Uri(baseUri, "nothing")))
             Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
     }
+
+    /// <summary>
+    /// The fenced-query counter moves for a predicate that may fail (ln), and not for point lookups with a typed
+    /// parameter, an untyped one (Npgsql's Unknown; pgbench and node-postgres send OID 0) or a literal, which the
+    /// leak rules let through unfenced so the scan can prune row groups.
+    /// </summary>
+    [Fact]
+    public async Task Fenced_queries_are_counted_and_untyped_parameter_lookups_are_not_fenced()
+    {
+        await using var host = StartHost();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var uri = new Uri($"http://{host.Metrics!.EndPoint}/metrics");
+        async Task<long> FencedAsync() => Value(await http.GetStringAsync(uri), "datamesh_fenced_queries_total");
+
+        await using var bob = new NpgsqlConnection($"Host=127.0.0.1;Port={host.EndPoint.Port};Username=bob;Password=bob;Database=ml_research;SSL Mode=Disable;Pooling=false");
+        await bob.OpenAsync();
+        async Task RunAsync(string sql, NpgsqlParameter? parameter = null)
+        {
+            await using var cmd = new NpgsqlCommand(sql, bob);
+            if (parameter is not null) cmd.Parameters.Add(parameter);
+            await cmd.ExecuteScalarAsync();
+        }
+
+        var before = await FencedAsync();
+        await RunAsync("SELECT count(*) FROM mkt_sls_table WHERE item_id = 1");
+        await RunAsync("SELECT count(*) FROM mkt_sls_table WHERE item_id = $1", new NpgsqlParameter<long> { TypedValue = 1 });
+        for (var i = 0; i < 3; i++)
+            await RunAsync("SELECT count(*) FROM mkt_sls_table WHERE item_id = $1", new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Unknown, Value = "1" });
+        await RunAsync("SELECT count(*) FROM mkt_sls_table WHERE region = $1", new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Unknown, Value = "Europe" });
+        Assert.Equal(before, await FencedAsync());
+
+        await RunAsync("SELECT count(*) FROM mkt_sls_table WHERE ln(sales_qty_sld) > 0");
+        Assert.Equal(before + 1, await FencedAsync());
+    }
 }
