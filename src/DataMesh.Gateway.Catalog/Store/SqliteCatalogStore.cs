@@ -16,6 +16,19 @@ public sealed class SqliteCatalogStore : ICatalogStore
     private readonly object _writeGate = new();
     private readonly SqliteRetry _retry;
 
+    /// <summary>
+    /// At most this many read transactions at once. The connection pool keeps every connection it ever opened, so
+    /// without a bound it grows to the highest concurrency ever seen (the 1-hour soak: +26 file descriptors, two per
+    /// idle connection); reads take milliseconds, WAL lets them run beside the writer, and 2 cores gain nothing past a
+    /// handful. A read nested in a read on the same thread does not wait (it would deadlock at the bound).
+    /// </summary>
+    public const int MaxConcurrentReads = 4;
+
+    private readonly SemaphoreSlim _readers = new(MaxConcurrentReads, MaxConcurrentReads);
+
+    [ThreadStatic]
+    private static int t_readDepth;
+
     private SqliteCatalogStore(string connectionString, TimeSpan busyBudget)
     {
         _connectionString = connectionString;
@@ -46,12 +59,26 @@ public sealed class SqliteCatalogStore : ICatalogStore
         return store;
     }
 
-    public T Read<T>(Func<ICatalogReader, T> work) => _retry.Run(() =>
+    public T Read<T>(Func<ICatalogReader, T> work)
     {
-        using var connection = OpenConnection();
-        using var transaction = connection.BeginTransaction(deferred: true);
-        return work(new SqliteCatalogSession(connection, transaction));
-    });
+        var outermost = t_readDepth == 0;
+        if (outermost) _readers.Wait();
+        t_readDepth++;
+        try
+        {
+            return _retry.Run(() =>
+            {
+                using var connection = OpenConnection();
+                using var transaction = connection.BeginTransaction(deferred: true);
+                return work(new SqliteCatalogSession(connection, transaction));
+            });
+        }
+        finally
+        {
+            t_readDepth--;
+            if (outermost) _readers.Release();
+        }
+    }
 
     /// <summary>
     /// One write transaction. A retry after busy re-runs <paramref name="work"/> from the start on a fresh

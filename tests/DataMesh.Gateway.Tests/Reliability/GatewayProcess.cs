@@ -46,6 +46,18 @@ public sealed class GatewayProcess : IDisposable
         return gateway;
     }
 
+    /// <summary>
+    /// Waits for the process to exit, then for its redirected output to be read to the end: Process.WaitForExit with
+    /// a timeout returns at exit, before the asynchronous readers have delivered the last lines (such as
+    /// "Shutdown complete"); only the parameterless overload waits for them.
+    /// </summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!Process.WaitForExit(timeout)) return false;
+        Process.WaitForExit();
+        return true;
+    }
+
     private void Keep(string? line)
     {
         if (line is null) return;

@@ -43,7 +43,7 @@ public sealed class ShutdownUnderLoadTests(ITestOutputHelper output)
                 var pg = e as PostgresException ?? e?.InnerException as PostgresException;
                 Assert.True(pg is { SqlState: "57P01" }, $"a running query ends with 57P01, got {e?.GetType().Name}: {e?.Message}");
             }
-            Assert.True(gateway.Process.WaitForExit(60_000), "the gateway exits after the grace period");
+            Assert.True(gateway.WaitForExit(TimeSpan.FromSeconds(60)), "the gateway exits after the grace period");
             Assert.Equal(0, gateway.Process.ExitCode);
             stopAdmin.Cancel();
             var adminEnd = await admin;
@@ -96,7 +96,7 @@ public sealed class ShutdownUnderLoadTests(ITestOutputHelper output)
         // The session is closed once its statement is done; the process then exits cleanly.
         await using var after = new NpgsqlCommand("SELECT 1", alice);
         await Assert.ThrowsAnyAsync<Exception>(() => after.ExecuteScalarAsync());
-        Assert.True(gateway.Process.WaitForExit(60_000), "the gateway exits once the query finished");
+        Assert.True(gateway.WaitForExit(TimeSpan.FromSeconds(60)), "the gateway exits once the query finished");
         Assert.Equal(0, gateway.Process.ExitCode);
         Assert.DoesNotContain("Grace period over", gateway.Log);
     }
