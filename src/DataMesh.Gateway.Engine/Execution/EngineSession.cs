@@ -261,12 +261,8 @@ public sealed class EngineSession : IDisposable
         return columns;
     }
 
-    /// <summary>
-    /// DuckDB names an unaliased <c>count(*)</c> <c>count_star()</c>; PostgreSQL names it <c>count</c>, and clients
-    /// (pandas, BI tools, psql scripts) read it by that name. No other expression gets that exact name: an alias of it
-    /// would have to be written quoted, as "count_star()".
-    /// </summary>
-    internal static string ClientName(string name) => name == "count_star()" ? "count" : name;
+    /// <summary>PostgreSQL's name for an unaliased column where DuckDB's differs (<see cref="PgColumnNames"/>).</summary>
+    internal static string ClientName(string name) => PgColumnNames.For(name);
 
     private static PgColumnType NullOrText(DuckDBLogicalType logical) =>
         LogicalType.DuckDBGetTypeId(logical) == DuckDBType.SqlNull ? TextColumn

@@ -48,8 +48,9 @@ public static class ResultComparison
     public static string? Difference(List<string> expectedColumns, IEnumerable<object?[]> expected,
         List<string> actualColumns, IEnumerable<object?[]> actual, bool ordered)
     {
-        // The gateway names an unaliased count(*) "count", as PostgreSQL does; DuckDB's truth says count_star().
-        expectedColumns = expectedColumns.Select(c => c == "count_star()" ? "count" : c).ToList();
+        // The gateway names unaliased calls as PostgreSQL does (count(*) "count", sum(x) "sum"); DuckDB's truth names
+        // them after their text (count_star(), sum(x)).
+        expectedColumns = expectedColumns.Select(DataMesh.Gateway.Engine.Execution.PgColumnNames.For).ToList();
         if (!expectedColumns.SequenceEqual(actualColumns, StringComparer.OrdinalIgnoreCase))
             return $"columns differ: expected [{string.Join(", ", expectedColumns)}], got [{string.Join(", ", actualColumns)}]";
         var e = Rows(expected, ordered);
