@@ -22,7 +22,7 @@ internal static class InformationSchemaEmulation
 
     public static IEnumerable<string> Statements()
     {
-        var db = $"getvariable('{PgCatalogEmulation.IdentityVariables.Database}')::VARCHAR";
+        var db = PgCatalogEmulation.Identity("database");
         yield return $"""
             CREATE VIEW {P}schemata AS
             SELECT {db} AS catalog_name, n.nspname::VARCHAR AS schema_name, pg_get_userbyid(n.nspowner) AS schema_owner,

@@ -20,18 +20,24 @@ public static class PgCatalogEmulation
     /// <summary>Names of the per-connection variables behind current_user, current_database and pg_backend_pid.</summary>
     public static class IdentityVariables
     {
-        public const string User = "datamesh_user";
-        public const string Database = "datamesh_database";
-        public const string ProcessId = "datamesh_pid";
-        /// <summary>The databases the user may connect to (pg_database), a VARCHAR[].</summary>
-        public const string Databases = "datamesh_databases";
-        /// <summary>The gateway's session settings (current_setting), a MAP(VARCHAR, VARCHAR) keyed by lower-case name.</summary>
+        /// <summary>
+        /// Who the session is, one STRUCT (<see cref="IdentityType"/>): the user, the database, the process id and the
+        /// databases the user may connect to (pg_database). One variable, so a session start sets it in one statement.
+        /// </summary>
+        public const string Identity = "datamesh_identity";
+        /// <summary>The gateway's session settings that differ from their built-in defaults (current_setting, pg_settings),
+        /// a MAP(VARCHAR, VARCHAR) keyed by lower-case name; the defaults are built into the instance.</summary>
         public const string Settings = "datamesh_settings";
-        /// <summary>The session settings' names, built-in defaults, contexts and types (pg_settings), a STRUCT list.</summary>
-        public const string SettingDefaults = "datamesh_setting_defaults";
         /// <summary>The schemas unqualified names resolve through, in order (current_schemas), a VARCHAR[].</summary>
         public const string Schemas = "datamesh_schemas";
     }
+
+    /// <summary>The type of <see cref="IdentityVariables.Identity"/>.</summary>
+    internal const string IdentityType = "STRUCT(\"user\" VARCHAR, \"database\" VARCHAR, pid INTEGER, databases VARCHAR[])";
+
+    /// <summary>One field of the session's identity (NULL before the gateway set it): user, database, pid or databases.</summary>
+    internal static string Identity(string field) =>
+        $"struct_extract(getvariable('{IdentityVariables.Identity}')::{IdentityType}, '{field}')";
 
     public const int PgCatalogNamespaceOid = 11;
     public const int PublicNamespaceOid = 2200;
@@ -47,8 +53,11 @@ public static class PgCatalogEmulation
     public const string ServerVersionNum = "160004";
     public const string VersionString = "PostgreSQL 16.4 (DataMesh Gateway) on x86_64-pc-linux-gnu, compiled by .NET, 64-bit";
 
-    public static IEnumerable<string> Statements()
+    /// <param name="settings">The gateway's session settings (name, built-in default, context, type), see
+    /// <see cref="EngineSpec.SettingDefinitions"/>; none: pg_settings lists only its fixed facts.</param>
+    public static IEnumerable<string> Statements(IReadOnlyList<(string Name, string Boot, string Context, string Type)>? settings = null)
     {
+        settings ??= [];
         yield return $"CREATE TYPE {TypeMapper.OidAlias} AS UINTEGER";
         yield return $"CREATE TYPE {TypeMapper.NameAlias} AS VARCHAR";
         yield return $"CREATE TYPE {TypeMapper.CharAlias} AS VARCHAR";
@@ -86,7 +95,7 @@ public static class PgCatalogEmulation
         yield return procRows;
 
         yield return $"CREATE TABLE pg_range (rngtypid {TypeMapper.OidAlias}, rngsubtype {TypeMapper.OidAlias}, rngmultitypid {TypeMapper.OidAlias}, rngcollation {TypeMapper.OidAlias}, rngsubopc {TypeMapper.OidAlias}, rngcanonical {TypeMapper.OidAlias}, rngsubdiff {TypeMapper.OidAlias})";
-        foreach (var sql in PgCatalogRelations.Statements()) yield return sql;
+        foreach (var sql in PgCatalogRelations.Statements(settings)) yield return sql;
         foreach (var sql in PgCatalogFunctions.Statements()) yield return sql;
         foreach (var sql in InformationSchemaEmulation.Statements()) yield return sql;
 
@@ -94,21 +103,31 @@ public static class PgCatalogEmulation
         yield return $"CREATE OR REPLACE MACRO version() AS '{VersionString}'";
         yield return "CREATE OR REPLACE MACRO pg_advisory_unlock_all() AS NULL";
         // Identity functions read per-connection variables the gateway sets at session start (EngineSession.SetIdentity).
-        yield return $"CREATE OR REPLACE MACRO current_user() AS getvariable('{IdentityVariables.User}')";
-        yield return $"CREATE OR REPLACE MACRO session_user() AS getvariable('{IdentityVariables.User}')";
-        yield return $"CREATE OR REPLACE MACRO current_database() AS getvariable('{IdentityVariables.Database}')";
-        yield return $"CREATE OR REPLACE MACRO current_catalog() AS getvariable('{IdentityVariables.Database}')";
-        yield return $"CREATE OR REPLACE MACRO pg_backend_pid() AS getvariable('{IdentityVariables.ProcessId}')";
-        // The gateway's own session settings (the policy lets only their names through): never DuckDB's settings.
+        yield return $"CREATE OR REPLACE MACRO current_user() AS {Identity("user")}";
+        yield return $"CREATE OR REPLACE MACRO session_user() AS {Identity("user")}";
+        yield return $"CREATE OR REPLACE MACRO current_database() AS {Identity("database")}";
+        yield return $"CREATE OR REPLACE MACRO current_catalog() AS {Identity("database")}";
+        yield return $"CREATE OR REPLACE MACRO pg_backend_pid() AS {Identity("pid")}";
+        // The gateway's own session settings (the policy lets only their names through): never DuckDB's settings. The
+        // session's map holds the values that differ from the built-in defaults; the defaults are constants here.
         var setting = $"""
             CASE lower(n) WHEN 'server_version_num' THEN '{ServerVersionNum}' WHEN 'max_index_keys' THEN '32' WHEN 'block_size' THEN '8192'
-              ELSE map_extract_value(getvariable('{IdentityVariables.Settings}')::MAP(VARCHAR, VARCHAR), lower(n)) END
+              ELSE COALESCE(map_extract_value(getvariable('{IdentityVariables.Settings}')::MAP(VARCHAR, VARCHAR), lower(n)), {SettingDefault(settings, "lower(n)")}) END
             """;
         yield return $"CREATE OR REPLACE MACRO current_setting(n) AS {setting}, (n, missing_ok) AS {setting}";
         // The schemas unqualified names resolve through (the shadow schemas; DuckDB's own would list "main").
         yield return $"CREATE OR REPLACE MACRO current_schemas(implicit) AS CASE WHEN implicit THEN ['pg_catalog'] ELSE [] END || COALESCE(getvariable('{IdentityVariables.Schemas}')::VARCHAR[], [])";
         yield return $"CREATE OR REPLACE MACRO current_schema() AS COALESCE((getvariable('{IdentityVariables.Schemas}')::VARCHAR[])[1], 'public')";
     }
+
+    /// <summary>
+    /// The built-in default of the setting named <paramref name="lowerName"/> (a lower-case SQL expression), or NULL: a
+    /// lookup by position in two constant lists, so the name expression appears once (a CASE chain would copy it into
+    /// every branch, and binding grows with each copy).
+    /// </summary>
+    internal static string SettingDefault(IReadOnlyList<(string Name, string Boot, string Context, string Type)> settings, string lowerName) =>
+        settings.Count == 0 ? "NULL::VARCHAR"
+        : $"[{string.Join(", ", settings.Select(s => SqlNames.Literal(s.Boot)))}][list_position([{string.Join(", ", settings.Select(s => SqlNames.Literal(s.Name.ToLowerInvariant())))}], {lowerName})]";
 
     /// <summary>
     /// Rows that describe a project's shadow tables (<see cref="ShadowCatalog"/>): one pg_namespace row per shadow

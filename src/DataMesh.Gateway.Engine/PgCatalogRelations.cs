@@ -1,3 +1,5 @@
+using DataMesh.Gateway.Engine.Instances;
+
 namespace DataMesh.Gateway.Engine;
 
 /// <summary>
@@ -20,9 +22,9 @@ internal static class PgCatalogRelations
     public const string OwnerRoleName = "datamesh";
 
     /// <summary>A session's own role OID: stable for a user name across sessions and instances.</summary>
-    public const string UserRoleOid = $"(16384 + hash(getvariable('{PgCatalogEmulation.IdentityVariables.User}')) % 1000000)::{O}";
+    public static readonly string UserRoleOid = $"(16384 + hash({PgCatalogEmulation.Identity("user")}) % 1000000)::{O}";
 
-    public static IEnumerable<string> Statements()
+    public static IEnumerable<string> Statements(IReadOnlyList<(string Name, string Boot, string Context, string Type)> settings)
     {
         yield return $$"""
             CREATE TABLE pg_class (oid {{O}}, relname {{N}}, relnamespace {{O}}, reltype {{O}} DEFAULT 0, reloftype {{O}} DEFAULT 0,
@@ -117,8 +119,8 @@ internal static class PgCatalogRelations
             SELECT * FROM (
               SELECT {{OwnerRoleOid}}::{{O}} AS oid, '{{OwnerRoleName}}'::{{N}} AS rolname
               UNION ALL
-              SELECT {{UserRoleOid}}, getvariable('{{PgCatalogEmulation.IdentityVariables.User}}')::{{N}}
-              WHERE getvariable('{{PgCatalogEmulation.IdentityVariables.User}}') IS NOT NULL)
+              SELECT {{UserRoleOid}}, {{PgCatalogEmulation.Identity("user")}}::{{N}}
+              WHERE {{PgCatalogEmulation.Identity("user")}} IS NOT NULL)
             CROSS JOIN (SELECT false AS rolsuper, true AS rolinherit, false AS rolcreaterole, false AS rolcreatedb, true AS rolcanlogin,
               false AS rolreplication, -1 AS rolconnlimit, '********' AS rolpassword, NULL::TIMESTAMPTZ AS rolvaliduntil,
               false AS rolbypassrls, NULL::VARCHAR[] AS rolconfig)
@@ -136,7 +138,7 @@ internal static class PgCatalogRelations
               6 AS encoding, 'c'::{{C}} AS datlocprovider, false AS datistemplate, true AS datallowconn, -1 AS datconnlimit,
               0::{{O}} AS datfrozenxid, 0::{{O}} AS datminmxid, 1663::{{O}} AS dattablespace, 'C.UTF-8' AS datcollate, 'C.UTF-8' AS datctype,
               NULL::VARCHAR AS daticulocale, NULL::VARCHAR AS daticurules, NULL::VARCHAR AS datcollversion, NULL::VARCHAR[] AS datacl
-            FROM (SELECT unnest(getvariable('{{PgCatalogEmulation.IdentityVariables.Databases}}')::VARCHAR[]) AS datname)
+            FROM (SELECT unnest({{PgCatalogEmulation.Identity("databases")}}) AS datname)
             """;
 
         yield return $$"""
@@ -184,8 +186,15 @@ internal static class PgCatalogRelations
             SELECT d.name, s.setting, NULL, 'Client Connection Defaults', NULL, NULL, d.context, d.vartype,
               CASE WHEN s.setting IS DISTINCT FROM d.boot THEN 'session' ELSE 'default' END, NULL, NULL, NULL, d.boot, d.boot, NULL,
               NULL, false
-            FROM (SELECT unnest(getvariable('{{PgCatalogEmulation.IdentityVariables.SettingDefaults}}')::STRUCT(name VARCHAR, boot VARCHAR, context VARCHAR, vartype VARCHAR)[], recursive := true)) d,
+            FROM {{SettingRows(settings)}},
               LATERAL (SELECT COALESCE(map_extract_value(getvariable('{{PgCatalogEmulation.IdentityVariables.Settings}}')::MAP(VARCHAR, VARCHAR), lower(d.name)), d.boot) AS setting) s
             """;
     }
+
+    /// <summary>The gateway's session settings as a relation (name, boot, context, vartype): constants of the instance.</summary>
+    private static string SettingRows(IReadOnlyList<(string Name, string Boot, string Context, string Type)> settings) =>
+        settings.Count == 0
+            ? "(SELECT NULL::VARCHAR AS name, NULL::VARCHAR AS boot, NULL::VARCHAR AS context, NULL::VARCHAR AS vartype WHERE false) d"
+            : "(VALUES " + string.Join(", ", settings.Select(s => $"({SqlNames.Literal(s.Name)}, {SqlNames.Literal(s.Boot)}, {SqlNames.Literal(s.Context)}, {SqlNames.Literal(s.Type)})"))
+              + ") d(name, boot, context, vartype)";
 }

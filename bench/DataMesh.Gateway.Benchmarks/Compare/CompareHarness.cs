@@ -15,19 +15,21 @@ public static class CompareHarness
         var options = CompareOptions.Parse(args);
         var total = Stopwatch.StartNew();
         var report = new CompareReport(options);
-        string parquet;
-        using (var context = new CompareContext(options))
+        if (options.Includes("tpch") || options.Includes("connect") || options.Includes("point") || options.Includes("load") || options.Includes("pgbench"))
         {
-            parquet = context.Parquet;
+            using var context = new CompareContext(options);
             Log($"gateway (own process) on port {context.Gateway.Port}; postgres {(context.PostgresTable ?? "not configured")}");
-            report.Tpch = TpchComparison.Run(context, options.Runs);
-            report.Connect = LatencyProbes.Connect(context, options.LatencyIterations);
-            report.Point = LatencyProbes.PointOverhead(context, options.LatencyIterations);
+            if (options.Includes("tpch")) report.Tpch = TpchComparison.Run(context, options.Runs);
+            if (options.Includes("connect")) report.Connect = LatencyProbes.Connect(context, options.LatencyIterations);
+            if (options.Includes("point")) report.Point = LatencyProbes.PointOverhead(context, options.LatencyIterations);
             var perLevel = TimeSpan.FromSeconds(options.LevelSeconds);
-            report.Levels.AddRange(ConcurrencyLoad.Run("gateway", context.GatewayConsumer(), "bench.lineitem", options.Rows, options.Clients, perLevel));
-            if (context.PostgresConsumer is { } pg)
-                report.Levels.AddRange(ConcurrencyLoad.Run("postgres-rls", pg, context.PostgresTable!, options.Rows, options.Clients, perLevel));
-            if (Pgbench.Available)
+            if (options.Includes("load"))
+            {
+                report.Levels.AddRange(ConcurrencyLoad.Run("gateway", context.GatewayConsumer(), "bench.lineitem", options.Rows, options.Clients, perLevel));
+                if (context.PostgresConsumer is { } pg)
+                    report.Levels.AddRange(ConcurrencyLoad.Run("postgres-rls", pg, context.PostgresTable!, options.Rows, options.Clients, perLevel));
+            }
+            if (options.Includes("pgbench") && Pgbench.Available)
             {
                 var work = Path.Combine(Path.GetFullPath(options.DataDir), "pgbench");
                 var clients = options.Clients.Max();
@@ -41,15 +43,16 @@ public static class CompareHarness
                 }
             }
         }
-        report.Metadata = MetadataScale.Run(options, parquet, options.MetadataAssets, options.Quick ? 30 : 100);
-        report.Catalog = CatalogScale.Run(options, parquet, options.CatalogAssets, options.CatalogSubscriptions, options.Quick ? 50 : 200);
+        var parquet = LineitemData.EnsureParquet(options.DataDir, options.Rows);
+        if (options.Includes("metadata")) report.Metadata = MetadataScale.Run(options, parquet, options.MetadataAssets, options.Quick ? 30 : 100);
+        if (options.Includes("catalog")) report.Catalog = CatalogScale.Run(options, parquet, options.CatalogAssets, options.CatalogSubscriptions, options.Quick ? 50 : 200);
 
         var markdown = report.Render();
         Console.WriteLine(markdown);
         if (options.Markdown is { } path) await File.WriteAllTextAsync(path, markdown);
         if (options.Chart is { } chart)
         {
-            Charts.Write(chart, report.Tpch, report.Connect, report.Levels);
+            if (options.Only.Count == 0) Charts.Write(chart, report.Tpch, report.Connect, report.Levels);
             Log($"chart written to {chart}");
         }
         Log($"done in {total.Elapsed.TotalMinutes:F1} min");

@@ -20,6 +20,13 @@ public sealed record CompareOptions
     public string? Chart { get; init; }
     public bool Quick { get; init; }
 
+    /// <summary>The parts to run (<c>--only connect,metadata</c>); empty: all of them.</summary>
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
+
+    public static readonly string[] Parts = ["tpch", "connect", "point", "load", "pgbench", "metadata", "catalog"];
+
+    public bool Includes(string part) => Only.Count == 0 || Only.Contains(part);
+
     public static CompareOptions Parse(string[] args)
     {
         var o = new CompareOptions();
@@ -43,6 +50,7 @@ public sealed record CompareOptions
                 "--catalog-subscriptions" => o with { CatalogSubscriptions = Int() },
                 "--markdown" => o with { Markdown = Next() },
                 "--chart" => o with { Chart = Next() },
+                "--only" => o with { Only = Next().Split(',').Select(p => Parts.Contains(p) ? p : throw new ArgumentException($"--only: unknown part {p} (parts: {string.Join(", ", Parts)})")).ToHashSet() },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }

@@ -47,4 +47,11 @@ public sealed record EngineSpec
 
     /// <summary>Read-write for owners and contributors. Read-only instances are separate from writable ones.</summary>
     public bool WorkspaceWritable { get; init; }
+
+    /// <summary>
+    /// The gateway's session settings (name, built-in default, context, type): the same in every session, so they are
+    /// built into the instance (pg_settings' rows, current_setting()'s defaults) rather than set per connection; a
+    /// session sets only the values that differ (<see cref="Execution.EngineSession.SetSettings"/>).
+    /// </summary>
+    public IReadOnlyList<(string Name, string Boot, string Context, string Type)> SettingDefinitions { get; init; } = [];
 }

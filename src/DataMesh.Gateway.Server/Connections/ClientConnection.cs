@@ -180,8 +180,7 @@ internal sealed class ClientConnection(
         session.RewriteOptions = GovernanceService.OptionsFor(session.Engine);
         session.ProjectStatementTimeout = governance.ProjectStatementTimeout(access);
         session.Engine.SetIdentity(user, database, session.ProcessId, governance.DatabasesOf(access));
-        session.Engine.SetSettings(parameters.All);
-        session.Engine.SetSettingDefinitions(SessionParameters.Definitions);
+        session.Engine.SetSettings(parameters.Changed);
         cancels.Register(session);
 
         var w = transport.Backend;

@@ -53,6 +53,7 @@ internal static partial class EngineSpecs
             MaxTempDirectorySize = defaults.MaxTempDirectorySize,
             WorkspacePath = workspace,
             WorkspaceWritable = workspace is not null,
+            SettingDefinitions = Sessions.SessionParameters.Definitions,
         };
     }
 

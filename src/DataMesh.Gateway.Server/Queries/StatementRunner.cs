@@ -182,8 +182,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         try
         {
             engine.SetIdentity(session.UserName, session.Database, session.ProcessId, governance.DatabasesOf(session.Access));
-            engine.SetSettings(session.Parameters.All);
-            engine.SetSettingDefinitions(SessionParameters.Definitions);
+            engine.SetSettings(session.Parameters.Changed);
         }
         catch
         {
@@ -370,12 +369,12 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                 var settings = session.Parameters.Version;
                 Complete(session, TransactionStatements.Execute(session, statement.Statement), sendRowDescription);
                 // ROLLBACK restores settings, COMMIT drops SET LOCAL ones: current_setting() must follow.
-                if (session.Parameters.Version != settings) session.Engine.SetSettings(session.Parameters.All);
+                if (session.Parameters.Version != settings) session.Engine.SetSettings(session.Parameters.Changed);
                 return false;
             }
             case StatementKind.Session:
                 Complete(session, SessionStatements.Execute(session, statement.Statement), sendRowDescription);
-                session.Engine.SetSettings(session.Parameters.All); // current_setting() follows SET and RESET
+                session.Engine.SetSettings(session.Parameters.Changed); // current_setting() follows SET and RESET
                 return false;
             case StatementKind.CopyOut:
                 await CopyOutAsync(session, statement).ConfigureAwait(false);

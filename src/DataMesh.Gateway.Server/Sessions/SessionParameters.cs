@@ -74,6 +74,13 @@ public sealed class SessionParameters
     /// <summary>Every parameter with its current value (what current_setting() reads in the engine session).</summary>
     public IEnumerable<KeyValuePair<string, string>> All => ByName.Values.Select(d => KeyValuePair.Create(d.Name, _values[d.Name]));
 
+    /// <summary>
+    /// The parameters whose values differ from their built-in defaults (<see cref="Definitions"/>): what the engine
+    /// session is told (EngineSession.SetSettings); the defaults are built into its instance.
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, string>> Changed =>
+        ByName.Values.Where(d => _values[d.Name] != d.Default).Select(d => KeyValuePair.Create(d.Name, _values[d.Name]));
+
     /// <summary>True for a parameter the gateway itself answers (PostgreSQL's, such as TimeZone or search_path).</summary>
     public bool IsKnown(string name) => ByName.ContainsKey(name);
 
