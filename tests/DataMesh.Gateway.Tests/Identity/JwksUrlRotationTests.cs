@@ -179,7 +179,8 @@ public sealed class JwksUrlRotationTests(JwksUrlGateway gateway) : IClassFixture
     {
         var user = IdentityGateway.NewUser("grace");
         var claims = gateway.Idp.Claims(user);
-        var exp = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddSeconds(2).ToUnixTimeSeconds());
+        // exp far enough ahead that a sign-in on loaded shared cores still happens before it (the clock skew is 0).
+        var exp = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddSeconds(6).ToUnixTimeSeconds());
         claims["exp"] = exp.ToUnixTimeSeconds();
         await using var connection = await gateway.OpenAsync(user, gateway.Idp.Mint(claims));
 
