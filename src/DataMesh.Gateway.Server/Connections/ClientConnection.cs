@@ -188,7 +188,10 @@ internal sealed class ClientConnection(
         foreach (var (name, value) in parameters.Reportable) w.ParameterStatus(name, value);
         w.BackendKeyData(session.ProcessId, session.SecretKey);
         w.ReadyForQuery(TransactionStatus.Idle);
-        await transport.FlushAsync(ct).ConfigureAwait(false);
+        // Not the authentication timeout's token: authentication is over, and a timeout firing during this flush (a
+        // slow start on loaded cores) would drop a session the client already sees as open, right after its
+        // ReadyForQuery (found by CI under a concurrent soak). Only shutdown interrupts it.
+        await transport.FlushAsync(lifetime.Stopping).ConfigureAwait(false);
         logger.LogInformation("Session {Pid} started: user {User}, issuer {Issuer}, database {Database}, tls {Tls}, from {Remote}",
             session.ProcessId, user, identity.Issuer ?? "local", database, tls is not null, SafeRemote());
     }

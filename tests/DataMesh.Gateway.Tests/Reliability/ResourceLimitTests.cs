@@ -59,7 +59,7 @@ public sealed class ResourceLimitTests
     {
         await using var host = GatewayFixture.StartDemoHost(s =>
         {
-            s.AuthenticationTimeoutSeconds = 1;
+            s.AuthenticationTimeoutSeconds = 2; // the real client at the end must sign in within it on loaded CI cores
             s.MaxConnections = 4;
         });
         var stalled = new List<TcpClient>();
@@ -104,10 +104,10 @@ public sealed class ResourceLimitTests
     [Fact]
     public async Task The_authentication_timeout_ends_with_authentication_not_the_session()
     {
-        await using var host = GatewayFixture.StartDemoHost(s => s.AuthenticationTimeoutSeconds = 1);
+        await using var host = GatewayFixture.StartDemoHost(s => s.AuthenticationTimeoutSeconds = 2);
         await using var connection = new NpgsqlConnection(Cs(host));
         await connection.OpenAsync();
-        await Task.Delay(2500); // well past the timeout, which only bounds startup and authentication
+        await Task.Delay(4500); // well past the timeout, which only bounds startup and authentication
         await using var cmd = new NpgsqlCommand("SELECT 1", connection);
         Assert.Equal(1, await cmd.ExecuteScalarAsync());
     }
