@@ -89,16 +89,19 @@ public sealed class SessionParameters
         ByName.TryGetValue(name, out var d) ? (_startup.TryGetValue(d.Name, out var s) ? s : d.Default) : "";
 
     /// <summary>Checks a SET without applying it: an unknown name, a read-only parameter or a refused value throw.</summary>
-    public void Validate(string name, string value)
+    public void Validate(string name, string value) => Checked(name, value);
+
+    /// <summary>
+    /// What SET would store: the definition (null for a custom "class.name" placeholder, allowed as in PostgreSQL)
+    /// and the validated value; an unknown name, a read-only parameter or a refused value throw.
+    /// </summary>
+    private static (Definition? Definition, string Value) Checked(string name, string value)
     {
         if (!ByName.TryGetValue(name, out var d))
-        {
-            if (!name.Contains('.')) throw Unrecognised(name);
-            return;
-        }
+            return name.Contains('.') ? (null, value) : throw Unrecognised(name);
         if (!d.Settable)
             throw new PgErrorException(SqlState.ObjectNotInPrerequisiteState, $"parameter \"{d.Name}\" cannot be changed");
-        d.Validate?.Invoke(value);
+        return (d, d.Validate?.Invoke(value) ?? value);
     }
 
     public string Get(string name)
@@ -119,16 +122,12 @@ public sealed class SessionParameters
     /// </summary>
     public string? Set(string name, string value, bool local = false)
     {
-        if (!ByName.TryGetValue(name, out var d))
+        var (d, validated) = Checked(name, value);
+        if (d is null)
         {
-            // Custom "class.name" placeholders are allowed, as in PostgreSQL.
-            if (!name.Contains('.')) throw Unrecognised(name);
-            Store(name, value, local);
+            Store(name, validated, local);
             return null;
         }
-        if (!d.Settable)
-            throw new PgErrorException(SqlState.ObjectNotInPrerequisiteState, $"parameter \"{d.Name}\" cannot be changed");
-        var validated = d.Validate?.Invoke(value) ?? value;
         var changed = _values[d.Name] != validated;
         Store(d.Name, validated, local);
         return d.Reportable && changed ? d.Name : null;
