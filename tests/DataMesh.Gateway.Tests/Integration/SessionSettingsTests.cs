@@ -1,3 +1,4 @@
+using DataMesh.Gateway.Tests.Admin;
 using DataMesh.Gateway.Tests.Infrastructure;
 using Npgsql;
 
@@ -19,19 +20,7 @@ public sealed class SessionSettingsTests(GatewayFixture gateway)
         return value is DBNull ? null : value;
     }
 
-    private static async Task<List<object?[]>> RowsAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await using var reader = await cmd.ExecuteReaderAsync();
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            rows.Add(row);
-        }
-        return rows;
-    }
+    private static async Task<List<object?[]>> RowsAsync(NpgsqlConnection connection, string sql) => (await connection.QueryAsync(sql)).Rows;
 
     [Fact]
     public async Task Set_config_sets_a_session_setting_and_returns_it()
