@@ -65,9 +65,13 @@ public sealed class IdentityGateway : IAsyncLifetime
     }
 
     /// <summary>Connecting with the token fails: returns the server's error (asserting it never repeats the token).</summary>
-    public async Task<PostgresException> RefusedAsync(string user, string token, string database = "postgres", bool tls = true)
+    public Task<PostgresException> RefusedAsync(string user, string token, string database = "postgres", bool tls = true) =>
+        RefusedAsync(TokenConnectionString(user, token, database, tls), token);
+
+    /// <summary>Connecting fails FATAL: returns the server's error (asserting it never repeats the token).</summary>
+    public static async Task<PostgresException> RefusedAsync(string connectionString, string token)
     {
-        await using var connection = new NpgsqlConnection(TokenConnectionString(user, token, database, tls));
+        await using var connection = new NpgsqlConnection(connectionString);
         var e = await Assert.ThrowsAsync<PostgresException>(() => connection.OpenAsync());
         Assert.Equal("FATAL", e.Severity);
         Assert.DoesNotContain(token, e.MessageText + e.Detail + e.Hint, StringComparison.Ordinal);

@@ -57,13 +57,7 @@ public sealed class JwksUrlGateway : IAsyncLifetime
         return connection;
     }
 
-    public async Task<PostgresException> RefusedAsync(string user, string token)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString(user, token));
-        var e = await Assert.ThrowsAsync<PostgresException>(() => connection.OpenAsync());
-        Assert.Equal("FATAL", e.Severity);
-        return e;
-    }
+    public Task<PostgresException> RefusedAsync(string user, string token) => IdentityGateway.RefusedAsync(ConnectionString(user, token), token);
 
     public async Task DisposeAsync()
     {
