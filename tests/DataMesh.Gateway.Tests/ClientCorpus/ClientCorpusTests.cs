@@ -68,7 +68,7 @@ public sealed class ClientCorpusTests(GatewayFixture fixture)
         var names = CorpusFile.Names().ToList();
         foreach (var expected in new[]
                  {
-                     "psql-15.sql", "psql-16-17.sql", "pgjdbc-42.5.5.sql", "npgsql-10.sql", "npgsql-4.1.sql",
+                     "psql-15.sql", "psql-16.sql", "psql-16-17.sql", "pgjdbc-42.5.5.sql", "npgsql-10.sql", "npgsql-4.1.sql",
                      "sqlalchemy-1.4-psycopg2.sql", "psqlodbc-13.02.sql", "dbeaver.sql", "metabase.sql", "grafana.sql",
                      "tableau-cursors.sql",
                  })

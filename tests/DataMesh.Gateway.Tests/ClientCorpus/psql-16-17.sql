@@ -2,10 +2,11 @@
 -- libc6 and libpq5 unpacked beside it, since bookworm packages psql 15 only) against the DataMesh demo gateway itself
 -- (server_version 16.4, so psql takes its >= 160000 branches), as the consumer bob in ml_research, through the
 -- logging wire proxy tests/corpus/capture/wirelog.py (tests/corpus/capture-psql17.sh): \l, \l+, \dn, \dn+, \dt,
--- \dt+, \d, \d NAME, \d+ NAME, \dv … \dT, \du, \drg, \dx, \dp; \dconfig's query waits in pending/psql-17-dconfig.sql.
+-- \dt+, \d, \d NAME, \d+ NAME, \dv … \dT, \du, \drg, \dx, \dp, \dconfig.
 -- Only the queries whose text differs from psql-15.sql are kept (psql 17 sends psql 15's \dn, \dt, \d NAME and
--- \d+ NAME queries unchanged); \dp was not in psql 15's capture. psql 16 is packaged nowhere this machine reaches
--- and postgres/postgres is too large to fetch here, so psql 16's own text is not in this file.
+-- \d+ NAME queries unchanged); \dp and \dconfig were not in psql 15's capture. psql 16's own text is in psql-16.sql,
+-- written out from psql 16's source (no psql 16 package reaches this machine); psql 16 sends this file's \du, \drg
+-- and \dconfig text too, but its \l, \l+, \dn+ and \dp differ.
 -- Every entry must run through the gateway as a consumer, with results scoped to the grants.
 
 
