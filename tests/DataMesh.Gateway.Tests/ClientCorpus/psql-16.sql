@@ -17,6 +17,10 @@
 -- \dv, \dm, \di, \ds, \dE, \df, \dT, \dx, \dn+ and \d. Identical to psql-16-17.sql's (psql 17.12): \du, \drg and
 -- \dconfig. psql 16's own: \l and \l+ (ICU Locale and ICU Rules columns, plain array_to_string ACL) and \dp (psql 17's
 -- query with the plain array_to_string ACL column instead of its '(none)' case).
+-- Checked by a capture: psql 16.4 built from that tree (configure --without-readline --without-zlib --without-icu,
+-- make -C src/bin/psql) and run by tests/corpus/capture-psql17.sh (on other ports) against the demo gateway as bob sent
+-- exactly these queries (OIDs aside), byte for byte and in this order, except the \d+ campaigns follow-ups: campaigns is hidden
+-- from bob, so psql stopped after its lookup.
 -- Every entry must run through the gateway as a consumer, with results scoped to the grants.
 
 -- @@ psql 16 \l
