@@ -55,9 +55,11 @@ public static class PgCatalogEmulation
 
     /// <param name="settings">The gateway's session settings (name, built-in default, context, type), see
     /// <see cref="EngineSpec.SettingDefinitions"/>; none: pg_settings lists only its fixed facts.</param>
-    public static IEnumerable<string> Statements(IReadOnlyList<(string Name, string Boot, string Context, string Type)>? settings = null)
+    public static IEnumerable<string> Statements(IReadOnlyList<(string Name, string Boot, string Context, string Type)>? settings = null) =>
+        Definitions(settings ?? []).Select(PgCatalogOids.WithTableOid);
+
+    private static IEnumerable<string> Definitions(IReadOnlyList<(string Name, string Boot, string Context, string Type)> settings)
     {
-        settings ??= [];
         yield return $"CREATE TYPE {TypeMapper.OidAlias} AS UINTEGER";
         yield return $"CREATE TYPE {TypeMapper.NameAlias} AS VARCHAR";
         yield return $"CREATE TYPE {TypeMapper.CharAlias} AS VARCHAR";
@@ -96,6 +98,7 @@ public static class PgCatalogEmulation
 
         yield return $"CREATE TABLE pg_range (rngtypid {TypeMapper.OidAlias}, rngsubtype {TypeMapper.OidAlias}, rngmultitypid {TypeMapper.OidAlias}, rngcollation {TypeMapper.OidAlias}, rngsubopc {TypeMapper.OidAlias}, rngcanonical {TypeMapper.OidAlias}, rngsubdiff {TypeMapper.OidAlias})";
         foreach (var sql in PgCatalogRelations.Statements(settings)) yield return sql;
+        foreach (var sql in PgCatalogAbsentObjects.Statements()) yield return sql;
         foreach (var sql in PgCatalogFunctions.Statements()) yield return sql;
         foreach (var sql in InformationSchemaEmulation.Statements()) yield return sql;
 

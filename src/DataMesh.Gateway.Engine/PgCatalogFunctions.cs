@@ -11,27 +11,6 @@ internal static class PgCatalogFunctions
 {
     private const string O = Types.TypeMapper.OidAlias;
 
-    /// <summary>PostgreSQL's OIDs of its catalog relations, for <c>'pg_class'::regclass</c> and obj_description.</summary>
-    private static readonly (string Name, int Oid)[] CatalogRelationOids =
-    [
-        ("pg_class", 1259), ("pg_type", 1247), ("pg_attribute", 1249), ("pg_proc", 1255), ("pg_namespace", 2615),
-        ("pg_description", 2609), ("pg_constraint", 2606), ("pg_database", 1262), ("pg_extension", 3079), ("pg_trigger", 2620),
-        ("pg_am", 2601), ("pg_index", 2610), ("pg_rewrite", 2618), ("pg_depend", 2608), ("pg_collation", 3456),
-        ("pg_policy", 3256), ("pg_inherits", 2611), ("pg_attrdef", 2604), ("pg_tablespace", 1213), ("pg_authid", 1260),
-        ("pg_operator", 2617), ("pg_opclass", 2616), ("pg_cast", 2605), ("pg_language", 2612), ("pg_enum", 3501),
-        ("pg_range", 3541), ("pg_sequence", 2224), ("pg_statistic_ext", 3381), ("pg_publication", 6104),
-        ("pg_event_trigger", 3466), ("pg_foreign_table", 3118),
-    ];
-
-    /// <summary>
-    /// The OID for the relation name <c>n</c>, or NULL: a lookup by position in two constant lists, so <c>n</c> appears
-    /// once. A <c>CASE n WHEN …</c> chain would copy <c>n</c> into each of its 31 branches, and <c>n</c> is itself
-    /// <c>pg_ident_part(…)</c>: preparing one <c>'pg_class'::regclass</c> (pgjdbc's getTables) took 10–25 ms that way.
-    /// </summary>
-    private static readonly string CatalogOids =
-        "[" + string.Join(", ", CatalogRelationOids.Select(r => r.Oid.ToString(System.Globalization.CultureInfo.InvariantCulture)))
-        + "][list_position([" + string.Join(", ", CatalogRelationOids.Select(r => "'" + r.Name + "'")) + "], n)]";
-
     /// <summary>PostgreSQL's display names of the built-in types (format_type), by typname.</summary>
     private const string DisplayName = """
         CASE t WHEN 'int8' THEN 'bigint' WHEN 'int4' THEN 'integer' WHEN 'int2' THEN 'smallint' WHEN 'float8' THEN 'double precision'
@@ -45,7 +24,7 @@ internal static class PgCatalogFunctions
     {
         // Names: a qualified 'schema.name' (optionally double-quoted parts) split into schema and name.
         yield return "CREATE OR REPLACE MACRO pg_ident_part(n, part) AS replace(CASE WHEN part = 2 THEN string_split(n, '.')[-1] WHEN len(string_split(n, '.')) > 1 THEN string_split(n, '.')[1] END, '\"', '')";
-        yield return $"CREATE OR REPLACE MACRO pg_catalog_relation_oid(n) AS ({CatalogOids})";
+        yield return $"CREATE OR REPLACE MACRO pg_catalog_relation_oid(n) AS ({PgCatalogOids.LookupByName})";
         yield return $$"""
             CREATE OR REPLACE MACRO to_regclass(n) AS COALESCE(
               (SELECT min(c.oid) FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
@@ -71,6 +50,10 @@ internal static class PgCatalogFunctions
         yield return "CREATE OR REPLACE MACRO pg_type_is_visible(o) AS EXISTS (SELECT 1 FROM pg_type WHERE oid = o)";
         yield return "CREATE OR REPLACE MACRO pg_function_is_visible(o) AS EXISTS (SELECT 1 FROM pg_proc WHERE oid = o)";
         yield return "CREATE OR REPLACE MACRO pg_collation_is_visible(o) AS EXISTS (SELECT 1 FROM pg_collation WHERE oid = o)";
+        yield return "CREATE OR REPLACE MACRO pg_statistics_obj_is_visible(o) AS EXISTS (SELECT 1 FROM pg_statistic_ext WHERE oid = o)";
+        yield return "CREATE OR REPLACE MACRO getdatabaseencoding() AS 'UTF8'";
+        // The built-in tablespaces live in the data directory, which PostgreSQL reports as an empty location.
+        yield return "CREATE OR REPLACE MACRO pg_tablespace_location(o) AS CASE WHEN o IN (1663, 1664) THEN '' END";
         yield return $"CREATE OR REPLACE MACRO pg_type_display_name(t) AS ({DisplayName})";
         yield return """
             CREATE OR REPLACE MACRO format_type(o, m) AS (
@@ -118,6 +101,7 @@ internal static class PgCatalogFunctions
         yield return "CREATE OR REPLACE MACRO pg_total_relation_size(o) AS NULL::BIGINT";
         yield return "CREATE OR REPLACE MACRO pg_indexes_size(o) AS NULL::BIGINT";
         yield return "CREATE OR REPLACE MACRO pg_database_size(o) AS NULL::BIGINT";
+        yield return "CREATE OR REPLACE MACRO pg_tablespace_size(o) AS NULL::BIGINT";
         // Statistics: counted over every session's queries, so never reported either.
         yield return "CREATE OR REPLACE MACRO pg_stat_get_numscans(o) AS NULL::BIGINT";
         yield return """
@@ -130,6 +114,15 @@ internal static class PgCatalogFunctions
         // PostgreSQL's identifier quoting: only names that are not plain lower-case identifiers are quoted.
         yield return "CREATE OR REPLACE MACRO quote_ident(s) AS CASE WHEN regexp_full_match(s, '[a-z_][a-z0-9_$]*') THEN s ELSE '\"' || replace(s, '\"', '\"\"') || '\"' END";
 
+        // PostgreSQL's literal quoting: quotes doubled; a value with a backslash is written as an E'' string with its
+        // backslashes doubled, so it reads back the same whatever standard_conforming_strings is.
+        yield return """
+            CREATE OR REPLACE MACRO quote_literal(v) AS CASE
+              WHEN v IS NULL THEN NULL
+              WHEN contains(v::VARCHAR, '\') THEN 'E''' || replace(replace(v::VARCHAR, '\', '\\'), '''', '''''') || ''''
+              ELSE '''' || replace(v::VARCHAR, '''', '''''') || '''' END
+            """;
+
         // PostgreSQL's parse_ident: a qualified name split into its parts, quoted parts kept as written, the others
         // folded to lower case (parse_ident('marketing."Sales"') = {marketing,Sales}).
         const string parseIdent = "list_transform(regexp_extract_all(s, '\"(?:[^\"]|\"\")*\"|[^.\"]+'), x -> CASE WHEN x[1] = '\"' THEN replace(x[2:-2], '\"\"', '\"') ELSE lower(trim(x)) END)";
@@ -140,6 +133,15 @@ internal static class PgCatalogFunctions
         yield return "CREATE OR REPLACE MACRO array_lower(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN 1 END";
         yield return "CREATE OR REPLACE MACRO array_ndims(a) AS CASE WHEN len(a) > 0 THEN 1 END";
         yield return "CREATE OR REPLACE MACRO _pg_expandarray(a) AS unnest(list_transform(range(1, len(a) + 1), i -> {'x': a[i], 'n': i}))";
+
+        // An options array ('name=value' texts) as rows, as psql's \des+, \dew+ and \deu+ list them.
+        yield return """
+            CREATE OR REPLACE MACRO pg_options_to_table(options) AS TABLE
+            SELECT split_part(o, '=', 1) AS option_name, CASE WHEN strpos(o, '=') > 0 THEN substr(o, strpos(o, '=') + 1) END AS option_value
+            FROM (SELECT unnest(options) AS o)
+            """;
+        // The gateway has no partitioned tables: a relation's tree is what pg_inherits holds (nothing).
+        yield return "CREATE OR REPLACE MACRO pg_partition_tree(r) AS TABLE SELECT inhrelid AS relid, inhparent AS parentrelid, true AS isleaf, 1 AS level FROM pg_inherits WHERE inhparent = r";
 
         yield return $$"""
             CREATE OR REPLACE MACRO pg_get_keywords() AS TABLE

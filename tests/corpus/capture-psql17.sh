@@ -19,7 +19,9 @@ trap 'kill $proxy $gateway 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 120); do PGPASSWORD=bob "$psql17" -X "host=127.0.0.1 port=55499 user=bob dbname=ml_research sslmode=disable" -c 'select 1' >/dev/null 2>&1 && break; sleep 1; done
 : > "$log"
 for cmd in '\l' '\dn' '\dt' '\dt marketing.*' '\d mkt_sls_table' '\d+ mkt_sls_table' '\d marketing.mkt_sls_table' '\dt+' \
-           '\dv' '\dm' '\di' '\ds' '\dE' '\df' '\dT' '\du' '\drg' '\dx' '\dn+' '\d' '\d+ campaigns' '\dp' '\dconfig' '\l+'; do
+           '\dv' '\dm' '\di' '\ds' '\dE' '\df' '\dT' '\du' '\drg' '\dx' '\dn+' '\d' '\d+ campaigns' '\dp' '\dconfig' '\l+' \
+           '\db+' '\dc' '\dd' '\des+' '\det+' '\deu+' '\dew+' '\dF+' '\dFd+' '\dFp+' '\dFt+' '\dl' '\dL+' '\dO+' '\dRs+' '\dRp+' \
+           '\dX' '\ddp' '\dA+' '\dAc' '\dAf' '\dAo' '\dAp' '\dconfig+' '\drds' '\dD+' '\dC+' '\do+' '\dy+' '\dP+' '\dg+'; do
   printf '\n#CMD %s\n' "$cmd" >> "$log"
   PGPASSWORD=bob "$psql17" -X "host=127.0.0.1 port=55498 user=bob dbname=ml_research sslmode=disable application_name=psql" \
     -c "set search_path = marketing, public" -c "$cmd" >/dev/null || echo "failed: $cmd" >&2

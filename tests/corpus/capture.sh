@@ -26,7 +26,9 @@ psql_ref -d marketing -f "$here/reference-schema.sql" >/dev/null
 # psql 15: the \d family, \l, \conninfo (psql's own queries carry the application name psql).
 psql --version
 for cmd in '\l' '\dn' '\dt' '\dt marketing.*' '\d mkt_sls_table' '\d+ mkt_sls_table' '\d marketing.mkt_sls_table' \
-           '\dt+' '\dv' '\dm' '\di' '\ds' '\dE' '\df' '\dT' '\du' '\dx' '\dn+' '\d' '\d+ campaigns'; do
+           '\dt+' '\dv' '\dm' '\di' '\ds' '\dE' '\df' '\dT' '\du' '\dx' '\dn+' '\d' '\d+ campaigns' \
+           '\db+' '\dc' '\dd' '\des+' '\det+' '\deu+' '\dew+' '\dF+' '\dFd+' '\dFp+' '\dFt+' '\dl' '\dL+' '\dO+' '\dRs+' '\dRp+' \
+           '\dX' '\ddp' '\dA+' '\dAc' '\dAf' '\dAo' '\dAp' '\dconfig+' '\drds' '\dD+' '\dC+' '\do+' '\dy+' '\dP+' '\dg+'; do
   PGAPPNAME=psql psql -X -h 127.0.0.1 -p "$port" -U postgres -d marketing -c "set search_path = marketing, public" -c "$cmd" >/dev/null
 done
 

@@ -32,7 +32,7 @@ public static class FunctionCatalog
     public const string DenialOfService = "sleeps: denial of service, and a timing channel";
     public const string Internal = "internal/debug function with no analytic use (optimizer, storage, serialisation or test helper)";
     public const string Pragma = "a PRAGMA, not callable from a consumer query";
-    public const string NotOnTableAllowList = "not on the documented table-function allow list (range, generate_series, unnest)";
+    public const string NotOnTableAllowList = "not on the documented table-function allow list (range, generate_series, unnest and the pg_catalog table macros)";
     public const string NotGatewayIdentity = "DuckDB's built-in, not the gateway identity macro (returns a DuckDB constant)";
 
     /// <summary>
@@ -78,10 +78,14 @@ public static class FunctionCatalog
         "pg_get_statisticsobjdef_columns", "pg_get_triggerdef", "pg_get_userbyid", "pg_ident_part", "pg_indexes_size", "pg_relation_is_publishable",
         "pg_relation_size", "pg_table_size", "pg_total_relation_size", "pg_type_display_name", "to_regclass", "to_regnamespace",
         "to_regproc", "to_regprocedure", "to_regrole", "to_regtype", "parse_ident", "pg_stat_get_numscans",
+        "getdatabaseencoding", "pg_statistics_obj_is_visible", "pg_tablespace_location", "pg_tablespace_size", "quote_literal",
     };
 
     /// <summary>Gateway table macros of the pg_catalog emulation that DuckDB itself does not ship.</summary>
-    public static readonly IReadOnlySet<string> GatewayTableMacros = new HashSet<string>(StringComparer.Ordinal) { "pg_get_keywords" };
+    public static readonly IReadOnlySet<string> GatewayTableMacros = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "pg_get_keywords", "pg_options_to_table", "pg_partition_tree",
+    };
 
     /// <summary>
     /// Bare identifiers DuckDB's binder turns into function calls when no column of that name is in scope
@@ -149,6 +153,7 @@ public static class FunctionCatalog
         "pg_indexes_size", "pg_relation_is_publishable", "pg_relation_size", "pg_table_size", "pg_total_relation_size", "pg_type_display_name",
         "to_regclass", "to_regnamespace", "to_regproc", "to_regprocedure", "to_regrole", "to_regtype",
         "parse_ident", "pg_stat_get_numscans",
+        "getdatabaseencoding", "pg_statistics_obj_is_visible", "pg_tablespace_location", "pg_tablespace_size", "quote_literal",
         "!__postfix", "!~~", "!~~*", "%", "&", "&&",
         "*", "**", "+", "-", "->>", "/",
         "//", "<->", "<<", "<=>", "<@", ">>",
@@ -289,7 +294,7 @@ public static class FunctionCatalog
     /// </summary>
     public static readonly IReadOnlySet<string> AllowedTable = new HashSet<string>(StringComparer.Ordinal)
     {
-        "generate_series", "pg_get_keywords", "range", "unnest",
+        "generate_series", "pg_get_keywords", "pg_options_to_table", "pg_partition_tree", "range", "unnest",
     };
 
     /// <summary>Names refused on purpose (in every position where they are not in an allow list).</summary>

@@ -12,13 +12,17 @@ public static class CatalogRelations
 {
     private static readonly HashSet<string> PgCatalog = new(StringComparer.OrdinalIgnoreCase)
     {
-        "pg_am", "pg_attrdef", "pg_attribute", "pg_auth_members", "pg_cast", "pg_class", "pg_collation", "pg_constraint",
-        "pg_database", "pg_depend", "pg_description", "pg_enum", "pg_event_trigger", "pg_extension", "pg_foreign_table",
-        "pg_index", "pg_indexes", "pg_inherits", "pg_language", "pg_matviews", "pg_namespace", "pg_opclass", "pg_operator",
-        "pg_partitioned_table", "pg_policy", "pg_proc", "pg_publication", "pg_publication_namespace", "pg_publication_rel",
-        "pg_range", "pg_rewrite", "pg_roles", "pg_sequence", "pg_sequences", "pg_settings", "pg_shdescription",
-        "pg_stat_all_tables", "pg_stat_user_tables", "pg_statio_user_tables", "pg_statistic_ext", "pg_tables",
-        "pg_tablespace", "pg_trigger", "pg_type", "pg_user", "pg_views",
+        "pg_am", "pg_amop", "pg_amproc", "pg_attrdef", "pg_attribute", "pg_auth_members", "pg_cast", "pg_class",
+        "pg_collation", "pg_constraint", "pg_conversion", "pg_database", "pg_db_role_setting", "pg_default_acl",
+        "pg_depend", "pg_description", "pg_enum", "pg_event_trigger", "pg_extension", "pg_foreign_data_wrapper",
+        "pg_foreign_server", "pg_foreign_table", "pg_index", "pg_indexes", "pg_inherits", "pg_language",
+        "pg_largeobject_metadata", "pg_matviews", "pg_namespace", "pg_opclass", "pg_operator", "pg_opfamily",
+        "pg_parameter_acl", "pg_partitioned_table", "pg_policy", "pg_proc", "pg_publication",
+        "pg_publication_namespace", "pg_publication_rel", "pg_range", "pg_rewrite", "pg_roles", "pg_sequence",
+        "pg_sequences", "pg_settings", "pg_shdescription", "pg_stat_all_tables", "pg_stat_user_tables",
+        "pg_statio_user_tables", "pg_statistic_ext", "pg_subscription", "pg_tables", "pg_tablespace", "pg_trigger",
+        "pg_ts_config", "pg_ts_config_map", "pg_ts_dict", "pg_ts_parser", "pg_ts_template", "pg_type", "pg_user",
+        "pg_user_mapping", "pg_user_mappings", "pg_views",
     };
 
     /// <summary>Every emulated relation name, as it exists in the instance's main schema.</summary>

@@ -2,7 +2,7 @@
 -- libc6 and libpq5 unpacked beside it, since bookworm packages psql 15 only) against the DataMesh demo gateway itself
 -- (server_version 16.4, so psql takes its >= 160000 branches), as the consumer bob in ml_research, through the
 -- logging wire proxy tests/corpus/capture/wirelog.py (tests/corpus/capture-psql17.sh): \l, \l+, \dn, \dn+, \dt,
--- \dt+, \d, \d NAME, \d+ NAME, \dv … \dT, \du, \drg, \dx, \dp, \dconfig.
+-- \dt+, \d, \d NAME, \d+ NAME, \dv … \dT, \du, \drg, \dx, \dp, \dconfig and the rest of the \d family (\db+ … \dg+).
 -- Only the queries whose text differs from psql-15.sql are kept (psql 17 sends psql 15's \dn, \dt, \d NAME and
 -- \d+ NAME queries unchanged); \dp and \dconfig were not in psql 15's capture. psql 16's own text is in psql-16.sql,
 -- written out from psql 16's source (no psql 16 package reaches this machine); psql 16 sends this file's \du, \drg
@@ -133,3 +133,153 @@ FROM pg_catalog.pg_settings s
 WHERE s.source <> 'default' AND
       s.setting IS DISTINCT FROM s.boot_val
 ORDER BY 1
+
+-- @@ psql 17 \db+
+SELECT spcname AS "Name",
+  pg_catalog.pg_get_userbyid(spcowner) AS "Owner",
+  pg_catalog.pg_tablespace_location(oid) AS "Location",
+  CASE WHEN pg_catalog.array_length(spcacl, 1) = 0 THEN '(none)' ELSE pg_catalog.array_to_string(spcacl, E'\n') END AS "Access privileges",
+  spcoptions AS "Options",
+  pg_catalog.pg_size_pretty(pg_catalog.pg_tablespace_size(oid)) AS "Size",
+  pg_catalog.shobj_description(oid, 'pg_tablespace') AS "Description"
+FROM pg_catalog.pg_tablespace
+ORDER BY 1;
+
+-- @@ psql 17 \des+
+SELECT s.srvname AS "Name",
+  pg_catalog.pg_get_userbyid(s.srvowner) AS "Owner",
+  f.fdwname AS "Foreign-data wrapper",
+  CASE WHEN pg_catalog.array_length(s.srvacl, 1) = 0 THEN '(none)' ELSE pg_catalog.array_to_string(s.srvacl, E'\n') END AS "Access privileges",
+  s.srvtype AS "Type",
+  s.srvversion AS "Version",
+  CASE WHEN srvoptions IS NULL THEN '' ELSE   '(' || pg_catalog.array_to_string(ARRAY(SELECT   pg_catalog.quote_ident(option_name) ||  ' ' ||   pg_catalog.quote_literal(option_value)  FROM   pg_catalog.pg_options_to_table(srvoptions)),  ', ') || ')'   END AS "FDW options",
+  d.description AS "Description"
+FROM pg_catalog.pg_foreign_server s
+     JOIN pg_catalog.pg_foreign_data_wrapper f ON f.oid=s.srvfdw
+LEFT JOIN pg_catalog.pg_description d
+       ON d.classoid = s.tableoid AND d.objoid = s.oid AND d.objsubid = 0
+ORDER BY 1;
+
+-- @@ psql 17 \dew+
+SELECT fdw.fdwname AS "Name",
+  pg_catalog.pg_get_userbyid(fdw.fdwowner) AS "Owner",
+  fdw.fdwhandler::pg_catalog.regproc AS "Handler",
+  fdw.fdwvalidator::pg_catalog.regproc AS "Validator",
+  CASE WHEN pg_catalog.array_length(fdwacl, 1) = 0 THEN '(none)' ELSE pg_catalog.array_to_string(fdwacl, E'\n') END AS "Access privileges",
+ CASE WHEN fdwoptions IS NULL THEN '' ELSE   '(' || pg_catalog.array_to_string(ARRAY(SELECT   pg_catalog.quote_ident(option_name) ||  ' ' ||   pg_catalog.quote_literal(option_value)  FROM   pg_catalog.pg_options_to_table(fdwoptions)),  ', ') || ')'   END AS "FDW options",
+  d.description AS "Description" 
+FROM pg_catalog.pg_foreign_data_wrapper fdw
+LEFT JOIN pg_catalog.pg_description d
+       ON d.classoid = fdw.tableoid AND d.objoid = fdw.oid AND d.objsubid = 0
+ORDER BY 1;
+
+-- @@ psql 17 \dL+
+SELECT l.lanname AS "Name",
+       pg_catalog.pg_get_userbyid(l.lanowner) as "Owner",
+       l.lanpltrusted AS "Trusted",
+       NOT l.lanispl AS "Internal language",
+       l.lanplcallfoid::pg_catalog.regprocedure AS "Call handler",
+       l.lanvalidator::pg_catalog.regprocedure AS "Validator",
+       l.laninline::pg_catalog.regprocedure AS "Inline handler",
+       CASE WHEN pg_catalog.array_length(l.lanacl, 1) = 0 THEN '(none)' ELSE pg_catalog.array_to_string(l.lanacl, E'\n') END AS "Access privileges",
+       d.description AS "Description"
+FROM pg_catalog.pg_language l
+LEFT JOIN pg_catalog.pg_description d
+  ON d.classoid = l.tableoid AND d.objoid = l.oid
+  AND d.objsubid = 0
+WHERE l.lanplcallfoid != 0
+ORDER BY 1;
+
+-- @@ psql 17 \dO+
+SELECT
+  n.nspname AS "Schema",
+  c.collname AS "Name",
+  CASE c.collprovider WHEN 'd' THEN 'default' WHEN 'b' THEN 'builtin' WHEN 'c' THEN 'libc' WHEN 'i' THEN 'icu' END AS "Provider",
+  c.collcollate AS "Collate",
+  c.collctype AS "Ctype",
+  c.colliculocale AS "Locale",
+  c.collicurules AS "ICU Rules",
+  CASE WHEN c.collisdeterministic THEN 'yes' ELSE 'no' END AS "Deterministic?",
+  pg_catalog.obj_description(c.oid, 'pg_collation') AS "Description"
+FROM pg_catalog.pg_collation c, pg_catalog.pg_namespace n
+WHERE n.oid = c.collnamespace
+      AND n.nspname <> 'pg_catalog'
+      AND n.nspname <> 'information_schema'
+      AND c.collencoding IN (-1, pg_catalog.pg_char_to_encoding(pg_catalog.getdatabaseencoding()))
+  AND pg_catalog.pg_collation_is_visible(c.oid)
+ORDER BY 1, 2;
+
+-- @@ psql 17 \dRs+
+SELECT subname AS "Name"
+,  pg_catalog.pg_get_userbyid(subowner) AS "Owner"
+,  subenabled AS "Enabled"
+,  subpublications AS "Publication"
+, subbinary AS "Binary"
+, (CASE substream
+    WHEN 'f' THEN 'off'
+    WHEN 't' THEN 'on'
+    WHEN 'p' THEN 'parallel'
+   END) AS "Streaming"
+, subtwophasestate AS "Two-phase commit"
+, subdisableonerr AS "Disable on error"
+, suborigin AS "Origin"
+, subpasswordrequired AS "Password required"
+, subrunasowner AS "Run as owner?"
+,  subsynccommit AS "Synchronous commit"
+,  subconninfo AS "Conninfo"
+, subskiplsn AS "Skip LSN"
+FROM pg_catalog.pg_subscription
+WHERE subdbid = (SELECT oid
+                 FROM pg_catalog.pg_database
+                 WHERE datname = pg_catalog.current_database())ORDER BY 1;
+
+-- @@ psql 17 \ddp
+SELECT pg_catalog.pg_get_userbyid(d.defaclrole) AS "Owner",
+  n.nspname AS "Schema",
+  CASE d.defaclobjtype WHEN 'r' THEN 'table' WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'function' WHEN 'T' THEN 'type' WHEN 'n' THEN 'schema' END AS "Type",
+  CASE WHEN pg_catalog.array_length(d.defaclacl, 1) = 0 THEN '(none)' ELSE pg_catalog.array_to_string(d.defaclacl, E'\n') END AS "Access privileges"
+FROM pg_catalog.pg_default_acl d
+     LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace
+ORDER BY 1, 2, 3;
+
+-- @@ psql 17 \dconfig+
+SELECT s.name AS "Parameter", pg_catalog.current_setting(s.name) AS "Value", s.vartype AS "Type", s.context AS "Context", CASE WHEN pg_catalog.array_length(p.paracl, 1) = 0 THEN '(none)' ELSE pg_catalog.array_to_string(p.paracl, E'\n') END AS "Access privileges"
+FROM pg_catalog.pg_settings s
+  LEFT JOIN pg_catalog.pg_parameter_acl p
+  ON pg_catalog.lower(s.name) = p.parname
+WHERE s.source <> 'default' AND
+      s.setting IS DISTINCT FROM s.boot_val
+ORDER BY 1;
+
+-- @@ psql 17 \dD+
+SELECT n.nspname as "Schema",
+       t.typname as "Name",
+       pg_catalog.format_type(t.typbasetype, t.typtypmod) as "Type",
+       (SELECT c.collname FROM pg_catalog.pg_collation c, pg_catalog.pg_type bt
+        WHERE c.oid = t.typcollation AND bt.oid = t.typbasetype AND t.typcollation <> bt.typcollation) as "Collation",
+       CASE WHEN t.typnotnull THEN 'not null' END as "Nullable",
+       t.typdefault as "Default",
+       pg_catalog.array_to_string(ARRAY(
+         SELECT pg_catalog.pg_get_constraintdef(r.oid, true) FROM pg_catalog.pg_constraint r WHERE t.oid = r.contypid AND r.contype = 'c' ORDER BY r.conname
+       ), ' ') as "Check",
+  CASE WHEN pg_catalog.array_length(t.typacl, 1) = 0 THEN '(none)' ELSE pg_catalog.array_to_string(t.typacl, E'\n') END AS "Access privileges",
+       d.description as "Description"
+FROM pg_catalog.pg_type t
+     LEFT JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+     LEFT JOIN pg_catalog.pg_description d ON d.classoid = t.tableoid AND d.objoid = t.oid AND d.objsubid = 0
+WHERE t.typtype = 'd'
+      AND n.nspname <> 'pg_catalog'
+      AND n.nspname <> 'information_schema'
+  AND pg_catalog.pg_type_is_visible(t.oid)
+ORDER BY 1, 2;
+
+-- @@ psql 17 \dg+
+SELECT r.rolname, r.rolsuper, r.rolinherit,
+  r.rolcreaterole, r.rolcreatedb, r.rolcanlogin,
+  r.rolconnlimit, r.rolvaliduntil
+, pg_catalog.shobj_description(r.oid, 'pg_authid') AS description
+, r.rolreplication
+, r.rolbypassrls
+FROM pg_catalog.pg_roles r
+WHERE r.rolname !~ '^pg_'
+ORDER BY 1;

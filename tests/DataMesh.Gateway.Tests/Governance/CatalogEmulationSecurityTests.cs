@@ -93,6 +93,30 @@ public sealed class CatalogEmulationSecurityTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task QuoteLiteral_TableOid_AndOptionRows_AnswerAsPostgres()
+    {
+        await using var s = await ConsumerAsync();
+        var rows = await s.RowsAsync(
+            "SELECT pg_catalog.quote_literal('it''s'), quote_literal(E'a\\\\b'), quote_literal(42), quote_literal(NULL::text), " +
+            "(SELECT DISTINCT c.tableoid FROM pg_catalog.pg_class c), (SELECT DISTINCT t.tableoid FROM pg_catalog.pg_type t), " +
+            "'pg_ts_dict'::regclass::oid, pg_catalog.getdatabaseencoding(), " +
+            "(SELECT string_agg(option_name || ':' || coalesce(option_value, '-'), ',') FROM pg_catalog.pg_options_to_table(ARRAY['host=h=1', 'x'])), " +
+            "(SELECT count(*) FROM pg_catalog.pg_description d JOIN pg_catalog.pg_class c ON d.classoid = c.tableoid AND d.objoid = c.oid)");
+        var row = Assert.Single(rows);
+        Assert.Equal("'it''s'", row[0]);
+        Assert.Equal("E'a\\\\b'", row[1]);
+        Assert.Equal("'42'", row[2]);
+        Assert.Null(row[3]);
+        Assert.Equal(1259L, Convert.ToInt64(row[4], CultureInfo.InvariantCulture));
+        Assert.Equal(1247L, Convert.ToInt64(row[5], CultureInfo.InvariantCulture));
+        Assert.Equal(3600L, Convert.ToInt64(row[6], CultureInfo.InvariantCulture));
+        Assert.Equal("UTF8", row[7]);
+        Assert.Equal("host:h=1,x:-", row[8]);
+        // The visible asset's description (and its columns' rows, objsubid > 0) join through tableoid as in PostgreSQL.
+        Assert.True(Convert.ToInt64(row[9], CultureInfo.InvariantCulture) > 0);
+    }
+
+    [Fact]
     public async Task RowCountsAndSizes_AreNeverReported()
     {
         await using var s = await ConsumerAsync();
