@@ -53,6 +53,33 @@ public sealed class CodecTests
         Assert.Equal(text, NumericCodec.ReadBinaryAsText(buffer[..n]));
     }
 
+    /// <summary>The codec switches from 64-bit to 128-bit digit loops at ulong.MaxValue: both sides of that edge (and
+    /// of the binary path's padding to whole base-10000 groups) must print and round-trip exactly.</summary>
+    [Theory]
+    [InlineData("18446744073709551614")]
+    [InlineData("18446744073709551615")]
+    [InlineData("18446744073709551616")]
+    [InlineData("-18446744073709551615")]
+    [InlineData("-18446744073709551616")]
+    [InlineData("-9223372036854775808")]
+    [InlineData("9999999999999999999")]
+    [InlineData("10000000000000000000")]
+    [InlineData("1844674407370955161")]
+    public void Numeric_at_the_64_bit_edge_prints_and_round_trips(string unscaled)
+    {
+        Span<byte> buffer = stackalloc byte[64];
+        foreach (var scale in new[] { 0, 1, 2, 3, 4, 5, 19, 20 })
+        {
+            var value = System.Numerics.BigInteger.Parse(unscaled, System.Globalization.CultureInfo.InvariantCulture);
+            var digits = System.Numerics.BigInteger.Abs(value).ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(scale + 1, '0');
+            var expected = (value.Sign < 0 ? "-" : "") + (scale == 0 ? digits : digits[..^scale] + "." + digits[^scale..]);
+            Assert.True(NumericCodec.TryWriteText(Int128.Parse(unscaled), scale, buffer, out var n));
+            Assert.Equal(expected, Encoding.ASCII.GetString(buffer[..n]));
+            Assert.True(NumericCodec.TryWriteBinary(Int128.Parse(unscaled), scale, buffer, out n));
+            Assert.Equal(expected, NumericCodec.ReadBinaryAsText(buffer[..n]));
+        }
+    }
+
     [Theory]
     [InlineData(0, "1970-01-01")]
     [InlineData(19782, "2024-02-29")]

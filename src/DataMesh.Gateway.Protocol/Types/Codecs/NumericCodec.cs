@@ -20,12 +20,7 @@ public static class NumericCodec
         Span<byte> digits = stackalloc byte[48];
         var negative = unscaled < 0;
         var magnitude = negative ? (UInt128)(-(unscaled + 1)) + 1 : (UInt128)unscaled;
-        var n = 0;
-        do
-        {
-            digits[n++] = (byte)('0' + (int)(magnitude % 10));
-            magnitude /= 10;
-        } while (magnitude != 0);
+        var n = magnitude <= ulong.MaxValue ? DecimalDigits((ulong)magnitude, digits) : DecimalDigits(magnitude, digits);
         while (n <= scale) digits[n++] = (byte)'0'; // at least one digit before the point
 
         written = (negative ? 1 : 0) + n + (scale > 0 ? 1 : 0);
@@ -51,12 +46,7 @@ public static class NumericCodec
         for (var i = 0; i < pad; i++) magnitude *= 10;
 
         Span<short> groups = stackalloc short[16];
-        var count = 0;
-        while (magnitude != 0)
-        {
-            groups[count++] = (short)(int)(magnitude % 10000);
-            magnitude /= 10000;
-        }
+        var count = magnitude <= ulong.MaxValue ? Base10000Groups((ulong)magnitude, groups) : Base10000Groups(magnitude, groups);
         // groups[0] is the least significant. Weight of the most significant group:
         var weight = count - fractionGroups - 1;
         // Drop trailing zero groups (least significant); PostgreSQL does not send them.
@@ -74,6 +64,56 @@ public static class NumericCodec
         for (var i = 0; i < ndigits; i++)
             BinaryPrimitives.WriteInt16BigEndian(dest[(8 + 2 * i)..], groups[count - 1 - i]);
         return true;
+    }
+
+    // The digit loops come in two widths because they run once per numeric cell: DECIMAL(≤ 18) values (most columns)
+    // fit in a ulong, whose division by a constant the JIT turns into a multiply and shift, while UInt128 division is
+    // a software routine several times slower. The wide loop stays for DECIMAL(19..38), HUGEINT and UHUGEINT.
+
+    /// <summary>Writes the decimal digits of <paramref name="magnitude"/>, least significant first; returns their count.</summary>
+    private static int DecimalDigits(ulong magnitude, Span<byte> digits)
+    {
+        var n = 0;
+        do
+        {
+            digits[n++] = (byte)('0' + (int)(magnitude % 10));
+            magnitude /= 10;
+        } while (magnitude != 0);
+        return n;
+    }
+
+    private static int DecimalDigits(UInt128 magnitude, Span<byte> digits)
+    {
+        var n = 0;
+        do
+        {
+            digits[n++] = (byte)('0' + (int)(magnitude % 10));
+            magnitude /= 10;
+        } while (magnitude != 0);
+        return n;
+    }
+
+    /// <summary>Writes the base-10000 groups of <paramref name="magnitude"/>, least significant first; returns their count.</summary>
+    private static int Base10000Groups(ulong magnitude, Span<short> groups)
+    {
+        var count = 0;
+        while (magnitude != 0)
+        {
+            groups[count++] = (short)(magnitude % 10000);
+            magnitude /= 10000;
+        }
+        return count;
+    }
+
+    private static int Base10000Groups(UInt128 magnitude, Span<short> groups)
+    {
+        var count = 0;
+        while (magnitude != 0)
+        {
+            groups[count++] = (short)(int)(magnitude % 10000);
+            magnitude /= 10000;
+        }
+        return count;
     }
 
     /// <summary>Decodes a binary numeric parameter into its exact decimal text.</summary>
