@@ -1,12 +1,13 @@
--- psql 16's catalog queries, written out from psql 16's own source (no psql 16 package reaches this machine: bookworm
--- has 15, trixie 17): src/bin/psql/describe.c and src/fe_utils/string_utils.c of PostgreSQL 16.4 as imported in
+-- psql 16's catalog queries (no psql 16 package reaches this machine: bookworm has 15, trixie 17): the first 39
+-- written out from psql 16's own source, the rest of the \d family captured from a psql 16 built from it (below):
+-- src/bin/psql/describe.c and src/fe_utils/string_utils.c of PostgreSQL 16.4 as imported in
 -- fishingman66/Postgres16Research commit cd9c990ae9f84da1138049854e7bb6785bf0bed4 ("update patch for version 16.4";
 -- its configure.ac says AC_INIT([PostgreSQL], [16.4]) and catversion.h 202307071, PostgreSQL 16's). That describe.c is
 -- byte-identical to the repository's 16.3 import (f68f7f1), to two other 16.2 source trees, and to upstream
 -- postgres/postgres d65ddaca93f6f31e76b15bc1001f5cabb6a46c9d ("Add psql \drg command", 2023-07-19, also put into 16);
 -- upstream's later describe.c commits put into 16 change only the copyright year. It has describeRoleGrants and no
 -- sversion >= 170000 branch.
--- Rendered for a server of version 16.4 (the gateway: sversion 160004), for the commands of
+-- The first 39 entries: rendered for a server of version 16.4 (the gateway: sversion 160004), for these commands of
 -- tests/corpus/capture-psql17.sh, in that order: \l, \dn, \dt, \dt marketing.*, \d NAME, \d+ NAME, \d SCHEMA.NAME,
 -- \dt+, \dv, \dm, \di, \ds, \dE, \df, \dT, \du, \drg, \dx, \dn+, \d, \d+ campaigns, \dp, \dconfig, \l+. \d NAME's
 -- follow-ups are those psql sends for a plain table as the gateway describes it (relhasindex, relhasrules and
@@ -21,6 +22,16 @@
 -- make -C src/bin/psql) and run by tests/corpus/capture-psql17.sh (on other ports) against the demo gateway as bob sent
 -- exactly these queries (OIDs aside), byte for byte and in this order, except the \d+ campaigns follow-ups: campaigns is hidden
 -- from bob, so psql stopped after its lookup.
+-- The rest of the \d family (the last 31 entries, one per command, in capture-psql17.sh's order: \db+, \dc, \dd,
+-- \des+, \det+, \deu+, \dew+, \dF+, \dFd+, \dFp+, \dFt+, \dl, \dL+, \dO+, \dRs+, \dRp+, \dX, \ddp, \dA+, \dAc, \dAf,
+-- \dAo, \dAp, \dconfig+, \drds, \dD+, \dC+, \do+, \dy+, \dP+, \dg+): captured with psql 16.4 built from that tree
+-- (configure --without-icu, make -C src/interfaces/libpq and src/bin/psql) run with -X -E (psql echoes the exact text
+-- it sends) against the demo gateway as bob, after "set search_path = marketing, public"; psql's text kept exactly,
+-- trailing ';' included, as in psql-15.sql's and psql-16-17.sql's entries for these commands. The gateway has none of
+-- the objects \dF+, \dFp+ and \dRp+ list, so psql sent no follow-up queries for them. Textually identical to
+-- psql-15.sql's: all but \dO+, \dRs+ and \dg+; \dRs+ and \dg+ are psql-16-17.sql's (psql 17.12) text; \dO+ is psql 16's
+-- own ("ICU Locale" and "ICU Rules" columns, no 'builtin' provider). psql 17's \db+, \des+, \dew+, \dL+, \ddp,
+-- \dconfig+ and \dD+ differ from psql 16's, which are psql 15's.
 -- Every entry must run through the gateway as a consumer, with results scoped to the grants.
 
 -- @@ psql 16 \l
@@ -562,3 +573,519 @@ SELECT
 FROM pg_catalog.pg_database d
   JOIN pg_catalog.pg_tablespace t on d.dattablespace = t.oid
 ORDER BY 1
+
+-- @@ psql 16 \db+
+SELECT spcname AS "Name",
+  pg_catalog.pg_get_userbyid(spcowner) AS "Owner",
+  pg_catalog.pg_tablespace_location(oid) AS "Location",
+  pg_catalog.array_to_string(spcacl, E'\n') AS "Access privileges",
+  spcoptions AS "Options",
+  pg_catalog.pg_size_pretty(pg_catalog.pg_tablespace_size(oid)) AS "Size",
+  pg_catalog.shobj_description(oid, 'pg_tablespace') AS "Description"
+FROM pg_catalog.pg_tablespace
+ORDER BY 1;
+
+-- @@ psql 16 \dc
+SELECT n.nspname AS "Schema",
+       c.conname AS "Name",
+       pg_catalog.pg_encoding_to_char(c.conforencoding) AS "Source",
+       pg_catalog.pg_encoding_to_char(c.contoencoding) AS "Destination",
+       CASE WHEN c.condefault THEN 'yes'
+       ELSE 'no' END AS "Default?"
+FROM pg_catalog.pg_conversion c
+     JOIN pg_catalog.pg_namespace n ON n.oid = c.connamespace
+WHERE true
+  AND n.nspname <> 'pg_catalog'
+  AND n.nspname <> 'information_schema'
+  AND pg_catalog.pg_conversion_is_visible(c.oid)
+ORDER BY 1, 2;
+
+-- @@ psql 16 \dd
+SELECT DISTINCT tt.nspname AS "Schema", tt.name AS "Name", tt.object AS "Object", d.description AS "Description"
+FROM (
+  SELECT pgc.oid as oid, pgc.tableoid AS tableoid,
+  n.nspname as nspname,
+  CAST(pgc.conname AS pg_catalog.text) as name,  CAST('table constraint' AS pg_catalog.text) as object
+  FROM pg_catalog.pg_constraint pgc
+    JOIN pg_catalog.pg_class c ON c.oid = pgc.conrelid
+    LEFT JOIN pg_catalog.pg_namespace n     ON n.oid = c.relnamespace
+WHERE n.nspname <> 'pg_catalog'
+      AND n.nspname <> 'information_schema'
+  AND pg_catalog.pg_table_is_visible(c.oid)
+UNION ALL
+  SELECT pgc.oid as oid, pgc.tableoid AS tableoid,
+  n.nspname as nspname,
+  CAST(pgc.conname AS pg_catalog.text) as name,  CAST('domain constraint' AS pg_catalog.text) as object
+  FROM pg_catalog.pg_constraint pgc
+    JOIN pg_catalog.pg_type t ON t.oid = pgc.contypid
+    LEFT JOIN pg_catalog.pg_namespace n     ON n.oid = t.typnamespace
+WHERE n.nspname <> 'pg_catalog'
+      AND n.nspname <> 'information_schema'
+  AND pg_catalog.pg_type_is_visible(t.oid)
+UNION ALL
+  SELECT o.oid as oid, o.tableoid as tableoid,
+  n.nspname as nspname,
+  CAST(o.opcname AS pg_catalog.text) as name,
+  CAST('operator class' AS pg_catalog.text) as object
+  FROM pg_catalog.pg_opclass o
+    JOIN pg_catalog.pg_am am ON o.opcmethod = am.oid
+    JOIN pg_catalog.pg_namespace n ON n.oid = o.opcnamespace
+      AND n.nspname <> 'pg_catalog'
+      AND n.nspname <> 'information_schema'
+  AND pg_catalog.pg_opclass_is_visible(o.oid)
+UNION ALL
+  SELECT opf.oid as oid, opf.tableoid as tableoid,
+  n.nspname as nspname,
+  CAST(opf.opfname AS pg_catalog.text) AS name,
+  CAST('operator family' AS pg_catalog.text) as object
+  FROM pg_catalog.pg_opfamily opf
+    JOIN pg_catalog.pg_am am ON opf.opfmethod = am.oid
+    JOIN pg_catalog.pg_namespace n ON opf.opfnamespace = n.oid
+      AND n.nspname <> 'pg_catalog'
+      AND n.nspname <> 'information_schema'
+  AND pg_catalog.pg_opfamily_is_visible(opf.oid)
+UNION ALL
+  SELECT r.oid as oid, r.tableoid as tableoid,
+  n.nspname as nspname,
+  CAST(r.rulename AS pg_catalog.text) as name,  CAST('rule' AS pg_catalog.text) as object
+  FROM pg_catalog.pg_rewrite r
+       JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+       LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE r.rulename != '_RETURN'
+      AND n.nspname <> 'pg_catalog'
+      AND n.nspname <> 'information_schema'
+  AND pg_catalog.pg_table_is_visible(c.oid)
+UNION ALL
+  SELECT t.oid as oid, t.tableoid as tableoid,
+  n.nspname as nspname,
+  CAST(t.tgname AS pg_catalog.text) as name,  CAST('trigger' AS pg_catalog.text) as object
+  FROM pg_catalog.pg_trigger t
+       JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+       LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname <> 'pg_catalog'
+      AND n.nspname <> 'information_schema'
+  AND pg_catalog.pg_table_is_visible(c.oid)
+) AS tt
+  JOIN pg_catalog.pg_description d ON (tt.oid = d.objoid AND tt.tableoid = d.classoid AND d.objsubid = 0)
+ORDER BY 1, 2, 3;
+
+-- @@ psql 16 \des+
+SELECT s.srvname AS "Name",
+  pg_catalog.pg_get_userbyid(s.srvowner) AS "Owner",
+  f.fdwname AS "Foreign-data wrapper",
+  pg_catalog.array_to_string(s.srvacl, E'\n') AS "Access privileges",
+  s.srvtype AS "Type",
+  s.srvversion AS "Version",
+  CASE WHEN srvoptions IS NULL THEN '' ELSE   '(' || pg_catalog.array_to_string(ARRAY(SELECT   pg_catalog.quote_ident(option_name) ||  ' ' ||   pg_catalog.quote_literal(option_value)  FROM   pg_catalog.pg_options_to_table(srvoptions)),  ', ') || ')'   END AS "FDW options",
+  d.description AS "Description"
+FROM pg_catalog.pg_foreign_server s
+     JOIN pg_catalog.pg_foreign_data_wrapper f ON f.oid=s.srvfdw
+LEFT JOIN pg_catalog.pg_description d
+       ON d.classoid = s.tableoid AND d.objoid = s.oid AND d.objsubid = 0
+ORDER BY 1;
+
+-- @@ psql 16 \det+
+SELECT n.nspname AS "Schema",
+  c.relname AS "Table",
+  s.srvname AS "Server",
+ CASE WHEN ftoptions IS NULL THEN '' ELSE   '(' || pg_catalog.array_to_string(ARRAY(SELECT   pg_catalog.quote_ident(option_name) ||  ' ' ||   pg_catalog.quote_literal(option_value)  FROM   pg_catalog.pg_options_to_table(ftoptions)),  ', ') || ')'   END AS "FDW options",
+  d.description AS "Description"
+FROM pg_catalog.pg_foreign_table ft
+  INNER JOIN pg_catalog.pg_class c ON c.oid = ft.ftrelid
+  INNER JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  INNER JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver
+   LEFT JOIN pg_catalog.pg_description d
+          ON d.classoid = c.tableoid AND d.objoid = c.oid AND d.objsubid = 0
+WHERE pg_catalog.pg_table_is_visible(c.oid)
+ORDER BY 1, 2;
+
+-- @@ psql 16 \deu+
+SELECT um.srvname AS "Server",
+  um.usename AS "User name",
+ CASE WHEN umoptions IS NULL THEN '' ELSE   '(' || pg_catalog.array_to_string(ARRAY(SELECT   pg_catalog.quote_ident(option_name) ||  ' ' ||   pg_catalog.quote_literal(option_value)  FROM   pg_catalog.pg_options_to_table(umoptions)),  ', ') || ')'   END AS "FDW options"
+FROM pg_catalog.pg_user_mappings um
+ORDER BY 1, 2;
+
+-- @@ psql 16 \dew+
+SELECT fdw.fdwname AS "Name",
+  pg_catalog.pg_get_userbyid(fdw.fdwowner) AS "Owner",
+  fdw.fdwhandler::pg_catalog.regproc AS "Handler",
+  fdw.fdwvalidator::pg_catalog.regproc AS "Validator",
+  pg_catalog.array_to_string(fdwacl, E'\n') AS "Access privileges",
+ CASE WHEN fdwoptions IS NULL THEN '' ELSE   '(' || pg_catalog.array_to_string(ARRAY(SELECT   pg_catalog.quote_ident(option_name) ||  ' ' ||   pg_catalog.quote_literal(option_value)  FROM   pg_catalog.pg_options_to_table(fdwoptions)),  ', ') || ')'   END AS "FDW options",
+  d.description AS "Description" 
+FROM pg_catalog.pg_foreign_data_wrapper fdw
+LEFT JOIN pg_catalog.pg_description d
+       ON d.classoid = fdw.tableoid AND d.objoid = fdw.oid AND d.objsubid = 0
+ORDER BY 1;
+
+-- @@ psql 16 \dF+
+SELECT c.oid, c.cfgname,
+   n.nspname,
+   p.prsname,
+   np.nspname as pnspname
+FROM pg_catalog.pg_ts_config c
+   LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace,
+ pg_catalog.pg_ts_parser p
+   LEFT JOIN pg_catalog.pg_namespace np ON np.oid = p.prsnamespace
+WHERE  p.oid = c.cfgparser
+  AND pg_catalog.pg_ts_config_is_visible(c.oid)
+ORDER BY 3, 2;
+
+-- @@ psql 16 \dFd+
+SELECT
+  n.nspname as "Schema",
+  d.dictname as "Name",
+  ( SELECT COALESCE(nt.nspname, '(null)')::pg_catalog.text || '.' || t.tmplname FROM
+    pg_catalog.pg_ts_template t
+    LEFT JOIN pg_catalog.pg_namespace nt ON nt.oid = t.tmplnamespace
+    WHERE d.dicttemplate = t.oid ) AS  "Template",
+  d.dictinitoption as "Init options",
+  pg_catalog.obj_description(d.oid, 'pg_ts_dict') as "Description"
+FROM pg_catalog.pg_ts_dict d
+LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.dictnamespace
+WHERE pg_catalog.pg_ts_dict_is_visible(d.oid)
+ORDER BY 1, 2;
+
+-- @@ psql 16 \dFp+
+SELECT p.oid,
+  n.nspname,
+  p.prsname
+FROM pg_catalog.pg_ts_parser p
+LEFT JOIN pg_catalog.pg_namespace n ON n.oid = p.prsnamespace
+WHERE pg_catalog.pg_ts_parser_is_visible(p.oid)
+ORDER BY 1, 2;
+
+-- @@ psql 16 \dFt+
+SELECT
+  n.nspname AS "Schema",
+  t.tmplname AS "Name",
+  t.tmplinit::pg_catalog.regproc AS "Init",
+  t.tmpllexize::pg_catalog.regproc AS "Lexize",
+  pg_catalog.obj_description(t.oid, 'pg_ts_template') AS "Description"
+FROM pg_catalog.pg_ts_template t
+LEFT JOIN pg_catalog.pg_namespace n ON n.oid = t.tmplnamespace
+WHERE pg_catalog.pg_ts_template_is_visible(t.oid)
+ORDER BY 1, 2;
+
+-- @@ psql 16 \dl
+SELECT oid as "ID",
+  pg_catalog.pg_get_userbyid(lomowner) as "Owner",
+  pg_catalog.obj_description(oid, 'pg_largeobject') as "Description"
+FROM pg_catalog.pg_largeobject_metadata
+ORDER BY oid
+
+-- @@ psql 16 \dL+
+SELECT l.lanname AS "Name",
+       pg_catalog.pg_get_userbyid(l.lanowner) as "Owner",
+       l.lanpltrusted AS "Trusted",
+       NOT l.lanispl AS "Internal language",
+       l.lanplcallfoid::pg_catalog.regprocedure AS "Call handler",
+       l.lanvalidator::pg_catalog.regprocedure AS "Validator",
+       l.laninline::pg_catalog.regprocedure AS "Inline handler",
+       pg_catalog.array_to_string(l.lanacl, E'\n') AS "Access privileges",
+       d.description AS "Description"
+FROM pg_catalog.pg_language l
+LEFT JOIN pg_catalog.pg_description d
+  ON d.classoid = l.tableoid AND d.objoid = l.oid
+  AND d.objsubid = 0
+WHERE l.lanplcallfoid != 0
+ORDER BY 1;
+
+-- @@ psql 16 \dO+
+SELECT
+  n.nspname AS "Schema",
+  c.collname AS "Name",
+  CASE c.collprovider WHEN 'd' THEN 'default' WHEN 'c' THEN 'libc' WHEN 'i' THEN 'icu' END AS "Provider",
+  c.collcollate AS "Collate",
+  c.collctype AS "Ctype",
+  c.colliculocale AS "ICU Locale",
+  c.collicurules AS "ICU Rules",
+  CASE WHEN c.collisdeterministic THEN 'yes' ELSE 'no' END AS "Deterministic?",
+  pg_catalog.obj_description(c.oid, 'pg_collation') AS "Description"
+FROM pg_catalog.pg_collation c, pg_catalog.pg_namespace n
+WHERE n.oid = c.collnamespace
+      AND n.nspname <> 'pg_catalog'
+      AND n.nspname <> 'information_schema'
+      AND c.collencoding IN (-1, pg_catalog.pg_char_to_encoding(pg_catalog.getdatabaseencoding()))
+  AND pg_catalog.pg_collation_is_visible(c.oid)
+ORDER BY 1, 2;
+
+-- @@ psql 16 \dRs+
+SELECT subname AS "Name"
+,  pg_catalog.pg_get_userbyid(subowner) AS "Owner"
+,  subenabled AS "Enabled"
+,  subpublications AS "Publication"
+, subbinary AS "Binary"
+, (CASE substream
+    WHEN 'f' THEN 'off'
+    WHEN 't' THEN 'on'
+    WHEN 'p' THEN 'parallel'
+   END) AS "Streaming"
+, subtwophasestate AS "Two-phase commit"
+, subdisableonerr AS "Disable on error"
+, suborigin AS "Origin"
+, subpasswordrequired AS "Password required"
+, subrunasowner AS "Run as owner?"
+,  subsynccommit AS "Synchronous commit"
+,  subconninfo AS "Conninfo"
+, subskiplsn AS "Skip LSN"
+FROM pg_catalog.pg_subscription
+WHERE subdbid = (SELECT oid
+                 FROM pg_catalog.pg_database
+                 WHERE datname = pg_catalog.current_database())ORDER BY 1;
+
+-- @@ psql 16 \dRp+
+SELECT oid, pubname,
+  pg_catalog.pg_get_userbyid(pubowner) AS owner,
+  puballtables, pubinsert, pubupdate, pubdelete, pubtruncate, pubviaroot
+FROM pg_catalog.pg_publication
+ORDER BY 2;
+
+-- @@ psql 16 \dX
+SELECT 
+es.stxnamespace::pg_catalog.regnamespace::pg_catalog.text AS "Schema", 
+es.stxname AS "Name", 
+pg_catalog.format('%s FROM %s', 
+  pg_catalog.pg_get_statisticsobjdef_columns(es.oid), 
+  es.stxrelid::pg_catalog.regclass) AS "Definition",
+CASE WHEN 'd' = any(es.stxkind) THEN 'defined' 
+END AS "Ndistinct", 
+CASE WHEN 'f' = any(es.stxkind) THEN 'defined' 
+END AS "Dependencies",
+CASE WHEN 'm' = any(es.stxkind) THEN 'defined' 
+END AS "MCV"  
+FROM pg_catalog.pg_statistic_ext es 
+WHERE pg_catalog.pg_statistics_obj_is_visible(es.oid)
+ORDER BY 1, 2;
+
+-- @@ psql 16 \ddp
+SELECT pg_catalog.pg_get_userbyid(d.defaclrole) AS "Owner",
+  n.nspname AS "Schema",
+  CASE d.defaclobjtype WHEN 'r' THEN 'table' WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'function' WHEN 'T' THEN 'type' WHEN 'n' THEN 'schema' END AS "Type",
+  pg_catalog.array_to_string(d.defaclacl, E'\n') AS "Access privileges"
+FROM pg_catalog.pg_default_acl d
+     LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace
+ORDER BY 1, 2, 3;
+
+-- @@ psql 16 \dA+
+SELECT amname AS "Name",
+  CASE amtype WHEN 'i' THEN 'Index' WHEN 't' THEN 'Table' END AS "Type",
+  amhandler AS "Handler",
+  pg_catalog.obj_description(oid, 'pg_am') AS "Description"
+FROM pg_catalog.pg_am
+ORDER BY 1;
+
+-- @@ psql 16 \dAc
+SELECT
+  am.amname AS "AM",
+  pg_catalog.format_type(c.opcintype, NULL) AS "Input type",
+  CASE
+    WHEN c.opckeytype <> 0 AND c.opckeytype <> c.opcintype
+    THEN pg_catalog.format_type(c.opckeytype, NULL)
+    ELSE NULL
+  END AS "Storage type",
+  CASE
+    WHEN pg_catalog.pg_opclass_is_visible(c.oid)
+    THEN pg_catalog.format('%I', c.opcname)
+    ELSE pg_catalog.format('%I.%I', n.nspname, c.opcname)
+  END AS "Operator class",
+  (CASE WHEN c.opcdefault
+    THEN 'yes'
+    ELSE 'no'
+  END) AS "Default?"
+FROM pg_catalog.pg_opclass c
+  LEFT JOIN pg_catalog.pg_am am on am.oid = c.opcmethod
+  LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.opcnamespace
+  LEFT JOIN pg_catalog.pg_type t ON t.oid = c.opcintype
+  LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
+ORDER BY 1, 2, 4;
+
+-- @@ psql 16 \dAf
+SELECT
+  am.amname AS "AM",
+  CASE
+    WHEN pg_catalog.pg_opfamily_is_visible(f.oid)
+    THEN pg_catalog.format('%I', f.opfname)
+    ELSE pg_catalog.format('%I.%I', n.nspname, f.opfname)
+  END AS "Operator family",
+  (SELECT
+     pg_catalog.string_agg(pg_catalog.format_type(oc.opcintype, NULL), ', ')
+   FROM pg_catalog.pg_opclass oc
+   WHERE oc.opcfamily = f.oid) "Applicable types"
+FROM pg_catalog.pg_opfamily f
+  LEFT JOIN pg_catalog.pg_am am on am.oid = f.opfmethod
+  LEFT JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace
+ORDER BY 1, 2;
+
+-- @@ psql 16 \dAo
+SELECT
+  am.amname AS "AM",
+  CASE
+    WHEN pg_catalog.pg_opfamily_is_visible(of.oid)
+    THEN pg_catalog.format('%I', of.opfname)
+    ELSE pg_catalog.format('%I.%I', nsf.nspname, of.opfname)
+  END AS "Operator family",
+  o.amopopr::pg_catalog.regoperator AS "Operator"
+,  o.amopstrategy AS "Strategy",
+  CASE o.amoppurpose
+    WHEN 'o' THEN 'ordering'
+    WHEN 's' THEN 'search'
+  END AS "Purpose"
+FROM pg_catalog.pg_amop o
+  LEFT JOIN pg_catalog.pg_opfamily of ON of.oid = o.amopfamily
+  LEFT JOIN pg_catalog.pg_am am ON am.oid = of.opfmethod AND am.oid = o.amopmethod
+  LEFT JOIN pg_catalog.pg_namespace nsf ON of.opfnamespace = nsf.oid
+ORDER BY 1, 2,
+  o.amoplefttype = o.amoprighttype DESC,
+  pg_catalog.format_type(o.amoplefttype, NULL),
+  pg_catalog.format_type(o.amoprighttype, NULL),
+  o.amopstrategy;
+
+-- @@ psql 16 \dAp
+SELECT
+  am.amname AS "AM",
+  CASE
+    WHEN pg_catalog.pg_opfamily_is_visible(of.oid)
+    THEN pg_catalog.format('%I', of.opfname)
+    ELSE pg_catalog.format('%I.%I', ns.nspname, of.opfname)
+  END AS "Operator family",
+  pg_catalog.format_type(ap.amproclefttype, NULL) AS "Registered left type",
+  pg_catalog.format_type(ap.amprocrighttype, NULL) AS "Registered right type",
+  ap.amprocnum AS "Number"
+, p.proname AS "Function"
+FROM pg_catalog.pg_amproc ap
+  LEFT JOIN pg_catalog.pg_opfamily of ON of.oid = ap.amprocfamily
+  LEFT JOIN pg_catalog.pg_am am ON am.oid = of.opfmethod
+  LEFT JOIN pg_catalog.pg_namespace ns ON of.opfnamespace = ns.oid
+  LEFT JOIN pg_catalog.pg_proc p ON ap.amproc = p.oid
+ORDER BY 1, 2,
+  ap.amproclefttype = ap.amprocrighttype DESC,
+  3, 4, 5;
+
+-- @@ psql 16 \dconfig+
+SELECT s.name AS "Parameter", pg_catalog.current_setting(s.name) AS "Value", s.vartype AS "Type", s.context AS "Context", pg_catalog.array_to_string(p.paracl, E'\n') AS "Access privileges"
+FROM pg_catalog.pg_settings s
+  LEFT JOIN pg_catalog.pg_parameter_acl p
+  ON pg_catalog.lower(s.name) = p.parname
+WHERE s.source <> 'default' AND
+      s.setting IS DISTINCT FROM s.boot_val
+ORDER BY 1;
+
+-- @@ psql 16 \drds
+SELECT rolname AS "Role", datname AS "Database",
+pg_catalog.array_to_string(setconfig, E'\n') AS "Settings"
+FROM pg_catalog.pg_db_role_setting s
+LEFT JOIN pg_catalog.pg_database d ON d.oid = setdatabase
+LEFT JOIN pg_catalog.pg_roles r ON r.oid = setrole
+ORDER BY 1, 2;
+
+-- @@ psql 16 \dD+
+SELECT n.nspname as "Schema",
+       t.typname as "Name",
+       pg_catalog.format_type(t.typbasetype, t.typtypmod) as "Type",
+       (SELECT c.collname FROM pg_catalog.pg_collation c, pg_catalog.pg_type bt
+        WHERE c.oid = t.typcollation AND bt.oid = t.typbasetype AND t.typcollation <> bt.typcollation) as "Collation",
+       CASE WHEN t.typnotnull THEN 'not null' END as "Nullable",
+       t.typdefault as "Default",
+       pg_catalog.array_to_string(ARRAY(
+         SELECT pg_catalog.pg_get_constraintdef(r.oid, true) FROM pg_catalog.pg_constraint r WHERE t.oid = r.contypid
+       ), ' ') as "Check",
+  pg_catalog.array_to_string(t.typacl, E'\n') AS "Access privileges",
+       d.description as "Description"
+FROM pg_catalog.pg_type t
+     LEFT JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+     LEFT JOIN pg_catalog.pg_description d ON d.classoid = t.tableoid AND d.objoid = t.oid AND d.objsubid = 0
+WHERE t.typtype = 'd'
+      AND n.nspname <> 'pg_catalog'
+      AND n.nspname <> 'information_schema'
+  AND pg_catalog.pg_type_is_visible(t.oid)
+ORDER BY 1, 2;
+
+-- @@ psql 16 \dC+
+SELECT pg_catalog.format_type(castsource, NULL) AS "Source type",
+       pg_catalog.format_type(casttarget, NULL) AS "Target type",
+       CASE WHEN c.castmethod = 'b' THEN '(binary coercible)'
+            WHEN c.castmethod = 'i' THEN '(with inout)'
+            ELSE p.proname
+       END AS "Function",
+       CASE WHEN c.castcontext = 'e' THEN 'no'
+            WHEN c.castcontext = 'a' THEN 'in assignment'
+            ELSE 'yes'
+       END AS "Implicit?",
+       d.description AS "Description"
+FROM pg_catalog.pg_cast c LEFT JOIN pg_catalog.pg_proc p
+     ON c.castfunc = p.oid
+     LEFT JOIN pg_catalog.pg_type ts
+     ON c.castsource = ts.oid
+     LEFT JOIN pg_catalog.pg_namespace ns
+     ON ns.oid = ts.typnamespace
+     LEFT JOIN pg_catalog.pg_type tt
+     ON c.casttarget = tt.oid
+     LEFT JOIN pg_catalog.pg_namespace nt
+     ON nt.oid = tt.typnamespace
+     LEFT JOIN pg_catalog.pg_description d
+     ON d.classoid = c.tableoid AND d.objoid = c.oid AND d.objsubid = 0
+WHERE ( (true  AND pg_catalog.pg_type_is_visible(ts.oid)
+) OR (true  AND pg_catalog.pg_type_is_visible(tt.oid)
+) )
+ORDER BY 1, 2;
+
+-- @@ psql 16 \do+
+SELECT n.nspname as "Schema",
+  o.oprname AS "Name",
+  CASE WHEN o.oprkind='l' THEN NULL ELSE pg_catalog.format_type(o.oprleft, NULL) END AS "Left arg type",
+  CASE WHEN o.oprkind='r' THEN NULL ELSE pg_catalog.format_type(o.oprright, NULL) END AS "Right arg type",
+  pg_catalog.format_type(o.oprresult, NULL) AS "Result type",
+  o.oprcode AS "Function",
+  coalesce(pg_catalog.obj_description(o.oid, 'pg_operator'),
+           pg_catalog.obj_description(o.oprcode, 'pg_proc')) AS "Description"
+FROM pg_catalog.pg_operator o
+     LEFT JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
+WHERE n.nspname <> 'pg_catalog'
+      AND n.nspname <> 'information_schema'
+  AND pg_catalog.pg_operator_is_visible(o.oid)
+ORDER BY 1, 2, 3, 4;
+
+-- @@ psql 16 \dy+
+SELECT evtname as "Name", evtevent as "Event", pg_catalog.pg_get_userbyid(e.evtowner) as "Owner",
+ case evtenabled when 'O' then 'enabled'  when 'R' then 'replica'  when 'A' then 'always'  when 'D' then 'disabled' end as "Enabled",
+ e.evtfoid::pg_catalog.regproc as "Function", pg_catalog.array_to_string(array(select x from pg_catalog.unnest(evttags) as t(x)), ', ') as "Tags",
+pg_catalog.obj_description(e.oid, 'pg_event_trigger') as "Description"
+FROM pg_catalog.pg_event_trigger e ORDER BY 1
+
+-- @@ psql 16 \dP+
+SELECT n.nspname as "Schema",
+  c.relname as "Name",
+  pg_catalog.pg_get_userbyid(c.relowner) as "Owner",
+  CASE c.relkind WHEN 'p' THEN 'partitioned table' WHEN 'I' THEN 'partitioned index' END as "Type",
+ c2.oid::pg_catalog.regclass as "Table",
+  s.tps as "Total size",
+  pg_catalog.obj_description(c.oid, 'pg_class') as "Description"
+FROM pg_catalog.pg_class c
+     LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid
+     LEFT JOIN pg_catalog.pg_class c2 ON i.indrelid = c2.oid,
+     LATERAL (SELECT pg_catalog.pg_size_pretty(sum(
+                 CASE WHEN ppt.isleaf AND ppt.level = 1
+                      THEN pg_catalog.pg_table_size(ppt.relid) ELSE 0 END)) AS dps,
+                     pg_catalog.pg_size_pretty(sum(pg_catalog.pg_table_size(ppt.relid))) AS tps
+              FROM pg_catalog.pg_partition_tree(c.oid) ppt) s
+WHERE c.relkind IN ('p','I','')
+ AND NOT c.relispartition
+      AND n.nspname <> 'pg_catalog'
+      AND n.nspname !~ '^pg_toast'
+      AND n.nspname <> 'information_schema'
+  AND pg_catalog.pg_table_is_visible(c.oid)
+ORDER BY "Schema", "Type" DESC, "Name";
+
+-- @@ psql 16 \dg+
+SELECT r.rolname, r.rolsuper, r.rolinherit,
+  r.rolcreaterole, r.rolcreatedb, r.rolcanlogin,
+  r.rolconnlimit, r.rolvaliduntil
+, pg_catalog.shobj_description(r.oid, 'pg_authid') AS description
+, r.rolreplication
+, r.rolbypassrls
+FROM pg_catalog.pg_roles r
+WHERE r.rolname !~ '^pg_'
+ORDER BY 1;
