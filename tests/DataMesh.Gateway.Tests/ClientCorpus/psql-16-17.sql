@@ -5,8 +5,9 @@
 -- \dt+, \d, \d NAME, \d+ NAME, \dv … \dT, \du, \drg, \dx, \dp, \dconfig and the rest of the \d family (\db+ … \dg+).
 -- Only the queries whose text differs from psql-15.sql are kept (psql 17 sends psql 15's \dn, \dt, \d NAME and
 -- \d+ NAME queries unchanged); \dp and \dconfig were not in psql 15's capture. psql 16's own text is in psql-16.sql,
--- written out from psql 16's source (no psql 16 package reaches this machine); psql 16 sends this file's \du, \drg
--- and \dconfig text too, but its \l, \l+, \dn+ and \dp differ.
+-- written out from psql 16's source and captured from a psql 16.4 built from it (no psql 16 package reaches this
+-- machine); psql 16 sends this file's \du, \drg, \dconfig, \dRs+ and \dg+ text too, but its \l, \l+, \dn+, \dp, \dO+,
+-- \db+, \des+, \dew+, \dL+, \ddp, \dconfig+ and \dD+ differ.
 -- Every entry must run through the gateway as a consumer, with results scoped to the grants.
 
 
