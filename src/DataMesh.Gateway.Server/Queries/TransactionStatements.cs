@@ -8,8 +8,9 @@ namespace DataMesh.Gateway.Server.Queries;
 /// <summary>
 /// BEGIN / COMMIT / ROLLBACK and SAVEPOINT / RELEASE / ROLLBACK TO bookkeeping. Consumers only read, so a transaction
 /// block is the gateway's state (ReadyForQuery's I/T/E byte, the 25P02 rule, the cursors it holds); the engine sees
-/// independent read-only statements. A savepoint therefore has nothing to undo but the failed state and the cursors
-/// declared after it, which is exactly what PostgreSQL undoes for a read-only transaction.
+/// independent read-only statements. A savepoint therefore has nothing to undo but the failed state, the cursors
+/// declared after it and the settings changed after it, which is exactly what PostgreSQL undoes for a read-only
+/// transaction.
 /// </summary>
 public static class TransactionStatements
 {
@@ -59,7 +60,7 @@ public static class TransactionStatements
         var name = NameAt(t, 1, "SAVEPOINT");
         if (session.TransactionStatus == TransactionStatus.Idle)
             throw new PgErrorException(SqlState.NoActiveSqlTransaction, "SAVEPOINT can only be used in transaction blocks");
-        session.Savepoints.Add((name, session.CursorSequence));
+        session.Savepoints.Add((name, session.CursorSequence, session.Parameters.MarkSavepoint()));
         return new StatementOutcome("SAVEPOINT");
     }
 
@@ -77,7 +78,8 @@ public static class TransactionStatements
 
     /// <summary>
     /// ROLLBACK [WORK | TRANSACTION] TO [SAVEPOINT] name: the block is usable again (a failed block is no longer
-    /// failed), later savepoints are gone, the named one stays, and cursors declared after it are closed.
+    /// failed), later savepoints are gone, the named one stays, cursors declared after it are closed and settings
+    /// changed after it are put back.
     /// </summary>
     private static StatementOutcome RollbackTo(Session session, List<SqlToken> t)
     {
@@ -87,11 +89,13 @@ public static class TransactionStatements
         if (session.TransactionStatus == TransactionStatus.Idle)
             throw new PgErrorException(SqlState.NoActiveSqlTransaction, "ROLLBACK TO SAVEPOINT can only be used in transaction blocks");
         var index = Find(session, name);
-        var mark = session.Savepoints[index].CursorSequence;
+        var (_, mark, settings) = session.Savepoints[index];
         session.Savepoints.RemoveRange(index + 1, session.Savepoints.Count - index - 1);
         session.ClosePortalsWhere(p => p.IsSqlCursor && p.Sequence > mark);
         session.TransactionStatus = TransactionStatus.InTransaction;
-        return new StatementOutcome("ROLLBACK");
+        var outcome = new StatementOutcome("ROLLBACK");
+        outcome.ChangedParameters.AddRange(session.Parameters.RollbackTo(settings));
+        return outcome;
     }
 
     private static int Find(Session session, string name)

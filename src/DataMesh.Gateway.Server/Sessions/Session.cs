@@ -109,8 +109,8 @@ public sealed class Session : IDisposable
         CancelReason = null;
     }
 
-    /// <summary>Savepoint names of the open transaction block, oldest first, with the cursor sequence at each.</summary>
-    public List<(string Name, long CursorSequence)> Savepoints { get; } = [];
+    /// <summary>Savepoints of the open transaction block, oldest first, with the cursor sequence and the settings at each.</summary>
+    public List<(string Name, long CursorSequence, SessionParameters.Savepoint Settings)> Savepoints { get; } = [];
 
     private long _cursorSequence;
 
@@ -135,9 +135,9 @@ public sealed class Session : IDisposable
 
     /// <summary>
     /// The end of a transaction block, as PostgreSQL does it: COMMIT keeps held cursors, ROLLBACK also drops the held
-    /// cursors that block declared; every other cursor and all savepoints go.
+    /// cursors that block declared; every other cursor and all savepoints go. Returns the reportable parameters its
+    /// end changed back (SET LOCAL, ROLLBACK).
     /// </summary>
-    /// <summary>Ends the transaction block; returns the reportable parameters its end changed back (SET LOCAL, ROLLBACK).</summary>
     public List<string> EndTransaction(bool commit)
     {
         Savepoints.Clear();

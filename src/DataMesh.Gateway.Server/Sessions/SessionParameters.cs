@@ -160,8 +160,8 @@ public sealed class SessionParameters
 
     /// <summary>
     /// A transaction block is open and a statement is about to change settings: remember them as they stand, so that
-    /// ROLLBACK can restore them and COMMIT can drop the LOCAL ones (PostgreSQL's GUC nesting, one level: savepoints
-    /// do not restore settings here). Idempotent within one block.
+    /// ROLLBACK can restore them and COMMIT can drop the LOCAL ones (PostgreSQL's GUC nesting; savepoints nest inside
+    /// it through <see cref="MarkSavepoint"/>). Idempotent within one block.
     /// </summary>
     public void EnterTransaction()
     {
@@ -186,6 +186,30 @@ public sealed class SessionParameters
         foreach (var (k, v) in target) _values[k] = v;
         _atTransactionStart = null;
         _sessionLevel = null;
+        return changed;
+    }
+
+    /// <summary>The settings as they stood at a SAVEPOINT: the current values and, once the block changed any, the
+    /// session-level ones COMMIT would keep.</summary>
+    public sealed record Savepoint(Dictionary<string, string> Values, Dictionary<string, string>? SessionLevel);
+
+    public Savepoint MarkSavepoint() => new(
+        new Dictionary<string, string>(_values, StringComparer.OrdinalIgnoreCase),
+        _sessionLevel is null ? null : new Dictionary<string, string>(_sessionLevel, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// ROLLBACK TO a savepoint: every SET, SET LOCAL and set_config made after it is undone, as in PostgreSQL (RELEASE
+    /// keeps them, so it needs nothing here). Returns the reportable parameters whose value changed back.
+    /// </summary>
+    public List<string> RollbackTo(Savepoint mark)
+    {
+        var changed = ByName.Values.Where(d => d.Reportable && _values[d.Name] != mark.Values[d.Name]).Select(d => d.Name).ToList();
+        Version++;
+        _values.Clear();
+        foreach (var (k, v) in mark.Values) _values[k] = v;
+        // No change before the savepoint: what COMMIT would keep is what stood at it.
+        if (_sessionLevel is not null)
+            _sessionLevel = new Dictionary<string, string>(mark.SessionLevel ?? mark.Values, StringComparer.OrdinalIgnoreCase);
         return changed;
     }
 

@@ -7,8 +7,8 @@ namespace DataMesh.Gateway.Tests.Integration;
 /// <summary>
 /// The gateway's own session settings through the calls clients use besides SET/SHOW: set_config (pg_dump, ORMs,
 /// pools), current_setting with a computed name (psql's \dconfig), pg_settings, and PostgreSQL's transaction
-/// semantics for settings (ROLLBACK undoes a SET, SET LOCAL ends with its block). None of them reaches DuckDB's
-/// settings.
+/// semantics for settings (ROLLBACK and ROLLBACK TO SAVEPOINT undo a SET, SET LOCAL ends with its block). None of
+/// them reaches DuckDB's settings.
 /// </summary>
 [Collection(GatewayCollection.Name)]
 public sealed class SessionSettingsTests(GatewayFixture gateway)
@@ -116,6 +116,48 @@ public sealed class SessionSettingsTests(GatewayFixture gateway)
         Assert.Equal("0", await ScalarAsync(connection, "SHOW statement_timeout"));
         Assert.Equal("", await ScalarAsync(connection, "SELECT current_setting('application_name')"));
         Assert.Equal("", connection.PostgresParameters["application_name"]);
+    }
+
+    [Fact]
+    public async Task Rollback_to_savepoint_undoes_the_settings_changed_after_it_and_release_keeps_them()
+    {
+        await using var connection = await gateway.OpenAsync();
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            await ScalarAsync(connection, "SET search_path = marketing");
+            await tx.SaveAsync("outer");
+            await ScalarAsync(connection, "SET search_path = public");
+            await ScalarAsync(connection, "SET LOCAL statement_timeout = '5s'");
+            await ScalarAsync(connection, "SET application_name = 'after-the-savepoint'");
+            Assert.Equal("after-the-savepoint", connection.PostgresParameters["application_name"]);
+            await tx.RollbackAsync("outer");
+            Assert.Equal("marketing", await ScalarAsync(connection, "SHOW search_path"));
+            Assert.Equal("0", await ScalarAsync(connection, "SHOW statement_timeout"));
+            Assert.Equal("", await ScalarAsync(connection, "SELECT current_setting('application_name')"));
+            Assert.Equal("", connection.PostgresParameters["application_name"]);
+
+            // RELEASE keeps what was set after the savepoint; the block's COMMIT then keeps the session-level value.
+            await tx.SaveAsync("inner");
+            await ScalarAsync(connection, "SET application_name = 'released'");
+            await tx.ReleaseAsync("inner");
+            Assert.Equal("released", await ScalarAsync(connection, "SHOW application_name"));
+            await tx.CommitAsync();
+        }
+        Assert.Equal("marketing", await ScalarAsync(connection, "SHOW search_path"));
+        Assert.Equal("released", await ScalarAsync(connection, "SHOW application_name"));
+
+        // A savepoint taken before any change: rolling back to it restores the block's starting values, and the
+        // ROLLBACK of the block afterwards still restores them.
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            await tx.SaveAsync("first");
+            await ScalarAsync(connection, "SET search_path = public");
+            await tx.RollbackAsync("first");
+            Assert.Equal("marketing", await ScalarAsync(connection, "SHOW search_path"));
+            await ScalarAsync(connection, "SET search_path = public");
+            await tx.RollbackAsync();
+        }
+        Assert.Equal("marketing", await ScalarAsync(connection, "SHOW search_path"));
     }
 
     [Fact]
