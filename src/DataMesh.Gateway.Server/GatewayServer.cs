@@ -62,6 +62,7 @@ public sealed class GatewayServer : IAsyncDisposable
 
     public void Start()
     {
+        ReserveWorkerThreads(_options.MaxConnections);
         var listener = new Socket(_options.Listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         listener.Bind(_options.Listen);
@@ -69,6 +70,22 @@ public sealed class GatewayServer : IAsyncDisposable
         _listener = listener;
         _acceptLoop = AcceptLoopAsync(listener);
         _logger.LogInformation("Listening on {EndPoint} (TLS {Tls})", LocalEndPoint, _options.Certificate is not null);
+    }
+
+    /// <summary>
+    /// Engine calls block the thread-pool worker that runs them (DuckDB's C API is synchronous): at most one per
+    /// connection, since a connection runs one statement at a time. Past its minimum the pool adds workers slowly, and
+    /// not at all while the CPU is saturated, so with the default minimum (one per core) a few long queries starved
+    /// every other connection: a sign-in waited 10 s behind five running aggregates on 2 cores, and on a loaded CI
+    /// machine an admin command waited two minutes. A minimum of one worker per allowed connection (plus the cores,
+    /// for the server's own continuations) lets the pool start a worker at once whenever a connection needs one;
+    /// workers are still only created on demand. Process-wide, so it only ever raises the minimum.
+    /// </summary>
+    private static void ReserveWorkerThreads(int maxConnections)
+    {
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        var wanted = maxConnections + Environment.ProcessorCount;
+        if (workers < wanted) ThreadPool.SetMinThreads(wanted, completionPorts);
     }
 
     private async Task AcceptLoopAsync(Socket listener)

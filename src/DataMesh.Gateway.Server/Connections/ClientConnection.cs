@@ -110,6 +110,16 @@ internal sealed class ClientConnection(
             metrics.ErrorSent(e.SqlState);
             await WriteFatalToStreamAsync(stream, e).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (lifetime.IsStopping && (transport is not null || tls is null))
+        {
+            // Shut down while the connection was still starting (startup packet, authentication, session start): tell
+            // the client why, as PostgreSQL does, instead of dropping the socket. A TLS handshake cut short has no
+            // channel to say it on.
+            var shutdown = PgErrorException.Fatal(SqlState.AdminShutdown, CancelReasons.Shutdown);
+            metrics.ErrorSent(shutdown.SqlState);
+            if (transport is not null) await SendFatalAsync(transport, shutdown).ConfigureAwait(false);
+            else await WriteFatalToStreamAsync(stream, shutdown).ConfigureAwait(false);
+        }
         catch (Exception e) when (e is OperationCanceledException or IOException or ClientDisconnectedException
             or SocketException or ObjectDisposedException or EndOfStreamException or System.Security.Authentication.AuthenticationException)
         {

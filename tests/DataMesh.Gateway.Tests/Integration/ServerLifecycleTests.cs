@@ -35,6 +35,45 @@ public sealed class ServerLifecycleTests
         Assert.Equal(1, await cmd.ExecuteScalarAsync());
     }
 
+    /// <summary>
+    /// Engine calls block a thread-pool worker each, one per connection at most: the server raises the pool's minimum to
+    /// one worker per allowed connection, so that running queries cannot starve the sign-ins and admin commands of
+    /// other connections (ShutdownUnderLoadTests caught an admin command waiting two minutes behind four of them).
+    /// 300 is above every other gateway of the test run, so only this host can have raised the minimum that far.
+    /// </summary>
+    [Fact]
+    public async Task The_thread_pool_keeps_a_worker_for_every_allowed_connection()
+    {
+        await using var host = StartHost(s => s.MaxConnections = 300);
+        ThreadPool.GetMinThreads(out var workers, out _);
+        Assert.True(workers >= 300, $"minimum worker threads {workers}");
+        await using var connection = new NpgsqlConnection(ConnectionString(host));
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT 1", connection);
+        Assert.Equal(1, Convert.ToInt32(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>A client still signing in when the server stops gets FATAL 57P01, as from PostgreSQL, not a bare close.</summary>
+    [Fact]
+    public async Task A_sign_in_cut_short_by_shutdown_gets_57P01()
+    {
+        await using var host = StartHost(_ => { });
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(host.EndPoint);
+        await using var raw = RawClient.Wrap(tcp);
+        await raw.SendAsync(RawClient.StartupMessage("alice", "marketing"));
+        var challenge = await raw.ReadMessageAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal('R', challenge?.Type); // AuthenticationSASL: the server now waits for the client's first message
+
+        var stopping = host.Server.StopAsync();
+        var error = await raw.ReadMessageAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal('E', error?.Type);
+        var text = System.Text.Encoding.UTF8.GetString(error!.Value.Payload);
+        Assert.Contains("C57P01\0", text, StringComparison.Ordinal);
+        Assert.Contains("SFATAL\0", text, StringComparison.Ordinal);
+        await stopping;
+    }
+
     [Fact]
     public async Task Idle_session_timeout_closes_with_57P05()
     {

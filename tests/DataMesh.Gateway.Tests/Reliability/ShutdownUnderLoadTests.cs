@@ -20,9 +20,11 @@ public sealed class ShutdownUnderLoadTests(ITestOutputHelper output)
     {
         var dataDir = GatewayProcess.NewDataDir("shutdown");
         var acknowledged = new List<string>();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         using (var gateway = GatewayProcess.Start(dataDir, graceSeconds: 2))
         {
             await gateway.WaitUntilConnectableAsync();
+            output.WriteLine($"{watch.Elapsed.TotalSeconds:F1} s: connectable");
             var running = new List<Task<Exception?>>();
             for (var i = 0; i < streams; i++)
             {
@@ -34,10 +36,16 @@ public sealed class ShutdownUnderLoadTests(ITestOutputHelper output)
             }
             using var stopAdmin = new CancellationTokenSource();
             var admin = StreamGroupsAsync(gateway.ConnectionString("carol", "postgres"), acknowledged, stopAdmin.Token);
+            // The signal must find the queries running, not still signing in (a sign-in cut short by shutdown gets
+            // 57P01 too, but that is not what this test is about).
+            await WaitUntilAsync(() => Occurrences(gateway.Log, "started: user alice,") >= streams, "the streaming sessions started");
             await WaitUntilAsync(() => Count(acknowledged) >= 5, "the admin stream got going");
+            await Task.Delay(300);
+            output.WriteLine($"{watch.Elapsed.TotalSeconds:F1} s: {streams} streaming sessions started, {Count(acknowledged)} admin commands acknowledged; SIG{signal}");
 
             gateway.Signal(signal);
             var outcomes = await Task.WhenAll(running);
+            output.WriteLine($"{watch.Elapsed.TotalSeconds:F1} s: every running query ended");
             foreach (var e in outcomes)
             {
                 var pg = e as PostgresException ?? e?.InnerException as PostgresException;
@@ -154,6 +162,13 @@ public sealed class ShutdownUnderLoadTests(ITestOutputHelper output)
     private static int Count(List<string> list)
     {
         lock (list) return list.Count;
+    }
+
+    private static int Occurrences(string text, string what)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(what, StringComparison.Ordinal); at >= 0; at = text.IndexOf(what, at + what.Length, StringComparison.Ordinal)) count++;
+        return count;
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
