@@ -34,8 +34,11 @@ public sealed class GatewayProcess : IDisposable
     public static GatewayProcess Start(string dataDir, double graceSeconds)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "datamesh.dll"), "serve", "--demo", "--data-dir", dataDir, "--listen", $"127.0.0.1:{port}", "--log-format", "simple" })
+        // Through env --default-signal: a test run started in the background (nohup, `&` in a script) inherits SIGINT
+        // and SIGQUIT as ignored, and a process keeps a signal ignored that was ignored when it started, so SIGINT
+        // would never reach the gateway. env restores the default disposition and execs dotnet (same pid).
+        var start = new ProcessStartInfo("env") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { "--default-signal=INT,TERM", "dotnet", Path.Combine(AppContext.BaseDirectory, "datamesh.dll"), "serve", "--demo", "--data-dir", dataDir, "--listen", $"127.0.0.1:{port}", "--log-format", "simple" })
             start.ArgumentList.Add(a);
         start.Environment["DATAMESH_SHUTDOWNGRACESECONDS"] = graceSeconds.ToString(CultureInfo.InvariantCulture);
         var gateway = new GatewayProcess(Process.Start(start)!, port, dataDir);
