@@ -52,10 +52,8 @@ public interface ICatalogReader
     SubscriptionRecord? GetSubscription(long id);
     IReadOnlyList<SubscriptionRecord> Subscriptions();
 
-    /// <summary>Full-text search over asset names, descriptions, columns, terms and metadata, best (bm25) first.</summary>
-    IReadOnlyList<(long AssetId, double Score)> Search(string text, int limit);
-
-    /// <summary>The hits of <see cref="Search"/> with their assets, best first, read in the same statement.</summary>
+    /// <summary>Full-text search over asset names, descriptions, columns, terms and metadata: the hits with their assets,
+    /// best (bm25) first, read in one statement.</summary>
     IReadOnlyList<(AssetRecord Asset, double Score)> SearchAssets(string text, int limit);
 
     IReadOnlyList<AuditRecord> Audit(int limit, string? user);

@@ -70,13 +70,6 @@ internal sealed partial class SqliteCatalogSession
     private const string RankedHits =
         "SELECT rowid, bm25(asset_search, 10.0, 4.0, 2.0, 5.0, 1.0) AS score FROM asset_search WHERE asset_search MATCH $q ORDER BY score LIMIT $l";
 
-    public IReadOnlyList<(long AssetId, double Score)> Search(string text, int limit)
-    {
-        var query = ToFtsQuery(text);
-        if (query.Length == 0) return [];
-        return Query(RankedHits, r => (r.GetInt64(0), r.GetDouble(1)), ("$q", query), ("$l", limit));
-    }
-
     /// <summary>
     /// One statement for the hits and their assets: a read by primary key per hit cost ~10 ms for 200 hits with
     /// 100,000 assets, a third of the search (bench/NOTES.md, "Profiles of the missed targets").
