@@ -176,14 +176,8 @@ public sealed class SessionParameters
     /// </summary>
     public List<string> EndTransaction(bool commit)
     {
-        var changed = new List<string>();
-        if (_atTransactionStart is null) return changed;
-        var target = commit ? _sessionLevel! : _atTransactionStart;
-        foreach (var d in ByName.Values)
-            if (d.Reportable && _values[d.Name] != target[d.Name]) changed.Add(d.Name);
-        Version++;
-        _values.Clear();
-        foreach (var (k, v) in target) _values[k] = v;
+        if (_atTransactionStart is null) return [];
+        var changed = RestoreValues(commit ? _sessionLevel! : _atTransactionStart);
         _atTransactionStart = null;
         _sessionLevel = null;
         return changed;
@@ -203,13 +197,20 @@ public sealed class SessionParameters
     /// </summary>
     public List<string> RollbackTo(Savepoint mark)
     {
-        var changed = ByName.Values.Where(d => d.Reportable && _values[d.Name] != mark.Values[d.Name]).Select(d => d.Name).ToList();
-        Version++;
-        _values.Clear();
-        foreach (var (k, v) in mark.Values) _values[k] = v;
+        var changed = RestoreValues(mark.Values);
         // No change before the savepoint: what COMMIT would keep is what stood at it.
         if (_sessionLevel is not null)
             _sessionLevel = new Dictionary<string, string>(mark.SessionLevel ?? mark.Values, StringComparer.OrdinalIgnoreCase);
+        return changed;
+    }
+
+    /// <summary>Puts every value back as <paramref name="target"/> holds it; returns the reportable parameters that changed.</summary>
+    private List<string> RestoreValues(Dictionary<string, string> target)
+    {
+        var changed = ByName.Values.Where(d => d.Reportable && _values[d.Name] != target[d.Name]).Select(d => d.Name).ToList();
+        Version++;
+        _values.Clear();
+        foreach (var (k, v) in target) _values[k] = v;
         return changed;
     }
 
