@@ -189,8 +189,7 @@ internal sealed class ClientConnection(
         session.SwapEngine(session.Engine, spec.Fingerprint);
         session.RewriteOptions = GovernanceService.OptionsFor(session.Engine);
         session.ProjectStatementTimeout = governance.ProjectStatementTimeout(access);
-        session.Engine.SetIdentity(user, database, session.ProcessId, governance.DatabasesOf(access));
-        session.Engine.SetSettings(parameters.Changed);
+        session.Introduce(session.Engine, governance.DatabasesOf(access));
         cancels.Register(session);
 
         var w = transport.Backend;

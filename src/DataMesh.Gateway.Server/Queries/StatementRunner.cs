@@ -181,8 +181,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         var engine = governance.OpenEngine(spec);
         try
         {
-            engine.SetIdentity(session.UserName, session.Database, session.ProcessId, governance.DatabasesOf(session.Access));
-            engine.SetSettings(session.Parameters.Changed);
+            session.Introduce(engine, governance.DatabasesOf(session.Access));
         }
         catch
         {

@@ -109,6 +109,16 @@ public sealed class Session : IDisposable
         CancelReason = null;
     }
 
+    /// <summary>
+    /// Tells an engine session who this session is and which of its settings differ from their defaults (current_user,
+    /// pg_database, current_setting and pg_settings read them): at sign-in, and when the session moves to a new instance.
+    /// </summary>
+    public void Introduce(EngineSession engine, IEnumerable<string> databases)
+    {
+        engine.SetIdentity(UserName, Database, ProcessId, databases);
+        engine.SetSettings(Parameters.Changed);
+    }
+
     /// <summary>Savepoints of the open transaction block, oldest first, with the cursor sequence and the settings at each.</summary>
     public List<(string Name, long CursorSequence, SessionParameters.Savepoint Settings)> Savepoints { get; } = [];
 
