@@ -15,12 +15,11 @@ public static class PgColumnNames
     public static string For(string name)
     {
         if (name.Length < 3 || name[^1] != ')') return name;
-        if (name == "count_star()") return "count";
         var (function, open) = LeadingIdentifier(name);
         if (function is null || open >= name.Length || name[open] != '(' || ClosingParenthesis(name, open) != name.Length - 1) return name;
         if (function.Equals("CAST", StringComparison.OrdinalIgnoreCase) || function.Equals("TRY_CAST", StringComparison.OrdinalIgnoreCase))
             return CastOfColumn(name, open) ?? name;
-        return function.ToLowerInvariant() == "count_star" ? "count" : function;
+        return function.Equals("count_star", StringComparison.OrdinalIgnoreCase) ? "count" : function;
     }
 
     /// <summary>An identifier at the start (bare, or in double quotes with "" for a quote) and the index after it.</summary>
