@@ -89,6 +89,7 @@ public sealed class AdminExecutor(AdminServices services)
         ShowProjectProfiles s => ProjectCommands.ShowProfiles(ctx, s),
         CreateProject s => ProjectCommands.CreateProject(ctx, s),
         ShowProjects s => ProjectCommands.ShowProjects(ctx, s),
+        DescribeProject s => ProjectDescription.Describe(ctx, s),
         AddMember s => ProjectCommands.AddMember(ctx, s),
         RemoveMember s => ProjectCommands.RemoveMember(ctx, s),
         ShowMembers s => ProjectCommands.ShowMembers(ctx, s),

@@ -1,3 +1,4 @@
+using DataMesh.Gateway.Admin.Storage;
 using DataMesh.Gateway.Catalog.Model;
 using DataMesh.Gateway.Sql.Admin;
 
@@ -28,12 +29,9 @@ internal static class AssetCommands
     public static AdminResult Create(AdminContext ctx, CreateAsset s)
     {
         Permissions.RequireRole(ctx, s.Name.Project, MemberRole.Contributor, $"create assets in project \"{s.Name.Project}\"");
-        var (project, account) = ctx.Read(r =>
-        {
-            var p = r.GetProject(s.Name.Project) ?? throw AdminErrors.Unknown("project", s.Name.Project);
-            return (p, r.GetAccount(p.Account)!);
-        });
-        var resolved = SourcePaths.Resolve(account.Location, s.Source);
+        var storage = ctx.Read(r => ProjectStorage.For(r, s.Name.Project));
+        var project = storage.Project;
+        var resolved = storage.Resolve(s.Source);
         var schema = ctx.Services.Metadata.DescribeParquet(resolved).Select(c => new ColumnRecord(c.Name, c.Type)).ToList();
         var terms = CheckTerms(ctx, s.Terms);
         var id = ctx.Change(w =>
@@ -73,7 +71,10 @@ internal static class AssetCommands
     public static AdminResult Publish(AdminContext ctx, PublishAsset s)
     {
         Permissions.RequireRole(ctx, s.Name.Project, MemberRole.Contributor, $"publish assets of project \"{s.Name.Project}\"");
-        var asset = ctx.Read(r => r.GetAsset(s.Name.Project, s.Name.Asset)) ?? throw AdminErrors.Unknown("asset", s.Name.ToString());
+        var (asset, storage) = ctx.Read(r => (r.GetAsset(s.Name.Project, s.Name.Asset), ProjectStorage.For(r, s.Name.Project)));
+        if (asset is null) throw AdminErrors.Unknown("asset", s.Name.ToString());
+        // The files are read again for the new revision: they must still be the project's own (no link swapped in).
+        storage.Verify(asset.ResolvedPath, asset.QualifiedName);
         // The revision records the schema as the files have it now.
         var schema = ctx.Services.Metadata.DescribeParquet(asset.ResolvedPath).Select(c => new ColumnRecord(c.Name, c.Type)).ToList();
         var revision = ctx.Change(w =>
@@ -173,6 +174,19 @@ internal static class AssetCommands
     /// with another schema sees which columns differ, in how many files, before consumers' queries fail on it.
     /// </summary>
     private static IEnumerable<object?[]> DriftRows(AdminContext ctx, AssetRecord asset)
+    {
+        try
+        {
+            ctx.Read(r => ProjectStorage.For(r, asset.Project)).Verify(asset.ResolvedPath, asset.QualifiedName);
+        }
+        catch (Protocol.Errors.PgErrorException e) when (e.SqlState == Protocol.Errors.SqlState.InsufficientPrivilege)
+        {
+            return [Row("drift", "status", "files not checked: " + e.Message)];
+        }
+        return DriftReport(ctx, asset);
+    }
+
+    private static IEnumerable<object?[]> DriftReport(AdminContext ctx, AssetRecord asset)
     {
         var report = SourceCheck.Check(ctx.Services.Metadata, asset.ResolvedPath, asset.Schema);
         var against = asset.LatestRevision is { } r ? $"revision {r.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "the inventory schema";

@@ -33,7 +33,15 @@ public sealed record MemberRecord(string Principal, bool IsGroup, MemberRole Rol
 
 /// <summary>Resources a project's blueprints provisioned (paths, limits, clone URL), as name → value.</summary>
 public sealed record ProjectRecord(string Name, string Account, string Profile, string? Description,
-    IReadOnlyDictionary<string, string> Resources, IReadOnlyList<MemberRecord> Members, string CreatedBy, DateTimeOffset CreatedAt);
+    IReadOnlyDictionary<string, string> Resources, IReadOnlyList<MemberRecord> Members, string CreatedBy, DateTimeOffset CreatedAt)
+{
+    /// <summary>
+    /// The part of its account the project owns, relative to the account's location ("marketing", "teams/emea"):
+    /// its assets' sources resolve inside it and nowhere else. The project's name unless the profile's
+    /// producer_storage blueprint names another path.
+    /// </summary>
+    public string StoragePrefix { get; init; } = Name;
+}
 
 public sealed record GlossaryTermRecord(string Term, string? Description, DateTimeOffset CreatedAt);
 

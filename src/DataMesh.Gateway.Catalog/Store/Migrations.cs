@@ -70,5 +70,19 @@ internal static class Migrations
         ALTER TABLE users ADD COLUMN subject TEXT;
         CREATE UNIQUE INDEX users_by_identity ON users (issuer, subject) WHERE issuer IS NOT NULL;
         """,
+
+        // 4: every project owns a storage prefix of its account (account-relative). Existing projects get the directory
+        // their producer_storage blueprint provisioned when it lies inside the account, else their name, the default.
+        // Assets keep the paths they were resolved to.
+        """
+        ALTER TABLE projects ADD COLUMN storage_prefix TEXT;
+        UPDATE projects SET storage_prefix = coalesce(
+            (SELECT rtrim(substr(json_extract(projects.resources, '$.storage'), length(rtrim(a.location, '/')) + 2), '/')
+             FROM accounts a
+             WHERE a.name = projects.account
+               AND substr(json_extract(projects.resources, '$.storage'), 1, length(rtrim(a.location, '/')) + 1) = rtrim(a.location, '/') || '/'
+               AND length(json_extract(projects.resources, '$.storage')) > length(rtrim(a.location, '/')) + 1),
+            name);
+        """,
     ];
 }

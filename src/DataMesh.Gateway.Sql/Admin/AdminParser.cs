@@ -54,6 +54,7 @@ public static class AdminParser
         new(["PUBLISH", "ASSET"], c => new PublishAsset(c.ExpectAssetName())),
         new(["UNPUBLISH", "ASSET"], c => new UnpublishAsset(c.ExpectAssetName())),
         new(["DESCRIBE", "ASSET"], c => new DescribeAsset(c.ExpectAssetName())),
+        new(["DESCRIBE", "PROJECT"], c => new DescribeProject(c.ExpectName("project name"))),
         new(["SEARCH", "CATALOG"], c => new SearchCatalog(c.ExpectString("search text (string literal)"))),
         new(["REQUEST", "SUBSCRIPTION"], SubscriptionGrammar.RequestSubscription),
         new(["APPROVE", "SUBSCRIPTION"], ApproveGrammar.ApproveSubscription),

@@ -60,6 +60,7 @@ public sealed record CreateProjectProfile(string Name, IReadOnlyList<BlueprintRe
 public sealed record ShowProjectProfiles : AdminStatement { public override string Tag => "SHOW PROJECT PROFILES"; }
 public sealed record CreateProject(string Name, string Account, string Profile, string? Description) : AdminStatement { public override string Tag => "CREATE PROJECT"; }
 public sealed record ShowProjects : AdminStatement { public override string Tag => "SHOW PROJECTS"; }
+public sealed record DescribeProject(string Project) : AdminStatement { public override string Tag => "DESCRIBE PROJECT"; }
 public sealed record AddMember(string Project, string Principal, bool IsGroup, ProjectRole Role) : AdminStatement { public override string Tag => "ADD MEMBER"; }
 public sealed record RemoveMember(string Project, string Principal, bool IsGroup) : AdminStatement { public override string Tag => "REMOVE MEMBER"; }
 public sealed record ShowMembers(string Project) : AdminStatement { public override string Tag => "SHOW MEMBERS"; }

@@ -23,7 +23,7 @@ public sealed class AuditTests(AdminGatewayFixture fixture)
         }
         var x = s.Suffix;
         var root = AdminSql.NewTempDirectory("audacct");
-        AdminSql.WriteParquet(Path.Combine(root, "t.parquet"), AdminSql.SalesSelect);
+        AdminSql.WriteParquet(Path.Combine(root, $"apr_{x}", "t.parquet"), AdminSql.SalesSelect); // project apr_x's storage prefix
         var commands = new (string Sql, string Command)[]
         {
             ($"CREATE USER au1_{x} PASSWORD 'a'", "CREATE USER"),
