@@ -108,6 +108,7 @@ public sealed class AdminExecutor(AdminServices services)
         RequestSubscription s => SubscriptionCommands.Request(ctx, s),
         ShowSubscriptionRequests s => SubscriptionCommands.ShowRequests(ctx, s),
         ApproveSubscription s => SubscriptionCommands.Approve(ctx, s, offset),
+        ApproveSubscriptionColumns s => NewColumnCommands.ApproveAdded(ctx, s),
         RejectSubscription s => SubscriptionCommands.Reject(ctx, s),
         RevokeSubscription s => SubscriptionCommands.Revoke(ctx, s),
         ShowSubscriptions s => SubscriptionCommands.Show(ctx, s),

@@ -77,15 +77,17 @@ internal static class AssetCommands
         storage.Verify(asset.ResolvedPath, asset.QualifiedName);
         // The revision records the schema as the files have it now.
         var schema = ctx.Services.Metadata.DescribeParquet(asset.ResolvedPath).Select(c => new ColumnRecord(c.Name, c.Type)).ToList();
-        var revision = ctx.Change(w =>
+        var (revision, added, withheld) = ctx.Change(w =>
         {
             var current = w.GetAsset(asset.Id) ?? throw AdminErrors.Unknown("asset", s.Name.ToString());
             var next = (current.LatestRevision ?? 0) + 1;
             w.InsertRevision(new RevisionRecord(current.Id, next, schema, current.Description, ctx.User, ctx.Now));
             w.UpdateAsset(current with { Schema = schema, Published = true, LatestRevision = next });
-            return next;
+            // Columns the previous revision did not have: existing grants do not show them until their owner approves.
+            var added = current.LatestRevision is null ? [] : schema.Select(c => c.Name).Except(current.Schema.Select(c => c.Name)).ToList();
+            return (next, added, NewColumnCommands.Withheld(w.SubscriptionsTo(current.Id), current.Id, added, ctx.Now));
         }, assets: [s.Name.ToString()]);
-        return AdminResult.Row("PUBLISH ASSET", ("asset", s.Name.ToString()), ("revision", (long)revision), ("status", "published"));
+        return NewColumnCommands.PublishResult(asset, revision, added, withheld);
     }
 
     public static AdminResult Unpublish(AdminContext ctx, UnpublishAsset s)

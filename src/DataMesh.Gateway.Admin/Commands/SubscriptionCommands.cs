@@ -69,6 +69,8 @@ internal static class SubscriptionCommands
             {
                 StoredStatus = SubscriptionStatus.Approved, DecidedBy = ctx.User, DecidedAt = ctx.Now, Comment = s.Comment,
                 RowFilter = filter, IncludeColumns = include, ExcludeColumns = exclude, Masks = masks, ExpiresAt = expires,
+                // The grant pins what the owner saw: a column a later revision adds stays hidden until approved.
+                ApprovedColumns = visible, ApprovedRevision = asset.LatestRevision,
             });
         }, assets: [$"{subscription.AssetProject}.{subscription.AssetName}"], subscriptionIds: [s.Id]);
         return AdminResult.Row("APPROVE SUBSCRIPTION", ("subscription", s.Id), ("status", "approved"), ("row_filter", filter),
@@ -109,16 +111,30 @@ internal static class SubscriptionCommands
         if (ctx.Snapshot.Project(s.Project) is null) throw AdminErrors.Unknown("project", s.Project);
         Permissions.RequireRole(ctx, s.Project, MemberRole.Viewer, $"see the subscriptions of project \"{s.Project}\"");
         var subscriptions = ctx.Read(r => r.Subscriptions()).Where(x => x.ConsumerProject == s.Project).ToList();
+        var snapshot = ctx.Snapshot;
         return new AdminResult(
             [new("subscription", AdminColumnType.BigInt), new("asset"), new("status"), new("requested_by"), new("decided_by"), new("decided_at"),
              new("row_filter"), new("columns"), new("masks"), new("expires_at"), new("comment")],
             subscriptions.Select(x => new object?[]
             {
                 x.Id, $"{x.AssetProject}.{x.AssetName}", x.StatusAt(ctx.Now).ToString().ToLowerInvariant(), x.RequestedBy, x.DecidedBy, Format.Time(x.DecidedAt),
-                x.RowFilter, x.IncludeColumns is { } inc ? "only " + Format.List(inc) : x.ExcludeColumns is { } exc ? "all except " + Format.List(exc) : x.StoredStatus == SubscriptionStatus.Approved ? "all" : null,
+                x.RowFilter, Columns(x, snapshot.Asset(x.AssetProject, x.AssetName)),
                 string.Join(", ", x.Masks.Select(DescribeMask)), Format.Time(x.ExpiresAt), x.Comment,
             }).ToList(),
             $"SHOW SUBSCRIPTIONS {subscriptions.Count}");
+    }
+
+    /// <summary>
+    /// The grant's column list as its consumer sees it: its filter, and the columns a later revision added that its
+    /// owner has not approved (they are hidden until then).
+    /// </summary>
+    private static string? Columns(SubscriptionRecord x, AssetRecord? asset)
+    {
+        var filter = x.IncludeColumns is { } inc ? "only " + Format.List(inc)
+            : x.ExcludeColumns is { } exc ? "all except " + Format.List(exc)
+            : x.StoredStatus == SubscriptionStatus.Approved ? "all" : null;
+        var withheld = asset?.Schema.Select(c => c.Name).Where(x.Withholds).ToList() ?? [];
+        return withheld.Count == 0 ? filter : $"{filter}; not approved yet: {Format.List(withheld)}";
     }
 
     private static (SubscriptionRecord, AssetRecord) Load(AdminContext ctx, long id) => ctx.Read(r =>
@@ -137,7 +153,7 @@ internal static class SubscriptionCommands
                 : null);
     }
 
-    private static string Column(AssetRecord asset, string name) =>
+    public static string Column(AssetRecord asset, string name) =>
         asset.Schema.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Name
         ?? throw new Protocol.Errors.PgErrorException(Protocol.Errors.SqlState.UndefinedColumn, $"asset \"{asset.QualifiedName}\" has no column \"{name}\"");
 

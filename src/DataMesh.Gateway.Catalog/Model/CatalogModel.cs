@@ -93,6 +93,35 @@ public sealed record SubscriptionRecord(
     IReadOnlyList<MaskRecord> Masks,
     DateTimeOffset? ExpiresAt)
 {
+    /// <summary>
+    /// The columns the owner approved, pinned at approval (the asset's columns then, after the include or exclude
+    /// filter, plus any approved later with APPROVE SUBSCRIPTION … ADD COLUMNS). A column a later revision adds is not
+    /// among them, so the grant does not show it until the owner approves it. Null: not decided yet.
+    /// </summary>
+    public IReadOnlyList<string>? ApprovedColumns { get; init; }
+
+    /// <summary>The revision the grant was approved against (for a grant migrated from an older catalog: see docs).</summary>
+    public int? ApprovedRevision { get; init; }
+
+    /// <summary>
+    /// Whether the grant shows <paramref name="column"/>: one its owner approved, within its include or exclude filter.
+    /// The query path (Policy's GrantSet) and the admin side (SHOW EFFECTIVE POLICY, SHOW SUBSCRIPTIONS, PUBLISH's
+    /// notice) both ask this, so they cannot disagree.
+    /// </summary>
+    public bool Shows(string column) =>
+        (ApprovedColumns is null || ApprovedColumns.Contains(column))
+        && (IncludeColumns is null || IncludeColumns.Contains(column))
+        && (ExcludeColumns is null || !ExcludeColumns.Contains(column));
+
+    /// <summary>
+    /// True for a column the grant's filter would show but its owner has not approved: one a revision added after the
+    /// approval. (A column outside an include list or inside an exclude list is hidden by the filter, not withheld.)
+    /// </summary>
+    public bool Withholds(string column) =>
+        ApprovedColumns is not null && !ApprovedColumns.Contains(column)
+        && (IncludeColumns is null || IncludeColumns.Contains(column))
+        && (ExcludeColumns is null || !ExcludeColumns.Contains(column));
+
     /// <summary>Expiry is derived, not stored: an approved grant past its expiry stops counting the moment it passes.</summary>
     public SubscriptionStatus StatusAt(DateTimeOffset now) =>
         StoredStatus == SubscriptionStatus.Approved && ExpiresAt is { } e && e <= now ? SubscriptionStatus.Expired : StoredStatus;

@@ -52,6 +52,9 @@ public interface ICatalogReader
     SubscriptionRecord? GetSubscription(long id);
     IReadOnlyList<SubscriptionRecord> Subscriptions();
 
+    /// <summary>The subscriptions to one asset, any status, oldest first.</summary>
+    IReadOnlyList<SubscriptionRecord> SubscriptionsTo(long assetId);
+
     /// <summary>Full-text search over asset names, descriptions, columns, terms and metadata: the hits with their assets,
     /// best (bm25) first, read in one statement.</summary>
     IReadOnlyList<(AssetRecord Asset, double Score)> SearchAssets(string text, int limit);

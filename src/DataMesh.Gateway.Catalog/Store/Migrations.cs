@@ -84,5 +84,26 @@ internal static class Migrations
                AND length(json_extract(projects.resources, '$.storage')) > length(rtrim(a.location, '/')) + 1),
             name);
         """,
+
+        // 5: a grant pins the columns its owner approved. Existing approved (or since revoked) grants pin the columns of
+        // the revision in force when they were approved (the newest published at or before decided_at), or of the
+        // asset's current revision when none was (then approved_revision stays NULL), after their include/exclude filter.
+        """
+        ALTER TABLE subscriptions ADD COLUMN approved_columns TEXT;
+        ALTER TABLE subscriptions ADD COLUMN approved_revision INTEGER;
+        UPDATE subscriptions SET approved_revision =
+            (SELECT max(r.revision) FROM asset_revisions r WHERE r.asset_id = subscriptions.asset_id AND r.published_at <= subscriptions.decided_at)
+        WHERE status IN ('approved', 'revoked') AND decided_at IS NOT NULL;
+        UPDATE subscriptions SET approved_columns = (
+            SELECT json_group_array(json_extract(c.value, '$.name'))
+            FROM json_each(coalesce(
+                (SELECT r.schema FROM asset_revisions r WHERE r.asset_id = subscriptions.asset_id AND r.revision = subscriptions.approved_revision),
+                (SELECT a.schema FROM assets a WHERE a.id = subscriptions.asset_id))) c
+            WHERE (subscriptions.include_columns IS NULL
+                   OR json_extract(c.value, '$.name') IN (SELECT value FROM json_each(subscriptions.include_columns)))
+              AND (subscriptions.exclude_columns IS NULL
+                   OR json_extract(c.value, '$.name') NOT IN (SELECT value FROM json_each(subscriptions.exclude_columns))))
+        WHERE status IN ('approved', 'revoked');
+        """,
     ];
 }

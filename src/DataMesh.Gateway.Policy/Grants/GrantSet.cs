@@ -61,9 +61,9 @@ public sealed class GrantSet
         {
             var asset = snapshot.Asset(s.AssetProject, s.AssetName);
             if (asset is null || !asset.Published) continue; // unpublished assets of other projects do not exist
+            // Only the columns the owner approved: one a later revision added stays hidden until it is approved.
             var visible = asset.Schema
-                .Where(c => s.IncludeColumns is null || s.IncludeColumns.Contains(c.Name))
-                .Where(c => s.ExcludeColumns is null || !s.ExcludeColumns.Contains(c.Name))
+                .Where(c => s.Shows(c.Name))
                 .Select(c => s.Masks.FirstOrDefault(m => m.Column == c.Name) is { } m
                     ? new GrantColumn(c.Name, c.Type, m.Kind, m.KeepFirst, m.KeepLast)
                     : new GrantColumn(c.Name, c.Type))

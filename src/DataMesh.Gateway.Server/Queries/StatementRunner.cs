@@ -482,6 +482,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
             return;
         }
         var result = portal.AdminResult ??= RunAdmin(session, portal.Statement);
+        foreach (var notice in result.Notices) Out.Notice(PgErrorSeverity.Notice, SqlState.SuccessfulCompletion, notice.Message, notice.Detail, notice.Hint);
         if (sendRowDescription && result.Columns.Count > 0) Out.RowDescription(AdminResultWriter.Describe(result, portal.ResultFormats));
         AdminResultWriter.WriteRows(Out, result, portal.ResultFormats);
         Out.CommandComplete(AdminResultWriter.CommandTag(result));

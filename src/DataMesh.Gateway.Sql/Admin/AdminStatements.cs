@@ -92,6 +92,14 @@ public sealed record ShowSubscriptionRequests : AdminStatement { public override
 public sealed record ApproveSubscription(long Id, SqlFragment? RowFilter, IReadOnlyList<string>? IncludeColumns,
     IReadOnlyList<string>? ExcludeColumns, IReadOnlyList<ColumnMask> Masks, string? ExpiresAt, string? ExpiresIn,
     string? Comment) : AdminStatement { public override string Tag => "APPROVE SUBSCRIPTION"; }
+/// <summary>
+/// APPROVE SUBSCRIPTION n ADD COLUMNS (c, …) [COMMENT '…']: the owner approves columns a later revision added for an
+/// approved grant, which keeps its filter, masks and expiry (a grant shows only the columns its owner approved).
+/// </summary>
+public sealed record ApproveSubscriptionColumns(long Id, IReadOnlyList<string> Columns, string? Comment) : AdminStatement
+{
+    public override string Tag => "APPROVE SUBSCRIPTION";
+}
 public sealed record RejectSubscription(long Id, string? Comment) : AdminStatement { public override string Tag => "REJECT SUBSCRIPTION"; }
 public sealed record RevokeSubscription(long Id, string? Comment) : AdminStatement { public override string Tag => "REVOKE SUBSCRIPTION"; }
 public sealed record ShowSubscriptions(string Project) : AdminStatement { public override string Tag => "SHOW SUBSCRIPTIONS"; }

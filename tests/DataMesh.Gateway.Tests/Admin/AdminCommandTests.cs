@@ -301,7 +301,8 @@ public sealed class AdminCommandTests(AdminGatewayFixture fixture)
         Assert.Equal($"DESCRIBE ASSET {described.Count}".Replace("DESCRIBE ASSET", "SELECT"), described.Tag);
 
         var first = await owner.QueryAsync($"PUBLISH ASSET {s.Producer}.orders");
-        Assert.Equal(["asset", "revision", "status"], first.Columns);
+        Assert.Equal(["asset", "revision", "status", "subscription", "consumer_project", "columns"], first.Columns);
+        Assert.Single(first.Rows); // no grant yet: nothing withheld
         Assert.Equal(1L, first.Get(0, "revision"));
         Assert.Equal("published", first.Get(0, "status"));
         var second = await owner.QueryAsync($"PUBLISH ASSET {s.Producer}.orders");

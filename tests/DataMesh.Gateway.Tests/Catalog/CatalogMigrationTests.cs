@@ -61,6 +61,44 @@ public sealed class CatalogMigrationTests : IDisposable
         Assert.Equal("sales/*.parquet", asset.Source);
     }
 
+    private const string Release3Grants = Release3Mesh + """
+        INSERT INTO asset_revisions VALUES (1, 1, '[{"name":"a","type":"INTEGER"},{"name":"b","type":"VARCHAR"},{"name":"email","type":"VARCHAR"}]', NULL, 'carol', '2026-02-01T00:00:00.000000Z');
+        INSERT INTO asset_revisions VALUES (1, 2, '[{"name":"a","type":"INTEGER"},{"name":"b","type":"VARCHAR"},{"name":"email","type":"VARCHAR"},{"name":"phone","type":"VARCHAR"}]', NULL, 'carol', '2026-04-01T00:00:00.000000Z');
+        UPDATE assets SET latest_revision = 2, schema = '[{"name":"a","type":"INTEGER"},{"name":"b","type":"VARCHAR"},{"name":"email","type":"VARCHAR"},{"name":"phone","type":"VARCHAR"}]' WHERE id = 1;
+        INSERT INTO subscriptions (id, asset_id, consumer_project, justification, status, requested_by, requested_at, decided_by, decided_at, include_columns, exclude_columns)
+            VALUES (1, 1, 'marketing', 'j', 'approved', 'carol', '2026-03-01T00:00:00.000000Z', 'carol', '2026-03-02T00:00:00.000000Z', NULL, '["email"]');
+        INSERT INTO subscriptions (id, asset_id, consumer_project, justification, status, requested_by, requested_at, decided_by, decided_at, include_columns, exclude_columns)
+            VALUES (2, 1, 'custom', 'j', 'approved', 'carol', '2026-05-01T00:00:00.000000Z', 'carol', '2026-05-02T00:00:00.000000Z', NULL, '["email"]');
+        INSERT INTO subscriptions (id, asset_id, consumer_project, justification, status, requested_by, requested_at, decided_by, decided_at, include_columns, exclude_columns)
+            VALUES (3, 1, 'sibling', 'j', 'approved', 'carol', '2026-01-01T00:00:00.000000Z', 'carol', '2026-01-02T00:00:00.000000Z', NULL, NULL);
+        INSERT INTO subscriptions (id, asset_id, consumer_project, justification, status, requested_by, requested_at, decided_by, decided_at, include_columns, exclude_columns)
+            VALUES (4, 1, 'lookalike', 'j', 'revoked', 'carol', '2026-03-01T00:00:00.000000Z', 'carol', '2026-03-03T00:00:00.000000Z', '["a","b"]', NULL);
+        INSERT INTO subscriptions (id, asset_id, consumer_project, justification, status, requested_by, requested_at)
+            VALUES (5, 1, 'consumer', 'j', 'pending', 'carol', '2026-03-01T00:00:00.000000Z');
+        """;
+
+    [Fact]
+    public void Existing_grants_pin_the_columns_of_the_revision_they_were_approved_against()
+    {
+        OldCatalog(3, Release3Grants);
+        using var store = SqliteCatalogStore.Open(DbPath);
+        var grants = store.Read(r => r.Subscriptions()).ToDictionary(x => x.Id);
+        // Approved between revisions 1 and 2: revision 1's columns minus the excluded one, so "phone" stays hidden.
+        Assert.Equal(["a", "b"], grants[1].ApprovedColumns);
+        Assert.Equal(1, grants[1].ApprovedRevision);
+        Assert.False(grants[1].Shows("phone"));
+        Assert.True(grants[1].Withholds("phone"));
+        // Approved after revision 2: it had "phone" when it was approved.
+        Assert.Equal(["a", "b", "phone"], grants[2].ApprovedColumns);
+        Assert.Equal(2, grants[2].ApprovedRevision);
+        // Approved before any revision we know of: the asset's current columns, and no revision recorded.
+        Assert.Equal(["a", "b", "email", "phone"], grants[3].ApprovedColumns);
+        Assert.Null(grants[3].ApprovedRevision);
+        // Revoked grants keep their pin (a re-approval makes a new one); include lists stay as they were.
+        Assert.Equal(["a", "b"], grants[4].ApprovedColumns);
+        Assert.Null(grants[5].ApprovedColumns); // pending: nothing approved yet
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
