@@ -1,5 +1,6 @@
 using DataMesh.Gateway.Admin.Storage;
 using DataMesh.Gateway.Catalog.Model;
+using DataMesh.Gateway.Catalog.Store;
 using DataMesh.Gateway.Sql.Admin;
 
 namespace DataMesh.Gateway.Admin.Commands;
@@ -147,7 +148,10 @@ internal static class AssetCommands
     {
         // Only the hits are read back, joined to the search in one statement: reading every asset per search cost
         // ~0.1 s a call with 100,000 assets (bench/RESULTS.md, "A large catalog"), a read per hit ~10 ms.
-        var hits = ctx.Read(r => r.SearchAssets(s.Text, 200));
+        // Ranked only over what the caller may see: nothing unpublished elsewhere moves the caller's scores.
+        var scope = Permissions.IsDomainAdmin(ctx) ? SearchScope.All
+            : SearchScope.Published(ctx.Snapshot.Projects.Where(p => Permissions.HasRole(ctx, p.Name, MemberRole.Viewer)).Select(p => p.Name).ToList());
+        var hits = ctx.Read(r => r.SearchAssets(s.Text, 200, scope));
         var query = s.Text.Trim();
         var results = hits
             .Where(h => Visible(ctx, h.Asset))

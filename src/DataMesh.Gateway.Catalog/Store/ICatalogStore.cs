@@ -56,8 +56,8 @@ public interface ICatalogReader
     IReadOnlyList<SubscriptionRecord> SubscriptionsTo(long assetId);
 
     /// <summary>Full-text search over asset names, descriptions, columns, terms and metadata: the hits with their assets,
-    /// best (bm25) first, read in one statement.</summary>
-    IReadOnlyList<(AssetRecord Asset, double Score)> SearchAssets(string text, int limit);
+    /// best (bm25) first, each ranked inside a corpus <paramref name="scope"/> may see whole.</summary>
+    IReadOnlyList<(AssetRecord Asset, double Score)> SearchAssets(string text, int limit, SearchScope scope);
 
     IReadOnlyList<AuditRecord> Audit(int limit, string? user);
 }

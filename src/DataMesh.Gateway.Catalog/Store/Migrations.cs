@@ -105,5 +105,14 @@ internal static class Migrations
                    OR json_extract(c.value, '$.name') NOT IN (SELECT value FROM json_each(subscriptions.exclude_columns))))
         WHERE status IN ('approved', 'revoked');
         """,
+
+        // 6: a search index of published assets only, so the ranking statistics (bm25's word frequencies) most users'
+        // searches use never count an unpublished asset.
+        """
+        CREATE VIRTUAL TABLE asset_search_published USING fts5(name, description, columns, terms, metadata, tokenize = 'unicode61 remove_diacritics 2');
+        INSERT INTO asset_search_published (rowid, name, description, columns, terms, metadata)
+            SELECT s.rowid, s.name, s.description, s.columns, s.terms, s.metadata
+            FROM asset_search s JOIN assets a ON a.id = s.rowid WHERE a.published = 1;
+        """,
     ];
 }

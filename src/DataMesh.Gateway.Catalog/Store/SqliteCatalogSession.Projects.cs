@@ -34,7 +34,7 @@ internal sealed partial class SqliteCatalogSession
             r => new ProjectRecord(r.GetString(0), r.GetString(1), r.GetString(2), NullableString(r, 3),
                 FromJson<Dictionary<string, string>>(r.GetString(4)), members[r.GetString(0)].ToList(), r.GetString(5), ParseTime(r.GetString(6)))
             {
-                StoragePrefix = r.GetString(7),
+                StoragePrefix = r.IsDBNull(7) ? r.GetString(0) : r.GetString(7), // a row written without one has the default
             });
     }
 
