@@ -36,7 +36,9 @@ internal static class PathText
             }
         }
         if (text[0] is '/' or '~') throw Escape(what, $"it must be a path relative to {insideWhat}, not an absolute or home path");
-        if (text.Contains(':', StringComparison.Ordinal)) throw Escape(what, $"it must be a path inside {insideWhat}, not a URI or drive");
+        // A scheme or a drive ("file:", "s3://", "C:") is in the first segment; later ones are inside a path that
+        // starts with the prefix, where ':' is an ordinary character ("2024-01-01T00:00.parquet").
+        if (text.Split('/')[0].Contains(':', StringComparison.Ordinal)) throw Escape(what, $"it must be a path inside {insideWhat}, not a URI or drive");
         if (text.IndexOfAny(SeparatorLookAlikes) >= 0) throw Escape(what, "it contains a backslash or a character that looks like a path separator");
         if (text.IndexOfAny(DotLookAlikes) >= 0) throw Escape(what, "it contains a character that reads as \".\" after Unicode normalisation");
 

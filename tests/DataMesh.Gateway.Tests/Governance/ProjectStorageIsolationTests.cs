@@ -115,6 +115,10 @@ public sealed class ProjectStorageIsolationTests(GatewayFixture gateway)
         }
         await AssertNoAssetsAsync(project);
 
+        // A ':' inside the path is an ordinary character (no scheme can follow the prefix).
+        AdminSql.WriteParquet(Path.Combine(storage, "logs", "2024-01-01T00:00.parquet"), "SELECT 1 AS id");
+        await GrantScenario.AdminAsync(gateway, user, $"CREATE ASSET {project}.logs FROM 'logs/2024-01-01T00:00.parquet'", user);
+
         // Its own files under the same relative path are found there.
         AdminSql.WriteParquet(Path.Combine(storage, "sales", "own.parquet"), "SELECT 1 AS id, 'EMEA' AS region");
         var created = await GrantScenario.AdminAsync(gateway, user, $"CREATE ASSET {project}.own FROM 'sales/*.parquet'", user);
