@@ -290,24 +290,6 @@ public sealed class AdminParserTests
             Parse<RequestSubscription>("REQUEST SUBSCRIPTION TO sales.orders FOR PROJECT marketing JUSTIFICATION 'Campaign analysis'"));
 
     [Fact]
-    public void Approve_subscription_add_columns()
-    {
-        Assert.Equal(new ApproveSubscriptionColumns(7, ["customer_phone"], null),
-            Parse<ApproveSubscriptionColumns>("APPROVE SUBSCRIPTION 7 ADD COLUMNS (customer_phone)"), new ColumnsComparer());
-        var s = Parse<ApproveSubscriptionColumns>("approve subscription 7 add columns (a, \"B\") comment 'new in revision 4'");
-        Assert.Equal(["a", "B"], s.Columns);
-        Assert.Equal("new in revision 4", s.Comment);
-    }
-
-    private sealed class ColumnsComparer : IEqualityComparer<ApproveSubscriptionColumns>
-    {
-        public bool Equals(ApproveSubscriptionColumns? x, ApproveSubscriptionColumns? y) =>
-            x is not null && y is not null && x.Id == y.Id && x.Columns.SequenceEqual(y.Columns) && x.Comment == y.Comment;
-
-        public int GetHashCode(ApproveSubscriptionColumns obj) => obj.Id.GetHashCode();
-    }
-
-    [Fact]
     public void Approve_subscription_bare()
     {
         var s = Parse<ApproveSubscription>("APPROVE SUBSCRIPTION 42");
@@ -481,9 +463,6 @@ public sealed class AdminParserTests
     [InlineData("CREATE ASSET p.a FROM 'x' METADATA (k = 1)", "1)")]
     [InlineData("APPROVE SUBSCRIPTION 1 WITH ROW FILTER ()", ")")]
     [InlineData("APPROVE SUBSCRIPTION 1 WITH FILTER (x)", "FILTER")]
-    [InlineData("APPROVE SUBSCRIPTION 1 ADD COLUMN (x)", "COLUMN")]
-    [InlineData("APPROVE SUBSCRIPTION 1 ADD COLUMNS (x) EXCLUDE COLUMNS (y)", "EXCLUDE")]
-    [InlineData("DESCRIBE PROJECT 'marketing'", "'marketing'")]
     [InlineData("APPROVE SUBSCRIPTION 1 EXPIRES IN '3 days'", "'3 days'")]
     [InlineData("APPROVE SUBSCRIPTION 1 COMMENT 'a' extra", "extra")]
     [InlineData("REQUEST SUBSCRIPTION TO p.a FOR marketing JUSTIFICATION 'x'", "marketing")]
