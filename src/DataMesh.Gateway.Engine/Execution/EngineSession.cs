@@ -31,6 +31,11 @@ public sealed class EngineSession : IDisposable
 
     private DuckDBNativeConnection Native => _connection.NativeConnection;
 
+    private ConstantChecks? _constants;
+
+    /// <summary>The session's private connection for constant checks (opened on first use, closed with the session).</summary>
+    public ConstantChecks Constants => _constants ??= new ConstantChecks(_connection);
+
     /// <summary>Prepares one statement. Columns whose types PostgreSQL lacks are cast to text by a wrapping query.</summary>
     public PreparedQuery Prepare(string sql)
     {
@@ -136,6 +141,7 @@ public sealed class EngineSession : IDisposable
     /// <summary>Interrupts the running query, if any (DuckDB has no statement timeout of its own).</summary>
     public bool Interrupt()
     {
+        _constants?.Interrupt();
         if (Volatile.Read(ref _running) == 0) return false;
         Startup.DuckDBInterrupt(Native);
         return true;
@@ -205,6 +211,7 @@ public sealed class EngineSession : IDisposable
 
     public void Dispose()
     {
+        _constants?.Dispose();
         _connection.Dispose();
         _owner?.Dispose();
     }

@@ -7,6 +7,7 @@ using DataMesh.Gateway.Policy.Functions;
 using DataMesh.Gateway.Policy.Grants;
 using DataMesh.Gateway.Policy.Identity;
 using DataMesh.Gateway.Policy.Rewrite;
+using DataMesh.Gateway.Policy.Rewrite.Constants;
 using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Sql.Ast;
 
@@ -141,10 +142,13 @@ public sealed class GovernanceService : IDisposable
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProjectAccess, System.Runtime.CompilerServices.StrongBox<Binding?>> _bindings = new();
 
     /// <summary>The governed engine SQL for one consumer statement, from the cache when the policy is unchanged.</summary>
-    public RewriteResult Plan(ProjectAccess access, string sql, RewriteOptions options)
+    /// <param name="engine">The session's engine, whose instance evaluates the query's constants while planning (a cached
+    /// plan was evaluated on an instance of the same project and policy version).</param>
+    public RewriteResult Plan(ProjectAccess access, string sql, RewriteOptions options, EngineSession? engine = null)
     {
         var grants = Grants(access);
-        return _rewrites.GetOrAdd(sql, access.Project, grants.Fingerprint, options, () => Rewrite(grants, sql, options));
+        var constants = engine is null ? null : new SessionConstants(engine, _parser);
+        return _rewrites.GetOrAdd(sql, access.Project, grants.Fingerprint, options, () => Rewrite(grants, sql, options, constants));
     }
 
     /// <summary>True while the grants an open portal read from are unchanged; a revoked or expired grant is not.</summary>
@@ -159,23 +163,37 @@ public sealed class GovernanceService : IDisposable
         a.SourcePath == b.SourcePath && a.QualifiedRowFilter == b.QualifiedRowFilter && a.Columns.SequenceEqual(b.Columns)
         && a.SubscriptionIds.SequenceEqual(b.SubscriptionIds);
 
-    private RewriteResult Rewrite(GrantSet grants, string sql, RewriteOptions options)
+    private RewriteResult Rewrite(GrantSet grants, string sql, RewriteOptions options, IConstantEvaluator? constants)
     {
         try
         {
             // PostgreSQL catalog spellings (pg_catalog.x, OPERATOR(…), ::regclass) become the emulation's, first:
             // everything after this governs, and the engine runs, the translated text.
             sql = PgDialect.Translate(sql);
+            NumericLiterals.Check(sql);
             var parsed = SqlAst.Parse(_parser.Serialize(sql), sql);
+            // Too deep or too big to plan in bounded time: refused before DuckDB's planner sees it.
+            QueryComplexity.Check(parsed);
             // Functions pass through an allow list before anything else: a refused one never reaches the engine.
             if (FunctionPolicy.Default.Refusals(parsed) is [var refused, ..])
                 throw new PgErrorException(SqlState.InsufficientPrivilege, refused.Describe());
             LiteralCasts.Check(parsed, grants, _parser.CanCast);
-            return QueryRewriter.Rewrite(parsed, grants, _parser.Serialize, _catalog.Snapshot.MaskSecret, BarrierPolicy.Requires(parsed, grants), options);
+            // Constants are evaluated now, before any data is touched: their errors cannot depend on file statistics.
+            var plan = constants is null ? ConstantPlan.None : ConstantFolding.Check(parsed, grants, constants);
+            var barrier = BarrierPolicy.Requires(parsed, grants);
+            var result = QueryRewriter.Rewrite(parsed, grants, _parser.Serialize, _catalog.Snapshot.MaskSecret, barrier, options);
+            if (plan.SessionCalls.Count > 0 && result.Grants.Any(g => g.QualifiedRowFilter is not null))
+            {
+                // Session and clock values cannot be planned once; evaluated per row, they only meet rows the filter let through.
+                var wrapped = PerRowCalls.Wrap(sql, plan.SessionCalls, _parser.Serialize);
+                result = QueryRewriter.Rewrite(SqlAst.Parse(_parser.Serialize(wrapped), wrapped), grants, _parser.Serialize,
+                    _catalog.Snapshot.MaskSecret, barrier: true, options);
+            }
+            return result with { Constants = plan };
         }
         catch (PolicyException e)
         {
-            throw new PgErrorException(e.SqlState, e.Message, hint: e.Hint);
+            throw new PgErrorException(e.SqlState, e.Message, hint: e.Hint, position: e.Position is { } p ? p + 1 : 0);
         }
         catch (SqlAstException e) when (e.ErrorType is "not implemented" or "Not implemented" or "NOT_IMPLEMENTED")
         {

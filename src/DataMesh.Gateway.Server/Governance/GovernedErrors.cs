@@ -32,7 +32,10 @@ public static partial class GovernedErrors
 
     /// <summary>True when a result column name shows the rewrite (the policy subquery's alias or source).</summary>
     public static bool NameLeaks(string name) =>
-        name.Contains(GrantSet.SourceAlias, StringComparison.OrdinalIgnoreCase) || name.Contains("read_parquet", StringComparison.OrdinalIgnoreCase);
+        name.Contains(GatewayPrefix, StringComparison.OrdinalIgnoreCase) || name.Contains("read_parquet", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The prefix of every name the gateway generates (the policy alias, the per-row wrapper, its macros).</summary>
+    private const string GatewayPrefix = "__datamesh_";
 
     private static string Reason(string state) => state switch
     {
@@ -45,7 +48,7 @@ public static partial class GovernedErrors
     private static bool Leaks(string? text, RewriteResult plan)
     {
         if (string.IsNullOrEmpty(text)) return false;
-        if (text.Contains(GrantSet.SourceAlias, StringComparison.OrdinalIgnoreCase)
+        if (text.Contains(GatewayPrefix, StringComparison.OrdinalIgnoreCase)
             || text.Contains("read_parquet", StringComparison.OrdinalIgnoreCase)
             || text.Contains("OFFSET 0", StringComparison.OrdinalIgnoreCase)
             || AbsolutePath().IsMatch(text))

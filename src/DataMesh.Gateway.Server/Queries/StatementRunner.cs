@@ -112,7 +112,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         PreparedQuery? query = null;
         try
         {
-            var plan = governance.Plan(session.Access, sql, session.RewriteOptions);
+            var plan = governance.Plan(session.Access, sql, session.RewriteOptions, session.Engine);
             query = PrepareEngineQuery(session, plan, sql);
             if (query.ParameterOids.Length != first.Query.ParameterOids.Length)
             {
@@ -201,7 +201,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
     {
         try
         {
-            return governance.Plan(session.Access, sql, session.RewriteOptions);
+            return governance.Plan(session.Access, sql, session.RewriteOptions, session.Engine);
         }
         catch (PgErrorException e)
         {
@@ -497,6 +497,9 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         try
         {
             if (session.IsCancelRequested) throw Canceled(session);
+            // Constants over parameters are checked with the bound values before the query touches any data.
+            if (statement.Plan?.Constants is { ParameterCheck: { } check } constants)
+                session.Engine.Constants.RunWithParameters(check, constants.CheckedParameters, parameters);
             var cursor = session.Engine.Execute(query, parameters);
             if (session.IsCancelRequested)
             {
