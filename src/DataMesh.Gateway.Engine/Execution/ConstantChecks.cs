@@ -32,6 +32,11 @@ public sealed class ConstantChecks : IDisposable
         Run(sql + string.Concat(missing.Select(m => ", " + m)), parameters);
     }
 
+    /// <summary>The engine's message for the same constant in the user's query: the check's own select-list names
+    /// (c0, c1, …) are not the user's.</summary>
+    private static string WithoutCheckColumn(string? message) =>
+        System.Text.RegularExpressions.Regex.Replace(message ?? "", " when casting from source column c[0-9]+", "");
+
     /// <summary>Prepares, binds and runs (materialised: the result is one row) on the private connection.</summary>
     private void Run(string text, IReadOnlyList<object?> parameters)
     {
@@ -39,7 +44,7 @@ public sealed class ConstantChecks : IDisposable
         {
             var error = PreparedStatements.DuckDBPrepareError(handle);
             handle.Dispose();
-            throw EngineErrors.FromMessage(error);
+            throw EngineErrors.FromMessage(WithoutCheckColumn(error));
         }
         using (handle)
         {
@@ -49,7 +54,7 @@ public sealed class ConstantChecks : IDisposable
             try
             {
                 if (state != DuckDBState.Success)
-                    throw EngineErrors.FromMessage(Query.DuckDBResultError(ref result), Query.DuckDBResultErrorType(ref result));
+                    throw EngineErrors.FromMessage(WithoutCheckColumn(Query.DuckDBResultError(ref result)), Query.DuckDBResultErrorType(ref result));
             }
             finally
             {

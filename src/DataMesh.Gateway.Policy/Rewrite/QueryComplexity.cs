@@ -37,7 +37,7 @@ public static class QueryComplexity
                 throw TooComplex($"more than {MaxNodes} syntax tree nodes (the limit)");
             if (e.TryGetProperty("cte_map", out _) && ++depth > deepest) deepest = depth;
             if (deepest > MaxQueryNesting)
-                throw TooComplex($"queries nested {deepest} levels deep (the limit is {MaxQueryNesting})");
+                throw TooComplex($"queries nested more than {MaxQueryNesting} levels deep");
             foreach (var p in e.EnumerateObject()) stack.Push((p.Value, depth));
         }
     }

@@ -46,10 +46,12 @@ public static class ConstantFolding
         foreach (var constant in constants)
         {
             var node = JsonNode.Parse(constant.Json, documentOptions: new() { MaxDepth = 4096 })!;
-            node["alias"] = "";
+            node["alias"] = "c" + list.Count; // distinct names: the engine refuses duplicate result columns
             list.Add(node);
-            if (constant.ComparedColumnType is { } type)
-                list.Add(ComparedCast(node, type, evaluator));
+            if (constant.ComparedColumnType is not { } type) continue;
+            var cast = ComparedCast(node, type, evaluator);
+            cast["alias"] = "c" + list.Count;
+            list.Add(cast);
         }
         document["statements"]![0]!["node"]!["select_list"] = list;
         return document.ToJsonString();

@@ -73,6 +73,12 @@ public sealed class ConstantScan
                 var root = Classify(e, NoNames);
                 if (root.Free.Count == 0) Record(e, root.Kind, null);
                 break;
+            case JsonValueKind.Object when AstJson.Type(e) == "TABLE_FUNCTION" && AstJson.Property(e, "function") is { } call:
+                // FROM f(args): the call is the table function itself, evaluated once; its constant arguments are checked.
+                Children(call, NoNames, ConstantKind.Row, null);
+                foreach (var p in e.EnumerateObject())
+                    if (!p.NameEquals("function")) VisitQueryParts(p.Value);
+                break;
             case JsonValueKind.Object:
                 foreach (var p in e.EnumerateObject()) VisitQueryParts(p.Value);
                 break;
