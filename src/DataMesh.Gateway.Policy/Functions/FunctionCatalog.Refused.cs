@@ -192,5 +192,15 @@ public static partial class FunctionCatalog
         ["pragma_database_list"] = EngineCatalog,
         ["read_parquet_metadata"] = Statistics,
         ["getenv"] = EngineState,
+        // The gateway's own helpers (GatewayInternalMacros): written by the policy, never by consumers.
+        ["__datamesh_any_column_privilege"] = Internal,
+        ["__datamesh_column"] = Internal,
+        ["__datamesh_column_privilege"] = Internal,
+        ["__datamesh_database_privilege"] = Internal,
+        ["__datamesh_per_row"] = Internal,
+        ["__datamesh_relation"] = Internal,
+        ["__datamesh_role"] = Internal,
+        ["__datamesh_schema_privilege"] = Internal,
+        ["__datamesh_table_privilege"] = Internal,
     };
 }

@@ -85,6 +85,15 @@ public static partial class FunctionCatalog
         "getdatabaseencoding", "pg_statistics_obj_is_visible", "pg_tablespace_location", "pg_tablespace_size", "quote_literal",
     };
 
+    /// <summary>
+    /// The gateway's internal helper macros (Engine: GatewayMacros, PrivilegeInquiry): the per-row wrapper the policy
+    /// writes into rewritten queries, and the helpers of the privilege inquiry functions. Consumers never call them.
+    /// </summary>
+    public static readonly IReadOnlySet<string> GatewayInternalMacros = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "__datamesh_any_column_privilege", "__datamesh_column", "__datamesh_column_privilege", "__datamesh_database_privilege", "__datamesh_per_row", "__datamesh_relation", "__datamesh_role", "__datamesh_schema_privilege", "__datamesh_table_privilege",
+    };
+
     /// <summary>Gateway table macros of the pg_catalog emulation that DuckDB itself does not ship.</summary>
     public static readonly IReadOnlySet<string> GatewayTableMacros = new HashSet<string>(StringComparer.Ordinal)
     {
