@@ -218,7 +218,19 @@ public sealed class EngineSession : IDisposable
 
     private DuckDBPreparedStatement PrepareHandle(string sql)
     {
-        if (PreparedStatements.DuckDBPrepare(Native, sql, out var handle) == DuckDBState.Success) return handle;
+        // Marked running so that a cancel reaches DuckDB while it binds and plans (it checks interrupts only here and there).
+        Volatile.Write(ref _running, 1);
+        DuckDBState state;
+        DuckDBPreparedStatement handle;
+        try
+        {
+            state = PreparedStatements.DuckDBPrepare(Native, sql, out handle);
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+        if (state == DuckDBState.Success) return handle;
         var error = PreparedStatements.DuckDBPrepareError(handle);
         handle.Dispose();
         throw EngineErrors.FromMessage(error);

@@ -42,12 +42,20 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
             case StatementKind.EngineQuery:
             {
                 RequireQueryKeyword(statement);
+                // Planning (constant checks included) and DuckDB's prepare count against statement_timeout; DuckDB's
+                // planner does not stop when interrupted, so the statement fails with 57014 as soon as it returns.
+                using var timer = StatementTimer.Start(session, options);
                 var showTables = StatementClassifier.ShowTablesQuery(statement);
                 var sql = showTables ?? ParameterCasts.Apply(statement.Text, declaredOids, EngineTypeNames.For);
                 var plan = PlanGoverned(session, statement.Text, sql);
                 var query = PrepareEngineQuery(session, plan, sql);
                 if (showTables is null && InferredParameterTypes(declaredOids, query.ParameterOids) is { } inferred)
                     (sql, plan, query, declaredOids) = TypeUntypedParameters(session, statement, (sql, plan, query, declaredOids), inferred);
+                if (session.IsCancelRequested)
+                {
+                    query.Dispose();
+                    throw Canceled(session);
+                }
                 var oids = new int[query.ParameterOids.Length];
                 for (var i = 0; i < oids.Length; i++)
                     oids[i] = i < declaredOids.Length && declaredOids[i] != 0 ? declaredOids[i] : query.ParameterOids[i] is 0 ? Protocol.Types.PgTypes.Text : query.ParameterOids[i];
@@ -203,6 +211,10 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         {
             return governance.Plan(session.Access, sql, session.RewriteOptions, session.Engine);
         }
+        catch (PgErrorException e) when (e.SqlState == SqlState.QueryCanceled && session.IsCancelRequested)
+        {
+            throw Canceled(session); // a constant check interrupted by a cancel or the statement timeout
+        }
         catch (PgErrorException e)
         {
             auditor.Refused(session.Access, userText, e);
@@ -246,6 +258,10 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         try
         {
             query = session.Engine.Prepare(plan.Sql);
+        }
+        catch (PgErrorException e) when (e.SqlState == SqlState.QueryCanceled && session.IsCancelRequested)
+        {
+            throw Canceled(session); // DuckDB's "Interrupted!" while binding or planning: say why, as PostgreSQL does
         }
         catch (PgErrorException e)
         {

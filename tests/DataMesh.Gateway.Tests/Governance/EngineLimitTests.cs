@@ -72,6 +72,38 @@ public sealed class EngineLimitTests(GatewayFixture gateway)
         await s.ErrorAsync("SELECT count(*) FROM mkt_sls_table WHERE item_id IN (" + Nested(17)[7..] + ")", "54001");
     }
 
+    /// <summary>A binary tree of scalar subqueries, 2^depth - 1 of them: DuckDB's planning time grows with their number.</summary>
+    private static string Tree(int depth)
+    {
+        static string Node(int n) => n == 0 ? "1" : $"(SELECT {Node(n - 1)} + {Node(n - 1)})";
+        return "SELECT " + Node(depth);
+    }
+
+    [Fact]
+    [Adversarial(AttackClass.NestedSubquery)]
+    public async Task Too_many_subqueries_are_refused_before_planning()
+    {
+        await using var s = await GovernedSession.OpenAsync(gateway);
+        var e = await s.ErrorAsync(Tree(12), "54001"); // 4,095 subqueries: about 11 s of planning that nothing could stop
+        Assert.Equal("statement is too complex: more than 256 subqueries", e.MessageText);
+    }
+
+    /// <summary>
+    /// 255 subqueries plan in about 0.7 s (0.2 s idle), and DuckDB does not stop planning when interrupted: with a
+    /// 100 ms statement_timeout the statement still fails with 57014 once planning returns, instead of running.
+    /// </summary>
+    [Fact]
+    public async Task Statement_timeout_covers_planning()
+    {
+        await using var s = await GovernedSession.OpenAsync(gateway);
+        await using (var set = new Npgsql.NpgsqlCommand("SET statement_timeout = 100", s.Connection)) await set.ExecuteNonQueryAsync();
+        var (error, _) = await s.TryAsync(Tree(8));
+        Assert.Equal("57014", error?.SqlState);
+        Assert.Equal("canceling statement due to statement timeout", error!.MessageText);
+        await using (var reset = new Npgsql.NpgsqlCommand("RESET statement_timeout", s.Connection)) await reset.ExecuteNonQueryAsync();
+        Assert.Equal(256, Convert.ToInt32(Assert.Single(await s.RowsAsync(Tree(8)))[0]));
+    }
+
     [Fact]
     public async Task An_out_of_range_double_literal_is_22003_naming_the_literal()
     {
