@@ -15,6 +15,7 @@ namespace DataMesh.Gateway.Engine.Execution;
 public sealed class ConstantChecks : IDisposable
 {
     private readonly DuckDBConnection _connection;
+    private int _running;
 
     internal ConstantChecks(DuckDBConnection source) => _connection = Instances.EngineInstance.OpenDuplicate(source);
 
@@ -50,7 +51,17 @@ public sealed class ConstantChecks : IDisposable
         {
             NativeExtras.ClearBindings(handle);
             ParameterBinder.Bind(handle, parameters);
-            var state = PreparedStatements.DuckDBExecutePrepared(handle, out var result);
+            Volatile.Write(ref _running, 1);
+            DuckDBState state;
+            DuckDBResult result;
+            try
+            {
+                state = PreparedStatements.DuckDBExecutePrepared(handle, out result);
+            }
+            finally
+            {
+                Volatile.Write(ref _running, 0);
+            }
             try
             {
                 if (state != DuckDBState.Success)
@@ -64,7 +75,10 @@ public sealed class ConstantChecks : IDisposable
     }
 
     /// <summary>Stops an evaluation in progress (a cancel or a statement timeout).</summary>
-    public void Interrupt() => Startup.DuckDBInterrupt(_connection.NativeConnection);
+    public void Interrupt()
+    {
+        if (Volatile.Read(ref _running) == 1) Startup.DuckDBInterrupt(_connection.NativeConnection);
+    }
 
     public void Dispose() => _connection.Dispose();
 }

@@ -43,13 +43,15 @@ public static class ConstantFolding
     {
         var document = JsonNode.Parse(evaluator.Serialize("SELECT 1"), documentOptions: new() { MaxDepth = 4096 })!;
         var list = new JsonArray();
+        var templates = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
         foreach (var constant in constants)
         {
             var node = JsonNode.Parse(constant.Json, documentOptions: new() { MaxDepth = 4096 })!;
             node["alias"] = "c" + list.Count; // distinct names: the engine refuses duplicate result columns
             list.Add(node);
             if (constant.ComparedColumnType is not { } type) continue;
-            var cast = ComparedCast(node, type, evaluator);
+            if (!templates.TryGetValue(type, out var template)) templates[type] = template = ComparedCastTemplate(type, evaluator);
+            var cast = FillSlots(template.DeepClone(), node);
             cast["alias"] = "c" + list.Count;
             list.Add(cast);
         }
@@ -57,13 +59,13 @@ public static class ConstantFolding
         return document.ToJsonString();
     }
 
-    private static JsonNode ComparedCast(JsonNode expression, string type, IConstantEvaluator evaluator)
+    /// <summary><c>CASE WHEN typeof(slot) = 'VARCHAR' THEN CAST(CAST(slot AS VARCHAR) AS type) END</c>, slots to fill.</summary>
+    private static JsonNode ComparedCastTemplate(string type, IConstantEvaluator evaluator)
     {
         var template = JsonNode.Parse(evaluator.Serialize(
             $"SELECT CASE WHEN typeof('{Slot}') = 'VARCHAR' THEN CAST(CAST('{Slot}' AS VARCHAR) AS {type}) END"),
             documentOptions: new() { MaxDepth = 4096 })!;
-        var item = SelectList(template)[0]!.DeepClone();
-        return FillSlots(item, expression);
+        return SelectList(template)[0]!.DeepClone();
     }
 
     /// <summary>Replaces every slot constant below <paramref name="node"/> with a copy of <paramref name="expression"/>.</summary>

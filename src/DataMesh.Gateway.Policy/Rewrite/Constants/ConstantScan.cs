@@ -192,9 +192,11 @@ public sealed class ConstantScan
         // A node that is itself a whole constant is recorded by its parent; otherwise its constant children are maximal.
         if (kind is ConstantKind.SessionOrClock or ConstantKind.Row || free.Count > 0)
         {
+            // Once per node: an IN list may have tens of thousands of children.
+            var comparedType = comparison is { } c ? ComparedColumnType(c) : null;
             for (var i = 0; i < children.Count; i++)
                 if (verdicts[i].Free.Count == 0)
-                    Record(children[i], verdicts[i].Kind, comparison is { } c ? ComparedColumnType(c) : null);
+                    Record(children[i], verdicts[i].Kind, comparedType);
         }
         return new Verdict(kind, free);
     }
@@ -203,9 +205,9 @@ public sealed class ConstantScan
     {
         if (kind is not (ConstantKind.Immutable or ConstantKind.Parameterized)) return;
         var cls = AstJson.Class(e);
-        // A literal on its own is its value (LiteralCasts checks string literals compared with columns); a parameter
+        // A literal on its own is its value (LiteralCasts checks string literals compared with typed columns); a parameter
         // on its own, or CAST($n AS T) as the server writes for typed parameters, is decoded at Bind with its type.
-        if (cls == "CONSTANT" && comparedType is null) return;
+        if (cls == "CONSTANT") return;
         if (cls is "PARAMETER" or "LAMBDA") return;
         if (cls == "CAST" && AstJson.Property(e, "child") is { } child && AstJson.Class(child) == "PARAMETER") return;
         _constants.Add(new ConstantExpression(e.GetRawText(), kind, comparedType));
