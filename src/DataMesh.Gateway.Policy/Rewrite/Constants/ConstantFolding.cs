@@ -28,6 +28,19 @@ public static class ConstantFolding
     public static ConstantPlan Check(ParsedQuery query, GrantSet grants, IConstantEvaluator evaluator)
     {
         ArgumentNullException.ThrowIfNull(evaluator);
+        try
+        {
+            return CheckAll(query, grants, evaluator);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            // An AST shape the check cannot rebuild: fail closed rather than run constants that were not checked.
+            throw PolicyException.Refused("the query's constant expressions could not be checked before it runs");
+        }
+    }
+
+    private static ConstantPlan CheckAll(ParsedQuery query, GrantSet grants, IConstantEvaluator evaluator)
+    {
         var scan = ConstantScan.Of(query, GrantColumnTypes.Of(grants));
         var immutable = scan.Constants.Where(c => c.Kind == ConstantKind.Immutable).ToList();
         if (immutable.Count > 0) evaluator.Run(SelectOf(immutable, evaluator));
