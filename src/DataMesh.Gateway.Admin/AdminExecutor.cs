@@ -47,6 +47,24 @@ public sealed class AdminExecutor(AdminServices services)
         }
     }
 
+    /// <summary>
+    /// Runs every check of <paramref name="statement"/> as the caller, without approving: the portal's preview of what
+    /// the consumer would see. Errors are the command's own (same SQLSTATEs and messages); nothing is written, so
+    /// nothing is audited (the preview's query is audited when it runs).
+    /// </summary>
+    public ApprovalProposal ProposeApproval(ApproveSubscription statement, AdminCaller caller, string database, string redactedText, int statementOffset = 0)
+    {
+        var ctx = new AdminContext(caller, database, redactedText, Services) { Command = statement.Tag };
+        try
+        {
+            return SubscriptionCommands.Propose(ctx, statement, statementOffset);
+        }
+        catch (CatalogStoreException e)
+        {
+            throw StoreFaults.Translate(e);
+        }
+    }
+
     /// <summary>Records an admin command that could not even be parsed (42601), so the audit log shows every attempt.</summary>
     public void AuditRejected(string user, string database, string text, PgErrorException error) =>
         AuditRejected(new AdminCaller(user), database, text, error);

@@ -60,6 +60,9 @@ public interface ICatalogReader
     IReadOnlyList<(AssetRecord Asset, double Score)> SearchAssets(string text, int limit, SearchScope scope);
 
     IReadOnlyList<AuditRecord> Audit(int limit, string? user);
+
+    /// <summary>Audit records by <see cref="AuditQuery"/>: its visibility rule, then its filters, newest first.</summary>
+    IReadOnlyList<AuditRecord> Audit(AuditQuery query);
 }
 
 public interface ICatalogWriter : ICatalogReader

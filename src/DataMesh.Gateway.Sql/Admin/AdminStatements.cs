@@ -108,7 +108,9 @@ public sealed record ShowSubscriptions(string Project) : AdminStatement { public
 public sealed record ShowEffectivePolicy(string ConsumerProject, AssetName Asset) : AdminStatement { public override string Tag => "SHOW EFFECTIVE POLICY"; }
 
 // ---- audit ----
-public sealed record ShowAudit(int Limit) : AdminStatement { public override string Tag => "SHOW AUDIT"; }
+/// <summary>SHOW AUDIT with its optional filters; the times stay text, evaluated by the server like EXPIRES.</summary>
+public sealed record ShowAudit(int Limit, string? User = null, AssetName? Asset = null, string? Project = null, string? Since = null,
+    string? Until = null) : AdminStatement { public override string Tag => "SHOW AUDIT"; }
 
 /// <summary>A malformed admin statement: becomes 42601 with the position of the offending token.</summary>
 public sealed class AdminSyntaxException(string message, int offset) : Exception(message)
