@@ -29,6 +29,9 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public AdminCatalog Catalog { get; }
 
+    /// <summary>The data portal, when configured (<c>--web-listen</c>).</summary>
+    public global::DataMesh.Gateway.Portal.PortalHost? Portal { get; private init; }
+
     /// <summary>The metrics and health endpoint, when configured.</summary>
     public Observability.MetricsEndpoint? Metrics { get; private init; }
 
@@ -58,12 +61,13 @@ public sealed class GatewayHost : IAsyncDisposable
             ? CertificateLoader.FromPem(settings.TlsCert, settings.TlsKey)
             : settings.Tls ? CertificateLoader.SelfSigned(dataDirectory) : null;
 
+        var tokens = Tokens(settings, dataDirectory);
         var server = new GatewayServer(new GatewayServerOptions
         {
             Listen = IPEndPoint.Parse(settings.Listen),
             Certificate = certificate,
             CleartextPasswordOverTls = settings.CleartextPasswordOverTls,
-            Tokens = Tokens(settings, dataDirectory),
+            Tokens = tokens,
             MaxConnections = settings.MaxConnections,
             MaxMessageBytes = settings.MaxMessageBytes,
             MaxResultRowBytes = settings.MaxResultRowBytes,
@@ -80,7 +84,25 @@ public sealed class GatewayHost : IAsyncDisposable
         }, catalog.Users, catalog.Executor, governance, loggers);
         server.Start();
         var metrics = Observability.MetricsEndpoint.Start(settings.MetricsListen, server, logger);
-        return new GatewayHost(server, governance, parser, catalog, dataDirectory) { Metrics = metrics };
+        var portal = StartPortal(settings, dataDirectory, certificate, server, catalog, tokens, loggers);
+        return new GatewayHost(server, governance, parser, catalog, dataDirectory) { Metrics = metrics, Portal = portal };
+    }
+
+    private static global::DataMesh.Gateway.Portal.PortalHost? StartPortal(GatewaySettings settings, string dataDirectory, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate,
+        GatewayServer server, AdminCatalog catalog, TokenValidator? tokens, ILoggerFactory loggers)
+    {
+        if (string.IsNullOrWhiteSpace(settings.WebListen)) return null;
+        var options = new global::DataMesh.Gateway.Portal.PortalOptions
+        {
+            Listen = IPEndPoint.Parse(settings.WebListen),
+            Certificate = certificate,
+            IdleTimeout = TimeSpan.FromMinutes(settings.PortalIdleMinutes),
+            MaxSessionLifetime = TimeSpan.FromHours(settings.PortalSessionHours),
+            MaxDownloadRows = settings.PortalMaxDownloadRows,
+            ExportDirectory = Path.Combine(dataDirectory, "tmp", "portal-exports"),
+        };
+        var services = new global::DataMesh.Gateway.Portal.PortalServices { Server = server, Admin = catalog.Executor, Users = catalog.Users, Tokens = tokens };
+        return global::DataMesh.Gateway.Portal.PortalHost.StartAsync(options, services, loggers).GetAwaiter().GetResult();
     }
 
     /// <summary>The configured identity providers, plus the demo's own with <c>--demo</c>; null when none is trusted.</summary>
@@ -114,7 +136,8 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // The server stops first, so /health answers 503 while running statements drain.
+        // The portal stops taking requests first; then the server, so /health answers 503 while running statements drain.
+        if (Portal is not null) await Portal.DisposeAsync().ConfigureAwait(false);
         await Server.DisposeAsync().ConfigureAwait(false);
         if (Metrics is not null) await Metrics.DisposeAsync().ConfigureAwait(false);
         _governance.Dispose();

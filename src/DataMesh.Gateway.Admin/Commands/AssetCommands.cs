@@ -172,8 +172,7 @@ internal static class AssetCommands
     }
 
     /// <summary>Everyone sees published assets; only members of the owning project see its inventory.</summary>
-    public static bool Visible(AdminContext ctx, AssetRecord asset) =>
-        asset.Published || Permissions.HasRole(ctx, asset.Project, MemberRole.Viewer);
+    public static bool Visible(AdminContext ctx, AssetRecord asset) => AssetVisibility.CanSee(ctx, asset);
 
     /// <summary>
     /// The owners' view of the files as they are now against the published schema: a producer who replaced files

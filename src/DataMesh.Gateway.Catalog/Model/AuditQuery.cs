@@ -16,4 +16,7 @@ public sealed record AuditQuery(int Limit)
     public string? Project { get; init; }
     public DateTimeOffset? Since { get; init; }
     public DateTimeOffset? Until { get; init; }
+
+    /// <summary>Only successful admin commands with one of these verb phrases (e.g. "APPROVE SUBSCRIPTION"); empty: any record.</summary>
+    public IReadOnlyList<string> SucceededCommands { get; init; } = [];
 }

@@ -14,6 +14,7 @@ public sealed class CatalogSnapshot
     private readonly FrozenDictionary<string, string[]> _groupsByUser;
     private readonly FrozenDictionary<string, ProjectRecord> _projects;
     private readonly FrozenSet<string> _groups;
+    private readonly IReadOnlyList<GroupRecord> _groupRecords;
     private readonly FrozenDictionary<(string Project, string Name), AssetRecord> _assets;
     // Per-project indexes: session start resolves one project's grants, and with 100,000 assets and 1,000,000
     // subscriptions a scan of the whole lists cost ~130 ms a session (bench/RESULTS.md, "A large catalog").
@@ -26,10 +27,11 @@ public sealed class CatalogSnapshot
         Version = version;
         MaskSecret = maskSecret;
         _users = users.ToFrozenDictionary(u => u.Name, StringComparer.Ordinal);
-        _groupsByUser = groups.SelectMany(g => g.Members.Select(m => (User: m, Group: g.Name)))
+        _groupRecords = groups.ToList();
+        _groupsByUser = _groupRecords.SelectMany(g => g.Members.Select(m => (User: m, Group: g.Name)))
             .GroupBy(p => p.User).ToFrozenDictionary(g => g.Key, g => g.Select(p => p.Group).ToArray(), StringComparer.Ordinal);
         _projects = projects.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
-        _groups = groups.Select(g => g.Name).ToFrozenSet(StringComparer.Ordinal);
+        _groups = _groupRecords.Select(g => g.Name).ToFrozenSet(StringComparer.Ordinal);
         _assets = assets.ToFrozenDictionary(a => (a.Project, a.Name));
         _assetsByProject = _assets.Values.GroupBy(a => a.Project, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
@@ -47,6 +49,14 @@ public sealed class CatalogSnapshot
 
     public static CatalogSnapshot Load(ICatalogReader reader) =>
         new(reader.Version, reader.MaskSecret, reader.Users(), reader.Groups(), reader.Projects(), reader.Assets(), reader.Subscriptions());
+
+    /// <summary>
+    /// The same catalog with one subscription replaced (matched by id): what the grants would be if it were stored so.
+    /// Never published; the portal's preview of an approval computes the consumer's grants from it.
+    /// </summary>
+    public CatalogSnapshot WithSubscription(SubscriptionRecord subscription) =>
+        new(Version, MaskSecret, _users.Values, _groupRecords, _projects.Values, _assets.Values,
+            Subscriptions.Select(s => s.Id == subscription.Id ? subscription : s).ToList());
 
     public UserRecord? User(string name) => _users.GetValueOrDefault(name);
 

@@ -15,16 +15,35 @@ internal static class BackendMessageReader
 {
     public static async Task<PgErrorException?> ReadAsync(PipeReader input, IStatementSink sink, Action onUnwanted, CancellationToken ct)
     {
-        PgErrorException? error = null;
-        var row = new DataRow();
-        var unwanted = false;
+        var dispatcher = new Dispatcher(sink, onUnwanted);
         while (true)
         {
             var result = await input.ReadAsync(ct).ConfigureAwait(false);
             var buffer = result.Buffer;
+            dispatcher.Consume(ref buffer);
+            input.AdvanceTo(buffer.Start, buffer.End);
+            if (!dispatcher.Unwanted) await sink.FlushAsync(ct).ConfigureAwait(false);
+            if (result.IsCompleted) break;
+        }
+        await input.CompleteAsync().ConfigureAwait(false);
+        return dispatcher.Error;
+    }
+
+    /// <summary>Hands every complete message of a buffer to the sink; what remains is an incomplete message.</summary>
+    internal sealed class Dispatcher(IStatementSink sink, Action onUnwanted)
+    {
+        private readonly DataRow _row = new();
+
+        public PgErrorException? Error { get; private set; }
+
+        /// <summary>Set once the sink wanted no more: later messages are only drained, so the statement can end and be audited.</summary>
+        public bool Unwanted { get; private set; }
+
+        public void Consume(ref ReadOnlySequence<byte> buffer)
+        {
             while (TryCut(ref buffer, out var type, out var payload))
             {
-                if (unwanted) continue; // drained only, so the statement can end and be audited
+                if (Unwanted) continue;
                 var span = payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray();
                 switch (type)
                 {
@@ -32,32 +51,27 @@ internal static class BackendMessageReader
                         sink.Columns(Fields(span));
                         break;
                     case (byte)'D':
-                        row.Load(span);
-                        sink.Row(row);
+                        _row.Load(span);
+                        sink.Row(_row);
                         break;
                     case (byte)'C':
                         sink.Completed(CString(span, out _));
                         break;
                     case (byte)'E':
-                        error = Error(span);
+                        Error = Decode(span);
                         break;
                     case (byte)'N':
-                        var notice = Error(span);
+                        var notice = Decode(span);
                         sink.Notice(notice.Severity.ToString().ToUpperInvariant(), notice.SqlState, notice.Message);
                         break;
                 }
-                if (!unwanted && !sink.WantsMore)
+                if (!sink.WantsMore)
                 {
-                    unwanted = true;
+                    Unwanted = true;
                     onUnwanted();
                 }
             }
-            input.AdvanceTo(buffer.Start, buffer.End);
-            if (!unwanted) await sink.FlushAsync(ct).ConfigureAwait(false);
-            if (result.IsCompleted) break;
         }
-        await input.CompleteAsync().ConfigureAwait(false);
-        return error;
     }
 
     private static bool TryCut(ref ReadOnlySequence<byte> buffer, out byte type, out ReadOnlySequence<byte> payload)
@@ -92,7 +106,7 @@ internal static class BackendMessageReader
         return fields;
     }
 
-    private static PgErrorException Error(ReadOnlySpan<byte> span)
+    private static PgErrorException Decode(ReadOnlySpan<byte> span)
     {
         string severity = "ERROR", state = SqlState.InternalError, message = "";
         string? detail = null, hint = null;

@@ -31,6 +31,7 @@ public sealed class GovernanceService : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string GrantVersion, long CatalogVersion, EngineSpec Spec)> _specs = new(StringComparer.Ordinal);
 
     private readonly SqlParser _parser;
+    private readonly TimeProvider _time;
 
     /// <param name="parser">DuckDB's parser (json_serialize_sql) and its casts, on private connections.</param>
     public GovernanceService(CatalogService catalog, SqlParser parser, EngineDefaults? engineDefaults = null,
@@ -38,7 +39,8 @@ public sealed class GovernanceService : IDisposable
     {
         _parser = parser;
         _catalog = catalog;
-        _grants = new GrantSetCache(parser.Serialize, time ?? TimeProvider.System);
+        _time = time ?? TimeProvider.System;
+        _grants = new GrantSetCache(parser.Serialize, _time);
         _rewrites = new RewriteCache(rewriteCacheCapacity);
         _engineDefaults = engineDefaults ?? new EngineDefaults();
         _instances = new EngineInstances(Math.Max(1, _engineDefaults.InstanceCapacity));
@@ -162,6 +164,14 @@ public sealed class GovernanceService : IDisposable
     private static bool SameGrant(AssetGrant a, AssetGrant b) =>
         a.SourcePath == b.SourcePath && a.QualifiedRowFilter == b.QualifiedRowFilter && a.Columns.SequenceEqual(b.Columns)
         && a.SubscriptionIds.SequenceEqual(b.SubscriptionIds);
+
+    /// <summary>A project's grants in another picture of the catalog (an approval's preview), not cached.</summary>
+    internal GrantSet GrantsFor(Catalog.Snapshots.CatalogSnapshot snapshot, string project) =>
+        GrantSet.For(snapshot, project, _time.GetUtcNow(), _parser.Serialize);
+
+    /// <summary>The governed engine SQL for a statement under given grants, not cached (an approval's preview: fixed
+    /// statements without constants to evaluate).</summary>
+    internal RewriteResult PlanWith(GrantSet grants, string sql, RewriteOptions options) => Rewrite(grants, sql, options, constants: null);
 
     private RewriteResult Rewrite(GrantSet grants, string sql, RewriteOptions options, IConstantEvaluator? constants)
     {
