@@ -36,7 +36,7 @@ public sealed class PortalHost : IAsyncDisposable
     /// <summary>The portal's address as a browser should use it.</summary>
     public Uri Url => new($"{(Https ? "https" : "http")}://{(EndPoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : EndPoint.Address)}:{EndPoint.Port}/");
 
-    public PortalSessionStore Sessions => _app.Services.GetRequiredService<PortalSessionStore>();
+    public PortalSessions Sessions => _app.Services.GetRequiredService<PortalSessions>();
 
     public static async Task<PortalHost> StartAsync(PortalOptions options, PortalServices services, ILoggerFactory loggers)
     {
@@ -65,7 +65,7 @@ public sealed class PortalHost : IAsyncDisposable
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(services);
         builder.Services.AddSingleton(services.Clock);
-        builder.Services.AddSingleton<PortalSessionStore>();
+        builder.Services.AddSingleton<PortalSessions>();
         builder.Services.AddSingleton<SignInService>();
         builder.Services.AddSingleton<PortalSql>();
         builder.Services.AddSingleton<CatalogSearch>();

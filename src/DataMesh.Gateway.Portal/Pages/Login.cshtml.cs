@@ -11,7 +11,7 @@ namespace DataMesh.Gateway.Portal.Pages;
 /// provider's token (the wire's validator and trusted issuers). Either way the browser's previous session, if any,
 /// is ended and a new session id is issued, so a session id planted before sign-in never becomes a signed-in one.
 /// </summary>
-public sealed class LoginModel(SignInService signIn, PortalOptions options, PortalServices services) : PageModel
+public sealed class LoginModel(SignInService signIn, PortalSessions sessions, PortalOptions options, PortalServices services) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -23,7 +23,10 @@ public sealed class LoginModel(SignInService signIn, PortalOptions options, Port
     /// <summary>Token sign-in is offered over HTTPS only, when the gateway trusts an identity provider (as on the wire).</summary>
     public bool TokensOffered => options.Https && services.Tokens is not null;
 
-    public IActionResult OnGet() => PortalUser.From(User) is not null ? LocalRedirect(Target) : Page();
+    /// <summary>Whoever this browser is signed in as now: signing in again replaces that session (switching users).</summary>
+    public string? SignedInAs => PortalUser.From(User)?.Name;
+
+    public IActionResult OnGet() => Page();
 
     public async Task<IActionResult> OnPostPasswordAsync(string? user, string? password)
     {
@@ -47,8 +50,10 @@ public sealed class LoginModel(SignInService signIn, PortalOptions options, Port
 
     private async Task<IActionResult> SignInAsync(PortalUser user)
     {
-        await HttpContext.SignOutAsync(PortalUser.Scheme);
-        await HttpContext.SignInAsync(PortalUser.Scheme, user.ToPrincipal(), new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
+        // Whatever session this browser had ends here; the sign-in gets a session of its own.
+        if (PortalUser.From(User)?.SessionId is { } previous) sessions.End(previous);
+        var signedIn = user with { SessionId = sessions.Start(user.Name) };
+        await HttpContext.SignInAsync(PortalUser.Scheme, signedIn.ToPrincipal(), new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
         return LocalRedirect(Target);
     }
 

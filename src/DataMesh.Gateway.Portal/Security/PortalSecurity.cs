@@ -9,8 +9,8 @@ namespace DataMesh.Gateway.Portal.Security;
 /// <summary>
 /// Cookies and forms: the session cookie and the anti-forgery cookie are HTTP-only, SameSite=Strict, Secure and
 /// <c>__Host-</c>-prefixed over HTTPS (no subdomain can set or read them); every POST needs the form's anti-forgery
-/// token (Razor Pages validate it before a handler runs: 400 otherwise). Sessions are kept server-side
-/// (<see cref="PortalSessionStore"/>) and checked on every request (<see cref="SignInService.StillValid"/>).
+/// token (Razor Pages validate it before a handler runs: 400 otherwise). Every request's session must be live on the
+/// server (<see cref="PortalSessions"/>) and its user still valid (<see cref="SignInService.StillValid"/>).
 /// </summary>
 internal static class PortalSecurity
 {
@@ -36,12 +36,13 @@ internal static class PortalSecurity
             o.ExpireTimeSpan = options.IdleTimeout;
             o.SlidingExpiration = true;
         });
-        services.AddOptions<CookieAuthenticationOptions>(PortalUser.Scheme).Configure<PortalSessionStore, SignInService, TimeProvider>((o, store, signIn, clock) =>
+        services.AddOptions<CookieAuthenticationOptions>(PortalUser.Scheme).Configure<PortalSessions, SignInService, TimeProvider>((o, sessions, signIn, clock) =>
         {
-            o.SessionStore = store;
             o.Events.OnValidatePrincipal = async context =>
             {
-                if (PortalUser.From(context.Principal!) is { } user && signIn.StillValid(user, clock.GetUtcNow())) return;
+                if (PortalUser.From(context.Principal!) is { SessionId: { } sid } user && sessions.Touch(sid, user.Name) && signIn.StillValid(user, clock.GetUtcNow()))
+                    return;
+                if (PortalUser.From(context.Principal!)?.SessionId is { } stale) sessions.End(stale);
                 context.RejectPrincipal();
                 await context.HttpContext.SignOutAsync(PortalUser.Scheme).ConfigureAwait(false);
             };
@@ -54,6 +55,16 @@ internal static class PortalSecurity
             o.Cookie.SecurePolicy = secure;
             o.Cookie.Path = "/";
             o.SuppressXFrameOptionsHeader = true; // SecurityHeaders sends DENY on every response
+        });
+        // The one-shot confirmations after a POST (TempData) ride in a cookie of the same kind.
+        services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o =>
+        {
+            o.Cookie.Name = prefix + "datamesh-flash";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = secure;
+            o.Cookie.Path = "/";
+            o.Cookie.IsEssential = true;
         });
     }
 }

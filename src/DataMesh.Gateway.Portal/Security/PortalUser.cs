@@ -8,13 +8,16 @@ namespace DataMesh.Gateway.Portal.Security;
 /// <summary>
 /// Who is signed in to the portal, as the gateway's layers see a caller: a local user (password checked against the
 /// SCRAM verifier), or a user of an identity provider with the token's issuer, subject, groups, claims and expiry.
-/// Kept in the server-side session (<see cref="PortalSessionStore"/>); the cookie only names the session.
+/// It travels in the encrypted session cookie, with the id of its server-side session (<see cref="PortalSessions"/>).
 /// </summary>
 public sealed record PortalUser(CallerIdentity Identity, string? VerifierFingerprint)
 {
+    /// <summary>The server-side session this sign-in started (set when it is signed in).</summary>
+    public string? SessionId { get; init; }
+
     public const string Scheme = "datamesh";
     private const string IssuerClaim = "datamesh:iss", SubjectClaim = "datamesh:sub", GroupClaim = "datamesh:group",
-        ExpiresClaim = "datamesh:exp", VerifierClaim = "datamesh:verifier", TokenClaimPrefix = "datamesh:claim:";
+        ExpiresClaim = "datamesh:exp", VerifierClaim = "datamesh:verifier", TokenClaimPrefix = "datamesh:claim:", SessionClaim = "datamesh:sid";
 
     public string Name => Identity.UserName;
 
@@ -34,6 +37,7 @@ public sealed record PortalUser(CallerIdentity Identity, string? VerifierFingerp
         claims.AddRange(Identity.Claims.Select(c => new Claim(TokenClaimPrefix + c.Key, c.Value)));
         if (Identity.ExpiresAt is { } exp) claims.Add(new Claim(ExpiresClaim, exp.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
         if (VerifierFingerprint is { } v) claims.Add(new Claim(VerifierClaim, v));
+        if (SessionId is { } sid) claims.Add(new Claim(SessionClaim, sid));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme));
     }
 
@@ -47,6 +51,6 @@ public sealed record PortalUser(CallerIdentity Identity, string? VerifierFingerp
             ? DateTimeOffset.FromUnixTimeSeconds(long.Parse(e, System.Globalization.CultureInfo.InvariantCulture)) : null;
         var identity = new CallerIdentity(name, Value(IssuerClaim), Value(SubjectClaim),
             principal.FindAll(GroupClaim).Select(c => c.Value).ToList(), claims, expires);
-        return new PortalUser(identity, Value(VerifierClaim));
+        return new PortalUser(identity, Value(VerifierClaim)) { SessionId = Value(SessionClaim) };
     }
 }

@@ -33,7 +33,7 @@ public sealed class Browser : IDisposable
     public ChromeDriver Driver { get; }
     public Uri Portal { get; }
 
-    public void Go(string path) => Driver.Navigate().GoToUrl(new Uri(Portal, path));
+    public void Go(string path) => Navigate(() => Driver.Navigate().GoToUrl(new Uri(Portal, path)));
 
     public string Url => Driver.Url;
 
@@ -66,18 +66,18 @@ public sealed class Browser : IDisposable
     /// <summary>Runs an action that loads a new page and waits until the old page's document is gone and the new one loaded.</summary>
     public void Navigate(Action action)
     {
-        var old = Find("html");
+        var old = FindAll("html").FirstOrDefault();
         action();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        while (true)
+        while (old is not null)
         {
             try
             {
                 _ = old.Enabled;
             }
-            catch (StaleElementReferenceException)
+            catch (WebDriverException e) when (e is StaleElementReferenceException || e.Message.Contains("does not belong to the document", StringComparison.Ordinal))
             {
-                break;
+                break; // the old document is gone
             }
             if (DateTime.UtcNow > deadline) throw new TimeoutException("the page did not change within 120 s");
             Thread.Sleep(25);
