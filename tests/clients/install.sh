@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real client drivers the client-compatibility tests drive (tests/DataMesh.Gateway.Tests/Clients):
-# Debian packages for pgjdbc, psqlODBC, psycopg2/3, SQLAlchemy, pandas and Jupyter, and npm's pg + pg-cursor into
+# Debian packages for pgjdbc, psqlODBC, psycopg2/3, SQLAlchemy, pandas and Jupyter, Debian's chromium and chromedriver
+# for the portal's browser tests (tests/DataMesh.Gateway.Tests/Portal), and npm's pg + pg-cursor into
 # tests/clients/node. Idempotent: when everything is present it only checks and returns (well under a second).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -13,9 +14,10 @@ command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
 command -v javac >/dev/null 2>&1 || need+=(default-jdk-headless)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# chromium and chromium-driver: the real browser the portal tests drive (Selenium, pointed at both; nothing downloaded).
 debian=(libpostgresql-jdbc-java unixodbc odbc-postgresql python3-pyodbc python3-psycopg2 python3-psycopg
         python3-sqlalchemy python3-pandas python3-matplotlib python3-nbclient python3-nbconvert python3-nbformat
-        python3-ipykernel)
+        python3-ipykernel chromium chromium-driver)
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${debian[@]}" 2>/dev/null | awk '$NF == "installed" { print $1 }' || true)
 for pkg in "${debian[@]}"; do
   grep -qx "$pkg" <<<"$installed" || need+=("$pkg")
