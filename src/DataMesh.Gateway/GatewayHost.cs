@@ -84,7 +84,22 @@ public sealed class GatewayHost : IAsyncDisposable
         }, catalog.Users, catalog.Executor, governance, loggers);
         server.Start();
         var metrics = Observability.MetricsEndpoint.Start(settings.MetricsListen, server, logger);
-        var portal = StartPortal(settings, dataDirectory, certificate, server, catalog, tokens, loggers);
+        global::DataMesh.Gateway.Portal.PortalHost? portal;
+        try
+        {
+            portal = StartPortal(settings, dataDirectory, certificate, server, catalog, tokens, loggers);
+        }
+        catch
+        {
+            // Nothing may keep running when the gateway as configured cannot start (a portal address in use, or plain HTTP
+            // on a public address).
+            server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            metrics?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            governance.Dispose();
+            parser.Dispose();
+            catalog.Dispose();
+            throw;
+        }
         return new GatewayHost(server, governance, parser, catalog, dataDirectory) { Metrics = metrics, Portal = portal };
     }
 
