@@ -36,8 +36,26 @@ public sealed class PortalFixture : IAsyncLifetime
         LoginFreeFailures = int.MaxValue,
     };
 
+    private readonly Dictionary<string, Browser> _browsers = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A browser signed in as <paramref name="user"/>, shared by the tests of the collection that only read pages
+    /// (starting chromium costs seconds on a loaded machine); tests about sessions and cookies start their own.
+    /// </summary>
+    public Browser SignedIn(string user)
+    {
+        if (!_browsers.TryGetValue(user, out var browser))
+        {
+            browser = new Browser(Portal);
+            _browsers[user] = browser;
+            browser.SignIn(user);
+        }
+        return browser;
+    }
+
     public async Task DisposeAsync()
     {
+        foreach (var browser in _browsers.Values) browser.Dispose();
         await Host.DisposeAsync();
         try
         {
