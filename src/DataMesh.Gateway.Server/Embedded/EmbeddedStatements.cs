@@ -115,8 +115,8 @@ public sealed class EmbeddedStatements
         PgErrorException? error;
         try
         {
-            error = await BackendMessageReader.ReadAsync(output.Reader, sink,
-                () => session.RequestCancel("canceling statement because the portal stopped reading its result"), ct).ConfigureAwait(false);
+            // A sink that has what it shows stops the statement; its cancellation error is the sink's own doing, not returned.
+            error = await BackendMessageReader.ReadAsync(output.Reader, sink, () => session.RequestCancel(sink.StopReason), ct).ConfigureAwait(false);
         }
         catch
         {

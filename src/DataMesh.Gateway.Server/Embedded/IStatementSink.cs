@@ -24,8 +24,12 @@ public interface IStatementSink
 
     ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
-    /// <summary>False once the sink wants nothing more (its reader went away): the running statement is cancelled.</summary>
+    /// <summary>False once the sink wants nothing more (it has all it shows, or its reader went away): the running
+    /// statement is cancelled (57014, audited with <see cref="StopReason"/>) and the rest of the text does not run.</summary>
     bool WantsMore => true;
+
+    /// <summary>Why the sink stopped reading, as the cancelled statement's message (and audit record) says.</summary>
+    string StopReason => "canceling statement because the portal stopped reading its result";
 }
 
 /// <summary>

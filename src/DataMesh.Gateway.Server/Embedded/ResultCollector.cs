@@ -6,7 +6,7 @@ public sealed class CollectedResult
     public IReadOnlyList<ResultField> Fields { get; internal set; } = [];
     public List<string?[]> Rows { get; } = [];
 
-    /// <summary>Every row the statement returned, kept or not.</summary>
+    /// <summary>The rows read: every row of the result, or one more than kept when it was stopped (<see cref="Truncated"/>).</summary>
     public long RowCount { get; internal set; }
 
     public string? CommandTag { get; internal set; }
@@ -15,12 +15,18 @@ public sealed class CollectedResult
 }
 
 /// <summary>
-/// Keeps the first <paramref name="maxRows"/> rows of each statement's result and counts the rest (they are read and
-/// dropped, so the statement runs to its end and its audit record has the true row count).
+/// Keeps the first <paramref name="maxRows"/> rows of each statement's result. One row more tells that the result has
+/// more; then the statement is stopped (reading a large result to its end only to count it would cost seconds), which
+/// its audit record shows as cancelled with <see cref="StopReason"/>, and the rest of the text does not run.
 /// </summary>
 public sealed class ResultCollector(int maxRows) : IStatementSink
 {
     private CollectedResult? _current;
+    private bool _full;
+
+    public bool WantsMore => !_full;
+
+    public string StopReason => $"canceling statement: the portal shows the first {maxRows:N0} rows of a result";
 
     public List<CollectedResult> Results { get; } = [];
 
@@ -36,7 +42,11 @@ public sealed class ResultCollector(int maxRows) : IStatementSink
     {
         var current = _current!;
         current.RowCount++;
-        if (current.Rows.Count >= maxRows) return;
+        if (current.Rows.Count >= maxRows)
+        {
+            _full = true;
+            return;
+        }
         var values = new string?[row.Count];
         for (var i = 0; i < values.Length; i++) values[i] = row.GetString(i);
         current.Rows.Add(values);

@@ -19,20 +19,24 @@ public sealed class PortalQueryTests(PortalFixture fixture)
     }
 
     [Fact]
-    public async Task The_grid_keeps_the_first_1000_rows_and_counts_them_all_and_the_audit_has_the_count()
+    public async Task The_grid_keeps_the_first_1000_rows_and_stops_the_query_there_audited_so()
     {
         using var bob = new PortalClient(fixture.Portal);
         await bob.SignInAsync("bob");
         var marker = "g" + Guid.NewGuid().ToString("N")[..8];
-        var sql = $"SELECT item_id AS {marker}, region FROM mkt_sls_table";
-        var html = await RunAsync(bob, "ml_research", sql);
-        var total = (await fixture.SqlAsync("bob", "ml_research", "SELECT count(*) FROM mkt_sls_table"))[0][0]!;
-        Assert.Contains($"{long.Parse(total):N0} rows; the first 1,000 are shown", html);
+        var sql = $"SELECT item_id AS {marker}, region FROM mkt_sls_table ORDER BY item_id";
+        var html = await RunAsync(bob, "ml_research", sql + "; SELECT 'never runs' AS after");
+        Assert.Contains("The first 1,000 rows; the result has more", html);
+        Assert.DoesNotContain("id=\"error\"", html); // stopping was the portal's own doing
+        Assert.DoesNotContain("<th scope=\"col\">after</th>", html); // the second statement did not run
         var grid = html[html.IndexOf("id=\"result\"", StringComparison.Ordinal)..];
         Assert.Equal(1000, grid.Split("<tr>").Length - 2); // header row + 1,000 rows
+        var wire = await fixture.SqlAsync("bob", "ml_research", sql + " LIMIT 1000");
+        Assert.Contains($"<td>{wire[^1][0]}</td>", grid);
         await Task.Delay(1000);
         var audit = await fixture.SqlAsync("bob", "postgres", "SHOW AUDIT USER bob LIMIT 20");
-        Assert.Equal(total, Assert.Single(audit, r => r[11] == sql)[15]);
+        var record = Assert.Single(audit, r => r[11] == sql + "; SELECT 'never runs' AS after" || r[11] == sql);
+        Assert.Equal(new string?[] { "error", "57014", "canceling statement: the portal shows the first 1,000 rows of a result" }, new[] { record[8], record[9], record[10] });
     }
 
     [Fact]
