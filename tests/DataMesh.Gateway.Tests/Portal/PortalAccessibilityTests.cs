@@ -38,6 +38,7 @@ public sealed class PortalAccessibilityTests(PortalFixture fixture)
         foreach (var page in pages)
         {
             alice.Go(page);
+            if (page == "/audit") alice.Screenshot("audit");
             var problems = ((IReadOnlyCollection<object>)alice.Driver.ExecuteScript(Audit)!).Select(p => p.ToString()).ToList();
             Assert.True(problems.Count == 0, $"{page}: {string.Join("; ", problems)}");
         }
@@ -50,6 +51,7 @@ public sealed class PortalAccessibilityTests(PortalFixture fixture)
 
         using var anonymous = new Browser(fixture.Portal);
         anonymous.Go("/login");
+        anonymous.Screenshot("login");
         Assert.Empty((IReadOnlyCollection<object>)anonymous.Driver.ExecuteScript(Audit)!);
     }
 
