@@ -26,8 +26,15 @@ public sealed class CatalogService : IDisposable
     {
         var result = Store.Write(work);
         Refresh();
+        Changed?.Invoke();
         return result;
     }
+
+    /// <summary>
+    /// Raised after every change committed through this service (its new snapshot is already published): followers of
+    /// the event table (LISTEN, webhooks) look for new events then instead of waiting for their next poll.
+    /// </summary>
+    public event Action? Changed;
 
     private long _lastMissRefreshTicks;
 

@@ -1,7 +1,7 @@
 namespace DataMesh.Gateway.Catalog.Store;
 
 /// <summary>Versioned schema migrations, applied in order at startup inside one transaction each.</summary>
-internal static class Migrations
+internal static partial class Migrations
 {
     public static readonly IReadOnlyList<string> All =
     [
@@ -114,5 +114,7 @@ internal static class Migrations
             SELECT s.rowid, s.name, s.description, s.columns, s.terms, s.metadata
             FROM asset_search s JOIN assets a ON a.id = s.rowid WHERE a.published = 1;
         """,
+
+        Lifecycle,
     ];
 }

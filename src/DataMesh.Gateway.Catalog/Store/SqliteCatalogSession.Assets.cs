@@ -6,13 +6,19 @@ namespace DataMesh.Gateway.Catalog.Store;
 
 internal sealed partial class SqliteCatalogSession
 {
-    private const string AssetColumns = "id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at";
+    private const string AssetColumns = "id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, column_terms";
+
+    /// <summary>How many columns <see cref="AssetColumns"/> reads (queries that select more read theirs after these).</summary>
+    private const int AssetColumnCount = 15;
 
     private static AssetRecord MapAsset(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), NullableString(r, 5),
         FromJson<List<string>>(r.GetString(6)), FromJson<Dictionary<string, string>>(r.GetString(7)),
         FromJson<Dictionary<string, string>>(r.GetString(8)), FromJson<List<ColumnRecord>>(r.GetString(9)),
-        r.GetInt64(10) != 0, r.IsDBNull(11) ? null : r.GetInt32(11), r.GetString(12), ParseTime(r.GetString(13)));
+        r.GetInt64(10) != 0, r.IsDBNull(11) ? null : r.GetInt32(11), r.GetString(12), ParseTime(r.GetString(13)))
+    {
+        ColumnTerms = FromJson<Dictionary<string, List<string>>>(r.GetString(14)).ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value),
+    };
 
     public AssetRecord? GetAsset(string project, string name) =>
         Query($"SELECT {AssetColumns} FROM assets WHERE project = $p AND name = $n", MapAsset, ("$p", project), ("$n", name)).FirstOrDefault();
@@ -23,10 +29,12 @@ internal sealed partial class SqliteCatalogSession
 
     public long InsertAsset(AssetRecord a)
     {
-        var id = Scalar<long>(
-            "INSERT INTO assets (project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at) " +
-            "VALUES ($p, $n, $s, $r, $d, $terms, $m, $cd, $schema, 0, NULL, $c, $t) RETURNING id",
-            ("$p", a.Project), ("$n", a.Name), ("$s", a.Source), ("$r", a.ResolvedPath), ("$d", a.Description), ("$terms", Json(a.Terms)),
+        // Ids are never reused: one a DROP freed still names the old asset in audit records and events.
+        var id = NextId("last_asset_id", "assets");
+        Execute(
+            "INSERT INTO assets (id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, column_terms) " +
+            "VALUES ($id, $p, $n, $s, $r, $d, $terms, $m, $cd, $schema, 0, NULL, $c, $t, $ct)",
+            ("$id", id), ("$ct", Json(a.ColumnTerms)), ("$p", a.Project), ("$n", a.Name), ("$s", a.Source), ("$r", a.ResolvedPath), ("$d", a.Description), ("$terms", Json(a.Terms)),
             ("$m", Json(a.Metadata)), ("$cd", Json(a.ColumnDescriptions)), ("$schema", Json(a.Schema)), ("$c", a.CreatedBy), ("$t", Time(a.CreatedAt)));
         IndexAsset(a with { Id = id });
         return id;
@@ -35,7 +43,7 @@ internal sealed partial class SqliteCatalogSession
     public void UpdateAsset(AssetRecord a)
     {
         Execute("UPDATE assets SET description = $d, terms = $terms, metadata = $m, column_descriptions = $cd, schema = $schema, " +
-                "published = $pub, latest_revision = $rev WHERE id = $i",
+                "published = $pub, latest_revision = $rev, column_terms = $ct WHERE id = $i", ("$ct", Json(a.ColumnTerms)),
             ("$d", a.Description), ("$terms", Json(a.Terms)), ("$m", Json(a.Metadata)), ("$cd", Json(a.ColumnDescriptions)),
             ("$schema", Json(a.Schema)), ("$pub", a.Published ? 1 : 0), ("$rev", a.LatestRevision), ("$i", a.Id));
         IndexAsset(a);
@@ -58,7 +66,7 @@ internal sealed partial class SqliteCatalogSession
     {
         var columns = string.Join(' ', a.Schema.Select(c => c.Name.Replace('_', ' ') + " " + c.Name + " " + a.ColumnDescriptions.GetValueOrDefault(c.Name, "")));
         var terms = new StringBuilder();
-        foreach (var term in a.Terms)
+        foreach (var term in a.Terms.Concat(a.ColumnTerms.Values.SelectMany(t => t)).Distinct(StringComparer.OrdinalIgnoreCase))
         {
             terms.Append(term).Append(' ');
             if (GetTerm(term)?.Description is { } description) terms.Append(description).Append(' ');
@@ -74,5 +82,21 @@ internal sealed partial class SqliteCatalogSession
             if (index == SearchIndex.AllAssets || a.Published)
                 Execute($"INSERT INTO {index} (rowid, name, description, columns, terms, metadata) VALUES ($i, $n, $d, $c, $t, $m)", row);
         }
+    }
+}
+
+internal sealed partial class SqliteCatalogSession
+{
+    /// <summary>The next id of a table whose ids must never be reused: above every id the table ever held.</summary>
+    private long NextId(string metaKey, string table)
+    {
+        var floor = Scalar<long>($"SELECT max(coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = $k), 0), coalesce((SELECT max(id) FROM {table}), 0))", ("$k", metaKey));
+        Execute("INSERT INTO meta (key, value) VALUES ($k, $v) ON CONFLICT (key) DO UPDATE SET value = excluded.value", ("$k", metaKey), ("$v", (floor + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return floor + 1;
+    }
+
+    private void DeleteFromSearch(long assetId)
+    {
+        foreach (var index in new[] { SearchIndex.AllAssets, SearchIndex.PublishedAssets }) Execute($"DELETE FROM {index} WHERE rowid = $i", ("$i", assetId));
     }
 }

@@ -30,18 +30,29 @@ internal sealed partial class SqliteCatalogSession
         var members = Query("SELECT project, principal, is_group, role FROM project_members ORDER BY is_group, principal",
             r => (Project: r.GetString(0), Member: new MemberRecord(r.GetString(1), r.GetInt64(2) != 0, ParseRole(r.GetString(3)))))
             .ToLookup(m => m.Project, m => m.Member);
-        return Query("SELECT name, account, profile, description, resources, created_by, created_at, storage_prefix FROM projects ORDER BY name",
+        return Query("SELECT name, account, profile, description, resources, created_by, created_at, storage_prefix, webhook, oid_key FROM projects ORDER BY name",
             r => new ProjectRecord(r.GetString(0), r.GetString(1), r.GetString(2), NullableString(r, 3),
                 FromJson<Dictionary<string, string>>(r.GetString(4)), members[r.GetString(0)].ToList(), r.GetString(5), ParseTime(r.GetString(6)))
             {
                 StoragePrefix = r.IsDBNull(7) ? r.GetString(0) : r.GetString(7), // a row written without one has the default
+                Webhook = NullableString(r, 8),
+                OidKey = r.IsDBNull(9) ? r.GetString(0) : r.GetString(9),
             });
     }
 
     public void InsertProject(ProjectRecord p) =>
-        Execute("INSERT INTO projects (name, account, profile, description, resources, created_by, created_at, storage_prefix) VALUES ($n, $a, $p, $d, $r, $c, $t, $s)",
+        Execute("INSERT INTO projects (name, account, profile, description, resources, created_by, created_at, storage_prefix, oid_key) VALUES ($n, $a, $p, $d, $r, $c, $t, $s, $o)",
             ("$n", p.Name), ("$a", p.Account), ("$p", p.Profile), ("$d", p.Description), ("$r", Json(p.Resources)), ("$c", p.CreatedBy), ("$t", Time(p.CreatedAt)),
-            ("$s", p.StoragePrefix));
+            ("$s", p.StoragePrefix), ("$o", p.OidKey == p.Name ? null : p.OidKey));
+
+    public void SetProjectWebhook(string project, string? url)
+    {
+        Execute("UPDATE projects SET webhook = $w WHERE name = $n", ("$w", url), ("$n", project));
+        // Only events after this moment go to the new address: an old history is not replayed to it.
+        if (url is null) Execute("DELETE FROM webhook_cursors WHERE project = $p", ("$p", project));
+        else Execute("INSERT INTO webhook_cursors (project, last_event) VALUES ($p, (SELECT coalesce(max(id), 0) FROM events)) " +
+                     "ON CONFLICT (project) DO UPDATE SET last_event = excluded.last_event", ("$p", project));
+    }
 
     public void SetMember(string project, MemberRecord m) =>
         Execute("INSERT INTO project_members (project, principal, is_group, role) VALUES ($p, $m, $g, $r) " +
@@ -52,15 +63,27 @@ internal sealed partial class SqliteCatalogSession
         Execute("DELETE FROM project_members WHERE project = $p AND principal = $m AND is_group = $g",
             ("$p", project), ("$m", principal), ("$g", isGroup ? 1 : 0));
 
-    public GlossaryTermRecord? GetTerm(string term) =>
-        Query("SELECT term, description, created_at FROM glossary_terms WHERE term = $t", MapTerm, ("$t", term)).FirstOrDefault();
+    private const string TermColumns = "term, description, created_at, parent, owner_project";
 
-    public IReadOnlyList<GlossaryTermRecord> Terms() => Query("SELECT term, description, created_at FROM glossary_terms ORDER BY term", MapTerm);
+    public GlossaryTermRecord? GetTerm(string term) =>
+        Query($"SELECT {TermColumns} FROM glossary_terms WHERE term = $t", MapTerm, ("$t", term)).FirstOrDefault();
+
+    public IReadOnlyList<GlossaryTermRecord> Terms() => Query($"SELECT {TermColumns} FROM glossary_terms ORDER BY term", MapTerm);
 
     public void InsertTerm(GlossaryTermRecord t) =>
-        Execute("INSERT INTO glossary_terms (term, description, created_at) VALUES ($t, $d, $c)", ("$t", t.Term), ("$d", t.Description), ("$c", Time(t.CreatedAt)));
+        Execute("INSERT INTO glossary_terms (term, description, created_at, parent, owner_project) VALUES ($t, $d, $c, $p, $o)",
+            ("$t", t.Term), ("$d", t.Description), ("$c", Time(t.CreatedAt)), ("$p", t.Parent), ("$o", t.OwnerProject));
 
-    private static GlossaryTermRecord MapTerm(SqliteDataReader r) => new(r.GetString(0), NullableString(r, 1), ParseTime(r.GetString(2)));
+    /// <summary>Description, parent and owner of an existing term (matched case-insensitively, as terms are).</summary>
+    public void UpdateTerm(GlossaryTermRecord t) =>
+        Execute("UPDATE glossary_terms SET description = $d, parent = $p, owner_project = $o WHERE term = $t",
+            ("$t", t.Term), ("$d", t.Description), ("$p", t.Parent), ("$o", t.OwnerProject));
+
+    private static GlossaryTermRecord MapTerm(SqliteDataReader r) => new(r.GetString(0), NullableString(r, 1), ParseTime(r.GetString(2)))
+    {
+        Parent = NullableString(r, 3),
+        OwnerProject = NullableString(r, 4),
+    };
 
     private static MemberRole ParseRole(string s) => s switch
     {

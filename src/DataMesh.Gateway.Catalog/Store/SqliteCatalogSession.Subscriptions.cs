@@ -29,10 +29,15 @@ internal sealed partial class SqliteCatalogSession
     public IReadOnlyList<SubscriptionRecord> SubscriptionsTo(long assetId) =>
         Query(SubscriptionSelect + " WHERE s.asset_id = $a ORDER BY s.id", MapSubscription, ("$a", assetId));
 
-    public long InsertSubscription(SubscriptionRecord s) => Scalar<long>(
-        "INSERT INTO subscriptions (asset_id, consumer_project, justification, status, requested_by, requested_at) " +
-        "VALUES ($a, $c, $j, 'pending', $r, $t) RETURNING id",
+    public long InsertSubscription(SubscriptionRecord s)
+    {
+        // Never a reused id: notifications, events and audit records name subscriptions by id.
+        var id = NextId("last_subscription_id", "subscriptions");
+        Execute("INSERT INTO subscriptions (id, asset_id, consumer_project, justification, status, requested_by, requested_at) " +
+            "VALUES ($id, $a, $c, $j, 'pending', $r, $t)", ("$id", id),
         ("$a", s.AssetId), ("$c", s.ConsumerProject), ("$j", s.Justification), ("$r", s.RequestedBy), ("$t", Time(s.RequestedAt)));
+        return id;
+    }
 
     public void UpdateSubscription(SubscriptionRecord s)
     {
@@ -64,6 +69,7 @@ internal sealed partial class SqliteCatalogSession
         "approved" => SubscriptionStatus.Approved,
         "rejected" => SubscriptionStatus.Rejected,
         "revoked" => SubscriptionStatus.Revoked,
+        "withdrawn" => SubscriptionStatus.Withdrawn,
         _ => SubscriptionStatus.Pending,
     };
 

@@ -101,6 +101,21 @@ public sealed class SqliteCatalogStore : ICatalogStore
         }
     }
 
+    public T Rehearse<T>(Func<ICatalogWriter, T> work)
+    {
+        lock (_writeGate)
+        {
+            return _retry.Run(() =>
+            {
+                using var connection = OpenConnection();
+                using var transaction = connection.BeginTransaction(deferred: false);
+                var result = work(new SqliteCatalogSession(connection, transaction));
+                transaction.Rollback();
+                return result;
+            });
+        }
+    }
+
     public void AppendAudit(AuditRecord record) => AppendAudit([record]);
 
     public void AppendAudit(IReadOnlyList<AuditRecord> records)

@@ -26,6 +26,16 @@ public static class SqlState
     public const string InvalidDatetimeFormat = "22007";
     public const string CharacterNotInRepertoire = "22021";
 
+    // Class 23: integrity constraint violations (a metadata form's required or typed field at PUBLISH)
+    public const string NotNullViolation = "23502";
+    public const string CheckViolation = "23514";
+
+    // Class 2B: dependent objects still exist (DROP without CASCADE)
+    public const string DependentObjectsStillExist = "2BP01";
+
+    // Class 40: transaction rollback (a block's admin change that no longer holds at COMMIT)
+    public const string SerializationFailure = "40001";
+
     // Class 25 / 26 / 28 / 34
     public const string InFailedSqlTransaction = "25P02";
     public const string InvalidSqlStatementName = "26000";
