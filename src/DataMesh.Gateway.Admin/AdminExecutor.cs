@@ -100,6 +100,7 @@ public sealed class AdminExecutor(AdminServices services)
         AssociateAccount s => AccountCommands.Associate(ctx, s),
         AcceptAccount s => AccountCommands.Accept(ctx, s),
         AlterAccountAdmin s => AccountCommands.AlterAdmin(ctx, s),
+        AlterAccountCredentials s => AccountCommands.AlterCredentials(ctx, s),
         ShowAccounts s => AccountCommands.Show(ctx, s),
         ShowBlueprints s => ProjectCommands.ShowBlueprints(ctx, s),
         CreateBlueprint s => ProjectCommands.CreateBlueprint(ctx, s),

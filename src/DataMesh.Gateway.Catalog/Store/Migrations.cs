@@ -114,5 +114,13 @@ internal static class Migrations
             SELECT s.rowid, s.name, s.description, s.columns, s.terms, s.metadata
             FROM asset_search s JOIN assets a ON a.id = s.rowid WHERE a.published = 1;
         """,
+
+        // 7: accounts on object stores (their connection, the secret sealed), the objects an asset on one pins, and
+        // the lineage of data products written by projects.
+        """
+        ALTER TABLE accounts ADD COLUMN object_store TEXT;
+        ALTER TABLE assets ADD COLUMN objects TEXT;
+        ALTER TABLE assets ADD COLUMN lineage TEXT;
+        """,
     ];
 }

@@ -159,24 +159,8 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
     private AdminResult RunAdmin(Session session, PreparedStatement statement) =>
         admin.Execute(statement.Admin!, session.AdminCaller, session.Database, Redact(statement), StatementOffset(statement.Statement));
 
-    /// <summary>The statement text for the audit log, with password literals replaced: secrets never reach the log.</summary>
-    private static string Redact(PreparedStatement statement)
-    {
-        if (statement.Admin is not (CreateUser or AlterUserPassword)) return statement.Statement.Text;
-        var text = statement.Statement.Text;
-        var start = StatementOffset(statement.Statement);
-        var sb = new System.Text.StringBuilder();
-        var last = 0;
-        var tokens = statement.Statement.Tokens;
-        for (var i = 1; i < tokens.Count; i++)
-        {
-            if (tokens[i].Kind != SqlTokenKind.String || !tokens[i - 1].IsWord("PASSWORD")) continue;
-            var at = tokens[i].Offset - start;
-            sb.Append(text, last, at - last).Append("'********'");
-            last = at + tokens[i].Text.Length;
-        }
-        return sb.Append(text, last, text.Length - last).ToString();
-    }
+    /// <summary>The statement text for the audit log, with passwords and account secrets replaced: secrets never reach the log.</summary>
+    private static string Redact(PreparedStatement statement) => SecretRedaction.Redact(statement.Statement);
 
     /// <summary>
     /// Moves the session to its project's current instance when the grants changed (DuckDB's allow list and the

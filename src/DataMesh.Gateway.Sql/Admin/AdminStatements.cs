@@ -48,7 +48,18 @@ public sealed record AlterGroupDropUser(string Group, string User) : AdminStatem
 public sealed record ShowGroups : AdminStatement { public override string Tag => "SHOW GROUPS"; }
 
 // ---- associated accounts ----
-public sealed record AssociateAccount(string Name, string Location, string Admin) : AdminStatement { public override string Tag => "ASSOCIATE ACCOUNT"; }
+public sealed record AssociateAccount(string Name, string Location, string Admin) : AdminStatement
+{
+    public static readonly IReadOnlyDictionary<string, string> NoOptions = new Dictionary<string, string>();
+
+    /// <summary>WITH (…): an object-store account's endpoint, region, url_style and credentials (may hold a secret).</summary>
+    public IReadOnlyDictionary<string, string> Options { get; init; } = NoOptions;
+
+    public override string Tag => "ASSOCIATE ACCOUNT";
+}
+
+/// <summary>ALTER ACCOUNT name SET CREDENTIALS (…): rotates an object-store account's credentials.</summary>
+public sealed record AlterAccountCredentials(string Name, IReadOnlyDictionary<string, string> Options) : AdminStatement { public override string Tag => "ALTER ACCOUNT"; }
 public sealed record AcceptAccount(string Name) : AdminStatement { public override string Tag => "ACCEPT ACCOUNT"; }
 public sealed record AlterAccountAdmin(string Name, string Admin) : AdminStatement { public override string Tag => "ALTER ACCOUNT"; }
 public sealed record ShowAccounts : AdminStatement { public override string Tag => "SHOW ACCOUNTS"; }
