@@ -54,6 +54,9 @@ public sealed unsafe class QueryCursor : IDisposable
 
     public IReadOnlyList<ResultColumn> Columns { get; }
 
+    /// <summary>Released with the cursor: what the query's reads need until its last row (cached object files).</summary>
+    public IDisposable? Holds { get; set; }
+
     public bool ReturnsRows { get; }
 
     /// <summary>Rows sent so far (for the SELECT n tag), or rows changed by DML.</summary>
@@ -140,5 +143,6 @@ public sealed unsafe class QueryCursor : IDisposable
         _chunk?.Dispose();
         _chunk = null;
         Query.DuckDBDestroyResult(ref _result);
+        Holds?.Dispose();
     }
 }

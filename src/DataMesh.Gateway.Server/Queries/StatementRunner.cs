@@ -239,6 +239,8 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
     private PreparedQuery PrepareEngineQuery(Session session, RewriteResult plan, string userSql)
     {
         PreparedQuery query;
+        // DuckDB opens the files of an asset on an object store while it binds: they must be in the cache.
+        using var held = governance.Objects?.Acquire(session.Access.Project, plan, validate: false);
         try
         {
             query = session.Engine.Prepare(plan.Sql);
@@ -449,6 +451,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                 sql += plan.Sql;
             }
             using var timer = StatementTimer.Start(session, options);
+            using var held = plan is null ? null : governance.Objects?.Acquire(session.Access.Project, plan, validate: true);
             long rows;
             try
             {
@@ -494,6 +497,8 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         Revalidate(session, statement);
         var query = statement.EngineQuery!;
         using var timer = StatementTimer.Start(session, options);
+        // Objects on object stores: checked against their pinned ETags, fetched, and held until the cursor closes.
+        var held = statement.Plan is { } read ? governance.Objects?.Acquire(session.Access.Project, read, validate: true) : null;
         try
         {
             if (session.IsCancelRequested) throw Canceled(session);
@@ -501,6 +506,8 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
             if (statement.Plan?.Constants is { ParameterCheck: { } check } constants)
                 session.Engine.Constants.RunWithParameters(check, constants.CheckedParameters, parameters);
             var cursor = session.Engine.Execute(query, parameters);
+            cursor.Holds = held;
+            held = null;
             if (session.IsCancelRequested)
             {
                 cursor.Dispose();
@@ -515,6 +522,10 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         catch (PgErrorException e) when (statement.Plan is { } plan)
         {
             throw TranslateEngineError(e, plan);
+        }
+        finally
+        {
+            held?.Dispose();
         }
     }
 

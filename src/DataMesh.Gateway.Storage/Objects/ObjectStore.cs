@@ -23,7 +23,7 @@ public sealed class ObjectStore(S3ClientPool clients, StorageRetry retry)
         do
         {
             var request = new ListObjectsV2Request { BucketName = pattern.Bucket, Prefix = pattern.ListPrefix, ContinuationToken = token, MaxKeys = 1000 };
-            var page = await retry.RunAsync(account.Name, account.Connection.Endpoint, c => client.ListObjectsV2Async(request, c), cancel).ConfigureAwait(false);
+            var page = await retry.RunAsync(account.Name, c => client.ListObjectsV2Async(request, c), cancel).ConfigureAwait(false);
             foreach (var o in page.S3Objects ?? [])
             {
                 // Defence in depth: whatever the store returns, nothing outside the account's location is taken.
@@ -44,7 +44,7 @@ public sealed class ObjectStore(S3ClientPool clients, StorageRetry retry)
     {
         var client = clients.For(account);
         var request = new ListObjectsV2Request { BucketName = account.Location.Bucket, Prefix = account.Location.Prefix, MaxKeys = 1 };
-        return retry.RunAsync(account.Name, account.Connection.Endpoint, c => client.ListObjectsV2Async(request, c), cancel);
+        return retry.RunAsync(account.Name, c => client.ListObjectsV2Async(request, c), cancel);
     }
 
     /// <summary>The last <paramref name="count"/> bytes of an object of the pinned ETag (a ranged GET).</summary>
@@ -53,7 +53,7 @@ public sealed class ObjectStore(S3ClientPool clients, StorageRetry retry)
         var client = clients.For(account);
         var start = Math.Max(0, obj.Size - count);
         var request = new GetObjectRequest { BucketName = bucket, Key = obj.Key, EtagToMatch = obj.ETag, ByteRange = new ByteRange(start, obj.Size - 1) };
-        return await retry.RunAsync(account.Name, account.Connection.Endpoint, async c =>
+        return await retry.RunAsync(account.Name, async c =>
         {
             using var response = await client.GetObjectAsync(request, c).ConfigureAwait(false);
             var buffer = new byte[obj.Size - start];
@@ -69,7 +69,7 @@ public sealed class ObjectStore(S3ClientPool clients, StorageRetry retry)
     public Task DownloadAsync(S3Account account, string bucket, ObjectVersion obj, string path, CancellationToken cancel = default)
     {
         var client = clients.For(account);
-        return retry.RunAsync(account.Name, account.Connection.Endpoint, async c =>
+        return retry.RunAsync(account.Name, async c =>
         {
             var request = new GetObjectRequest { BucketName = bucket, Key = obj.Key, EtagToMatch = obj.ETag };
             using var response = await client.GetObjectAsync(request, c).ConfigureAwait(false);
@@ -86,7 +86,7 @@ public sealed class ObjectStore(S3ClientPool clients, StorageRetry retry)
     {
         var client = clients.For(account);
         var size = new FileInfo(file).Length;
-        var response = await retry.RunAsync(account.Name, account.Connection.Endpoint, c => client.PutObjectAsync(new PutObjectRequest
+        var response = await retry.RunAsync(account.Name, c => client.PutObjectAsync(new PutObjectRequest
         {
             BucketName = account.Location.Bucket,
             Key = key,

@@ -47,9 +47,10 @@ public sealed class ObjectStoreException(StoreFault fault, string account, strin
         });
 
     /// <summary>Classifies whatever a request threw (the SDK's exceptions, sockets, timeouts).</summary>
-    public static ObjectStoreException From(Exception e, string account, string? endpoint)
+    /// <remarks>The endpoint is not named: consumers see these errors, and the account's name is enough for its admins.</remarks>
+    public static ObjectStoreException From(Exception e, string account)
     {
-        var store = endpoint is null ? $"the object store of account \"{account}\"" : $"the object store of account \"{account}\" ({endpoint})";
+        var store = $"the object store of account \"{account}\"";
         switch (e)
         {
             case ObjectStoreException already:
@@ -74,9 +75,9 @@ public sealed class ObjectStoreException(StoreFault fault, string account, strin
             case TaskCanceledException or OperationCanceledException or TimeoutException:
                 return new(StoreFault.Unreachable, account, $"{store} did not answer in time");
             case AmazonServiceException { InnerException: { } inner } when inner is not AmazonServiceException:
-                return From(inner, account, endpoint);
+                return From(inner, account);
             case AmazonClientException { InnerException: { } inner }:
-                return From(inner, account, endpoint);
+                return From(inner, account);
             default:
                 return new(StoreFault.Other, account, $"{store} failed the request ({e.GetType().Name})");
         }

@@ -13,7 +13,7 @@ public sealed class StorageRetry(StorageOptions options, TimeProvider time)
     /// <summary>Requests tried again since the gateway started (for metrics and tests).</summary>
     public long Retries => Interlocked.Read(ref _retries);
 
-    public async Task<T> RunAsync<T>(string account, string? endpoint, Func<CancellationToken, Task<T>> request, CancellationToken cancel)
+    public async Task<T> RunAsync<T>(string account, Func<CancellationToken, Task<T>> request, CancellationToken cancel)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -23,7 +23,7 @@ public sealed class StorageRetry(StorageOptions options, TimeProvider time)
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
             {
-                var fault = ObjectStoreException.From(e, account, endpoint);
+                var fault = ObjectStoreException.From(e, account);
                 if (!fault.IsTransient || attempt >= Math.Max(1, options.MaxAttempts)) throw fault;
                 Interlocked.Increment(ref _retries);
                 await Task.Delay(Delay(attempt), time, cancel).ConfigureAwait(false);
