@@ -72,8 +72,8 @@ public sealed class ObjectReads(CatalogService catalog, ObjectStorage storage, T
     }
 
     /// <summary>The same, for the synchronous prepare and start of a statement (the engine call that follows blocks too).</summary>
-    public CacheLease? Acquire(string project, RewriteResult plan, bool validate) =>
-        AcquireAsync(project, plan, validate).GetAwaiter().GetResult();
+    public CacheLease? Acquire(string project, RewriteResult plan, bool validate, CancellationToken cancel) =>
+        AcquireAsync(project, plan, validate, cancel).GetAwaiter().GetResult();
 
     private async Task ValidateAsync(AccountRecord account, AssetRecord asset, CancellationToken cancel)
     {

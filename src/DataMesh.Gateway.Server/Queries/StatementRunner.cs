@@ -240,7 +240,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
     {
         PreparedQuery query;
         // DuckDB opens the files of an asset on an object store while it binds: they must be in the cache.
-        using var held = governance.Objects?.Acquire(session.Access.Project, plan, validate: false);
+        using var held = HoldObjects(session, plan, validate: false);
         try
         {
             query = session.Engine.Prepare(plan.Sql);
@@ -451,7 +451,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                 sql += plan.Sql;
             }
             using var timer = StatementTimer.Start(session, options);
-            using var held = plan is null ? null : governance.Objects?.Acquire(session.Access.Project, plan, validate: true);
+            using var held = plan is null ? null : HoldObjects(session, plan, validate: true);
             long rows;
             try
             {
@@ -498,7 +498,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         var query = statement.EngineQuery!;
         using var timer = StatementTimer.Start(session, options);
         // Objects on object stores: checked against their pinned ETags, fetched, and held until the cursor closes.
-        var held = statement.Plan is { } read ? governance.Objects?.Acquire(session.Access.Project, read, validate: true) : null;
+        var held = statement.Plan is { } read ? HoldObjects(session, read, validate: true) : null;
         try
         {
             if (session.IsCancelRequested) throw Canceled(session);
@@ -526,6 +526,20 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         finally
         {
             held?.Dispose();
+        }
+    }
+
+    /// <summary>The cached objects a plan reads from object stores, fetched and held; a cancel or timeout stops the wait.</summary>
+    private IDisposable? HoldObjects(Session session, RewriteResult plan, bool validate)
+    {
+        if (governance.Objects is not { } objects) return null;
+        try
+        {
+            return objects.Acquire(session.Access.Project, plan, validate, session.Cancellation);
+        }
+        catch (OperationCanceledException) when (session.IsCancelRequested)
+        {
+            throw Canceled(session);
         }
     }
 

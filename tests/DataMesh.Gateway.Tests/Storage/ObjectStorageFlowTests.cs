@@ -75,7 +75,7 @@ public sealed class ObjectStorageFlowTests(S3GatewayFixture fixture)
         var e = await consumer.FailsAsync($"SELECT count(*) FROM {s.Producer}.orders", "58030");
         Assert.Equal($"could not read asset \"{s.Producer}.orders\": an object in account \"{s.Account}\" was deleted since its published revision 1", e.MessageText);
 
-        // Cached: the listing before the query finds it gone.
+        // Cached: the listing before the query finds it gone. (Npgsql closes its connection after a class-58 error.)
         var t = await S3Scenario.CreateAsync(fixture);
         await t.PublishAndSubscribeAsync(fixture);
         await using var reader = await fixture.OpenAsync(t.Consumer, t.ConsumerProject);

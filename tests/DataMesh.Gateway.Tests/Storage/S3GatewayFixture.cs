@@ -22,8 +22,16 @@ public sealed class S3GatewayFixture : IAsyncLifetime
 
     private ILoggerFactory? _loggers;
 
+    /// <summary>The credentials file configured as <c>file:lakefile</c> (tests rewrite it to rotate or break the key).</summary>
+    public string CredentialsFile => Path.Combine(Scratch, "lake.credentials");
+
+    public void WriteCredentialsFile(string keyId) =>
+        File.WriteAllText(CredentialsFile, $"[default]\naws_access_key_id = {keyId}\naws_secret_access_key = {S3Server.SecretAccessKey}\n");
+
     public async Task InitializeAsync()
     {
+        Directory.CreateDirectory(Scratch);
+        WriteCredentialsFile(S3Server.AccessKeyId);
         S3 = await S3Server.StartAsync(Bucket);
         _loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         Host = GatewayHost.Start(new GatewaySettings
@@ -35,7 +43,11 @@ public sealed class S3GatewayFixture : IAsyncLifetime
             ShutdownGraceSeconds = 2,
             LoginFreeFailures = int.MaxValue,
             // Fast retries: a stopped store fails within a second, and the throttling test counts attempts.
-            Storage = new StorageSettings { MaxAttempts = 3, RetryBaseDelaySeconds = 0.05, RetryMaxDelaySeconds = 0.2, RequestTimeoutSeconds = 20 },
+            Storage = new StorageSettings
+            {
+                MaxAttempts = 3, RetryBaseDelaySeconds = 0.05, RetryMaxDelaySeconds = 0.2, RequestTimeoutSeconds = 20,
+                CredentialFiles = new() { ["lakefile"] = CredentialsFile },
+            },
         }, _loggers, GatewayFixture.SeedDirectory);
         Host.Catalog.SetUser("carol", "carol", domainAdmin: true);
     }
