@@ -146,6 +146,7 @@ internal static class AssetCommands
         };
         if (Permissions.HasRole(ctx, asset.Project, MemberRole.Viewer)) rows.Add(Row("asset", "source", asset.Source));
         rows.AddRange(asset.Metadata.OrderBy(m => m.Key).Select(m => Row("metadata", m.Key, m.Value)));
+        if (asset.Lineage is { } lineage) rows.AddRange(LineageRows(ctx, lineage));
         rows.AddRange(asset.Schema.Select(c => Row("column", c.Name, c.Type, asset.ColumnDescriptions.GetValueOrDefault(c.Name))));
         rows.AddRange(revisions.Select(v => Row("revision", v.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture),
             $"published by {v.PublishedBy} at {Format.Time(v.PublishedAt)}", $"{v.Schema.Count} columns")));
@@ -225,6 +226,19 @@ internal static class AssetCommands
         if (report.UnreadableFiles > 0)
             yield return Row("drift", "unreadable files", report.UnreadableFiles.ToString(System.Globalization.CultureInfo.InvariantCulture), "not readable as Parquet (truncated or corrupt)");
         foreach (var d in report.Drifts) yield return Row("drift", d.Column, d.Describe(), $"in {d.FileCount} of {report.Files} file(s)");
+    }
+
+    /// <summary>Where a data product came from, and whether the subscriptions its rows were read under still hold.</summary>
+    private static IEnumerable<object?[]> LineageRows(AdminContext ctx, LineageRecord lineage)
+    {
+        yield return Row("lineage", "origin", lineage.Origin);
+        foreach (var upstream in lineage.Assets) yield return Row("lineage", "upstream asset", upstream);
+        foreach (var id in lineage.SubscriptionIds)
+        {
+            var status = ctx.Snapshot.Subscriptions.FirstOrDefault(x => x.Id == id)?.StatusAt(ctx.Now).ToString().ToLowerInvariant() ?? "gone";
+            yield return Row("lineage", "subscription " + id.ToString(System.Globalization.CultureInfo.InvariantCulture), status,
+                status == "approved" ? null : "the grant these rows were read under no longer holds");
+        }
     }
 
     private static object?[] Row(string section, string item, string? value, string? detail = null) => [section, item, value, detail];

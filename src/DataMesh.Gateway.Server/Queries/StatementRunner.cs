@@ -157,7 +157,8 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
     private static int StatementOffset(SqlStatement statement) => statement.Tokens.Count > 0 ? statement.Tokens[0].Offset : 0;
 
     private AdminResult RunAdmin(Session session, PreparedStatement statement) =>
-        admin.Execute(statement.Admin!, session.AdminCaller, session.Database, Redact(statement), StatementOffset(statement.Statement));
+        admin.Execute(statement.Admin!, session.AdminCaller, session.Database, Redact(statement), StatementOffset(statement.Statement),
+            session.Access.IsHome ? null : new SessionExport(this, session, statement.Statement.Text));
 
     /// <summary>The statement text for the audit log, with passwords and account secrets replaced: secrets never reach the log.</summary>
     private static string Redact(PreparedStatement statement) => SecretRedaction.Redact(statement.Statement);

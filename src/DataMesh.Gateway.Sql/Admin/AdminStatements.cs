@@ -81,6 +81,20 @@ public sealed record CreateGlossaryTerm(string Term, string? Description) : Admi
 public sealed record ShowGlossary : AdminStatement { public override string Tag => "SHOW GLOSSARY"; }
 public sealed record CreateAsset(AssetName Name, string Source, string? Description, IReadOnlyList<string> Terms,
     IReadOnlyDictionary<string, string> Metadata) : AdminStatement { public override string Tag => "CREATE ASSET"; }
+
+/// <summary>
+/// CREATE ASSET p.a FROM WORKSPACE TABLE t | CREATE ASSET p.a AS query: a data product the project writes from its own
+/// governed results (Parquet in its storage prefix). <see cref="Query"/> is what runs (for a workspace table, a SELECT
+/// of it); <see cref="Origin"/> says where the rows came from.
+/// </summary>
+public sealed record CreateDataProduct(AssetName Name, string Origin, string Query, string? WorkspaceTable, string? Description,
+    IReadOnlyList<string> Terms, IReadOnlyDictionary<string, string> Metadata) : AdminStatement
+{
+    /// <summary>Where the query starts in the statement text (for error positions).</summary>
+    public int QueryOffset { get; init; }
+
+    public override string Tag => "CREATE ASSET";
+}
 public sealed record AlterAssetColumnDescription(AssetName Name, string Column, string Description) : AdminStatement { public override string Tag => "ALTER ASSET"; }
 public sealed record AlterAssetDescription(AssetName Name, string Description) : AdminStatement { public override string Tag => "ALTER ASSET"; }
 public sealed record AlterAssetTerms(AssetName Name, IReadOnlyList<string> Terms) : AdminStatement { public override string Tag => "ALTER ASSET"; }

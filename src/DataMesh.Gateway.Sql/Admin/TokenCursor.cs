@@ -44,6 +44,9 @@ internal sealed class TokenCursor
 
     public void Skip(int count) => position = Math.Min(tokens.Count, position + count);
 
+    /// <summary>Consumes the rest of the statement (a query that runs to its end).</summary>
+    public void SkipToEnd() => position = tokens.Count;
+
     public bool AcceptWord(string word)
     {
         if (!IsWord(word)) return false;
