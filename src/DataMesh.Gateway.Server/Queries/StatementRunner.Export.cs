@@ -33,6 +33,37 @@ public sealed partial class StatementRunner
         }
     }
 
+    /// <summary>
+    /// COPY (query) TO STDOUT (FORMAT parquet): the governed rows as one Parquet file, sent as binary COPY data in
+    /// 64 KiB messages (flushed as the client takes them), then deleted. Audited like the query.
+    /// </summary>
+    private async Task CopyParquetAsync(Session session, PreparedStatement statement, CopyCommand copy)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var (file, rows, plan) = ExportGoverned(session, statement.Statement.Text, copy.Query);
+        statement.SetPlan(plan);
+        try
+        {
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            Out.CopyOutResponse(Protocol.Messages.Frontend.FormatCode.Binary, statement.EngineQuery?.Columns.Count ?? 0);
+            var buffer = new byte[64 * 1024];
+            int n;
+            while ((n = await stream.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+            {
+                if (session.IsCancelRequested) throw Canceled(session);
+                Out.CopyData(buffer.AsSpan(0, n));
+                if (Out.PendingBytes >= options.WriteBatchBytes) await transport.FlushAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+        Out.CopyDone();
+        Out.CommandComplete($"COPY {rows}");
+        auditor.Completed(session.Access, statement, rows, started);
+    }
+
     /// <summary>The session as an admin command that writes a data product sees it.</summary>
     private sealed class SessionExport(StatementRunner runner, Session session, string statementText) : IQueryExport
     {

@@ -585,7 +585,8 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            await CopyRowsAsync(session, statement, copy).ConfigureAwait(false);
+            if (copy.Parquet) await CopyParquetAsync(session, statement, copy).ConfigureAwait(false);
+            else await CopyRowsAsync(session, statement, copy).ConfigureAwait(false);
         }
         catch (PgErrorException e)
         {
