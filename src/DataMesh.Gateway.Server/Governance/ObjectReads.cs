@@ -71,6 +71,42 @@ public sealed class ObjectReads(CatalogService catalog, ObjectStorage storage, T
         }
     }
 
+    /// <summary>
+    /// Lists the objects of every asset on an object store the plan reads and compares them with the pinned ETags
+    /// (55000 changed, 58030 deleted or a store fault), alongside the engine's work: the caller lets no row out before
+    /// it completes (<see cref="Engine.Execution.QueryCursor.Gate"/>). Null when the plan reads no such asset. Its
+    /// errors are marked so that the query's error translation keeps them as they are.
+    /// </summary>
+    public Task? StartValidation(RewriteResult plan, CancellationToken cancel)
+    {
+        if (plan.Grants.All(g => g.Files is null)) return null;
+        var snapshot = catalog.Snapshot;
+        var checks = new List<Task>();
+        foreach (var grant in plan.Grants.Where(g => g.Files is not null))
+        {
+            var asset = snapshot.Asset(grant.Project, grant.Asset);
+            var account = asset is null ? null : snapshot.Project(asset.Project) is { } p ? snapshot.Account(p.Account) : null;
+            if (asset?.Objects is null || account?.ObjectStore is null) continue;
+            checks.Add(ValidateAsync(account, asset, cancel));
+        }
+        return Marked(Task.WhenAll(checks));
+    }
+
+    public const string StorageErrorKey = "datamesh.storage";
+
+    private static async Task Marked(Task check)
+    {
+        try
+        {
+            await check.ConfigureAwait(false);
+        }
+        catch (PgErrorException e)
+        {
+            e.Data[StorageErrorKey] = true;
+            throw;
+        }
+    }
+
     /// <summary>The same, for the synchronous prepare and start of a statement (the engine call that follows blocks too).</summary>
     public CacheLease? Acquire(string project, RewriteResult plan, bool validate, CancellationToken cancel) =>
         AcquireAsync(project, plan, validate, cancel).GetAwaiter().GetResult();

@@ -235,7 +235,8 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
     /// <summary>A fault of the asset's files (drift, corruption, a vanished file) first; else the engine's error,
     /// with whatever it shows of the rewrite removed.</summary>
     private PgErrorException TranslateEngineError(PgErrorException e, RewriteResult plan, DateTime? streamingSince = null) =>
-        DataFaults.Diagnose(e, plan, admin.Services.Catalog.Snapshot, admin.Services.Metadata, streamingSince) ?? GovernedErrors.Translate(e, plan);
+        e.Data.Contains(ObjectReads.StorageErrorKey) ? e // the object store's own error, already about the asset
+        : DataFaults.Diagnose(e, plan, admin.Services.Catalog.Snapshot, admin.Services.Metadata, streamingSince) ?? GovernedErrors.Translate(e, plan);
 
     private PreparedQuery PrepareEngineQuery(Session session, RewriteResult plan, string userSql)
     {
@@ -498,16 +499,19 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         Revalidate(session, statement);
         var query = statement.EngineQuery!;
         using var timer = StatementTimer.Start(session, options);
-        // Objects on object stores: checked against their pinned ETags, fetched, and held until the cursor closes.
-        var held = statement.Plan is { } read ? HoldObjects(session, read, validate: true) : null;
+        // Objects on object stores: fetched and held until the cursor closes; their listing against the pinned ETags
+        // runs alongside the engine's first chunk, and no row is sent before it passed.
+        var held = statement.Plan is { } read ? HoldObjects(session, read, validate: false) : null;
         try
         {
             if (session.IsCancelRequested) throw Canceled(session);
             // Constants over parameters are checked with the bound values before the query touches any data.
             if (statement.Plan?.Constants is { ParameterCheck: { } check } constants)
                 session.Engine.Constants.RunWithParameters(check, constants.CheckedParameters, parameters);
+            var listing = statement.Plan is { } read2 ? governance.Objects?.StartValidation(read2, session.Cancellation) : null;
             var cursor = session.Engine.Execute(query, parameters);
             cursor.Holds = held;
+            cursor.Gate = listing;
             held = null;
             if (session.IsCancelRequested)
             {
