@@ -2,6 +2,7 @@ using DataMesh.Gateway.Admin.ObjectStores;
 using DataMesh.Gateway.Catalog.Model;
 using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Sql.Admin;
+using DataMesh.Gateway.Storage.Accounts;
 using DataMesh.Gateway.Storage.Objects;
 
 namespace DataMesh.Gateway.Admin.Commands;
@@ -108,7 +109,7 @@ internal static class ProductCommands
         }
     }
 
-    private sealed record ObjectDestination(ProjectRecord Project, AccountRecord Account, Storage.Accounts.S3Location Root, string Asset) : Destination
+    private sealed record ObjectDestination(ProjectRecord Project, AccountRecord Account, S3Location Root, string Asset) : Destination
     {
         public override (string, string, IReadOnlyList<ColumnRecord>, IReadOnlyList<ObjectRecord>?) Store(AdminContext ctx, string file)
         {
