@@ -1,4 +1,5 @@
 using DataMesh.Gateway.Admin.ObjectStores;
+using DataMesh.Gateway.Admin.Storage;
 using DataMesh.Gateway.Catalog.Model;
 using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Sql.Admin;
@@ -85,10 +86,10 @@ internal static class ProductCommands
                 if (existing.Count > 0) throw Occupied(asset, root.ToString());
                 return new ObjectDestination(project, account, root, asset);
             }
-            var storage = project.Resources.GetValueOrDefault("storage") ?? Path.Combine(account.Location, project.Name);
-            var directory = Path.Combine(storage, asset);
+            var storage = ctx.Read(r => ProjectStorage.For(r, project.Name));
+            var directory = Path.Combine(account.Location, project.StoragePrefix, asset);
             if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any()) throw Occupied(asset, directory);
-            return new LocalDestination(account, directory);
+            return new LocalDestination(storage, directory, asset);
         }
 
         private static PgErrorException Occupied(string asset, string where) =>
@@ -96,14 +97,15 @@ internal static class ProductCommands
                 hint: "choose another asset name, or create the asset from those files with CREATE ASSET … FROM '…'");
     }
 
-    private sealed record LocalDestination(AccountRecord Account, string Directory) : Destination
+    private sealed record LocalDestination(ProjectStorage Storage, string Directory, string Asset) : Destination
     {
         public override (string, string, IReadOnlyList<ColumnRecord>, IReadOnlyList<ObjectRecord>?) Store(AdminContext ctx, string file)
         {
             System.IO.Directory.CreateDirectory(Directory);
             File.Move(file, Path.Combine(Directory, FileName));
-            var source = Path.GetRelativePath(Account.Location, Directory).Replace('\\', '/') + "/*.parquet";
-            var resolved = SourcePaths.Resolve(Account.Location, source);
+            // Resolved like any source of the project: inside its prefix, links refused.
+            var source = Asset + "/*.parquet";
+            var resolved = Storage.Resolve(source);
             var schema = ctx.Services.Metadata.DescribeParquet(resolved).Select(c => new ColumnRecord(c.Name, c.Type)).ToList();
             return (source, resolved, schema, null);
         }

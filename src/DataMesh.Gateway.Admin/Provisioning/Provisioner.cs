@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using DataMesh.Gateway.Admin.Storage;
 using DataMesh.Gateway.Catalog.Model;
 using DataMesh.Gateway.Engine;
-using DataMesh.Gateway.Storage.Accounts;
 
 namespace DataMesh.Gateway.Admin.Provisioning;
 

@@ -75,4 +75,28 @@ public sealed class DataProductTests(S3GatewayFixture fixture)
         await home.FailsAsync($"CREATE ASSET {s.ConsumerProject}.elsewhere AS SELECT 1 AS x", "55000");
         await consumer.FailsAsync($"CREATE ASSET {s.ConsumerProject}.big_orders AS SELECT 1 AS x", "42710");
     }
+
+    [Fact]
+    public async Task A_data_product_on_a_local_account_is_written_under_the_projects_prefix()
+    {
+        var s = AdminSql.Unique("lp");
+        var root = Path.Combine(fixture.Scratch, s);
+        AdminSql.WriteParquet(Path.Combine(root, s, "src", "t.parquet"), "SELECT i AS id, i % 2 = 0 AS even FROM range(10) r(i)");
+        await using (var carol = await fixture.OpenAsync("carol"))
+        {
+            await carol.ExecAsync($"ASSOCIATE ACCOUNT a_{s} LOCATION '{root}' ADMIN carol");
+            await carol.ExecAsync($"ACCEPT ACCOUNT a_{s}");
+            await carol.ExecAsync($"CREATE PROJECT PROFILE pr_{s} BLUEPRINTS (producer_storage, workspace)");
+            await carol.ExecAsync($"CREATE PROJECT {s} ACCOUNT a_{s} PROFILE pr_{s}");
+            await carol.ExecAsync($"ADD MEMBER carol TO PROJECT {s} AS OWNER");
+            await carol.ExecAsync($"CREATE ASSET {s}.t FROM 'src/t.parquet'");
+        }
+        await using var owner = await fixture.OpenAsync("carol", s);
+        var created = await owner.QueryAsync($"CREATE ASSET {s}.evens AS SELECT id FROM t WHERE even");
+        Assert.Equal(5L, created.Get(0, "rows"));
+        Assert.True(File.Exists(Path.Combine(root, s, "evens", "part-0.parquet")));
+        Assert.Equal(8L, await S3Scenario.ScalarAsync(owner, "SELECT max(id) FROM evens"));
+        var described = await owner.QueryAsync($"DESCRIBE ASSET {s}.evens");
+        Assert.Contains(described.Rows, r => Equals(r[0], "asset") && Equals(r[1], "source") && Equals(r[2], "evens/*.parquet"));
+    }
 }

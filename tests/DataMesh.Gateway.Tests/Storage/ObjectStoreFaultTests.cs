@@ -186,7 +186,7 @@ public sealed class ObjectStoreFaultTests(S3GatewayFixture fixture)
         await carol.ExecAsync($"CREATE PROJECT PROFILE pr_{s} BLUEPRINTS (producer_storage)");
         await carol.ExecAsync($"CREATE PROJECT {s} ACCOUNT a_{s} PROFILE pr_{s}");
         await carol.ExecAsync($"ADD MEMBER carol TO PROJECT {s} AS OWNER");
-        await carol.ExecAsync($"CREATE ASSET {s}.t FROM '{s}/t.parquet'");
+        await carol.ExecAsync($"CREATE ASSET {s}.t FROM 't.parquet'"); // relative to the project's prefix, <account>/{s}/
         return s;
     }
 }
