@@ -59,7 +59,7 @@ public sealed class CatalogSnapshot
     /// </summary>
     public CatalogSnapshot WithSubscription(SubscriptionRecord subscription) =>
         new(Version, MaskSecret, _users.Values, _groupRecords, _projects.Values, _assets.Values,
-            Subscriptions.Select(s => s.Id == subscription.Id ? subscription : s).ToList());
+            Subscriptions.Select(s => s.Id == subscription.Id ? subscription : s).ToList(), _accounts.Values);
 
     public UserRecord? User(string name) => _users.GetValueOrDefault(name);
 
