@@ -21,9 +21,11 @@ public sealed class AdminExecutor(AdminServices services)
     public AdminResult Execute(AdminStatement statement, string user, string database, string redactedText, int statementOffset = 0) =>
         Execute(statement, new AdminCaller(user), database, redactedText, statementOffset);
 
-    public AdminResult Execute(AdminStatement statement, AdminCaller caller, string database, string redactedText, int statementOffset = 0)
+    /// <param name="export">The caller's session, for commands that write data products from governed queries.</param>
+    public AdminResult Execute(AdminStatement statement, AdminCaller caller, string database, string redactedText, int statementOffset = 0,
+        IQueryExport? export = null)
     {
-        var ctx = new AdminContext(caller, database, redactedText, Services) { Command = statement.Tag };
+        var ctx = new AdminContext(caller, database, redactedText, Services) { Command = statement.Tag, Export = export };
         return Audited(ctx, () => AdminDispatch.Run(ctx, statement, statementOffset));
     }
 

@@ -44,7 +44,7 @@ public sealed class GatewayHost : IAsyncDisposable
         var logger = loggers.CreateLogger("DataMesh.Gateway");
         var dataDirectory = Path.GetFullPath(settings.DataDir);
         Directory.CreateDirectory(dataDirectory);
-        var catalog = AdminCatalog.Open(dataDirectory);
+        var catalog = AdminCatalog.Open(dataDirectory, settings.Storage.ToOptions(dataDirectory));
 
         if (settings.Demo) DemoSetup.Prepare(dataDirectory, seedDirectory, catalog, logger);
 
@@ -55,7 +55,7 @@ public sealed class GatewayHost : IAsyncDisposable
             MemoryLimit = settings.MemoryLimit,
             Threads = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount,
             TempDirectory = Path.Combine(dataDirectory, "tmp", "engine"),
-        });
+        }, objects: new ObjectReads(catalog.Catalog, catalog.Storage));
 
         var certificate = settings.TlsCert is not null && settings.TlsKey is not null
             ? CertificateLoader.FromPem(settings.TlsCert, settings.TlsKey)

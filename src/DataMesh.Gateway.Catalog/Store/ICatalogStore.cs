@@ -108,6 +108,8 @@ public interface ICatalogWriter : ICatalogReader
     void InsertAccount(AccountRecord account);
     void AcceptAccount(string name, DateTimeOffset at);
     void SetAccountAdmin(string name, string admin);
+    /// <summary>Replaces an object-store account's connection (credential rotation).</summary>
+    void SetAccountObjectStore(string name, ObjectStoreRecord store);
     void InsertBlueprint(BlueprintRecord blueprint);
     void InsertProfile(ProfileRecord profile);
     void InsertProject(ProjectRecord project);

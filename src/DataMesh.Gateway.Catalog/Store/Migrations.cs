@@ -115,6 +115,15 @@ internal static partial class Migrations
             FROM asset_search s JOIN assets a ON a.id = s.rowid WHERE a.published = 1;
         """,
 
+        // 7: accounts on object stores (their connection, the secret sealed), the objects an asset on one pins, and
+        // the lineage of data products written by projects.
+        """
+        ALTER TABLE accounts ADD COLUMN object_store TEXT;
+        ALTER TABLE assets ADD COLUMN objects TEXT;
+        ALTER TABLE assets ADD COLUMN lineage TEXT;
+        """,
+
+        // 8: lifecycle (see Migrations.Lifecycle.cs).
         Lifecycle,
     ];
 }

@@ -6,10 +6,10 @@ namespace DataMesh.Gateway.Catalog.Store;
 
 internal sealed partial class SqliteCatalogSession
 {
-    private const string AssetColumns = "id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, column_terms";
+    private const string AssetColumns = "id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, objects, lineage, column_terms";
 
     /// <summary>How many columns <see cref="AssetColumns"/> reads (queries that select more read theirs after these).</summary>
-    private const int AssetColumnCount = 15;
+    private const int AssetColumnCount = 17;
 
     private static AssetRecord MapAsset(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), NullableString(r, 5),
@@ -17,7 +17,9 @@ internal sealed partial class SqliteCatalogSession
         FromJson<Dictionary<string, string>>(r.GetString(8)), FromJson<List<ColumnRecord>>(r.GetString(9)),
         r.GetInt64(10) != 0, r.IsDBNull(11) ? null : r.GetInt32(11), r.GetString(12), ParseTime(r.GetString(13)))
     {
-        ColumnTerms = FromJson<Dictionary<string, List<string>>>(r.GetString(14)).ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value),
+        Objects = r.IsDBNull(14) ? null : FromJson<List<ObjectRecord>>(r.GetString(14)),
+        Lineage = r.IsDBNull(15) ? null : FromJson<LineageRecord>(r.GetString(15)),
+        ColumnTerms = FromJson<Dictionary<string, List<string>>>(r.GetString(16)).ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value),
     };
 
     public AssetRecord? GetAsset(string project, string name) =>
@@ -32,10 +34,11 @@ internal sealed partial class SqliteCatalogSession
         // Ids are never reused: one a DROP freed still names the old asset in audit records and events.
         var id = NextId("last_asset_id", "assets");
         Execute(
-            "INSERT INTO assets (id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, column_terms) " +
-            "VALUES ($id, $p, $n, $s, $r, $d, $terms, $m, $cd, $schema, 0, NULL, $c, $t, $ct)",
+            "INSERT INTO assets (id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, objects, lineage, column_terms) " +
+            "VALUES ($id, $p, $n, $s, $r, $d, $terms, $m, $cd, $schema, 0, NULL, $c, $t, $o, $l, $ct)",
             ("$id", id), ("$ct", Json(a.ColumnTerms)), ("$p", a.Project), ("$n", a.Name), ("$s", a.Source), ("$r", a.ResolvedPath), ("$d", a.Description), ("$terms", Json(a.Terms)),
-            ("$m", Json(a.Metadata)), ("$cd", Json(a.ColumnDescriptions)), ("$schema", Json(a.Schema)), ("$c", a.CreatedBy), ("$t", Time(a.CreatedAt)));
+            ("$m", Json(a.Metadata)), ("$cd", Json(a.ColumnDescriptions)), ("$schema", Json(a.Schema)), ("$c", a.CreatedBy), ("$t", Time(a.CreatedAt)),
+            ("$o", a.Objects is null ? null : Json(a.Objects)), ("$l", a.Lineage is null ? null : Json(a.Lineage)));
         IndexAsset(a with { Id = id });
         return id;
     }
@@ -43,9 +46,9 @@ internal sealed partial class SqliteCatalogSession
     public void UpdateAsset(AssetRecord a)
     {
         Execute("UPDATE assets SET description = $d, terms = $terms, metadata = $m, column_descriptions = $cd, schema = $schema, " +
-                "published = $pub, latest_revision = $rev, column_terms = $ct WHERE id = $i", ("$ct", Json(a.ColumnTerms)),
+                "published = $pub, latest_revision = $rev, objects = $o, column_terms = $ct WHERE id = $i", ("$ct", Json(a.ColumnTerms)),
             ("$d", a.Description), ("$terms", Json(a.Terms)), ("$m", Json(a.Metadata)), ("$cd", Json(a.ColumnDescriptions)),
-            ("$schema", Json(a.Schema)), ("$pub", a.Published ? 1 : 0), ("$rev", a.LatestRevision), ("$i", a.Id));
+            ("$schema", Json(a.Schema)), ("$pub", a.Published ? 1 : 0), ("$rev", a.LatestRevision), ("$o", a.Objects is null ? null : Json(a.Objects)), ("$i", a.Id));
         IndexAsset(a);
     }
 

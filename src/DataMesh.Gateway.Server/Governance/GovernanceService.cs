@@ -34,17 +34,22 @@ public sealed class GovernanceService : IDisposable
     private readonly TimeProvider _time;
 
     /// <param name="parser">DuckDB's parser (json_serialize_sql) and its casts, on private connections.</param>
+    /// <param name="objects">Reads of assets on object stores (their cached files); null: the gateway has no object storage.</param>
     public GovernanceService(CatalogService catalog, SqlParser parser, EngineDefaults? engineDefaults = null,
-        TimeProvider? time = null, int rewriteCacheCapacity = 8192)
+        TimeProvider? time = null, int rewriteCacheCapacity = 8192, ObjectReads? objects = null)
     {
         _parser = parser;
         _catalog = catalog;
         _time = time ?? TimeProvider.System;
-        _grants = new GrantSetCache(parser.Serialize, _time);
+        Objects = objects;
+        _grants = new GrantSetCache(parser.Serialize, _time, objects is null ? null : objects.FilesOf);
         _rewrites = new RewriteCache(rewriteCacheCapacity);
         _engineDefaults = engineDefaults ?? new EngineDefaults();
         _instances = new EngineInstances(Math.Max(1, _engineDefaults.InstanceCapacity));
     }
+
+    /// <summary>Fetches and holds the cached objects a plan's grants on object stores read (null: none configured).</summary>
+    public ObjectReads? Objects { get; }
 
     /// <summary>The engine instance the project's grants call for now (its fingerprint changes with them).</summary>
     public EngineSpec EngineSpec(ProjectAccess access)
@@ -162,12 +167,12 @@ public sealed class GovernanceService : IDisposable
     }
 
     private static bool SameGrant(AssetGrant a, AssetGrant b) =>
-        a.SourcePath == b.SourcePath && a.QualifiedRowFilter == b.QualifiedRowFilter && a.Columns.SequenceEqual(b.Columns)
+        a.SourcePath == b.SourcePath && a.ReadPaths.SequenceEqual(b.ReadPaths) && a.QualifiedRowFilter == b.QualifiedRowFilter && a.Columns.SequenceEqual(b.Columns)
         && a.SubscriptionIds.SequenceEqual(b.SubscriptionIds);
 
     /// <summary>A project's grants in another picture of the catalog (an approval's preview), not cached.</summary>
     internal GrantSet GrantsFor(Catalog.Snapshots.CatalogSnapshot snapshot, string project) =>
-        GrantSet.For(snapshot, project, _time.GetUtcNow(), _parser.Serialize);
+        GrantSet.For(snapshot, project, _time.GetUtcNow(), _parser.Serialize, Objects is null ? null : Objects.FilesOf);
 
     /// <summary>The governed engine SQL for a statement under given grants, not cached (an approval's preview: fixed
     /// statements without constants to evaluate).</summary>

@@ -35,10 +35,12 @@ internal static partial class AdminCommandTable
             "Lists the metadata forms and their fields"),
         new("CREATE ASSET", AssetGrammar.CreateAsset,
             """
-            CREATE ASSET project.asset FROM 'relative/source'
-              [DESCRIPTION '...'] [TERMS ('Term', term, ...)] [METADATA (key = 'value', ...)]
+            CREATE ASSET project.asset FROM 'relative/source' [clauses]
+            CREATE ASSET project.asset FROM WORKSPACE TABLE table [clauses]
+            CREATE ASSET project.asset [clauses] AS query
+              clauses: [DESCRIPTION '...'] [TERMS ('Term', term, ...)] [METADATA (key = 'value', ...)]
             """,
-            "Registers Parquet files of the project's storage as an asset (in the inventory)"),
+            "Registers Parquet files of the project's storage as an asset, or writes a data product (in the inventory)"),
         new("ALTER ASSET", AssetGrammar.AlterAsset,
             """
             ALTER ASSET project.asset SET COLUMN column DESCRIPTION '...'

@@ -52,7 +52,10 @@ internal static partial class AdminCommandTable
             "REVOKE DOMAIN ADMIN FROM user",
             "Takes the domain admin role from a user"),
         new("ASSOCIATE ACCOUNT", PrincipalGrammar.AssociateAccount,
-            "ASSOCIATE ACCOUNT name LOCATION '/absolute/path' ADMIN user",
+            """
+            ASSOCIATE ACCOUNT name LOCATION '/absolute/path' ADMIN user
+            ASSOCIATE ACCOUNT name LOCATION 's3://bucket[/prefix]' ADMIN user WITH ( option = 'value', ... )
+            """,
             "Proposes a storage account with its account admin"),
         new("ACCEPT ACCOUNT", c => new AcceptAccount(c.ExpectName("account name")),
             "ACCEPT ACCOUNT name",
@@ -60,9 +63,10 @@ internal static partial class AdminCommandTable
         new("ALTER ACCOUNT", PrincipalGrammar.AlterAccount,
             """
             ALTER ACCOUNT name ADMIN user
+            ALTER ACCOUNT name SET CREDENTIALS ( option = 'value', ... )
             ALTER ACCOUNT name RENAME TO name
             """,
-            "Gives an account another admin, or renames it"),
+            "Gives an account another admin, new object-store credentials, or a new name"),
         new("DISASSOCIATE ACCOUNT", c => new DisassociateAccount(c.ExpectName("account name"), LifecycleGrammar.Cascade(c)),
             "DISASSOCIATE ACCOUNT name [CASCADE | RESTRICT]",
             "Removes an account (CASCADE: with its projects)"),

@@ -48,6 +48,9 @@ public sealed class GatewaySettings
     /// <summary>The most rows a portal download (CSV, Parquet) carries.</summary>
     public long PortalMaxDownloadRows { get; set; } = 1_000_000;
 
+    /// <summary>Accounts on object stores: the object cache, retries, credentials files.</summary>
+    public StorageSettings Storage { get; set; } = new();
+
     /// <summary>host:port of the metrics and health endpoint (/metrics, /health); empty: off.</summary>
     public string? MetricsListen { get; set; }
 

@@ -13,8 +13,9 @@ public sealed class DependencyDirectionTests
         ["DataMesh.Gateway.Policy"] = ["DataMesh.Gateway.Sql", "DataMesh.Gateway.Catalog"],
         ["DataMesh.Gateway.Authentication"] = ["DataMesh.Gateway.Protocol"],
         ["DataMesh.Gateway.Engine"] = ["DataMesh.Gateway.Protocol"],
-        ["DataMesh.Gateway.Admin"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Catalog", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine"],
-        ["DataMesh.Gateway.Server"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine", "DataMesh.Gateway.Admin", "DataMesh.Gateway.Catalog", "DataMesh.Gateway.Policy"],
+        ["DataMesh.Gateway.Storage"] = ["DataMesh.Gateway.Protocol"],
+        ["DataMesh.Gateway.Admin"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Catalog", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine", "DataMesh.Gateway.Storage"],
+        ["DataMesh.Gateway.Server"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine", "DataMesh.Gateway.Admin", "DataMesh.Gateway.Catalog", "DataMesh.Gateway.Policy", "DataMesh.Gateway.Storage"],
         // The portal is a layer above the server and the admin commands: nothing below it references ASP.NET Core or it.
         ["DataMesh.Gateway.Portal"] = ["DataMesh.Gateway.Server", "DataMesh.Gateway.Admin", "DataMesh.Gateway.Catalog", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Policy", "DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Engine"],
     };
@@ -41,6 +42,15 @@ public sealed class DependencyDirectionTests
         Assert.DoesNotContain("DuckDB.NET.Data", references);
         Assert.DoesNotContain("DuckDB.NET.Bindings", references);
         Assert.DoesNotContain("Microsoft.Data.Sqlite", references);
+    }
+
+    [Fact]
+    public void Storage_knows_no_engine_catalog_or_policy()
+    {
+        var references = Assembly.Load("DataMesh.Gateway.Storage").GetReferencedAssemblies().Select(a => a.Name).ToList();
+        Assert.DoesNotContain("DuckDB.NET.Data", references);
+        Assert.DoesNotContain("Microsoft.Data.Sqlite", references);
+        Assert.Contains("AWSSDK.S3", references);
     }
 
     [Fact]
