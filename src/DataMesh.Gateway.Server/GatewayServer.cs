@@ -34,6 +34,8 @@ public sealed class GatewayServer : IAsyncDisposable
         Governance.GovernanceService governance, ILoggerFactory loggers)
     {
         _admin = admin;
+        // DROP PROJECT and ALTER PROJECT … RENAME refuse (55006) while sessions are signed in to the project.
+        admin.Services.Sessions ??= _cancels;
         _governance = governance;
         _options = options;
         LoginThrottle = new LoginThrottle(options.LoginThrottle, TimeProvider.System);

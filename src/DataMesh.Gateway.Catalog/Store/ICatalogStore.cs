@@ -24,6 +24,12 @@ public interface ICatalogStore : IDisposable
 
     /// <summary>Appends several audit records in one transaction (query records, written in batches).</summary>
     void AppendAudit(IReadOnlyList<AuditRecord> records);
+
+    /// <summary>
+    /// Records that a project's webhook received every event up to <paramref name="lastEvent"/>: bookkeeping in a
+    /// transaction of its own that, like the audit, leaves the catalog's version (and every snapshot) as it is.
+    /// </summary>
+    void AdvanceWebhookCursor(string project, long lastEvent);
 }
 
 public interface ICatalogReader
@@ -139,7 +145,6 @@ public interface ICatalogWriter : ICatalogReader
     void RenameAccount(string oldName, string newName);
     void RenameGroup(string oldName, string newName);
     void SetProjectWebhook(string project, string? url);
-    void SetWebhookCursor(string project, long lastEvent);
 
     /// <summary>Appends an event (in the command's own transaction, so it exists exactly when the change does).</summary>
     long AppendEvent(EventRecord record);

@@ -116,6 +116,21 @@ public sealed class SqliteCatalogStore : ICatalogStore
         }
     }
 
+    public void AdvanceWebhookCursor(string project, long lastEvent)
+    {
+        lock (_writeGate)
+        {
+            _retry.Run(() =>
+            {
+                using var connection = OpenConnection();
+                using var transaction = connection.BeginTransaction(deferred: false);
+                new SqliteCatalogSession(connection, transaction).SetWebhookCursor(project, lastEvent);
+                transaction.Commit();
+                return 0;
+            });
+        }
+    }
+
     public void AppendAudit(AuditRecord record) => AppendAudit([record]);
 
     public void AppendAudit(IReadOnlyList<AuditRecord> records)

@@ -52,16 +52,22 @@ internal static class AuditGrammar
         }
         else
         {
-            while (c.Peek() is { } keyword && Clause(c, clauses, keyword, ref audit))
+            // The keyword spelling takes its clauses, LIMIT among them, in any order.
+            while (c.Peek() is { } keyword && (Clause(c, clauses, keyword, ref audit) || Limit(c, clauses, maxLimit, ref audit)))
             {
             }
+            return audit;
         }
-        if (c.Peek() is { } limit && c.AcceptWord("LIMIT"))
-        {
-            clauses.Claim("LIMIT", "LIMIT", limit);
-            audit = audit with { Limit = c.ExpectInteger("row count", 1, maxLimit) };
-        }
+        Limit(c, clauses, maxLimit, ref audit);
         return audit;
+    }
+
+    private static bool Limit(TokenCursor c, ClauseSet clauses, int maxLimit, ref ShowAudit audit)
+    {
+        if (c.Peek() is not { } limit || !c.AcceptWord("LIMIT")) return false;
+        clauses.Claim("LIMIT", "LIMIT", limit);
+        audit = audit with { Limit = c.ExpectInteger("row count", 1, maxLimit) };
+        return true;
     }
 
     /// <summary>One clause of the keyword spelling; false (nothing consumed) when the next word is none of them.</summary>

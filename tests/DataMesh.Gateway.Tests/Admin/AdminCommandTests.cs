@@ -255,7 +255,7 @@ public sealed class AdminCommandTests(AdminGatewayFixture fixture)
         await using var carol = await fixture.OpenAsync("carol");
         await carol.ExecAsync($"CREATE GLOSSARY TERM {AdminSql.Quote(term)} DESCRIPTION 'A test term'");
         var glossary = await carol.QueryAsync("SHOW GLOSSARY");
-        Assert.Equal(["term", "description", "assets"], glossary.Columns);
+        Assert.Equal(["term", "description", "assets", "parent", "owner_project"], glossary.Columns);
         var row = glossary.Single("term", term);
         Assert.Equal("A test term", row["description"]);
         Assert.Equal(0L, row["assets"]);

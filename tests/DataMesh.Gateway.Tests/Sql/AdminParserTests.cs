@@ -452,7 +452,7 @@ public sealed class AdminParserTests
     [InlineData("ADD MEMBER bob TO PROJECT sales AS BOSS", "BOSS")]
     [InlineData("CREATE USER bob 'x'", "'x'")]
     [InlineData("CREATE USER 'bob' PASSWORD 'x'", "'bob'")]
-    [InlineData("ALTER GROUP g RENAME TO h", "RENAME")]
+    [InlineData("ALTER GROUP g RENAME h", "h")]
     [InlineData("ALTER ASSET p.a SET OWNER bob", "OWNER")]
     [InlineData("PUBLISH ASSET orders", "")]
     [InlineData("CREATE ASSET p.a FROM orders", "orders")]
