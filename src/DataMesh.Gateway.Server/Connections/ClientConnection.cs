@@ -30,7 +30,7 @@ internal sealed class ClientConnection(
     Observability.GatewayMetrics metrics,
     CancelRegistry cancels,
     ServerLifetime lifetime,
-    bool overConnectionLimit,
+    ConnectionBudget budget,
     ILogger logger)
 {
     public Session? Session { get; private set; }
@@ -43,8 +43,12 @@ internal sealed class ClientConnection(
         Stream stream = network;
         SslStream? tls = null;
         WireTransport? transport = null;
+        // One token ends startup and authentication: the startup timeout until the startup packet is in, then what is
+        // left of the authentication timeout, or a newer socket pushing this one out of the waiting budget.
+        var accepted = System.Diagnostics.Stopwatch.GetTimestamp();
         using var authTimeout = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Stopping);
-        authTimeout.CancelAfter(options.AuthenticationTimeout);
+        authTimeout.CancelAfter(options.StartupTimeout < options.AuthenticationTimeout ? options.StartupTimeout : options.AuthenticationTimeout);
+        using var slot = budget.Admit(RemoteAddress(), authTimeout);
         try
         {
             StartupPacket? startup;
@@ -89,13 +93,15 @@ internal sealed class ClientConnection(
                 }
                 break;
             }
+            var left = options.AuthenticationTimeout - System.Diagnostics.Stopwatch.GetElapsedTime(accepted);
+            authTimeout.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
 
             transport = WireTransport.Over(stream);
             transport.Flushed = metrics.BytesStreamed;
 
             try
             {
-                await StartSessionAsync(transport, startup, tls, authTimeout.Token).ConfigureAwait(false);
+                await StartSessionAsync(transport, startup, tls, slot, authTimeout.Token).ConfigureAwait(false);
                 await MessageLoopAsync(transport).ConfigureAwait(false);
             }
             catch (PgErrorException e) when (e.IsFatal)
@@ -151,7 +157,7 @@ internal sealed class ClientConnection(
         }
     }
 
-    private async Task StartSessionAsync(WireTransport transport, StartupPacket startup, SslStream? tls, CancellationToken ct)
+    private async Task StartSessionAsync(WireTransport transport, StartupPacket startup, SslStream? tls, ConnectionBudget.Slot slot, CancellationToken ct)
     {
         if (startup.MinorVersion > 0 || startup.ProtocolOptions.Count > 0)
             transport.Backend.NegotiateProtocolVersion(0, startup.ProtocolOptions);
@@ -160,18 +166,18 @@ internal sealed class ClientConnection(
         var database = startup.Parameters.TryGetValue("database", out var db) && db.Length > 0 ? db : user;
         if (lifetime.IsStopping)
             throw PgErrorException.Fatal("57P03", "the database system is shutting down");
-        if (overConnectionLimit)
-            throw PgErrorException.Fatal(SqlState.TooManyConnections, "sorry, too many clients already");
 
         var binding = tls is not null && options.Certificate is not null ? ChannelBinding.TlsServerEndPoint(options.Certificate) : null;
         var signedIn = await authenticator.AuthenticateAsync(transport, user, binding, tls is not null, RemoteAddress(), ct).ConfigureAwait(false);
+        // Only now does the connection take a session slot (53300 when the server, the user or the address is full).
+        budget.SignIn(slot, signedIn.UserName);
         // A token names its own user: the session runs as the mapped user, whatever placeholder the client sent.
         if (!(startup.Parameters.TryGetValue("database", out var named) && named.Length > 0)) database = signedIn.UserName;
         user = signedIn.UserName;
         var identity = signedIn.Token is { } token
             ? new CallerIdentity(user, token.Issuer, token.Subject, token.Groups, token.Claims, token.ExpiresAt)
             : CallerIdentity.Local(user);
-        var parameters = new SessionParameters(user, startup.Parameters);
+        var parameters = StartupParameters.Apply(user, startup.Parameters);
         var session = SessionOpener.Open(governance, cancels, identity, database, parameters, options.Tokens?.Options.SessionGrace ?? TimeSpan.Zero);
         Session = session;
 
@@ -269,6 +275,9 @@ internal sealed class ClientConnection(
             catch (PgErrorException e) when (!e.IsFatal)
             {
                 OnStatementError(session, transport, e, message.Type);
+                // A Query that failed before it ran (its text is not UTF-8, the session lost its membership) has its
+                // ErrorResponse and ReadyForQuery written now: they must reach the client now, not with the next reply.
+                if (message.Type == FrontendMessageType.Query) await transport.FlushAsync().ConfigureAwait(false);
             }
             catch (PgErrorException e) when (e.SqlState == SqlState.AdminShutdown)
             {
@@ -282,6 +291,7 @@ internal sealed class ClientConnection(
             {
                 logger.LogError(e, "Unexpected failure in session {Pid}", session.ProcessId);
                 OnStatementError(session, transport, new PgErrorException(SqlState.InternalError, "internal error in the gateway"), message.Type);
+                if (message.Type == FrontendMessageType.Query) await transport.FlushAsync().ConfigureAwait(false);
             }
             if (message.Type == FrontendMessageType.Query && session.IsCancelRequested) session.ClearCancel();
         }
