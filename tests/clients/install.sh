@@ -16,9 +16,11 @@ command -v javac >/dev/null 2>&1 || need+=(default-jdk-headless)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 # chromium and chromium-driver: the real browser the portal tests drive (Selenium, pointed at both; nothing downloaded).
+# postgresql-15: the server binaries only (initdb, pg_ctl), for differential tests that start a private server in a
+# temporary directory (Infrastructure/RealPostgres); no test uses the cluster the package creates.
 debian=(libpostgresql-jdbc-java unixodbc odbc-postgresql python3-pyodbc python3-psycopg2 python3-psycopg
         python3-sqlalchemy python3-pandas python3-matplotlib python3-nbclient python3-nbconvert python3-nbformat
-        python3-ipykernel chromium chromium-driver)
+        python3-ipykernel chromium chromium-driver postgresql-15)
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${debian[@]}" 2>/dev/null | awk '$NF == "installed" { print $1 }' || true)
 for pkg in "${debian[@]}"; do
   grep -qx "$pkg" <<<"$installed" || need+=("$pkg")
