@@ -200,6 +200,7 @@ internal sealed class ClientConnection(
         var runner = new StatementRunner(transport, options, admin, governance, auditor);
         var simple = new SimpleQueryHandler(transport, runner);
         var extended = new ExtendedQueryHandler(transport, runner);
+        var membership = new SessionMembership(admin.Services.Catalog, session);
         var w = transport.Backend;
 
         while (true)
@@ -230,6 +231,7 @@ internal sealed class ClientConnection(
 
             try
             {
+                membership.Check(session, message.Type); // REMOVE MEMBER, a new role, DROP USER: at the next statement
                 switch (message.Type)
                 {
                     case FrontendMessageType.Query:

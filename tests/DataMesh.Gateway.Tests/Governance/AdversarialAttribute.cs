@@ -33,7 +33,7 @@ public enum AttackClass
     Workspace,
     Cursor,
     ProjectStorage,
-    ConnectionFlood,
+    Membership,
 }
 
 /// <summary>Marks a test as an adversarial test of one attack class; the coverage test reads these.</summary>
