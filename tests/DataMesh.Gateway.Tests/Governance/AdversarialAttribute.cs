@@ -34,6 +34,7 @@ public enum AttackClass
     Cursor,
     ProjectStorage,
     Membership,
+    WorkspaceLineage,
 }
 
 /// <summary>Marks a test as an adversarial test of one attack class; the coverage test reads these.</summary>
