@@ -229,4 +229,16 @@ public sealed class PostgresParityTests(GatewayFixture gateway, RealPostgres pos
         await client.SendAsync(RawClient.Query("SELECT 'still here'"));
         Assert.Contains(await client.ReadUntilAsync('Z'), m => m.Type == 'D');
     }
+
+    /// <summary>Npgsql, a real client, gets the refusal as a PostgresException it can show, not a broken connection.</summary>
+    [Theory]
+    [InlineData("Timezone=Europe/Berlin", "0A000", "invalid value for parameter \"TimeZone\": \"Europe/Berlin\"")]
+    [InlineData("Timezone=Mars/Base", "22023", "invalid value for parameter \"TimeZone\": \"Mars/Base\"")]
+    [InlineData("Client Encoding=LATIN1", "0A000", "conversion between LATIN1 and UTF8 is not supported")]
+    public async Task Npgsql_gets_a_refused_startup_parameter_as_a_fatal_error(string option, string sqlState, string message)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(gateway.ConnectionString(extra: option));
+        var e = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => connection.OpenAsync());
+        Assert.Equal(("FATAL", sqlState, message), (e.Severity, e.SqlState, e.MessageText));
+    }
 }
