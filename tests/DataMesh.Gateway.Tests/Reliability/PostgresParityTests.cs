@@ -162,7 +162,8 @@ public sealed class PostgresParityTests(GatewayFixture gateway, RealPostgres pos
 
     /// <summary>
     /// Parameter counts are 16-bit and unsigned on the wire: PostgreSQL parses and binds more than 32,767 parameters
-    /// (the gateway read them as signed and refused them FATAL). 33,000 declared int4 parameters, bound and run.
+    /// (the gateway read them as signed and refused them FATAL). 33,000 parameters (33,000 declared types, all left to
+    /// the server), bound and run.
     /// </summary>
     [Fact]
     public async Task More_than_32767_parameters_are_parsed_bound_and_run_as_in_postgresql()
@@ -171,7 +172,8 @@ public sealed class PostgresParityTests(GatewayFixture gateway, RealPostgres pos
         var sql = "SELECT count(*) FROM (VALUES (1)) v(x) WHERE 7 IN (" + string.Join(",", Enumerable.Range(1, n).Select(i => "$" + i)) + ")";
         var parse = new List<byte>();
         parse.AddRange([0, .. Encoding.UTF8.GetBytes(sql), 0, (byte)(n >> 8), unchecked((byte)n)]);
-        for (var i = 0; i < n; i++) parse.AddRange(RawClient.BigEndian(23));
+        // Declared unspecified (0): typed ones would be wrapped in casts, past the syntax-tree size limit (QueryComplexity).
+        for (var i = 0; i < n; i++) parse.AddRange(RawClient.BigEndian(0));
         var bind = new List<byte> { 0, 0, 0, 0, (byte)(n >> 8), unchecked((byte)n) };
         for (var i = 0; i < n; i++) bind.AddRange([.. RawClient.BigEndian(1), (byte)(i == n - 1 ? '7' : '1')]);
         bind.AddRange([0, 0]);
