@@ -25,6 +25,7 @@ internal sealed partial class SqliteCatalogSession
         Execute("DELETE FROM subscription_changes WHERE subscription_id IN (SELECT id FROM subscriptions WHERE consumer_project = $p)", ("$p", name));
         Execute("DELETE FROM subscriptions WHERE consumer_project = $p", ("$p", name));
         Execute("DELETE FROM webhook_cursors WHERE project = $p", ("$p", name));
+        Execute("DELETE FROM workspace_lineage WHERE project = $p", ("$p", name));
         Execute("DELETE FROM project_members WHERE project = $p", ("$p", name));
         Execute("DELETE FROM projects WHERE name = $p", ("$p", name));
     }
@@ -62,6 +63,7 @@ internal sealed partial class SqliteCatalogSession
         Execute("UPDATE subscriptions SET consumer_project = $n WHERE consumer_project = $o", ("$n", newName), ("$o", oldName));
         Execute("UPDATE glossary_terms SET owner_project = $n WHERE owner_project = $o", ("$n", newName), ("$o", oldName));
         Execute("UPDATE webhook_cursors SET project = $n WHERE project = $o", ("$n", newName), ("$o", oldName));
+        Execute("UPDATE workspace_lineage SET project = $n WHERE project = $o", ("$n", newName), ("$o", oldName));
         Execute("UPDATE events SET consumer_project = $n WHERE consumer_project = $o", ("$n", newName), ("$o", oldName));
         Execute("UPDATE events SET owner_project = $n WHERE owner_project = $o", ("$n", newName), ("$o", oldName));
         Execute("UPDATE events SET asset = $n || substr(asset, length($o) + 1) WHERE substr(asset, 1, length($o) + 1) = $o || '.'",
