@@ -6,6 +6,7 @@ using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Server.Auth;
 using DataMesh.Gateway.Server.Cancellation;
 using DataMesh.Gateway.Server.Connections;
+using DataMesh.Gateway.Server.Notifications;
 using Microsoft.Extensions.Logging;
 
 namespace DataMesh.Gateway.Server;
@@ -44,8 +45,22 @@ public sealed class GatewayServer : IAsyncDisposable
         _authenticator = new Authenticator(users, options, LoginThrottle);
         _logger = loggers.CreateLogger("DataMesh.Gateway.Server");
         _auditor = new Governance.QueryAuditor(admin.Services.Catalog.Store, loggers.CreateLogger("DataMesh.Gateway.Audit"), Metrics);
+        Notifications = new NotificationHub(admin.Services.Catalog, admin.Services.Clock, NotificationPoll, loggers.CreateLogger("DataMesh.Gateway.Notifications"));
+        Expiry = new DataMesh.Gateway.Admin.ExpiryWatch(admin.Services, ExpiryScan);
         Embedded = new Embedded.EmbeddedStatements(options, admin, governance, _auditor, _cancels, _lifetime, loggers.CreateLogger("DataMesh.Gateway.Portal"));
     }
+
+    /// <summary>How often the event table is read besides after each change (events of other processes, the expiry watch).</summary>
+    public static readonly TimeSpan NotificationPoll = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often approved grants are checked for an expiry within seven days.</summary>
+    public static readonly TimeSpan ExpiryScan = TimeSpan.FromMinutes(10);
+
+    /// <summary>Hands the catalog's events to the sessions that LISTEN for them.</summary>
+    public NotificationHub Notifications { get; }
+
+    /// <summary>Records an "expiring" event for grants that expire within seven days (a TimeProvider timer).</summary>
+    public DataMesh.Gateway.Admin.ExpiryWatch Expiry { get; }
 
     /// <summary>What a consumer would see under a grant not yet approved (the portal's approval preview).</summary>
     public Governance.GrantPreview Previews => new(_governance, _admin.Services.Catalog, _auditor, _options);
@@ -120,7 +135,7 @@ public sealed class GatewayServer : IAsyncDisposable
             }
             Interlocked.Increment(ref _active);
             var connection = new ClientConnection(socket, _options, _authenticator, _admin, _governance, _auditor, Metrics, _cancels, _lifetime,
-                _budget, _logger);
+                _budget, Notifications, _logger);
             _connections[connection] = Task.Run(async () =>
             {
                 try
@@ -160,6 +175,8 @@ public sealed class GatewayServer : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         await _auditor.DisposeAsync().ConfigureAwait(false);
+        Expiry.Dispose();
+        Notifications.Dispose();
         _lifetime.Dispose();
     }
 }

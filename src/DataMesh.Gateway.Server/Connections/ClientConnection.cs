@@ -31,6 +31,7 @@ internal sealed class ClientConnection(
     CancelRegistry cancels,
     ServerLifetime lifetime,
     ConnectionBudget budget,
+    Notifications.NotificationHub notifications,
     ILogger logger)
 {
     public Session? Session { get; private set; }
@@ -102,7 +103,7 @@ internal sealed class ClientConnection(
             try
             {
                 await StartSessionAsync(transport, startup, tls, slot, authTimeout.Token).ConfigureAwait(false);
-                await new MessageLoop(transport, Session!, options, admin, governance, auditor, metrics, lifetime, logger).RunAsync().ConfigureAwait(false);
+                await new MessageLoop(transport, Session!, options, admin, governance, auditor, metrics, lifetime, notifications, logger).RunAsync().ConfigureAwait(false);
             }
             catch (PgErrorException e) when (e.IsFatal)
             {

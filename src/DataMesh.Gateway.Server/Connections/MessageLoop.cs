@@ -26,9 +26,25 @@ internal sealed class MessageLoop(
     Governance.QueryAuditor auditor,
     Observability.GatewayMetrics metrics,
     ServerLifetime lifetime,
+    Notifications.NotificationHub notifications,
     ILogger logger)
 {
     public async Task RunAsync()
+    {
+        // LISTEN's notifications: queued by the hub from any thread, written by this loop only (one writer).
+        var inbox = session.Inbox = new Notifications.NotificationInbox(session.AdminCaller, session.ProcessId);
+        notifications.Register(inbox);
+        try
+        {
+            await LoopAsync(inbox).ConfigureAwait(false);
+        }
+        finally
+        {
+            notifications.Unregister(inbox);
+        }
+    }
+
+    private async Task LoopAsync(Notifications.NotificationInbox inbox)
     {
         var runner = new StatementRunner(transport, options, admin, governance, auditor);
         var simple = new SimpleQueryHandler(transport, runner);
@@ -46,7 +62,7 @@ internal sealed class MessageLoop(
                     idle.CancelAfter(options.IdleSessionTimeout);
                 try
                 {
-                    maybe = await transport.ReadMessageAsync(options.MaxMessageBytes, idle.Token).ConfigureAwait(false);
+                    maybe = await ReadOrNotifyAsync(inbox, idle.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (lifetime.IsStopping)
                 {
@@ -70,6 +86,7 @@ internal sealed class MessageLoop(
                     case FrontendMessageType.Query:
                         session.ClearCancel(); // a cancel that arrived before this message must not hit it
                         await simple.HandleAsync(session, QueryMessage.Parse(message.Payload).Sql).ConfigureAwait(false);
+                        WriteNotifications(inbox);
                         w.ReadyForQuery(session.TransactionStatus);
                         await transport.FlushAsync().ConfigureAwait(false);
                         break;
@@ -90,6 +107,7 @@ internal sealed class MessageLoop(
                         break;
                     case FrontendMessageType.Sync:
                         extended.Sync(session);
+                        WriteNotifications(inbox);
                         await transport.FlushAsync().ConfigureAwait(false);
                         break;
                     case FrontendMessageType.Flush:
@@ -130,6 +148,29 @@ internal sealed class MessageLoop(
             }
             if (message.Type == FrontendMessageType.Query && session.IsCancelRequested) session.ClearCancel();
         }
+    }
+
+    /// <summary>
+    /// The client's next message; while waiting for it, notifications that arrive for an idle session (not inside a
+    /// transaction block, as PostgreSQL delivers them) are written and flushed at once, so psycopg2's poll() and
+    /// asyncpg's listeners see them without sending anything. The read is never cancelled for this: it goes on.
+    /// </summary>
+    private async Task<FrontendMessage?> ReadOrNotifyAsync(Notifications.NotificationInbox inbox, CancellationToken cancellationToken)
+    {
+        var read = transport.ReadMessageAsync(options.MaxMessageBytes, cancellationToken).AsTask();
+        while (true)
+        {
+            if (session.TransactionStatus == TransactionStatus.Idle && inbox.HasPending && inbox.WriteTo(transport.Backend))
+                await transport.FlushAsync().ConfigureAwait(false);
+            var signalled = inbox.Signalled();
+            if (await Task.WhenAny(read, signalled).ConfigureAwait(false) == read) return await read.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waiting notifications go out before ReadyForQuery when the session is outside a transaction block.</summary>
+    private void WriteNotifications(Notifications.NotificationInbox inbox)
+    {
+        if (session.TransactionStatus == TransactionStatus.Idle && inbox.HasPending) inbox.WriteTo(transport.Backend);
     }
 
     /// <summary>

@@ -37,7 +37,7 @@ public static class SessionStatements
             case "RESET": return Reset(session, t);
             case "DISCARD": return Discard(session, t);
             case "DEALLOCATE": return Deallocate(session, t);
-            case "UNLISTEN": return new StatementOutcome("UNLISTEN");
+            case "LISTEN" or "UNLISTEN" or "NOTIFY": return Notifications.ListenStatements.Execute(session, statement);
             default:
                 throw new PgErrorException(SqlState.FeatureNotSupported, $"{t[0].Value.ToUpperInvariant()} is not supported by the gateway");
         }
@@ -152,6 +152,7 @@ public static class SessionStatements
                 session.ClosePortals(includeNamed: true, includeHeld: true);
                 foreach (var s in session.Statements.Values) s.Dispose();
                 session.Statements.Clear();
+                session.Inbox?.Unlisten(null);
                 return outcome;
             case "PLANS" or "SEQUENCES":
                 return new StatementOutcome("DISCARD " + what);

@@ -56,6 +56,9 @@ public sealed class Session : IDisposable
     /// <summary>When a session that signed in with an identity token must end (its exp plus the grace); null: never.</summary>
     public DateTimeOffset? IdentityExpiresAt { get; set; }
 
+    /// <summary>LISTEN state and waiting notifications of a client connection; null for sessions without one (the portal's).</summary>
+    public Notifications.NotificationInbox? Inbox { get; set; }
+
     /// <summary>The caller as admin commands see it: user, token issuer and subject, token groups.</summary>
     public Admin.AdminCaller AdminCaller => new(UserName, Access.Identity.Issuer, Access.Identity.Subject, Access.Identity.TokenGroups);
 

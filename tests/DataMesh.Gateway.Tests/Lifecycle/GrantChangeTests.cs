@@ -55,7 +55,7 @@ public sealed class GrantChangeTests(AdminGatewayFixture fixture)
         var before = await consumer.QueryAsync($"SELECT * FROM {s.AssetName} ORDER BY region");
         Assert.Equal(["region", "amount", "customer_email", "sold_on", "quantity"], before.Columns);
         Assert.Equal(2, before.Count);
-        var versionBefore = await PolicyVersionAsync(s.Contributor, reads: 1);
+        var versionBefore = await PolicyVersionAsync(s.Contributor, s.AssetName, reads: 1);
 
         var altered = await owner.QueryAsync(
             $"ALTER SUBSCRIPTION {id} SET ROW FILTER (region = 'Europe') SET COLUMNS EXCLUDE (quantity) SET MASK (customer_email USING redact) COMMENT 'narrowed'");
@@ -67,7 +67,7 @@ public sealed class GrantChangeTests(AdminGatewayFixture fixture)
         Assert.Equal(["region", "amount", "customer_email", "sold_on"], after.Columns);
         Assert.Equal("Europe", Assert.Single(after.Rows)[0]);
         Assert.NotEqual("ann@example.com", after.Rows[0][2]);
-        var versionAfter = await PolicyVersionAsync(s.Contributor, reads: 2);
+        var versionAfter = await PolicyVersionAsync(s.Contributor, s.AssetName, reads: 2);
         Assert.True(versionBefore.Version != versionAfter.Version, $"the same policy version before and after: {versionAfter.Records}");
 
         // Told to the consumer as "changed"; audited with the subscription.
@@ -157,15 +157,16 @@ public sealed class GrantChangeTests(AdminGatewayFixture fixture)
         Assert.Equal(["change_rejected", "changed", "approved", "requested"], kinds.Where(k => k != "change_requested" && k != "change_withdrawn").ToList());
     }
 
-    /// <summary>The policy version of the user's newest read, once its audit record (written in batches) is there.</summary>
-    private async Task<(string? Version, string Records)> PolicyVersionAsync(string user, int reads)
+    /// <summary>The policy version of the user's newest read of <paramref name="asset"/>, once its audit record (written in batches) is there.</summary>
+    private async Task<(string? Version, string Records)> PolicyVersionAsync(string user, string asset, int reads)
     {
         await using var carol = await fixture.OpenInAsync("carol");
         for (var attempt = 0; ; attempt++)
         {
             var rows = await carol.QueryAsync($"SHOW AUDIT USER {user} LIMIT 50");
             var kind = rows.IndexOf("kind");
-            var queries = rows.Rows.Where(r => (string?)r[kind] == "query").ToList();
+            var statement = rows.IndexOf("statement");
+            var queries = rows.Rows.Where(r => (string?)r[kind] == "query" && ((string?)r[statement])?.Contains(asset, StringComparison.Ordinal) == true).ToList();
             if (queries.Count >= reads) return ((string?)queries[0][rows.IndexOf("policy_version")],
                 string.Join(" | ", queries.Select(q => $"{q[rows.IndexOf("id")]} {q[rows.IndexOf("statement")]} @ {q[rows.IndexOf("policy_version")]}")));
             Assert.True(attempt < 100, $"{user}'s read {reads} was not audited within 10 s");
