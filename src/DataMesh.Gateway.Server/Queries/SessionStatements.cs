@@ -32,7 +32,7 @@ public static class SessionStatements
             case "SHOW":
             {
                 var name = ShowName(statement);
-                return new StatementOutcome("SHOW", SessionParameters.CanonicalName(name), session.Parameters.Get(name));
+                return new StatementOutcome("SHOW", SessionParameters.CanonicalName(name), ShowValue(session, statement, name));
             }
             case "RESET": return Reset(session, t);
             case "DISCARD": return Discard(session, t);
@@ -40,6 +40,25 @@ public static class SessionStatements
             case "LISTEN" or "UNLISTEN" or "NOTIFY": return Notifications.ListenStatements.Execute(session, statement);
             default:
                 throw new PgErrorException(SqlState.FeatureNotSupported, $"{t[0].Value.ToUpperInvariant()} is not supported by the gateway");
+        }
+    }
+
+    /// <summary>
+    /// A setting's value; SHOW of no setting that reads like an admin command (SHOW ASSETS, SHOW SUBSCRIPTION) is that
+    /// command mistyped: 42601 naming the nearest one, rather than "unrecognized configuration parameter".
+    /// </summary>
+    private static string ShowValue(Session session, SqlStatement statement, string name)
+    {
+        try
+        {
+            return session.Parameters.Get(name);
+        }
+        catch (PgErrorException e) when (e.SqlState == SqlState.UndefinedObject)
+        {
+            var words = statement.Tokens.TakeWhile(x => x.Kind == SqlTokenKind.Word).Take(4).Select(x => x.Value.ToUpperInvariant()).ToList();
+            if (Sql.Admin.NearestCommands.Nearest(words) is null) throw;
+            var mistake = Sql.Admin.NearestCommands.Mistyped(statement);
+            throw new PgErrorException(SqlState.SyntaxError, mistake.Message, position: statement.Tokens[0].Offset + mistake.Offset + 1, hint: mistake.Hint);
         }
     }
 

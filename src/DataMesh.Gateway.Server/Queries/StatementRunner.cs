@@ -149,7 +149,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         }
         catch (AdminSyntaxException e)
         {
-            var error = new PgErrorException(SqlState.SyntaxError, e.Message, position: StatementOffset(statement) + e.Offset + 1);
+            var error = new PgErrorException(SqlState.SyntaxError, e.Message, position: StatementOffset(statement) + e.Offset + 1, hint: e.Hint);
             // The text may hold a password the parser could not place: audit only the leading words.
             var words = string.Join(' ', statement.Tokens.TakeWhile(t => t.Kind == SqlTokenKind.Word).Take(3).Select(t => t.Text.ToUpperInvariant()));
             admin.AuditRejected(session.AdminCaller, session.Database, words + " …", error);
