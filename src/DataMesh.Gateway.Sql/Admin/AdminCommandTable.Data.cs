@@ -83,9 +83,8 @@ internal static partial class AdminCommandTable
             SHOW AUDIT [USER name] [ASSET project.asset] [PROJECT name] [SINCE 'time'] [UNTIL 'time'] [LIMIT n]
             """,
             "The audit log records you may see, newest first"),
-        new("EXPORT AUDIT", AuditGrammar.ExportAudit,
-            "EXPORT AUDIT [WHERE condition [AND condition ...]] [LIMIT n] [FORMAT CSV | PARQUET]",
-            "The audit records you may see as a CSV or Parquet file, through COPY TO STDOUT"),
+        // EXPORT AUDIT (AuditGrammar.ExportAudit, Commands/AuditExport) stays out until the server sends an admin
+        // command's COPY OUT: without it the command would answer an empty COPY.
     ];
 
     private static IEnumerable<AdminCommand> Subscriptions() =>

@@ -101,11 +101,8 @@ internal static partial class AdminCommandTable
             "CREATE PROJECT name ACCOUNT account PROFILE profile [DESCRIPTION '...']",
             "Creates and provisions a project in an account"),
         new("ALTER PROJECT", LifecycleGrammar.AlterProject,
-            """
-            ALTER PROJECT name RENAME TO name
-            ALTER PROJECT name SET WEBHOOK 'https://…' | NONE
-            """,
-            "Renames a project, or sets the address its events are POSTed to"),
+            "ALTER PROJECT name RENAME TO name",
+            "Renames a project"),
         new("DROP PROJECT", c => new DropProject(c.ExpectName("project name"), LifecycleGrammar.Cascade(c)),
             "DROP PROJECT name [CASCADE | RESTRICT]",
             "Removes a project (CASCADE: with its assets and subscriptions)"),
