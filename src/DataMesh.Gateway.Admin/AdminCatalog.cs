@@ -24,10 +24,11 @@ public sealed class AdminCatalog : IDisposable
 
     public static string CatalogPath(string dataDirectory) => Path.Combine(Path.GetFullPath(dataDirectory), "catalog.db");
 
-    public static AdminCatalog Open(string dataDirectory)
+    /// <param name="load">False: the caller loads the snapshot later (<see cref="CatalogService.Load"/>), after opening its port.</param>
+    public static AdminCatalog Open(string dataDirectory, bool load = true)
     {
         var store = SqliteCatalogStore.Open(CatalogPath(dataDirectory));
-        return new AdminCatalog(new CatalogService(store), new MetadataEngine(), dataDirectory);
+        return new AdminCatalog(new CatalogService(store, load), new MetadataEngine(), dataDirectory);
     }
 
     /// <summary>
