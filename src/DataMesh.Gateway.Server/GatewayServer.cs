@@ -64,7 +64,8 @@ public sealed class GatewayServer : IAsyncDisposable
 
     /// <summary>All metrics in Prometheus's text format.</summary>
     public string RenderMetrics() =>
-        Metrics.Render(ActiveConnections, IsReady, _governance.RewriteCacheHits, _governance.RewriteCacheMisses);
+        Metrics.Render(ActiveConnections, IsReady, _governance.RewriteCacheHits, _governance.RewriteCacheMisses)
+        + (_admin.Services.Catalog.IsLoaded ? Observability.CatalogMetrics.Render(_admin.Services.Catalog) : "");
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("server not started"));
 
