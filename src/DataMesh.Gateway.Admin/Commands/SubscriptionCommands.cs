@@ -46,6 +46,26 @@ internal static class SubscriptionCommands
 
     public static AdminResult Approve(AdminContext ctx, ApproveSubscription s, int statementOffset)
     {
+        var proposal = Propose(ctx, s, statementOffset);
+        ctx.Change(w =>
+        {
+            var current = w.GetSubscription(s.Id)!;
+            RequirePending(ctx, current, "approve"); // re-checked inside the write lock: a concurrent decision may have won
+            w.UpdateSubscription(Decide(current, proposal.Approved));
+        }, assets: [$"{proposal.Approved.AssetProject}.{proposal.Approved.AssetName}"], subscriptionIds: [s.Id]);
+        var approved = proposal.Approved;
+        return AdminResult.Row("APPROVE SUBSCRIPTION", ("subscription", s.Id), ("status", "approved"), ("row_filter", approved.RowFilter),
+            ("columns", string.Join(", ", proposal.VisibleColumns)), ("masks", string.Join(", ", approved.Masks.Select(DescribeMask))),
+            ("expires_at", Format.Time(approved.ExpiresAt)));
+    }
+
+    /// <summary>
+    /// Everything APPROVE SUBSCRIPTION checks (the owner role, a pending request, the row filter, the column lists, the
+    /// masks, the expiry), without deciding: the subscription as it would be once approved. The approval itself and
+    /// the portal's preview of what the consumer would see both start here, so they cannot disagree.
+    /// </summary>
+    public static ApprovalProposal Propose(AdminContext ctx, ApproveSubscription s, int statementOffset)
+    {
         var (subscription, asset) = Load(ctx, s.Id);
         Permissions.RequireRole(ctx, subscription.AssetProject, MemberRole.Owner, $"decide on subscriptions to assets of project \"{subscription.AssetProject}\"");
         RequirePending(ctx, subscription, "approve");
@@ -59,22 +79,22 @@ internal static class SubscriptionCommands
         var visible = include ?? columns.Where(c => exclude is null || !exclude.Contains(c)).ToList();
         var masks = s.Masks.Select(m => Mask(asset, m, visible)).ToList();
         var expires = Expiry(ctx, s.ExpiresAt, s.ExpiresIn);
-
-        ctx.Change(w =>
+        var approved = subscription with
         {
-            var current = w.GetSubscription(s.Id)!;
-            RequirePending(ctx, current, "approve"); // re-checked inside the write lock: a concurrent decision may have won
-            w.UpdateSubscription(current with
-            {
-                StoredStatus = SubscriptionStatus.Approved, DecidedBy = ctx.User, DecidedAt = ctx.Now, Comment = s.Comment,
-                RowFilter = filter, IncludeColumns = include, ExcludeColumns = exclude, Masks = masks, ExpiresAt = expires,
-                // The grant pins what the owner saw: a column a later revision adds stays hidden until approved.
-                ApprovedColumns = visible, ApprovedRevision = asset.LatestRevision,
-            });
-        }, assets: [$"{subscription.AssetProject}.{subscription.AssetName}"], subscriptionIds: [s.Id]);
-        return AdminResult.Row("APPROVE SUBSCRIPTION", ("subscription", s.Id), ("status", "approved"), ("row_filter", filter),
-            ("columns", string.Join(", ", visible)), ("masks", string.Join(", ", masks.Select(DescribeMask))), ("expires_at", Format.Time(expires)));
+            StoredStatus = SubscriptionStatus.Approved, DecidedBy = ctx.User, DecidedAt = ctx.Now, Comment = s.Comment,
+            RowFilter = filter, IncludeColumns = include, ExcludeColumns = exclude, Masks = masks, ExpiresAt = expires,
+            // The grant pins what the owner saw: a column a later revision adds stays hidden until approved.
+            ApprovedColumns = visible, ApprovedRevision = asset.LatestRevision,
+        };
+        return new ApprovalProposal(approved, visible);
     }
+
+    private static SubscriptionRecord Decide(SubscriptionRecord current, SubscriptionRecord approved) => current with
+    {
+        StoredStatus = approved.StoredStatus, DecidedBy = approved.DecidedBy, DecidedAt = approved.DecidedAt, Comment = approved.Comment,
+        RowFilter = approved.RowFilter, IncludeColumns = approved.IncludeColumns, ExcludeColumns = approved.ExcludeColumns,
+        Masks = approved.Masks, ExpiresAt = approved.ExpiresAt, ApprovedColumns = approved.ApprovedColumns, ApprovedRevision = approved.ApprovedRevision,
+    };
 
     public static AdminResult Reject(AdminContext ctx, RejectSubscription s)
     {

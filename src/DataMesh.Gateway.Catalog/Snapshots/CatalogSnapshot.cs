@@ -37,6 +37,22 @@ public sealed class CatalogSnapshot
 
     internal ISnapshotSource Source => _source;
 
+    /// <summary>
+    /// The same catalog with one subscription as given (matched by id; held while approved): what the consumer's
+    /// grants would be if it were stored so. Never published; the portal's preview of an approval computes the
+    /// consumer's grants from it. Only the consumer's partition differs; every other part is shared.
+    /// </summary>
+    public CatalogSnapshot WithSubscription(SubscriptionRecord subscription)
+    {
+        if (!_maps.Projects.TryGetValue(subscription.ConsumerProject, out var entry)) return this;
+        var partition = entry.Cell.Get(_source, subscription.ConsumerProject).WithSubscription(subscription);
+        var projects = _maps.Projects.SetItem(subscription.ConsumerProject, entry with { Cell = new PartitionCell(partition) });
+        return new CatalogSnapshot(Version, MaskSecret, _maps with { Projects = projects }, _source);
+    }
+
+    /// <summary>An account (its object-store connection, for reading assets on object stores).</summary>
+    public AccountRecord? Account(string name) => _maps.Accounts.GetValueOrDefault(name);
+
     public UserRecord? User(string name) => _maps.Users.TryGetValue(name, out var u) ? u.Record : null;
 
     public bool IsDomainAdmin(string user) => _maps.Users.TryGetValue(user, out var u) && u.Record.IsDomainAdmin;

@@ -25,8 +25,10 @@ internal sealed record SnapshotMaps(
     ImmutableDictionary<string, UserEntry> Users,
     ImmutableDictionary<string, GroupRecord> Groups,
     ImmutableDictionary<string, ProjectEntry> Projects,
-    ImmutableDictionary<Principal, ImmutableSortedSet<string>> ProjectsOfPrincipal)
+    ImmutableDictionary<Principal, ImmutableSortedSet<string>> ProjectsOfPrincipal,
+    ImmutableDictionary<string, AccountRecord> Accounts)
 {
+    public static readonly ImmutableDictionary<string, AccountRecord> NoAccounts = ImmutableDictionary.Create<string, AccountRecord>(StringComparer.Ordinal);
     public static readonly ImmutableDictionary<string, UserEntry> NoUsers = ImmutableDictionary.Create<string, UserEntry>(StringComparer.Ordinal);
     public static readonly ImmutableDictionary<string, GroupRecord> NoGroups = ImmutableDictionary.Create<string, GroupRecord>(StringComparer.Ordinal);
     public static readonly ImmutableDictionary<string, ProjectEntry> NoProjects = ImmutableDictionary.Create<string, ProjectEntry>(StringComparer.Ordinal);

@@ -43,7 +43,7 @@ internal static class SnapshotLoader
         foreach (var (principal, names) in principals) ofPrincipal[principal] = names.ToImmutableSortedSet(StringComparer.Ordinal);
 
         var maps = new SnapshotMaps(users.ToImmutable(), SnapshotMaps.NoGroups.AddRange(groups.Select(g => KeyValuePair.Create(g.Name, g))),
-            projects.ToImmutable(), ofPrincipal.ToImmutable());
+            projects.ToImmutable(), ofPrincipal.ToImmutable(), SnapshotMaps.NoAccounts.AddRange(reader.Accounts().Select(a => KeyValuePair.Create(a.Name, a))));
         return new CatalogSnapshot(version, reader.MaskSecret, maps, source);
     }
 }

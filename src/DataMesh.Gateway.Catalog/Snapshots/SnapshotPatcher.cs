@@ -21,6 +21,7 @@ internal sealed class SnapshotPatcher
     private readonly ImmutableDictionary<string, GroupRecord>.Builder _groups;
     private readonly ImmutableDictionary<string, ProjectEntry>.Builder _projects;
     private readonly ImmutableDictionary<Principal, ImmutableSortedSet<string>>.Builder _ofPrincipal;
+    private readonly ImmutableDictionary<string, AccountRecord>.Builder _accounts;
     private readonly HashSet<string> _policyChanged = new(StringComparer.Ordinal);
     private string _maskSecret;
     private bool _changed;
@@ -33,13 +34,14 @@ internal sealed class SnapshotPatcher
         _groups = snapshot.Maps.Groups.ToBuilder();
         _projects = snapshot.Maps.Projects.ToBuilder();
         _ofPrincipal = snapshot.Maps.ProjectsOfPrincipal.ToBuilder();
+        _accounts = snapshot.Maps.Accounts.ToBuilder();
         _maskSecret = snapshot.MaskSecret;
     }
 
     // Within one write, entities are applied in this order: a group's members must exist as users first, and the
     // grants of subscriptions are counted against assets already in place.
     private static readonly string[] Order =
-        [ChangeKinds.Domain, ChangeKinds.User, ChangeKinds.Group, ChangeKinds.Project, ChangeKinds.Asset, ChangeKinds.Subscription];
+        [ChangeKinds.Domain, ChangeKinds.Account, ChangeKinds.User, ChangeKinds.Group, ChangeKinds.Project, ChangeKinds.Asset, ChangeKinds.Subscription];
 
     public static SnapshotUpdate Apply(CatalogSnapshot snapshot, IReadOnlyList<ChangeBatch> batches, ICatalogReader reader)
     {
@@ -52,7 +54,7 @@ internal sealed class SnapshotPatcher
             foreach (var change in batch.Changes.OrderBy(c => Array.IndexOf(Order, c.Kind))) patcher.Apply(change);
         }
         if (!patcher._changed) return new SnapshotUpdate(snapshot, false, false, []);
-        var maps = new SnapshotMaps(patcher._users.ToImmutable(), patcher._groups.ToImmutable(), patcher._projects.ToImmutable(), patcher._ofPrincipal.ToImmutable());
+        var maps = new SnapshotMaps(patcher._users.ToImmutable(), patcher._groups.ToImmutable(), patcher._projects.ToImmutable(), patcher._ofPrincipal.ToImmutable(), patcher._accounts.ToImmutable());
         return new SnapshotUpdate(new CatalogSnapshot(patcher._position, patcher._maskSecret, maps, snapshot.Source), true, false, patcher._policyChanged);
     }
 
@@ -64,13 +66,23 @@ internal sealed class SnapshotPatcher
                 var secret = _reader.MaskSecret;
                 if (secret != _maskSecret) (_maskSecret, _changed) = (secret, true);
                 break;
+            case ChangeKinds.Account: Account(change.Key); break;
             case ChangeKinds.User: User(change.Key); break;
             case ChangeKinds.Group: Group(change.Key); break;
             case ChangeKinds.Project: Project(change.Key); break;
             case ChangeKinds.Asset: Asset(long.Parse(change.Key, CultureInfo.InvariantCulture)); break;
             case ChangeKinds.Subscription: Subscription(long.Parse(change.Key, CultureInfo.InvariantCulture)); break;
-            // Accounts, blueprints, profiles and glossary terms are not in snapshots: such a write publishes nothing.
+            // Blueprints, profiles and glossary terms are not in snapshots: such a write publishes nothing.
         }
+    }
+
+    private void Account(string name)
+    {
+        _changed = true;
+        if (_reader.GetAccount(name) is { } account) _accounts[name] = account;
+        else _accounts.Remove(name);
+        // Its projects' engines read its objects with its connection (rotated credentials, a new endpoint).
+        foreach (var project in _reader.ProjectsInAccount(name)) Stamp(project.Name);
     }
 
     private void User(string name)

@@ -105,6 +105,9 @@ public interface ICatalogReader
     IReadOnlyList<(AssetRecord Asset, double Score)> SearchAssets(string text, int limit, SearchScope scope);
 
     IReadOnlyList<AuditRecord> Audit(int limit, string? user);
+
+    /// <summary>Audit records by <see cref="AuditQuery"/>: its visibility rule, then its filters, newest first.</summary>
+    IReadOnlyList<AuditRecord> Audit(AuditQuery query);
 }
 
 public interface ICatalogWriter : ICatalogReader
@@ -122,6 +125,8 @@ public interface ICatalogWriter : ICatalogReader
     void InsertAccount(AccountRecord account);
     void AcceptAccount(string name, DateTimeOffset at);
     void SetAccountAdmin(string name, string admin);
+    /// <summary>Replaces an object-store account's connection (credential rotation).</summary>
+    void SetAccountObjectStore(string name, ObjectStoreRecord store);
     void InsertBlueprint(BlueprintRecord blueprint);
     void InsertProfile(ProfileRecord profile);
     void InsertProject(ProjectRecord project);

@@ -115,7 +115,15 @@ internal static class Migrations
             FROM asset_search s JOIN assets a ON a.id = s.rowid WHERE a.published = 1;
         """,
 
-        // 7: the change log (what each write changed, at its position = the catalog version it committed as), which
+        // 7: accounts on object stores (their connection, the secret sealed), the objects an asset on one pins, and
+        // the lineage of data products written by projects.
+        """
+        ALTER TABLE accounts ADD COLUMN object_store TEXT;
+        ALTER TABLE assets ADD COLUMN objects TEXT;
+        ALTER TABLE assets ADD COLUMN lineage TEXT;
+        """,
+
+        // 8: the change log (what each write changed, at its position = the catalog version it committed as), which
         // snapshots and the nodes of a fleet follow instead of reloading; indexes for the lookups by key that replaced
         // full-table reads (a user's projects and groups, pending requests, published assets by name). The log starts
         // with one "everything" entry: a follower of an older catalog reloads once.

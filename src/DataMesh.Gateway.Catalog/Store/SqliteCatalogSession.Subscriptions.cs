@@ -110,12 +110,12 @@ internal sealed partial class SqliteCatalogSession
         ("$txt", a.StatementText), ("$o", a.Outcome), ("$ss", a.SqlState), ("$m", a.Message), ("$as", Json(a.Assets)),
         ("$ids", Json(a.SubscriptionIds)), ("$pv", a.PolicyVersion), ("$rc", a.RowCount), ("$d", a.DurationMs));
 
-    public IReadOnlyList<AuditRecord> Audit(int limit, string? user) => Query(
-        "SELECT id, at, user_name, issuer, subject, project, kind, command, statement_text, outcome, sql_state, message, assets, subscription_ids, policy_version, row_count, duration_ms " +
-        "FROM audit_log WHERE ($u IS NULL OR user_name = $u) ORDER BY id DESC LIMIT $l",
-        r => new AuditRecord(r.GetInt64(0), ParseTime(r.GetString(1)), r.GetString(2), NullableString(r, 3), NullableString(r, 4), NullableString(r, 5),
+    /// <summary>The newest records, optionally only one user's.</summary>
+    public IReadOnlyList<AuditRecord> Audit(int limit, string? user) => Audit(new AuditQuery(limit) { User = user });
+
+    private static AuditRecord MapAudit(SqliteDataReader r) =>
+        new(r.GetInt64(0), ParseTime(r.GetString(1)), r.GetString(2), NullableString(r, 3), NullableString(r, 4), NullableString(r, 5),
             r.GetString(6), r.GetString(7), NullableString(r, 8), r.GetString(9), NullableString(r, 10), NullableString(r, 11),
             FromJson<List<string>>(r.GetString(12)), FromJson<List<long>>(r.GetString(13)), NullableString(r, 14),
-            r.IsDBNull(15) ? null : r.GetInt64(15), r.IsDBNull(16) ? null : r.GetDouble(16)),
-        ("$u", user), ("$l", limit));
+            r.IsDBNull(15) ? null : r.GetInt64(15), r.IsDBNull(16) ? null : r.GetDouble(16));
 }

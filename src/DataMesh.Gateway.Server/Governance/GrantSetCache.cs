@@ -11,7 +11,8 @@ namespace DataMesh.Gateway.Server.Governance;
 /// change anywhere else in the catalog keeps every other project's set. Query-time authorisation reads only
 /// snapshots, never SQLite.
 /// </summary>
-internal sealed class GrantSetCache(Func<string, string> serialize, TimeProvider time)
+internal sealed class GrantSetCache(Func<string, string> serialize, TimeProvider time,
+    Func<Catalog.Model.AssetRecord, IReadOnlyList<string>?>? objectFiles = null)
 {
     private readonly ConcurrentDictionary<string, (long Stamp, GrantSet Set)> _sets = new(StringComparer.Ordinal);
 
@@ -40,7 +41,7 @@ internal sealed class GrantSetCache(Func<string, string> serialize, TimeProvider
             cached.Set.Observe(snapshot); // its names and groups are looked up in the newest snapshot
             return cached.Set;
         }
-        var fresh = GrantSet.For(snapshot, project, now, Serialize);
+        var fresh = GrantSet.For(snapshot, project, now, Serialize, objectFiles);
         _sets[project] = (stamp, fresh);
         return fresh;
     }

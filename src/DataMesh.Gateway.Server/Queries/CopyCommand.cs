@@ -4,11 +4,13 @@ using DataMesh.Gateway.Sql.Lexing;
 namespace DataMesh.Gateway.Server.Queries;
 
 /// <summary>
-/// <c>COPY (query) TO STDOUT [WITH] [(] FORMAT csv|text, HEADER, DELIMITER 'c', NULL 's' [)]</c>, and the
+/// <c>COPY (query) TO STDOUT [WITH] [(] FORMAT csv|text|parquet, HEADER, DELIMITER 'c', NULL 's' [)]</c>, and the
 /// older <c>COPY name TO STDOUT CSV HEADER</c> form psql's \copy sends. Only output to the client is allowed:
 /// the gateway never writes files and consumers never load data.
 /// </summary>
-public sealed record CopyCommand(string Query, bool Csv, bool Header, char Delimiter, string NullText)
+/// <remarks>FORMAT parquet streams one Parquet file (the governed rows, written by the engine) as the COPY data, the way
+/// psql's <c>\copy (…) to 'f.parquet' (format parquet)</c> asks for it; it takes no other option.</remarks>
+public sealed record CopyCommand(string Query, bool Csv, bool Header, char Delimiter, string NullText, bool Parquet = false)
 {
     public static CopyCommand Parse(SqlStatement statement)
     {
@@ -58,6 +60,7 @@ public sealed record CopyCommand(string Query, bool Csv, bool Header, char Delim
         i += 2;
 
         var csv = false;
+        var parquet = false;
         var header = false;
         char? delimiter = null;
         string? nullText = null;
@@ -72,8 +75,9 @@ public sealed record CopyCommand(string Query, bool Csv, bool Header, char Delim
                 case "FORMAT":
                     var format = Next(t, ref i).ToUpperInvariant();
                     if (format == "BINARY") throw new PgErrorException(SqlState.FeatureNotSupported, "COPY in binary format is not supported");
-                    if (format is not ("CSV" or "TEXT")) throw new PgErrorException(SqlState.InvalidParameterValue, $"COPY format \"{format}\" not recognized");
+                    if (format is not ("CSV" or "TEXT" or "PARQUET")) throw new PgErrorException(SqlState.InvalidParameterValue, $"COPY format \"{format}\" not recognized");
                     csv = format == "CSV";
+                    parquet = format == "PARQUET";
                     break;
                 case "HEADER":
                     header = true;
@@ -90,7 +94,9 @@ public sealed record CopyCommand(string Query, bool Csv, bool Header, char Delim
                 default: throw Syntax();
             }
         }
-        return new CopyCommand(query, csv, header, delimiter ?? (csv ? ',' : '\t'), nullText ?? (csv ? "" : "\\N"));
+        if (parquet && (header || delimiter is not null || nullText is not null))
+            throw new PgErrorException(SqlState.FeatureNotSupported, "COPY with FORMAT parquet takes no other option");
+        return new CopyCommand(query, csv, header, delimiter ?? (csv ? ',' : '\t'), nullText ?? (csv ? "" : "\\N"), parquet);
     }
 
     private static string Next(IReadOnlyList<SqlToken> t, ref int i)

@@ -20,7 +20,7 @@ public static class AdminParser
     [
         new(["ASSOCIATE", "ACCOUNT"], PrincipalGrammar.AssociateAccount),
         new(["ACCEPT", "ACCOUNT"], c => new AcceptAccount(c.ExpectName("account name"))),
-        new(["ALTER", "ACCOUNT"], PrincipalGrammar.AlterAccountAdmin),
+        new(["ALTER", "ACCOUNT"], PrincipalGrammar.AlterAccount),
         new(["SHOW", "DOMAIN"], _ => new ShowDomain()),
         new(["ALTER", "DOMAIN"], DomainGrammar.RenameDomain),
         new(["SHOW", "ACCOUNTS"], _ => new ShowAccounts()),
@@ -30,7 +30,7 @@ public static class AdminParser
         new(["SHOW", "PROJECT", "PROFILES"], _ => new ShowProjectProfiles()),
         new(["SHOW", "PROJECTS"], _ => new ShowProjects()),
         new(["SHOW", "GLOSSARY"], _ => new ShowGlossary()),
-        new(["SHOW", "AUDIT"], SubscriptionGrammar.ShowAudit),
+        new(["SHOW", "AUDIT"], AuditGrammar.ShowAudit),
         new(["SHOW", "MEMBERS", "OF", "PROJECT"], c => new ShowMembers(c.ExpectName("project name"))),
         new(["SHOW", "ASSETS", "IN", "PROJECT"], c => new ShowAssets(c.ExpectName("project name"))),
         new(["SHOW", "SUBSCRIPTION", "REQUESTS"], _ => new ShowSubscriptionRequests()),

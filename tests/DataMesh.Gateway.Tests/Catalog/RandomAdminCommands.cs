@@ -10,7 +10,7 @@ internal sealed record AdminStep(string User, string Sql, bool SnapshotUnchanged
 /// <summary>
 /// Random admin commands over a small mesh, covering every kind of change the catalog records: users (create, password,
 /// drop, domain admin), groups (create, drop, members), projects and members (users and groups, every role), glossary
-/// terms, accounts, profiles, assets (create, alter, publish, unpublish, a file whose schema grew), subscriptions
+/// terms, accounts (associate, accept), profiles, assets (create, alter, publish, unpublish, a file whose schema grew), subscriptions
 /// (request, approve with filters, columns, masks and expiry, add columns, reject, revoke) and the domain's name. Names
 /// are drawn mostly from what exists, so most commands succeed; the rest fail and must change nothing.
 /// </summary>
@@ -77,7 +77,10 @@ internal sealed class RandomAdminCommands(Random random, string accountRoot)
             case 13: return new("carol", $"CREATE GLOSSARY TERM 'term{_terms++}' DESCRIPTION 'a term'", SnapshotUnchanged: true);
             case 14:
                 var location = Directory.CreateDirectory(Path.Combine(Path.GetDirectoryName(accountRoot)!, "extra_" + _accounts)).FullName;
-                return new("carol", $"ASSOCIATE ACCOUNT acct_{_accounts++} LOCATION '{location}' ADMIN carol", SnapshotUnchanged: true);
+                // Accounts are in snapshots (an object-store account's connection is read at query time): a new one or
+                // its acceptance is a change, and stamps every project on it.
+                if (_accounts > 0 && random.Next(3) == 0) return new("carol", $"ACCEPT ACCOUNT acct_{random.Next(_accounts)}");
+                return new("carol", $"ASSOCIATE ACCOUNT acct_{_accounts++} LOCATION '{location}' ADMIN carol");
             case 15: return new("carol", $"CREATE PROJECT PROFILE prof_{random.Next(1000)} BLUEPRINTS (query_limits WITH (memory = '1GB'))", SnapshotUnchanged: true);
             case 16: case 17: return new("carol", $"CREATE ASSET {NewA()} FROM '{(random.Next(3) == 0 ? "wide" : "data")}.parquet' DESCRIPTION 'asset' METADATA (k = 'v{random.Next(5)}')");
             case 18: return new("carol", $"ALTER ASSET {A()} SET DESCRIPTION 'changed {random.Next(100)}'");

@@ -7,7 +7,7 @@ namespace DataMesh.Gateway.Tests.Catalog;
 
 /// <summary>
 /// A snapshot as text, every record in full (JSON), so two snapshots compare field by field: users with their groups,
-/// groups, projects with their members, and the partitions of the projects <c>include</c> selects (their assets and
+/// accounts, groups, projects with their members, and the partitions of the projects <c>include</c> selects (their assets and
 /// approved subscriptions). Reading a partition loads it when it is not loaded.
 /// </summary>
 internal static class SnapshotDump
@@ -20,6 +20,8 @@ internal static class SnapshotDump
         text.Append("mask ").AppendLine(snapshot.MaskSecret);
         foreach (var (name, user) in snapshot.Maps.Users.OrderBy(u => u.Key, StringComparer.Ordinal))
             text.Append("user ").Append(name).Append(' ').Append(JsonSerializer.Serialize(user.Record, Json)).Append(" groups ").AppendJoin(",", user.Groups).AppendLine();
+        foreach (var (name, account) in snapshot.Maps.Accounts.OrderBy(a => a.Key, StringComparer.Ordinal))
+            text.Append("account ").Append(name).Append(' ').AppendLine(JsonSerializer.Serialize(account, Json));
         foreach (var (name, group) in snapshot.Maps.Groups.OrderBy(g => g.Key, StringComparer.Ordinal))
             text.Append("group ").Append(name).Append(' ').AppendLine(JsonSerializer.Serialize(group, Json));
         foreach (var (name, project) in snapshot.Maps.Projects.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -43,12 +45,14 @@ internal static class SnapshotDump
     }
 
     /// <summary>
-    /// Everything a project's grant set and engine instance are derived from: its resources, its own assets, its
+    /// Everything a project's grant set and engine instance are derived from: its resources, its account, its own assets, its
     /// approved subscriptions and the assets they name. When this changes, the project's policy stamp must move.
     /// </summary>
     public static string PolicyInputs(CatalogSnapshot snapshot, string project)
     {
-        var text = new StringBuilder(JsonSerializer.Serialize(snapshot.Project(project)?.Resources, Json)).Append(snapshot.Project(project)?.StoragePrefix).AppendLine();
+        var record = snapshot.Project(project);
+        var text = new StringBuilder(JsonSerializer.Serialize(record?.Resources, Json)).Append(record?.StoragePrefix).AppendLine();
+        text.AppendLine(JsonSerializer.Serialize(record is null ? null : snapshot.Account(record.Account), Json));
         text.Append(Partition(snapshot, project));
         foreach (var s in snapshot.SubscriptionsOf(project))
             text.Append("  grants ").AppendLine(JsonSerializer.Serialize(snapshot.Asset(s.AssetProject, s.AssetName), Json));
