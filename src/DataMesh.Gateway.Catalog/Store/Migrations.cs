@@ -123,7 +123,15 @@ internal static class Migrations
         ALTER TABLE assets ADD COLUMN lineage TEXT;
         """,
 
-        // 8: the change log (what each write changed, at its position = the catalog version it committed as), which
+        // 8: where the rows of each workspace table came from (the subscriptions, with a hash of each grant as it stood),
+        // so a table derived from a grant that was revoked, expired or changed since becomes unreadable.
+        """
+        CREATE TABLE workspace_lineage (
+            project TEXT NOT NULL REFERENCES projects(name), table_name TEXT NOT NULL COLLATE NOCASE,
+            sources TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (project, table_name));
+        """,
+
+        // 9: the change log (what each write changed, at its position = the catalog version it committed as), which
         // snapshots and the nodes of a fleet follow instead of reloading; indexes for the lookups by key that replaced
         // full-table reads (a user's projects and groups, pending requests, published assets by name). The log starts
         // with one "everything" entry: a follower of an older catalog reloads once.

@@ -1,7 +1,7 @@
 namespace DataMesh.Gateway.Catalog.Store;
 
 /// <summary>
-/// The change log (migration 8): each writer method names what it changed; at commit the write takes the next catalog
+/// The change log (migration 9): each writer method names what it changed; at commit the write takes the next catalog
 /// version as its position and records one row per changed entity in the same transaction, so the log and the data
 /// never disagree. A write that changed nothing keeps the version.
 /// </summary>
