@@ -48,7 +48,8 @@ public sealed class ExpiryWatch : IDisposable
     {
         var now = _services.Clock.GetUtcNow();
         bool Due(SubscriptionRecord s) => s.StatusAt(now) == SubscriptionStatus.Approved && s.ExpiresAt is { } e && e - now <= Warning;
-        var due = _services.Catalog.Snapshot.Subscriptions.Where(Due).ToList();
+        // Snapshots hold only what sessions need; the store has every grant (a full read each interval: see docs).
+        var due = _services.Catalog.Store.Read(r => r.Subscriptions()).Where(Due).ToList();
         if (due.Count == 0) return 0;
         var warned = _services.Catalog.Change(w =>
         {

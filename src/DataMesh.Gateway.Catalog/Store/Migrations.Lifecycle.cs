@@ -2,28 +2,30 @@ namespace DataMesh.Gateway.Catalog.Store;
 
 internal static partial class Migrations
 {
-    // 9: lifecycle. Subscriptions may be withdrawn (SQLite cannot change a CHECK constraint, so the table is rebuilt with
+    // 10: lifecycle. Subscriptions may be withdrawn (SQLite cannot change a CHECK constraint, so the table is rebuilt with
     // the same rows); the events that LISTEN, webhooks and the portal follow (append-only, ids never reused); changes
     // consumers ask for; glossary hierarchy and project glossaries; column terms; metadata forms; project webhooks and
     // the schema-OID key a rename keeps; an asset's former names (its usage follows renames); and the highest asset and
     // subscription ids ever given out, so an id freed by DROP is never handed to something else. Events are history: only
     // a rename may rewrite the project and asset names they carry, so a renamed project keeps its notifications.
     private const string Lifecycle = """
-        CREATE TABLE subscriptions_v9 (
+        CREATE TABLE subscriptions_v10 (
             id INTEGER PRIMARY KEY, asset_id INTEGER NOT NULL REFERENCES assets(id),
             consumer_project TEXT NOT NULL REFERENCES projects(name), justification TEXT NOT NULL,
             status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'revoked', 'withdrawn')),
             requested_by TEXT NOT NULL, requested_at TEXT NOT NULL, decided_by TEXT, decided_at TEXT, comment TEXT,
             row_filter TEXT, include_columns TEXT, exclude_columns TEXT, masks TEXT NOT NULL DEFAULT '[]', expires_at TEXT,
             approved_columns TEXT, approved_revision INTEGER);
-        INSERT INTO subscriptions_v9 (id, asset_id, consumer_project, justification, status, requested_by, requested_at, decided_by, decided_at,
+        INSERT INTO subscriptions_v10 (id, asset_id, consumer_project, justification, status, requested_by, requested_at, decided_by, decided_at,
             comment, row_filter, include_columns, exclude_columns, masks, expires_at, approved_columns, approved_revision)
             SELECT id, asset_id, consumer_project, justification, status, requested_by, requested_at, decided_by, decided_at,
             comment, row_filter, include_columns, exclude_columns, masks, expires_at, approved_columns, approved_revision FROM subscriptions;
         DROP TABLE subscriptions;
-        ALTER TABLE subscriptions_v9 RENAME TO subscriptions;
+        ALTER TABLE subscriptions_v10 RENAME TO subscriptions;
         CREATE INDEX subscriptions_by_consumer ON subscriptions (consumer_project, status);
         CREATE INDEX subscriptions_by_asset ON subscriptions (asset_id, status);
+        CREATE INDEX subscriptions_by_status ON subscriptions (status) WHERE status = 'pending';
+        CREATE INDEX subscriptions_by_asset_consumer ON subscriptions (asset_id, consumer_project);
 
         CREATE TABLE events (
             id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL, subscription_id INTEGER, asset TEXT,

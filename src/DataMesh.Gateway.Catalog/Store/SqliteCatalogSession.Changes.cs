@@ -1,35 +1,55 @@
-using DataMesh.Gateway.Catalog.Model;
-using Microsoft.Data.Sqlite;
-
 namespace DataMesh.Gateway.Catalog.Store;
 
-/// <summary>Changes consumers ask for on approved grants, and the domain's metadata forms.</summary>
+/// <summary>
+/// The change log (migration 9): each writer method names what it changed; at commit the write takes the next catalog
+/// version as its position and records one row per changed entity in the same transaction, so the log and the data
+/// never disagree. A write that changed nothing keeps the version.
+/// </summary>
 internal sealed partial class SqliteCatalogSession
 {
-    private const string ChangeColumns = "id, subscription_id, clauses, justification, status, requested_by, requested_at, decided_by, decided_at, comment";
+    private readonly HashSet<CatalogChange> _changes = [];
 
-    private static SubscriptionChangeRecord MapChange(SqliteDataReader r) => new(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3),
-        Enum.Parse<ChangeRequestStatus>(r.GetString(4), ignoreCase: true), r.GetString(5), ParseTime(r.GetString(6)), NullableString(r, 7),
-        NullableTime(r, 8), NullableString(r, 9));
+    private void Changed(string kind, string key) => _changes.Add(new CatalogChange(kind, key));
 
-    public IReadOnlyList<SubscriptionChangeRecord> SubscriptionChanges(long? subscriptionId) =>
-        Query($"SELECT {ChangeColumns} FROM subscription_changes WHERE $s IS NULL OR subscription_id = $s ORDER BY id", MapChange, ("$s", subscriptionId));
+    private void Changed(string kind, long id) => Changed(kind, id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    public long InsertSubscriptionChange(SubscriptionChangeRecord c) => Scalar<long>(
-        "INSERT INTO subscription_changes (subscription_id, clauses, justification, status, requested_by, requested_at) " +
-        "VALUES ($s, $c, $j, 'pending', $r, $t) RETURNING id",
-        ("$s", c.SubscriptionId), ("$c", c.Clauses), ("$j", c.Justification), ("$r", c.RequestedBy), ("$t", Time(c.RequestedAt)));
+    /// <summary>Records a bulk change (seeding, repair): followers reload instead of patching.</summary>
+    public void ChangedEverything() => Changed(ChangeKinds.Everything, "");
 
-    public void DecideSubscriptionChange(long id, ChangeRequestStatus status, string decidedBy, DateTimeOffset at, string? comment) =>
-        Execute("UPDATE subscription_changes SET status = $st, decided_by = $b, decided_at = $t, comment = $c WHERE id = $i",
-            ("$st", status.ToString().ToLowerInvariant()), ("$b", decidedBy), ("$t", Time(at)), ("$c", comment), ("$i", id));
+    /// <summary>At commit: a new position for this write and its change rows, when it changed anything.</summary>
+    public void RecordChanges()
+    {
+        if (_changes.Count == 0) return;
+        var position = Scalar<long>(
+            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'catalog_version' RETURNING CAST(value AS INTEGER)");
+        using var insert = Command("INSERT INTO catalog_changes (position, kind, key) VALUES ($p, $k, $key)", ("$p", position), ("$k", ""), ("$key", ""));
+        foreach (var change in _changes)
+        {
+            insert.Parameters["$k"].Value = change.Kind;
+            insert.Parameters["$key"].Value = change.Key;
+            insert.ExecuteNonQuery();
+        }
+        _changes.Clear();
+        // The log keeps the newest positions only: a follower further behind reloads (CatalogService does).
+        Execute("DELETE FROM catalog_changes WHERE position <= $p", ("$p", position - RetainedPositions));
+    }
 
-    public IReadOnlyList<MetadataFormRecord> Forms() => Query("SELECT name, description, fields, created_by, created_at FROM metadata_forms ORDER BY name",
-        r => new MetadataFormRecord(r.GetString(0), NullableString(r, 1), FromJson<List<FormField>>(r.GetString(2)), r.GetString(3), ParseTime(r.GetString(4))));
+    /// <summary>How many positions the log keeps.</summary>
+    public const long RetainedPositions = 100_000;
 
-    public void InsertForm(MetadataFormRecord f) =>
-        Execute("INSERT INTO metadata_forms (name, description, fields, created_by, created_at) VALUES ($n, $d, $f, $b, $t)",
-            ("$n", f.Name), ("$d", f.Description), ("$f", Json(f.Fields)), ("$b", f.CreatedBy), ("$t", Time(f.CreatedAt)));
+    public IReadOnlyList<ChangeBatch> ChangesSince(long position, int maxBatches)
+    {
+        var rows = Query(
+            "SELECT position, kind, key FROM catalog_changes WHERE position > $p AND position <= " +
+            "(SELECT coalesce(max(position), $p) FROM (SELECT DISTINCT position FROM catalog_changes WHERE position > $p ORDER BY position LIMIT $l)) " +
+            "ORDER BY position",
+            r => (Position: r.GetInt64(0), Change: new CatalogChange(Pool(r.GetString(1)), r.GetString(2))), ("$p", position), ("$l", maxBatches));
+        var batches = new List<ChangeBatch>();
+        foreach (var group in rows.GroupBy(x => x.Position))
+            batches.Add(new ChangeBatch(group.Key, group.Select(x => x.Change).ToList()));
+        return batches;
+    }
 
-    public void DeleteForm(string name) => Execute("DELETE FROM metadata_forms WHERE name = $n", ("$n", name));
+    /// <summary>The oldest position the log still holds (older ones were pruned): a follower behind it must reload.</summary>
+    public long OldestChange => Scalar<long>("SELECT coalesce(min(position), 0) FROM catalog_changes");
 }

@@ -11,6 +11,7 @@ internal sealed partial class SqliteCatalogSession
 {
     public void DeleteAsset(long id)
     {
+        ChangedEverything(); // drops and renames are rare: followers reload instead of patching
         Execute("DELETE FROM subscription_changes WHERE subscription_id IN (SELECT id FROM subscriptions WHERE asset_id = $i)", ("$i", id));
         Execute("DELETE FROM subscriptions WHERE asset_id = $i", ("$i", id));
         Execute("DELETE FROM asset_revisions WHERE asset_id = $i", ("$i", id));
@@ -21,6 +22,7 @@ internal sealed partial class SqliteCatalogSession
 
     public void DeleteProject(string name)
     {
+        ChangedEverything(); // drops and renames are rare: followers reload instead of patching
         foreach (var id in Query("SELECT id FROM assets WHERE project = $p", r => r.GetInt64(0), ("$p", name))) DeleteAsset(id);
         Execute("DELETE FROM subscription_changes WHERE subscription_id IN (SELECT id FROM subscriptions WHERE consumer_project = $p)", ("$p", name));
         Execute("DELETE FROM subscriptions WHERE consumer_project = $p", ("$p", name));
@@ -30,16 +32,33 @@ internal sealed partial class SqliteCatalogSession
         Execute("DELETE FROM projects WHERE name = $p", ("$p", name));
     }
 
-    public void DeleteTerm(string term) => Execute("DELETE FROM glossary_terms WHERE term = $t", ("$t", term));
+    public void DeleteTerm(string term)
+    {
+        Execute("DELETE FROM glossary_terms WHERE term = $t", ("$t", term));
+        ChangedEverything();
+    }
 
-    public void DeleteProfile(string name) => Execute("DELETE FROM profiles WHERE name = $n", ("$n", name));
+    public void DeleteProfile(string name)
+    {
+        Execute("DELETE FROM profiles WHERE name = $n", ("$n", name));
+        ChangedEverything();
+    }
 
-    public void DeleteBlueprint(string name) => Execute("DELETE FROM blueprints WHERE name = $n AND builtin = 0", ("$n", name));
+    public void DeleteBlueprint(string name)
+    {
+        Execute("DELETE FROM blueprints WHERE name = $n AND builtin = 0", ("$n", name));
+        ChangedEverything();
+    }
 
-    public void DeleteAccount(string name) => Execute("DELETE FROM accounts WHERE name = $n", ("$n", name));
+    public void DeleteAccount(string name)
+    {
+        Execute("DELETE FROM accounts WHERE name = $n", ("$n", name));
+        ChangedEverything();
+    }
 
     public void RenameAsset(long id, string newName, DateTimeOffset at)
     {
+        ChangedEverything(); // drops and renames are rare: followers reload instead of patching
         var asset = GetAsset(id) ?? throw new InvalidOperationException($"asset {id} does not exist");
         Execute("INSERT INTO asset_names (asset_id, name, until) VALUES ($i, $n, $t)", ("$i", id), ("$n", asset.QualifiedName), ("$t", Time(at)));
         Execute("UPDATE assets SET name = $n WHERE id = $i", ("$n", newName), ("$i", id));
@@ -53,6 +72,7 @@ internal sealed partial class SqliteCatalogSession
     /// </summary>
     public void RenameProject(string oldName, string newName, DateTimeOffset at)
     {
+        ChangedEverything(); // drops and renames are rare: followers reload instead of patching
         Execute("PRAGMA defer_foreign_keys = ON");
         foreach (var asset in Query($"SELECT {AssetColumns} FROM assets WHERE project = $p", MapAsset, ("$p", oldName)))
             Execute("INSERT INTO asset_names (asset_id, name, until) VALUES ($i, $n, $t)", ("$i", asset.Id), ("$n", asset.QualifiedName), ("$t", Time(at)));
@@ -72,6 +92,7 @@ internal sealed partial class SqliteCatalogSession
 
     public void RenameGroup(string oldName, string newName)
     {
+        ChangedEverything(); // drops and renames are rare: followers reload instead of patching
         Execute("PRAGMA defer_foreign_keys = ON");
         Execute("UPDATE groups SET name = $n WHERE name = $o", ("$n", newName), ("$o", oldName));
         Execute("UPDATE group_members SET group_name = $n WHERE group_name = $o", ("$n", newName), ("$o", oldName));
@@ -80,6 +101,7 @@ internal sealed partial class SqliteCatalogSession
 
     public void RenameAccount(string oldName, string newName)
     {
+        ChangedEverything(); // drops and renames are rare: followers reload instead of patching
         Execute("PRAGMA defer_foreign_keys = ON");
         Execute("UPDATE accounts SET name = $n WHERE name = $o", ("$n", newName), ("$o", oldName));
         Execute("UPDATE projects SET account = $n WHERE account = $o", ("$n", newName), ("$o", oldName));
@@ -87,6 +109,7 @@ internal sealed partial class SqliteCatalogSession
 
     public void RenameProfile(string oldName, string newName)
     {
+        ChangedEverything(); // drops and renames are rare: followers reload instead of patching
         Execute("PRAGMA defer_foreign_keys = ON");
         Execute("UPDATE profiles SET name = $n WHERE name = $o", ("$n", newName), ("$o", oldName));
         Execute("UPDATE projects SET profile = $n WHERE profile = $o", ("$n", newName), ("$o", oldName));
@@ -95,6 +118,7 @@ internal sealed partial class SqliteCatalogSession
     /// <summary>A custom blueprint and the profiles that list it.</summary>
     public void RenameBlueprint(string oldName, string newName)
     {
+        ChangedEverything(); // drops and renames are rare: followers reload instead of patching
         Execute("UPDATE blueprints SET name = $n WHERE name = $o AND builtin = 0", ("$n", newName), ("$o", oldName));
         foreach (var profile in Profiles().Where(p => p.Blueprints.Any(b => b.Name == oldName)))
         {
@@ -106,6 +130,7 @@ internal sealed partial class SqliteCatalogSession
     /// <summary>The glossary row and the terms that name it as their parent; assets are rewritten by the command.</summary>
     public void RenameTerm(string oldName, string newName)
     {
+        ChangedEverything();
         Execute("UPDATE glossary_terms SET term = $n WHERE term = $o", ("$n", newName), ("$o", oldName));
         Execute("UPDATE glossary_terms SET parent = $n WHERE parent = $o COLLATE NOCASE", ("$n", newName), ("$o", oldName));
     }

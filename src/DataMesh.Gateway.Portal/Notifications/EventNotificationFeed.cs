@@ -22,7 +22,7 @@ public sealed class EventNotificationFeed(CatalogService catalog) : INotificatio
     {
         var snapshot = catalog.Snapshot;
         var groups = user.Identity.TokenGroups;
-        var member = snapshot.Projects.Where(p => snapshot.RoleIn(user.Name, p.Name, groups) is not null).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var member = snapshot.ProjectsOf(user.Name, groups).ToHashSet(StringComparer.Ordinal);
         if (member.Count == 0) return [];
         bool Concerns(string? consumer, string? owner) =>
             (consumer is not null && member.Contains(consumer)) || (owner is not null && snapshot.RoleIn(user.Name, owner, groups) == MemberRole.Owner);
@@ -33,7 +33,21 @@ public sealed class EventNotificationFeed(CatalogService catalog) : INotificatio
             if (e.SubscriptionId is not { } id || e.Kind == EventKinds.Expiring || !Concerns(e.ConsumerProject, e.OwnerProject)) continue;
             if (Describe(e) is { } item) items.Add((item, e.Id));
         }
-        foreach (var s in snapshot.Subscriptions.Where(s => Concerns(s.ConsumerProject, s.AssetProject)))
+        // Snapshots hold approved grants only: the subscriptions come from the store by key, as a consumer and to the
+        // assets of the projects the user owns.
+        var subscriptions = catalog.Store.Read(r =>
+        {
+            var found = new Dictionary<long, SubscriptionRecord>();
+            foreach (var project in member)
+            {
+                foreach (var s in r.SubscriptionsOf(project)) found[s.Id] = s;
+                if (snapshot.RoleIn(user.Name, project, groups) != MemberRole.Owner) continue;
+                foreach (var asset in r.AssetsOf(project))
+                    foreach (var s in r.SubscriptionsTo(asset.Id)) found[s.Id] = s;
+            }
+            return found.Values;
+        });
+        foreach (var s in subscriptions)
         {
             var asset = $"{s.AssetProject}.{s.AssetName}";
             var status = s.StatusAt(now);
