@@ -227,7 +227,7 @@ public sealed class GovernanceService : IDisposable
                 throw new PgErrorException(SqlState.InsufficientPrivilege, refused.Describe());
             LiteralCasts.Check(parsed, grants, _parser.CanCast);
             // Constants are evaluated now, before any data is touched: their errors cannot depend on file statistics.
-            var plan = constants is null ? ConstantPlan.None : ConstantFolding.Check(parsed, grants, constants);
+            var plan = constants is null ? ConstantPlan.None : ConstantFolding.Check(parsed, constants);
             var barrier = BarrierPolicy.Requires(parsed, grants);
             var result = QueryRewriter.Rewrite(parsed, grants, _parser.Serialize, _catalog.Snapshot.MaskSecret, barrier, options);
             if (plan.SessionCalls.Count > 0 && result.Grants.Any(g => g.QualifiedRowFilter is not null))
@@ -237,6 +237,9 @@ public sealed class GovernanceService : IDisposable
                 result = QueryRewriter.Rewrite(SqlAst.Parse(_parser.Serialize(wrapped), wrapped), grants, _parser.Serialize,
                     _catalog.Snapshot.MaskSecret, barrier: true, options);
             }
+            // Casts DuckDB's binder puts over constants (item_id + 0 = lower('X')), read from its plan over the shadow tables.
+            if (constants is not null && result.Grants.Count > 0)
+                plan = ConstantFolding.CheckBoundCasts(parsed, plan, constants, (type, message) => BindError(type, message, result));
             return result with { Constants = plan };
         }
         catch (PolicyException e)
@@ -259,4 +262,10 @@ public sealed class GovernanceService : IDisposable
     }
 
     private static string FirstLine(string s) => s.Split('\n', 2)[0].Trim();
+
+    /// <summary>The engine's error for a query that does not bind over the shadow tables (it would not bind when it
+    /// runs either), phrased as the error of the query itself.</summary>
+    private static PgErrorException BindError(string type, string message, RewriteResult plan) =>
+        GovernedErrors.Translate(EngineErrors.FromMessage(
+            (type.Length > 0 ? char.ToUpperInvariant(type[0]) + type[1..] : "Binder") + " Error: " + message), plan);
 }
