@@ -82,6 +82,10 @@ public sealed class GovernanceService : IDisposable
     // The spec depends on the project only (its grants before identity binding), never on who asks.
     private const string GovernanceServiceUser = "";
 
+    /// <summary>Checks the real paths of the local files a plan reads, before the engine opens them (42501 for a link
+    /// that leads outside the asset's project prefix).</summary>
+    public void VerifyLocalFiles(RewriteResult plan) => LocalFileCheck.Verify(_catalog.Snapshot, plan);
+
     /// <summary>The engine instance the project's grants call for now (its fingerprint changes with them).</summary>
     public EngineSpec EngineSpec(ProjectAccess access)
     {

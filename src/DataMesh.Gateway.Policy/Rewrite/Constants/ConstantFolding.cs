@@ -53,7 +53,14 @@ public static class ConstantFolding
             using var scan = ConstantScan.Of(query);
             var text = PlanText.Of(query.OriginalSql);
             var bound = BoundCasts.Find(evaluator.SerializePlan(text.Sql), scan, text);
-            if (bound.ErrorType is { } type) throw bindError(type, bound.ErrorMessage ?? "");
+            if (bound.ErrorType is { } type)
+            {
+                // With parameters the text binds as if every untyped one were text; the server may plan it again with
+                // the types the engine infers for them (StatementRunner.TypeUntypedParameters), and if it keeps this
+                // plan, the engine binds the same value types and fails the same way, before any row is read.
+                if (text.HasParameters) return plan;
+                throw bindError(type, bound.ErrorMessage ?? "");
+            }
             return Evaluate(bound.Checks, plan, evaluator);
         });
     }
