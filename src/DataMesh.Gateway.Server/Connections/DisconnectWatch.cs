@@ -14,28 +14,25 @@ namespace DataMesh.Gateway.Server.Connections;
 /// messages); elsewhere, a readable socket with nothing to read. A client that only shuts down its sending side and
 /// still waits for the answer counts as gone, as in PostgreSQL.
 /// </summary>
-internal sealed partial class DisconnectWatch : IDisposable
+internal sealed partial class DisconnectWatch : IAsyncDisposable
 {
     private const short PollErr = 0x8, PollHup = 0x10, PollRdHup = 0x2000;
 
     private readonly Socket _socket;
     private readonly Session _session;
-    private readonly ITimer _timer;
+    private readonly ITimer? _timer;
     private int _ticking;
 
     private DisconnectWatch(Socket socket, Session session, TimeSpan interval, TimeProvider time)
     {
         _socket = socket;
         _session = session;
-        _timer = time.CreateTimer(_ => Tick(), null, interval, interval);
+        if (interval > TimeSpan.Zero) _timer = time.CreateTimer(_ => Tick(), null, interval, interval);
     }
 
-    /// <summary>Starts watching; null when the interval is zero (disabled).</summary>
-    public static DisconnectWatch? Start(Socket socket, Session session, TimeSpan interval, TimeProvider time) =>
-        interval > TimeSpan.Zero ? new DisconnectWatch(socket, session, interval, time) : null;
-
-    /// <summary>Raised once the peer is seen gone (after the running statement was asked to stop).</summary>
-    public bool PeerGone { get; private set; }
+    /// <summary>Starts watching (an interval of zero disables the check).</summary>
+    public static DisconnectWatch Start(Socket socket, Session session, TimeSpan interval, TimeProvider time) =>
+        new(socket, session, interval, time);
 
     private void Tick()
     {
@@ -43,7 +40,6 @@ internal sealed partial class DisconnectWatch : IDisposable
         try
         {
             if (!HungUp()) return;
-            PeerGone = true;
             if (!_session.IsCancelRequested) _session.RequestCancel(CancelReasons.ClientGone);
         }
         catch (ObjectDisposedException)
@@ -74,7 +70,8 @@ internal sealed partial class DisconnectWatch : IDisposable
         }
     }
 
-    public void Dispose() => _timer.Dispose();
+    /// <summary>Stops the timer and waits for a running check, so none touches the session after it is disposed.</summary>
+    public ValueTask DisposeAsync() => _timer?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     [StructLayout(LayoutKind.Sequential)]
     private struct PollFd

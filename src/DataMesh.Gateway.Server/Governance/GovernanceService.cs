@@ -270,6 +270,5 @@ public sealed class GovernanceService : IDisposable
     /// <summary>The engine's error for a query that does not bind over the shadow tables (it would not bind when it
     /// runs either), phrased as the error of the query itself.</summary>
     private static PgErrorException BindError(string type, string message, RewriteResult plan) =>
-        GovernedErrors.Translate(EngineErrors.FromMessage(
-            (type.Length > 0 ? char.ToUpperInvariant(type[0]) + type[1..] : "Binder") + " Error: " + message), plan);
+        GovernedErrors.Translate(EngineErrors.FromSerializedError(type, message), plan);
 }
