@@ -24,6 +24,9 @@ public static class SqlState
     public const string NumericValueOutOfRange = "22003";
     public const string DivisionByZero = "22012";
     public const string InvalidDatetimeFormat = "22007";
+    public const string DatetimeFieldOverflow = "22008";
+    public const string InvalidTimeZoneDisplacementValue = "22009";
+    public const string IntervalFieldOverflow = "22015";
     public const string CharacterNotInRepertoire = "22021";
 
     // Class 25 / 26 / 28 / 34
@@ -63,6 +66,7 @@ public static class SqlState
 
     // Class 55 / 57: object state and operator intervention
     public const string ObjectNotInPrerequisiteState = "55000";
+    public const string CantChangeRuntimeParam = "55P02";
     public const string LockNotAvailable = "55P03";
     public const string QueryCanceled = "57014";
     public const string AdminShutdown = "57P01";
