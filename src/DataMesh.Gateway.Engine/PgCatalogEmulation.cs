@@ -49,9 +49,11 @@ public static class PgCatalogEmulation
 
     internal static readonly IReadOnlySet<int> BuiltInNamespaceOids =
         new HashSet<int> { PgCatalogNamespaceOid, PublicNamespaceOid, PgToastNamespaceOid, InformationSchemaNamespaceOid };
-    public const string ServerVersion = "16.4";
-    public const string ServerVersionNum = "160004";
-    public const string VersionString = "PostgreSQL 16.4 (DataMesh Gateway) on x86_64-pc-linux-gnu, compiled by .NET, 64-bit";
+    // PostgreSQL 15: the version whose parameters, catalogs and input rules the gateway follows, and one pg_dump 15 (which
+    // refuses a newer server) accepts.
+    public const string ServerVersion = "15.18";
+    public const string ServerVersionNum = "150018";
+    public const string VersionString = "PostgreSQL 15.18 (DataMesh Gateway) on x86_64-pc-linux-gnu, compiled by .NET, 64-bit";
 
     /// <param name="settings">The gateway's session settings (name, built-in default, context, type), see
     /// <see cref="EngineSpec.SettingDefinitions"/>; none: pg_settings lists only its fixed facts.</param>

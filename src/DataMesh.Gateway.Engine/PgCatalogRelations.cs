@@ -182,6 +182,7 @@ internal static class PgCatalogRelations
             FROM (VALUES ('max_index_keys', '32', 'integer', 'internal'), ('block_size', '8192', 'integer', 'internal'),
               ('server_version_num', '{{PgCatalogEmulation.ServerVersionNum}}', 'integer', 'internal'),
               ('max_connections', '100', 'integer', 'postmaster')) f(name, setting, vartype, context)
+            WHERE {{(settings.Count == 0 ? "true" : "false")}} -- the session's parameters below include these facts
             UNION ALL
             SELECT d.name, s.setting, NULL, 'Client Connection Defaults', NULL, NULL, d.context, d.vartype,
               CASE WHEN s.setting IS DISTINCT FROM d.boot THEN 'session' ELSE 'default' END, NULL, NULL, NULL, d.boot, d.boot, NULL,

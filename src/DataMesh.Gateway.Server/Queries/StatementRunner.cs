@@ -620,7 +620,8 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
 
     private void Complete(Session session, StatementOutcome outcome, bool sendRowDescription)
     {
-        foreach (var (severity, state, message) in outcome.Notices) Out.Notice(severity, state, message);
+        foreach (var (severity, state, message) in outcome.Notices)
+            if (session.Parameters.SendsNotice(severity)) Out.Notice(severity, state, message); // client_min_messages
         if (outcome.HasRow)
         {
             if (sendRowDescription) Out.RowDescription([outcome.RowField]);
