@@ -40,7 +40,11 @@ internal static partial class GatewaySettingRules
         Apply(new PgSetting("is_superuser", SettingContext.Internal, SettingType.Bool, "", 0, 0, [], "off", false) { Hidden = true }),
         Apply(new PgSetting("session_authorization", SettingContext.User, SettingType.String, "", 0, 0, [], "", false) { Hidden = true }),
         Apply(new PgSetting("role", SettingContext.User, SettingType.String, "", 0, 0, [], "none", false) { Hidden = true }),
-        Apply(new PgSetting("seed", SettingContext.User, SettingType.Real, "", -1, 1, [], "unavailable", false) { Hidden = true }),
+        // setseed() by another name: the value is checked, and SHOW says "unavailable", as in PostgreSQL.
+        Apply(new PgSetting("seed", SettingContext.User, SettingType.Real, "", -1, 1, [], "unavailable", false) { Hidden = true }) with
+        {
+            Honour = (_, _) => "unavailable",
+        },
         // Kept by PostgreSQL 12+ only to refuse true.
         Apply(new PgSetting("default_with_oids", SettingContext.User, SettingType.Bool, "", 0, 0, [], "off", false) { Hidden = true }),
     ];
