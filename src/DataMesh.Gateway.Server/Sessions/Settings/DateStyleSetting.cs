@@ -40,8 +40,8 @@ internal static class DateStyleSetting
         style ??= currentParts[0];
         order ??= style == "German" ? "DMY" : currentParts.Length > 1 ? currentParts[1] : "MDY";
         if (style != "ISO")
-            throw new PgErrorException(SqlState.FeatureNotSupported,
-                $"DateStyle \"{style}, {order}\" is not supported: the gateway writes dates in ISO format (ISO with MDY, DMY or YMD is)");
+            throw new PgErrorException(SqlState.FeatureNotSupported, $"invalid value for parameter \"DateStyle\": \"{value}\"",
+                detail: "The gateway writes dates in the ISO style only (with MDY, DMY or YMD order).");
         return $"{style}, {order}";
     }
 }

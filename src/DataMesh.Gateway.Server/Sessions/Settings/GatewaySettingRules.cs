@@ -87,7 +87,8 @@ internal static partial class GatewaySettingRules
     }
 
     private static string Only(string name, string value, string allowed, string why) =>
-        value == allowed ? value : throw new PgErrorException(SqlState.FeatureNotSupported, $"{name} = {value} is not supported: {why}");
+        value == allowed ? value : throw new PgErrorException(SqlState.FeatureNotSupported, $"invalid value for parameter \"{name}\": \"{value}\"",
+            detail: $"The gateway supports only \"{allowed}\": {why}.");
 
     /// <summary>PostgreSQL compares encoding names with everything but letters and digits removed ('utf-8', "UTF_8").</summary>
     private static string ClientEncoding(string value)
@@ -95,7 +96,8 @@ internal static partial class GatewaySettingRules
         var clean = new string(value.Where(char.IsAsciiLetterOrDigit).ToArray()).ToLowerInvariant();
         if (clean is "utf8" or "unicode") return "UTF8";
         if (KnownEncoding().IsMatch(clean))
-            throw new PgErrorException(SqlState.FeatureNotSupported, $"client_encoding \"{value}\" is not supported; the gateway speaks UTF8 only");
+            throw new PgErrorException(SqlState.FeatureNotSupported, $"invalid value for parameter \"client_encoding\": \"{value}\"",
+                detail: "The gateway speaks UTF8 only.");
         throw new PgErrorException(SqlState.InvalidParameterValue, $"invalid value for parameter \"client_encoding\": \"{value}\"");
     }
 

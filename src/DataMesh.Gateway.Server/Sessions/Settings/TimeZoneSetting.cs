@@ -65,7 +65,7 @@ internal static partial class TimeZoneSetting
     }
 
     private static PgErrorException NotUtc(string value) => new(SqlState.FeatureNotSupported,
-        $"time zone \"{value}\" is not supported: the gateway runs every query in UTC",
+        $"invalid value for parameter \"TimeZone\": \"{value}\"", detail: "The gateway reports times in UTC only.",
         hint: "Use SET TIME ZONE 'UTC' (or LOCAL, DEFAULT, INTERVAL '+00:00' HOUR TO MINUTE) and convert in the client.");
 
     private static PgErrorException Invalid(string value, string? detail = null) =>
