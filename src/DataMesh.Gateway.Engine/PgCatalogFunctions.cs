@@ -52,6 +52,33 @@ internal static class PgCatalogFunctions
         yield return "CREATE OR REPLACE MACRO pg_collation_is_visible(o) AS EXISTS (SELECT 1 FROM pg_collation WHERE oid = o)";
         yield return "CREATE OR REPLACE MACRO pg_statistics_obj_is_visible(o) AS EXISTS (SELECT 1 FROM pg_statistic_ext WHERE oid = o)";
         yield return "CREATE OR REPLACE MACRO getdatabaseencoding() AS 'UTF8'";
+        // A gateway is never a standby, and consumers write nothing: no column or relation is updatable (pg_dump, Npgsql's
+        // KeyInfo column schema, pgjdbc's updatable result sets ask).
+        yield return "CREATE OR REPLACE MACRO pg_is_in_recovery() AS false";
+        yield return "CREATE OR REPLACE MACRO pg_column_is_updatable(r, a, t) AS false";
+        yield return "CREATE OR REPLACE MACRO pg_relation_is_updatable(r, t) AS 0";
+        yield return "CREATE OR REPLACE MACRO pg_get_function_sqlbody(o) AS NULL::VARCHAR";
+        // No index exists, so no index column has any property (DBD::Pg's statistics_info asks).
+        yield return "CREATE OR REPLACE MACRO pg_index_column_has_property(i, c, p) AS NULL::BOOLEAN";
+        // PostgreSQL's built-in default privileges of an object owned by o, in aclitem text form (pg_dump compares them
+        // with the object's own ACL to decide which GRANTs to write).
+        yield return """
+            CREATE OR REPLACE MACRO acldefault(t, o) AS CASE t::VARCHAR
+              WHEN 'c' THEN []::VARCHAR[]
+              WHEN 'r' THEN [pg_get_userbyid(o) || '=arwdDxt/' || pg_get_userbyid(o)]
+              WHEN 's' THEN [pg_get_userbyid(o) || '=rwU/' || pg_get_userbyid(o)]
+              WHEN 'd' THEN ['=Tc/' || pg_get_userbyid(o), pg_get_userbyid(o) || '=CTc/' || pg_get_userbyid(o)]
+              WHEN 'f' THEN ['=X/' || pg_get_userbyid(o), pg_get_userbyid(o) || '=X/' || pg_get_userbyid(o)]
+              WHEN 'l' THEN ['=U/' || pg_get_userbyid(o), pg_get_userbyid(o) || '=U/' || pg_get_userbyid(o)]
+              WHEN 'L' THEN [pg_get_userbyid(o) || '=rw/' || pg_get_userbyid(o)]
+              WHEN 'n' THEN [pg_get_userbyid(o) || '=UC/' || pg_get_userbyid(o)]
+              WHEN 't' THEN [pg_get_userbyid(o) || '=C/' || pg_get_userbyid(o)]
+              WHEN 'F' THEN [pg_get_userbyid(o) || '=U/' || pg_get_userbyid(o)]
+              WHEN 'S' THEN [pg_get_userbyid(o) || '=U/' || pg_get_userbyid(o)]
+              WHEN 'T' THEN ['=U/' || pg_get_userbyid(o), pg_get_userbyid(o) || '=U/' || pg_get_userbyid(o)]
+              WHEN 'p' THEN [pg_get_userbyid(o) || '=sA/' || pg_get_userbyid(o)]
+            END
+            """;
         // The built-in tablespaces live in the data directory, which PostgreSQL reports as an empty location.
         yield return "CREATE OR REPLACE MACRO pg_tablespace_location(o) AS CASE WHEN o IN (1663, 1664) THEN '' END";
         yield return $"CREATE OR REPLACE MACRO pg_type_display_name(t) AS ({DisplayName})";

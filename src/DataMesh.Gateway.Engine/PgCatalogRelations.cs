@@ -57,7 +57,9 @@ internal static class PgCatalogRelations
               collisdeterministic BOOLEAN, collencoding INTEGER, collcollate VARCHAR, collctype VARCHAR, colliculocale VARCHAR,
               collicurules VARCHAR, collversion VARCHAR)
             """;
-        yield return $"INSERT INTO pg_collation VALUES (100, 'default', {PgCatalogEmulation.PgCatalogNamespaceOid}, {OwnerRoleOid}, 'd', true, -1, NULL, NULL, NULL, NULL, NULL)";
+        yield return $"INSERT INTO pg_collation VALUES (100, 'default', {PgCatalogEmulation.PgCatalogNamespaceOid}, {OwnerRoleOid}, 'd', true, -1, NULL, NULL, NULL, NULL, NULL), "
+            + $"(950, 'C', {PgCatalogEmulation.PgCatalogNamespaceOid}, {OwnerRoleOid}, 'c', true, -1, 'C', 'C', NULL, NULL, NULL), "
+            + $"(951, 'POSIX', {PgCatalogEmulation.PgCatalogNamespaceOid}, {OwnerRoleOid}, 'c', true, -1, 'POSIX', 'POSIX', NULL, NULL, NULL)";
         yield return $$"""
             CREATE TABLE pg_constraint (oid {{O}}, conname {{N}}, connamespace {{O}}, contype {{C}}, condeferrable BOOLEAN,
               condeferred BOOLEAN, convalidated BOOLEAN, conrelid {{O}}, contypid {{O}}, conindid {{O}}, conparentid {{O}}, confrelid {{O}},
@@ -171,6 +173,8 @@ internal static class PgCatalogRelations
               0::BIGINT AS tidx_blks_read, 0::BIGINT AS tidx_blks_hit
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')
             """;
+        yield return "CREATE VIEW pg_statio_all_tables AS SELECT * FROM pg_statio_user_tables";
+
         // The gateway's settings only, never DuckDB's (engine state, allowed paths): a few fixed server facts, and the
         // session's own parameters with their built-in defaults (so psql's \dconfig lists the ones this session changed).
         yield return $$"""

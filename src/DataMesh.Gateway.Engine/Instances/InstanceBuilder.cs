@@ -53,6 +53,7 @@ internal static class InstanceBuilder
             Run(root, $"SET memory_limit = {DuckDbEngine.Literal(spec.MemoryLimit)}");
             Run(root, $"SET threads = {Math.Max(1, spec.Threads)}");
 
+            PgCatalogEmulation.RegisterTypes(root);
             foreach (var sql in PgCatalogEmulation.Statements(spec.SettingDefinitions)) Run(root, sql);
             ShadowCatalog.Build(root, spec);
             foreach (var sql in trustedSetup) Run(root, sql);

@@ -171,7 +171,8 @@ public sealed class GovernanceService : IDisposable
             if (FunctionPolicy.Default.Refusals(parsed) is [var refused, ..])
                 throw new PgErrorException(SqlState.InsufficientPrivilege, refused.Describe());
             LiteralCasts.Check(parsed, grants, _parser.CanCast);
-            return QueryRewriter.Rewrite(parsed, grants, _parser.Serialize, _catalog.Snapshot.MaskSecret, BarrierPolicy.Requires(parsed, grants), options);
+            return QueryRewriter.Rewrite(parsed, grants, _parser.Serialize, _catalog.Snapshot.MaskSecret, BarrierPolicy.Requires(parsed, grants), options)
+                with { ColumnSources = Sql.Ast.SelectColumnSources.Read(parsed.Json), ColumnNames = Sql.Ast.PgColumnNaming.Names(parsed.Json, sql) };
         }
         catch (PolicyException e)
         {

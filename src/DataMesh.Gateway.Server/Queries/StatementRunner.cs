@@ -53,6 +53,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                     oids[i] = i < declaredOids.Length && declaredOids[i] != 0 ? declaredOids[i] : query.ParameterOids[i] is 0 ? Protocol.Types.PgTypes.Text : query.ParameterOids[i];
                 var prepared = new PreparedStatement(name, statement, kind, oids, query) { EngineText = sql };
                 prepared.SetPlan(plan);
+                prepared.ColumnOrigins = ResultColumnOrigins.Resolve(plan.ColumnSources, governance.EngineSpec(session.Access).ShadowTables, query.Columns.Count);
                 return prepared;
             }
             case StatementKind.CopyOut:
@@ -90,9 +91,13 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         {
             // 0 (unspecified) and 705 (unknown, Npgsql's NpgsqlDbType.Unknown) both leave the type to the server.
             if (i < declared.Length && declared[i] is not (0 or Protocol.Types.PgTypes.Unknown)) continue;
-            if (!InferableParameterTypes.Contains(engine[i])) continue;
+            // The engine could not infer a type (a parameter alone in the select list): PostgreSQL resolves an unknown
+            // parameter as text, and so must the description, or Describe would see one unresolved column where
+            // execution returns several (libpq's PQdescribePrepared, asyncpg, RPostgres).
+            var type = engine[i] == 0 ? Protocol.Types.PgTypes.Text : engine[i];
+            if (!InferableParameterTypes.Contains(type)) continue;
             completed ??= Enumerable.Range(0, engine.Count).Select(j => j < declared.Length ? declared[j] : 0).ToArray();
-            completed[i] = engine[i];
+            completed[i] = type;
         }
         return completed;
     }
@@ -260,6 +265,8 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                 $"{StatementTypeName(query.StatementType)} statements are not allowed through the gateway; only queries are");
         }
         NameColumnsAfterUserText(session, query, plan, userSql);
+        // PostgreSQL's names for unaliased columns (?column?, int4, exists, …), from the user's own syntax tree.
+        if (plan.ColumnNames is { } names && names.Count == query.Columns.Count) query.RenameColumns(names);
         return query;
     }
 
@@ -343,7 +350,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         {
             case StatementKind.EngineQuery:
                 var columns = cursor?.Columns ?? statement.EngineQuery!.Columns;
-                Out.RowDescription(Describe(columns, formats));
+                Out.RowDescription(Describe(columns, formats, statement.ColumnOrigins));
                 break;
             case StatementKind.Session when SessionStatements.ResultColumnOf(statement.Statement) is { } column:
                 Out.RowDescription([new FieldDescription(column, Protocol.Types.PgTypes.Text, -1, -1)]);
@@ -354,8 +361,10 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         }
     }
 
-    private static List<FieldDescription> Describe(IReadOnlyList<ResultColumn> columns, FormatCode[] formats) =>
-        columns.Select((c, i) => new FieldDescription(c.Name, c.TypeOid, c.TypeLength, c.TypeModifier, BindMessage.FormatFor(formats, i))).ToList();
+    private static List<FieldDescription> Describe(IReadOnlyList<ResultColumn> columns, FormatCode[] formats,
+        (int TableOid, short Attribute)[]? origins = null) =>
+        columns.Select((c, i) => new FieldDescription(c.Name, c.TypeOid, c.TypeLength, c.TypeModifier, BindMessage.FormatFor(formats, i),
+            origins is { } o && i < o.Length ? o[i].TableOid : 0, origins is { } a && i < a.Length ? a[i].Attribute : (short)0)).ToList();
 
     /// <summary>Runs a portal. Returns true when it stopped at <paramref name="maxRows"/> (PortalSuspended was sent).</summary>
     public async Task<bool> ExecuteAsync(Session session, Portal portal, int maxRows, bool sendRowDescription)
@@ -397,7 +406,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         try
         {
             var cursor = portal.Cursor ??= Start(session, statement, portal.Parameters);
-            if (sendRowDescription) Out.RowDescription(Describe(cursor.Columns, portal.ResultFormats));
+            if (sendRowDescription) Out.RowDescription(Describe(cursor.Columns, portal.ResultFormats, statement.ColumnOrigins));
             var before = cursor.RowsAffected;
             var stop = await StreamAsync(session, statement, cursor, portal.ResultFormats, maxRows).ConfigureAwait(false);
             if (stop == CursorStop.RowLimit)
