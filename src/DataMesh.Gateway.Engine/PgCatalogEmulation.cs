@@ -56,6 +56,12 @@ public static class PgCatalogEmulation
     public const string VersionString = "PostgreSQL 15.18 (DataMesh Gateway) on x86_64-pc-linux-gnu, compiled by .NET, 64-bit";
 
     /// <summary>
+    /// The OID of a PostgreSQL type by the name SQL may give it (<c>int</c>, <c>integer</c>, <c>pg_catalog.oid</c>,
+    /// <c>text[]</c>, <c>double precision</c>), from PostgreSQL's own pg_type rows; null when PostgreSQL has no such type.
+    /// </summary>
+    public static int? TypeOid(string name) => CatalogData.PgCatalogData.TypeOid(name);
+
+    /// <summary>
     /// Registers the emulation's column types (oid, name, "char", reg*) in the database <paramref name="connection"/>
     /// belongs to; <see cref="Statements"/> need them. Registered types keep their alias in results, where types made
     /// with CREATE TYPE do not (<see cref="Interop.PgTypeAliases"/>).
@@ -74,7 +80,9 @@ public static class PgCatalogEmulation
         yield return $"""
             CREATE TABLE pg_namespace (oid {TypeMapper.OidAlias}, nspname {TypeMapper.NameAlias}, nspowner {TypeMapper.OidAlias}, nspacl VARCHAR[])
             """;
-        yield return $"INSERT INTO pg_namespace VALUES ({PgCatalogNamespaceOid}, 'pg_catalog', 10, NULL), ({PublicNamespaceOid}, 'public', 10, NULL), ({PgToastNamespaceOid}, 'pg_toast', 10, NULL), ({InformationSchemaNamespaceOid}, 'information_schema', 10, NULL)";
+        // public as PostgreSQL 15 creates it (owner pg_database_owner, its standard ACL and comment), so that pg_dump, which
+        // compares against those, writes nothing for it.
+        yield return $"INSERT INTO pg_namespace VALUES ({PgCatalogNamespaceOid}, 'pg_catalog', 10, NULL), ({PublicNamespaceOid}, 'public', {PgCatalogRelations.DatabaseOwnerRoleOid}, ['pg_database_owner=UC/pg_database_owner', '=U/pg_database_owner']), ({PgToastNamespaceOid}, 'pg_toast', 10, NULL), ({InformationSchemaNamespaceOid}, 'information_schema', 10, NULL)";
 
         yield return $"""
             CREATE TABLE pg_type (oid {TypeMapper.OidAlias}, typname {TypeMapper.NameAlias}, typnamespace {TypeMapper.OidAlias},
@@ -156,7 +164,7 @@ public static class PgCatalogEmulation
             yield return Invariant(
                 $"INSERT INTO pg_class (oid, relname, relnamespace, relnatts) VALUES ({table.Oid}, {SqlNames.Literal(table.Name)}, {namespaceOid}, {table.Columns.Count})");
 
-            var attributes = new StringBuilder("INSERT INTO pg_attribute (attrelid, attname, atttypid, attlen, attnum, atttypmod, attbyval, attcollation) VALUES ");
+            var attributes = new StringBuilder("INSERT INTO pg_attribute (attrelid, attname, atttypid, attlen, attnum, atttypmod, attbyval, attcollation, attalign, attstorage) VALUES ");
             var descriptions = new List<string>();
             if (table.Description is { } tableDescription)
                 descriptions.Add(Invariant($"({table.Oid}, {PgClassOid}, 0, {SqlNames.Literal(tableDescription)})"));
@@ -167,7 +175,7 @@ public static class PgCatalogEmulation
                 var attnum = c + 1;
                 if (c > 0) attributes.Append(", ");
                 attributes.Append(CultureInfo.InvariantCulture,
-                    $"({table.Oid}, {SqlNames.Literal(column.Name)}, {type.Oid}, {type.Length}, {attnum}, {type.TypeModifier}, {(type.Length is > 0 and <= 8 ? "true" : "false")}, {(IsCollatable(type.Oid) ? 100 : 0)})");
+                    $"({table.Oid}, {SqlNames.Literal(column.Name)}, {type.Oid}, {type.Length}, {attnum}, {type.TypeModifier}, {(type.Length is > 0 and <= 8 ? "true" : "false")}, {(IsCollatable(type.Oid) ? 100 : 0)}, '{CatalogData.PgCatalogData.Align(type.Oid)}', '{CatalogData.PgCatalogData.Storage(type.Oid)}')");
                 if (column.Description is { } columnDescription)
                     descriptions.Add(Invariant($"({table.Oid}, {PgClassOid}, {attnum}, {SqlNames.Literal(columnDescription)})"));
             }

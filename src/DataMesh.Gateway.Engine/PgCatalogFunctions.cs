@@ -20,6 +20,8 @@ internal static class PgCatalogFunctions
           ELSE t END
         """;
 
+    // Macro bodies use aliases no query writes (__ft, __rc …): DuckDB substitutes a macro's arguments as written, so an
+    // argument t.oid inside a body that aliases its own pg_type as t would bind to the body's t (pg_dump passes t.oid).
     public static IEnumerable<string> Statements()
     {
         // Names: a qualified 'schema.name' (optionally double-quoted parts) split into schema and name.
@@ -27,8 +29,8 @@ internal static class PgCatalogFunctions
         yield return $"CREATE OR REPLACE MACRO pg_catalog_relation_oid(n) AS ({PgCatalogOids.LookupByName})";
         yield return $$"""
             CREATE OR REPLACE MACRO to_regclass(n) AS COALESCE(
-              (SELECT min(c.oid) FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
-               WHERE c.relname = pg_ident_part(n, 2) AND (pg_ident_part(n, 1) IS NULL OR s.nspname = pg_ident_part(n, 1))),
+              (SELECT min(__rc.oid) FROM pg_class __rc JOIN pg_namespace __rs ON __rs.oid = __rc.relnamespace
+               WHERE __rc.relname = pg_ident_part(n, 2) AND (pg_ident_part(n, 1) IS NULL OR __rs.nspname = pg_ident_part(n, 1))),
               CASE WHEN pg_ident_part(n, 1) IS NULL OR pg_ident_part(n, 1) = 'pg_catalog' THEN pg_catalog_relation_oid(pg_ident_part(n, 2)) END)::{{O}}
             """;
         yield return $$"""
@@ -55,6 +57,8 @@ internal static class PgCatalogFunctions
         // A gateway is never a standby, and consumers write nothing: no column or relation is updatable (pg_dump, Npgsql's
         // KeyInfo column schema, pgjdbc's updatable result sets ask).
         yield return "CREATE OR REPLACE MACRO pg_is_in_recovery() AS false";
+        // PostgreSQL's array_remove(array, element): every element not distinct from the one given is dropped.
+        yield return "CREATE OR REPLACE MACRO array_remove(a, e) AS list_filter(a, x -> x IS DISTINCT FROM e)";
         yield return "CREATE OR REPLACE MACRO pg_column_is_updatable(r, a, t) AS false";
         yield return "CREATE OR REPLACE MACRO pg_relation_is_updatable(r, t) AS 0";
         yield return "CREATE OR REPLACE MACRO pg_get_function_sqlbody(o) AS NULL::VARCHAR";
@@ -85,14 +89,14 @@ internal static class PgCatalogFunctions
         yield return """
             CREATE OR REPLACE MACRO format_type(o, m) AS (
               SELECT CASE
-                WHEN t.typcategory = 'A' THEN pg_type_display_name(e.typname)
-                  || CASE WHEN e.typname IN ('varchar', 'bpchar') AND m > 4 THEN '(' || (m - 4) || ')'
-                          WHEN e.typname = 'numeric' AND m > 4 THEN '(' || ((m - 4) >> 16) || ',' || ((m - 4) & 65535) || ')' ELSE '' END || '[]'
-                WHEN t.typname IN ('varchar', 'bpchar') AND m > 4 THEN pg_type_display_name(t.typname) || '(' || (m - 4) || ')'
-                WHEN t.typname = 'numeric' AND m > 4 THEN 'numeric(' || ((m - 4) >> 16) || ',' || ((m - 4) & 65535) || ')'
-                ELSE pg_type_display_name(t.typname) END
-              FROM pg_type t LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
-              WHERE t.oid = o
+                WHEN __ft.typcategory = 'A' THEN pg_type_display_name(__fe.typname)
+                  || CASE WHEN __fe.typname IN ('varchar', 'bpchar') AND m > 4 THEN '(' || (m - 4) || ')'
+                          WHEN __fe.typname = 'numeric' AND m > 4 THEN '(' || ((m - 4) >> 16) || ',' || ((m - 4) & 65535) || ')' ELSE '' END || '[]'
+                WHEN __ft.typname IN ('varchar', 'bpchar') AND m > 4 THEN pg_type_display_name(__ft.typname) || '(' || (m - 4) || ')'
+                WHEN __ft.typname = 'numeric' AND m > 4 THEN 'numeric(' || ((m - 4) >> 16) || ',' || ((m - 4) & 65535) || ')'
+                ELSE pg_type_display_name(__ft.typname) END
+              FROM pg_type __ft LEFT JOIN pg_type __fe ON __fe.oid = __ft.typelem AND __ft.typcategory = 'A'
+              WHERE __ft.oid = o
               UNION ALL SELECT '???' WHERE o IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_type WHERE oid = o)
               LIMIT 1)
             """;

@@ -21,6 +21,9 @@ internal static class PgCatalogRelations
 
     public const string OwnerRoleName = "datamesh";
 
+    /// <summary>pg_database_owner, which owns PostgreSQL 15's public schema.</summary>
+    public const int DatabaseOwnerRoleOid = 6171;
+
     /// <summary>A session's own role OID: stable for a user name across sessions and instances.</summary>
     public static readonly string UserRoleOid = $"(16384 + hash({PgCatalogEmulation.Identity("user")}) % 1000000)::{O}";
 
@@ -46,6 +49,7 @@ internal static class PgCatalogRelations
               attacl VARCHAR[], attoptions VARCHAR[], attfdwoptions VARCHAR[], attmissingval VARCHAR)
             """;
         yield return $"CREATE TABLE pg_description (objoid {O}, classoid {O}, objsubid INTEGER, description VARCHAR)";
+        yield return $"INSERT INTO pg_description VALUES ({PgCatalogEmulation.PublicNamespaceOid}, 2615, 0, 'standard public schema')";
         yield return $"CREATE TABLE pg_shdescription (objoid {O}, classoid {O}, description VARCHAR)";
         yield return $"CREATE TABLE pg_enum (oid {O}, enumtypid {O}, enumsortorder REAL, enumlabel {N})";
 
@@ -120,6 +124,9 @@ internal static class PgCatalogRelations
             CREATE VIEW pg_roles AS
             SELECT * FROM (
               SELECT {{OwnerRoleOid}}::{{O}} AS oid, '{{OwnerRoleName}}'::{{N}} AS rolname
+              UNION ALL
+              -- PostgreSQL 15's owner of the public schema: whoever owns the database (it cannot log in).
+              SELECT {{DatabaseOwnerRoleOid}}, 'pg_database_owner'
               UNION ALL
               SELECT {{UserRoleOid}}, {{PgCatalogEmulation.Identity("user")}}::{{N}}
               WHERE {{PgCatalogEmulation.Identity("user")}} IS NOT NULL)

@@ -22,6 +22,50 @@ internal static class PgCatalogData
     public static FrozenDictionary<uint, string> ProcNames { get; } =
         Procs.ToFrozenDictionary(p => uint.Parse(p[0], CultureInfo.InvariantCulture), p => p[1]);
 
+    private static readonly FrozenDictionary<string, int> TypeOids =
+        Types.ToFrozenDictionary(t => t[1], t => int.Parse(t[0], CultureInfo.InvariantCulture), StringComparer.OrdinalIgnoreCase);
+
+    private static readonly FrozenDictionary<string, int> ArrayOids =
+        Types.Where(t => t[9] != "0").ToFrozenDictionary(t => t[1], t => int.Parse(t[9], CultureInfo.InvariantCulture), StringComparer.OrdinalIgnoreCase);
+
+    private static readonly FrozenDictionary<int, (char Align, char Storage)> Layouts =
+        Types.ToFrozenDictionary(t => int.Parse(t[0], CultureInfo.InvariantCulture), t => (t[22][0], t[23][0]));
+
+    /// <summary>typalign of a type (what pg_attribute.attalign copies); 'i' for a type not in the table.</summary>
+    public static char Align(int oid) => Layouts.TryGetValue(oid, out var l) ? l.Align : 'i';
+
+    /// <summary>typstorage of a type (pg_attribute.attstorage starts as it; pg_dump writes SET STORAGE when they differ).</summary>
+    public static char Storage(int oid) => Layouts.TryGetValue(oid, out var l) ? l.Storage : 'p';
+
+    /// <summary>A type name as SQL writes it, through PostgreSQL's grammar aliases, to its OID; null when unknown.</summary>
+    public static int? TypeOid(string name)
+    {
+        var n = string.Join(' ', name.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
+        var array = n.EndsWith("[]", StringComparison.Ordinal);
+        if (array) n = n[..^2].TrimEnd();
+        if (n.StartsWith("pg_catalog.", StringComparison.Ordinal)) n = n["pg_catalog.".Length..];
+        var paren = n.IndexOf('(');
+        if (paren > 0) n = n[..paren].TrimEnd();
+        n = n.Trim('"') switch
+        {
+            "int" or "integer" => "int4",
+            "smallint" => "int2",
+            "bigint" => "int8",
+            "real" => "float4",
+            "float" or "double precision" => "float8",
+            "decimal" or "dec" => "numeric",
+            "boolean" => "bool",
+            "character varying" or "char varying" => "varchar",
+            "character" or "nchar" => "bpchar",
+            "timestamp without time zone" => "timestamp",
+            "timestamp with time zone" => "timestamptz",
+            "time without time zone" => "time",
+            "time with time zone" => "timetz",
+            var other => other,
+        };
+        return array ? (ArrayOids.TryGetValue(n, out var a) ? a : null) : (TypeOids.TryGetValue(n, out var o) ? o : null);
+    }
+
     public static string TypeInserts()
     {
         var sql = new StringBuilder("""

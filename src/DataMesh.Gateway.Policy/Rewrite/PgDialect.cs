@@ -104,7 +104,8 @@ public static class PgDialect
             }
             if (t[i].Kind == SqlTokenKind.String && t[i].Value.StartsWith('{') && t[i].Value.EndsWith('}')
                 && ((At(t, i - 1, "(") && i >= 2 && (t[i - 2].IsWord("ANY") || t[i - 2].IsWord("ALL") || t[i - 2].IsWord("SOME")) && At(t, i + 1, ")"))
-                    || (At(t, i + 1, ":") && At(t, i + 2, ":") && At(t, i + 4, "["))))
+                    || (At(t, i + 1, ":") && At(t, i + 2, ":") && (At(t, i + 4, "[")
+                        || (i + 3 < t.Count && IsName(t[i + 3], "pg_catalog") && At(t, i + 4, ".") && At(t, i + 6, "["))))))
             {
                 edits.Add((t[i].Offset, End(t[i]), ArrayLiteral(t[i].Value)));
                 continue;

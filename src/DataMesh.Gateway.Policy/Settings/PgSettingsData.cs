@@ -23,6 +23,10 @@ public static class PgSettingsData
     public static IReadOnlySet<string> Readable { get; } =
         Rows.Where(r => r[8] != "superuser-only").Select(r => r[0]).Concat(Unlisted).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>What pg_settings lists to a user who is not a superuser (no unlisted, no superuser-only parameters).</summary>
+    public static IReadOnlySet<string> Listed { get; } =
+        Rows.Where(r => r[8] != "superuser-only").Select(r => r[0]).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>A parameter only a superuser may read (data_directory, config_file, …): 42501 for everybody else.</summary>
     public static bool IsSuperuserOnly(string name) => SuperuserOnly.Contains(name);
 

@@ -165,7 +165,7 @@ public sealed class GovernanceService : IDisposable
         {
             // PostgreSQL catalog spellings (pg_catalog.x, OPERATOR(…), ::regclass) become the emulation's, first:
             // everything after this governs, and the engine runs, the translated text.
-            sql = PgDialect.Translate(sql);
+            sql = PgDialect.Translate(DuckDbKeywordNames.Quote(sql));
             var parsed = SqlAst.Parse(_parser.Serialize(sql), sql);
             // Functions pass through an allow list before anything else: a refused one never reaches the engine.
             if (FunctionPolicy.Default.Refusals(parsed) is [var refused, ..])

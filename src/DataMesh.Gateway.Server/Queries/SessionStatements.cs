@@ -109,6 +109,8 @@ public static class SessionStatements
     /// </summary>
     private static StatementOutcome SetConfig(Session session, SetConfigCall call)
     {
+        if (call.OnlyIfListed && !Policy.Settings.PgSettingsData.Listed.Contains(call.Name))
+            return new StatementOutcome("SELECT 0", call.ColumnName); // pg_settings has no such row: nothing is set
         RefuseEngineSetting(session, call.Name);
         var outcome = new StatementOutcome("SELECT 1", call.ColumnName, call.Value);
         if (call.IsLocal && session.TransactionStatus == TransactionStatus.Idle)

@@ -380,6 +380,14 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                 if (session.Parameters.Version != settings) session.Engine.SetSettings(session.Parameters.Changed);
                 return false;
             }
+            case StatementKind.Session when statement.Statement.Tokens[0].IsWord("PREPARE"):
+                PrepareSql(session, statement, sendRowDescription);
+                return false;
+            case StatementKind.Session when statement.Statement.Tokens[0].IsWord("EXECUTE"):
+                return await ExecuteSqlAsync(session, statement).ConfigureAwait(false);
+            case StatementKind.Session when statement.Statement.Tokens[0].IsWord("LOCK"):
+                Complete(session, LockStatement.Execute(session, statement.Statement, governance.EngineSpec(session.Access).ShadowTables), sendRowDescription);
+                return false;
             case StatementKind.Session:
                 Complete(session, SessionStatements.Execute(session, statement.Statement), sendRowDescription);
                 session.Engine.SetSettings(session.Parameters.Changed); // current_setting() follows SET and RESET
@@ -634,7 +642,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         if (outcome.HasRow)
         {
             if (sendRowDescription) Out.RowDescription([outcome.RowField]);
-            WriteTextRow(outcome.ResultValue!);
+            if (outcome.ResultValue is { } value) WriteTextRow(value); // none: a query form that matched no row
         }
         Out.CommandComplete(outcome.Tag);
         foreach (var name in outcome.ChangedParameters) Out.ParameterStatus(name, session.Parameters.Get(name));
