@@ -56,6 +56,7 @@ public static class SqlState
     public const string DatatypeMismatch = "42804";
     public const string UndefinedParameter = "42P02";
     public const string IndeterminateDatatype = "42P18";
+    public const string InvalidColumnReference = "42P10";
 
     // Class 53: insufficient resources
     public const string InsufficientResources = "53000";

@@ -585,21 +585,26 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var cursor = Start(session, statement, []);
-        var formatter = new CopyRowFormatter(copy);
+        var formatter = new CopyRowFormatter(copy.Options, cursor.Columns.Select(c => c.Name).ToList());
         var line = new ArrayBufferWriter<byte>(1024);
-        Out.CopyOutResponse(FormatCode.Text, cursor.Columns.Count);
-        if (copy.Header && copy.Csv)
+        Out.CopyOutResponse(copy.Binary ? FormatCode.Binary : FormatCode.Text, cursor.Columns.Count);
+        if (copy.Binary)
+        {
+            Out.CopyData(CopyRowFormatter.BinaryHeader);
+        }
+        else if (copy.Options.Header)
         {
             formatter.WriteHeader(cursor.Columns.Select(c => c.Name), line);
             Out.CopyData(line.WrittenSpan);
         }
 
-        // Rows are encoded as text DataRows into a scratch buffer, then re-framed as COPY lines.
+        // Rows are encoded as DataRows into a scratch buffer, then re-framed as COPY lines (text, CSV) or, in binary, as
+        // COPY tuples: a binary DataRow's body (field count, then length and bytes of each field) is a tuple as it is.
         var scratch = new ArrayBufferWriter<byte>(64 * 1024);
         var rowWriter = new BackendWriter(scratch);
         using var timer = StatementTimer.Start(session, options);
         using var streaming = session.Engine.EnterStreaming();
-        FormatCode[] text = [FormatCode.Text];
+        FormatCode[] formats = [copy.Binary ? FormatCode.Binary : FormatCode.Text];
         try
         {
             while (true)
@@ -608,14 +613,21 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                 EnsureStillAllowed(session, statement);
                 scratch.ResetWrittenCount();
                 rowWriter.ResetPending();
-                var stop = cursor.WriteRows(rowWriter, text, 0, options.WriteBatchBytes, options.MaxResultRowBytes);
+                var stop = cursor.WriteRows(rowWriter, formats, 0, options.WriteBatchBytes, options.MaxResultRowBytes);
                 var rows = scratch.WrittenSpan;
                 while (!rows.IsEmpty)
                 {
                     var length = 1 + System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(rows[1..]);
-                    line.ResetWrittenCount();
-                    formatter.WriteRow(rows[..length], line);
-                    Out.CopyData(line.WrittenSpan);
+                    if (copy.Binary)
+                    {
+                        Out.CopyData(rows[5..length]);
+                    }
+                    else
+                    {
+                        line.ResetWrittenCount();
+                        formatter.WriteRow(rows[..length], line);
+                        Out.CopyData(line.WrittenSpan);
+                    }
                     rows = rows[length..];
                 }
                 if (Out.PendingBytes >= options.WriteBatchBytes) await transport.FlushAsync().ConfigureAwait(false);
@@ -630,6 +642,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         {
             throw TranslateEngineError(e, plan, cursor.StartedUtc);
         }
+        if (copy.Binary) Out.CopyData(CopyRowFormatter.BinaryTrailer);
         Out.CopyDone();
         Out.CommandComplete($"COPY {cursor.RowsAffected}");
         auditor.Completed(session.Access, statement, cursor.RowsAffected, started);
