@@ -21,8 +21,7 @@ public static partial class DuckDbKeywordNames
         for (var i = 0; i < tokens.Count; i++)
         {
             if (!tokens[i].IsWord("at")) continue;
-            var next = i + 1 < tokens.Count ? tokens[i + 1] : default;
-            if (next.IsWord("TIME") || next.Text == "(") continue;
+            if (i + 1 < tokens.Count && (tokens[i + 1].IsWord("TIME") || tokens[i + 1].Text == "(")) continue;
             sb.Append(sql, last, tokens[i].Offset - last).Append('"').Append(tokens[i].Text.ToLowerInvariant()).Append('"');
             last = tokens[i].Offset + tokens[i].Text.Length;
         }
