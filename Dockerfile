@@ -4,7 +4,8 @@ WORKDIR /src
 COPY . .
 RUN dotnet publish src/DataMesh.Gateway/DataMesh.Gateway.csproj -c Release -o /app --nologo
 
-FROM mcr.microsoft.com/dotnet/runtime:10.0
+# The ASP.NET Core runtime: the data portal (--web-listen) runs in the same process.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
 # The code_repository blueprint creates each project's Git repository with the git command line.
 RUN apt-get update && apt-get install -y --no-install-recommends git && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
@@ -13,7 +14,7 @@ COPY --from=build /app .
 VOLUME ["/var/lib/datamesh"]
 ENV DATAMESH_DATADIR=/var/lib/datamesh \
     DATAMESH_LISTEN=0.0.0.0:5433
-EXPOSE 5433
+EXPOSE 5433 8443
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["dotnet", "/app/datamesh.dll"]
 CMD ["serve"]

@@ -1,4 +1,5 @@
--- Demo producer data for the marketing domain. Deterministic: the same rows on every machine.
+-- Demo producer data for the marketing domain, written into project marketing's storage prefix
+-- (<account location>/marketing/). Deterministic: the same rows on every machine.
 COPY (
   SELECT
     i::BIGINT                                                                AS item_id,
@@ -8,7 +9,7 @@ COPY (
     (((i * 104729) % 100000) / 100.0)::DECIMAL(12, 2)                        AS amount,
     'customer' || (i % 50000)::VARCHAR || '@example.com'                      AS customer_email
   FROM range(1, 1000001) AS t(i)
-) TO '{marketing_root}/sales/mkt_sls_table.parquet' (FORMAT parquet, ROW_GROUP_SIZE 122880);
+) TO '{marketing_storage}/sales/mkt_sls_table.parquet' (FORMAT parquet, ROW_GROUP_SIZE 122880);
 
 COPY (
   SELECT
@@ -18,7 +19,7 @@ COPY (
     (DATE '2023-01-01' + (c * 14)::INTEGER)                      AS starts_on,
     ((c * 1500) % 20000 + 500)::DECIMAL(12, 2)                   AS budget
   FROM range(1, 51) AS t(c)
-) TO '{marketing_root}/campaigns/campaigns.parquet' (FORMAT parquet);
+) TO '{marketing_storage}/campaigns/campaigns.parquet' (FORMAT parquet);
 
 COPY (
   SELECT
@@ -26,4 +27,4 @@ COPY (
     (['Europe', 'North America', 'Asia', 'South America'])[1 + (m % 4)::INTEGER] AS region,
     (100000 + m * 2500)::DECIMAL(14, 2)                          AS forecast_amount
   FROM range(0, 24) AS t(m)
-) TO '{marketing_root}/drafts/draft_forecast.parquet' (FORMAT parquet);
+) TO '{marketing_storage}/drafts/draft_forecast.parquet' (FORMAT parquet);

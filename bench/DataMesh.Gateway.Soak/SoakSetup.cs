@@ -25,7 +25,7 @@ public static class SoakSetup
 
     public static async Task RunAsync(string connectionRoot, string dataDir, int projects)
     {
-        var dir = Path.Combine(dataDir, "accounts", "acct_marketing", "soak");
+        var dir = Path.Combine(dataDir, "accounts", "acct_marketing", "marketing", "soak"); // project marketing's storage prefix
         Directory.CreateDirectory(dir);
         using (var duck = new DuckDBConnection("DataSource=:memory:"))
         {

@@ -17,9 +17,11 @@ public sealed class AdminExecutor(AdminServices services)
     public AdminResult Execute(AdminStatement statement, string user, string database, string redactedText, int statementOffset = 0) =>
         Execute(statement, new AdminCaller(user), database, redactedText, statementOffset);
 
-    public AdminResult Execute(AdminStatement statement, AdminCaller caller, string database, string redactedText, int statementOffset = 0)
+    /// <param name="export">The caller's session, for commands that write data products from governed queries.</param>
+    public AdminResult Execute(AdminStatement statement, AdminCaller caller, string database, string redactedText, int statementOffset = 0,
+        IQueryExport? export = null)
     {
-        var ctx = new AdminContext(caller, database, redactedText, Services) { Command = statement.Tag };
+        var ctx = new AdminContext(caller, database, redactedText, Services) { Command = statement.Tag, Export = export };
         try
         {
             var result = Dispatch(ctx, statement, statementOffset);
@@ -44,6 +46,24 @@ public sealed class AdminExecutor(AdminServices services)
             {
             }
             throw error;
+        }
+    }
+
+    /// <summary>
+    /// Runs every check of <paramref name="statement"/> as the caller, without approving: the portal's preview of what
+    /// the consumer would see. Errors are the command's own (same SQLSTATEs and messages); nothing is written, so
+    /// nothing is audited (the preview's query is audited when it runs).
+    /// </summary>
+    public ApprovalProposal ProposeApproval(ApproveSubscription statement, AdminCaller caller, string database, string redactedText, int statementOffset = 0)
+    {
+        var ctx = new AdminContext(caller, database, redactedText, Services) { Command = statement.Tag };
+        try
+        {
+            return SubscriptionCommands.Propose(ctx, statement, statementOffset);
+        }
+        catch (CatalogStoreException e)
+        {
+            throw StoreFaults.Translate(e);
         }
     }
 
@@ -82,6 +102,7 @@ public sealed class AdminExecutor(AdminServices services)
         AssociateAccount s => AccountCommands.Associate(ctx, s),
         AcceptAccount s => AccountCommands.Accept(ctx, s),
         AlterAccountAdmin s => AccountCommands.AlterAdmin(ctx, s),
+        AlterAccountCredentials s => AccountCommands.AlterCredentials(ctx, s),
         ShowAccounts s => AccountCommands.Show(ctx, s),
         ShowBlueprints s => ProjectCommands.ShowBlueprints(ctx, s),
         CreateBlueprint s => ProjectCommands.CreateBlueprint(ctx, s),
@@ -89,12 +110,14 @@ public sealed class AdminExecutor(AdminServices services)
         ShowProjectProfiles s => ProjectCommands.ShowProfiles(ctx, s),
         CreateProject s => ProjectCommands.CreateProject(ctx, s),
         ShowProjects s => ProjectCommands.ShowProjects(ctx, s),
+        DescribeProject s => ProjectDescription.Describe(ctx, s),
         AddMember s => ProjectCommands.AddMember(ctx, s),
         RemoveMember s => ProjectCommands.RemoveMember(ctx, s),
         ShowMembers s => ProjectCommands.ShowMembers(ctx, s),
         CreateGlossaryTerm s => AssetCommands.CreateTerm(ctx, s),
         ShowGlossary s => AssetCommands.ShowGlossary(ctx, s),
         CreateAsset s => AssetCommands.Create(ctx, s),
+        CreateDataProduct s => ProductCommands.Create(ctx, s),
         AlterAssetColumnDescription s => AssetCommands.Alter(ctx, s.Name, a => AssetCommands.SetColumnDescription(a, s.Column, s.Description)),
         AlterAssetDescription s => AssetCommands.Alter(ctx, s.Name, a => a with { Description = s.Description }),
         AlterAssetTerms s => AssetCommands.Alter(ctx, s.Name, a => a with { Terms = AssetCommands.CheckTerms(ctx, s.Terms) }),
@@ -107,6 +130,7 @@ public sealed class AdminExecutor(AdminServices services)
         RequestSubscription s => SubscriptionCommands.Request(ctx, s),
         ShowSubscriptionRequests s => SubscriptionCommands.ShowRequests(ctx, s),
         ApproveSubscription s => SubscriptionCommands.Approve(ctx, s, offset),
+        ApproveSubscriptionColumns s => NewColumnCommands.ApproveAdded(ctx, s),
         RejectSubscription s => SubscriptionCommands.Reject(ctx, s),
         RevokeSubscription s => SubscriptionCommands.Revoke(ctx, s),
         ShowSubscriptions s => SubscriptionCommands.Show(ctx, s),

@@ -5,9 +5,14 @@ public enum AdminColumnType { Text, BigInt, Bool }
 
 public sealed record AdminColumn(string Name, AdminColumnType Type = AdminColumnType.Text);
 
+/// <summary>Something the caller should know about a command that succeeded: sent as a NOTICE before its rows.</summary>
+public sealed record AdminNotice(string Message, string? Detail = null, string? Hint = null);
+
 /// <summary>An admin command's answer: an ordinary result set (possibly empty) and its command tag.</summary>
 public sealed record AdminResult(IReadOnlyList<AdminColumn> Columns, IReadOnlyList<object?[]> Rows, string Tag)
 {
+    public IReadOnlyList<AdminNotice> Notices { get; init; } = [];
+
     public static AdminResult Done(string tag) => new([], [], tag);
 
     /// <summary>A one-row confirmation such as (project, status) after CREATE PROJECT.</summary>

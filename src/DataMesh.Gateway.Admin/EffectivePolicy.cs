@@ -4,13 +4,14 @@ using DataMesh.Gateway.Catalog.Snapshots;
 namespace DataMesh.Gateway.Admin;
 
 /// <summary>One column of an asset as a consumer project's queries see it: visible (perhaps masked) or hidden.</summary>
-internal sealed record EffectiveColumn(string Name, string Type, bool Visible, MaskRecord? Mask);
+internal sealed record EffectiveColumn(string Name, string Type, bool Visible, MaskRecord? Mask, bool Withheld = false);
 
 /// <summary>
 /// What one consumer project may read of one asset, from the catalog snapshot the query path also reads. The rules
 /// mirror the query-time grants (Policy's GrantSet.For), which Admin must not reference: a project reads its own
 /// assets in full; otherwise the newest approved, unexpired subscription counts, and only while the asset is
-/// published; columns pass its include/exclude filter (exact names) and carry its masks. EffectivePolicyAgreementTests
+/// published; columns are those its owner approved (pinned at approval), within its include/exclude filter (exact
+/// names, <see cref="SubscriptionRecord.Shows"/>), and carry its masks. EffectivePolicyAgreementTests
 /// compares the two over every project and asset, so a rule changed on one side only fails there.
 /// </summary>
 internal sealed record EffectivePolicy(
@@ -39,8 +40,7 @@ internal sealed record EffectivePolicy(
 
     private static EffectiveColumn Column(ColumnRecord c, SubscriptionRecord s)
     {
-        var visible = (s.IncludeColumns is null || s.IncludeColumns.Contains(c.Name))
-                      && (s.ExcludeColumns is null || !s.ExcludeColumns.Contains(c.Name));
-        return new EffectiveColumn(c.Name, c.Type, visible, visible ? s.Masks.FirstOrDefault(m => m.Column == c.Name) : null);
+        var visible = s.Shows(c.Name);
+        return new EffectiveColumn(c.Name, c.Type, visible, visible ? s.Masks.FirstOrDefault(m => m.Column == c.Name) : null, s.Withholds(c.Name));
     }
 }

@@ -8,20 +8,44 @@ namespace DataMesh.Gateway.Engine;
 public static class EngineErrors
 {
     private const string PendingWrapper = "Attempting to execute an unsuccessful or closed pending query result";
+    private const string FetchWrapper = "Invalid Input Error: Attempting to fetch from an unsuccessful query result";
 
     public static PgErrorException FromMessage(string? message, DuckDBErrorType? type = null)
     {
         message ??= "unknown engine error";
         // An error raised while a streaming result was being fetched comes wrapped: "Attempting to execute an
         // unsuccessful or closed pending query result\nError: <the error>". The wrapped error is the one to map.
-        if (message.StartsWith(PendingWrapper, StringComparison.Ordinal)
+        // json_execute_serialized_sql (constant checks) wraps its query's error the same way: "Invalid Input Error:
+        // Attempting to fetch from an unsuccessful query result\nError: <the error>".
+        if ((message.StartsWith(PendingWrapper, StringComparison.Ordinal) || message.StartsWith(FetchWrapper, StringComparison.Ordinal))
             && message.IndexOf("\nError: ", StringComparison.Ordinal) is var inner and > 0)
             return FromMessage(message[(inner + 8)..]);
         var firstLine = message.Split('\n', 2)[0].Trim();
         var (prefix, text) = SplitPrefix(firstLine);
         var state = type is { } t && t != DuckDBErrorType.Invalid ? FromType(t, text) : FromPrefix(prefix, text);
+        if (prefix is "" or "Invalid Input" && GatewayMacroError(text) is { } own) state = own;
         return new PgErrorException(state, text);
     }
+
+    /// <summary>
+    /// The SQLSTATE of an error the gateway's own instance macros raise with <c>error()</c> (GatewayMacros,
+    /// PrivilegeInquiry), recognised by the whole message: consumers cannot call <c>error()</c>, and DuckDB's own
+    /// "Invalid Input" messages have other shapes.
+    /// </summary>
+    private static string? GatewayMacroError(string text) => text switch
+    {
+        GatewayMacros.TooLarge => SqlState.ProgramLimitExceeded,
+        _ when Matches(text, "relation \"", "\" does not exist") => SqlState.UndefinedTable,
+        _ when Matches(text, "column \"", "\" does not exist") && text.Contains("\" of relation \"", StringComparison.Ordinal) => SqlState.UndefinedColumn,
+        _ when Matches(text, "schema \"", "\" does not exist") => SqlState.InvalidSchemaName,
+        _ when Matches(text, "database \"", "\" does not exist") => SqlState.InvalidCatalogName,
+        _ when Matches(text, "role \"", "\" does not exist") => SqlState.UndefinedObject,
+        _ when Matches(text, "unrecognized privilege type: \"", "\"") => SqlState.InvalidParameterValue,
+        _ => null,
+    };
+
+    private static bool Matches(string text, string start, string end) =>
+        text.StartsWith(start, StringComparison.Ordinal) && text.EndsWith(end, StringComparison.Ordinal) && text.Length >= start.Length + end.Length;
 
     private static (string Prefix, string Text) SplitPrefix(string line)
     {

@@ -5,7 +5,9 @@ namespace DataMesh.Gateway.Engine;
 /// pg_catalog emulation, so they list exactly the visible assets and their allowed columns. They live in main as
 /// <c>information_schema_&lt;view&gt;</c>; the gateway turns <c>information_schema.tables</c> into that name
 /// (Policy.Rewrite.PgDialect), so DuckDB's own information_schema (which lists the emulation's tables and DuckDB
-/// type names) is never what a client reads. Views for objects the gateway never has are empty.
+/// type names) is never what a client reads. Views for objects the gateway never has are empty. <c>tables</c> also
+/// lists the project's workspace tables (schema <c>workspace</c>, as they are written), read from the engine's
+/// catalog when queried: they change with every CREATE TABLE workspace.t, unlike the shadow catalog.
 /// </summary>
 internal static class InformationSchemaEmulation
 {
@@ -38,6 +40,9 @@ internal static class InformationSchemaEmulation
               NULL::VARCHAR AS user_defined_type_catalog, NULL::VARCHAR AS user_defined_type_schema, NULL::VARCHAR AS user_defined_type_name,
               'NO' AS is_insertable_into, 'NO' AS is_typed, NULL::VARCHAR AS commit_action
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'f')
+            UNION ALL
+            SELECT {db}, 'workspace', table_name::VARCHAR, 'BASE TABLE', NULL, NULL, NULL, NULL, NULL, 'YES', 'NO', NULL
+            FROM duckdb_tables() WHERE database_name = 'workspace'
             """;
         yield return $"""
             CREATE VIEW {P}columns AS

@@ -135,6 +135,8 @@ public static class PgCatalogEmulation
         // The schemas unqualified names resolve through (the shadow schemas; DuckDB's own would list "main").
         yield return $"CREATE OR REPLACE MACRO current_schemas(implicit) AS CASE WHEN implicit THEN ['pg_catalog'] ELSE [] END || COALESCE(getvariable('{IdentityVariables.Schemas}')::VARCHAR[], [])";
         yield return $"CREATE OR REPLACE MACRO current_schema() AS COALESCE((getvariable('{IdentityVariables.Schemas}')::VARCHAR[])[1], 'public')";
+        // Guards in front of DuckDB's value builders, the per-row wrapper and the privilege inquiry functions.
+        foreach (var sql in GatewayMacros.Statements()) yield return sql;
     }
 
     /// <summary>

@@ -27,6 +27,9 @@ public sealed class SqlParser : IDisposable
     /// <summary>The JSON AST of <paramref name="sql"/> (errors are reported inside the JSON, not thrown).</summary>
     public string Serialize(string sql) => Scalar("SELECT json_serialize_sql(" + DuckDbEngine.Literal(sql) + ")");
 
+    /// <summary>The SQL text of a json_serialize_sql document (json_deserialize_sql).</summary>
+    public string Print(string json) => Scalar("SELECT json_deserialize_sql(" + DuckDbEngine.Literal(json) + ")");
+
     private readonly ConcurrentDictionary<(string Text, string Type), bool> _casts = new();
 
     /// <summary>Whether DuckDB casts <paramref name="text"/> to <paramref name="type"/> (a type name from the catalog).

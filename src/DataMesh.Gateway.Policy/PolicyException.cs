@@ -9,6 +9,9 @@ public sealed class PolicyException(string sqlState, string message, string? hin
     public string SqlState { get; } = sqlState;
     public string? Hint { get; } = hint;
 
+    /// <summary>A char offset in the query text the error is about, if any.</summary>
+    public int? Position { get; init; }
+
     public static PolicyException Refused(string message, string? hint = null) => new("42501", message, hint);
     public static PolicyException UndefinedTable(string name) => new("42P01", $"relation \"{name}\" does not exist");
 }

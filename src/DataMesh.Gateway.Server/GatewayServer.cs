@@ -40,7 +40,14 @@ public sealed class GatewayServer : IAsyncDisposable
         _authenticator = new Authenticator(users, options, LoginThrottle);
         _logger = loggers.CreateLogger("DataMesh.Gateway.Server");
         _auditor = new Governance.QueryAuditor(admin.Services.Catalog.Store, loggers.CreateLogger("DataMesh.Gateway.Audit"), Metrics);
+        Embedded = new Embedded.EmbeddedStatements(options, admin, governance, _auditor, _cancels, _lifetime, loggers.CreateLogger("DataMesh.Gateway.Portal"));
     }
+
+    /// <summary>What a consumer would see under a grant not yet approved (the portal's approval preview).</summary>
+    public Governance.GrantPreview Previews => new(_governance, _admin.Services.Catalog, _auditor, _options);
+
+    /// <summary>Statements of callers the portal signed in, run without a socket through the wire's own statement path.</summary>
+    public Embedded.EmbeddedStatements Embedded { get; }
 
     public Governance.GovernanceService Governance => _governance;
 

@@ -29,6 +29,9 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public AdminCatalog Catalog { get; }
 
+    /// <summary>The data portal, when configured (<c>--web-listen</c>).</summary>
+    public global::DataMesh.Gateway.Portal.PortalHost? Portal { get; private init; }
+
     /// <summary>The metrics and health endpoint, when configured.</summary>
     public Observability.MetricsEndpoint? Metrics { get; private init; }
 
@@ -41,7 +44,7 @@ public sealed class GatewayHost : IAsyncDisposable
         var logger = loggers.CreateLogger("DataMesh.Gateway");
         var dataDirectory = Path.GetFullPath(settings.DataDir);
         Directory.CreateDirectory(dataDirectory);
-        var catalog = AdminCatalog.Open(dataDirectory);
+        var catalog = AdminCatalog.Open(dataDirectory, settings.Storage.ToOptions(dataDirectory));
 
         if (settings.Demo) DemoSetup.Prepare(dataDirectory, seedDirectory, catalog, logger);
 
@@ -52,18 +55,19 @@ public sealed class GatewayHost : IAsyncDisposable
             MemoryLimit = settings.MemoryLimit,
             Threads = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount,
             TempDirectory = Path.Combine(dataDirectory, "tmp", "engine"),
-        });
+        }, objects: new ObjectReads(catalog.Catalog, catalog.Storage));
 
         var certificate = settings.TlsCert is not null && settings.TlsKey is not null
             ? CertificateLoader.FromPem(settings.TlsCert, settings.TlsKey)
             : settings.Tls ? CertificateLoader.SelfSigned(dataDirectory) : null;
 
+        var tokens = Tokens(settings, dataDirectory);
         var server = new GatewayServer(new GatewayServerOptions
         {
             Listen = IPEndPoint.Parse(settings.Listen),
             Certificate = certificate,
             CleartextPasswordOverTls = settings.CleartextPasswordOverTls,
-            Tokens = Tokens(settings, dataDirectory),
+            Tokens = tokens,
             MaxConnections = settings.MaxConnections,
             MaxMessageBytes = settings.MaxMessageBytes,
             MaxResultRowBytes = settings.MaxResultRowBytes,
@@ -80,7 +84,40 @@ public sealed class GatewayHost : IAsyncDisposable
         }, catalog.Users, catalog.Executor, governance, loggers);
         server.Start();
         var metrics = Observability.MetricsEndpoint.Start(settings.MetricsListen, server, logger);
-        return new GatewayHost(server, governance, parser, catalog, dataDirectory) { Metrics = metrics };
+        global::DataMesh.Gateway.Portal.PortalHost? portal;
+        try
+        {
+            portal = StartPortal(settings, dataDirectory, certificate, server, catalog, tokens, loggers);
+        }
+        catch
+        {
+            // Nothing may keep running when the gateway as configured cannot start (a portal address in use, or plain HTTP
+            // on a public address).
+            server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            metrics?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            governance.Dispose();
+            parser.Dispose();
+            catalog.Dispose();
+            throw;
+        }
+        return new GatewayHost(server, governance, parser, catalog, dataDirectory) { Metrics = metrics, Portal = portal };
+    }
+
+    private static global::DataMesh.Gateway.Portal.PortalHost? StartPortal(GatewaySettings settings, string dataDirectory, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate,
+        GatewayServer server, AdminCatalog catalog, TokenValidator? tokens, ILoggerFactory loggers)
+    {
+        if (string.IsNullOrWhiteSpace(settings.WebListen)) return null;
+        var options = new global::DataMesh.Gateway.Portal.PortalOptions
+        {
+            Listen = IPEndPoint.Parse(settings.WebListen),
+            Certificate = certificate,
+            IdleTimeout = TimeSpan.FromMinutes(settings.PortalIdleMinutes),
+            MaxSessionLifetime = TimeSpan.FromHours(settings.PortalSessionHours),
+            MaxDownloadRows = settings.PortalMaxDownloadRows,
+            ExportDirectory = Path.Combine(dataDirectory, "tmp", "portal-exports"),
+        };
+        var services = new global::DataMesh.Gateway.Portal.PortalServices { Server = server, Admin = catalog.Executor, Users = catalog.Users, Tokens = tokens };
+        return global::DataMesh.Gateway.Portal.PortalHost.StartAsync(options, services, loggers).GetAwaiter().GetResult();
     }
 
     /// <summary>The configured identity providers, plus the demo's own with <c>--demo</c>; null when none is trusted.</summary>
@@ -114,7 +151,8 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // The server stops first, so /health answers 503 while running statements drain.
+        // The portal stops taking requests first; then the server, so /health answers 503 while running statements drain.
+        if (Portal is not null) await Portal.DisposeAsync().ConfigureAwait(false);
         await Server.DisposeAsync().ConfigureAwait(false);
         if (Metrics is not null) await Metrics.DisposeAsync().ConfigureAwait(false);
         _governance.Dispose();

@@ -102,13 +102,13 @@ public static class CatalogScale
         Exec("WITH RECURSIVE r(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM r WHERE i + 1 < $max) INSERT INTO n SELECT i FROM r",
             ("$max", Math.Max(Math.Max(assets, ConsumerProjects), subscriptions)));
         Exec("""
-            INSERT INTO projects (name, account, profile, description, resources, created_by, created_at)
-            SELECT printf('p_%04d', n.i), p.account, p.profile, 'producer ' || n.i, p.resources, p.created_by, p.created_at
+            INSERT INTO projects (name, account, profile, description, resources, created_by, created_at, storage_prefix)
+            SELECT printf('p_%04d', n.i), p.account, p.profile, 'producer ' || n.i, p.resources, p.created_by, p.created_at, printf('p_%04d', n.i)
             FROM n, projects p WHERE p.name = 'bench' AND n.i < $count
             """, ("$count", ProducerProjects));
         Exec("""
-            INSERT INTO projects (name, account, profile, description, resources, created_by, created_at)
-            SELECT printf('c_%05d', n.i), p.account, p.profile, 'consumer ' || n.i, p.resources, p.created_by, p.created_at
+            INSERT INTO projects (name, account, profile, description, resources, created_by, created_at, storage_prefix)
+            SELECT printf('c_%05d', n.i), p.account, p.profile, 'consumer ' || n.i, p.resources, p.created_by, p.created_at, printf('c_%05d', n.i)
             FROM n, projects p WHERE p.name = 'bench_consumer' AND n.i < $count
             """, ("$count", ConsumerProjects));
         Exec("INSERT INTO project_members (project, principal, is_group, role) SELECT printf('p_%04d', i), 'bench', 0, 'owner' FROM n WHERE i < $count",
@@ -135,6 +135,11 @@ public static class CatalogScale
             SELECT c.id, c.project || '.' || c.name, c.description, s.columns, s.terms, s.metadata
             FROM assets c, assets t JOIN asset_search s ON s.rowid = t.id
             WHERE t.project = 'bench' AND t.name = 'lineitem' AND c.id >= 1000000
+            """);
+        // The seeded assets are published: SEARCH CATALOG ranks what every user may see from the published index.
+        Exec("""
+            INSERT INTO asset_search_published (rowid, name, description, columns, terms, metadata)
+            SELECT s.rowid, s.name, s.description, s.columns, s.terms, s.metadata FROM asset_search s WHERE s.rowid >= 1000000
             """);
         // 100 per consumer project, spread over the assets: for one project the 100 asset ids are distinct.
         Exec("""

@@ -69,18 +69,22 @@ public static class GatewayProcess
     }
 
     /// <summary>
-    /// The benchmark's data as a real asset: an account over the Parquet file's directory, a project <c>bench</c> that
-    /// owns <c>bench.lineitem</c>, so the gateway runs the same governed path as for any consumer (own asset: no row
-    /// filter). Idempotent across runs on the same server directory.
+    /// The benchmark's data as a real asset: an account over the Parquet file's parent directory, a project <c>bench</c>
+    /// whose storage prefix is the file's directory and that owns <c>bench.lineitem</c>, so the gateway runs the same
+    /// governed path as for any consumer (own asset: no row filter). Idempotent across runs on the same server directory.
     /// </summary>
     private static void PublishLineitem(AdminCatalog catalog, string parquet, int threads)
     {
-        var root = Path.GetDirectoryName(Path.GetFullPath(parquet))!.Replace("'", "''", StringComparison.Ordinal);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(parquet))!;
+        var root = (Path.GetDirectoryName(directory) ?? directory).Replace("'", "''", StringComparison.Ordinal);
+        var prefix = Path.GetFileName(directory).Replace("'", "''", StringComparison.Ordinal);
+        var limits = $"query_limits WITH (memory = '8GB', threads = {threads}, timeout = '3600s')";
         string[] commands =
         [
             $"ASSOCIATE ACCOUNT acct_bench LOCATION '{root}' ADMIN {User}",
             "ACCEPT ACCOUNT acct_bench",
-            $"CREATE PROJECT PROFILE bench_profile BLUEPRINTS (query_limits WITH (memory = '8GB', threads = {threads}, timeout = '3600s'))",
+            $"CREATE PROJECT PROFILE bench_profile BLUEPRINTS ({limits}, producer_storage WITH (path = '{prefix}'))",
+            $"CREATE PROJECT PROFILE bench_consumer_profile BLUEPRINTS ({limits})",
             "CREATE PROJECT bench ACCOUNT acct_bench PROFILE bench_profile",
             $"ADD MEMBER {User} TO PROJECT bench AS OWNER",
             $"CREATE ASSET bench.lineitem FROM '{Path.GetFileName(parquet).Replace("'", "''", StringComparison.Ordinal)}'",
@@ -96,7 +100,7 @@ public static class GatewayProcess
     /// </summary>
     private static void SubscribeConsumer(AdminCatalog catalog)
     {
-        Admin(catalog, User, $"CREATE PROJECT {ConsumerProject} ACCOUNT acct_bench PROFILE bench_profile");
+        Admin(catalog, User, $"CREATE PROJECT {ConsumerProject} ACCOUNT acct_bench PROFILE bench_consumer_profile");
         Admin(catalog, User, $"ADD MEMBER {ConsumerUser} TO PROJECT {ConsumerProject} AS OWNER");
         var now = DateTimeOffset.UtcNow;
         var existing = catalog.Catalog.Snapshot.Subscriptions.FirstOrDefault(x => x.ConsumerProject == ConsumerProject

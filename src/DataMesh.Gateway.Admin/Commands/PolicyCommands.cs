@@ -39,7 +39,8 @@ internal static class PolicyCommands
         return new AdminResult([new("column"), new("type"), new("access"), new("granted_by")], rows, $"SHOW EFFECTIVE POLICY {rows.Count}");
     }
 
-    private static string Access(EffectiveColumn c) => !c.Visible ? "hidden"
+    private static string Access(EffectiveColumn c) => c.Withheld ? "hidden: added after approval, not approved yet"
+        : !c.Visible ? "hidden"
         : c.Mask is null ? "visible"
         : c.Mask.Kind == "partial" ? $"masked: partial({c.Mask.KeepFirst}, {c.Mask.KeepLast})"
         : $"masked: {c.Mask.Kind}";

@@ -1,4 +1,5 @@
 using DataMesh.Gateway.Admin.Provisioning;
+using DataMesh.Gateway.Admin.Storage;
 using DataMesh.Gateway.Catalog.Model;
 using DataMesh.Gateway.Sql.Admin;
 
@@ -63,33 +64,71 @@ internal static class ProjectCommands
         if (profile is null) throw AdminErrors.Unknown("project profile", s.Profile);
         if (ctx.Snapshot.Project(s.Name) is not null || s.Name == "postgres") throw AdminErrors.Duplicate("project", s.Name);
 
-        // Provision first (idempotent), then record the project: a crash in between leaves nothing in the catalog.
+        // The project's own part of the account: checked against its neighbours before anything is created.
         var steps = Expand(custom, profile.Blueprints);
-        var resources = ctx.Services.Provisioner.Provision(s.Name, account, steps);
+        var project = new ProjectRecord(s.Name, s.Account, s.Profile, s.Description, new Dictionary<string, string>(), [], ctx.User, ctx.Now)
+        {
+            StoragePrefix = Provisioner.PrefixFor(s.Name, steps),
+        };
+        var storage = ctx.Read(r =>
+        {
+            var projects = r.Projects();
+            RequireFreePrefix(projects, project);
+            var neighbours = projects.Where(p => p.Account == s.Account).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            var storage = ProjectStorage.For(account, project, projects);
+            storage.CheckClaim(r.Assets().Where(a => neighbours.Contains(a.Project)));
+            return storage;
+        });
+        // Provision first (idempotent), then record the project: a crash in between leaves nothing in the catalog.
+        var resources = ctx.Services.Provisioner.Provision(s.Name, storage, steps);
         // An account admin who creates a project owns it (otherwise nobody but a domain admin could manage it);
         // domain admins manage every project anyway and add owners explicitly.
         var creatorOwns = !Permissions.IsDomainAdmin(ctx);
         ctx.Change(w =>
         {
             if (w.GetProject(s.Name) is not null) throw AdminErrors.Duplicate("project", s.Name);
-            w.InsertProject(new ProjectRecord(s.Name, s.Account, s.Profile, s.Description, resources, [], ctx.User, ctx.Now));
+            RequireFreePrefix(w.Projects(), project); // again under the write lock: a concurrent CREATE PROJECT may have won
+            w.InsertProject(project with { Resources = resources });
             if (creatorOwns) w.SetMember(s.Name, new MemberRecord(ctx.User, false, MemberRole.Owner));
         });
         return AdminResult.Row("CREATE PROJECT", ("project", s.Name), ("account", s.Account), ("profile", s.Profile), ("resources", Format.Pairs(resources)));
     }
 
+    /// <summary>No two projects of an account own overlapping prefixes (compared case- and Unicode-insensitively).</summary>
+    private static void RequireFreePrefix(IEnumerable<ProjectRecord> projects, ProjectRecord project)
+    {
+        var clash = projects.FirstOrDefault(p => p.Account == project.Account && p.Name != project.Name && StoragePrefix.Overlap(p.StoragePrefix, project.StoragePrefix));
+        if (clash is not null)
+            throw AdminErrors.Invalid(
+                $"storage prefix \"{project.StoragePrefix}\" overlaps the prefix of project \"{clash.Name}\" in account \"{project.Account}\"",
+                "every project owns its own part of the account: give it another path with the producer_storage blueprint");
+    }
+
+    /// <summary>
+    /// Every project, for everyone; where its data and code live (storage, code repository) only for its members and
+    /// domain admins: a location names the account's storage, which SHOW ACCOUNTS keeps from everyone else too.
+    /// </summary>
     public static AdminResult ShowProjects(AdminContext ctx, ShowProjects _)
     {
-        var projects = ctx.Read(r => r.Projects());
+        var (projects, accounts) = ctx.Read(r => (r.Projects(), r.Accounts()));
         return new AdminResult(
-            [new("project"), new("account"), new("profile"), new("description"), new("your_role"), new("members", AdminColumnType.BigInt), new("code_repository"), new("created_at")],
-            projects.Select(p => new object?[]
+            [new("project"), new("account"), new("profile"), new("description"), new("your_role"), new("members", AdminColumnType.BigInt),
+             new("storage"), new("code_repository"), new("created_at")],
+            projects.Select(p =>
             {
-                p.Name, p.Account, p.Profile, p.Description, Permissions.RoleIn(ctx, p.Name)?.ToString().ToLowerInvariant(), (long)p.Members.Count,
-                p.Resources.GetValueOrDefault("code_repository"), Format.Time(p.CreatedAt),
+                var insider = Permissions.HasRole(ctx, p.Name, MemberRole.Viewer);
+                return new object?[]
+                {
+                    p.Name, p.Account, p.Profile, p.Description, Permissions.RoleIn(ctx, p.Name)?.ToString().ToLowerInvariant(), (long)p.Members.Count,
+                    insider ? StorageLocation(p, accounts, projects) : null, insider ? p.Resources.GetValueOrDefault("code_repository") : null,
+                    Format.Time(p.CreatedAt),
+                };
             }).ToList(),
             $"SHOW PROJECTS {projects.Count}");
     }
+
+    private static string? StorageLocation(ProjectRecord project, IReadOnlyList<AccountRecord> accounts, IReadOnlyList<ProjectRecord> projects) =>
+        accounts.FirstOrDefault(a => a.Name == project.Account) is { } account ? ProjectStorage.For(account, project, projects).Location : null;
 
     public static AdminResult AddMember(AdminContext ctx, AddMember s)
     {

@@ -47,6 +47,26 @@ internal static class SubscriptionCommands
 
     public static AdminResult Approve(AdminContext ctx, ApproveSubscription s, int statementOffset)
     {
+        var proposal = Propose(ctx, s, statementOffset);
+        ctx.Change(w =>
+        {
+            var current = w.GetSubscription(s.Id)!;
+            RequirePending(ctx, current, "approve"); // re-checked inside the write lock: a concurrent decision may have won
+            w.UpdateSubscription(Decide(current, proposal.Approved));
+        }, assets: [$"{proposal.Approved.AssetProject}.{proposal.Approved.AssetName}"], subscriptionIds: [s.Id]);
+        var approved = proposal.Approved;
+        return AdminResult.Row("APPROVE SUBSCRIPTION", ("subscription", s.Id), ("status", "approved"), ("row_filter", approved.RowFilter),
+            ("columns", string.Join(", ", proposal.VisibleColumns)), ("masks", string.Join(", ", approved.Masks.Select(DescribeMask))),
+            ("expires_at", Format.Time(approved.ExpiresAt)));
+    }
+
+    /// <summary>
+    /// Everything APPROVE SUBSCRIPTION checks (the owner role, a pending request, the row filter, the column lists, the
+    /// masks, the expiry), without deciding: the subscription as it would be once approved. The approval itself and
+    /// the portal's preview of what the consumer would see both start here, so they cannot disagree.
+    /// </summary>
+    public static ApprovalProposal Propose(AdminContext ctx, ApproveSubscription s, int statementOffset)
+    {
         var (subscription, asset) = Load(ctx, s.Id);
         Permissions.RequireRole(ctx, subscription.AssetProject, MemberRole.Owner, $"decide on subscriptions to assets of project \"{subscription.AssetProject}\"");
         RequirePending(ctx, subscription, "approve");
@@ -60,20 +80,22 @@ internal static class SubscriptionCommands
         var visible = include ?? columns.Where(c => exclude is null || !exclude.Contains(c)).ToList();
         var masks = s.Masks.Select(m => Mask(asset, m, visible)).ToList();
         var expires = Expiry(ctx, s.ExpiresAt, s.ExpiresIn);
-
-        ctx.Change(w =>
+        var approved = subscription with
         {
-            var current = w.GetSubscription(s.Id)!;
-            RequirePending(ctx, current, "approve"); // re-checked inside the write lock: a concurrent decision may have won
-            w.UpdateSubscription(current with
-            {
-                StoredStatus = SubscriptionStatus.Approved, DecidedBy = ctx.User, DecidedAt = ctx.Now, Comment = s.Comment,
-                RowFilter = filter, IncludeColumns = include, ExcludeColumns = exclude, Masks = masks, ExpiresAt = expires,
-            });
-        }, assets: [$"{subscription.AssetProject}.{subscription.AssetName}"], subscriptionIds: [s.Id]);
-        return AdminResult.Row("APPROVE SUBSCRIPTION", ("subscription", s.Id), ("status", "approved"), ("row_filter", filter),
-            ("columns", string.Join(", ", visible)), ("masks", string.Join(", ", masks.Select(DescribeMask))), ("expires_at", Format.Time(expires)));
+            StoredStatus = SubscriptionStatus.Approved, DecidedBy = ctx.User, DecidedAt = ctx.Now, Comment = s.Comment,
+            RowFilter = filter, IncludeColumns = include, ExcludeColumns = exclude, Masks = masks, ExpiresAt = expires,
+            // The grant pins what the owner saw: a column a later revision adds stays hidden until approved.
+            ApprovedColumns = visible, ApprovedRevision = asset.LatestRevision,
+        };
+        return new ApprovalProposal(approved, visible);
     }
+
+    private static SubscriptionRecord Decide(SubscriptionRecord current, SubscriptionRecord approved) => current with
+    {
+        StoredStatus = approved.StoredStatus, DecidedBy = approved.DecidedBy, DecidedAt = approved.DecidedAt, Comment = approved.Comment,
+        RowFilter = approved.RowFilter, IncludeColumns = approved.IncludeColumns, ExcludeColumns = approved.ExcludeColumns,
+        Masks = approved.Masks, ExpiresAt = approved.ExpiresAt, ApprovedColumns = approved.ApprovedColumns, ApprovedRevision = approved.ApprovedRevision,
+    };
 
     public static AdminResult Reject(AdminContext ctx, RejectSubscription s)
     {
@@ -109,16 +131,30 @@ internal static class SubscriptionCommands
         if (ctx.Snapshot.Project(s.Project) is null) throw AdminErrors.Unknown("project", s.Project);
         Permissions.RequireRole(ctx, s.Project, MemberRole.Viewer, $"see the subscriptions of project \"{s.Project}\"");
         var subscriptions = ctx.Read(r => r.Subscriptions()).Where(x => x.ConsumerProject == s.Project).ToList();
+        var snapshot = ctx.Snapshot;
         return new AdminResult(
             [new("subscription", AdminColumnType.BigInt), new("asset"), new("status"), new("requested_by"), new("decided_by"), new("decided_at"),
              new("row_filter"), new("columns"), new("masks"), new("expires_at"), new("comment")],
             subscriptions.Select(x => new object?[]
             {
                 x.Id, $"{x.AssetProject}.{x.AssetName}", x.StatusAt(ctx.Now).ToString().ToLowerInvariant(), x.RequestedBy, x.DecidedBy, Format.Time(x.DecidedAt),
-                x.RowFilter, x.IncludeColumns is { } inc ? "only " + Format.List(inc) : x.ExcludeColumns is { } exc ? "all except " + Format.List(exc) : x.StoredStatus == SubscriptionStatus.Approved ? "all" : null,
+                x.RowFilter, Columns(x, snapshot.Asset(x.AssetProject, x.AssetName)),
                 string.Join(", ", x.Masks.Select(DescribeMask)), Format.Time(x.ExpiresAt), x.Comment,
             }).ToList(),
             $"SHOW SUBSCRIPTIONS {subscriptions.Count}");
+    }
+
+    /// <summary>
+    /// The grant's column list as its consumer sees it: its filter, and the columns a later revision added that its
+    /// owner has not approved (they are hidden until then).
+    /// </summary>
+    private static string? Columns(SubscriptionRecord x, AssetRecord? asset)
+    {
+        var filter = x.IncludeColumns is { } inc ? "only " + Format.List(inc)
+            : x.ExcludeColumns is { } exc ? "all except " + Format.List(exc)
+            : x.StoredStatus == SubscriptionStatus.Approved ? "all" : null;
+        var withheld = asset?.Schema.Select(c => c.Name).Where(x.Withholds).ToList() ?? [];
+        return withheld.Count == 0 ? filter : $"{filter}; not approved yet: {Format.List(withheld)}";
     }
 
     private static (SubscriptionRecord, AssetRecord) Load(AdminContext ctx, long id) => ctx.Read(r =>
@@ -137,7 +173,7 @@ internal static class SubscriptionCommands
                 : null);
     }
 
-    private static string Column(AssetRecord asset, string name) =>
+    public static string Column(AssetRecord asset, string name) =>
         asset.Schema.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Name
         ?? throw new Protocol.Errors.PgErrorException(Protocol.Errors.SqlState.UndefinedColumn, $"asset \"{asset.QualifiedName}\" has no column \"{name}\"");
 

@@ -9,7 +9,7 @@ public static class BuiltInBlueprints
     [
         new("workspace", "A project-owned writable DuckDB database file for derived tables",
             new Dictionary<string, string>()),
-        new("producer_storage", "A directory inside the account root for the project's data products",
+        new("producer_storage", "The project's storage prefix: a directory inside the account root for its data products",
             new Dictionary<string, string> { ["path"] = "<project>" }),
         new("query_limits", "Memory, threads and statement timeout for the project's queries",
             new Dictionary<string, string> { ["memory"] = "2GB", ["threads"] = "2", ["timeout"] = "60s" }),

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using DataMesh.Gateway.Admin.Storage;
 using DataMesh.Gateway.Catalog.Model;
 using DataMesh.Gateway.Engine;
 
@@ -31,15 +32,40 @@ public sealed partial class Provisioner(string dataDirectory, MetadataEngine met
                 if (!DurationPattern().IsMatch(merged["timeout"])) throw AdminErrors.Invalid($"invalid timeout \"{merged["timeout"]}\"", "use a duration such as '60s', '5min' or '500ms'");
                 break;
             case "producer_storage" when merged["path"] != "<project>" && !SafeRelative(merged["path"]):
-                throw AdminErrors.Invalid($"producer_storage path \"{merged["path"]}\" must be a relative path inside the account root");
+                throw AdminErrors.Invalid($"producer_storage path \"{merged["path"]}\" must be a relative path inside the account root",
+                    "a path relative to the account's location, such as 'teams/emea': no '..', wildcards, URIs or absolute paths");
             case "code_repository" when !BranchPattern().IsMatch(merged["branch"]):
                 throw AdminErrors.Invalid($"invalid branch name \"{merged["branch"]}\"");
         }
         return merged;
     }
 
-    /// <summary>Provisions the steps for a project in an account; returns the resources to record (name → value).</summary>
-    public Dictionary<string, string> Provision(string project, AccountRecord account, IReadOnlyList<StepRecord> steps)
+    /// <summary>
+    /// The storage prefix a project gets from its steps: the producer_storage blueprint's path, or the project's name
+    /// (every project owns one, whether or not its profile creates the directory).
+    /// </summary>
+    public static string PrefixFor(string project, IReadOnlyList<StepRecord> steps)
+    {
+        var step = steps.FirstOrDefault(s => s.Name == "producer_storage");
+        var path = step is null ? "<project>" : Validate(step)["path"];
+        var text = path == "<project>" ? project : path;
+        try
+        {
+            var prefix = StoragePrefix.Parse(text, $"storage prefix \"{text}\" of project \"{project}\"");
+            // A name is one segment: "a/b" would nest the project inside the prefix a project "a" would own.
+            if (path == "<project>" && prefix.Contains('/', StringComparison.Ordinal))
+                throw AdminErrors.Invalid($"project name \"{project}\" cannot name its storage prefix: it contains \"/\"");
+            return prefix;
+        }
+        catch (Protocol.Errors.PgErrorException e)
+        {
+            // A name or path that cannot be a prefix is a bad parameter here, not an attempt to escape anything yet.
+            throw AdminErrors.Invalid(e.Message, "name the project's storage with the producer_storage blueprint's path parameter");
+        }
+    }
+
+    /// <summary>Provisions the steps for a project in its storage; returns the resources to record (name → value).</summary>
+    public Dictionary<string, string> Provision(string project, ProjectStorage storage, IReadOnlyList<StepRecord> steps)
     {
         var resources = new Dictionary<string, string>(StringComparer.Ordinal);
         var projectDir = Path.Combine(dataDirectory, "projects", project);
@@ -55,10 +81,8 @@ public sealed partial class Provisioner(string dataDirectory, MetadataEngine met
                     resources["workspace"] = workspace;
                     break;
                 case "producer_storage":
-                    var relative = p["path"] == "<project>" ? project : p["path"];
-                    var storage = Path.GetFullPath(Path.Combine(account.Location, relative));
-                    Directory.CreateDirectory(storage);
-                    resources["storage"] = storage;
+                    storage.Provision();
+                    resources["storage"] = storage.Location.TrimEnd('/');
                     break;
                 case "query_limits":
                     resources["memory_limit"] = p["memory"];
@@ -66,7 +90,8 @@ public sealed partial class Provisioner(string dataDirectory, MetadataEngine met
                     resources["statement_timeout"] = p["timeout"];
                     break;
                 case "code_repository":
-                    var parent = resources.TryGetValue("storage", out var s) ? s : projectDir;
+                    // Next to the producer's files on a local account; on an object store, in the gateway's project directory.
+                    var parent = resources.TryGetValue("storage", out var s) && storage.Account.ObjectStore is null ? s : projectDir;
                     var repository = Path.Combine(parent, project + ".git");
                     InitRepository(repository, p["branch"]);
                     resources["code_repository"] = new Uri(repository).AbsoluteUri;
@@ -95,8 +120,18 @@ public sealed partial class Provisioner(string dataDirectory, MetadataEngine met
         }
     }
 
-    private static bool SafeRelative(string path) =>
-        !Path.IsPathRooted(path) && !path.Split('/', '\\').Any(part => part is ".." or "");
+    private static bool SafeRelative(string path)
+    {
+        try
+        {
+            StoragePrefix.Parse(path, "path");
+            return true;
+        }
+        catch (Protocol.Errors.PgErrorException)
+        {
+            return false;
+        }
+    }
 
     [GeneratedRegex(@"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", RegexOptions.IgnoreCase)]
     private static partial Regex MemoryPattern();

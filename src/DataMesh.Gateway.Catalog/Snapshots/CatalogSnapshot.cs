@@ -14,22 +14,27 @@ public sealed class CatalogSnapshot
     private readonly FrozenDictionary<string, string[]> _groupsByUser;
     private readonly FrozenDictionary<string, ProjectRecord> _projects;
     private readonly FrozenSet<string> _groups;
+    private readonly IReadOnlyList<GroupRecord> _groupRecords;
     private readonly FrozenDictionary<(string Project, string Name), AssetRecord> _assets;
     // Per-project indexes: session start resolves one project's grants, and with 100,000 assets and 1,000,000
     // subscriptions a scan of the whole lists cost ~130 ms a session (bench/RESULTS.md, "A large catalog").
     private readonly FrozenDictionary<string, AssetRecord[]> _assetsByProject;
     private readonly FrozenDictionary<string, SubscriptionRecord[]> _subscriptionsByConsumer;
+    private readonly FrozenDictionary<string, AccountRecord> _accounts;
 
     private CatalogSnapshot(long version, string maskSecret, IEnumerable<UserRecord> users, IEnumerable<GroupRecord> groups,
-        IEnumerable<ProjectRecord> projects, IEnumerable<AssetRecord> assets, IReadOnlyList<SubscriptionRecord> subscriptions)
+        IEnumerable<ProjectRecord> projects, IEnumerable<AssetRecord> assets, IReadOnlyList<SubscriptionRecord> subscriptions,
+        IEnumerable<AccountRecord> accounts)
     {
+        _accounts = accounts.ToFrozenDictionary(a => a.Name, StringComparer.Ordinal);
         Version = version;
         MaskSecret = maskSecret;
         _users = users.ToFrozenDictionary(u => u.Name, StringComparer.Ordinal);
-        _groupsByUser = groups.SelectMany(g => g.Members.Select(m => (User: m, Group: g.Name)))
+        _groupRecords = groups.ToList();
+        _groupsByUser = _groupRecords.SelectMany(g => g.Members.Select(m => (User: m, Group: g.Name)))
             .GroupBy(p => p.User).ToFrozenDictionary(g => g.Key, g => g.Select(p => p.Group).ToArray(), StringComparer.Ordinal);
         _projects = projects.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
-        _groups = groups.Select(g => g.Name).ToFrozenSet(StringComparer.Ordinal);
+        _groups = _groupRecords.Select(g => g.Name).ToFrozenSet(StringComparer.Ordinal);
         _assets = assets.ToFrozenDictionary(a => (a.Project, a.Name));
         _assetsByProject = _assets.Values.GroupBy(a => a.Project, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
@@ -46,7 +51,15 @@ public sealed class CatalogSnapshot
     public IReadOnlyList<SubscriptionRecord> Subscriptions { get; }
 
     public static CatalogSnapshot Load(ICatalogReader reader) =>
-        new(reader.Version, reader.MaskSecret, reader.Users(), reader.Groups(), reader.Projects(), reader.Assets(), reader.Subscriptions());
+        new(reader.Version, reader.MaskSecret, reader.Users(), reader.Groups(), reader.Projects(), reader.Assets(), reader.Subscriptions(), reader.Accounts());
+
+    /// <summary>
+    /// The same catalog with one subscription replaced (matched by id): what the grants would be if it were stored so.
+    /// Never published; the portal's preview of an approval computes the consumer's grants from it.
+    /// </summary>
+    public CatalogSnapshot WithSubscription(SubscriptionRecord subscription) =>
+        new(Version, MaskSecret, _users.Values, _groupRecords, _projects.Values, _assets.Values,
+            Subscriptions.Select(s => s.Id == subscription.Id ? subscription : s).ToList(), _accounts.Values);
 
     public UserRecord? User(string name) => _users.GetValueOrDefault(name);
 
@@ -61,6 +74,9 @@ public sealed class CatalogSnapshot
     public IEnumerable<ProjectRecord> Projects => _projects.Values;
 
     public AssetRecord? Asset(string project, string name) => _assets.GetValueOrDefault((project, name));
+
+    /// <summary>An account (its object-store connection, for reading assets on object stores).</summary>
+    public AccountRecord? Account(string name) => _accounts.GetValueOrDefault(name);
 
     public IEnumerable<AssetRecord> Assets => _assets.Values;
 

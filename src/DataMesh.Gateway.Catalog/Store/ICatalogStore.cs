@@ -52,11 +52,17 @@ public interface ICatalogReader
     SubscriptionRecord? GetSubscription(long id);
     IReadOnlyList<SubscriptionRecord> Subscriptions();
 
+    /// <summary>The subscriptions to one asset, any status, oldest first.</summary>
+    IReadOnlyList<SubscriptionRecord> SubscriptionsTo(long assetId);
+
     /// <summary>Full-text search over asset names, descriptions, columns, terms and metadata: the hits with their assets,
-    /// best (bm25) first, read in one statement.</summary>
-    IReadOnlyList<(AssetRecord Asset, double Score)> SearchAssets(string text, int limit);
+    /// best (bm25) first, each ranked inside a corpus <paramref name="scope"/> may see whole.</summary>
+    IReadOnlyList<(AssetRecord Asset, double Score)> SearchAssets(string text, int limit, SearchScope scope);
 
     IReadOnlyList<AuditRecord> Audit(int limit, string? user);
+
+    /// <summary>Audit records by <see cref="AuditQuery"/>: its visibility rule, then its filters, newest first.</summary>
+    IReadOnlyList<AuditRecord> Audit(AuditQuery query);
 }
 
 public interface ICatalogWriter : ICatalogReader
@@ -74,6 +80,8 @@ public interface ICatalogWriter : ICatalogReader
     void InsertAccount(AccountRecord account);
     void AcceptAccount(string name, DateTimeOffset at);
     void SetAccountAdmin(string name, string admin);
+    /// <summary>Replaces an object-store account's connection (credential rotation).</summary>
+    void SetAccountObjectStore(string name, ObjectStoreRecord store);
     void InsertBlueprint(BlueprintRecord blueprint);
     void InsertProfile(ProfileRecord profile);
     void InsertProject(ProjectRecord project);

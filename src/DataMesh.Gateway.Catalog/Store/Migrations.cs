@@ -70,5 +70,57 @@ internal static class Migrations
         ALTER TABLE users ADD COLUMN subject TEXT;
         CREATE UNIQUE INDEX users_by_identity ON users (issuer, subject) WHERE issuer IS NOT NULL;
         """,
+
+        // 4: every project owns a storage prefix of its account (account-relative). Existing projects get the directory
+        // their producer_storage blueprint provisioned when it lies inside the account, else their name, the default.
+        // Assets keep the paths they were resolved to.
+        """
+        ALTER TABLE projects ADD COLUMN storage_prefix TEXT;
+        UPDATE projects SET storage_prefix = coalesce(
+            (SELECT rtrim(substr(json_extract(projects.resources, '$.storage'), length(rtrim(a.location, '/')) + 2), '/')
+             FROM accounts a
+             WHERE a.name = projects.account
+               AND substr(json_extract(projects.resources, '$.storage'), 1, length(rtrim(a.location, '/')) + 1) = rtrim(a.location, '/') || '/'
+               AND length(json_extract(projects.resources, '$.storage')) > length(rtrim(a.location, '/')) + 1),
+            name);
+        """,
+
+        // 5: a grant pins the columns its owner approved. Existing approved (or since revoked) grants pin the columns of
+        // the revision in force when they were approved (the newest published at or before decided_at), or of the
+        // asset's current revision when none was (then approved_revision stays NULL), after their include/exclude filter.
+        """
+        ALTER TABLE subscriptions ADD COLUMN approved_columns TEXT;
+        ALTER TABLE subscriptions ADD COLUMN approved_revision INTEGER;
+        UPDATE subscriptions SET approved_revision =
+            (SELECT max(r.revision) FROM asset_revisions r WHERE r.asset_id = subscriptions.asset_id AND r.published_at <= subscriptions.decided_at)
+        WHERE status IN ('approved', 'revoked') AND decided_at IS NOT NULL;
+        UPDATE subscriptions SET approved_columns = (
+            SELECT json_group_array(json_extract(c.value, '$.name'))
+            FROM json_each(coalesce(
+                (SELECT r.schema FROM asset_revisions r WHERE r.asset_id = subscriptions.asset_id AND r.revision = subscriptions.approved_revision),
+                (SELECT a.schema FROM assets a WHERE a.id = subscriptions.asset_id))) c
+            WHERE (subscriptions.include_columns IS NULL
+                   OR json_extract(c.value, '$.name') IN (SELECT value FROM json_each(subscriptions.include_columns)))
+              AND (subscriptions.exclude_columns IS NULL
+                   OR json_extract(c.value, '$.name') NOT IN (SELECT value FROM json_each(subscriptions.exclude_columns))))
+        WHERE status IN ('approved', 'revoked');
+        """,
+
+        // 6: a search index of published assets only, so the ranking statistics (bm25's word frequencies) most users'
+        // searches use never count an unpublished asset.
+        """
+        CREATE VIRTUAL TABLE asset_search_published USING fts5(name, description, columns, terms, metadata, tokenize = 'unicode61 remove_diacritics 2');
+        INSERT INTO asset_search_published (rowid, name, description, columns, terms, metadata)
+            SELECT s.rowid, s.name, s.description, s.columns, s.terms, s.metadata
+            FROM asset_search s JOIN assets a ON a.id = s.rowid WHERE a.published = 1;
+        """,
+
+        // 7: accounts on object stores (their connection, the secret sealed), the objects an asset on one pins, and
+        // the lineage of data products written by projects.
+        """
+        ALTER TABLE accounts ADD COLUMN object_store TEXT;
+        ALTER TABLE assets ADD COLUMN objects TEXT;
+        ALTER TABLE assets ADD COLUMN lineage TEXT;
+        """,
     ];
 }

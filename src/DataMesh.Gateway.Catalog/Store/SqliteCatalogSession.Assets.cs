@@ -6,13 +6,18 @@ namespace DataMesh.Gateway.Catalog.Store;
 
 internal sealed partial class SqliteCatalogSession
 {
-    private const string AssetColumns = "id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at";
+    private const string AssetColumns = "id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, objects, lineage";
+    private const int AssetColumnCount = 16;
 
     private static AssetRecord MapAsset(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), NullableString(r, 5),
         FromJson<List<string>>(r.GetString(6)), FromJson<Dictionary<string, string>>(r.GetString(7)),
         FromJson<Dictionary<string, string>>(r.GetString(8)), FromJson<List<ColumnRecord>>(r.GetString(9)),
-        r.GetInt64(10) != 0, r.IsDBNull(11) ? null : r.GetInt32(11), r.GetString(12), ParseTime(r.GetString(13)));
+        r.GetInt64(10) != 0, r.IsDBNull(11) ? null : r.GetInt32(11), r.GetString(12), ParseTime(r.GetString(13)))
+    {
+        Objects = r.IsDBNull(14) ? null : FromJson<List<ObjectRecord>>(r.GetString(14)),
+        Lineage = r.IsDBNull(15) ? null : FromJson<LineageRecord>(r.GetString(15)),
+    };
 
     public AssetRecord? GetAsset(string project, string name) =>
         Query($"SELECT {AssetColumns} FROM assets WHERE project = $p AND name = $n", MapAsset, ("$p", project), ("$n", name)).FirstOrDefault();
@@ -24,10 +29,11 @@ internal sealed partial class SqliteCatalogSession
     public long InsertAsset(AssetRecord a)
     {
         var id = Scalar<long>(
-            "INSERT INTO assets (project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at) " +
-            "VALUES ($p, $n, $s, $r, $d, $terms, $m, $cd, $schema, 0, NULL, $c, $t) RETURNING id",
+            "INSERT INTO assets (project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, objects, lineage) " +
+            "VALUES ($p, $n, $s, $r, $d, $terms, $m, $cd, $schema, 0, NULL, $c, $t, $o, $l) RETURNING id",
             ("$p", a.Project), ("$n", a.Name), ("$s", a.Source), ("$r", a.ResolvedPath), ("$d", a.Description), ("$terms", Json(a.Terms)),
-            ("$m", Json(a.Metadata)), ("$cd", Json(a.ColumnDescriptions)), ("$schema", Json(a.Schema)), ("$c", a.CreatedBy), ("$t", Time(a.CreatedAt)));
+            ("$m", Json(a.Metadata)), ("$cd", Json(a.ColumnDescriptions)), ("$schema", Json(a.Schema)), ("$c", a.CreatedBy), ("$t", Time(a.CreatedAt)),
+            ("$o", a.Objects is null ? null : Json(a.Objects)), ("$l", a.Lineage is null ? null : Json(a.Lineage)));
         IndexAsset(a with { Id = id });
         return id;
     }
@@ -35,9 +41,9 @@ internal sealed partial class SqliteCatalogSession
     public void UpdateAsset(AssetRecord a)
     {
         Execute("UPDATE assets SET description = $d, terms = $terms, metadata = $m, column_descriptions = $cd, schema = $schema, " +
-                "published = $pub, latest_revision = $rev WHERE id = $i",
+                "published = $pub, latest_revision = $rev, objects = $o WHERE id = $i",
             ("$d", a.Description), ("$terms", Json(a.Terms)), ("$m", Json(a.Metadata)), ("$cd", Json(a.ColumnDescriptions)),
-            ("$schema", Json(a.Schema)), ("$pub", a.Published ? 1 : 0), ("$rev", a.LatestRevision), ("$i", a.Id));
+            ("$schema", Json(a.Schema)), ("$pub", a.Published ? 1 : 0), ("$rev", a.LatestRevision), ("$o", a.Objects is null ? null : Json(a.Objects)), ("$i", a.Id));
         IndexAsset(a);
     }
 
@@ -50,10 +56,12 @@ internal sealed partial class SqliteCatalogSession
         Execute("INSERT INTO asset_revisions (asset_id, revision, schema, description, published_by, published_at) VALUES ($a, $r, $s, $d, $p, $t)",
             ("$a", v.AssetId), ("$r", v.Revision), ("$s", Json(v.Schema)), ("$d", v.Description), ("$p", v.PublishedBy), ("$t", Time(v.PublishedAt)));
 
-    /// <summary>Keeps the FTS5 row of an asset in step with its metadata (rowid = asset id).</summary>
+    /// <summary>
+    /// Keeps the asset's search rows in step with its metadata (rowid = asset id): in the index of every asset, and in
+    /// the index of published assets while it is published (SEARCH CATALOG ranks what everyone may see from that one).
+    /// </summary>
     private void IndexAsset(AssetRecord a)
     {
-        Execute("DELETE FROM asset_search WHERE rowid = $i", ("$i", a.Id));
         var columns = string.Join(' ', a.Schema.Select(c => c.Name.Replace('_', ' ') + " " + c.Name + " " + a.ColumnDescriptions.GetValueOrDefault(c.Name, "")));
         var terms = new StringBuilder();
         foreach (var term in a.Terms)
@@ -61,44 +69,16 @@ internal sealed partial class SqliteCatalogSession
             terms.Append(term).Append(' ');
             if (GetTerm(term)?.Description is { } description) terms.Append(description).Append(' ');
         }
-        Execute("INSERT INTO asset_search (rowid, name, description, columns, terms, metadata) VALUES ($i, $n, $d, $c, $t, $m)",
+        (string, object?)[] row =
+        [
             ("$i", a.Id), ("$n", a.Name.Replace('_', ' ') + " " + a.Name), ("$d", a.Description ?? ""), ("$c", columns), ("$t", terms.ToString()),
-            ("$m", string.Join(' ', a.Metadata.Select(kv => kv.Key + " " + kv.Value))));
-    }
-
-    // bm25 weights: name 10, description 4, columns 2, terms 5, metadata 1. Lower bm25 is better.
-    private const string RankedHits =
-        "SELECT rowid, bm25(asset_search, 10.0, 4.0, 2.0, 5.0, 1.0) AS score FROM asset_search WHERE asset_search MATCH $q ORDER BY score LIMIT $l";
-
-    /// <summary>
-    /// One statement for the hits and their assets: a read by primary key per hit cost ~10 ms for 200 hits with
-    /// 100,000 assets, a third of the search (bench/NOTES.md, "Profiles of the missed targets").
-    /// </summary>
-    public IReadOnlyList<(AssetRecord Asset, double Score)> SearchAssets(string text, int limit)
-    {
-        var query = ToFtsQuery(text);
-        if (query.Length == 0) return [];
-        return Query($"SELECT {AssetColumns}, hits.score FROM ({RankedHits}) AS hits JOIN assets ON assets.id = hits.rowid ORDER BY hits.score",
-            r => (MapAsset(r), r.GetDouble(14)), ("$q", query), ("$l", limit));
-    }
-
-    /// <summary>
-    /// Turns free text into an FTS5 query: each word becomes a quoted prefix term, OR-ed, so user text can never
-    /// inject FTS5 syntax (column filters, NEAR, unbalanced quotes).
-    /// </summary>
-    internal static string ToFtsQuery(string text)
-    {
-        var words = new List<string>();
-        var current = new StringBuilder();
-        foreach (var ch in text + " ")
+            ("$m", string.Join(' ', a.Metadata.Select(kv => kv.Key + " " + kv.Value))),
+        ];
+        foreach (var index in new[] { SearchIndex.AllAssets, SearchIndex.PublishedAssets })
         {
-            if (char.IsLetterOrDigit(ch)) current.Append(ch);
-            else if (current.Length > 0)
-            {
-                words.Add(current.ToString());
-                current.Clear();
-            }
+            Execute($"DELETE FROM {index} WHERE rowid = $i", ("$i", a.Id));
+            if (index == SearchIndex.AllAssets || a.Published)
+                Execute($"INSERT INTO {index} (rowid, name, description, columns, terms, metadata) VALUES ($i, $n, $d, $c, $t, $m)", row);
         }
-        return string.Join(" OR ", words.Distinct(StringComparer.OrdinalIgnoreCase).Take(32).Select(w => "\"" + w + "\"*"));
     }
 }

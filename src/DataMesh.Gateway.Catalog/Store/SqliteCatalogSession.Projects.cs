@@ -30,14 +30,18 @@ internal sealed partial class SqliteCatalogSession
         var members = Query("SELECT project, principal, is_group, role FROM project_members ORDER BY is_group, principal",
             r => (Project: r.GetString(0), Member: new MemberRecord(r.GetString(1), r.GetInt64(2) != 0, ParseRole(r.GetString(3)))))
             .ToLookup(m => m.Project, m => m.Member);
-        return Query("SELECT name, account, profile, description, resources, created_by, created_at FROM projects ORDER BY name",
+        return Query("SELECT name, account, profile, description, resources, created_by, created_at, storage_prefix FROM projects ORDER BY name",
             r => new ProjectRecord(r.GetString(0), r.GetString(1), r.GetString(2), NullableString(r, 3),
-                FromJson<Dictionary<string, string>>(r.GetString(4)), members[r.GetString(0)].ToList(), r.GetString(5), ParseTime(r.GetString(6))));
+                FromJson<Dictionary<string, string>>(r.GetString(4)), members[r.GetString(0)].ToList(), r.GetString(5), ParseTime(r.GetString(6)))
+            {
+                StoragePrefix = r.IsDBNull(7) ? r.GetString(0) : r.GetString(7), // a row written without one has the default
+            });
     }
 
     public void InsertProject(ProjectRecord p) =>
-        Execute("INSERT INTO projects (name, account, profile, description, resources, created_by, created_at) VALUES ($n, $a, $p, $d, $r, $c, $t)",
-            ("$n", p.Name), ("$a", p.Account), ("$p", p.Profile), ("$d", p.Description), ("$r", Json(p.Resources)), ("$c", p.CreatedBy), ("$t", Time(p.CreatedAt)));
+        Execute("INSERT INTO projects (name, account, profile, description, resources, created_by, created_at, storage_prefix) VALUES ($n, $a, $p, $d, $r, $c, $t, $s)",
+            ("$n", p.Name), ("$a", p.Account), ("$p", p.Profile), ("$d", p.Description), ("$r", Json(p.Resources)), ("$c", p.CreatedBy), ("$t", Time(p.CreatedAt)),
+            ("$s", p.StoragePrefix));
 
     public void SetMember(string project, MemberRecord m) =>
         Execute("INSERT INTO project_members (project, principal, is_group, role) VALUES ($p, $m, $g, $r) " +

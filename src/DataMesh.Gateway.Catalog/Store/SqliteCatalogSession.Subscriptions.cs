@@ -7,32 +7,57 @@ internal sealed partial class SqliteCatalogSession
 {
     private const string SubscriptionSelect =
         "SELECT s.id, s.asset_id, a.project, a.name, s.consumer_project, s.justification, s.status, s.requested_by, s.requested_at, " +
-        "s.decided_by, s.decided_at, s.comment, s.row_filter, s.include_columns, s.exclude_columns, s.masks, s.expires_at " +
+        "s.decided_by, s.decided_at, s.comment, s.row_filter, s.include_columns, s.exclude_columns, s.masks, s.expires_at, " +
+        "s.approved_columns, s.approved_revision " +
         "FROM subscriptions s JOIN assets a ON a.id = s.asset_id";
 
     private static SubscriptionRecord MapSubscription(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), ParseStatus(r.GetString(6)),
         r.GetString(7), ParseTime(r.GetString(8)), NullableString(r, 9), NullableTime(r, 10), NullableString(r, 11), NullableString(r, 12),
         r.IsDBNull(13) ? null : FromJson<List<string>>(r.GetString(13)), r.IsDBNull(14) ? null : FromJson<List<string>>(r.GetString(14)),
-        FromJson<List<MaskRecord>>(r.GetString(15)), NullableTime(r, 16));
+        FromJson<List<MaskRecord>>(r.GetString(15)), NullableTime(r, 16))
+    {
+        ApprovedColumns = r.IsDBNull(17) ? null : FromJson<List<string>>(r.GetString(17)),
+        ApprovedRevision = r.IsDBNull(18) ? null : r.GetInt32(18),
+    };
 
     public SubscriptionRecord? GetSubscription(long id) =>
         Query(SubscriptionSelect + " WHERE s.id = $i", MapSubscription, ("$i", id)).FirstOrDefault();
 
     public IReadOnlyList<SubscriptionRecord> Subscriptions() => Query(SubscriptionSelect + " ORDER BY s.id", MapSubscription);
 
+    public IReadOnlyList<SubscriptionRecord> SubscriptionsTo(long assetId) =>
+        Query(SubscriptionSelect + " WHERE s.asset_id = $a ORDER BY s.id", MapSubscription, ("$a", assetId));
+
     public long InsertSubscription(SubscriptionRecord s) => Scalar<long>(
         "INSERT INTO subscriptions (asset_id, consumer_project, justification, status, requested_by, requested_at) " +
         "VALUES ($a, $c, $j, 'pending', $r, $t) RETURNING id",
         ("$a", s.AssetId), ("$c", s.ConsumerProject), ("$j", s.Justification), ("$r", s.RequestedBy), ("$t", Time(s.RequestedAt)));
 
-    public void UpdateSubscription(SubscriptionRecord s) => Execute(
+    public void UpdateSubscription(SubscriptionRecord s)
+    {
+        WriteSubscription(s);
+        // Every approved grant pins its columns: a writer that did not name them pins the asset's current columns
+        // after the grant's include/exclude filter, so no approved row can be left to show columns added later.
+        Execute(PinCurrentColumns, ("$i", s.Id));
+    }
+
+    private const string PinCurrentColumns =
+        "UPDATE subscriptions SET approved_columns = (SELECT json_group_array(json_extract(c.value, '$.name')) " +
+        "FROM json_each((SELECT a.schema FROM assets a WHERE a.id = subscriptions.asset_id)) c " +
+        "WHERE (subscriptions.include_columns IS NULL OR json_extract(c.value, '$.name') IN (SELECT value FROM json_each(subscriptions.include_columns))) " +
+        "AND (subscriptions.exclude_columns IS NULL OR json_extract(c.value, '$.name') NOT IN (SELECT value FROM json_each(subscriptions.exclude_columns)))), " +
+        "approved_revision = coalesce(approved_revision, (SELECT a.latest_revision FROM assets a WHERE a.id = subscriptions.asset_id)) " +
+        "WHERE id = $i AND status = 'approved' AND approved_columns IS NULL";
+
+    private void WriteSubscription(SubscriptionRecord s) => Execute(
         "UPDATE subscriptions SET status = $st, decided_by = $db, decided_at = $da, comment = $c, row_filter = $f, include_columns = $in, " +
-        "exclude_columns = $ex, masks = $m, expires_at = $e WHERE id = $i",
+        "exclude_columns = $ex, masks = $m, expires_at = $e, approved_columns = $ac, approved_revision = $ar WHERE id = $i",
         ("$st", s.StoredStatus.ToString().ToLowerInvariant()), ("$db", s.DecidedBy), ("$da", s.DecidedAt is { } d ? Time(d) : null),
         ("$c", s.Comment), ("$f", s.RowFilter), ("$in", s.IncludeColumns is null ? null : Json(s.IncludeColumns)),
         ("$ex", s.ExcludeColumns is null ? null : Json(s.ExcludeColumns)), ("$m", Json(s.Masks)),
-        ("$e", s.ExpiresAt is { } e ? Time(e) : null), ("$i", s.Id));
+        ("$e", s.ExpiresAt is { } e ? Time(e) : null), ("$ac", s.ApprovedColumns is null ? null : Json(s.ApprovedColumns)),
+        ("$ar", s.ApprovedRevision), ("$i", s.Id));
 
     private static SubscriptionStatus ParseStatus(string s) => s switch
     {
@@ -49,12 +74,12 @@ internal sealed partial class SqliteCatalogSession
         ("$txt", a.StatementText), ("$o", a.Outcome), ("$ss", a.SqlState), ("$m", a.Message), ("$as", Json(a.Assets)),
         ("$ids", Json(a.SubscriptionIds)), ("$pv", a.PolicyVersion), ("$rc", a.RowCount), ("$d", a.DurationMs));
 
-    public IReadOnlyList<AuditRecord> Audit(int limit, string? user) => Query(
-        "SELECT id, at, user_name, issuer, subject, project, kind, command, statement_text, outcome, sql_state, message, assets, subscription_ids, policy_version, row_count, duration_ms " +
-        "FROM audit_log WHERE ($u IS NULL OR user_name = $u) ORDER BY id DESC LIMIT $l",
-        r => new AuditRecord(r.GetInt64(0), ParseTime(r.GetString(1)), r.GetString(2), NullableString(r, 3), NullableString(r, 4), NullableString(r, 5),
+    /// <summary>The newest records, optionally only one user's.</summary>
+    public IReadOnlyList<AuditRecord> Audit(int limit, string? user) => Audit(new AuditQuery(limit) { User = user });
+
+    private static AuditRecord MapAudit(SqliteDataReader r) =>
+        new(r.GetInt64(0), ParseTime(r.GetString(1)), r.GetString(2), NullableString(r, 3), NullableString(r, 4), NullableString(r, 5),
             r.GetString(6), r.GetString(7), NullableString(r, 8), r.GetString(9), NullableString(r, 10), NullableString(r, 11),
             FromJson<List<string>>(r.GetString(12)), FromJson<List<long>>(r.GetString(13)), NullableString(r, 14),
-            r.IsDBNull(15) ? null : r.GetInt64(15), r.IsDBNull(16) ? null : r.GetDouble(16)),
-        ("$u", user), ("$l", limit));
+            r.IsDBNull(15) ? null : r.GetInt64(15), r.IsDBNull(16) ? null : r.GetDouble(16));
 }

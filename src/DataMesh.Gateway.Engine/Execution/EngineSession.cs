@@ -20,17 +20,26 @@ public sealed class EngineSession : IDisposable
 
     /// <param name="connection">Owned by the session.</param>
     /// <param name="owner">What keeps the connection's instance alive (a pool lease), released after the connection closes.</param>
-    internal EngineSession(DuckDBConnection connection, IDisposable? owner = null, Instances.WorkspaceAccess workspace = Instances.WorkspaceAccess.None)
+    private readonly string? _exportDirectory;
+
+    internal EngineSession(DuckDBConnection connection, IDisposable? owner = null, Instances.WorkspaceAccess workspace = Instances.WorkspaceAccess.None,
+        string? exportDirectory = null)
     {
         _connection = connection;
         _owner = owner;
         Workspace = workspace;
+        _exportDirectory = exportDirectory;
     }
 
     /// <summary>How this session's instance has the project workspace attached (at the time the session opened).</summary>
     public Instances.WorkspaceAccess Workspace { get; }
 
     private DuckDBNativeConnection Native => _connection.NativeConnection;
+
+    private ConstantChecks? _constants;
+
+    /// <summary>The session's private connection for constant checks (opened on first use, closed with the session).</summary>
+    public ConstantChecks Constants => _constants ??= new ConstantChecks(_connection);
 
     /// <summary>Prepares one statement. Columns whose types PostgreSQL lacks are cast to text by a wrapping query.</summary>
     public PreparedQuery Prepare(string sql)
@@ -119,6 +128,42 @@ public sealed class EngineSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// Writes the rows of a governed query (the rewritten SQL the policy layer produced) to a new Parquet file in the
+    /// instance's private spill directory, which DuckDB keeps writable after lockdown and no allow list names; returns
+    /// the file (the caller moves or deletes it) and the rows written. Only a COPY of that one query runs.
+    /// </summary>
+    public (string File, long Rows) ExportParquet(string governedSelect)
+    {
+        if (_exportDirectory is null)
+            throw new PgErrorException(SqlState.FeatureNotSupported, "Parquet exports need the engine's spill directory, which is off on this gateway");
+        var file = Path.Combine(_exportDirectory, "export-" + Guid.NewGuid().ToString("N") + ".parquet");
+        // The query on lines of its own: a trailing line comment in it cannot swallow the COPY's target.
+        var sql = $"COPY (\n{governedSelect}\n) TO {DuckDbEngine.Literal(file)} (FORMAT parquet)";
+        using (var handle = PrepareHandle(sql))
+        {
+            if (NativeExtras.PreparedStatementType(handle) != DuckDBStatementType.Copy)
+                throw new PgErrorException(SqlState.InsufficientPrivilege, "only a query can be exported");
+        }
+        Volatile.Write(ref _running, 1);
+        try
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = sql;
+            var rows = Math.Max(0, cmd.ExecuteNonQuery());
+            return (file, rows);
+        }
+        catch (DuckDBException e)
+        {
+            if (File.Exists(file)) File.Delete(file);
+            throw EngineErrors.FromMessage(e.Message);
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
     /// <summary>Rows of a workspace table (DuckDB reports none for CREATE TABLE … AS; PostgreSQL's tag has them).</summary>
     public long CountWorkspaceRows(string table)
     {
@@ -137,6 +182,7 @@ public sealed class EngineSession : IDisposable
     /// <summary>Interrupts the running query, if any (DuckDB has no statement timeout of its own).</summary>
     public bool Interrupt()
     {
+        _constants?.Interrupt();
         if (Volatile.Read(ref _running) == 0) return false;
         Startup.DuckDBInterrupt(Native);
         return true;
@@ -207,13 +253,26 @@ public sealed class EngineSession : IDisposable
 
     public void Dispose()
     {
+        _constants?.Dispose();
         _connection.Dispose();
         _owner?.Dispose();
     }
 
     private DuckDBPreparedStatement PrepareHandle(string sql)
     {
-        if (PreparedStatements.DuckDBPrepare(Native, sql, out var handle) == DuckDBState.Success) return handle;
+        // Marked running so that a cancel reaches DuckDB while it binds and plans (it checks interrupts only here and there).
+        Volatile.Write(ref _running, 1);
+        DuckDBState state;
+        DuckDBPreparedStatement handle;
+        try
+        {
+            state = PreparedStatements.DuckDBPrepare(Native, sql, out handle);
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+        if (state == DuckDBState.Success) return handle;
         var error = PreparedStatements.DuckDBPrepareError(handle);
         handle.Dispose();
         throw EngineErrors.FromMessage(error);

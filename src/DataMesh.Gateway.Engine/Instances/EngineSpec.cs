@@ -9,7 +9,9 @@ public sealed record ShadowColumn(string Name, string DuckDbType, string? Descri
 /// It never holds rows: consumer queries read assets through policy subqueries, never through these tables.
 /// <paramref name="Oid"/> is stable across sessions and rebuilds (derived from the asset's catalog id).
 /// </summary>
-public sealed record ShadowTable(string Schema, string Name, int Oid, string? Description, IReadOnlyList<ShadowColumn> Columns);
+/// <paramref name="HiddenColumns"/> names the asset's columns the grant hides (published metadata, no data).
+public sealed record ShadowTable(string Schema, string Name, int Oid, string? Description, IReadOnlyList<ShadowColumn> Columns,
+    IReadOnlyList<string>? HiddenColumns = null);
 
 /// <summary>
 /// Everything that shapes one project's DuckDB instance. Two specs with the same <see cref="Fingerprint"/> build the

@@ -31,6 +31,11 @@ internal static class ShadowCatalog
                 InstanceBuilder.Run(root, $"COMMENT ON COLUMN {name}.{SqlNames.Identifier(column.Name)} IS {SqlNames.Literal(column.Description)}");
         }
 
+        // Columns the grants hide: has_column_privilege answers false for them (not "does not exist").
+        foreach (var table in spec.ShadowTables.Where(t => t.HiddenColumns is { Count: > 0 }))
+            InstanceBuilder.Run(root, $"INSERT INTO {GatewayMacros.HiddenColumnsTable} VALUES "
+                + string.Join(", ", table.HiddenColumns!.Select(c => $"({table.Oid}, {SqlNames.Literal(c)})")));
+
         var types = ColumnTypes(root, spec.ShadowTables);
         foreach (var sql in PgCatalogEmulation.ShadowCatalogRows(spec, types)) InstanceBuilder.Run(root, sql);
     }

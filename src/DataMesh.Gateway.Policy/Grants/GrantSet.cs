@@ -47,23 +47,29 @@ public sealed class GrantSet
     /// <summary>The grant for an exact (project, asset), if the session has one.</summary>
     public AssetGrant? Find(string project, string asset) => _grants.GetValueOrDefault((project, asset));
 
-    public static GrantSet For(CatalogSnapshot snapshot, string project, DateTimeOffset now, Func<string, string> serialize)
+    /// <param name="files">The local files an asset on an object store is read from (its cached objects); null for
+    /// assets whose <see cref="AssetRecord.ResolvedPath"/> the engine reads itself.</param>
+    public static GrantSet For(CatalogSnapshot snapshot, string project, DateTimeOffset now, Func<string, string> serialize,
+        Func<AssetRecord, IReadOnlyList<string>?>? files = null)
     {
         var grants = new Dictionary<(string, string), AssetGrant>();
         var validUntil = DateTimeOffset.MaxValue;
         foreach (var asset in snapshot.AssetsOf(project))
         {
             var columns = asset.Schema.Select(c => new GrantColumn(c.Name, c.Type)).ToList();
-            grants[(asset.Project, asset.Name)] = new AssetGrant(asset.Project, asset.Name, asset.ResolvedPath, columns, null, [], OwnProject: true);
+            grants[(asset.Project, asset.Name)] = new AssetGrant(asset.Project, asset.Name, asset.ResolvedPath, columns, null, [], OwnProject: true)
+            {
+                Files = files?.Invoke(asset),
+            };
         }
         // The newest approval wins when a project holds several for one asset (re-requested after a revocation).
         foreach (var s in snapshot.SubscriptionsOf(project).Where(s => s.StatusAt(now) == SubscriptionStatus.Approved))
         {
             var asset = snapshot.Asset(s.AssetProject, s.AssetName);
             if (asset is null || !asset.Published) continue; // unpublished assets of other projects do not exist
+            // Only the columns the owner approved: one a later revision added stays hidden until it is approved.
             var visible = asset.Schema
-                .Where(c => s.IncludeColumns is null || s.IncludeColumns.Contains(c.Name))
-                .Where(c => s.ExcludeColumns is null || !s.ExcludeColumns.Contains(c.Name))
+                .Where(c => s.Shows(c.Name))
                 .Select(c => s.Masks.FirstOrDefault(m => m.Column == c.Name) is { } m
                     ? new GrantColumn(c.Name, c.Type, m.Kind, m.KeepFirst, m.KeepLast)
                     : new GrantColumn(c.Name, c.Type))
@@ -75,6 +81,7 @@ public sealed class GrantSet
             {
                 IdentityCalls = filter is null ? [] : IdentityCallsOf(filter, out unbindable),
                 Unavailable = unbindable,
+                Files = files?.Invoke(asset),
             };
         }
         return new GrantSet(project, snapshot.Version, grants, snapshot, validUntil);

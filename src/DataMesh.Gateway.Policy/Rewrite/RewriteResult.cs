@@ -16,6 +16,9 @@ public sealed record RewriteResult(string Sql, IReadOnlyList<AssetGrant> Grants,
     /// <summary>PostgreSQL's names of the result columns (Sql.Ast.PgColumnNaming); null: the engine's names stay.</summary>
     public IReadOnlyList<string>? ColumnNames { get; init; }
 
+    /// <summary>The constant checks to run with the bound parameters before each execution (Constants/ConstantFolding).</summary>
+    public Constants.ConstantPlan Constants { get; init; } = Rewrite.Constants.ConstantPlan.None;
+
     /// <summary>The subscription ids that allowed the query (own assets need none).</summary>
     public IEnumerable<long> SubscriptionIds => Grants.SelectMany(g => g.SubscriptionIds).Distinct();
 }

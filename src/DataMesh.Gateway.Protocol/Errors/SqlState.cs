@@ -41,6 +41,7 @@ public static class SqlState
 
     // Class 3D: invalid catalog name (unknown database)
     public const string InvalidCatalogName = "3D000";
+    public const string InvalidSchemaName = "3F000";
 
     // Class 42: syntax error or access rule violation
     public const string SyntaxError = "42601";
@@ -64,6 +65,7 @@ public static class SqlState
     public const string OutOfMemory = "53200";
     public const string TooManyConnections = "53300";
     public const string ProgramLimitExceeded = "54000";
+    public const string StatementTooComplex = "54001";
 
     // Class 55 / 57: object state and operator intervention
     public const string ObjectNotInPrerequisiteState = "55000";
@@ -75,6 +77,9 @@ public static class SqlState
 
     // Class 58 / XX: system and internal errors
     public const string IoError = "58030";
+
+    // Class F0: configuration file error (a storage key or credentials file the gateway cannot use)
+    public const string ConfigFileError = "F0000";
     public const string InternalError = "XX000";
     public const string DataCorrupted = "XX001";
 }

@@ -171,26 +171,9 @@ internal sealed class ClientConnection(
         var identity = signedIn.Token is { } token
             ? new CallerIdentity(user, token.Issuer, token.Subject, token.Groups, token.Claims, token.ExpiresAt)
             : CallerIdentity.Local(user);
-        // As PostgreSQL does: authenticate first, then check the database (FATAL 3D000 unknown, 42501 not a member).
-        var access = governance.Open(identity, database);
-
         var parameters = new SessionParameters(user, startup.Parameters);
-        var spec = governance.EngineSpec(access);
-        var session = new Session(user, database, parameters, governance.OpenEngine(spec), cancels.NewProcessId(), CancelRegistry.NewSecretKey())
-        {
-            Access = access,
-        };
+        var session = SessionOpener.Open(governance, cancels, identity, database, parameters, options.Tokens?.Options.SessionGrace ?? TimeSpan.Zero);
         Session = session;
-        if (identity.ExpiresAt is { } expires)
-        {
-            session.IdentityTokenExpiresAt = expires;
-            session.IdentityExpiresAt = expires + (options.Tokens?.Options.SessionGrace ?? TimeSpan.Zero);
-        }
-        session.SwapEngine(session.Engine, spec.Fingerprint);
-        session.RewriteOptions = GovernanceService.OptionsFor(session.Engine);
-        session.ProjectStatementTimeout = governance.ProjectStatementTimeout(access);
-        session.Introduce(session.Engine, governance.DatabasesOf(access));
-        cancels.Register(session);
 
         var w = transport.Backend;
         w.AuthenticationOk();

@@ -29,6 +29,9 @@ public sealed class WireTransport : IAsyncDisposable
         PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: BufferSize, minimumReadSize: 4096, leaveOpen: true)),
         PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: BufferSize, leaveOpen: true))));
 
+    /// <summary>A transport without a socket: the portal's in-process sessions (<see cref="Embedded.EmbeddedStatements"/>).</summary>
+    internal static WireTransport Over(PipeReader input, PipeWriter output) => new(new StreamDuplex(input, output));
+
     private sealed record StreamDuplex(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 
     public BackendWriter Backend { get; }

@@ -30,16 +30,19 @@ internal static partial class EngineSpecs
             if (asset is null) continue;
             schemaOids.TryAdd(grant.Project, SchemaOid(grant.Project));
             var columns = grant.Columns.Select(c => new ShadowColumn(c.Name, c.VisibleType, asset.ColumnDescriptions.GetValueOrDefault(c.Name))).ToList();
-            tables.Add(new ShadowTable(grant.Project, grant.Asset, checked(FirstTableOid + (int)asset.Id), asset.Description, columns));
+            var hidden = asset.Schema.Select(c => c.Name).Where(n => grant.Columns.All(c => c.Name != n)).ToList();
+            tables.Add(new ShadowTable(grant.Project, grant.Asset, checked(FirstTableOid + (int)asset.Id), asset.Description, columns, hidden));
         }
         var memory = resources.GetValueOrDefault("memory_limit") ?? defaults.MemoryLimit;
         var threads = int.TryParse(resources.GetValueOrDefault("threads"), NumberStyles.None, CultureInfo.InvariantCulture, out var t) && t > 0
             ? Math.Min(t, defaults.Threads) : defaults.Threads;
-        var sources = grants.All.Select(g => g.SourcePath).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var sources = grants.All.SelectMany(g => g.ReadPaths).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         // The workspace blueprint's database file: one read-write attach per project instance (DuckDB allows one writer
         // per file in a process); the gateway lets only owners and contributors send the statements that write to it.
         var workspace = resources.GetValueOrDefault("workspace") is { } w && File.Exists(w) ? w : null;
-        var fingerprint = Hash($"{grants.Fingerprint}|{memory}|{threads}|{workspace}|{string.Join(',', tables.Select(x => x.Oid + ":" + x.Description + ":" + string.Join(';', x.Columns.Select(c => c.Description))))}");
+        var shape = string.Join(',', tables.Select(x => x.Oid + ":" + x.Description + ":" + string.Join(';', x.Columns.Select(c => c.Description))
+            + ":" + string.Join(';', x.HiddenColumns ?? Array.Empty<string>())));
+        var fingerprint = Hash($"{grants.Fingerprint}|{memory}|{threads}|{workspace}|{shape}");
         return new EngineSpec
         {
             Key = access.Project,

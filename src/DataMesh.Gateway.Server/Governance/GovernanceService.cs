@@ -7,6 +7,7 @@ using DataMesh.Gateway.Policy.Functions;
 using DataMesh.Gateway.Policy.Grants;
 using DataMesh.Gateway.Policy.Identity;
 using DataMesh.Gateway.Policy.Rewrite;
+using DataMesh.Gateway.Policy.Rewrite.Constants;
 using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Sql.Ast;
 
@@ -30,18 +31,25 @@ public sealed class GovernanceService : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string GrantVersion, long CatalogVersion, EngineSpec Spec)> _specs = new(StringComparer.Ordinal);
 
     private readonly SqlParser _parser;
+    private readonly TimeProvider _time;
 
     /// <param name="parser">DuckDB's parser (json_serialize_sql) and its casts, on private connections.</param>
+    /// <param name="objects">Reads of assets on object stores (their cached files); null: the gateway has no object storage.</param>
     public GovernanceService(CatalogService catalog, SqlParser parser, EngineDefaults? engineDefaults = null,
-        TimeProvider? time = null, int rewriteCacheCapacity = 8192)
+        TimeProvider? time = null, int rewriteCacheCapacity = 8192, ObjectReads? objects = null)
     {
         _parser = parser;
         _catalog = catalog;
-        _grants = new GrantSetCache(parser.Serialize, time ?? TimeProvider.System);
+        _time = time ?? TimeProvider.System;
+        Objects = objects;
+        _grants = new GrantSetCache(parser.Serialize, _time, objects is null ? null : objects.FilesOf);
         _rewrites = new RewriteCache(rewriteCacheCapacity);
         _engineDefaults = engineDefaults ?? new EngineDefaults();
         _instances = new EngineInstances(Math.Max(1, _engineDefaults.InstanceCapacity));
     }
+
+    /// <summary>Fetches and holds the cached objects a plan's grants on object stores read (null: none configured).</summary>
+    public ObjectReads? Objects { get; }
 
     /// <summary>The engine instance the project's grants call for now (its fingerprint changes with them).</summary>
     public EngineSpec EngineSpec(ProjectAccess access)
@@ -141,10 +149,13 @@ public sealed class GovernanceService : IDisposable
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProjectAccess, System.Runtime.CompilerServices.StrongBox<Binding?>> _bindings = new();
 
     /// <summary>The governed engine SQL for one consumer statement, from the cache when the policy is unchanged.</summary>
-    public RewriteResult Plan(ProjectAccess access, string sql, RewriteOptions options)
+    /// <param name="engine">The session's engine, whose instance evaluates the query's constants while planning (a cached
+    /// plan was evaluated on an instance of the same project and policy version).</param>
+    public RewriteResult Plan(ProjectAccess access, string sql, RewriteOptions options, EngineSession? engine = null)
     {
         var grants = Grants(access);
-        return _rewrites.GetOrAdd(sql, access.Project, grants.Fingerprint, options, () => Rewrite(grants, sql, options));
+        var constants = engine is null ? null : new SessionConstants(engine, _parser);
+        return _rewrites.GetOrAdd(sql, access.Project, grants.Fingerprint, options, () => Rewrite(grants, sql, options, constants));
     }
 
     /// <summary>True while the grants an open portal read from are unchanged; a revoked or expired grant is not.</summary>
@@ -156,27 +167,51 @@ public sealed class GovernanceService : IDisposable
     }
 
     private static bool SameGrant(AssetGrant a, AssetGrant b) =>
-        a.SourcePath == b.SourcePath && a.QualifiedRowFilter == b.QualifiedRowFilter && a.Columns.SequenceEqual(b.Columns)
+        a.SourcePath == b.SourcePath && a.ReadPaths.SequenceEqual(b.ReadPaths) && a.QualifiedRowFilter == b.QualifiedRowFilter && a.Columns.SequenceEqual(b.Columns)
         && a.SubscriptionIds.SequenceEqual(b.SubscriptionIds);
 
-    private RewriteResult Rewrite(GrantSet grants, string sql, RewriteOptions options)
+    /// <summary>A project's grants in another picture of the catalog (an approval's preview), not cached.</summary>
+    internal GrantSet GrantsFor(Catalog.Snapshots.CatalogSnapshot snapshot, string project) =>
+        GrantSet.For(snapshot, project, _time.GetUtcNow(), _parser.Serialize, Objects is null ? null : Objects.FilesOf);
+
+    /// <summary>The governed engine SQL for a statement under given grants, not cached (an approval's preview: fixed
+    /// statements without constants to evaluate).</summary>
+    internal RewriteResult PlanWith(GrantSet grants, string sql, RewriteOptions options) => Rewrite(grants, sql, options, constants: null);
+
+    private RewriteResult Rewrite(GrantSet grants, string sql, RewriteOptions options, IConstantEvaluator? constants)
     {
         try
         {
             // PostgreSQL catalog spellings (pg_catalog.x, OPERATOR(…), ::regclass) become the emulation's, first:
             // everything after this governs, and the engine runs, the translated text.
             sql = PgDialect.Translate(DuckDbKeywordNames.Quote(sql));
+            NumericLiterals.Check(sql);
             var parsed = SqlAst.Parse(_parser.Serialize(sql), sql);
+            // Too deep or too big to plan in bounded time: refused before DuckDB's planner sees it.
+            QueryComplexity.Check(parsed);
             // Functions pass through an allow list before anything else: a refused one never reaches the engine.
             if (FunctionPolicy.Default.Refusals(parsed) is [var refused, ..])
                 throw new PgErrorException(SqlState.InsufficientPrivilege, refused.Describe());
             LiteralCasts.Check(parsed, grants, _parser.CanCast);
-            return QueryRewriter.Rewrite(parsed, grants, _parser.Serialize, _catalog.Snapshot.MaskSecret, BarrierPolicy.Requires(parsed, grants), options)
-                with { ColumnSources = Sql.Ast.SelectColumnSources.Read(parsed.Json), ColumnNames = Sql.Ast.PgColumnNaming.Names(parsed.Json, sql) };
+            // Constants are evaluated now, before any data is touched: their errors cannot depend on file statistics.
+            var plan = constants is null ? ConstantPlan.None : ConstantFolding.Check(parsed, grants, constants);
+            var barrier = BarrierPolicy.Requires(parsed, grants);
+            var result = QueryRewriter.Rewrite(parsed, grants, _parser.Serialize, _catalog.Snapshot.MaskSecret, barrier, options);
+            if (plan.SessionCalls.Count > 0 && result.Grants.Any(g => g.QualifiedRowFilter is not null))
+            {
+                // Session and clock values cannot be planned once; evaluated per row, they only meet rows the filter let through.
+                var wrapped = PerRowCalls.Wrap(sql, plan.SessionCalls, _parser.Serialize);
+                result = QueryRewriter.Rewrite(SqlAst.Parse(_parser.Serialize(wrapped), wrapped), grants, _parser.Serialize,
+                    _catalog.Snapshot.MaskSecret, barrier: true, options);
+            }
+            return result with
+            {
+                Constants = plan, ColumnSources = Sql.Ast.SelectColumnSources.Read(parsed.Json), ColumnNames = Sql.Ast.PgColumnNaming.Names(parsed.Json, sql),
+            };
         }
         catch (PolicyException e)
         {
-            throw new PgErrorException(e.SqlState, e.Message, hint: e.Hint);
+            throw new PgErrorException(e.SqlState, e.Message, hint: e.Hint, position: e.Position is { } p ? p + 1 : 0);
         }
         catch (SqlAstException e) when (e.ErrorType is "not implemented" or "Not implemented" or "NOT_IMPLEMENTED")
         {

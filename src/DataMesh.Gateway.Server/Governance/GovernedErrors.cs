@@ -32,7 +32,10 @@ public static partial class GovernedErrors
 
     /// <summary>True when a result column name shows the rewrite (the policy subquery's alias or source).</summary>
     public static bool NameLeaks(string name) =>
-        name.Contains(GrantSet.SourceAlias, StringComparison.OrdinalIgnoreCase) || name.Contains("read_parquet", StringComparison.OrdinalIgnoreCase);
+        name.Contains(GatewayPrefix, StringComparison.OrdinalIgnoreCase) || name.Contains("read_parquet", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The prefix of every name the gateway generates (the policy alias, the per-row wrapper, its macros).</summary>
+    private const string GatewayPrefix = "__datamesh_";
 
     private static string Reason(string state) => state switch
     {
@@ -45,14 +48,14 @@ public static partial class GovernedErrors
     private static bool Leaks(string? text, RewriteResult plan)
     {
         if (string.IsNullOrEmpty(text)) return false;
-        if (text.Contains(GrantSet.SourceAlias, StringComparison.OrdinalIgnoreCase)
+        if (text.Contains(GatewayPrefix, StringComparison.OrdinalIgnoreCase)
             || text.Contains("read_parquet", StringComparison.OrdinalIgnoreCase)
             || text.Contains("OFFSET 0", StringComparison.OrdinalIgnoreCase)
             || AbsolutePath().IsMatch(text))
             return true;
         foreach (var grant in plan.Grants)
         {
-            if (text.Contains(grant.SourcePath, StringComparison.Ordinal)) return true;
+            if (text.Contains(grant.SourcePath, StringComparison.Ordinal) || grant.ReadPaths.Any(p => text.Contains(p, StringComparison.Ordinal))) return true;
             if (grant.QualifiedRowFilter is not { } filter) continue;
             // Any identifier the filter reads that the consumer cannot see (a hidden filter column) is a leak.
             foreach (Match word in Identifier().Matches(filter))

@@ -57,6 +57,21 @@ public sealed class QueryAuditor : IAsyncDisposable
             "error", error.SqlState, error.Message, [], [], null, null, null));
     }
 
+    /// <summary>
+    /// An owner's preview of what a consumer would see under a grant not yet approved (<see cref="GrantPreview"/>): a read
+    /// of the asset like any query, recorded with the subscription it concerns.
+    /// </summary>
+    public void Preview(ProjectAccess access, string text, Policy.Rewrite.RewriteResult? plan, long subscriptionId, long? rows, long startedAt,
+        PgErrorException? error)
+    {
+        if (error is null) _metrics?.QueryCompleted();
+        else _metrics?.QueryFailed();
+        Write(new AuditRecord(0, DateTimeOffset.UtcNow, access.User, access.Identity.Issuer, access.Identity.Subject, access.Project, "query",
+            "PREVIEW", text, error is null ? "ok" : "error", error?.SqlState, error?.Message,
+            plan?.Grants.Select(g => g.QualifiedName).ToList() ?? [], [subscriptionId], plan?.PolicyVersion, rows,
+            Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds));
+    }
+
     private void Enqueue(ProjectAccess access, PreparedStatement statement, string outcome, string? state, string? message, long? rows, long startedAt)
     {
         var plan = statement.Plan;

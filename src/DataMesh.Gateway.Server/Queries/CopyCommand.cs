@@ -8,10 +8,13 @@ namespace DataMesh.Gateway.Server.Queries;
 /// <see cref="CopyOptions"/> in either spelling. Only output to the client is allowed: the gateway never writes files
 /// and consumers never load data.
 /// </summary>
+/// <remarks>FORMAT parquet streams one Parquet file (the governed rows, written by the engine) as the COPY data, the way
+/// psql's <c>\copy (…) to 'f.parquet' (format parquet)</c> asks for it; it takes no other option.</remarks>
 public sealed record CopyCommand(string Query, CopyOptions Options)
 {
     public bool Csv => Options.Format == CopyFormat.Csv;
     public bool Binary => Options.Format == CopyFormat.Binary;
+    public bool Parquet => Options.Format == CopyFormat.Parquet;
 
     public static CopyCommand Parse(SqlStatement statement)
     {

@@ -9,6 +9,9 @@ public enum CopyFormat
     Text,
     Csv,
     Binary,
+
+    /// <summary>One Parquet file written by the engine (the gateway's own format; PostgreSQL has none).</summary>
+    Parquet,
 }
 
 /// <summary>
@@ -73,6 +76,7 @@ public sealed record CopyOptions(CopyFormat Format, bool Header, char Delimiter,
                         "text" => CopyFormat.Text,
                         "csv" => CopyFormat.Csv,
                         "binary" => CopyFormat.Binary,
+                        "parquet" => CopyFormat.Parquet,
                         var other => throw new PgErrorException(SqlState.InvalidParameterValue, $"COPY format \"{other}\" not recognized"),
                     };
                     break;
@@ -157,6 +161,8 @@ public sealed record CopyOptions(CopyFormat Format, bool Header, char Delimiter,
         public CopyOptions Build()
         {
             var format = _format ?? CopyFormat.Text;
+            if (format == CopyFormat.Parquet && _seen.Count > 1)
+                throw new PgErrorException(SqlState.FeatureNotSupported, "COPY with FORMAT parquet takes no other option");
             var csv = format == CopyFormat.Csv;
             if (format == CopyFormat.Binary)
             {

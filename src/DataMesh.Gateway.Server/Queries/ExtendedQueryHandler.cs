@@ -27,6 +27,8 @@ public sealed class ExtendedQueryHandler(WireTransport transport, StatementRunne
         RejectInFailedTransaction(session, statement);
 
         if (message.StatementName.Length == 0 && session.Statements.Remove("", out var previous)) previous.Dispose();
+        // Planning and prepare can be cancelled (StatementRunner.Prepare): a cancel of the previous statement must not hit this one.
+        session.ClearCancel();
         var prepared = statements.Count == 0
             ? new PreparedStatement(message.StatementName, statement, StatementKind.Session, [], null)
             : runner.Prepare(session, message.StatementName, statement, message.ParameterTypeOids);

@@ -42,12 +42,20 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
             case StatementKind.EngineQuery:
             {
                 RequireQueryKeyword(statement);
+                // Planning (constant checks included) and DuckDB's prepare count against statement_timeout; DuckDB's
+                // planner does not stop when interrupted, so the statement fails with 57014 as soon as it returns.
+                using var timer = StatementTimer.Start(session, options);
                 var showTables = StatementClassifier.ShowTablesQuery(statement);
                 var sql = showTables ?? ParameterCasts.Apply(statement.Text, declaredOids, EngineTypeNames.For);
                 var plan = PlanGoverned(session, statement.Text, sql);
                 var query = PrepareEngineQuery(session, plan, sql);
                 if (showTables is null && InferredParameterTypes(declaredOids, query.ParameterOids) is { } inferred)
                     (sql, plan, query, declaredOids) = TypeUntypedParameters(session, statement, (sql, plan, query, declaredOids), inferred);
+                if (session.IsCancelRequested)
+                {
+                    query.Dispose();
+                    throw Canceled(session);
+                }
                 var oids = new int[query.ParameterOids.Length];
                 for (var i = 0; i < oids.Length; i++)
                     oids[i] = i < declaredOids.Length && declaredOids[i] != 0 ? declaredOids[i] : query.ParameterOids[i] is 0 ? Protocol.Types.PgTypes.Text : query.ParameterOids[i];
@@ -117,7 +125,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         PreparedQuery? query = null;
         try
         {
-            var plan = governance.Plan(session.Access, sql, session.RewriteOptions);
+            var plan = governance.Plan(session.Access, sql, session.RewriteOptions, session.Engine);
             query = PrepareEngineQuery(session, plan, sql);
             if (query.ParameterOids.Length != first.Query.ParameterOids.Length)
             {
@@ -154,26 +162,11 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
     private static int StatementOffset(SqlStatement statement) => statement.Tokens.Count > 0 ? statement.Tokens[0].Offset : 0;
 
     private AdminResult RunAdmin(Session session, PreparedStatement statement) =>
-        admin.Execute(statement.Admin!, session.AdminCaller, session.Database, Redact(statement), StatementOffset(statement.Statement));
+        admin.Execute(statement.Admin!, session.AdminCaller, session.Database, Redact(statement), StatementOffset(statement.Statement),
+            session.Access.IsHome ? null : new SessionExport(this, session, statement.Statement.Text));
 
-    /// <summary>The statement text for the audit log, with password literals replaced: secrets never reach the log.</summary>
-    private static string Redact(PreparedStatement statement)
-    {
-        if (statement.Admin is not (CreateUser or AlterUserPassword)) return statement.Statement.Text;
-        var text = statement.Statement.Text;
-        var start = StatementOffset(statement.Statement);
-        var sb = new System.Text.StringBuilder();
-        var last = 0;
-        var tokens = statement.Statement.Tokens;
-        for (var i = 1; i < tokens.Count; i++)
-        {
-            if (tokens[i].Kind != SqlTokenKind.String || !tokens[i - 1].IsWord("PASSWORD")) continue;
-            var at = tokens[i].Offset - start;
-            sb.Append(text, last, at - last).Append("'********'");
-            last = at + tokens[i].Text.Length;
-        }
-        return sb.Append(text, last, text.Length - last).ToString();
-    }
+    /// <summary>The statement text for the audit log, with passwords and account secrets replaced: secrets never reach the log.</summary>
+    private static string Redact(PreparedStatement statement) => SecretRedaction.Redact(statement.Statement);
 
     /// <summary>
     /// Moves the session to its project's current instance when the grants changed (DuckDB's allow list and the
@@ -206,7 +199,11 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
     {
         try
         {
-            return governance.Plan(session.Access, sql, session.RewriteOptions);
+            return governance.Plan(session.Access, sql, session.RewriteOptions, session.Engine);
+        }
+        catch (PgErrorException e) when (e.SqlState == SqlState.QueryCanceled && session.IsCancelRequested)
+        {
+            throw Canceled(session); // a constant check interrupted by a cancel or the statement timeout
         }
         catch (PgErrorException e)
         {
@@ -243,14 +240,21 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
     /// <summary>A fault of the asset's files (drift, corruption, a vanished file) first; else the engine's error,
     /// with whatever it shows of the rewrite removed.</summary>
     private PgErrorException TranslateEngineError(PgErrorException e, RewriteResult plan, DateTime? streamingSince = null) =>
-        DataFaults.Diagnose(e, plan, admin.Services.Catalog.Snapshot, admin.Services.Metadata, streamingSince) ?? GovernedErrors.Translate(e, plan);
+        e.Data.Contains(ObjectReads.StorageErrorKey) ? e // the object store's own error, already about the asset
+        : DataFaults.Diagnose(e, plan, admin.Services.Catalog.Snapshot, admin.Services.Metadata, streamingSince) ?? GovernedErrors.Translate(e, plan);
 
     private PreparedQuery PrepareEngineQuery(Session session, RewriteResult plan, string userSql)
     {
         PreparedQuery query;
+        // DuckDB opens the files of an asset on an object store while it binds: they must be in the cache.
+        using var held = HoldObjects(session, plan, validate: false);
         try
         {
             query = session.Engine.Prepare(plan.Sql);
+        }
+        catch (PgErrorException e) when (e.SqlState == SqlState.QueryCanceled && session.IsCancelRequested)
+        {
+            throw Canceled(session); // DuckDB's "Interrupted!" while binding or planning: say why, as PostgreSQL does
         }
         catch (PgErrorException e)
         {
@@ -466,6 +470,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                 sql += plan.Sql;
             }
             using var timer = StatementTimer.Start(session, options);
+            using var held = plan is null ? null : HoldObjects(session, plan, validate: true);
             long rows;
             try
             {
@@ -499,6 +504,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
             return;
         }
         var result = portal.AdminResult ??= RunAdmin(session, portal.Statement);
+        foreach (var notice in result.Notices) Out.Notice(PgErrorSeverity.Notice, SqlState.SuccessfulCompletion, notice.Message, notice.Detail, notice.Hint);
         if (sendRowDescription && result.Columns.Count > 0) Out.RowDescription(AdminResultWriter.Describe(result, portal.ResultFormats));
         AdminResultWriter.WriteRows(Out, result, portal.ResultFormats);
         Out.CommandComplete(AdminResultWriter.CommandTag(result));
@@ -510,10 +516,20 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         Revalidate(session, statement);
         var query = statement.EngineQuery!;
         using var timer = StatementTimer.Start(session, options);
+        // Objects on object stores: fetched and held until the cursor closes; their listing against the pinned ETags
+        // runs alongside the engine's first chunk, and no row is sent before it passed.
+        var held = statement.Plan is { } read ? HoldObjects(session, read, validate: false) : null;
         try
         {
             if (session.IsCancelRequested) throw Canceled(session);
+            // Constants over parameters are checked with the bound values before the query touches any data.
+            if (statement.Plan?.Constants is { ParameterCheck: { } check } constants)
+                session.Engine.Constants.RunWithParameters(check, constants.CheckedParameters, parameters);
+            var listing = statement.Plan is { } read2 ? governance.Objects?.StartValidation(read2, session.Cancellation) : null;
             var cursor = session.Engine.Execute(query, parameters);
+            cursor.Holds = held;
+            cursor.Gate = listing;
+            held = null;
             if (session.IsCancelRequested)
             {
                 cursor.Dispose();
@@ -528,6 +544,24 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         catch (PgErrorException e) when (statement.Plan is { } plan)
         {
             throw TranslateEngineError(e, plan);
+        }
+        finally
+        {
+            held?.Dispose();
+        }
+    }
+
+    /// <summary>The cached objects a plan reads from object stores, fetched and held; a cancel or timeout stops the wait.</summary>
+    private IDisposable? HoldObjects(Session session, RewriteResult plan, bool validate)
+    {
+        if (governance.Objects is not { } objects) return null;
+        try
+        {
+            return objects.Acquire(session.Access.Project, plan, validate, session.Cancellation);
+        }
+        catch (OperationCanceledException) when (session.IsCancelRequested)
+        {
+            throw Canceled(session);
         }
     }
 
@@ -572,7 +606,8 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            await CopyRowsAsync(session, statement, copy).ConfigureAwait(false);
+            if (copy.Parquet) await CopyParquetAsync(session, statement, copy).ConfigureAwait(false);
+            else await CopyRowsAsync(session, statement, copy).ConfigureAwait(false);
         }
         catch (PgErrorException e)
         {

@@ -86,6 +86,7 @@ public sealed class Session : IDisposable
     {
         CancelReason = reason;
         Volatile.Write(ref _cancelRequested, 1);
+        Volatile.Read(ref _cancellation).Cancel();
         Engine.Interrupt();
         _ = RepeatInterruptAsync();
     }
@@ -102,11 +103,18 @@ public sealed class Session : IDisposable
 
     public bool IsCancelRequested => Volatile.Read(ref _cancelRequested) == 1;
 
+    private CancellationTokenSource _cancellation = new();
+
+    /// <summary>Cancelled with the running statement (a cancel, its timeout, shutdown): what waits outside the engine
+    /// (fetching objects from an object store) stops with it.</summary>
+    public CancellationToken Cancellation => Volatile.Read(ref _cancellation).Token;
+
     /// <summary>Clears a cancel that arrived between statements, so it does not hit the next one.</summary>
     public void ClearCancel()
     {
         Volatile.Write(ref _cancelRequested, 0);
         CancelReason = null;
+        if (Volatile.Read(ref _cancellation).IsCancellationRequested) Interlocked.Exchange(ref _cancellation, new CancellationTokenSource()).Dispose();
     }
 
     /// <summary>

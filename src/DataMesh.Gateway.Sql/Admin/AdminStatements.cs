@@ -48,7 +48,18 @@ public sealed record AlterGroupDropUser(string Group, string User) : AdminStatem
 public sealed record ShowGroups : AdminStatement { public override string Tag => "SHOW GROUPS"; }
 
 // ---- associated accounts ----
-public sealed record AssociateAccount(string Name, string Location, string Admin) : AdminStatement { public override string Tag => "ASSOCIATE ACCOUNT"; }
+public sealed record AssociateAccount(string Name, string Location, string Admin) : AdminStatement
+{
+    public static readonly IReadOnlyDictionary<string, string> NoOptions = new Dictionary<string, string>();
+
+    /// <summary>WITH (…): an object-store account's endpoint, region, url_style and credentials (may hold a secret).</summary>
+    public IReadOnlyDictionary<string, string> Options { get; init; } = NoOptions;
+
+    public override string Tag => "ASSOCIATE ACCOUNT";
+}
+
+/// <summary>ALTER ACCOUNT name SET CREDENTIALS (…): rotates an object-store account's credentials.</summary>
+public sealed record AlterAccountCredentials(string Name, IReadOnlyDictionary<string, string> Options) : AdminStatement { public override string Tag => "ALTER ACCOUNT"; }
 public sealed record AcceptAccount(string Name) : AdminStatement { public override string Tag => "ACCEPT ACCOUNT"; }
 public sealed record AlterAccountAdmin(string Name, string Admin) : AdminStatement { public override string Tag => "ALTER ACCOUNT"; }
 public sealed record ShowAccounts : AdminStatement { public override string Tag => "SHOW ACCOUNTS"; }
@@ -60,6 +71,7 @@ public sealed record CreateProjectProfile(string Name, IReadOnlyList<BlueprintRe
 public sealed record ShowProjectProfiles : AdminStatement { public override string Tag => "SHOW PROJECT PROFILES"; }
 public sealed record CreateProject(string Name, string Account, string Profile, string? Description) : AdminStatement { public override string Tag => "CREATE PROJECT"; }
 public sealed record ShowProjects : AdminStatement { public override string Tag => "SHOW PROJECTS"; }
+public sealed record DescribeProject(string Project) : AdminStatement { public override string Tag => "DESCRIBE PROJECT"; }
 public sealed record AddMember(string Project, string Principal, bool IsGroup, ProjectRole Role) : AdminStatement { public override string Tag => "ADD MEMBER"; }
 public sealed record RemoveMember(string Project, string Principal, bool IsGroup) : AdminStatement { public override string Tag => "REMOVE MEMBER"; }
 public sealed record ShowMembers(string Project) : AdminStatement { public override string Tag => "SHOW MEMBERS"; }
@@ -69,6 +81,20 @@ public sealed record CreateGlossaryTerm(string Term, string? Description) : Admi
 public sealed record ShowGlossary : AdminStatement { public override string Tag => "SHOW GLOSSARY"; }
 public sealed record CreateAsset(AssetName Name, string Source, string? Description, IReadOnlyList<string> Terms,
     IReadOnlyDictionary<string, string> Metadata) : AdminStatement { public override string Tag => "CREATE ASSET"; }
+
+/// <summary>
+/// CREATE ASSET p.a FROM WORKSPACE TABLE t | CREATE ASSET p.a AS query: a data product the project writes from its own
+/// governed results (Parquet in its storage prefix). <see cref="Query"/> is what runs (for a workspace table, a SELECT
+/// of it); <see cref="Origin"/> says where the rows came from.
+/// </summary>
+public sealed record CreateDataProduct(AssetName Name, string Origin, string Query, string? WorkspaceTable, string? Description,
+    IReadOnlyList<string> Terms, IReadOnlyDictionary<string, string> Metadata) : AdminStatement
+{
+    /// <summary>Where the query starts in the statement text (for error positions).</summary>
+    public int QueryOffset { get; init; }
+
+    public override string Tag => "CREATE ASSET";
+}
 public sealed record AlterAssetColumnDescription(AssetName Name, string Column, string Description) : AdminStatement { public override string Tag => "ALTER ASSET"; }
 public sealed record AlterAssetDescription(AssetName Name, string Description) : AdminStatement { public override string Tag => "ALTER ASSET"; }
 public sealed record AlterAssetTerms(AssetName Name, IReadOnlyList<string> Terms) : AdminStatement { public override string Tag => "ALTER ASSET"; }
@@ -91,6 +117,14 @@ public sealed record ShowSubscriptionRequests : AdminStatement { public override
 public sealed record ApproveSubscription(long Id, SqlFragment? RowFilter, IReadOnlyList<string>? IncludeColumns,
     IReadOnlyList<string>? ExcludeColumns, IReadOnlyList<ColumnMask> Masks, string? ExpiresAt, string? ExpiresIn,
     string? Comment) : AdminStatement { public override string Tag => "APPROVE SUBSCRIPTION"; }
+/// <summary>
+/// APPROVE SUBSCRIPTION n ADD COLUMNS (c, …) [COMMENT '…']: the owner approves columns a later revision added for an
+/// approved grant, which keeps its filter, masks and expiry (a grant shows only the columns its owner approved).
+/// </summary>
+public sealed record ApproveSubscriptionColumns(long Id, IReadOnlyList<string> Columns, string? Comment) : AdminStatement
+{
+    public override string Tag => "APPROVE SUBSCRIPTION";
+}
 public sealed record RejectSubscription(long Id, string? Comment) : AdminStatement { public override string Tag => "REJECT SUBSCRIPTION"; }
 public sealed record RevokeSubscription(long Id, string? Comment) : AdminStatement { public override string Tag => "REVOKE SUBSCRIPTION"; }
 public sealed record ShowSubscriptions(string Project) : AdminStatement { public override string Tag => "SHOW SUBSCRIPTIONS"; }
@@ -99,7 +133,9 @@ public sealed record ShowSubscriptions(string Project) : AdminStatement { public
 public sealed record ShowEffectivePolicy(string ConsumerProject, AssetName Asset) : AdminStatement { public override string Tag => "SHOW EFFECTIVE POLICY"; }
 
 // ---- audit ----
-public sealed record ShowAudit(int Limit) : AdminStatement { public override string Tag => "SHOW AUDIT"; }
+/// <summary>SHOW AUDIT with its optional filters; the times stay text, evaluated by the server like EXPIRES.</summary>
+public sealed record ShowAudit(int Limit, string? User = null, AssetName? Asset = null, string? Project = null, string? Since = null,
+    string? Until = null) : AdminStatement { public override string Tag => "SHOW AUDIT"; }
 
 /// <summary>A malformed admin statement: becomes 42601 with the position of the offending token.</summary>
 public sealed class AdminSyntaxException(string message, int offset) : Exception(message)

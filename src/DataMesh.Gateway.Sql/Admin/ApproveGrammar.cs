@@ -3,13 +3,14 @@ namespace DataMesh.Gateway.Sql.Admin;
 /// <summary>
 /// APPROVE SUBSCRIPTION n [WITH ROW FILTER (expr)] [INCLUDE COLUMNS (...) | EXCLUDE COLUMNS (...)]
 /// [MASK COLUMNS (col USING kind, ...)] [EXPIRES 'ts' | EXPIRES IN INTERVAL 'text'] [COMMENT '...'],
-/// clauses in any order, each at most once.
+/// clauses in any order, each at most once; or APPROVE SUBSCRIPTION n ADD COLUMNS (...) [COMMENT '...'].
 /// </summary>
 internal static class ApproveGrammar
 {
     public static AdminStatement ApproveSubscription(TokenCursor c)
     {
         var id = c.ExpectSubscriptionId();
+        if (c.AcceptWord("ADD")) return AddColumns(c, id);
         SqlFragment? rowFilter = null;
         List<string>? include = null, exclude = null;
         IReadOnlyList<ColumnMask> masks = [];
@@ -61,5 +62,14 @@ internal static class ApproveGrammar
             else break; // anything else is trailing input, reported by the caller
         }
         return new ApproveSubscription(id, rowFilter, include, exclude, masks, expiresAt, expiresIn, comment);
+    }
+
+    /// <summary>ADD COLUMNS (c, ...) [COMMENT '...'] after the id: columns added by a later revision, approved now.</summary>
+    private static ApproveSubscriptionColumns AddColumns(TokenCursor c, long id)
+    {
+        c.ExpectWord("COLUMNS");
+        var columns = c.ExpectNameList("column");
+        var comment = c.AcceptWord("COMMENT") ? c.ExpectString("comment (string literal)") : null;
+        return new ApproveSubscriptionColumns(id, columns, comment);
     }
 }

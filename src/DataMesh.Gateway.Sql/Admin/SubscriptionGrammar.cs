@@ -1,11 +1,8 @@
 namespace DataMesh.Gateway.Sql.Admin;
 
-/// <summary>Subscription requests and decisions (approval lives in <see cref="ApproveGrammar"/>), and the audit log.</summary>
+/// <summary>Subscription requests and decisions (approval lives in <see cref="ApproveGrammar"/>).</summary>
 internal static class SubscriptionGrammar
 {
-    /// <summary>The audit listing's size when no LIMIT is given, and the most one statement may ask for.</summary>
-    public const int DefaultAuditLimit = 100, MaxAuditLimit = 10000;
-
     /// <summary>REQUEST SUBSCRIPTION TO proj.asset FOR PROJECT consumer JUSTIFICATION '...'</summary>
     public static AdminStatement RequestSubscription(TokenCursor c)
     {
@@ -41,10 +38,6 @@ internal static class SubscriptionGrammar
         c.ExpectWord("ON");
         return new ShowEffectivePolicy(consumer, c.ExpectAssetName());
     }
-
-    /// <summary>SHOW AUDIT [LIMIT n], n in 1..10000 so one query cannot pull the whole log.</summary>
-    public static AdminStatement ShowAudit(TokenCursor c) =>
-        new ShowAudit(c.AcceptWord("LIMIT") ? c.ExpectInteger("row count", 1, MaxAuditLimit) : DefaultAuditLimit);
 
     private static string? OptionalComment(TokenCursor c) =>
         c.AcceptWord("COMMENT") ? c.ExpectString("comment (string literal)") : null;

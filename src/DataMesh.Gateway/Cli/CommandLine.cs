@@ -16,6 +16,7 @@ public sealed record CommandLine(string Verb, IReadOnlyList<string> Arguments, I
         ["--max-connections"] = "MaxConnections",
         ["--domain-admin"] = "DomainAdmin",
         ["--metrics-listen"] = "MetricsListen",
+        ["--web-listen"] = "WebListen",
         ["--user"] = "User",
         ["--groups"] = "Groups",
         ["--claims"] = "Claims",
@@ -55,6 +56,7 @@ public sealed record CommandLine(string Verb, IReadOnlyList<string> Arguments, I
         Usage:
           datamesh serve [--listen 127.0.0.1:5433] [--data-dir ./.datamesh] [--demo]
                          [--tls | --tls-cert server.crt --tls-key server.key] [--metrics-listen 127.0.0.1:9187]
+                         [--web-listen 127.0.0.1:8443]   (the data portal: HTTPS with the gateway's certificate)
           datamesh health [--metrics-listen 127.0.0.1:9187]
                          (exit 0 when the gateway's /health answers ready)
           datamesh user add NAME [--password SECRET] [--domain-admin] [--data-dir DIR]
@@ -64,6 +66,6 @@ public sealed record CommandLine(string Verb, IReadOnlyList<string> Arguments, I
           datamesh help
 
         Settings also come from appsettings.json and DATAMESH_* environment variables
-        (DATAMESH_LISTEN, DATAMESH_DATADIR, DATAMESH_MAXCONNECTIONS, …).
+        (DATAMESH_LISTEN, DATAMESH_DATADIR, DATAMESH_WEBLISTEN, DATAMESH_MAXCONNECTIONS, …).
         """;
 }

@@ -35,6 +35,22 @@ public sealed class GatewaySettings
     /// <summary>Trusted identity providers (OIDC tokens as passwords); <c>serve --demo</c> adds its own demo issuer.</summary>
     public IdentitySettings Identity { get; set; } = new();
 
+    /// <summary>host:port of the data portal (the mesh in a web browser); empty: off. HTTPS when the gateway has a certificate;
+    /// without one only a loopback address is allowed.</summary>
+    public string? WebListen { get; set; }
+
+    /// <summary>Minutes a portal session may stay unused before it is signed out.</summary>
+    public double PortalIdleMinutes { get; set; } = 30;
+
+    /// <summary>Hours a portal session lives at most.</summary>
+    public double PortalSessionHours { get; set; } = 8;
+
+    /// <summary>The most rows a portal download (CSV, Parquet) carries.</summary>
+    public long PortalMaxDownloadRows { get; set; } = 1_000_000;
+
+    /// <summary>Accounts on object stores: the object cache, retries, credentials files.</summary>
+    public StorageSettings Storage { get; set; } = new();
+
     /// <summary>host:port of the metrics and health endpoint (/metrics, /health); empty: off.</summary>
     public string? MetricsListen { get; set; }
 

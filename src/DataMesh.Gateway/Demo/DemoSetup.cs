@@ -6,7 +6,7 @@ namespace DataMesh.Gateway.Demo;
 
 /// <summary>
 /// Prepares a data directory for <c>serve --demo</c>: the marketing producer's Parquet files (generated once from
-/// catalog-seed/demo-data.sql), the demo catalog (carol bootstrapped as domain admin, then catalog-seed/demo.sql
+/// catalog-seed/demo-data.sql into project marketing's storage prefix), the demo catalog (carol bootstrapped as domain admin, then catalog-seed/demo.sql
 /// run as the users it names; passwords = user names, demo only), and the demo identity provider's key and JWKS.
 /// Queries read the assets through policy rewrites.
 /// </summary>
@@ -21,15 +21,16 @@ public static class DemoSetup
         // The catalog was opened before the wait: another host may have seeded it meanwhile.
         catalog.Catalog.Refresh();
 
-        var marketingRoot = Path.GetFullPath(Path.Combine(dataDirectory, "accounts", "acct_marketing"));
-        var marker = Path.Combine(marketingRoot, ".generated");
+        // Project marketing's storage prefix (its name, by default): the seed's asset sources resolve there only.
+        var marketingStorage = MarketingStorage(dataDirectory);
+        var marker = Path.Combine(marketingStorage, ".generated");
         if (!File.Exists(marker))
         {
-            logger.LogInformation("Generating demo producer data under {Root} (first start only)", marketingRoot);
-            foreach (var dir in new[] { "sales", "campaigns", "drafts" }) Directory.CreateDirectory(Path.Combine(marketingRoot, dir));
+            logger.LogInformation("Generating demo producer data under {Root} (first start only)", marketingStorage);
+            foreach (var dir in new[] { "sales", "campaigns", "drafts" }) Directory.CreateDirectory(Path.Combine(marketingStorage, dir));
             using var connection = new DuckDBConnection("DataSource=:memory:;autoinstall_known_extensions=false;autoload_known_extensions=false");
             connection.Open();
-            foreach (var sql in Statements(Path.Combine(seedDirectory, "demo-data.sql"), marketingRoot))
+            foreach (var sql in Statements(Path.Combine(seedDirectory, "demo-data.sql"), marketingStorage))
             {
                 using var cmd = connection.CreateCommand();
                 cmd.CommandText = sql;
@@ -48,6 +49,10 @@ public static class DemoSetup
         DemoIdentity.EnsureKeys(dataDirectory);
     }
 
+    /// <summary>Where the demo's marketing files live: <c>&lt;data-dir&gt;/accounts/acct_marketing/marketing/</c>.</summary>
+    public static string MarketingStorage(string dataDirectory) =>
+        Path.GetFullPath(Path.Combine(dataDirectory, "accounts", "acct_marketing", "marketing"));
+
     private static FileStream AcquireLock(string path)
     {
         var deadline = DateTime.UtcNow.AddMinutes(2);
@@ -64,9 +69,9 @@ public static class DemoSetup
         }
     }
 
-    private static IEnumerable<string> Statements(string file, string marketingRoot) =>
+    private static IEnumerable<string> Statements(string file, string marketingStorage) =>
         File.ReadAllText(file)
-            .Replace("{marketing_root}", marketingRoot.Replace("'", "''", StringComparison.Ordinal), StringComparison.Ordinal)
+            .Replace("{marketing_storage}", marketingStorage.Replace("'", "''", StringComparison.Ordinal), StringComparison.Ordinal)
             .Split(";\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => string.Join('\n', s.Split('\n').Where(l => !l.TrimStart().StartsWith("--", StringComparison.Ordinal))).Trim().TrimEnd(';'))
             .Where(s => s.Length > 0);

@@ -129,11 +129,14 @@ public sealed record Scenario(string Suffix, string Account, string AccountRoot,
 {
     public string AssetName => $"{Producer}.{Asset}";
 
+    /// <summary>The producer project's storage prefix, <c>&lt;account root&gt;/&lt;producer&gt;/</c>: its asset sources resolve there.</summary>
+    public string ProducerStorage => Path.Combine(AccountRoot, Producer);
+
     public static async Task<Scenario> CreateAsync(AdminGatewayFixture fixture, bool publish = true)
     {
         var s = Guid.NewGuid().ToString("N")[..8];
         var root = AdminSql.NewTempDirectory("acct");
-        AdminSql.WriteParquet(Path.Combine(root, "data", "sales.parquet"), AdminSql.SalesSelect);
+        AdminSql.WriteParquet(Path.Combine(root, "prod_" + s, "data", "sales.parquet"), AdminSql.SalesSelect);
         var scenario = new Scenario(s, "acct_" + s, root, "own_" + s, "con_" + s, "vie_" + s, "pvi_" + s, "pco_" + s, "out_" + s,
             "prod_" + s, "cons_" + s, "sales");
         await using var carol = await fixture.OpenAsync("carol");

@@ -23,7 +23,7 @@ public sealed class AuditTests(AdminGatewayFixture fixture)
         }
         var x = s.Suffix;
         var root = AdminSql.NewTempDirectory("audacct");
-        AdminSql.WriteParquet(Path.Combine(root, "t.parquet"), AdminSql.SalesSelect);
+        AdminSql.WriteParquet(Path.Combine(root, $"apr_{x}", "t.parquet"), AdminSql.SalesSelect); // project apr_x's storage prefix
         var commands = new (string Sql, string Command)[]
         {
             ($"CREATE USER au1_{x} PASSWORD 'a'", "CREATE USER"),
@@ -161,14 +161,17 @@ public sealed class AuditTests(AdminGatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Non_admins_see_only_their_own_records()
+    public async Task Non_admins_see_their_own_records_and_no_others_but_reads_of_their_assets()
     {
         await using (var bob = await fixture.OpenAsync("bob")) await bob.FailsAsync("CREATE GROUP bob_audit_probe", "42501");
         await using var alice = await fixture.OpenAsync("alice");
         await alice.QueryAsync("SHOW PROJECTS");
         var audit = await alice.QueryAsync("SHOW AUDIT LIMIT 10000");
         Assert.NotEmpty(audit.Rows);
-        Assert.All(audit.Column("user"), u => Assert.Equal("alice", u));
+        // Others' records only where they are queries that read an asset of a project alice belongs to (marketing).
+        Assert.All(audit.Rows, r => Assert.True((string?)r[audit.IndexOf("user")] == "alice"
+            || (string?)r[audit.IndexOf("kind")] == "query" && ((string?)r[audit.IndexOf("assets")] ?? "").Split(", ").Any(a => a.StartsWith("marketing.", StringComparison.Ordinal)),
+            $"alice sees a record of {r[audit.IndexOf("user")]}: {r[audit.IndexOf("statement")]}"));
         Assert.Contains(audit.Rows, r => (string?)r[audit.IndexOf("command")] == "ACCEPT ACCOUNT"); // from the demo seed
         Assert.DoesNotContain(audit.Rows, r => (string?)r[audit.IndexOf("statement")] == "CREATE GROUP bob_audit_probe");
 

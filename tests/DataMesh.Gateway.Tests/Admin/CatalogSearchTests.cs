@@ -83,6 +83,54 @@ public sealed class CatalogSearchTests(AdminGatewayFixture fixture)
         Assert.Equal("published", (await outsider.QueryAsync($"SEARCH CATALOG '{word}'")).Single("asset", "secret_draft")["status"]);
     }
 
+    private static List<string> Ranking(AdminRows hits) =>
+        hits.Rows.Select(r => $"{r[hits.IndexOf("project")]}.{r[hits.IndexOf("asset")]}={r[hits.IndexOf("score")]}").ToList();
+
+    /// <summary>
+    /// Issue 14, item 6: bm25 counts how many indexed assets hold each word, so an index that holds unpublished assets
+    /// lets their words move everyone's scores. The same search returns the same rows and scores before and after an
+    /// unpublished asset is created, for everyone who cannot see it; the probe shows the all-assets index (what a
+    /// domain admin ranks over, and what every search used before) does move.
+    /// </summary>
+    [Fact]
+    public async Task Scores_do_not_move_when_an_unpublished_asset_is_created()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var word = "zorb" + s.Suffix;
+        await using var owner = await fixture.OpenAsync(s.Owner);
+        await owner.ExecAsync($"CREATE ASSET {s.Producer}.first FROM 'data/sales.parquet' DESCRIPTION 'The {word} figures'");
+        await owner.ExecAsync($"CREATE ASSET {s.Producer}.second FROM 'data/sales.parquet' DESCRIPTION 'Other figures' METADATA (topic = '{word}')");
+        await owner.ExecAsync($"PUBLISH ASSET {s.Producer}.first");
+        await owner.ExecAsync($"PUBLISH ASSET {s.Producer}.second");
+        await using var outsider = await fixture.OpenAsync(s.Outsider);
+        await using var bob = await fixture.OpenAsync("bob");
+        await using var viewer = await fixture.OpenAsync(s.ProducerViewer);
+        await using var carol = await fixture.OpenAsync("carol");
+        var text = $"SEARCH CATALOG '{word} figures'";
+        var before = new[] { outsider, bob, viewer }.Select(c => c.QueryAsync(text)).ToList();
+        var outsiderBefore = Ranking(await before[0]);
+        var bobBefore = Ranking(await before[1]);
+        var viewerBefore = Ranking(await before[2]);
+        var adminBefore = Ranking(await carol.QueryAsync(text));
+        Assert.Equal(2, outsiderBefore.Count(r => r.StartsWith(s.Producer + ".", StringComparison.Ordinal)));
+
+        // An unpublished asset full of the searched words, in a project the outsider and bob do not belong to.
+        await owner.ExecAsync($"CREATE ASSET {s.Producer}.draft FROM 'data/sales.parquet' DESCRIPTION '{word} {word} {word} figures figures' " +
+            $"METADATA (topic = '{word}')");
+
+        Assert.Equal(outsiderBefore, Ranking(await outsider.QueryAsync(text)));
+        Assert.Equal(bobBefore, Ranking(await bob.QueryAsync(text)));
+        // A member sees the draft too; the published assets keep their scores (they are ranked among published ones).
+        var viewerAfter = Ranking(await viewer.QueryAsync(text));
+        Assert.Contains(viewerAfter, r => r.StartsWith($"{s.Producer}.draft=", StringComparison.Ordinal));
+        Assert.Equal(viewerBefore, viewerAfter.Where(r => !r.StartsWith($"{s.Producer}.draft=", StringComparison.Ordinal)).ToList());
+
+        // The probe: ranked over every asset, the same published assets' scores move.
+        var adminAfter = Ranking(await carol.QueryAsync(text)).Where(r => !r.StartsWith($"{s.Producer}.draft=", StringComparison.Ordinal)).ToList();
+        Assert.Equal(adminBefore.Count, adminAfter.Count);
+        Assert.NotEqual(adminBefore, adminAfter);
+    }
+
     [Fact]
     public async Task Demo_draft_is_hidden_from_bob_but_not_alice()
     {

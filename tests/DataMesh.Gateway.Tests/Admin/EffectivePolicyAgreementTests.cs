@@ -72,6 +72,8 @@ public sealed class EffectivePolicyAgreementTests : IDisposable
             Subscription(draft, "research", SubscriptionStatus.Approved);
             // An approved subscription of a project to its own asset: GrantSet lets it replace the full own grant.
             Subscription(wide, "research", SubscriptionStatus.Approved, exclude: ["email"]);
+            // A revision 2 of sales adds "phone" after all of the above were approved: pinned grants do not show it.
+            w.UpdateAsset(w.GetAsset(sales)! with { Schema = [.. schema, new ColumnRecord("phone", "VARCHAR")], LatestRevision = 2 });
             return 0;
         });
     }
@@ -121,6 +123,11 @@ public sealed class EffectivePolicyAgreementTests : IDisposable
         Assert.False(EffectivePolicy.For(snapshot, "other", sales, Now).HasAccess);
         Assert.Equal(SubscriptionStatus.Pending, EffectivePolicy.For(snapshot, "other", sales, Now).Latest!.StoredStatus);
         Assert.Null(EffectivePolicy.For(snapshot, "third", sales, Now).Columns.Single(c => c.Name == "email").Mask);
+        var phone = EffectivePolicy.For(snapshot, "third", sales, Now).Columns.Single(c => c.Name == "phone");
+        Assert.False(phone.Visible);
+        Assert.True(phone.Withheld); // added after the exclusion grant was approved
+        Assert.False(research.Columns.Single(c => c.Name == "phone").Withheld); // outside research's include list: filtered, not withheld
+        Assert.True(EffectivePolicy.For(snapshot, "marketing", sales, Now).Columns.Single(c => c.Name == "phone").Visible); // own asset
         Assert.Equal(["item_id"], EffectivePolicy.For(snapshot, "third", snapshot.Asset("research", "wide")!, Now).Columns.Where(c => c.Visible).Select(c => c.Name));
         Assert.False(EffectivePolicy.For(snapshot, "research", snapshot.Asset("marketing", "draft")!, Now).HasAccess);
         Assert.True(EffectivePolicy.For(snapshot, "marketing", snapshot.Asset("marketing", "draft")!, Now).OwnProject);

@@ -62,6 +62,12 @@ public sealed class ProjectTranscriptTests
         CREATE PROJECT lab2 ACCOUNT acct_research PROFILE nowhere;
         CREATE PROJECT profile ACCOUNT acct_research PROFILE minimal;
         CREATE PROJECT producer ACCOUNT acct_marketing PROFILE data_producer;
+        CREATE PROJECT PROFILE shared_store BLUEPRINTS (producer_storage WITH (path = 'shared/data'));
+        CREATE PROJECT shared1 ACCOUNT acct_marketing PROFILE shared_store;
+        CREATE PROJECT shared2 ACCOUNT acct_marketing PROFILE shared_store;
+        CREATE PROJECT "Marketing" ACCOUNT acct_marketing PROFILE minimal;
+        CREATE PROJECT "a/b" ACCOUNT acct_marketing PROFILE minimal;
+        DESCRIBE PROJECT shared1;
         -- @as alice
         CREATE PROJECT lab3 ACCOUNT acct_research PROFILE lab;
         CREATE PROJECT PROFILE mine BLUEPRINTS (workspace);
@@ -89,6 +95,9 @@ public sealed class ProjectTranscriptTests
         ADD MEMBER dave TO PROJECT campaigns AS CONTRIBUTOR;
         SHOW MEMBERS OF PROJECT finance;
         SHOW MEMBERS OF PROJECT nowhere;
+        DESCRIBE PROJECT campaigns;
+        DESCRIBE PROJECT marketing;
+        DESCRIBE PROJECT nowhere;
         -- @as alice
         REMOVE MEMBER dave FROM PROJECT campaigns;
         REMOVE MEMBER GROUP analysts FROM PROJECT campaigns;

@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace DataMesh.Gateway.Tests.Architecture;
 
-/// <summary>Dependencies point one way: host → server → {protocol, sql, authentication, engine}; engine → protocol.</summary>
+/// <summary>Dependencies point one way: host → portal → server → {protocol, sql, authentication, engine}; engine → protocol.</summary>
 public sealed class DependencyDirectionTests
 {
     private static readonly Dictionary<string, string[]> Allowed = new()
@@ -13,8 +13,11 @@ public sealed class DependencyDirectionTests
         ["DataMesh.Gateway.Policy"] = ["DataMesh.Gateway.Sql", "DataMesh.Gateway.Catalog"],
         ["DataMesh.Gateway.Authentication"] = ["DataMesh.Gateway.Protocol"],
         ["DataMesh.Gateway.Engine"] = ["DataMesh.Gateway.Protocol"],
-        ["DataMesh.Gateway.Admin"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Catalog", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine"],
-        ["DataMesh.Gateway.Server"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine", "DataMesh.Gateway.Admin", "DataMesh.Gateway.Catalog", "DataMesh.Gateway.Policy"],
+        ["DataMesh.Gateway.Storage"] = ["DataMesh.Gateway.Protocol"],
+        ["DataMesh.Gateway.Admin"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Catalog", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine", "DataMesh.Gateway.Storage"],
+        ["DataMesh.Gateway.Server"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine", "DataMesh.Gateway.Admin", "DataMesh.Gateway.Catalog", "DataMesh.Gateway.Policy", "DataMesh.Gateway.Storage"],
+        // The portal is a layer above the server and the admin commands: nothing below it references ASP.NET Core or it.
+        ["DataMesh.Gateway.Portal"] = ["DataMesh.Gateway.Server", "DataMesh.Gateway.Admin", "DataMesh.Gateway.Catalog", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Policy", "DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Engine"],
     };
 
     public static TheoryData<string> Assemblies => new(Allowed.Keys);
@@ -42,11 +45,29 @@ public sealed class DependencyDirectionTests
     }
 
     [Fact]
+    public void Storage_knows_no_engine_catalog_or_policy()
+    {
+        var references = Assembly.Load("DataMesh.Gateway.Storage").GetReferencedAssemblies().Select(a => a.Name).ToList();
+        Assert.DoesNotContain("DuckDB.NET.Data", references);
+        Assert.DoesNotContain("Microsoft.Data.Sqlite", references);
+        Assert.Contains("AWSSDK.S3", references);
+    }
+
+    [Fact]
     public void Catalog_knows_no_engine_protocol_or_server()
     {
         var references = Assembly.Load("DataMesh.Gateway.Catalog").GetReferencedAssemblies().Select(a => a.Name).ToList();
         Assert.DoesNotContain("DuckDB.NET.Data", references);
         Assert.DoesNotContain(references, r => r!.StartsWith("DataMesh.", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Assemblies))]
+    public void Only_the_portal_and_the_host_know_aspnet_core(string name)
+    {
+        if (name == "DataMesh.Gateway.Portal") return;
+        var references = Assembly.Load(name).GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.DoesNotContain(references, r => r.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
     }
 
     [Fact]

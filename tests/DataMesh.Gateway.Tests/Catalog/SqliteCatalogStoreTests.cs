@@ -20,7 +20,7 @@ public sealed class SqliteCatalogStoreTests : IDisposable
         using var connection = new SqliteConnection($"Data Source={DbPath};Mode=ReadOnly");
         connection.Open();
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
-        Assert.Equal("3", Scalar(connection, "PRAGMA user_version"));
+        Assert.Equal(Migrations.All.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Scalar(connection, "PRAGMA user_version"));
         Assert.Equal(64, Scalar(connection, "SELECT value FROM meta WHERE key = 'mask_secret'")!.Length);
         Assert.Equal("ok", Scalar(connection, "PRAGMA integrity_check"));
     }

@@ -32,6 +32,7 @@ public enum AttackClass
     TrinoRowFilterPort,
     Workspace,
     Cursor,
+    ProjectStorage,
 }
 
 /// <summary>Marks a test as an adversarial test of one attack class; the coverage test reads these.</summary>

@@ -55,7 +55,8 @@ public sealed class CatalogEmulationSecurityTests(GatewayFixture fixture)
         "SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a",
         "SELECT * FROM pg_catalog.pg_get_keywords() WHERE word LIKE 'c%'",
         "SELECT proname, prosrc, probin FROM pg_catalog.pg_proc",
-        "SELECT has_table_privilege('marketing.campaigns', 'SELECT'), has_column_privilege('marketing.mkt_sls_table', 'customer_email', 'SELECT')",
+        // An asset the project cannot see is an unknown relation (42P01, EngineLimitTests); the visible one answers from the grant.
+        "SELECT has_table_privilege('marketing.mkt_sls_table', 'SELECT'), has_column_privilege('marketing.mkt_sls_table', 'customer_email', 'SELECT')",
     ];
 
     [Theory]

@@ -14,9 +14,14 @@ public sealed class NameResolutionTests(GatewayFixture gateway)
     [Adversarial(AttackClass.NameResolution)]
     public async Task A_name_two_subscribed_producers_share_is_ambiguous_and_an_own_asset_wins()
     {
-        // A second producer project in the marketing account publishes its own mkt_sls_table (the same files).
+        // A second producer project in the marketing account publishes its own mkt_sls_table (a copy of the same file in
+        // its own storage prefix: marketing's files are out of its reach).
         var producer = "prod_" + Guid.NewGuid().ToString("N")[..8];
         await GrantScenario.AdminAsync(gateway, "carol", $"CREATE PROJECT {producer} ACCOUNT acct_marketing PROFILE sql_analytics");
+        var marketing = TruthDatabase.MarketingRoot(gateway);
+        var copy = Path.Combine(Path.GetDirectoryName(marketing)!, producer, "sales");
+        Directory.CreateDirectory(copy);
+        File.Copy(Path.Combine(marketing, "sales", "mkt_sls_table.parquet"), Path.Combine(copy, "mkt_sls_table.parquet"));
         await GrantScenario.AdminAsync(gateway, "carol", $"ADD MEMBER alice TO PROJECT {producer} AS OWNER");
         await GrantScenario.AdminAsync(gateway, "alice", $"CREATE ASSET {producer}.mkt_sls_table FROM 'sales/*.parquet'");
         await GrantScenario.AdminAsync(gateway, "alice", $"PUBLISH ASSET {producer}.mkt_sls_table");

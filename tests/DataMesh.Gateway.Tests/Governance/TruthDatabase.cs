@@ -34,9 +34,8 @@ public sealed class TruthDatabase : IDisposable
         Execute($"CREATE TABLE all_sales AS SELECT * FROM read_parquet('{root}/sales/*.parquet')");
     }
 
-    /// <summary>The marketing producer's root (DemoSetup: {data}/accounts/acct_marketing/{sales,campaigns,drafts}).</summary>
-    public static string MarketingRoot(GatewayFixture gateway) =>
-        Path.GetFullPath(Path.Combine(gateway.Host.DataDirectory, "accounts", "acct_marketing"));
+    /// <summary>The marketing project's storage (DemoSetup: {data}/accounts/acct_marketing/marketing/{sales,campaigns,drafts}).</summary>
+    public static string MarketingRoot(GatewayFixture gateway) => DataMesh.Gateway.Demo.DemoSetup.MarketingStorage(gateway.Host.DataDirectory);
 
     public void Execute(string sql)
     {

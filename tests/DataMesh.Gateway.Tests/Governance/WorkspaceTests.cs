@@ -29,6 +29,9 @@ public sealed class WorkspaceTests(GatewayFixture gateway)
             Assert.Equal($"SELECT {expected}", ExtendedMessages.Text(complete.Payload)); // as PostgreSQL tags CREATE TABLE AS
         }
         var (columns, _) = await s.TableAsync("SELECT * FROM workspace.europe LIMIT 1");
+        // information_schema.tables lists the workspace's tables under schema workspace (the portal's project page reads it).
+        var (_, listed) = await s.TableAsync("SELECT table_schema, table_name, table_type FROM information_schema.tables WHERE table_schema = 'workspace'");
+        Assert.Equal([["workspace", "europe", "BASE TABLE"]], listed.Select(r => r.Select(v => v?.ToString()).ToArray()));
         Assert.Equal(["item_id", "sales_qty_sld", "region", "sale_date", "amount"], columns);
         Assert.Equal(0L, await s.CountAsync("SELECT count(*) FROM workspace.europe WHERE region <> 'Europe'"));
         var first = await s.CountAsync("SELECT count(*) FROM workspace.europe");

@@ -164,7 +164,8 @@ public sealed class ProjectSessionTests(GatewayFixture gateway)
     public async Task Metadata_shows_only_the_visible_assets_and_columns()
     {
         await using var bob = await OpenAsync("bob", "ml_research");
-        var tables = await TextColumnAsync(bob, "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema NOT IN ('main', 'pg_catalog', 'information_schema') ORDER BY 1");
+        // Assets only: the project's workspace tables (schema workspace, made by other tests too) are listed as well.
+        var tables = await TextColumnAsync(bob, "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema NOT IN ('main', 'pg_catalog', 'information_schema', 'workspace') ORDER BY 1");
         Assert.Equal(["marketing.mkt_sls_table"], tables);
         var columns = await TextColumnAsync(bob, "SELECT column_name FROM information_schema.columns WHERE table_name = 'mkt_sls_table' ORDER BY ordinal_position");
         Assert.Equal(["item_id", "sales_qty_sld", "region", "sale_date", "amount"], columns);

@@ -24,7 +24,7 @@ public sealed partial class DataPathFaultTests(AdminGatewayFixture fixture, ITes
         // socket buffers fill, the gateway waits on its flush, and the later files are not open yet.
         const int files = 12;
         for (var i = 0; i < files; i++)
-            AdminSql.WriteParquet(Path.Combine(s.AccountRoot, "big", $"part-{i:D2}.parquet"),
+            AdminSql.WriteParquet(Path.Combine(s.ProducerStorage, "big", $"part-{i:D2}.parquet"),
                 $"SELECT {i} * 100000 + range AS id, repeat('x', 60) || range AS payload FROM range(100000)");
         await CreateAndPublishAsync(s, "big_events", "big/*.parquet");
 
@@ -32,7 +32,7 @@ public sealed partial class DataPathFaultTests(AdminGatewayFixture fixture, ITes
         await owner.SendAsync(RawClient.Query("SELECT id, payload FROM big_events"));
         // Read the first rows, then stop reading while half of the files are deleted.
         for (var i = 0; i < 10; i++) Assert.NotNull(await owner.ReadMessageAsync());
-        for (var i = files / 2; i < files; i++) File.Delete(Path.Combine(s.AccountRoot, "big", $"part-{i:D2}.parquet"));
+        for (var i = files / 2; i < files; i++) File.Delete(Path.Combine(s.ProducerStorage, "big", $"part-{i:D2}.parquet"));
         var rest = await owner.ReadUntilAsync('Z', TimeSpan.FromSeconds(120));
         output.WriteLine($"{rest.Count(m => m.Type == 'D')} more rows before the error");
         AssertClean(Error(rest), "58030", $"{s.Producer}.big_events", s.AccountRoot);
@@ -44,7 +44,7 @@ public sealed partial class DataPathFaultTests(AdminGatewayFixture fixture, ITes
     {
         var s = await Scenario.CreateAsync(fixture);
         for (var i = 0; i < 4; i++)
-            AdminSql.WriteParquet(Path.Combine(s.AccountRoot, "healthy", $"part-{i}.parquet"), $"SELECT {i} * 100000 + range AS id FROM range(100000)");
+            AdminSql.WriteParquet(Path.Combine(s.ProducerStorage, "healthy", $"part-{i}.parquet"), $"SELECT {i} * 100000 + range AS id FROM range(100000)");
         await CreateAndPublishAsync(s, "healthy", "healthy/*.parquet");
         await using var owner = await RawSessionAsync(s.Owner, s.Producer);
         // Rows stream first; the conversion fails on the last file's rows: the user's error, not the files'.
@@ -62,9 +62,9 @@ public sealed partial class DataPathFaultTests(AdminGatewayFixture fixture, ITes
     public async Task A_truncated_file_gives_XX001_naming_the_asset()
     {
         var s = await Scenario.CreateAsync(fixture);
-        var file = Path.Combine(s.AccountRoot, "trunc", "a.parquet");
+        var file = Path.Combine(s.ProducerStorage, "trunc", "a.parquet");
         AdminSql.WriteParquet(file, "SELECT range AS id, 'v' || range AS label FROM range(5000)");
-        AdminSql.WriteParquet(Path.Combine(s.AccountRoot, "trunc", "b.parquet"), "SELECT range AS id, 'w' || range AS label FROM range(10)");
+        AdminSql.WriteParquet(Path.Combine(s.ProducerStorage, "trunc", "b.parquet"), "SELECT range AS id, 'w' || range AS label FROM range(10)");
         await CreateAndPublishAsync(s, "truncated", "trunc/*.parquet");
         await using var owner = await RawSessionAsync(s.Owner, s.Producer);
         await AssertUsableAsync(owner, "SELECT count(*) FROM truncated", 5010);
@@ -83,7 +83,7 @@ public sealed partial class DataPathFaultTests(AdminGatewayFixture fixture, ITes
     public async Task A_file_with_overwritten_bytes_gives_XX001_naming_the_asset()
     {
         var s = await Scenario.CreateAsync(fixture);
-        var file = Path.Combine(s.AccountRoot, "corrupt", "a.parquet");
+        var file = Path.Combine(s.ProducerStorage, "corrupt", "a.parquet");
         AdminSql.WriteParquet(file, "SELECT range AS id, md5(range::VARCHAR) AS label FROM range(20000)");
         await CreateAndPublishAsync(s, "corrupted", "corrupt/*.parquet");
         await using var owner = await RawSessionAsync(s.Owner, s.Producer);
@@ -108,7 +108,7 @@ public sealed partial class DataPathFaultTests(AdminGatewayFixture fixture, ITes
     public async Task Data_pages_overwritten_with_garbage_give_a_clear_error_naming_the_asset()
     {
         var s = await Scenario.CreateAsync(fixture);
-        var file = Path.Combine(s.AccountRoot, "pages", "a.parquet");
+        var file = Path.Combine(s.ProducerStorage, "pages", "a.parquet");
         AdminSql.WriteParquet(file, "SELECT range AS id, md5(range::VARCHAR) AS label FROM range(200000)");
         await CreateAndPublishAsync(s, "damaged_pages", "pages/*.parquet");
         await using var owner = await RawSessionAsync(s.Owner, s.Producer);
@@ -129,7 +129,7 @@ public sealed partial class DataPathFaultTests(AdminGatewayFixture fixture, ITes
     public async Task A_dropped_column_gives_55000_naming_asset_and_column_and_DESCRIBE_ASSET_shows_the_drift()
     {
         var s = await Scenario.CreateAsync(fixture);
-        var file = Path.Combine(s.AccountRoot, "drop", "a.parquet");
+        var file = Path.Combine(s.ProducerStorage, "drop", "a.parquet");
         AdminSql.WriteParquet(file, AdminSql.SalesSelect);
         await CreateAndPublishAsync(s, "dropped", "drop/*.parquet");
         await using var owner = await RawSessionAsync(s.Owner, s.Producer);
@@ -155,7 +155,7 @@ public sealed partial class DataPathFaultTests(AdminGatewayFixture fixture, ITes
     public async Task A_renamed_column_names_the_missing_one_and_DESCRIBE_ASSET_shows_both()
     {
         var s = await Scenario.CreateAsync(fixture);
-        var file = Path.Combine(s.AccountRoot, "rename", "a.parquet");
+        var file = Path.Combine(s.ProducerStorage, "rename", "a.parquet");
         AdminSql.WriteParquet(file, AdminSql.SalesSelect);
         await CreateAndPublishAsync(s, "renamed", "rename/*.parquet");
         AdminSql.WriteParquet(file, "SELECT region, amount, customer_email, sold_on, quantity AS qty FROM (" + AdminSql.SalesSelect + ")");
@@ -175,7 +175,7 @@ public sealed partial class DataPathFaultTests(AdminGatewayFixture fixture, ITes
     public async Task A_changed_column_type_gives_55000_naming_asset_column_and_types()
     {
         var s = await Scenario.CreateAsync(fixture);
-        var file = Path.Combine(s.AccountRoot, "retype", "a.parquet");
+        var file = Path.Combine(s.ProducerStorage, "retype", "a.parquet");
         AdminSql.WriteParquet(file, AdminSql.SalesSelect);
         await CreateAndPublishAsync(s, "retyped", "retype/*.parquet");
         AdminSql.WriteParquet(file, "SELECT region, amount, customer_email, sold_on, 'many' || quantity AS quantity FROM (" + AdminSql.SalesSelect + ")");
@@ -192,7 +192,7 @@ public sealed partial class DataPathFaultTests(AdminGatewayFixture fixture, ITes
     public async Task A_consumer_whose_hidden_filter_column_was_dropped_gets_the_asset_named_but_not_the_column()
     {
         var s = await Scenario.CreateAsync(fixture);
-        var file = Path.Combine(s.AccountRoot, "hidden", "a.parquet");
+        var file = Path.Combine(s.ProducerStorage, "hidden", "a.parquet");
         AdminSql.WriteParquet(file, AdminSql.SalesSelect);
         await CreateAndPublishAsync(s, "hidden_filter", "hidden/*.parquet");
         await using (var c = await fixture.OpenAsync(s.Contributor))

@@ -378,6 +378,7 @@ public sealed class AdminParserTests
     [InlineData("SHOW AUDIT LIMIT 10000", 10000)]
     public void Show_audit(string sql, int limit) => Assert.Equal(new ShowAudit(limit), Parse<ShowAudit>(sql));
 
+
     // ---------------- domain and effective policy ----------------
 
     [Theory]

@@ -138,8 +138,8 @@ public sealed class BackendWriter
     public void Error(PgErrorException error) =>
         ErrorOrNotice((byte)'E', SeverityText(error.Severity), error.SqlState, error.Message, error.Detail, error.Hint, error.Position);
 
-    public void Notice(PgErrorSeverity severity, string sqlState, string message, string? detail = null) =>
-        ErrorOrNotice((byte)'N', SeverityText(severity), sqlState, message, detail, null, 0);
+    public void Notice(PgErrorSeverity severity, string sqlState, string message, string? detail = null, string? hint = null) =>
+        ErrorOrNotice((byte)'N', SeverityText(severity), sqlState, message, detail, hint, 0);
 
     private void ErrorOrNotice(byte type, string severity, string sqlState, string message, string? detail, string? hint, int position)
     {

@@ -1,0 +1,1 @@
+APPROVE SUBSCRIPTION 7 ADD COLUMNS (customer_phone) COMMENT 'new in revision 4'

@@ -1,0 +1,1 @@
+DESCRIBE PROJECT marketing

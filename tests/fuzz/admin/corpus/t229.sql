@@ -1,0 +1,1 @@
+CREATE PROJECT PROFILE shared_store BLUEPRINTS (producer_storage WITH (path = 'teams/emea'))
