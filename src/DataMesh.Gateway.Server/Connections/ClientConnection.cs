@@ -219,7 +219,9 @@ internal sealed class ClientConnection(
             }
             if (maybe is not { } message) return;
             if (message.Type == FrontendMessageType.Terminate) return;
-            if (session.SkipUntilSync && message.Type != FrontendMessageType.Sync) continue;
+            // After an error the extended protocol skips to Sync, but a Flush is still honoured: asyncpg and pg-cursor
+            // send Parse/Describe/Flush or Execute/Flush and wait for the answer before any Sync.
+            if (session.SkipUntilSync && message.Type is not (FrontendMessageType.Sync or FrontendMessageType.Flush)) continue;
             RequireLiveIdentity(session, message.Type);
 
             try
@@ -269,6 +271,8 @@ internal sealed class ClientConnection(
             catch (PgErrorException e) when (!e.IsFatal)
             {
                 OnStatementError(session, transport, e, message.Type);
+                // As PostgreSQL does, an error goes out at once, not with whatever the next Sync or Flush writes.
+                await transport.FlushAsync().ConfigureAwait(false);
             }
             catch (PgErrorException e) when (e.SqlState == SqlState.AdminShutdown)
             {

@@ -184,7 +184,7 @@ public sealed class GovernanceService : IDisposable
         {
             // PostgreSQL catalog spellings (pg_catalog.x, OPERATOR(…), ::regclass) become the emulation's, first:
             // everything after this governs, and the engine runs, the translated text.
-            sql = PgDialect.Translate(DuckDbKeywordNames.Quote(sql));
+            sql = PgDialect.Translate(QualifiedStars.Shorten(DuckDbKeywordNames.Quote(sql)));
             NumericLiterals.Check(sql);
             var parsed = SqlAst.Parse(_parser.Serialize(sql), sql);
             // Too deep or too big to plan in bounded time: refused before DuckDB's planner sees it.

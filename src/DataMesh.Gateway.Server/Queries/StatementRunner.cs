@@ -49,7 +49,8 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                 var sql = showTables ?? ParameterCasts.Apply(statement.Text, declaredOids, EngineTypeNames.For);
                 var plan = PlanGoverned(session, statement.Text, sql);
                 var query = PrepareEngineQuery(session, plan, sql);
-                if (showTables is null && InferredParameterTypes(declaredOids, query.ParameterOids) is { } inferred)
+                var written = ExplicitParameterTypes.Read(statement.Text, query.ParameterOids.Length, Engine.PgCatalogEmulation.TypeOid);
+                if (showTables is null && InferredParameterTypes(declaredOids, query.ParameterOids, written) is { } inferred)
                     (sql, plan, query, declaredOids) = TypeUntypedParameters(session, statement, (sql, plan, query, declaredOids), inferred);
                 if (session.IsCancelRequested)
                 {
@@ -58,7 +59,8 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                 }
                 var oids = new int[query.ParameterOids.Length];
                 for (var i = 0; i < oids.Length; i++)
-                    oids[i] = i < declaredOids.Length && declaredOids[i] != 0 ? declaredOids[i] : query.ParameterOids[i] is 0 ? Protocol.Types.PgTypes.Text : query.ParameterOids[i];
+                    oids[i] = i < declaredOids.Length && declaredOids[i] != 0 ? declaredOids[i] : query.ParameterOids[i] is not 0 ? query.ParameterOids[i]
+                        : written[i] is not 0 ? written[i] : Protocol.Types.PgTypes.Text;
                 var prepared = new PreparedStatement(name, statement, kind, oids, query) { EngineText = sql };
                 prepared.SetPlan(plan);
                 prepared.ColumnOrigins = ResultColumnOrigins.Resolve(plan.ColumnSources, governance.EngineSpec(session.Access).ShadowTables, query.Columns.Count);
@@ -89,10 +91,10 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
     ];
 
     /// <summary>
-    /// The declared types completed with the engine's inference for parameters the client left untyped (OID 0:
+    /// The declared types completed with the engine's inference (or the text's own cast) for parameters the client left untyped (OID 0:
     /// pgbench, node-postgres, psycopg 3's str), or null when no untyped parameter got a usable type.
     /// </summary>
-    private static int[]? InferredParameterTypes(int[] declared, IReadOnlyList<int> engine)
+    private static int[]? InferredParameterTypes(int[] declared, IReadOnlyList<int> engine, int[] written)
     {
         int[]? completed = null;
         for (var i = 0; i < engine.Count; i++)
@@ -102,7 +104,8 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
             // The engine could not infer a type (a parameter alone in the select list): PostgreSQL resolves an unknown
             // parameter as text, and so must the description, or Describe would see one unresolved column where
             // execution returns several (libpq's PQdescribePrepared, asyncpg, RPostgres).
-            var type = engine[i] == 0 ? Protocol.Types.PgTypes.Text : engine[i];
+            // A cast written after the parameter ($1::int8) types it as PostgreSQL would.
+            var type = engine[i] != 0 ? engine[i] : written[i] != 0 ? written[i] : Protocol.Types.PgTypes.Text;
             if (!InferableParameterTypes.Contains(type)) continue;
             completed ??= Enumerable.Range(0, engine.Count).Select(j => j < declared.Length ? declared[j] : 0).ToArray();
             completed[i] = type;
