@@ -23,6 +23,7 @@ public sealed class GatewayServer : IAsyncDisposable
     private readonly Governance.GovernanceService _governance;
     private readonly Governance.QueryAuditor _auditor;
     private readonly CancelRegistry _cancels = new();
+    private readonly ConnectionBudget _budget;
     private readonly ServerLifetime _lifetime = new();
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<ClientConnection, Task> _connections = new();
@@ -36,6 +37,7 @@ public sealed class GatewayServer : IAsyncDisposable
         _admin = admin;
         _governance = governance;
         _options = options;
+        _budget = new ConnectionBudget(options);
         LoginThrottle = new LoginThrottle(options.LoginThrottle, TimeProvider.System);
         _authenticator = new Authenticator(users, options, LoginThrottle);
         _logger = loggers.CreateLogger("DataMesh.Gateway.Server");
@@ -65,7 +67,11 @@ public sealed class GatewayServer : IAsyncDisposable
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("server not started"));
 
+    /// <summary>Open sockets: signed-in sessions and connections still starting up.</summary>
     public int ActiveConnections => Volatile.Read(ref _active);
+
+    /// <summary>Signed-in sessions, and sockets still signing in (see <see cref="ConnectionBudget"/>).</summary>
+    public ConnectionBudget Connections => _budget;
 
     public void Start()
     {
@@ -110,9 +116,9 @@ public sealed class GatewayServer : IAsyncDisposable
                 _logger.LogWarning("Accept failed: {Error}", e.Message);
                 continue;
             }
-            var count = Interlocked.Increment(ref _active);
+            Interlocked.Increment(ref _active);
             var connection = new ClientConnection(socket, _options, _authenticator, _admin, _governance, _auditor, Metrics, _cancels, _lifetime,
-                overConnectionLimit: count > _options.MaxConnections, _logger);
+                _budget, _logger);
             _connections[connection] = Task.Run(async () =>
             {
                 try

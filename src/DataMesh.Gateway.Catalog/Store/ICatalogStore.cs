@@ -7,7 +7,7 @@ namespace DataMesh.Gateway.Catalog.Store;
 /// catalog for a fleet of gateways can implement the same interface later. Every <see cref="Write{T}"/> is one
 /// transaction: it commits when the work returns and rolls back when it throws, so nothing is half-written.
 /// </summary>
-public interface ICatalogStore : IDisposable
+public interface ICatalogStore : IDisposable, IWorkspaceLineageStore
 {
     T Read<T>(Func<ICatalogReader, T> work);
 

@@ -122,5 +122,13 @@ internal static class Migrations
         ALTER TABLE assets ADD COLUMN objects TEXT;
         ALTER TABLE assets ADD COLUMN lineage TEXT;
         """,
+
+        // 8: where the rows of each workspace table came from (the subscriptions, with a hash of each grant as it stood),
+        // so a table derived from a grant that was revoked, expired or changed since becomes unreadable.
+        """
+        CREATE TABLE workspace_lineage (
+            project TEXT NOT NULL REFERENCES projects(name), table_name TEXT NOT NULL COLLATE NOCASE,
+            sources TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (project, table_name));
+        """,
     ];
 }

@@ -70,10 +70,11 @@ public sealed partial class StatementRunner
         public QueryExportResult ExportParquet(string query)
         {
             var (file, rows, plan) = runner.ExportGoverned(session, statementText, query);
-            var upstream = plan.Grants.Where(g => !g.OwnProject).ToList();
+            // Grants read directly and, through workspace tables, the subscriptions their rows were written from.
+            var upstream = runner._lineage.SourcesOf(session.Access.Project, plan);
             return new QueryExportResult(file, rows,
-                upstream.Select(g => g.QualifiedName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
-                upstream.SelectMany(g => g.SubscriptionIds).Distinct().Order().ToList());
+                upstream.Select(g => g.AssetProject + "." + g.Asset).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
+                upstream.Select(g => g.SubscriptionId).Distinct().Order().ToList());
         }
     }
 }

@@ -25,6 +25,9 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
 {
     private BackendWriter Out => transport.Backend;
 
+    /// <summary>Where workspace rows came from, and whether those grants still stand (Lineage/WorkspaceLineageGuard).</summary>
+    private readonly Lineage.WorkspaceLineageGuard _lineage = new(admin.Services.Catalog.Store, admin.Services.Catalog, governance, TimeProvider.System);
+
     public PreparedStatement Prepare(Session session, string name, SqlStatement statement, int[] declaredOids)
     {
         FollowGrants(session);
@@ -202,7 +205,9 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
     {
         try
         {
-            return governance.Plan(session.Access, sql, session.RewriteOptions, session.Engine);
+            var plan = governance.Plan(session.Access, sql, session.RewriteOptions, session.Engine);
+            _lineage.CheckReadable(session, plan); // cached plans too: a workspace table's grants may have gone since
+            return plan;
         }
         catch (PgErrorException e) when (e.SqlState == SqlState.QueryCanceled && session.IsCancelRequested)
         {
@@ -475,9 +480,11 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
             using var timer = StatementTimer.Start(session, options);
             using var held = plan is null ? null : HoldObjects(session, plan, validate: true);
             long rows;
+            using var lineage = _lineage.BeginWrite(session, command, plan); // records where the rows come from first
             try
             {
                 rows = session.Engine.ExecuteWorkspaceWrite(sql);
+                lineage.Committed();
                 if (command.Verb == "CREATE") rows = session.Engine.CountWorkspaceRows(command.Table);
             }
             catch (PgErrorException e) when (plan is not null)
@@ -574,6 +581,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         if (statement.Plan is { } plan && !governance.StillAllows(session.Access, plan))
             throw new PgErrorException(SqlState.InsufficientPrivilege,
                 "the subscription that allowed this query was revoked or has expired; the result was closed");
+        if (statement.Plan is { } read) _lineage.EnsureStillReadable(session, read);
     }
 
     private async Task<CursorStop> StreamAsync(Session session, PreparedStatement statement, QueryCursor cursor, FormatCode[] formats, int maxRows)

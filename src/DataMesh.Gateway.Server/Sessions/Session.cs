@@ -22,8 +22,9 @@ public sealed class Session : IDisposable
 
     public string UserName { get; }
 
-    /// <summary>The project the database names, and the user's role in it: the boundary of every query.</summary>
-    public required Governance.ProjectAccess Access { get; init; }
+    /// <summary>The project the database names, and the user's role in it: the boundary of every query. Replaced when
+    /// the catalog changes the user's role while the session is open (Auth/SessionMembership).</summary>
+    public required Governance.ProjectAccess Access { get; set; }
 
     /// <summary>What the session's engine instance offers the rewrite (shadow catalog, workspace).</summary>
     public Policy.Rewrite.RewriteOptions RewriteOptions { get; set; } = Policy.Rewrite.RewriteOptions.Default;

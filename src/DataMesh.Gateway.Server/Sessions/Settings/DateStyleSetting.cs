@@ -14,9 +14,13 @@ internal static class DateStyleSetting
     {
         string? style = null, order = null;
         var conflict = false;
+        // PostgreSQL splits the list as identifiers: empty means no change, a double-quoted word keeps its case, any
+        // other is lower-cased (which its "Unrecognized key word" message shows).
+        if (value.Trim().Length == 0) return current;
         foreach (var raw in value.Split(','))
         {
             var word = raw.Trim();
+            word = word.Length >= 2 && word[0] == '"' && word[^1] == '"' ? word[1..^1] : word.ToLowerInvariant();
             var (newStyle, newOrder) = word.ToUpperInvariant() switch
             {
                 "ISO" => ("ISO", null),

@@ -62,7 +62,7 @@ internal static partial class GatewaySettingRules
             "server_version_num" => s with { Default = Engine.PgCatalogEmulation.ServerVersionNum },
             "TimeZone" => s with { Honour = (v, _) => TimeZoneSetting.Honour(v) },
             "DateStyle" => s with { Honour = DateStyleSetting.Honour },
-            "client_encoding" => s with { Honour = (v, _) => ClientEncoding(v) },
+            "client_encoding" => s with { Honour = (v, _) => Startup.ParameterValues.ClientEncoding(v) },
             "standard_conforming_strings" => s with { Honour = (v, _) => Only(s.Name, v, "on", "the gateway reads backslashes in '…' literally") },
             "transform_null_equals" => s with { Honour = (v, _) => Only(s.Name, v, "off", "the engine keeps expr = NULL as SQL defines it") },
             "default_with_oids" => s with
@@ -89,21 +89,6 @@ internal static partial class GatewaySettingRules
     private static string Only(string name, string value, string allowed, string why) =>
         value == allowed ? value : throw new PgErrorException(SqlState.FeatureNotSupported, $"invalid value for parameter \"{name}\": \"{value}\"",
             detail: $"The gateway supports only \"{allowed}\": {why}.");
-
-    /// <summary>PostgreSQL compares encoding names with everything but letters and digits removed ('utf-8', "UTF_8").</summary>
-    private static string ClientEncoding(string value)
-    {
-        var clean = new string(value.Where(char.IsAsciiLetterOrDigit).ToArray()).ToLowerInvariant();
-        if (clean is "utf8" or "unicode") return "UTF8";
-        if (KnownEncoding().IsMatch(clean))
-            throw new PgErrorException(SqlState.FeatureNotSupported, $"invalid value for parameter \"client_encoding\": \"{value}\"",
-                detail: "The gateway speaks UTF8 only.");
-        throw new PgErrorException(SqlState.InvalidParameterValue, $"invalid value for parameter \"client_encoding\": \"{value}\"");
-    }
-
-    // PostgreSQL's other client encoding names, letters and digits only (pg_encname_tbl).
-    [GeneratedRegex("^(sqlascii|latin[1-9]|latin10|iso88591[3-6]?|iso8859[2-9]|win(125[0-8]|866|874|dows\\d+)|koi8[ru]?|euc(jp|cn|kr|tw|jis2004)|mskanji|shiftjis(2004)?|sjis|big5|gbk|gb18030|uhc|johab|alt|tcvn(5712)?|vscii|abc|mule(internal)?|iso88595|cp\\d+)$")]
-    private static partial Regex KnownEncoding();
 
     private static string Locale(string name, string value, bool englishToo)
     {

@@ -1,0 +1,166 @@
+using System.Net.Sockets;
+using DataMesh.Gateway.Protocol.Errors;
+using DataMesh.Gateway.Protocol.Framing;
+using DataMesh.Gateway.Protocol.Messages.Backend;
+using DataMesh.Gateway.Protocol.Messages.Frontend;
+using DataMesh.Gateway.Server.Auth;
+using DataMesh.Gateway.Server.Cancellation;
+using DataMesh.Gateway.Server.Queries;
+using DataMesh.Gateway.Server.Sessions;
+using Microsoft.Extensions.Logging;
+
+namespace DataMesh.Gateway.Server.Connections;
+
+/// <summary>
+/// The session phase of a connection, after ReadyForQuery: reads one frontend message at a time (idle-session
+/// timeout, shutdown), checks that the session may still run statements (its token's expiry, its membership), hands
+/// the message to the simple or extended query handler, and turns a statement's error into ErrorResponse (and, for a
+/// Query, ReadyForQuery, flushed at once). Returns at Terminate or end of stream; FATAL errors propagate.
+/// </summary>
+internal sealed class MessageLoop(
+    WireTransport transport,
+    Session session,
+    GatewayServerOptions options,
+    DataMesh.Gateway.Admin.AdminExecutor admin,
+    Governance.GovernanceService governance,
+    Governance.QueryAuditor auditor,
+    Observability.GatewayMetrics metrics,
+    ServerLifetime lifetime,
+    ILogger logger)
+{
+    public async Task RunAsync()
+    {
+        var runner = new StatementRunner(transport, options, admin, governance, auditor);
+        var simple = new SimpleQueryHandler(transport, runner);
+        var extended = new ExtendedQueryHandler(transport, runner);
+        var membership = new SessionMembership(admin.Services.Catalog, session);
+        var w = transport.Backend;
+
+        while (true)
+        {
+            FrontendMessage? maybe;
+            if (lifetime.IsStopping && transport.TryReadBuffered(options.MaxMessageBytes, out var pipelined)) maybe = pipelined;
+            else using (var idle = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Stopping))
+            {
+                if (options.IdleSessionTimeout > TimeSpan.Zero && session.TransactionStatus == TransactionStatus.Idle)
+                    idle.CancelAfter(options.IdleSessionTimeout);
+                try
+                {
+                    maybe = await transport.ReadMessageAsync(options.MaxMessageBytes, idle.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (lifetime.IsStopping)
+                {
+                    throw PgErrorException.Fatal(SqlState.AdminShutdown, CancelReasons.Shutdown);
+                }
+                catch (OperationCanceledException)
+                {
+                    throw PgErrorException.Fatal(SqlState.IdleSessionTimeout, "terminating connection due to idle-session timeout");
+                }
+            }
+            if (maybe is not { } message) return;
+            if (message.Type == FrontendMessageType.Terminate) return;
+            // After an error the extended protocol skips to Sync, but a Flush is still honoured: asyncpg and pg-cursor
+            // send Parse/Describe/Flush or Execute/Flush and wait for the answer before any Sync.
+            if (session.SkipUntilSync && message.Type is not (FrontendMessageType.Sync or FrontendMessageType.Flush)) continue;
+            RequireLiveIdentity(session, message.Type);
+
+            try
+            {
+                membership.Check(session, message.Type); // REMOVE MEMBER, a new role, DROP USER: at the next statement
+                switch (message.Type)
+                {
+                    case FrontendMessageType.Query:
+                        session.ClearCancel(); // a cancel that arrived before this message must not hit it
+                        await simple.HandleAsync(session, QueryMessage.Parse(message.Payload).Sql).ConfigureAwait(false);
+                        w.ReadyForQuery(session.TransactionStatus);
+                        await transport.FlushAsync().ConfigureAwait(false);
+                        break;
+                    case FrontendMessageType.Parse:
+                        extended.Parse(session, ParseMessage.Parse(message.Payload));
+                        break;
+                    case FrontendMessageType.Bind:
+                        extended.Bind(session, BindMessage.Parse(message.Payload));
+                        break;
+                    case FrontendMessageType.Describe:
+                        extended.Describe(session, TargetedMessage.Parse(message.Payload));
+                        break;
+                    case FrontendMessageType.Execute:
+                        await extended.ExecuteAsync(session, ExecuteMessage.Parse(message.Payload)).ConfigureAwait(false);
+                        break;
+                    case FrontendMessageType.Close:
+                        extended.Close(session, TargetedMessage.Parse(message.Payload));
+                        break;
+                    case FrontendMessageType.Sync:
+                        extended.Sync(session);
+                        await transport.FlushAsync().ConfigureAwait(false);
+                        break;
+                    case FrontendMessageType.Flush:
+                        await transport.FlushAsync().ConfigureAwait(false);
+                        break;
+                    case FrontendMessageType.CopyData or FrontendMessageType.CopyDone or FrontendMessageType.CopyFail:
+                        break; // ignored outside COPY FROM STDIN, as PostgreSQL does
+                    case FrontendMessageType.FunctionCall:
+                        w.Error(new PgErrorException(SqlState.FeatureNotSupported, "the fast-path function call interface is not supported"));
+                        w.ReadyForQuery(session.TransactionStatus);
+                        await transport.FlushAsync().ConfigureAwait(false);
+                        break;
+                    default:
+                        throw PgErrorException.ProtocolViolation($"unexpected message type '{(char)message.Type}'");
+                }
+                if (w.PendingBytes >= options.WriteBatchBytes) await transport.FlushAsync().ConfigureAwait(false);
+            }
+            catch (PgErrorException e) when (!e.IsFatal)
+            {
+                OnStatementError(session, transport, e, message.Type);
+                // As PostgreSQL does, an error goes out at once, not with the next reply: a Query that failed before it
+                // ran (its text is not UTF-8, the session lost its membership), and an extended-protocol message whose
+                // client waits on Flush for it (asyncpg's prepare, pg-cursor's read) without a Sync.
+                await transport.FlushAsync().ConfigureAwait(false);
+            }
+            catch (PgErrorException e) when (e.SqlState == SqlState.AdminShutdown)
+            {
+                throw;
+            }
+            catch (Exception) when (transport.IsBroken)
+            {
+                throw new ClientDisconnectedException(); // the client left mid-result; nothing to report to it
+            }
+            catch (Exception e) when (e is not (PgErrorException or ClientDisconnectedException or IOException or OperationCanceledException or SocketException))
+            {
+                logger.LogError(e, "Unexpected failure in session {Pid}", session.ProcessId);
+                OnStatementError(session, transport, new PgErrorException(SqlState.InternalError, "internal error in the gateway"), message.Type);
+                await transport.FlushAsync().ConfigureAwait(false);
+            }
+            if (message.Type == FrontendMessageType.Query && session.IsCancelRequested) session.ClearCancel();
+        }
+    }
+
+    /// <summary>
+    /// A session signed in with a token lives no longer than the token (plus the configured grace): the next
+    /// statement after that is FATAL, and the client must reconnect with a fresh token.
+    /// </summary>
+    private static void RequireLiveIdentity(Session session, byte messageType)
+    {
+        if (session.IdentityExpiresAt is not { } until || DateTimeOffset.UtcNow < until) return;
+        if (messageType is not (FrontendMessageType.Query or FrontendMessageType.Parse or FrontendMessageType.Bind
+            or FrontendMessageType.Execute or FrontendMessageType.Describe or FrontendMessageType.FunctionCall)) return;
+        var expired = session.IdentityTokenExpiresAt ?? until;
+        var grace = until > expired ? $" (its grace period ended at {until:yyyy-MM-dd HH:mm:ss} UTC)" : "";
+        throw new PgErrorException(SqlState.InvalidAuthorizationSpecification,
+            $"terminating connection because the session's identity token expired at {expired:yyyy-MM-dd HH:mm:ss} UTC{grace}",
+            PgErrorSeverity.Fatal, hint: "reconnect with a fresh identity token");
+    }
+
+    private void OnStatementError(Session session, WireTransport transport, PgErrorException error, byte messageType)
+    {
+        metrics.ErrorSent(error.SqlState);
+        transport.Backend.Error(error);
+        if (session.TransactionStatus == TransactionStatus.InTransaction) session.TransactionStatus = TransactionStatus.Failed;
+        if (messageType == FrontendMessageType.Query)
+        {
+            transport.Backend.ReadyForQuery(session.TransactionStatus);
+            return;
+        }
+        session.SkipUntilSync = true;
+    }
+}
