@@ -117,7 +117,22 @@ internal static class PgCatalogFunctions
         yield return "CREATE OR REPLACE MACRO pg_get_indexdef(o) AS NULL::VARCHAR, (o, c, p) AS NULL::VARCHAR";
         yield return "CREATE OR REPLACE MACRO pg_get_triggerdef(o) AS NULL::VARCHAR, (o, p) AS NULL::VARCHAR";
         yield return "CREATE OR REPLACE MACRO pg_get_ruledef(o) AS NULL::VARCHAR, (o, p) AS NULL::VARCHAR";
-        yield return "CREATE OR REPLACE MACRO pg_get_functiondef(o) AS NULL::VARCHAR";
+        // pg_proc holds PostgreSQL 15's own built-in rows only (CatalogData), so their definitions are public facts, written
+        // as PostgreSQL writes them (pgcli's \sf, psql's \sf, DBeaver's source tab); any other OID gives NULL.
+        yield return """
+            CREATE OR REPLACE MACRO pg_get_functiondef(o) AS (
+              SELECT 'CREATE OR REPLACE FUNCTION ' || n.nspname || '.' || p.proname || '('
+                || (SELECT coalesce(string_agg(format_type(CAST(a.x AS UINTEGER), NULL), ', ' ORDER BY a.k), '')
+                    FROM (SELECT unnest(l) AS x, generate_subscripts(l, 1) AS k
+                          FROM (SELECT CASE WHEN coalesce(p.proargtypes, '') = '' THEN [] ELSE string_split(p.proargtypes, ' ') END AS l)) a)
+                || ')' || chr(10) || ' RETURNS ' || CASE WHEN p.proretset THEN 'SETOF ' ELSE '' END || format_type(p.prorettype, NULL)
+                || chr(10) || ' LANGUAGE ' || CASE CAST(p.prolang AS UINTEGER) WHEN 12 THEN 'internal' WHEN 13 THEN 'c' WHEN 14 THEN 'sql' ELSE 'plpgsql' END
+                || chr(10) || ' ' || concat_ws(' ', CASE CAST(p.provolatile AS VARCHAR) WHEN 'i' THEN 'IMMUTABLE' WHEN 's' THEN 'STABLE' END,
+                     CASE CAST(p.proparallel AS VARCHAR) WHEN 's' THEN 'PARALLEL SAFE' WHEN 'r' THEN 'PARALLEL RESTRICTED' END,
+                     CASE WHEN p.proisstrict THEN 'STRICT' END)
+                || chr(10) || 'AS $function$' || p.prosrc || '$function$' || chr(10)
+              FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.oid = o)
+            """;
         yield return "CREATE OR REPLACE MACRO pg_get_function_result(o) AS NULL::VARCHAR";
         yield return "CREATE OR REPLACE MACRO pg_get_function_arguments(o) AS NULL::VARCHAR";
         yield return "CREATE OR REPLACE MACRO pg_get_function_identity_arguments(o) AS NULL::VARCHAR";

@@ -139,6 +139,15 @@ public static class PgDialect
                 i = typeEnd;
                 continue;
             }
+            // A parameter cast to a reg type (pgcli's \sf: $1::pg_catalog.regproc) is read as PostgreSQL reads the
+            // text: a number is the OID, anything else a name to look up.
+            if (t[i].Kind == SqlTokenKind.Parameter && At(t, i + 1, ":") && At(t, i + 2, ":") && TryRegType(t, i + 3, out var paramFunction, out var paramEnd))
+            {
+                edits.Add((t[i].Offset, End(t[paramEnd]),
+                    "COALESCE(TRY_CAST(" + t[i].Text + " AS BIGINT), " + paramFunction + "(CAST(" + t[i].Text + " AS VARCHAR)))"));
+                i = paramEnd;
+                continue;
+            }
             if (IsName(t[i], "pg_catalog") && At(t, i + 1, ".") && i + 2 < t.Count && !At(t, i - 1, "."))
             {
                 edits.Add((t[i].Offset, t[i + 2].Offset, ""));
