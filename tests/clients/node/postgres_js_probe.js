@@ -38,7 +38,7 @@ async function main() {
     facts.rows = { count, sum };
     try {
       await Promise.race([sql`SELECT customer_email FROM mkt_sls_table`,
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 10000))]);
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 10000).unref())]);
       facts.error = 'none';
     } catch (e) {
       facts.error = e.code || e.message;

@@ -61,7 +61,7 @@ async function main() {
   // An error through pg-cursor (Parse/Bind/Describe/Execute/Flush, no Sync): it must reject, not wait forever.
   const bad = client.query(new Cursor('SELECT customer_email FROM mkt_sls_table'));
   try {
-    await Promise.race([bad.read(10), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 10000))]);
+    await Promise.race([bad.read(10), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 10000).unref())]);
     facts.cursorError = 'none';
   } catch (e) {
     facts.cursorError = e.code || e.message;
