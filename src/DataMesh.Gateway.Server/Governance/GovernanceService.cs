@@ -28,7 +28,7 @@ public sealed class GovernanceService : IDisposable
     private readonly RewriteCache _rewrites;
     private readonly EngineDefaults _engineDefaults;
     private readonly EngineInstances _instances;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string GrantVersion, long CatalogVersion, EngineSpec Spec)> _specs = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string GrantVersion, long PolicyStamp, EngineSpec Spec)> _specs = new(StringComparer.Ordinal);
 
     private readonly SqlParser _parser;
     private readonly TimeProvider _time;
@@ -46,20 +46,52 @@ public sealed class GovernanceService : IDisposable
         _rewrites = new RewriteCache(rewriteCacheCapacity);
         _engineDefaults = engineDefaults ?? new EngineDefaults();
         _instances = new EngineInstances(Math.Max(1, _engineDefaults.InstanceCapacity));
+        _catalog.Published += PrebuildChangedInstances;
+        // The first session's instance starts from a spare with the pg_catalog emulation built already.
+        _instances.WarmSpares(Sessions.SessionParameters.Definitions);
     }
 
     /// <summary>Fetches and holds the cached objects a plan's grants on object stores read (null: none configured).</summary>
     public ObjectReads? Objects { get; }
+
+    /// <summary>
+    /// After a change to a project's grants, its pooled instance (if it has one: a project sessions use) is rebuilt in
+    /// the background at once, so the sessions that follow the change, and the next new session, find it built.
+    /// </summary>
+    private void PrebuildChangedInstances(Catalog.Snapshots.SnapshotUpdate update)
+    {
+        var projects = _instances.Keys.Where(k => update.Reloaded || update.PolicyChanged.Contains(k)).ToList();
+        if (projects.Count == 0) return;
+        _ = Task.Run(() =>
+        {
+            foreach (var project in projects)
+            {
+                try
+                {
+                    if (update.Snapshot.Project(project) is null) continue;
+                    using var lease = _instances.Acquire(EngineSpec(new ProjectAccess(GovernanceServiceUser, project, null, IsHome: false)));
+                }
+                catch (Exception)
+                {
+                    // A failed build is not cached: the next session that needs the instance builds it and sees the error.
+                }
+            }
+        });
+    }
+
+    // The spec depends on the project only (its grants before identity binding), never on who asks.
+    private const string GovernanceServiceUser = "";
 
     /// <summary>The engine instance the project's grants call for now (its fingerprint changes with them).</summary>
     public EngineSpec EngineSpec(ProjectAccess access)
     {
         var snapshot = _catalog.Snapshot;
         var grants = _grants.For(snapshot, access.Project);
-        if (_specs.TryGetValue(access.Project, out var cached) && cached.GrantVersion == grants.Fingerprint && cached.CatalogVersion == snapshot.Version)
+        var stamp = snapshot.PolicyStamp(access.Project);
+        if (_specs.TryGetValue(access.Project, out var cached) && cached.GrantVersion == grants.Fingerprint && cached.PolicyStamp == stamp)
             return cached.Spec;
         var spec = EngineSpecs.For(snapshot, grants, access, _engineDefaults);
-        _specs[access.Project] = (grants.Fingerprint, snapshot.Version, spec);
+        _specs[access.Project] = (grants.Fingerprint, stamp, spec);
         return spec;
     }
 
@@ -104,10 +136,9 @@ public sealed class GovernanceService : IDisposable
     {
         var user = identity.UserName;
         if (database == HomeDatabase) return new ProjectAccess(user, HomeDatabase, null, IsHome: true) { Identity = identity };
+        // Answered from the snapshot's index, never by reading the store: a made-up name costs a lookup. A project another
+        // process just created appears when the catalog follows the change log.
         var snapshot = _catalog.Snapshot;
-        // Another process (a second gateway on the same catalog, `datamesh user add`) may have just added it.
-        if ((snapshot.Project(database) is null || snapshot.RoleIn(user, database, identity.TokenGroups) is null) && _catalog.RefreshAfterMiss())
-            snapshot = _catalog.Snapshot;
         if (snapshot.Project(database) is null)
             throw PgErrorException.Fatal(SqlState.InvalidCatalogName, $"database \"{database}\" does not exist");
         var role = snapshot.RoleIn(user, database, identity.TokenGroups);
@@ -122,9 +153,8 @@ public sealed class GovernanceService : IDisposable
     /// groups of their identity token.</summary>
     public IReadOnlyList<string> DatabasesOf(ProjectAccess access)
     {
-        var snapshot = _catalog.Snapshot;
-        var groups = access.Identity.TokenGroups;
-        return [HomeDatabase, .. snapshot.Projects.Select(p => p.Name).Where(p => snapshot.RoleIn(access.User, p, groups) is not null).Order(StringComparer.Ordinal)];
+        // From the principal → projects index: a scan of every project's members cost milliseconds per session start.
+        return [HomeDatabase, .. _catalog.Snapshot.ProjectsOf(access.User, access.Identity.TokenGroups)];
     }
 
     /// <summary>
@@ -133,18 +163,21 @@ public sealed class GovernanceService : IDisposable
     /// </summary>
     public GrantSet Grants(ProjectAccess access)
     {
-        var grants = _grants.For(_catalog.Snapshot, access.Project);
+        var snapshot = _catalog.Snapshot;
+        var grants = _grants.For(snapshot, access.Project);
         if (!grants.DependsOnIdentity) return grants;
-        // Binding hashes the grants again: keep the session's last binding while the project's grants are the same set.
+        // Binding hashes the grants again: keep the session's last binding while the project's grants are the same set
+        // and the user's groups (which identity filters may read) are unchanged.
+        var userStamp = snapshot.UserStamp(access.User);
         var last = _bindings.GetOrCreateValue(access);
         var cached = Volatile.Read(ref last.Value);
-        if (cached is { } c && ReferenceEquals(c.Base, grants)) return c.Bound;
+        if (cached is { } c && ReferenceEquals(c.Base, grants) && c.UserStamp == userStamp) return c.Bound;
         var bound = grants.BindTo(access.Identity);
-        Volatile.Write(ref last.Value, new Binding(grants, bound));
+        Volatile.Write(ref last.Value, new Binding(grants, userStamp, bound));
         return bound;
     }
 
-    private sealed record Binding(GrantSet Base, GrantSet Bound);
+    private sealed record Binding(GrantSet Base, long UserStamp, GrantSet Bound);
 
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProjectAccess, System.Runtime.CompilerServices.StrongBox<Binding?>> _bindings = new();
 
