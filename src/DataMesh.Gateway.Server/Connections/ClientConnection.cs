@@ -102,6 +102,7 @@ internal sealed class ClientConnection(
             try
             {
                 await StartSessionAsync(transport, startup, tls, slot, authTimeout.Token).ConfigureAwait(false);
+                await using var watch = DisconnectWatch.Start(socket, Session!, options.ClientConnectionCheckInterval, options.Time).ConfigureAwait(false);
                 await new MessageLoop(transport, Session!, options, admin, governance, auditor, metrics, lifetime, logger).RunAsync().ConfigureAwait(false);
             }
             catch (PgErrorException e) when (e.IsFatal)

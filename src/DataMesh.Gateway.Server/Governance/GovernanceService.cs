@@ -82,6 +82,10 @@ public sealed class GovernanceService : IDisposable
     // The spec depends on the project only (its grants before identity binding), never on who asks.
     private const string GovernanceServiceUser = "";
 
+    /// <summary>Checks the real paths of the local files a plan reads, before the engine opens them (42501 for a link
+    /// that leads outside the asset's project prefix).</summary>
+    public void VerifyLocalFiles(RewriteResult plan) => LocalFileCheck.Verify(_catalog.Snapshot, plan);
+
     /// <summary>The engine instance the project's grants call for now (its fingerprint changes with them).</summary>
     public EngineSpec EngineSpec(ProjectAccess access)
     {
@@ -227,7 +231,7 @@ public sealed class GovernanceService : IDisposable
                 throw new PgErrorException(SqlState.InsufficientPrivilege, refused.Describe());
             LiteralCasts.Check(parsed, grants, _parser.CanCast);
             // Constants are evaluated now, before any data is touched: their errors cannot depend on file statistics.
-            var plan = constants is null ? ConstantPlan.None : ConstantFolding.Check(parsed, grants, constants);
+            var plan = constants is null ? ConstantPlan.None : ConstantFolding.Check(parsed, constants);
             var barrier = BarrierPolicy.Requires(parsed, grants);
             var result = QueryRewriter.Rewrite(parsed, grants, _parser.Serialize, _catalog.Snapshot.MaskSecret, barrier, options);
             if (plan.SessionCalls.Count > 0 && result.Grants.Any(g => g.QualifiedRowFilter is not null))
@@ -237,6 +241,9 @@ public sealed class GovernanceService : IDisposable
                 result = QueryRewriter.Rewrite(SqlAst.Parse(_parser.Serialize(wrapped), wrapped), grants, _parser.Serialize,
                     _catalog.Snapshot.MaskSecret, barrier: true, options);
             }
+            // Casts DuckDB's binder puts over constants (item_id + 0 = lower('X')), read from its plan over the shadow tables.
+            if (constants is not null && result.Grants.Count > 0)
+                plan = ConstantFolding.CheckBoundCasts(parsed, plan, constants, (type, message) => BindError(type, message, result));
             return result with
             {
                 Constants = plan, ColumnSources = Sql.Ast.SelectColumnSources.Read(parsed.Json), ColumnNames = Sql.Ast.PgColumnNaming.Names(parsed.Json, sql),
@@ -262,4 +269,9 @@ public sealed class GovernanceService : IDisposable
     }
 
     private static string FirstLine(string s) => s.Split('\n', 2)[0].Trim();
+
+    /// <summary>The engine's error for a query that does not bind over the shadow tables (it would not bind when it
+    /// runs either), phrased as the error of the query itself.</summary>
+    private static PgErrorException BindError(string type, string message, RewriteResult plan) =>
+        GovernedErrors.Translate(EngineErrors.FromSerializedError(type, message), plan);
 }

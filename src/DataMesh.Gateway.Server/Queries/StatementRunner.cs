@@ -561,9 +561,12 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         }
     }
 
-    /// <summary>The cached objects a plan reads from object stores, fetched and held; a cancel or timeout stops the wait.</summary>
+    /// <summary>The local files a plan reads, checked; the cached objects it reads from object stores, fetched and held; a
+    /// cancel or timeout stops the wait.</summary>
     private IDisposable? HoldObjects(Session session, RewriteResult plan, bool validate)
     {
+        // Local files: links swapped in after CREATE ASSET are refused before the engine opens anything.
+        governance.VerifyLocalFiles(plan);
         if (governance.Objects is not { } objects) return null;
         try
         {
