@@ -75,7 +75,9 @@ internal sealed class MessageLoop(
             }
             if (maybe is not { } message) return;
             if (message.Type == FrontendMessageType.Terminate) return;
-            if (session.SkipUntilSync && message.Type != FrontendMessageType.Sync) continue;
+            // After an error the extended protocol skips to Sync, but a Flush is still honoured: asyncpg and pg-cursor
+            // send Parse/Describe/Flush or Execute/Flush and wait for the answer before any Sync.
+            if (session.SkipUntilSync && message.Type is not (FrontendMessageType.Sync or FrontendMessageType.Flush)) continue;
             RequireLiveIdentity(session, message.Type);
 
             try
@@ -128,9 +130,10 @@ internal sealed class MessageLoop(
             catch (PgErrorException e) when (!e.IsFatal)
             {
                 OnStatementError(session, transport, e, message.Type);
-                // A Query that failed before it ran (its text is not UTF-8, the session lost its membership) has its
-                // ErrorResponse and ReadyForQuery written now: they must reach the client now, not with the next reply.
-                if (message.Type == FrontendMessageType.Query) await transport.FlushAsync().ConfigureAwait(false);
+                // As PostgreSQL does, an error goes out at once, not with the next reply: a Query that failed before it
+                // ran (its text is not UTF-8, the session lost its membership), and an extended-protocol message whose
+                // client waits on Flush for it (asyncpg's prepare, pg-cursor's read) without a Sync.
+                await transport.FlushAsync().ConfigureAwait(false);
             }
             catch (PgErrorException e) when (e.SqlState == SqlState.AdminShutdown)
             {
@@ -144,7 +147,7 @@ internal sealed class MessageLoop(
             {
                 logger.LogError(e, "Unexpected failure in session {Pid}", session.ProcessId);
                 OnStatementError(session, transport, new PgErrorException(SqlState.InternalError, "internal error in the gateway"), message.Type);
-                if (message.Type == FrontendMessageType.Query) await transport.FlushAsync().ConfigureAwait(false);
+                await transport.FlushAsync().ConfigureAwait(false);
             }
             if (message.Type == FrontendMessageType.Query && session.IsCancelRequested) session.ClearCancel();
         }

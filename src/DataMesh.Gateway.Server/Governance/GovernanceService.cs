@@ -221,7 +221,7 @@ public sealed class GovernanceService : IDisposable
         {
             // PostgreSQL catalog spellings (pg_catalog.x, OPERATOR(…), ::regclass) become the emulation's, first:
             // everything after this governs, and the engine runs, the translated text.
-            sql = PgDialect.Translate(sql);
+            sql = PgDialect.Translate(QualifiedStars.Shorten(DuckDbKeywordNames.Quote(sql)));
             NumericLiterals.Check(sql);
             var parsed = SqlAst.Parse(_parser.Serialize(sql), sql);
             // Too deep or too big to plan in bounded time: refused before DuckDB's planner sees it.
@@ -244,7 +244,10 @@ public sealed class GovernanceService : IDisposable
             // Casts DuckDB's binder puts over constants (item_id + 0 = lower('X')), read from its plan over the shadow tables.
             if (constants is not null && result.Grants.Count > 0)
                 plan = ConstantFolding.CheckBoundCasts(parsed, plan, constants, (type, message) => BindError(type, message, result));
-            return result with { Constants = plan };
+            return result with
+            {
+                Constants = plan, ColumnSources = Sql.Ast.SelectColumnSources.Read(parsed.Json), ColumnNames = Sql.Ast.PgColumnNaming.Names(parsed.Json, sql),
+            };
         }
         catch (PolicyException e)
         {

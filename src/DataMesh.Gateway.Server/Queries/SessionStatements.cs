@@ -108,13 +108,17 @@ public static class SessionStatements
             outcome.Notices.Add((PgErrorSeverity.Warning, SqlState.NoActiveSqlTransaction, "SET LOCAL can only be used in transaction blocks"));
             return outcome;
         }
-        if (i == t.Count - 1 && t[i].IsWord("DEFAULT") && !local)
+        // SET TIME ZONE LOCAL and DEFAULT, and name TO DEFAULT: back to the startup or built-in value.
+        var toDefault = i == t.Count - 1 && (t[i].IsWord("DEFAULT") || (name == "TimeZone" && t[i].IsWord("LOCAL")));
+        if (toDefault && !local)
         {
             if (session.Parameters.Reset(name) is { } reset) outcome.ChangedParameters.Add(reset);
             return outcome;
         }
-        var value = i == t.Count - 1 && t[i].IsWord("DEFAULT") ? session.Parameters.DefaultOf(name) : string.Join(", ", SplitValues(t, i));
-        if (session.Parameters.Set(name, value, local) is { } changed) outcome.ChangedParameters.Add(changed);
+        var changed = toDefault ? session.Parameters.Set(name, session.Parameters.DefaultOf(name), local)
+            : name == "TimeZone" && SetValueTokens.IntervalZone(t, i) is { } interval ? session.Parameters.Set(name, interval, local)
+            : session.Parameters.Set(name, SetValueTokens.Arguments(t, i), local);
+        if (changed is not null) outcome.ChangedParameters.Add(changed);
         return outcome;
     }
 
@@ -124,6 +128,8 @@ public static class SessionStatements
     /// </summary>
     private static StatementOutcome SetConfig(Session session, SetConfigCall call)
     {
+        if (call.OnlyIfListed && !Policy.Settings.PgSettingsData.Listed.Contains(call.Name))
+            return new StatementOutcome("SELECT 0", call.ColumnName); // pg_settings has no such row: nothing is set
         RefuseEngineSetting(session, call.Name);
         var outcome = new StatementOutcome("SELECT 1", call.ColumnName, call.Value);
         if (call.IsLocal && session.TransactionStatus == TransactionStatus.Idle)
@@ -212,29 +218,15 @@ public static class SessionStatements
     private static string DottedName(IReadOnlyList<SqlToken> t, ref int i)
     {
         if (i >= t.Count) throw Syntax("parameter name");
-        var name = t[i++].Value;
+        // Unquoted names fold to lower case, as PostgreSQL's parser does (its error messages name them so).
+        static string Folded(SqlToken token) => token.Kind == SqlTokenKind.Word ? token.Value.ToLowerInvariant() : token.Value;
+        var name = Folded(t[i++]);
         while (i + 1 < t.Count && t[i].Text == "." && t[i + 1].Kind is SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier)
         {
-            name += "." + t[i + 1].Value;
+            name += "." + Folded(t[i + 1]);
             i += 2;
         }
         return name;
-    }
-
-    private static IEnumerable<string> SplitValues(IReadOnlyList<SqlToken> t, int start)
-    {
-        var current = new System.Text.StringBuilder();
-        for (var i = start; i < t.Count; i++)
-        {
-            if (t[i].Text == ",")
-            {
-                yield return current.ToString();
-                current.Clear();
-                continue;
-            }
-            current.Append(t[i].Kind == SqlTokenKind.String || t[i].Kind == SqlTokenKind.QuotedIdentifier ? t[i].Value : t[i].Text);
-        }
-        yield return current.ToString();
     }
 
     private static PgErrorException Syntax(string near) => new(SqlState.SyntaxError, $"syntax error at or near \"{near}\"");

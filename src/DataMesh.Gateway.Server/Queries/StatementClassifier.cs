@@ -17,7 +17,7 @@ public static class StatementClassifier
                 return StatementKind.Transaction;
             case "SHOW" when IsShowTables(statement):
                 return StatementKind.EngineQuery; // answered by the engine from the project's shadow catalog
-            case "SET" or "SHOW" or "RESET" or "DISCARD" or "DEALLOCATE" or "UNLISTEN" or "LISTEN" or "NOTIFY":
+            case "SET" or "SHOW" or "RESET" or "DISCARD" or "DEALLOCATE" or "UNLISTEN" or "LISTEN" or "NOTIFY" or "LOCK" or "PREPARE" or "EXECUTE":
                 return StatementKind.Session;
             case "DECLARE" or "FETCH" or "MOVE" or "CLOSE":
                 return StatementKind.Cursor;

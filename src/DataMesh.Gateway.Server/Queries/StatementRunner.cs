@@ -52,7 +52,8 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                 var sql = showTables ?? ParameterCasts.Apply(statement.Text, declaredOids, EngineTypeNames.For);
                 var plan = PlanGoverned(session, statement.Text, sql);
                 var query = PrepareEngineQuery(session, plan, sql);
-                if (showTables is null && InferredParameterTypes(declaredOids, query.ParameterOids) is { } inferred)
+                var written = ExplicitParameterTypes.Read(statement.Text, query.ParameterOids.Length, Engine.PgCatalogEmulation.TypeOid);
+                if (showTables is null && InferredParameterTypes(declaredOids, query.ParameterOids, written) is { } inferred)
                     (sql, plan, query, declaredOids) = TypeUntypedParameters(session, statement, (sql, plan, query, declaredOids), inferred);
                 if (session.IsCancelRequested)
                 {
@@ -61,9 +62,11 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                 }
                 var oids = new int[query.ParameterOids.Length];
                 for (var i = 0; i < oids.Length; i++)
-                    oids[i] = i < declaredOids.Length && declaredOids[i] != 0 ? declaredOids[i] : query.ParameterOids[i] is 0 ? Protocol.Types.PgTypes.Text : query.ParameterOids[i];
+                    oids[i] = i < declaredOids.Length && declaredOids[i] != 0 ? declaredOids[i] : query.ParameterOids[i] is not 0 ? query.ParameterOids[i]
+                        : written[i] is not 0 ? written[i] : Protocol.Types.PgTypes.Text;
                 var prepared = new PreparedStatement(name, statement, kind, oids, query) { EngineText = sql };
                 prepared.SetPlan(plan);
+                prepared.ColumnOrigins = ResultColumnOrigins.Resolve(plan.ColumnSources, governance.EngineSpec(session.Access).ShadowTables, query.Columns.Count);
                 return prepared;
             }
             case StatementKind.CopyOut:
@@ -91,19 +94,24 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
     ];
 
     /// <summary>
-    /// The declared types completed with the engine's inference for parameters the client left untyped (OID 0:
+    /// The declared types completed with the engine's inference (or the text's own cast) for parameters the client left untyped (OID 0:
     /// pgbench, node-postgres, psycopg 3's str), or null when no untyped parameter got a usable type.
     /// </summary>
-    private static int[]? InferredParameterTypes(int[] declared, IReadOnlyList<int> engine)
+    private static int[]? InferredParameterTypes(int[] declared, IReadOnlyList<int> engine, int[] written)
     {
         int[]? completed = null;
         for (var i = 0; i < engine.Count; i++)
         {
             // 0 (unspecified) and 705 (unknown, Npgsql's NpgsqlDbType.Unknown) both leave the type to the server.
             if (i < declared.Length && declared[i] is not (0 or Protocol.Types.PgTypes.Unknown)) continue;
-            if (!InferableParameterTypes.Contains(engine[i])) continue;
+            // The engine could not infer a type (a parameter alone in the select list): PostgreSQL resolves an unknown
+            // parameter as text, and so must the description, or Describe would see one unresolved column where
+            // execution returns several (libpq's PQdescribePrepared, asyncpg, RPostgres).
+            // A cast written after the parameter ($1::int8) types it as PostgreSQL would.
+            var type = engine[i] != 0 ? engine[i] : written[i] != 0 ? written[i] : Protocol.Types.PgTypes.Text;
+            if (!InferableParameterTypes.Contains(type)) continue;
             completed ??= Enumerable.Range(0, engine.Count).Select(j => j < declared.Length ? declared[j] : 0).ToArray();
-            completed[i] = engine[i];
+            completed[i] = type;
         }
         return completed;
     }
@@ -269,6 +277,8 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                 $"{StatementTypeName(query.StatementType)} statements are not allowed through the gateway; only queries are");
         }
         NameColumnsAfterUserText(session, query, plan, userSql);
+        // PostgreSQL's names for unaliased columns (?column?, int4, exists, …), from the user's own syntax tree.
+        if (plan.ColumnNames is { } names && names.Count == query.Columns.Count) query.RenameColumns(names);
         return query;
     }
 
@@ -352,7 +362,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         {
             case StatementKind.EngineQuery:
                 var columns = cursor?.Columns ?? statement.EngineQuery!.Columns;
-                Out.RowDescription(Describe(columns, formats));
+                Out.RowDescription(Describe(columns, formats, statement.ColumnOrigins));
                 break;
             case StatementKind.Session when SessionStatements.ResultColumnOf(statement.Statement) is { } column:
                 Out.RowDescription([new FieldDescription(column, Protocol.Types.PgTypes.Text, -1, -1)]);
@@ -363,8 +373,10 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         }
     }
 
-    private static List<FieldDescription> Describe(IReadOnlyList<ResultColumn> columns, FormatCode[] formats) =>
-        columns.Select((c, i) => new FieldDescription(c.Name, c.TypeOid, c.TypeLength, c.TypeModifier, BindMessage.FormatFor(formats, i))).ToList();
+    private static List<FieldDescription> Describe(IReadOnlyList<ResultColumn> columns, FormatCode[] formats,
+        (int TableOid, short Attribute)[]? origins = null) =>
+        columns.Select((c, i) => new FieldDescription(c.Name, c.TypeOid, c.TypeLength, c.TypeModifier, BindMessage.FormatFor(formats, i),
+            origins is { } o && i < o.Length ? o[i].TableOid : 0, origins is { } a && i < a.Length ? a[i].Attribute : (short)0)).ToList();
 
     /// <summary>Runs a portal. Returns true when it stopped at <paramref name="maxRows"/> (PortalSuspended was sent).</summary>
     public async Task<bool> ExecuteAsync(Session session, Portal portal, int maxRows, bool sendRowDescription)
@@ -380,6 +392,14 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                 if (session.Parameters.Version != settings) session.Engine.SetSettings(session.Parameters.Changed);
                 return false;
             }
+            case StatementKind.Session when statement.Statement.Tokens[0].IsWord("PREPARE"):
+                PrepareSql(session, statement, sendRowDescription);
+                return false;
+            case StatementKind.Session when statement.Statement.Tokens[0].IsWord("EXECUTE"):
+                return await ExecuteSqlAsync(session, statement).ConfigureAwait(false);
+            case StatementKind.Session when statement.Statement.Tokens[0].IsWord("LOCK"):
+                Complete(session, LockStatement.Execute(session, statement.Statement, governance.EngineSpec(session.Access).ShadowTables), sendRowDescription);
+                return false;
             case StatementKind.Session:
                 Complete(session, SessionStatements.Execute(session, statement.Statement), sendRowDescription);
                 session.Engine.SetSettings(session.Parameters.Changed); // current_setting() follows SET and RESET
@@ -406,7 +426,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         try
         {
             var cursor = portal.Cursor ??= Start(session, statement, portal.Parameters);
-            if (sendRowDescription) Out.RowDescription(Describe(cursor.Columns, portal.ResultFormats));
+            if (sendRowDescription) Out.RowDescription(Describe(cursor.Columns, portal.ResultFormats, statement.ColumnOrigins));
             var before = cursor.RowsAffected;
             var stop = await StreamAsync(session, statement, cursor, portal.ResultFormats, maxRows).ConfigureAwait(false);
             if (stop == CursorStop.RowLimit)
@@ -614,21 +634,26 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var cursor = Start(session, statement, []);
-        var formatter = new CopyRowFormatter(copy);
+        var formatter = new CopyRowFormatter(copy.Options, cursor.Columns.Select(c => c.Name).ToList());
         var line = new ArrayBufferWriter<byte>(1024);
-        Out.CopyOutResponse(FormatCode.Text, cursor.Columns.Count);
-        if (copy.Header && copy.Csv)
+        Out.CopyOutResponse(copy.Binary ? FormatCode.Binary : FormatCode.Text, cursor.Columns.Count);
+        if (copy.Binary)
+        {
+            Out.CopyData(CopyRowFormatter.BinaryHeader);
+        }
+        else if (copy.Options.Header)
         {
             formatter.WriteHeader(cursor.Columns.Select(c => c.Name), line);
             Out.CopyData(line.WrittenSpan);
         }
 
-        // Rows are encoded as text DataRows into a scratch buffer, then re-framed as COPY lines.
+        // Rows are encoded as DataRows into a scratch buffer, then re-framed as COPY lines (text, CSV) or, in binary, as
+        // COPY tuples: a binary DataRow's body (field count, then length and bytes of each field) is a tuple as it is.
         var scratch = new ArrayBufferWriter<byte>(64 * 1024);
         var rowWriter = new BackendWriter(scratch);
         using var timer = StatementTimer.Start(session, options);
         using var streaming = session.Engine.EnterStreaming();
-        FormatCode[] text = [FormatCode.Text];
+        FormatCode[] formats = [copy.Binary ? FormatCode.Binary : FormatCode.Text];
         try
         {
             while (true)
@@ -637,14 +662,21 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                 EnsureStillAllowed(session, statement);
                 scratch.ResetWrittenCount();
                 rowWriter.ResetPending();
-                var stop = cursor.WriteRows(rowWriter, text, 0, options.WriteBatchBytes, options.MaxResultRowBytes);
+                var stop = cursor.WriteRows(rowWriter, formats, 0, options.WriteBatchBytes, options.MaxResultRowBytes);
                 var rows = scratch.WrittenSpan;
                 while (!rows.IsEmpty)
                 {
                     var length = 1 + System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(rows[1..]);
-                    line.ResetWrittenCount();
-                    formatter.WriteRow(rows[..length], line);
-                    Out.CopyData(line.WrittenSpan);
+                    if (copy.Binary)
+                    {
+                        Out.CopyData(rows[5..length]);
+                    }
+                    else
+                    {
+                        line.ResetWrittenCount();
+                        formatter.WriteRow(rows[..length], line);
+                        Out.CopyData(line.WrittenSpan);
+                    }
                     rows = rows[length..];
                 }
                 if (Out.PendingBytes >= options.WriteBatchBytes) await transport.FlushAsync().ConfigureAwait(false);
@@ -659,6 +691,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         {
             throw TranslateEngineError(e, plan, cursor.StartedUtc);
         }
+        if (copy.Binary) Out.CopyData(CopyRowFormatter.BinaryTrailer);
         Out.CopyDone();
         Out.CommandComplete($"COPY {cursor.RowsAffected}");
         auditor.Completed(session.Access, statement, cursor.RowsAffected, started);
@@ -666,11 +699,12 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
 
     private void Complete(Session session, StatementOutcome outcome, bool sendRowDescription)
     {
-        foreach (var (severity, state, message) in outcome.Notices) Out.Notice(severity, state, message);
+        foreach (var (severity, state, message) in outcome.Notices)
+            if (session.Parameters.SendsNotice(severity)) Out.Notice(severity, state, message); // client_min_messages
         if (outcome.HasRow)
         {
             if (sendRowDescription) Out.RowDescription([outcome.RowField]);
-            WriteTextRow(outcome.ResultValue!);
+            if (outcome.ResultValue is { } value) WriteTextRow(value); // none: a query form that matched no row
         }
         Out.CommandComplete(outcome.Tag);
         foreach (var name in outcome.ChangedParameters) Out.ParameterStatus(name, session.Parameters.Get(name));

@@ -27,6 +27,9 @@ public sealed class PreparedStatement : IDisposable
     /// <summary>The user's engine text (with parameter casts) before governance: re-planned when the policy changes.</summary>
     public string? EngineText { get; init; }
 
+    /// <summary>The table OID and attribute number of each result column for RowDescription (zeros when untraced).</summary>
+    public (int TableOid, short Attribute)[]? ColumnOrigins { get; set; }
+
     /// <summary>The governed rewrite the engine query was prepared from, and the policy version it holds.</summary>
     public Policy.Rewrite.RewriteResult? Plan { get; private set; }
 
