@@ -80,6 +80,10 @@ internal sealed class MessageLoop(
             if (session.SkipUntilSync && message.Type is not (FrontendMessageType.Sync or FrontendMessageType.Flush)) continue;
             RequireLiveIdentity(session, message.Type);
 
+            // statement_timeout in the extended protocol runs from the first query message to the end of an Execute or a Sync.
+            if (message.Type is FrontendMessageType.Parse or FrontendMessageType.Bind or FrontendMessageType.Describe or FrontendMessageType.Execute
+                && session.StatementStarted == 0)
+                session.StatementStarted = TimeProvider.System.GetTimestamp();
             try
             {
                 membership.Check(session, message.Type); // REMOVE MEMBER, a new role, DROP USER: at the next statement
@@ -150,6 +154,7 @@ internal sealed class MessageLoop(
                 await transport.FlushAsync().ConfigureAwait(false);
             }
             if (message.Type == FrontendMessageType.Query && session.IsCancelRequested) session.ClearCancel();
+            if (message.Type is FrontendMessageType.Execute or FrontendMessageType.Sync) session.StatementStarted = 0;
         }
     }
 

@@ -30,6 +30,7 @@ public sealed class SimpleQueryHandler(WireTransport transport, StatementRunner 
                 transport.Backend.Error(InFailedTransaction());
                 return;
             }
+            session.StatementStarted = TimeProvider.System.GetTimestamp(); // statement_timeout covers each statement whole
             try
             {
                 using var prepared = runner.Prepare(session, "", statement, []);
@@ -41,6 +42,10 @@ public sealed class SimpleQueryHandler(WireTransport transport, StatementRunner 
                 transport.Backend.Error(e);
                 if (session.TransactionStatus == TransactionStatus.InTransaction) session.TransactionStatus = TransactionStatus.Failed;
                 return;
+            }
+            finally
+            {
+                session.StatementStarted = 0;
             }
         }
     }

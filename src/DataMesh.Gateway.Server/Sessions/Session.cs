@@ -65,6 +65,14 @@ public sealed class Session : IDisposable
     /// <summary>The statement timeout of the project's query_limits blueprint (zero: none).</summary>
     public TimeSpan ProjectStatementTimeout { get; set; }
 
+    /// <summary>
+    /// When the statement under way arrived (a <see cref="TimeProvider"/> timestamp; 0: none). statement_timeout is
+    /// measured from here, as PostgreSQL measures it from the command's arrival: one simple-protocol statement, or an
+    /// extended-protocol run from its first Parse, Bind, Describe or Execute to the end of an Execute or a Sync. Its
+    /// phases (planning, preparing, running) each start a timer for what is left, never a fresh allowance.
+    /// </summary>
+    public long StatementStarted { get; set; }
+
     public bool HasOpenCursor => Portals.Values.Any(p => p.Cursor is not null);
     public int ProcessId { get; }
     public int SecretKey { get; }
