@@ -1,18 +1,10 @@
 using System.Buffers;
-using DataMesh.Gateway.Admin;
 using DataMesh.Gateway.Engine.Execution;
 using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Protocol.Messages.Backend;
 using DataMesh.Gateway.Protocol.Messages.Frontend;
 using DataMesh.Gateway.Server.Cancellation;
-using DataMesh.Gateway.Server.Connections;
-using DataMesh.Gateway.Server.Governance;
-using DataMesh.Gateway.Policy.Rewrite;
 using DataMesh.Gateway.Server.Sessions;
-using DataMesh.Gateway.Sql;
-using DataMesh.Gateway.Sql.Admin;
-using DataMesh.Gateway.Sql.Lexing;
-using DuckDB.NET.Native;
 
 namespace DataMesh.Gateway.Server.Queries;
 

@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace DataMesh.Gateway.Tests.Admin;
 
 /// <summary>Assets, catalog search, subscription requests and decisions, and the audit log, over the wire.</summary>

@@ -1,8 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text;
 using DataMesh.Gateway.Tests.Infrastructure;
 
 namespace DataMesh.Gateway.Tests.Integration;
