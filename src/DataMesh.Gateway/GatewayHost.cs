@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using DataMesh.Gateway.Admin;
 using DataMesh.Gateway.Authentication.Tokens;
+using DataMesh.Gateway.Cli;
 using DataMesh.Gateway.Configuration;
 using DataMesh.Gateway.Demo;
 using DataMesh.Gateway.Engine;
@@ -112,16 +113,23 @@ public sealed class GatewayHost : IAsyncDisposable
             },
             ShutdownGracePeriod = TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
         }, catalog.Users, catalog.Executor, governance, loggers);
-        server.Start(startingUp: true);
-        var metrics = Observability.MetricsEndpoint.Start(settings.MetricsListen, server, logger);
+        Observability.MetricsEndpoint? metrics = null;
         global::DataMesh.Gateway.Portal.PortalHost? portal;
         try
         {
-            portal = StartPortal(settings, dataDirectory, certificate, server, catalog, tokens, loggers);
+            ListenAddressInUseException.Guard("the PostgreSQL wire protocol", settings.Listen, () =>
+            {
+                server.Start(startingUp: true);
+                return true;
+            });
+            metrics = ListenAddressInUseException.Guard("metrics and health", settings.MetricsListen ?? "",
+                () => Observability.MetricsEndpoint.Start(settings.MetricsListen, server, logger));
+            portal = ListenAddressInUseException.Guard("the data portal", settings.WebListen ?? "",
+                () => StartPortal(settings, dataDirectory, certificate, server, catalog, tokens, loggers));
         }
         catch
         {
-            // Nothing may keep running when the gateway as configured cannot start (a portal address in use, or plain HTTP
+            // Nothing may keep running when the gateway as configured cannot start (an address in use, or plain HTTP
             // on a public address).
             server.DisposeAsync().AsTask().GetAwaiter().GetResult();
             metrics?.DisposeAsync().AsTask().GetAwaiter().GetResult();

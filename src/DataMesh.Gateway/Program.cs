@@ -87,6 +87,9 @@ static async Task<int> Serve(GatewaySettings settings)
     using var loggers = LoggerFactory.Create(builder =>
     {
         builder.SetMinimumLevel(Enum.TryParse<LogLevel>(settings.LogLevel, true, out var level) ? level : LogLevel.Information);
+        // The portal's generic host logs a failed start with the whole stack trace before rethrowing; the exception
+        // reaches this program anyway (an address in use becomes one line on stderr, anything else a critical log).
+        builder.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         if (settings.LogFormat.Equals("json", StringComparison.OrdinalIgnoreCase)) builder.AddJsonConsole(o => o.TimestampFormat = "O");
         else builder.AddSimpleConsole(o => o.SingleLine = true);
     });
@@ -94,7 +97,17 @@ static async Task<int> Serve(GatewaySettings settings)
     var seed = Path.Combine(AppContext.BaseDirectory, "catalog-seed");
 
     // The port opens at once; sessions get 57P03 until the catalog is loaded (host.Ready).
-    await using var host = GatewayHost.Launch(settings, loggers, seed);
+    GatewayHost launched;
+    try
+    {
+        launched = GatewayHost.Launch(settings, loggers, seed);
+    }
+    catch (ListenAddressInUseException e)
+    {
+        Console.Error.WriteLine("datamesh: " + e.Message);
+        return 2;
+    }
+    await using var host = launched;
     try
     {
         await host.Ready;
