@@ -31,6 +31,9 @@ public sealed class AdminServices(CatalogService catalog, MetadataEngine metadat
 
     /// <summary>Lets a project's webhook be plain http (tests and local development); https only otherwise.</summary>
     public bool AllowHttpWebhooks { get; set; }
+
+    /// <summary>Lets a webhook point at loopback and private networks (Webhooks.WebhookTargets); link-local never.</summary>
+    public bool AllowPrivateWebhookTargets { get; set; }
 }
 
 /// <summary>Who is connected where: the server answers for its sessions (and the portal's).</summary>

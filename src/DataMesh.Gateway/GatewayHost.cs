@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using DataMesh.Gateway.Admin;
+using DataMesh.Gateway.Admin.Webhooks;
 using DataMesh.Gateway.Authentication.Tokens;
 using DataMesh.Gateway.Cli;
 using DataMesh.Gateway.Configuration;
@@ -138,6 +139,9 @@ public sealed class GatewayHost : IAsyncDisposable
             catalog.Dispose();
             throw;
         }
+        var webhookOptions = settings.Webhooks.ToOptions();
+        catalog.Executor.Services.AllowHttpWebhooks = webhookOptions.AllowHttp;
+        catalog.Executor.Services.AllowPrivateWebhookTargets = webhookOptions.AllowPrivateTargets;
         var host = new GatewayHost(server, governance, parser, catalog, dataDirectory) { Metrics = metrics, Portal = portal };
         host.Ready = Task.Run(() =>
         {
@@ -147,6 +151,8 @@ public sealed class GatewayHost : IAsyncDisposable
             if (settings.CatalogFollowSeconds > 0)
                 catalog.Catalog.StartFollowing(TimeSpan.FromSeconds(settings.CatalogFollowSeconds),
                     e => logger.LogWarning("Following the catalog's change log failed: {Error}", e.Message));
+            host.Webhooks = new WebhookDispatcher(catalog.Catalog, webhookOptions, TimeProvider.System,
+                warning => logger.LogWarning("{Warning}", warning));
             server.MarkReady();
             logger.LogInformation("Catalog loaded in {Ms} ms ({Projects} projects)", started.ElapsedMilliseconds, catalog.Catalog.Snapshot.Projects.Count());
             if (settings.CatalogPreload) host._preload = catalog.Catalog.PreloadAsync();
@@ -170,6 +176,9 @@ public sealed class GatewayHost : IAsyncDisposable
         var services = new global::DataMesh.Gateway.Portal.PortalServices { Server = server, Admin = catalog.Executor, Users = catalog.Users, Tokens = tokens };
         return global::DataMesh.Gateway.Portal.PortalHost.StartAsync(options, services, loggers).GetAwaiter().GetResult();
     }
+
+    /// <summary>Delivers events to project webhooks (made once the catalog is loaded).</summary>
+    public WebhookDispatcher? Webhooks { get; private set; }
 
     private Task? _preload;
 
@@ -210,6 +219,7 @@ public sealed class GatewayHost : IAsyncDisposable
         // The portal stops taking requests first; then the server, so /health answers 503 while running statements drain.
         if (Portal is not null) await Portal.DisposeAsync().ConfigureAwait(false);
         await Server.DisposeAsync().ConfigureAwait(false);
+        if (Webhooks is not null) await Webhooks.DisposeAsync().ConfigureAwait(false);
         if (Metrics is not null) await Metrics.DisposeAsync().ConfigureAwait(false);
         _governance.Dispose();
         _parser.Dispose();

@@ -87,7 +87,7 @@ internal static class RenameCommands
     public static AdminResult SetWebhook(AdminContext ctx, SetProjectWebhook s)
     {
         Permissions.RequireRole(ctx, s.Project, MemberRole.Owner, $"set the webhook of project \"{s.Project}\"");
-        var url = s.Url is null ? null : Webhooks.Validate(s.Url, ctx.Services.AllowHttpWebhooks);
+        var url = s.Url is null ? null : Webhooks.Validate(s.Url, ctx.Services.AllowHttpWebhooks, ctx.Services.AllowPrivateWebhookTargets);
         ctx.Change(w =>
         {
             if (w.GetProject(s.Project) is null) throw AdminErrors.Unknown("project", s.Project);
@@ -100,14 +100,20 @@ internal static class RenameCommands
 /// <summary>What a webhook address may be: https (http only where the gateway allows it: tests, a local development setup).</summary>
 internal static class Webhooks
 {
-    public static string Validate(string url, bool allowHttp)
+    public static string Validate(string url, bool allowHttp, bool allowPrivate)
     {
         if (url.Length > 2048 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
             throw AdminErrors.Invalid($"invalid webhook URL \"{(url.Length > 80 ? url[..77] + "..." : url)}\"", "use an absolute https:// URL");
         if (uri.Scheme != Uri.UriSchemeHttps && !(allowHttp && uri.Scheme == Uri.UriSchemeHttp))
-            throw AdminErrors.Invalid($"a webhook must use https, not {uri.Scheme}", allowHttp ? null : "plain http is allowed only when the gateway's AllowHttpWebhooks setting is on");
+            throw AdminErrors.Invalid($"a webhook must use https, not {uri.Scheme}", allowHttp ? null : "plain http is allowed only when the operator sets Webhooks:AllowHttp");
         // Credentials in the address would sit in the catalog and the audit log in plain text.
         if (uri.UserInfo.Length > 0) throw AdminErrors.Invalid("a webhook URL must not carry a user name or password");
+        // An address written as such is judged now; a name when it is resolved, at every delivery (DNS can change).
+        if (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) &&
+            DataMesh.Gateway.Admin.Webhooks.WebhookTargets.Refusal(address, allowPrivate) is { } why)
+            throw AdminErrors.Invalid("webhook target refused: " + why, "point it at a public https endpoint");
+        if (uri.IsLoopback && !allowPrivate)
+            throw AdminErrors.Invalid($"webhook target refused: {uri.Host} is this machine", "point it at a public https endpoint");
         return uri.AbsoluteUri;
     }
 }

@@ -37,15 +37,15 @@ internal static class LifecycleGrammar
         return new RenameObject(RenameKind.Profile, name, RenameTo(c, "profile name"));
     }
 
-    /// <summary>ALTER PROJECT name RENAME TO name</summary>
-    /// <remarks>
-    /// SET WEBHOOK 'url' | NONE (<see cref="SetProjectWebhook"/>) stays out of the grammar until webhook delivery is wired
-    /// into the server and tested against a real listener: the command would store an address nothing POSTs to.
-    /// </remarks>
+    /// <summary>ALTER PROJECT name RENAME TO name | ALTER PROJECT name SET WEBHOOK 'url' | NONE</summary>
     public static AdminStatement AlterProject(TokenCursor c) => AlterProjectNamed(c, c.ExpectName("project name"));
 
-    private static AdminStatement AlterProjectNamed(TokenCursor c, string name) =>
-        new RenameObject(RenameKind.Project, name, RenameTo(c, "project name"));
+    private static AdminStatement AlterProjectNamed(TokenCursor c, string name)
+    {
+        if (!c.AcceptWord("SET")) return new RenameObject(RenameKind.Project, name, RenameTo(c, "project name"));
+        c.ExpectWord("WEBHOOK");
+        return new SetProjectWebhook(name, c.AcceptWord("NONE") ? null : c.ExpectString("webhook URL (string literal) or NONE"));
+    }
 
     /// <summary>DROP PROJECT PROFILE name [CASCADE | RESTRICT], unless PROFILE names a project ("DROP PROJECT profile").</summary>
     public static AdminStatement DropProfile(TokenCursor c)

@@ -68,6 +68,9 @@ public sealed class GatewaySettings
     /// <summary>Accounts on object stores: the object cache, retries, credentials files.</summary>
     public StorageSettings Storage { get; set; } = new();
 
+    /// <summary>Project webhooks: retries, timeouts, which targets are allowed.</summary>
+    public WebhookSettings Webhooks { get; set; } = new();
+
     /// <summary>host:port of the metrics and health endpoint (/metrics, /health); empty: off.</summary>
     public string? MetricsListen { get; set; }
 
