@@ -30,7 +30,7 @@ public sealed class ExtendedQueryHandler(WireTransport transport, StatementRunne
         // Planning and prepare can be cancelled (StatementRunner.Prepare): a cancel of the previous statement must not hit this one.
         session.ClearCancel();
         var prepared = statements.Count == 0
-            ? new PreparedStatement(message.StatementName, statement, StatementKind.Session, [], null)
+            ? new PreparedStatement(message.StatementName, statement, StatementKind.Session, [], null) { Parsed = new Sql.Statements.EmptyStatement(statement) }
             : runner.Prepare(session, message.StatementName, statement, message.ParameterTypeOids);
         session.Statements[message.StatementName] = prepared;
         Out.ParseComplete();
@@ -111,7 +111,7 @@ public sealed class ExtendedQueryHandler(WireTransport transport, StatementRunne
     /// <summary>In a failed transaction block only ROLLBACK/COMMIT may be parsed, bound or run (25P02).</summary>
     private static void RejectInFailedTransaction(Session session, SqlStatement statement)
     {
-        if (session.TransactionStatus == TransactionStatus.Failed && !TransactionStatements.EndsTransaction(statement))
+        if (session.TransactionStatus == TransactionStatus.Failed && !Sql.Statements.StatementParser.EndsTransaction(statement))
             throw SimpleQueryHandler.InFailedTransaction();
     }
 }

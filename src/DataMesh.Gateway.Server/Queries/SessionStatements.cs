@@ -1,101 +1,60 @@
 using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Protocol.Messages.Backend;
 using DataMesh.Gateway.Server.Sessions;
-using DataMesh.Gateway.Sql.Lexing;
+using DataMesh.Gateway.Sql.Statements;
 
 namespace DataMesh.Gateway.Server.Queries;
 
 /// <summary>
 /// SET, SHOW, RESET, DISCARD, DEALLOCATE, UNLISTEN and a lone set_config call, answered by the gateway from session
-/// state.
-/// They never reach the engine, so no client can change engine settings through them.
+/// state. They never reach the engine, so no client can change engine settings through them.
 /// </summary>
 public static class SessionStatements
 {
     /// <summary>For Describe: the column a statement returns (SHOW, set_config), or null.</summary>
-    public static string? ResultColumnOf(SqlStatement statement)
+    public static string? ResultColumnOf(Statement statement) => statement switch
     {
-        if (statement.Tokens.Count >= 2 && statement.Tokens[0].IsWord("SHOW")) return SessionParameters.CanonicalName(ShowName(statement));
-        return SetConfigCall.TryParse(statement)?.ColumnName;
-    }
+        ShowStatement show => SessionParameters.CanonicalName(show.Name),
+        SetConfigStatement call => call.ColumnName,
+        _ => null,
+    };
 
-    public static StatementOutcome Execute(Session session, SqlStatement statement)
+    public static StatementOutcome Execute(Session session, Statement statement)
     {
-        var t = statement.Tokens;
-        var word = t[0].Value.ToUpperInvariant();
+        if (statement is RejectedStatement rejected) throw StatementErrors.ToPg(rejected.Error);
         // Inside a transaction block, settings changes are undone by ROLLBACK (and SET LOCAL ones by COMMIT too).
-        if (session.TransactionStatus != TransactionStatus.Idle && word is "SET" or "RESET" or "SELECT") session.Parameters.EnterTransaction();
-        switch (word)
+        if (session.TransactionStatus != TransactionStatus.Idle && statement.Source.Tokens[0].Value.ToUpperInvariant() is "SET" or "RESET" or "SELECT")
+            session.Parameters.EnterTransaction();
+        return statement switch
         {
-            case "SET": return Set(session, t);
-            case "SELECT" when SetConfigCall.TryParse(statement) is { } call: return SetConfig(session, call);
-            case "SHOW":
-            {
-                var name = ShowName(statement);
-                return new StatementOutcome("SHOW", SessionParameters.CanonicalName(name), session.Parameters.Get(name));
-            }
-            case "RESET": return Reset(session, t);
-            case "DISCARD": return Discard(session, t);
-            case "DEALLOCATE": return Deallocate(session, t);
-            case "UNLISTEN": return new StatementOutcome("UNLISTEN");
-            default:
-                throw new PgErrorException(SqlState.FeatureNotSupported, $"{t[0].Value.ToUpperInvariant()} is not supported by the gateway");
-        }
+            SetStatement set => Set(session, set),
+            SetConfigStatement call => SetConfig(session, call),
+            ShowStatement show => new StatementOutcome("SHOW", SessionParameters.CanonicalName(show.Name), session.Parameters.Get(show.Name)),
+            ResetStatement reset => Reset(session, reset),
+            DiscardAllStatement => DiscardAll(session),
+            DeallocateStatement deallocate => Deallocate(session, deallocate),
+            AcceptedStatement accepted => new StatementOutcome(accepted.Tag),
+            _ => throw new PgErrorException(SqlState.InternalError, "not a session statement"),
+        };
     }
 
-    private static StatementOutcome Set(Session session, IReadOnlyList<SqlToken> t)
+    private static StatementOutcome Set(Session session, SetStatement set)
     {
-        var i = 1;
-        var local = i < t.Count && t[i].IsWord("LOCAL");
-        if (i < t.Count && (t[i].IsWord("SESSION") || t[i].IsWord("LOCAL")))
-        {
-            if (i + 1 < t.Count && t[i].IsWord("SESSION") && (t[i + 1].IsWord("CHARACTERISTICS") || t[i + 1].IsWord("AUTHORIZATION")))
-            {
-                // SET SESSION CHARACTERISTICS AS TRANSACTION … and SET SESSION AUTHORIZATION DEFAULT (pool reset).
-                if (t[i + 1].IsWord("AUTHORIZATION") && !(i + 2 < t.Count && t[i + 2].IsWord("DEFAULT")))
-                    throw new PgErrorException(SqlState.InsufficientPrivilege, "permission denied to set session authorization");
-                return new StatementOutcome("SET");
-            }
-            i++;
-        }
-        if (i >= t.Count) throw Syntax("SET");
-        if (t[i].IsWord("TRANSACTION")) return new StatementOutcome("SET"); // isolation/read-only: reads only, accepted
-        if (t[i].IsWord("VARIABLE") || t[i].IsWord("GLOBAL"))
-            throw new PgErrorException(SqlState.InsufficientPrivilege, "engine variables and global settings cannot be set through the gateway");
-        string name;
-        if (t[i].IsWord("TIME") && i + 1 < t.Count && t[i + 1].IsWord("ZONE"))
-        {
-            name = "TimeZone";
-            i += 2;
-        }
-        else if (t[i].IsWord("NAMES"))
-        {
-            name = "client_encoding";
-            i++;
-        }
-        else
-        {
-            name = DottedName(t, ref i);
-            if (i >= t.Count || !(t[i].IsWord("TO") || t[i].Text == "=")) throw Syntax(name);
-            i++;
-        }
-        if (i >= t.Count) throw Syntax(name);
-
-        RefuseEngineSetting(session, name);
+        RefuseEngineSetting(session, set.Name);
         var outcome = new StatementOutcome("SET");
-        if (local && session.TransactionStatus == TransactionStatus.Idle)
+        if (set.Local && session.TransactionStatus == TransactionStatus.Idle)
         {
             // As in PostgreSQL: outside a block a LOCAL value would end with the statement, so it is not applied.
             outcome.Notices.Add((PgErrorSeverity.Warning, SqlState.NoActiveSqlTransaction, "SET LOCAL can only be used in transaction blocks"));
             return outcome;
         }
-        if (i == t.Count - 1 && t[i].IsWord("DEFAULT") && !local)
+        if (set.IsDefault && !set.Local)
         {
-            if (session.Parameters.Reset(name) is { } reset) outcome.ChangedParameters.Add(reset);
+            if (session.Parameters.Reset(set.Name) is { } reset) outcome.ChangedParameters.Add(reset);
             return outcome;
         }
-        var value = i == t.Count - 1 && t[i].IsWord("DEFAULT") ? session.Parameters.DefaultOf(name) : string.Join(", ", SplitValues(t, i));
-        if (session.Parameters.Set(name, value, local) is { } changed) outcome.ChangedParameters.Add(changed);
+        var value = set.IsDefault ? session.Parameters.DefaultOf(set.Name) : set.Value;
+        if (session.Parameters.Set(set.Name, value, set.Local) is { } changed) outcome.ChangedParameters.Add(changed);
         return outcome;
     }
 
@@ -103,7 +62,7 @@ public static class SessionStatements
     /// set_config(name, value, is_local): SET [LOCAL] name = value, answered with the value now in effect. Outside a
     /// transaction block a local value would end with the statement itself, so it is returned but not kept.
     /// </summary>
-    private static StatementOutcome SetConfig(Session session, SetConfigCall call)
+    private static StatementOutcome SetConfig(Session session, SetConfigStatement call)
     {
         RefuseEngineSetting(session, call.Name);
         var outcome = new StatementOutcome("SELECT 1", call.ColumnName, call.Value);
@@ -123,99 +82,41 @@ public static class SessionStatements
             throw new PgErrorException(SqlState.InsufficientPrivilege, $"the engine setting \"{name}\" belongs to the gateway and cannot be changed");
     }
 
-    private static StatementOutcome Reset(Session session, IReadOnlyList<SqlToken> t)
+    private static StatementOutcome Reset(Session session, ResetStatement reset)
     {
         var outcome = new StatementOutcome("RESET");
-        if (t.Count >= 2 && t[1].IsWord("ALL"))
+        if (reset.Name is not { } name)
         {
             outcome.ChangedParameters.AddRange(session.Parameters.ResetAll());
             return outcome;
         }
-        if (t.Count >= 3 && t[1].IsWord("SESSION") && t[2].IsWord("AUTHORIZATION")) return outcome;
-        var i = 1;
-        var name = t.Count >= 3 && t[1].IsWord("TIME") && t[2].IsWord("ZONE") ? "TimeZone" : DottedName(t, ref i);
         if (session.Parameters.Reset(name) is { } changed) outcome.ChangedParameters.Add(changed);
         return outcome;
     }
 
-    private static StatementOutcome Discard(Session session, IReadOnlyList<SqlToken> t)
+    private static StatementOutcome DiscardAll(Session session)
     {
-        if (t.Count < 2) throw Syntax("DISCARD");
-        var what = t[1].Value.ToUpperInvariant();
-        switch (what)
-        {
-            case "ALL":
-                if (session.TransactionStatus != TransactionStatus.Idle)
-                    throw new PgErrorException(SqlState.ActiveSqlTransaction, "DISCARD ALL cannot run inside a transaction block");
-                var outcome = new StatementOutcome("DISCARD ALL");
-                outcome.ChangedParameters.AddRange(session.Parameters.ResetAll());
-                session.ClosePortals(includeNamed: true, includeHeld: true);
-                foreach (var s in session.Statements.Values) s.Dispose();
-                session.Statements.Clear();
-                return outcome;
-            case "PLANS" or "SEQUENCES":
-                return new StatementOutcome("DISCARD " + what);
-            case "TEMP" or "TEMPORARY":
-                return new StatementOutcome("DISCARD TEMP");
-            default:
-                throw Syntax("DISCARD");
-        }
+        if (session.TransactionStatus != TransactionStatus.Idle)
+            throw new PgErrorException(SqlState.ActiveSqlTransaction, "DISCARD ALL cannot run inside a transaction block");
+        var outcome = new StatementOutcome("DISCARD ALL");
+        outcome.ChangedParameters.AddRange(session.Parameters.ResetAll());
+        session.ClosePortals(includeNamed: true, includeHeld: true);
+        foreach (var s in session.Statements.Values) s.Dispose();
+        session.Statements.Clear();
+        return outcome;
     }
 
-    private static StatementOutcome Deallocate(Session session, IReadOnlyList<SqlToken> t)
+    private static StatementOutcome Deallocate(Session session, DeallocateStatement deallocate)
     {
-        var i = 1;
-        if (i < t.Count && t[i].IsWord("PREPARE")) i++;
-        if (i >= t.Count) throw Syntax("DEALLOCATE");
-        if (t[i].IsWord("ALL"))
+        if (deallocate.Name is not { } name)
         {
             foreach (var s in session.Statements.Values) s.Dispose();
             session.Statements.Clear();
             return new StatementOutcome("DEALLOCATE ALL");
         }
-        var name = t[i].Value;
         if (!session.Statements.Remove(name, out var statement))
             throw new PgErrorException(SqlState.InvalidSqlStatementName, $"prepared statement \"{name}\" does not exist");
         statement.Dispose();
         return new StatementOutcome("DEALLOCATE");
     }
-
-    private static string ShowName(SqlStatement statement)
-    {
-        var t = statement.Tokens;
-        if (t.Count >= 3 && t[1].IsWord("TIME") && t[2].IsWord("ZONE")) return "TimeZone";
-        if (t.Count >= 3 && t[1].IsWord("TRANSACTION") && t[2].IsWord("ISOLATION")) return "transaction_isolation";
-        var i = 1;
-        return DottedName(t, ref i);
-    }
-
-    private static string DottedName(IReadOnlyList<SqlToken> t, ref int i)
-    {
-        if (i >= t.Count) throw Syntax("parameter name");
-        var name = t[i++].Value;
-        while (i + 1 < t.Count && t[i].Text == "." && t[i + 1].Kind is SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier)
-        {
-            name += "." + t[i + 1].Value;
-            i += 2;
-        }
-        return name;
-    }
-
-    private static IEnumerable<string> SplitValues(IReadOnlyList<SqlToken> t, int start)
-    {
-        var current = new System.Text.StringBuilder();
-        for (var i = start; i < t.Count; i++)
-        {
-            if (t[i].Text == ",")
-            {
-                yield return current.ToString();
-                current.Clear();
-                continue;
-            }
-            current.Append(t[i].Kind == SqlTokenKind.String || t[i].Kind == SqlTokenKind.QuotedIdentifier ? t[i].Value : t[i].Text);
-        }
-        yield return current.ToString();
-    }
-
-    private static PgErrorException Syntax(string near) => new(SqlState.SyntaxError, $"syntax error at or near \"{near}\"");
 }

@@ -25,7 +25,7 @@ public sealed class SimpleQueryHandler(WireTransport transport, StatementRunner 
         // while this message's work (splitting a long text, preparing) is under way must stop it, as in PostgreSQL.
         foreach (var statement in statements)
         {
-            if (session.TransactionStatus == TransactionStatus.Failed && !TransactionStatements.EndsTransaction(statement))
+            if (session.TransactionStatus == TransactionStatus.Failed && !Sql.Statements.StatementParser.EndsTransaction(statement))
             {
                 transport.Backend.Error(InFailedTransaction());
                 return;

@@ -4,7 +4,7 @@ using DataMesh.Gateway.Protocol.Messages.Backend;
 using DataMesh.Gateway.Protocol.Messages.Frontend;
 using DataMesh.Gateway.Server.Governance;
 using DataMesh.Gateway.Server.Sessions;
-using DataMesh.Gateway.Sql.Lexing;
+using DataMesh.Gateway.Sql.Statements;
 
 namespace DataMesh.Gateway.Server.Queries;
 
@@ -16,62 +16,44 @@ namespace DataMesh.Gateway.Server.Queries;
 /// </summary>
 public sealed partial class StatementRunner
 {
-    /// <summary>Prepares DECLARE (its query governed now, so a refusal comes at Parse) or FETCH / MOVE / CLOSE.</summary>
-    private PreparedStatement PrepareCursor(Session session, string name, SqlStatement statement, int[] declaredOids)
+    /// <summary>Prepares DECLARE: its query is governed now, so a refusal comes at Parse.</summary>
+    private PreparedStatement PrepareDeclare(Session session, string name, DeclareCursorStatement declare, int[] declaredOids)
     {
-        if (!statement.Tokens[0].IsWord("DECLARE"))
-        {
-            var fetch = statement.Tokens[0].IsWord("CLOSE") ? null : FetchCursor.Parse(statement);
-            if (statement.Tokens[0].IsWord("CLOSE")) CloseTarget(statement);
-            return new PreparedStatement(name, statement, StatementKind.Cursor, [], null) { Fetch = fetch };
-        }
-        var declare = DeclareCursor.Parse(statement);
         var inner = PrepareCursorQuery(session, name, declare, declaredOids);
-        var prepared = new PreparedStatement(name, statement, StatementKind.Cursor, inner.ParameterOids, inner.EngineQuery)
+        var prepared = new PreparedStatement(name, declare.Source, StatementKind.Cursor, inner.ParameterOids, inner.EngineQuery)
         {
             EngineText = inner.EngineText,
-            Declare = declare,
+            Parsed = declare,
         };
         prepared.SetPlan(inner.Plan!);
         return prepared;
     }
 
-    /// <summary>The cursor's query as a statement of its own: only a query may be a cursor's query.</summary>
-    private PreparedStatement PrepareCursorQuery(Session session, string name, DeclareCursor declare, int[] declaredOids)
+    /// <summary>The cursor's query as a statement of its own (the grammar let only a query through).</summary>
+    private PreparedStatement PrepareCursorQuery(Session session, string name, DeclareCursorStatement declare, int[] declaredOids)
     {
-        var first = declare.Query.Tokens[0];
-        if (first.Kind != SqlTokenKind.Word || !QueryKeywords.Contains(first.Value) || first.IsWord("DESCRIBE") || first.IsWord("SUMMARIZE"))
-        {
-            RequireQueryKeyword(declare.Query); // DECLARE c CURSOR FOR DELETE … is refused like DELETE itself
-            throw new PgErrorException(SqlState.SyntaxError, $"syntax error at or near \"{first.Text}\": a cursor's query must be a SELECT, WITH, VALUES or TABLE");
-        }
-        var inner = Prepare(session, name, declare.Query, declaredOids);
-        if (inner.Kind != StatementKind.EngineQuery || inner.Plan is null)
-        {
-            inner.Dispose();
-            throw new PgErrorException(SqlState.SyntaxError, "a cursor's query must be a SELECT, WITH, VALUES or TABLE");
-        }
-        return inner;
+        FollowGrants(session);
+        return PrepareQuery(session, name, declare.Query, declaredOids);
     }
 
     private async Task<bool> ExecuteCursorAsync(Session session, Portal portal, bool sendRowDescription)
     {
-        var statement = portal.Statement;
-        if (statement.Declare is { } declare)
+        switch (portal.Statement.Parsed)
         {
-            Declare(session, portal, declare);
-            return false;
+            case DeclareCursorStatement declare:
+                Declare(session, portal, declare);
+                break;
+            case FetchStatement fetch:
+                await FetchAsync(session, fetch, portal.ResultFormats, sendRowDescription).ConfigureAwait(false);
+                break;
+            case CloseCursorStatement close:
+                Close(session, close);
+                break;
         }
-        if (statement.Fetch is { } fetch)
-        {
-            await FetchAsync(session, fetch, portal.ResultFormats, sendRowDescription).ConfigureAwait(false);
-            return false;
-        }
-        Close(session, statement.Statement);
         return false;
     }
 
-    private void Declare(Session session, Portal declaring, DeclareCursor declare)
+    private void Declare(Session session, Portal declaring, DeclareCursorStatement declare)
     {
         if (!declare.Hold && session.TransactionStatus == TransactionStatus.Idle)
             throw new PgErrorException(SqlState.NoActiveSqlTransaction, "DECLARE CURSOR can only be used in transaction blocks");
@@ -101,7 +83,7 @@ public sealed partial class StatementRunner
         Out.CommandComplete("DECLARE CURSOR");
     }
 
-    private async Task FetchAsync(Session session, FetchCursor fetch, FormatCode[] requestedFormats, bool sendRowDescription)
+    private async Task FetchAsync(Session session, FetchStatement fetch, FormatCode[] requestedFormats, bool sendRowDescription)
     {
         var cursor = FindCursor(session, fetch.Name);
         var verb = fetch.Move ? "MOVE" : "FETCH";
@@ -175,10 +157,9 @@ public sealed partial class StatementRunner
     }
 
     /// <summary>CLOSE name | CLOSE ALL.</summary>
-    private void Close(Session session, SqlStatement statement)
+    private void Close(Session session, CloseCursorStatement close)
     {
-        var name = CloseTarget(statement);
-        if (name is null)
+        if (close.Name is not { } name)
         {
             session.ClosePortalsWhere(p => p.IsSqlCursor);
             Out.CommandComplete("CLOSE CURSOR ALL");
@@ -190,15 +171,6 @@ public sealed partial class StatementRunner
         Out.CommandComplete("CLOSE CURSOR");
     }
 
-    /// <summary>The cursor CLOSE names, or null for CLOSE ALL.</summary>
-    private static string? CloseTarget(SqlStatement statement)
-    {
-        var t = statement.Tokens.Where(x => x.Kind != SqlTokenKind.Semicolon).ToList();
-        if (t.Count == 2 && t[1].IsWord("ALL")) return null;
-        if (t.Count == 2 && t[1].Kind is SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier) return DeclareCursor.Identifier(t[1]);
-        throw new PgErrorException(SqlState.SyntaxError, $"syntax error at or near \"{(t.Count > 2 ? t[2].Text : "CLOSE")}\"");
-    }
-
     private static Portal FindCursor(Session session, string name) =>
         session.Portals.TryGetValue(name, out var portal) && portal.Statement.Kind == StatementKind.EngineQuery
             ? portal
@@ -207,7 +179,7 @@ public sealed partial class StatementRunner
     /// <summary>Describe of a FETCH: the open cursor's columns (a FETCH of a cursor that does not exist is 34000).</summary>
     private void DescribeFetch(Session session, PreparedStatement statement, FormatCode[] formats)
     {
-        if (statement.Fetch is not { Move: false } fetch)
+        if (statement.Parsed is not FetchStatement { Move: false } fetch)
         {
             Out.NoData();
             return;

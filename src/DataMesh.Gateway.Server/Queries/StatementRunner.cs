@@ -12,6 +12,7 @@ using DataMesh.Gateway.Server.Sessions;
 using DataMesh.Gateway.Sql;
 using DataMesh.Gateway.Sql.Admin;
 using DataMesh.Gateway.Sql.Lexing;
+using DataMesh.Gateway.Sql.Statements;
 using DuckDB.NET.Native;
 
 namespace DataMesh.Gateway.Server.Queries;
@@ -28,55 +29,60 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
     public PreparedStatement Prepare(Session session, string name, SqlStatement statement, int[] declaredOids)
     {
         FollowGrants(session);
-        if (TryParseAdmin(session, statement) is { } command)
-            return new PreparedStatement(name, statement, StatementKind.Admin, [], null) { Admin = command };
-        if (WorkspaceCommand.Matches(statement))
+        var parsed = Parse(session, statement);
+        switch (parsed)
         {
-            if (statement.Tokens.Any(t => t.Kind == SqlTokenKind.Parameter))
-                throw new PgErrorException(SqlState.FeatureNotSupported, "workspace writes take no parameters");
-            return new PreparedStatement(name, statement, StatementKind.WorkspaceWrite, [], null) { Workspace = WorkspaceCommand.Parse(statement) };
-        }
-        var kind = StatementClassifier.Classify(statement);
-        switch (kind)
-        {
-            case StatementKind.EngineQuery:
-            {
-                RequireQueryKeyword(statement);
-                // Planning (constant checks included) and DuckDB's prepare count against statement_timeout; DuckDB's
-                // planner does not stop when interrupted, so the statement fails with 57014 as soon as it returns.
-                using var timer = StatementTimer.Start(session, options);
-                var showTables = StatementClassifier.ShowTablesQuery(statement);
-                var sql = showTables ?? ParameterCasts.Apply(statement.Text, declaredOids, EngineTypeNames.For);
-                var plan = PlanGoverned(session, statement.Text, sql);
-                var query = PrepareEngineQuery(session, plan, sql);
-                if (showTables is null && InferredParameterTypes(declaredOids, query.ParameterOids) is { } inferred)
-                    (sql, plan, query, declaredOids) = TypeUntypedParameters(session, statement, (sql, plan, query, declaredOids), inferred);
-                if (session.IsCancelRequested)
-                {
-                    query.Dispose();
-                    throw Canceled(session);
-                }
-                var oids = new int[query.ParameterOids.Length];
-                for (var i = 0; i < oids.Length; i++)
-                    oids[i] = i < declaredOids.Length && declaredOids[i] != 0 ? declaredOids[i] : query.ParameterOids[i] is 0 ? Protocol.Types.PgTypes.Text : query.ParameterOids[i];
-                var prepared = new PreparedStatement(name, statement, kind, oids, query) { EngineText = sql };
-                prepared.SetPlan(plan);
-                return prepared;
-            }
-            case StatementKind.CopyOut:
+            case AdminCommandStatement:
+                return new PreparedStatement(name, statement, StatementKind.Admin, [], null) { Parsed = parsed };
+            case WorkspaceWriteStatement:
+                return new PreparedStatement(name, statement, StatementKind.WorkspaceWrite, [], null) { Parsed = parsed };
+            case QueryStatement query:
+                return PrepareQuery(session, name, query, declaredOids);
+            case CopyOutStatement copy:
             {
                 // COPY (SELECT …) TO STDOUT is governed exactly like the SELECT inside it.
-                var copy = CopyCommand.Parse(statement);
                 var plan = PlanGoverned(session, statement.Text, copy.Query);
-                var prepared = new PreparedStatement(name, statement, kind, [], PrepareEngineQuery(session, plan, copy.Query)) { EngineText = copy.Query };
+                var prepared = new PreparedStatement(name, statement, StatementKind.CopyOut, [], PrepareEngineQuery(session, plan, copy.Query))
+                {
+                    EngineText = copy.Query,
+                    Parsed = parsed,
+                };
                 prepared.SetPlan(plan);
                 return prepared;
             }
-            case StatementKind.Cursor:
-                return PrepareCursor(session, name, statement, declaredOids);
-            default:
-                return new PreparedStatement(name, statement, kind, [], null);
+            case DeclareCursorStatement declare:
+                return PrepareDeclare(session, name, declare, declaredOids);
+            case FetchStatement or CloseCursorStatement:
+                return new PreparedStatement(name, statement, StatementKind.Cursor, [], null) { Parsed = parsed };
+            case TransactionStatement:
+                return new PreparedStatement(name, statement, StatementKind.Transaction, [], null) { Parsed = parsed };
+            default: // session statements, empty and rejected ones
+                return new PreparedStatement(name, statement, StatementKind.Session, [], null) { Parsed = parsed };
         }
+    }
+
+    private PreparedStatement PrepareQuery(Session session, string name, QueryStatement statement, int[] declaredOids)
+    {
+        var source = statement.Source;
+        // Planning (constant checks included) and DuckDB's prepare count against statement_timeout; DuckDB's
+        // planner does not stop when interrupted, so the statement fails with 57014 as soon as it returns.
+        using var timer = StatementTimer.Start(session, options);
+        var sql = statement.GatewayText ?? ParameterCasts.Apply(source.Text, declaredOids, EngineTypeNames.For);
+        var plan = PlanGoverned(session, source.Text, sql);
+        var query = PrepareEngineQuery(session, plan, sql);
+        if (statement.GatewayText is null && InferredParameterTypes(declaredOids, query.ParameterOids) is { } inferred)
+            (sql, plan, query, declaredOids) = TypeUntypedParameters(session, source, (sql, plan, query, declaredOids), inferred);
+        if (session.IsCancelRequested)
+        {
+            query.Dispose();
+            throw Canceled(session);
+        }
+        var oids = new int[query.ParameterOids.Length];
+        for (var i = 0; i < oids.Length; i++)
+            oids[i] = i < declaredOids.Length && declaredOids[i] != 0 ? declaredOids[i] : query.ParameterOids[i] is 0 ? Protocol.Types.PgTypes.Text : query.ParameterOids[i];
+        var prepared = new PreparedStatement(name, source, StatementKind.EngineQuery, oids, query) { EngineText = sql, Parsed = statement };
+        prepared.SetPlan(plan);
+        return prepared;
     }
 
     /// <summary>Parameter types the typed-parameter rules can use: a cast to these is one a client may declare itself.</summary>
@@ -137,12 +143,19 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         }
     }
 
-    /// <summary>Recognises an admin command; a malformed one is 42601 pointing at the offending word.</summary>
-    private AdminStatement? TryParseAdmin(Session session, SqlStatement statement)
+    /// <summary>
+    /// Classifies the statement (<see cref="StatementParser"/>). A malformed admin command is 42601 pointing at the
+    /// offending word, and audited.
+    /// </summary>
+    private Statement Parse(Session session, SqlStatement statement)
     {
         try
         {
-            return AdminParser.TryParse(statement, out var command) ? command : null;
+            return StatementParser.Parse(statement);
+        }
+        catch (StatementException e)
+        {
+            throw StatementErrors.ToPg(e);
         }
         catch (AdminSyntaxException e)
         {
@@ -157,12 +170,12 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
     private static int StatementOffset(SqlStatement statement) => statement.Tokens.Count > 0 ? statement.Tokens[0].Offset : 0;
 
     private AdminResult RunAdmin(Session session, PreparedStatement statement) =>
-        admin.Execute(statement.Admin!, session.AdminCaller, session.Database, Redact(statement), StatementOffset(statement.Statement));
+        admin.Execute(((AdminCommandStatement)statement.Parsed).Command, session.AdminCaller, session.Database, Redact(statement), StatementOffset(statement.Statement));
 
     /// <summary>The statement text for the audit log, with password literals replaced: secrets never reach the log.</summary>
     private static string Redact(PreparedStatement statement)
     {
-        if (statement.Admin is not (CreateUser or AlterUserPassword)) return statement.Statement.Text;
+        if (statement.Parsed is not AdminCommandStatement { Command: CreateUser or AlterUserPassword }) return statement.Statement.Text;
         var text = statement.Statement.Text;
         var start = StatementOffset(statement.Statement);
         var sb = new System.Text.StringBuilder();
@@ -294,32 +307,6 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         query.RenameColumns(names);
     }
 
-    private static readonly HashSet<string> QueryKeywords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "SELECT", "WITH", "VALUES", "TABLE", "FROM", "DESCRIBE", "SUMMARIZE", "PIVOT", "UNPIVOT",
-    };
-
-    // Statement keywords of things that are not queries. A leading word that is neither a query keyword nor one of
-    // these is left to the engine's parser, which answers with a syntax error (SELEC 1 is 42601, as in PostgreSQL).
-    private static readonly HashSet<string> NonQueryKeywords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "ALTER", "ANALYZE", "ATTACH", "CALL", "CHECKPOINT", "COMMENT", "CREATE", "DECLARE", "DELETE", "DETACH", "DROP",
-        "EXECUTE", "EXPLAIN", "EXPORT", "FETCH", "FORCE", "GRANT", "IMPORT", "INSERT", "INSTALL", "LOAD", "MERGE", "MOVE",
-        "PRAGMA", "PREPARE", "REINDEX", "REVOKE", "TRUNCATE", "UPDATE", "UPSERT", "USE", "VACUUM",
-    };
-
-    /// <summary>
-    /// Refuses non-queries by their leading keyword before the engine sees them at all: even preparing DROP TABLE t
-    /// would tell the caller whether t exists. Whatever passes is checked again by statement type after parsing.
-    /// </summary>
-    private static void RequireQueryKeyword(SqlStatement statement)
-    {
-        var first = statement.Tokens.Count > 0 ? statement.Tokens[0] : default;
-        if (first.Kind != SqlTokenKind.Word || QueryKeywords.Contains(first.Value) || !NonQueryKeywords.Contains(first.Value)) return;
-        throw new PgErrorException(SqlState.InsufficientPrivilege,
-            $"{first.Value.ToUpperInvariant()} statements are not allowed through the gateway; only queries are");
-    }
-
     private static string StatementTypeName(DuckDBStatementType type) => type.ToString().ToUpperInvariant();
 
     /// <summary>Describe of a statement: ParameterDescription, then RowDescription (text formats) or NoData.</summary>
@@ -361,7 +348,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
                 var columns = cursor?.Columns ?? statement.EngineQuery!.Columns;
                 Out.RowDescription(Describe(columns, formats));
                 break;
-            case StatementKind.Session when SessionStatements.ResultColumnOf(statement.Statement) is { } column:
+            case StatementKind.Session when SessionStatements.ResultColumnOf(statement.Parsed) is { } column:
                 Out.RowDescription([new FieldDescription(column, Protocol.Types.PgTypes.Text, -1, -1)]);
                 break;
             default:
@@ -382,13 +369,13 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
             case StatementKind.Transaction:
             {
                 var settings = session.Parameters.Version;
-                Complete(session, TransactionStatements.Execute(session, statement.Statement), sendRowDescription);
+                Complete(session, TransactionStatements.Execute(session, statement.Parsed), sendRowDescription);
                 // ROLLBACK restores settings, COMMIT drops SET LOCAL ones: current_setting() must follow.
                 if (session.Parameters.Version != settings) session.Engine.SetSettings(session.Parameters.Changed);
                 return false;
             }
             case StatementKind.Session:
-                Complete(session, SessionStatements.Execute(session, statement.Statement), sendRowDescription);
+                Complete(session, SessionStatements.Execute(session, statement.Parsed), sendRowDescription);
                 session.Engine.SetSettings(session.Parameters.Changed); // current_setting() follows SET and RESET
                 return false;
             case StatementKind.CopyOut:
@@ -442,7 +429,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
     /// </summary>
     private void WriteWorkspace(Session session, PreparedStatement statement)
     {
-        var command = statement.Workspace!;
+        var command = (WorkspaceWriteStatement)statement.Parsed;
         FollowGrants(session);
         if (!session.RewriteOptions.Workspace)
             throw new PgErrorException(SqlState.FeatureNotSupported,
@@ -571,7 +558,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
 
     private async Task CopyOutAsync(Session session, PreparedStatement statement)
     {
-        var copy = CopyCommand.Parse(statement.Statement);
+        var copy = (CopyOutStatement)statement.Parsed;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
@@ -584,7 +571,7 @@ public sealed partial class StatementRunner(WireTransport transport, GatewayServ
         }
     }
 
-    private async Task CopyRowsAsync(Session session, PreparedStatement statement, CopyCommand copy)
+    private async Task CopyRowsAsync(Session session, PreparedStatement statement, CopyOutStatement copy)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var cursor = Start(session, statement, []);

@@ -1,7 +1,7 @@
 using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Protocol.Messages.Backend;
 using DataMesh.Gateway.Server.Sessions;
-using DataMesh.Gateway.Sql.Lexing;
+using DataMesh.Gateway.Sql.Statements;
 
 namespace DataMesh.Gateway.Server.Queries;
 
@@ -14,27 +14,28 @@ namespace DataMesh.Gateway.Server.Queries;
 /// </summary>
 public static class TransactionStatements
 {
-    public static StatementOutcome Execute(Session session, SqlStatement statement)
+    public static StatementOutcome Execute(Session session, Sql.Statements.Statement statement)
     {
-        var t = statement.Tokens.Where(x => x.Kind != SqlTokenKind.Semicolon).ToList();
-        var word = t[0].Value.ToUpperInvariant();
-        if (word == "SAVEPOINT") return Savepoint(session, t);
-        if (word == "RELEASE") return Release(session, t);
-        if (word == "ROLLBACK" && t.Any(x => x.IsWord("TO"))) return RollbackTo(session, t);
-
-        switch (word)
+        switch (statement)
         {
-            case "BEGIN" or "START":
+            case RejectedStatement rejected:
+                throw StatementErrors.ToPg(rejected.Error);
+            case SavepointStatement savepoint:
+                return Savepoint(session, savepoint.Name);
+            case ReleaseStatement release:
+                return Release(session, release.Name);
+            case RollbackToStatement rollbackTo:
+                return RollbackTo(session, rollbackTo.Name);
+            case BeginStatement begin:
             {
-                var tag = word == "BEGIN" ? "BEGIN" : "START TRANSACTION";
-                var outcome = new StatementOutcome(tag);
+                var outcome = new StatementOutcome(begin.Tag);
                 if (session.TransactionStatus != TransactionStatus.Idle)
                     outcome.Notices.Add((PgErrorSeverity.Warning, SqlState.ActiveSqlTransaction, "there is already a transaction in progress"));
                 else
                     session.TransactionStatus = TransactionStatus.InTransaction;
                 return outcome;
             }
-            case "COMMIT" or "END":
+            case CommitStatement:
             {
                 var failed = session.TransactionStatus == TransactionStatus.Failed;
                 var outcome = new StatementOutcome(failed ? "ROLLBACK" : "COMMIT");
@@ -55,9 +56,8 @@ public static class TransactionStatements
     }
 
     /// <summary>SAVEPOINT name. A name used again shadows the older one, as in PostgreSQL.</summary>
-    private static StatementOutcome Savepoint(Session session, List<SqlToken> t)
+    private static StatementOutcome Savepoint(Session session, string name)
     {
-        var name = NameAt(t, 1, "SAVEPOINT");
         if (session.TransactionStatus == TransactionStatus.Idle)
             throw new PgErrorException(SqlState.NoActiveSqlTransaction, "SAVEPOINT can only be used in transaction blocks");
         session.Savepoints.Add((name, session.CursorSequence, session.Parameters.MarkSavepoint()));
@@ -65,10 +65,8 @@ public static class TransactionStatements
     }
 
     /// <summary>RELEASE [SAVEPOINT] name: forgets it and every savepoint made after it.</summary>
-    private static StatementOutcome Release(Session session, List<SqlToken> t)
+    private static StatementOutcome Release(Session session, string name)
     {
-        var at = t.Count > 1 && t[1].IsWord("SAVEPOINT") ? 2 : 1;
-        var name = NameAt(t, at, "RELEASE");
         if (session.TransactionStatus == TransactionStatus.Idle)
             throw new PgErrorException(SqlState.NoActiveSqlTransaction, "RELEASE SAVEPOINT can only be used in transaction blocks");
         var index = Find(session, name);
@@ -81,11 +79,8 @@ public static class TransactionStatements
     /// failed), later savepoints are gone, the named one stays, cursors declared after it are closed and settings
     /// changed after it are put back.
     /// </summary>
-    private static StatementOutcome RollbackTo(Session session, List<SqlToken> t)
+    private static StatementOutcome RollbackTo(Session session, string name)
     {
-        var at = t.FindIndex(x => x.IsWord("TO")) + 1;
-        if (at < t.Count && t[at].IsWord("SAVEPOINT")) at++;
-        var name = NameAt(t, at, "TO");
         if (session.TransactionStatus == TransactionStatus.Idle)
             throw new PgErrorException(SqlState.NoActiveSqlTransaction, "ROLLBACK TO SAVEPOINT can only be used in transaction blocks");
         var index = Find(session, name);
@@ -103,15 +98,4 @@ public static class TransactionStatements
         var index = session.Savepoints.FindLastIndex(s => s.Name == name);
         return index >= 0 ? index : throw new PgErrorException(SqlState.InvalidSavepointSpecification, $"savepoint \"{name}\" does not exist");
     }
-
-    private static string NameAt(List<SqlToken> t, int index, string after)
-    {
-        if (index != t.Count - 1 || t[index].Kind is not (SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier))
-            throw new PgErrorException(SqlState.SyntaxError, $"syntax error at or near \"{(index < t.Count ? t[index].Text : after)}\"");
-        return DeclareCursor.Identifier(t[index]);
-    }
-
-    /// <summary>Only these may run in a failed transaction block (ROLLBACK TO a savepoint included).</summary>
-    public static bool EndsTransaction(SqlStatement statement) =>
-        statement.Tokens.Count > 0 && statement.Tokens[0].Value.ToUpperInvariant() is "ROLLBACK" or "ABORT" or "COMMIT" or "END";
 }

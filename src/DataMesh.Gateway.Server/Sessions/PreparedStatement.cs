@@ -53,17 +53,8 @@ public sealed class PreparedStatement : IDisposable
         Plan = plan;
     }
 
-    /// <summary>The parsed workspace write, for <see cref="StatementKind.WorkspaceWrite"/>.</summary>
-    public Queries.WorkspaceCommand? Workspace { get; init; }
-
-    /// <summary>The parsed admin command, for <see cref="StatementKind.Admin"/>.</summary>
-    public Sql.Admin.AdminStatement? Admin { get; init; }
-
-    /// <summary>The parsed DECLARE, for <see cref="StatementKind.Cursor"/>; its query is this statement's engine query.</summary>
-    public Queries.DeclareCursor? Declare { get; init; }
-
-    /// <summary>The parsed FETCH or MOVE, for <see cref="StatementKind.Cursor"/>.</summary>
-    public Queries.FetchCursor? Fetch { get; init; }
+    /// <summary>The statement as the gateway classified it (its kind's payload).</summary>
+    public required Sql.Statements.Statement Parsed { get; init; }
 
     public void Dispose() => EngineQuery?.Dispose();
 }

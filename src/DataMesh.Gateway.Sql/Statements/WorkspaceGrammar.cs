@@ -1,7 +1,6 @@
-using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Sql.Lexing;
 
-namespace DataMesh.Gateway.Server.Queries;
+namespace DataMesh.Gateway.Sql.Statements;
 
 /// <summary>
 /// The three writes a project may make to its workspace database: <c>CREATE [OR REPLACE] TABLE [IF NOT EXISTS]
@@ -9,7 +8,7 @@ namespace DataMesh.Gateway.Server.Queries;
 /// Recognised from the leading tokens; the query part is governed like any consumer query, and the gateway builds
 /// the engine statement itself from the parts, so nothing else of the user's text reaches the engine unparsed.
 /// </summary>
-public sealed record WorkspaceCommand(string Verb, string Prefix, string? Query, string Table)
+internal static class WorkspaceGrammar
 {
     public static bool Matches(SqlStatement statement)
     {
@@ -26,9 +25,10 @@ public sealed record WorkspaceCommand(string Verb, string Prefix, string? Query,
         return false;
     }
 
-    public static WorkspaceCommand Parse(SqlStatement statement)
+    public static WorkspaceWriteStatement Parse(SqlStatement statement)
     {
         var t = statement.Tokens;
+        if (t.Any(x => x.Kind == SqlTokenKind.Parameter)) throw StatementException.NotSupported("workspace writes take no parameters");
         var text = statement.Text;
         var start = t[0].Offset;
         string Slice(int from, int to) => text[(from - start)..(to - start)];
@@ -36,7 +36,7 @@ public sealed record WorkspaceCommand(string Verb, string Prefix, string? Query,
         {
             var at = Is(t, 2, "IF") ? 4 : 2;
             if (t.Count != at + 3) throw Syntax("DROP TABLE takes one workspace table");
-            return new WorkspaceCommand("DROP", text, null, Name(t[at + 2]));
+            return new WorkspaceWriteStatement(statement, "DROP", text, null, t[at + 2].Value);
         }
         if (Is(t, 0, "CREATE"))
         {
@@ -46,7 +46,7 @@ public sealed record WorkspaceCommand(string Verb, string Prefix, string? Query,
             if (!Is(t, name + 1, "AS") || name + 2 >= t.Count)
                 throw Syntax("CREATE TABLE workspace.t needs AS followed by a query");
             var query = t[name + 2].Offset;
-            return new WorkspaceCommand("CREATE", Slice(start, query), text[(query - start)..], Name(t[name]));
+            return new WorkspaceWriteStatement(statement, "CREATE", Slice(start, query), text[(query - start)..], t[name].Value);
         }
         // INSERT INTO workspace . t [ ( a, b ) ] query
         var next = 5;
@@ -64,7 +64,7 @@ public sealed record WorkspaceCommand(string Verb, string Prefix, string? Query,
         }
         if (next >= t.Count) throw Syntax("INSERT INTO workspace.t needs a query");
         var body = t[next].Offset;
-        return new WorkspaceCommand("INSERT", Slice(start, body), text[(body - start)..], Name(t[4]));
+        return new WorkspaceWriteStatement(statement, "INSERT", Slice(start, body), text[(body - start)..], t[4].Value);
     }
 
     private static int SkipIfNotExists(IReadOnlyList<SqlToken> t, int i) =>
@@ -78,7 +78,5 @@ public sealed record WorkspaceCommand(string Verb, string Prefix, string? Query,
 
     private static bool Is(IReadOnlyList<SqlToken> t, int i, string word) => i < t.Count && t[i].IsWord(word);
 
-    private static string Name(SqlToken token) => token.Value;
-
-    private static PgErrorException Syntax(string message) => new(SqlState.SyntaxError, message);
+    private static StatementException Syntax(string message) => new(StatementException.SyntaxError, message);
 }

@@ -1,16 +1,15 @@
 using DataMesh.Gateway.Sql.Lexing;
 
-namespace DataMesh.Gateway.Server.Queries;
+namespace DataMesh.Gateway.Sql.Statements;
 
 /// <summary>
-/// <c>SELECT [pg_catalog.]set_config('name', 'value', is_local) [AS alias]</c> on its own, the form pg_dump, ORMs and
-/// connection pools send: the gateway answers it as <c>SET [LOCAL] name = 'value'</c> on its own session settings and
-/// returns the new value, like PostgreSQL. Any other use of set_config (inside a larger query, with parameters or
-/// computed arguments) goes to the engine, whose function policy refuses it: settings never reach DuckDB.
+/// <c>SELECT [pg_catalog.]set_config('name', 'value', is_local) [AS alias]</c> on its own. Any other use of set_config
+/// (inside a larger query, with parameters or computed arguments) is a query, which the function policy refuses:
+/// settings never reach DuckDB.
 /// </summary>
-public sealed record SetConfigCall(string Name, string Value, bool IsLocal, string ColumnName)
+internal static class SetConfigGrammar
 {
-    public static SetConfigCall? TryParse(SqlStatement statement)
+    public static SetConfigStatement? TryParse(SqlStatement statement)
     {
         var t = statement.Tokens.Where(x => x.Kind != SqlTokenKind.Semicolon).ToList();
         if (t.Count < 9 || !t[0].IsWord("SELECT")) return null;
@@ -31,7 +30,7 @@ public sealed record SetConfigCall(string Name, string Value, bool IsLocal, stri
             if (i != t.Count - 1 || t[i].Kind is not (SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier)) return null;
             column = t[i].Kind == SqlTokenKind.Word ? t[i].Value.ToLowerInvariant() : t[i].Value;
         }
-        return new SetConfigCall(name, value, local, column);
+        return new SetConfigStatement(statement, name, value, local, column);
     }
 
     /// <summary>is_local as PostgreSQL reads a boolean constant: true/false, or a string such as 't', 'off', 'yes'.</summary>

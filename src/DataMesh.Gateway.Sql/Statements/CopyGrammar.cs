@@ -1,16 +1,15 @@
-using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Sql.Lexing;
 
-namespace DataMesh.Gateway.Server.Queries;
+namespace DataMesh.Gateway.Sql.Statements;
 
 /// <summary>
-/// <c>COPY (query) TO STDOUT [WITH] [(] FORMAT csv|text, HEADER, DELIMITER 'c', NULL 's' [)]</c>, and the
-/// older <c>COPY name TO STDOUT CSV HEADER</c> form psql's \copy sends. Only output to the client is allowed:
-/// the gateway never writes files and consumers never load data.
+/// <c>COPY (query) TO STDOUT [WITH] [(] FORMAT csv|text, HEADER, DELIMITER 'c', NULL 's' [)]</c>, and the older
+/// <c>COPY name TO STDOUT CSV HEADER</c> form psql's \copy sends. Only output to the client is allowed: the gateway
+/// never writes files and consumers never load data.
 /// </summary>
-public sealed record CopyCommand(string Query, bool Csv, bool Header, char Delimiter, string NullText)
+internal static class CopyGrammar
 {
-    public static CopyCommand Parse(SqlStatement statement)
+    public static CopyOutStatement Parse(SqlStatement statement)
     {
         var t = statement.Tokens;
         var text = statement.Text;
@@ -52,9 +51,9 @@ public sealed record CopyCommand(string Query, bool Csv, bool Header, char Delim
         }
 
         if (i < t.Count && t[i].IsWord("FROM"))
-            throw new PgErrorException(SqlState.InsufficientPrivilege, "COPY FROM is not allowed: the gateway is read-only for consumers");
+            throw StatementException.Refused("COPY FROM is not allowed: the gateway is read-only for consumers");
         if (!(i + 1 < t.Count && t[i].IsWord("TO") && t[i + 1].IsWord("STDOUT")))
-            throw new PgErrorException(SqlState.InsufficientPrivilege, "COPY can only write to STDOUT through the gateway");
+            throw StatementException.Refused("COPY can only write to STDOUT through the gateway");
         i += 2;
 
         var csv = false;
@@ -68,11 +67,12 @@ public sealed record CopyCommand(string Query, bool Csv, bool Header, char Delim
             {
                 case "WITH" or "(" or ")" or ",": continue;
                 case "CSV": csv = true; break;
-                case "BINARY": throw new PgErrorException(SqlState.FeatureNotSupported, "COPY in binary format is not supported");
+                case "BINARY": throw StatementException.NotSupported("COPY in binary format is not supported");
                 case "FORMAT":
                     var format = Next(t, ref i).ToUpperInvariant();
-                    if (format == "BINARY") throw new PgErrorException(SqlState.FeatureNotSupported, "COPY in binary format is not supported");
-                    if (format is not ("CSV" or "TEXT")) throw new PgErrorException(SqlState.InvalidParameterValue, $"COPY format \"{format}\" not recognized");
+                    if (format == "BINARY") throw StatementException.NotSupported("COPY in binary format is not supported");
+                    if (format is not ("CSV" or "TEXT"))
+                        throw new StatementException(StatementException.InvalidParameterValue, $"COPY format \"{format}\" not recognized");
                     csv = format == "CSV";
                     break;
                 case "HEADER":
@@ -82,15 +82,15 @@ public sealed record CopyCommand(string Query, bool Csv, bool Header, char Delim
                     break;
                 case "DELIMITER":
                     var d = Next(t, ref i);
-                    if (d.Length != 1) throw new PgErrorException(SqlState.FeatureNotSupported, "COPY delimiter must be a single one-byte character");
+                    if (d.Length != 1) throw StatementException.NotSupported("COPY delimiter must be a single one-byte character");
                     delimiter = d[0];
                     break;
                 case "NULL": nullText = Next(t, ref i); break;
-                case "QUOTE" or "ESCAPE" or "ENCODING" or "FORCE_QUOTE" or "FORCE": throw new PgErrorException(SqlState.FeatureNotSupported, $"COPY option {word} is not supported");
+                case "QUOTE" or "ESCAPE" or "ENCODING" or "FORCE_QUOTE" or "FORCE": throw StatementException.NotSupported($"COPY option {word} is not supported");
                 default: throw Syntax();
             }
         }
-        return new CopyCommand(query, csv, header, delimiter ?? (csv ? ',' : '\t'), nullText ?? (csv ? "" : "\\N"));
+        return new CopyOutStatement(statement, query, csv, header, delimiter ?? (csv ? ',' : '\t'), nullText ?? (csv ? "" : "\\N"));
     }
 
     private static string Next(IReadOnlyList<SqlToken> t, ref int i)
@@ -99,5 +99,5 @@ public sealed record CopyCommand(string Query, bool Csv, bool Header, char Delim
         return t[i].Value;
     }
 
-    private static PgErrorException Syntax() => new(SqlState.SyntaxError, "syntax error in COPY statement");
+    private static StatementException Syntax() => new(StatementException.SyntaxError, "syntax error in COPY statement");
 }
