@@ -40,7 +40,7 @@ public sealed class GatewayServer : IAsyncDisposable
         _authenticator = new Authenticator(users, options, LoginThrottle);
         _logger = loggers.CreateLogger("DataMesh.Gateway.Server");
         _auditor = new Governance.QueryAuditor(admin.Services.Catalog.Store, loggers.CreateLogger("DataMesh.Gateway.Audit"), Metrics);
-        Embedded = new Embedded.EmbeddedStatements(options, admin, governance, _auditor, _cancels, _lifetime, loggers.CreateLogger("DataMesh.Gateway.Portal"));
+        Embedded = new Embedded.EmbeddedStatements(options, admin, governance, _auditor, Metrics, _cancels, _lifetime, loggers.CreateLogger("DataMesh.Gateway.Portal"));
     }
 
     /// <summary>What a consumer would see under a grant not yet approved (the portal's approval preview).</summary>

@@ -10,6 +10,8 @@ using DataMesh.Gateway.Server.Auth;
 using DataMesh.Gateway.Server.Cancellation;
 using DataMesh.Gateway.Server.Governance;
 using DataMesh.Gateway.Server.Queries;
+using DataMesh.Gateway.Server.Responses;
+using DataMesh.Gateway.Server.Statements;
 using DataMesh.Gateway.Server.Sessions;
 using DataMesh.Gateway.Server.Startup;
 using Microsoft.Extensions.Logging;
@@ -43,6 +45,7 @@ internal sealed class ClientConnection(
         Stream stream = network;
         SslStream? tls = null;
         WireTransport? transport = null;
+        ResponseWriter? responses = null;
         using var authTimeout = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Stopping);
         authTimeout.CancelAfter(options.AuthenticationTimeout);
         try
@@ -92,23 +95,22 @@ internal sealed class ClientConnection(
 
             transport = WireTransport.Over(stream);
             transport.Flushed = metrics.BytesStreamed;
+            responses = new ResponseWriter(transport, options, auditor, metrics);
 
             try
             {
                 await StartSessionAsync(transport, startup, tls, authTimeout.Token).ConfigureAwait(false);
-                await MessageLoopAsync(transport).ConfigureAwait(false);
+                await MessageLoopAsync(transport, responses).ConfigureAwait(false);
             }
             catch (PgErrorException e) when (e.IsFatal)
             {
-                metrics.ErrorSent(e.SqlState);
-                await SendFatalAsync(transport, e).ConfigureAwait(false);
+                await responses.FatalAsync(Session, e).ConfigureAwait(false);
             }
         }
         catch (PgErrorException e) when (e.IsFatal && transport is null)
         {
             // Startup-phase errors (bad packet, unsupported protocol) are written straight to the stream.
-            metrics.ErrorSent(e.SqlState);
-            await WriteFatalToStreamAsync(stream, e).ConfigureAwait(false);
+            await ResponseWriter.FatalBeforeStartupAsync(stream, e, metrics).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (lifetime.IsStopping && (transport is not null || tls is null))
         {
@@ -116,9 +118,8 @@ internal sealed class ClientConnection(
             // the client why, as PostgreSQL does, instead of dropping the socket. A TLS handshake cut short has no
             // channel to say it on.
             var shutdown = PgErrorException.Fatal(SqlState.AdminShutdown, CancelReasons.Shutdown);
-            metrics.ErrorSent(shutdown.SqlState);
-            if (transport is not null) await SendFatalAsync(transport, shutdown).ConfigureAwait(false);
-            else await WriteFatalToStreamAsync(stream, shutdown).ConfigureAwait(false);
+            if (responses is not null) await responses.FatalAsync(Session, shutdown).ConfigureAwait(false);
+            else await ResponseWriter.FatalBeforeStartupAsync(stream, shutdown, metrics).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ClientDisconnectedException
             or SocketException or ObjectDisposedException or EndOfStreamException or System.Security.Authentication.AuthenticationException)
@@ -188,12 +189,12 @@ internal sealed class ClientConnection(
             session.ProcessId, user, identity.Issuer ?? "local", database, tls is not null, SafeRemote());
     }
 
-    private async Task MessageLoopAsync(WireTransport transport)
+    private async Task MessageLoopAsync(WireTransport transport, ResponseWriter responses)
     {
         var session = Session!;
-        var runner = new StatementRunner(transport, options, admin, governance, auditor);
-        var simple = new SimpleQueryHandler(transport, runner);
-        var extended = new ExtendedQueryHandler(transport, runner);
+        var context = new StatementContext(session, options, governance, admin, admin.Services.Catalog, admin.Services.Metadata);
+        var simple = new SimpleQueryHandler(context, responses);
+        var extended = new ExtendedQueryHandler(context, responses, transport);
         var w = transport.Backend;
 
         while (true)
@@ -219,7 +220,13 @@ internal sealed class ClientConnection(
             }
             if (maybe is not { } message) return;
             if (message.Type == FrontendMessageType.Terminate) return;
-            if (session.SkipUntilSync && message.Type != FrontendMessageType.Sync) continue;
+            if (session.SkipUntilSync && message.Type != FrontendMessageType.Sync)
+            {
+                // Flush is honoured in every state: a client that sent Parse, Describe and Flush after a failed
+                // statement waits for the ErrorResponse before it sends Sync (asyncpg, node-postgres' pg-cursor).
+                if (message.Type == FrontendMessageType.Flush) await transport.FlushAsync().ConfigureAwait(false);
+                continue;
+            }
             RequireLiveIdentity(session, message.Type);
 
             try
@@ -228,27 +235,27 @@ internal sealed class ClientConnection(
                 {
                     case FrontendMessageType.Query:
                         session.ClearCancel(); // a cancel that arrived before this message must not hit it
-                        await simple.HandleAsync(session, QueryMessage.Parse(message.Payload).Sql).ConfigureAwait(false);
+                        await simple.HandleAsync(QueryMessage.Parse(message.Payload).Sql).ConfigureAwait(false);
                         w.ReadyForQuery(session.TransactionStatus);
                         await transport.FlushAsync().ConfigureAwait(false);
                         break;
                     case FrontendMessageType.Parse:
-                        extended.Parse(session, ParseMessage.Parse(message.Payload));
+                        extended.Parse(ParseMessage.Parse(message.Payload));
                         break;
                     case FrontendMessageType.Bind:
-                        extended.Bind(session, BindMessage.Parse(message.Payload));
+                        extended.Bind(BindMessage.Parse(message.Payload));
                         break;
                     case FrontendMessageType.Describe:
-                        extended.Describe(session, TargetedMessage.Parse(message.Payload));
+                        extended.Describe(TargetedMessage.Parse(message.Payload));
                         break;
                     case FrontendMessageType.Execute:
-                        await extended.ExecuteAsync(session, ExecuteMessage.Parse(message.Payload)).ConfigureAwait(false);
+                        await extended.ExecuteAsync(ExecuteMessage.Parse(message.Payload)).ConfigureAwait(false);
                         break;
                     case FrontendMessageType.Close:
-                        extended.Close(session, TargetedMessage.Parse(message.Payload));
+                        extended.Close(TargetedMessage.Parse(message.Payload));
                         break;
                     case FrontendMessageType.Sync:
-                        extended.Sync(session);
+                        extended.Sync();
                         await transport.FlushAsync().ConfigureAwait(false);
                         break;
                     case FrontendMessageType.Flush:
@@ -257,7 +264,7 @@ internal sealed class ClientConnection(
                     case FrontendMessageType.CopyData or FrontendMessageType.CopyDone or FrontendMessageType.CopyFail:
                         break; // ignored outside COPY FROM STDIN, as PostgreSQL does
                     case FrontendMessageType.FunctionCall:
-                        w.Error(new PgErrorException(SqlState.FeatureNotSupported, "the fast-path function call interface is not supported"));
+                        responses.Error(session, new PgErrorException(SqlState.FeatureNotSupported, "the fast-path function call interface is not supported"));
                         w.ReadyForQuery(session.TransactionStatus);
                         await transport.FlushAsync().ConfigureAwait(false);
                         break;
@@ -268,7 +275,7 @@ internal sealed class ClientConnection(
             }
             catch (PgErrorException e) when (!e.IsFatal)
             {
-                OnStatementError(session, transport, e, message.Type);
+                OnStatementError(session, transport, responses, e, message.Type);
             }
             catch (PgErrorException e) when (e.SqlState == SqlState.AdminShutdown)
             {
@@ -281,7 +288,7 @@ internal sealed class ClientConnection(
             catch (Exception e) when (e is not (PgErrorException or ClientDisconnectedException or IOException or OperationCanceledException or SocketException))
             {
                 logger.LogError(e, "Unexpected failure in session {Pid}", session.ProcessId);
-                OnStatementError(session, transport, new PgErrorException(SqlState.InternalError, "internal error in the gateway"), message.Type);
+                OnStatementError(session, transport, responses, new PgErrorException(SqlState.InternalError, "internal error in the gateway"), message.Type);
             }
             if (message.Type == FrontendMessageType.Query && session.IsCancelRequested) session.ClearCancel();
         }
@@ -303,45 +310,15 @@ internal sealed class ClientConnection(
             PgErrorSeverity.Fatal, hint: "reconnect with a fresh identity token");
     }
 
-    private void OnStatementError(Session session, WireTransport transport, PgErrorException error, byte messageType)
+    private static void OnStatementError(Session session, WireTransport transport, ResponseWriter responses, PgErrorException error, byte messageType)
     {
-        metrics.ErrorSent(error.SqlState);
-        transport.Backend.Error(error);
-        if (session.TransactionStatus == TransactionStatus.InTransaction) session.TransactionStatus = TransactionStatus.Failed;
+        responses.Error(session, error);
         if (messageType == FrontendMessageType.Query)
         {
             transport.Backend.ReadyForQuery(session.TransactionStatus);
             return;
         }
         session.SkipUntilSync = true;
-    }
-
-    private static async Task SendFatalAsync(WireTransport transport, PgErrorException error)
-    {
-        try
-        {
-            transport.Backend.Error(error);
-            await transport.FlushAsync().ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // The client may be gone; the connection closes either way.
-        }
-    }
-
-    private static async Task WriteFatalToStreamAsync(Stream stream, PgErrorException error)
-    {
-        try
-        {
-            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-            new BackendWriter(buffer).Error(error);
-            await stream.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
-            await stream.FlushAsync().ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // best effort
-        }
     }
 
     private System.Net.IPAddress RemoteAddress()

@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Buffers.Binary;
 
-namespace DataMesh.Gateway.Server.Queries;
+namespace DataMesh.Gateway.Server.Responses;
 
 /// <summary>Turns text-format DataRow messages into COPY text or CSV lines.</summary>
-public sealed class CopyRowFormatter(Sql.Statements.CopyOutStatement command)
+internal sealed class CopyRowFormatter(Sql.Statements.CopyOutStatement command)
 {
     private readonly byte _delimiter = (byte)command.Delimiter;
     private readonly byte[] _null = System.Text.Encoding.UTF8.GetBytes(command.NullText);

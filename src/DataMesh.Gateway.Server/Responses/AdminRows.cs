@@ -5,10 +5,11 @@ using DataMesh.Gateway.Protocol.Messages.Frontend;
 using DataMesh.Gateway.Protocol.Types;
 using DataMesh.Gateway.Protocol.Types.Codecs;
 
-namespace DataMesh.Gateway.Server.Queries;
+namespace DataMesh.Gateway.Server.Responses;
 
-/// <summary>Writes admin results as ordinary result sets (text, int8 and bool columns, text or binary format).</summary>
-public static class AdminResultWriter
+/// <summary>Admin results as ordinary result sets (text, int8 and bool columns, text or binary format): their
+/// description, their DataRows (written by <see cref="ResponseWriter"/> only) and their command tag.</summary>
+internal static class AdminRows
 {
     public static List<FieldDescription> Describe(AdminResult result, FormatCode[] formats) =>
         result.Columns.Select((c, i) => c.Type switch

@@ -1,6 +1,6 @@
 using DataMesh.Gateway.Protocol.Types;
 
-namespace DataMesh.Gateway.Server.Queries;
+namespace DataMesh.Gateway.Server.Statements;
 
 /// <summary>The engine's name for a PostgreSQL type, used to give declared parameter types to the engine.</summary>
 public static class EngineTypeNames

@@ -1,7 +1,7 @@
 using DataMesh.Gateway.Server.Cancellation;
 using DataMesh.Gateway.Server.Sessions;
 
-namespace DataMesh.Gateway.Server.Queries;
+namespace DataMesh.Gateway.Server.Statements;
 
 /// <summary>Interrupts a statement that runs past statement_timeout (DuckDB has no timeout of its own).</summary>
 public sealed class StatementTimer : IDisposable

@@ -1,0 +1,25 @@
+using DataMesh.Gateway.Admin;
+using DataMesh.Gateway.Catalog;
+using DataMesh.Gateway.Engine;
+using DataMesh.Gateway.Server.Governance;
+using DataMesh.Gateway.Server.Sessions;
+
+namespace DataMesh.Gateway.Server.Statements;
+
+/// <summary>What statement handlers work with: one connection's session, its limits and the gateway's services. No wire.</summary>
+internal sealed class StatementContext(Session session, GatewayServerOptions options, GovernanceService governance, AdminExecutor admin,
+    CatalogService catalog, MetadataEngine metadata)
+{
+    public Session Session { get; } = session;
+    public GatewayServerOptions Options { get; } = options;
+    public GovernanceService Governance { get; } = governance;
+
+    /// <summary>Runs admin commands (and audits them itself, in the catalog).</summary>
+    public AdminExecutor Admin { get; } = admin;
+
+    /// <summary>The catalog's snapshots, read when an engine error may be the asset files' fault.</summary>
+    public CatalogService Catalog { get; } = catalog;
+
+    /// <summary>Reads Parquet footers to diagnose the asset files of a failed query.</summary>
+    public MetadataEngine Metadata { get; } = metadata;
+}
