@@ -6,6 +6,7 @@ using DataMesh.Gateway.Configuration;
 using DataMesh.Gateway.Demo;
 using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Server;
+using DataMesh.Gateway.Server.Engines;
 using DataMesh.Gateway.Server.Governance;
 using DataMesh.Gateway.Tls;
 using Microsoft.Extensions.Logging;
@@ -15,13 +16,13 @@ namespace DataMesh.Gateway;
 /// <summary>Wires settings, users, engine and server together. Tests start it in-process on a free port.</summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
-    private readonly GovernanceService _governance;
+    private readonly SessionEngines _engines;
     private readonly SqlParser _parser;
 
-    private GatewayHost(GatewayServer server, GovernanceService governance, SqlParser parser, AdminCatalog catalog, string dataDirectory)
+    private GatewayHost(GatewayServer server, SessionEngines engines, SqlParser parser, AdminCatalog catalog, string dataDirectory)
     {
         Server = server;
-        _governance = governance;
+        _engines = engines;
         _parser = parser;
         Catalog = catalog;
         DataDirectory = dataDirectory;
@@ -50,7 +51,8 @@ public sealed class GatewayHost : IAsyncDisposable
 
         // Every project gets its own locked-down DuckDB instance, built from its grants when a session first needs it.
         var parser = new SqlParser();
-        var governance = new GovernanceService(catalog.Catalog, parser, new EngineDefaults
+        var governance = new GovernanceService(catalog.Catalog, parser);
+        var engines = new SessionEngines(catalog.Catalog, governance, new EngineDefaults
         {
             MemoryLimit = settings.MemoryLimit,
             Threads = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount,
@@ -81,7 +83,7 @@ public sealed class GatewayHost : IAsyncDisposable
                 MaxDelay = TimeSpan.FromSeconds(settings.LoginMaxDelaySeconds),
             },
             ShutdownGracePeriod = TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
-        }, catalog.Users, catalog.Executor, governance, loggers);
+        }, new GatewayServices(catalog.Users, catalog.Catalog, catalog.Metadata, catalog.Executor, governance, engines), loggers);
         server.Start();
         var metrics = Observability.MetricsEndpoint.Start(settings.MetricsListen, server, logger);
         global::DataMesh.Gateway.Portal.PortalHost? portal;
@@ -95,12 +97,12 @@ public sealed class GatewayHost : IAsyncDisposable
             // on a public address).
             server.DisposeAsync().AsTask().GetAwaiter().GetResult();
             metrics?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            governance.Dispose();
+            engines.Dispose();
             parser.Dispose();
             catalog.Dispose();
             throw;
         }
-        return new GatewayHost(server, governance, parser, catalog, dataDirectory) { Metrics = metrics, Portal = portal };
+        return new GatewayHost(server, engines, parser, catalog, dataDirectory) { Metrics = metrics, Portal = portal };
     }
 
     private static global::DataMesh.Gateway.Portal.PortalHost? StartPortal(GatewaySettings settings, string dataDirectory, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate,
@@ -155,7 +157,7 @@ public sealed class GatewayHost : IAsyncDisposable
         if (Portal is not null) await Portal.DisposeAsync().ConfigureAwait(false);
         await Server.DisposeAsync().ConfigureAwait(false);
         if (Metrics is not null) await Metrics.DisposeAsync().ConfigureAwait(false);
-        _governance.Dispose();
+        _engines.Dispose();
         _parser.Dispose();
         Catalog.Dispose();
     }

@@ -26,8 +26,7 @@ internal sealed class ClientConnection(
     Socket socket,
     GatewayServerOptions options,
     Authenticator authenticator,
-    DataMesh.Gateway.Admin.AdminExecutor admin,
-    Governance.GovernanceService governance,
+    GatewayServices services,
     Governance.QueryAuditor auditor,
     Observability.GatewayMetrics metrics,
     CancelRegistry cancels,
@@ -173,7 +172,7 @@ internal sealed class ClientConnection(
             ? new CallerIdentity(user, token.Issuer, token.Subject, token.Groups, token.Claims, token.ExpiresAt)
             : CallerIdentity.Local(user);
         var parameters = new SessionParameters(user, startup.Parameters);
-        var session = SessionOpener.Open(governance, cancels, identity, database, parameters, options.Tokens?.Options.SessionGrace ?? TimeSpan.Zero);
+        var session = SessionOpener.Open(services, cancels, identity, database, parameters, options.Tokens?.Options.SessionGrace ?? TimeSpan.Zero);
         Session = session;
 
         var w = transport.Backend;
@@ -192,7 +191,7 @@ internal sealed class ClientConnection(
     private async Task MessageLoopAsync(WireTransport transport, ResponseWriter responses)
     {
         var session = Session!;
-        var context = new StatementContext(session, options, governance, admin, admin.Services.Catalog, admin.Services.Metadata);
+        var context = new StatementContext(session, options, services.Governance, services.Engines, services.Admin, services.Catalog, services.Metadata);
         var simple = new SimpleQueryHandler(context, responses);
         var extended = new ExtendedQueryHandler(context, responses, transport);
         var w = transport.Backend;

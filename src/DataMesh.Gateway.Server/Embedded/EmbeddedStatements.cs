@@ -25,22 +25,20 @@ namespace DataMesh.Gateway.Server.Embedded;
 public sealed class EmbeddedStatements
 {
     private readonly GatewayServerOptions _options;
-    private readonly Admin.AdminExecutor _admin;
-    private readonly Governance.GovernanceService _governance;
+    private readonly GatewayServices _services;
     private readonly Governance.QueryAuditor _auditor;
     private readonly CancelRegistry _cancels;
     private readonly ILogger _logger;
     private readonly ServerLifetime _lifetime;
     private readonly Observability.GatewayMetrics _metrics;
 
-    internal EmbeddedStatements(GatewayServerOptions options, Admin.AdminExecutor admin, Governance.GovernanceService governance,
-        Governance.QueryAuditor auditor, Observability.GatewayMetrics metrics, CancelRegistry cancels, ServerLifetime lifetime, ILogger logger)
+    internal EmbeddedStatements(GatewayServerOptions options, GatewayServices services, Governance.QueryAuditor auditor,
+        Observability.GatewayMetrics metrics, CancelRegistry cancels, ServerLifetime lifetime, ILogger logger)
     {
         _metrics = metrics;
         _lifetime = lifetime;
         _options = options;
-        _admin = admin;
-        _governance = governance;
+        _services = services;
         _auditor = auditor;
         _cancels = cancels;
         _logger = logger;
@@ -61,7 +59,7 @@ public sealed class EmbeddedStatements
         try
         {
             var parameters = new SessionParameters(identity.UserName, new Dictionary<string, string> { ["application_name"] = applicationName });
-            session = SessionOpener.Open(_governance, _cancels, identity, database, parameters, _options.Tokens?.Options.SessionGrace ?? TimeSpan.Zero);
+            session = SessionOpener.Open(_services, _cancels, identity, database, parameters, _options.Tokens?.Options.SessionGrace ?? TimeSpan.Zero);
         }
         catch (PgErrorException e)
         {
@@ -87,7 +85,7 @@ public sealed class EmbeddedStatements
             useSynchronizationContext: false));
         var transport = WireTransport.Over(input.Reader, output.Writer);
         var responses = new ResponseWriter(transport, _options, _auditor, _metrics);
-        var context = new StatementContext(session, _options, _governance, _admin, _admin.Services.Catalog, _admin.Services.Metadata);
+        var context = new StatementContext(session, _options, _services.Governance, _services.Engines, _services.Admin, _services.Catalog, _services.Metadata);
         var simple = new SimpleQueryHandler(context, responses);
         using var abandon = ct.Register(() => session.RequestCancel("canceling statement because the portal's request was abandoned"));
 

@@ -1,7 +1,7 @@
 using DataMesh.Gateway.Catalog;
 using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Engine.Execution;
-using DataMesh.Gateway.Engine.Instances;
+using DataMesh.Gateway.Catalog.Snapshots;
 using DataMesh.Gateway.Policy;
 using DataMesh.Gateway.Policy.Functions;
 using DataMesh.Gateway.Policy.Grants;
@@ -18,7 +18,7 @@ namespace DataMesh.Gateway.Server.Governance;
 /// startup), and turns a consumer statement into the engine's governed SQL (cached), translating policy refusals
 /// into PostgreSQL errors. It reads only catalog snapshots.
 /// </summary>
-public sealed class GovernanceService : IDisposable
+public sealed class GovernanceService
 {
     /// <summary>The domain's home database: any authenticated user may connect; it holds no assets.</summary>
     public const string HomeDatabase = "postgres";
@@ -26,66 +26,22 @@ public sealed class GovernanceService : IDisposable
     private readonly CatalogService _catalog;
     private readonly GrantSetCache _grants;
     private readonly RewriteCache _rewrites;
-    private readonly EngineDefaults _engineDefaults;
-    private readonly EngineInstances _instances;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string GrantVersion, long CatalogVersion, EngineSpec Spec)> _specs = new(StringComparer.Ordinal);
-
     private readonly SqlParser _parser;
     private readonly TimeProvider _time;
 
     /// <param name="parser">DuckDB's parser (json_serialize_sql) and its casts, on private connections.</param>
-    public GovernanceService(CatalogService catalog, SqlParser parser, EngineDefaults? engineDefaults = null,
-        TimeProvider? time = null, int rewriteCacheCapacity = 8192)
+    public GovernanceService(CatalogService catalog, SqlParser parser, TimeProvider? time = null, int rewriteCacheCapacity = 8192)
     {
         _parser = parser;
         _catalog = catalog;
         _time = time ?? TimeProvider.System;
         _grants = new GrantSetCache(parser.Serialize, _time);
         _rewrites = new RewriteCache(rewriteCacheCapacity);
-        _engineDefaults = engineDefaults ?? new EngineDefaults();
-        _instances = new EngineInstances(Math.Max(1, _engineDefaults.InstanceCapacity));
     }
 
-    /// <summary>The engine instance the project's grants call for now (its fingerprint changes with them).</summary>
-    public EngineSpec EngineSpec(ProjectAccess access)
-    {
-        var snapshot = _catalog.Snapshot;
-        var grants = _grants.For(snapshot, access.Project);
-        if (_specs.TryGetValue(access.Project, out var cached) && cached.GrantVersion == grants.Fingerprint && cached.CatalogVersion == snapshot.Version)
-            return cached.Spec;
-        var spec = EngineSpecs.For(snapshot, grants, access, _engineDefaults);
-        _specs[access.Project] = (grants.Fingerprint, snapshot.Version, spec);
-        return spec;
-    }
-
-    /// <summary>A connection to the project's current instance (built, or rebuilt when its grants changed).</summary>
-    public EngineSession OpenEngine(EngineSpec spec)
-    {
-        using var lease = _instances.Acquire(spec);
-        var session = lease.OpenSession();
-        try
-        {
-            // Unqualified names as the policy resolves them: metadata first, then own assets, then subscribed ones.
-            // The engine only needs this to name result columns from the user's own text (never to read data).
-            var schemas = spec.SchemaOids.Keys.OrderBy(s => s == spec.Key ? 0 : 1).ThenBy(s => s, StringComparer.Ordinal);
-            session.SetSearchPath(new[] { "main" }.Concat(schemas));
-            return session;
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>The project's statement timeout from its query_limits blueprint (zero: none).</summary>
-    public TimeSpan ProjectStatementTimeout(ProjectAccess access) => EngineSpecs.StatementTimeout(_catalog.Snapshot, access.Project);
-
-    /// <summary>What the project's instance offers the rewrite: always its shadow catalog, and its workspace if attached.</summary>
-    public static RewriteOptions OptionsFor(EngineSession engine) =>
-        new() { ShadowCatalog = true, Workspace = engine.Workspace != WorkspaceAccess.None };
-
-    public void Dispose() => _instances.Dispose();
+    /// <summary>The project's grants in a snapshot (own assets plus approved, unexpired subscriptions), before binding
+    /// to a caller: what its engine instance is built from.</summary>
+    public GrantSet ProjectGrants(CatalogSnapshot snapshot, string project) => _grants.For(snapshot, project);
 
     public long RewriteCacheHits => _rewrites.Hits;
     public long RewriteCacheMisses => _rewrites.Misses;

@@ -113,31 +113,8 @@ internal static class EnginePlanning
         statement.Replace(query, fresh);
     }
 
-    /// <summary>
-    /// Moves the session to its project's current instance when the grants changed (DuckDB's allow list and the
-    /// shadow catalog must match them), unless a portal is still streaming on the old one.
-    /// </summary>
-    public static void FollowGrants(StatementContext context)
-    {
-        var session = context.Session;
-        var governance = context.Governance;
-        var spec = governance.EngineSpec(session.Access);
-        if (spec.Fingerprint == session.EngineFingerprint || session.HasOpenCursor) return;
-        var engine = governance.OpenEngine(spec);
-        try
-        {
-            session.Introduce(engine, governance.DatabasesOf(session.Access));
-        }
-        catch
-        {
-            engine.Dispose();
-            throw;
-        }
-        foreach (var statement in session.Statements.Values.OfType<EngineStatement>()) statement.Detach();
-        session.SwapEngine(engine, spec.Fingerprint);
-        session.RewriteOptions = GovernanceService.OptionsFor(session.Engine);
-        session.ProjectStatementTimeout = governance.ProjectStatementTimeout(session.Access);
-    }
+    /// <summary>Moves the session to its project's current instance when the grants changed.</summary>
+    public static void FollowGrants(StatementContext context) => context.Engines.Follow(context.Session);
 
     /// <summary>
     /// DuckDB names an unaliased expression column after its text, and the engine ran the rewritten text: a column

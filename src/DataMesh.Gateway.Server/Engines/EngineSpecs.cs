@@ -5,8 +5,9 @@ using System.Text.RegularExpressions;
 using DataMesh.Gateway.Catalog.Snapshots;
 using DataMesh.Gateway.Engine.Instances;
 using DataMesh.Gateway.Policy.Grants;
+using DataMesh.Gateway.Server.Governance;
 
-namespace DataMesh.Gateway.Server.Governance;
+namespace DataMesh.Gateway.Server.Engines;
 
 /// <summary>
 /// Derives a project's engine instance from its grants: DuckDB may read exactly the granted sources, the shadow

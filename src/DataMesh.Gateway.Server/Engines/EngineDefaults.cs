@@ -1,4 +1,4 @@
-namespace DataMesh.Gateway.Server.Governance;
+namespace DataMesh.Gateway.Server.Engines;
 
 /// <summary>Engine settings for projects whose profile has no query_limits blueprint, and the instance pool's size.</summary>
 public sealed record EngineDefaults

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using DataMesh.Gateway.Catalog;
+using DataMesh.Gateway.Engine.Execution;
+using DataMesh.Gateway.Engine.Instances;
+using DataMesh.Gateway.Policy.Rewrite;
+using DataMesh.Gateway.Server.Governance;
+using DataMesh.Gateway.Server.Sessions;
+
+namespace DataMesh.Gateway.Server.Engines;
+
+/// <summary>
+/// The projects' engine instances (an LRU pool, each instance built from its project's grants) and the one sequence
+/// that attaches a session to its project's current instance: at sign-in, and again whenever the project's grants
+/// changed (DuckDB's allow list and the shadow catalog must match them).
+/// </summary>
+public sealed class SessionEngines : IDisposable
+{
+    private readonly CatalogService _catalog;
+    private readonly GovernanceService _governance;
+    private readonly EngineDefaults _defaults;
+    private readonly EngineInstances _instances;
+    private readonly ConcurrentDictionary<string, (string GrantVersion, long CatalogVersion, EngineSpec Spec)> _specs = new(StringComparer.Ordinal);
+
+    public SessionEngines(CatalogService catalog, GovernanceService governance, EngineDefaults? defaults = null)
+    {
+        _catalog = catalog;
+        _governance = governance;
+        _defaults = defaults ?? new EngineDefaults();
+        _instances = new EngineInstances(Math.Max(1, _defaults.InstanceCapacity));
+    }
+
+    /// <summary>The engine instance the project's grants call for now (its fingerprint changes with them).</summary>
+    public EngineSpec Spec(ProjectAccess access)
+    {
+        var snapshot = _catalog.Snapshot;
+        var grants = _governance.ProjectGrants(snapshot, access.Project);
+        if (_specs.TryGetValue(access.Project, out var cached) && cached.GrantVersion == grants.Fingerprint && cached.CatalogVersion == snapshot.Version)
+            return cached.Spec;
+        var spec = EngineSpecs.For(snapshot, grants, access, _defaults);
+        _specs[access.Project] = (grants.Fingerprint, snapshot.Version, spec);
+        return spec;
+    }
+
+    /// <summary>A connection to the project's current instance (built, or rebuilt when its grants changed).</summary>
+    public EngineSession Open(EngineSpec spec)
+    {
+        using var lease = _instances.Acquire(spec);
+        var session = lease.OpenSession();
+        try
+        {
+            // Unqualified names as the policy resolves them: metadata first, then own assets, then subscribed ones.
+            // The engine only needs this to name result columns from the user's own text (never to read data).
+            var schemas = spec.SchemaOids.Keys.OrderBy(s => s == spec.Key ? 0 : 1).ThenBy(s => s, StringComparer.Ordinal);
+            session.SetSearchPath(new[] { "main" }.Concat(schemas));
+            return session;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Attaches a session to <paramref name="engine"/>, a connection to the instance of <paramref name="spec"/>: the
+    /// engine learns who the session is and its settings, statements prepared on the old connection are released,
+    /// and the rewrite options and the project's statement timeout follow the instance. The caller owns the engine
+    /// until this returns.
+    /// </summary>
+    public void Attach(Session session, EngineSession engine, EngineSpec spec)
+    {
+        session.Introduce(engine, _governance.DatabasesOf(session.Access));
+        session.SwapEngine(engine, spec.Fingerprint);
+        session.RewriteOptions = OptionsFor(engine);
+        session.ProjectStatementTimeout = EngineSpecs.StatementTimeout(_catalog.Snapshot, session.Access.Project);
+    }
+
+    /// <summary>
+    /// Moves the session to its project's current instance when the grants changed, unless a portal is still
+    /// streaming on the old one (it moves at a later statement).
+    /// </summary>
+    public void Follow(Session session)
+    {
+        var spec = Spec(session.Access);
+        if (spec.Fingerprint == session.EngineFingerprint || session.HasOpenCursor) return;
+        var engine = Open(spec);
+        try
+        {
+            Attach(session, engine, spec);
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>What the project's instance offers the rewrite: always its shadow catalog, and its workspace if attached.</summary>
+    public static RewriteOptions OptionsFor(EngineSession engine) =>
+        new() { ShadowCatalog = true, Workspace = engine.Workspace != WorkspaceAccess.None };
+
+    public void Dispose() => _instances.Dispose();
+}
