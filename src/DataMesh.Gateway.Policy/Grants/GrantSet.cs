@@ -44,6 +44,9 @@ public sealed class GrantSet
     /// <summary>The earliest expiry among the counted subscriptions: the set must be recomputed from then on.</summary>
     public DateTimeOffset ValidUntil { get; }
 
+    /// <summary>The domain's key for hash masks (from the same catalog snapshot as the grants).</summary>
+    public string MaskSecret => _snapshot.MaskSecret;
+
     /// <summary>The grant for an exact (project, asset), if the session has one.</summary>
     public AssetGrant? Find(string project, string asset) => _grants.GetValueOrDefault((project, asset));
 

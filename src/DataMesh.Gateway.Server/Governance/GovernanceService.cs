@@ -3,13 +3,12 @@ using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Engine.Execution;
 using DataMesh.Gateway.Catalog.Snapshots;
 using DataMesh.Gateway.Policy;
-using DataMesh.Gateway.Policy.Functions;
+using DataMesh.Gateway.Policy.Planning;
 using DataMesh.Gateway.Policy.Grants;
 using DataMesh.Gateway.Policy.Identity;
 using DataMesh.Gateway.Policy.Rewrite;
 using DataMesh.Gateway.Policy.Rewrite.Constants;
 using DataMesh.Gateway.Protocol.Errors;
-using DataMesh.Gateway.Sql.Ast;
 
 namespace DataMesh.Gateway.Server.Governance;
 
@@ -27,12 +26,14 @@ public sealed class GovernanceService
     private readonly GrantSetCache _grants;
     private readonly RewriteCache _rewrites;
     private readonly SqlParser _parser;
+    private readonly SqlSyntax _syntax;
     private readonly TimeProvider _time;
 
     /// <param name="parser">DuckDB's parser (json_serialize_sql) and its casts, on private connections.</param>
     public GovernanceService(CatalogService catalog, SqlParser parser, TimeProvider? time = null, int rewriteCacheCapacity = 8192)
     {
         _parser = parser;
+        _syntax = new SqlSyntax(parser.Serialize, parser.CanCast);
         _catalog = catalog;
         _time = time ?? TimeProvider.System;
         _grants = new GrantSetCache(parser.Serialize, _time);
@@ -129,52 +130,16 @@ public sealed class GovernanceService
     /// statements without constants to evaluate).</summary>
     internal RewriteResult PlanWith(GrantSet grants, string sql, RewriteOptions options) => Rewrite(grants, sql, options, constants: null);
 
+    /// <summary>A plan by the one entry point of governance; its refusals as PostgreSQL errors (positions 1-based).</summary>
     private RewriteResult Rewrite(GrantSet grants, string sql, RewriteOptions options, IConstantEvaluator? constants)
     {
         try
         {
-            // PostgreSQL catalog spellings (pg_catalog.x, OPERATOR(…), ::regclass) become the emulation's, first:
-            // everything after this governs, and the engine runs, the translated text.
-            sql = PgDialect.Translate(sql);
-            NumericLiterals.Check(sql);
-            var parsed = SqlAst.Parse(_parser.Serialize(sql), sql);
-            // Too deep or too big to plan in bounded time: refused before DuckDB's planner sees it.
-            QueryComplexity.Check(parsed);
-            // Functions pass through an allow list before anything else: a refused one never reaches the engine.
-            if (FunctionPolicy.Default.Refusals(parsed) is [var refused, ..])
-                throw new PgErrorException(SqlState.InsufficientPrivilege, refused.Describe());
-            LiteralCasts.Check(parsed, grants, _parser.CanCast);
-            // Constants are evaluated now, before any data is touched: their errors cannot depend on file statistics.
-            var plan = constants is null ? ConstantPlan.None : ConstantFolding.Check(parsed, grants, constants);
-            var barrier = BarrierPolicy.Requires(parsed, grants);
-            var result = QueryRewriter.Rewrite(parsed, grants, _parser.Serialize, _catalog.Snapshot.MaskSecret, barrier, options);
-            if (plan.SessionCalls.Count > 0 && result.Grants.Any(g => g.QualifiedRowFilter is not null))
-            {
-                // Session and clock values cannot be planned once; evaluated per row, they only meet rows the filter let through.
-                var wrapped = PerRowCalls.Wrap(sql, plan.SessionCalls, _parser.Serialize);
-                result = QueryRewriter.Rewrite(SqlAst.Parse(_parser.Serialize(wrapped), wrapped), grants, _parser.Serialize,
-                    _catalog.Snapshot.MaskSecret, barrier: true, options);
-            }
-            return result with { Constants = plan };
+            return QueryPlanner.Plan(sql, grants, _syntax, options, constants);
         }
         catch (PolicyException e)
         {
             throw new PgErrorException(e.SqlState, e.Message, hint: e.Hint, position: e.Position is { } p ? p + 1 : 0);
         }
-        catch (SqlAstException e) when (e.ErrorType is "not implemented" or "Not implemented" or "NOT_IMPLEMENTED")
-        {
-            throw new PgErrorException(SqlState.InsufficientPrivilege, "only queries (SELECT, WITH, VALUES, set operations) are allowed through the gateway");
-        }
-        catch (SqlAstException e) when (e.ErrorType is { Length: > 0 })
-        {
-            // DuckDB's own parse error on the user's text: the message is about their query, positions are theirs.
-            throw new PgErrorException(SqlState.SyntaxError, FirstLine(e.Message), position: e.Position is { } p ? p + 1 : 0);
-        }
-        catch (SqlAstException e)
-        {
-            throw new PgErrorException(SqlState.InsufficientPrivilege, "the query could not be governed: " + FirstLine(e.Message));
-        }
     }
-
-    private static string FirstLine(string s) => s.Split('\n', 2)[0].Trim();
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DataMesh.Gateway.Policy.Functions;
 using DataMesh.Gateway.Sql.Ast;
 
@@ -20,8 +19,8 @@ public enum ConstantKind
     Row,
 }
 
-/// <summary>A maximal constant sub-expression: its json_serialize_sql node, and the type of the column it is compared
-/// with (DuckDB casts a string constant to that type, lazily), if any.</summary>
+/// <summary>A maximal constant sub-expression: its json_serialize_sql node (as JSON), and the type of the column it is
+/// compared with (DuckDB casts a string constant to that type, lazily), if any.</summary>
 public sealed record ConstantExpression(string Json, ConstantKind Kind, string? ComparedColumnType);
 
 /// <summary>A call whose value depends on the session or the clock, at a char offset of the query text.</summary>
@@ -38,15 +37,10 @@ public sealed record SessionCall(int Offset, string Name, bool HasArguments);
 public sealed class ConstantScan
 {
     private readonly IReadOnlyDictionary<string, string?> _columnTypes;
-    private readonly Utf8Offsets _offsets;
     private readonly List<ConstantExpression> _constants = [];
     private readonly List<SessionCall> _sessionCalls = [];
 
-    private ConstantScan(IReadOnlyDictionary<string, string?> columnTypes, string sql)
-    {
-        _columnTypes = columnTypes;
-        _offsets = new Utf8Offsets(sql);
-    }
+    private ConstantScan(IReadOnlyDictionary<string, string?> columnTypes) => _columnTypes = columnTypes;
 
     public IReadOnlyList<ConstantExpression> Constants => _constants;
     public IReadOnlyList<SessionCall> SessionCalls => _sessionCalls;
@@ -55,34 +49,35 @@ public sealed class ConstantScan
     public static ConstantScan Of(ParsedQuery query, IReadOnlyDictionary<string, string?> columnTypes)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var scan = new ConstantScan(columnTypes, query.OriginalSql);
-        using var document = JsonDocument.Parse(query.Json, new JsonDocumentOptions { MaxDepth = 4096 });
-        scan.VisitQueryParts(document.RootElement);
+        var scan = new ConstantScan(columnTypes);
+        scan.VisitQueryParts(query.Statement);
         return scan;
     }
 
-    /// <summary>Walks non-expression JSON (statements, query nodes, table refs, modifiers); each expression met is a root.</summary>
-    private void VisitQueryParts(JsonElement e)
+    /// <summary>Walks the non-expression parts (statements, query nodes, table refs, modifiers); each expression met is a root.</summary>
+    private void VisitQueryParts(AstValue value)
     {
-        switch (e.ValueKind)
+        if (value.Node is { } node) VisitQueryParts(node);
+        else foreach (var item in value.Items) VisitQueryParts(item);
+    }
+
+    private void VisitQueryParts(AstNode e)
+    {
+        if (e.IsExpression)
         {
-            case JsonValueKind.Array:
-                foreach (var item in e.EnumerateArray()) VisitQueryParts(item);
-                break;
-            case JsonValueKind.Object when AstJson.IsExpression(e):
-                var root = Classify(e, NoNames);
-                if (root.Free.Count == 0) Record(e, root.Kind, null);
-                break;
-            case JsonValueKind.Object when AstJson.Type(e) == "TABLE_FUNCTION" && AstJson.Property(e, "function") is { } call:
-                // FROM f(args): the call is the table function itself, evaluated once; its constant arguments are checked.
-                Children(call, NoNames, ConstantKind.Row, null);
-                foreach (var p in e.EnumerateObject())
-                    if (!p.NameEquals("function")) VisitQueryParts(p.Value);
-                break;
-            case JsonValueKind.Object:
-                foreach (var p in e.EnumerateObject()) VisitQueryParts(p.Value);
-                break;
+            var root = Classify(e, NoNames);
+            if (root.Free.Count == 0) Record(e, root.Kind, null);
+            return;
         }
+        if (e.Type == "TABLE_FUNCTION" && e.Node("function") is { } call)
+        {
+            // FROM f(args): the call is the table function itself, evaluated once; its constant arguments are checked.
+            Children(call, NoNames, ConstantKind.Row, null);
+            foreach (var (name, value) in e.Properties)
+                if (name != "function") VisitQueryParts(value);
+            return;
+        }
+        foreach (var (_, value) in e.Properties) VisitQueryParts(value);
     }
 
     private readonly record struct Verdict(ConstantKind Kind, IReadOnlySet<string> Free);
@@ -90,9 +85,9 @@ public sealed class ConstantScan
     private static readonly IReadOnlySet<string> NoNames = new HashSet<string>();
 
     /// <param name="lambdaParameters">Names bound by enclosing lambdas: references to them are not columns.</param>
-    private Verdict Classify(JsonElement e, IReadOnlySet<string> lambdaParameters)
+    private Verdict Classify(AstNode e, IReadOnlySet<string> lambdaParameters)
     {
-        switch (AstJson.Class(e))
+        switch (e.Class)
         {
             case "CONSTANT":
                 return new Verdict(ConstantKind.Immutable, NoNames);
@@ -102,7 +97,7 @@ public sealed class ConstantScan
                 return ColumnReference(e, lambdaParameters);
             case "SUBQUERY":
                 // The subquery's own expressions are roots of their own.
-                foreach (var p in e.EnumerateObject()) VisitQueryParts(p.Value);
+                foreach (var (_, value) in e.Properties) VisitQueryParts(value);
                 return new Verdict(ConstantKind.Row, NoNames);
             case "STAR" or "POSITIONAL_REFERENCE" or "WINDOW" or null:
                 Children(e, lambdaParameters, ConstantKind.Row, null);
@@ -116,12 +111,11 @@ public sealed class ConstantScan
         }
     }
 
-    private Verdict ColumnReference(JsonElement e, IReadOnlySet<string> lambdaParameters)
+    private Verdict ColumnReference(AstNode e, IReadOnlySet<string> lambdaParameters)
     {
-        var names = AstJson.Children(e, "column_names");
-        if (names.Count == 1 && names[0].ValueKind == JsonValueKind.String)
+        var names = e["column_names"].Items;
+        if (names.Count == 1 && names[0] is { Kind: AstValueKind.String, Text: { } name })
         {
-            var name = names[0].GetString()!;
             if (lambdaParameters.Contains(name)) return new Verdict(ConstantKind.Immutable, new HashSet<string> { name });
             // current_date, current_user, …: the binder turns these bare words into calls when no column has the name.
             if (FunctionCatalog.SqlValueFunctions.ContainsKey(FunctionPolicy.Normalize(name)))
@@ -133,16 +127,16 @@ public sealed class ConstantScan
         return new Verdict(ConstantKind.Row, NoNames);
     }
 
-    private Verdict Lambda(JsonElement e, IReadOnlySet<string> lambdaParameters)
+    private Verdict Lambda(AstNode e, IReadOnlySet<string> lambdaParameters)
     {
         var bound = new HashSet<string>(lambdaParameters);
         var own = new HashSet<string>();
-        if (AstJson.Property(e, "lhs") is { } lhs)
-            foreach (var node in AstJson.Descendants(lhs))
-                if (AstJson.Class(node) == "COLUMN_REF" && AstJson.Children(node, "column_names") is [{ ValueKind: JsonValueKind.String } n])
-                    own.Add(n.GetString()!);
+        if (e.Node("lhs") is { } lhs)
+            foreach (var node in lhs.Descendants())
+                if (node.Class == "COLUMN_REF" && node["column_names"].Items is [{ Kind: AstValueKind.String, Text: { } n }])
+                    own.Add(n);
         bound.UnionWith(own);
-        if (AstJson.Property(e, "expr") is not { } body) return new Verdict(ConstantKind.Row, NoNames);
+        if (e.Node("expr") is not { } body) return new Verdict(ConstantKind.Row, NoNames);
         var verdict = Classify(body, bound);
         // A body that uses no parameter is a constant of its own (evaluated once even over a column's list); a body
         // that uses them can be evaluated only with the lambda, when the whole call is constant.
@@ -152,14 +146,11 @@ public sealed class ConstantScan
         return new Verdict(verdict.Kind, free);
     }
 
-    private Verdict Function(JsonElement e, IReadOnlySet<string> lambdaParameters)
+    private Verdict Function(AstNode e, IReadOnlySet<string> lambdaParameters)
     {
-        var name = FunctionPolicy.Normalize(AstJson.String(e, "function_name") ?? "");
-        var isOperator = e.TryGetProperty("is_operator", out var op) && op.ValueKind == JsonValueKind.True;
-        var aggregate = !isOperator && FunctionCatalog.Aggregates.Contains(name);
-        var modified = (AstJson.Property(e, "filter") is not null)
-            || (e.TryGetProperty("distinct", out var d) && d.ValueKind == JsonValueKind.True)
-            || (AstJson.Property(e, "order_bys") is { } orders && AstJson.Children(orders, "orders").Count > 0);
+        var name = FunctionPolicy.Normalize(e.FunctionName);
+        var aggregate = !e.IsOperator && FunctionCatalog.Aggregates.Contains(name);
+        var modified = !e["filter"].IsNull || e.Flag("distinct") || e.Node("order_bys")?["orders"].Items.Count > 0;
         if (aggregate || modified || name == "unnest" || ConstantFunctions.Volatile.Contains(name))
         {
             Children(e, lambdaParameters, ConstantKind.Row, null);
@@ -178,9 +169,9 @@ public sealed class ConstantScan
     /// Classifies the children; the node's kind is the most dependent of theirs and <paramref name="own"/>. When the
     /// node is not constant, each constant child is a maximal constant sub-expression and is recorded.
     /// </summary>
-    private Verdict Children(JsonElement e, IReadOnlySet<string> lambdaParameters, ConstantKind own, JsonElement? comparison)
+    private Verdict Children(AstNode e, IReadOnlySet<string> lambdaParameters, ConstantKind own, AstNode? comparison)
     {
-        var children = AstJson.NestedExpressions(e).ToList();
+        var children = e.NestedExpressions();
         var verdicts = children.Select(c => Classify(c, lambdaParameters)).ToList();
         var kind = own;
         var free = new HashSet<string>();
@@ -201,44 +192,43 @@ public sealed class ConstantScan
         return new Verdict(kind, free);
     }
 
-    private void Record(JsonElement e, ConstantKind kind, string? comparedType)
+    private void Record(AstNode e, ConstantKind kind, string? comparedType)
     {
         if (kind is not (ConstantKind.Immutable or ConstantKind.Parameterized)) return;
-        var cls = AstJson.Class(e);
+        var cls = e.Class;
         // A literal on its own is its value (LiteralCasts checks string literals compared with typed columns); a parameter
         // on its own, or CAST($n AS T) as the server writes for typed parameters, is decoded at Bind with its type.
         if (cls == "CONSTANT") return;
         if (cls is "PARAMETER" or "LAMBDA") return;
-        if (cls == "CAST" && AstJson.Property(e, "child") is { } child && AstJson.Class(child) == "PARAMETER") return;
-        _constants.Add(new ConstantExpression(e.GetRawText(), kind, comparedType));
+        if (cls == "CAST" && e.CastChild is { Class: "PARAMETER" }) return;
+        _constants.Add(new ConstantExpression(e.ToJson(), kind, comparedType));
     }
 
     /// <summary>The known non-string type of a column compared in this comparison, IN list or BETWEEN (DuckDB casts a
     /// string operand to it); null when no operand is a column of a known type.</summary>
-    private string? ComparedColumnType(JsonElement comparison)
+    private string? ComparedColumnType(AstNode comparison)
     {
-        var operands = AstJson.Class(comparison) switch
+        var operands = comparison.Class switch
         {
-            "COMPARISON" => new[] { AstJson.Property(comparison, "left"), AstJson.Property(comparison, "right") },
-            "BETWEEN" => [AstJson.Property(comparison, "input"), AstJson.Property(comparison, "lower"), AstJson.Property(comparison, "upper")],
-            "OPERATOR" when AstJson.Type(comparison) is "COMPARE_IN" or "COMPARE_NOT_IN" => AstJson.Children(comparison).Select(c => (JsonElement?)c).ToArray(),
+            "COMPARISON" => new[] { comparison.Left, comparison.Right },
+            "BETWEEN" => [comparison.Input, comparison.Lower, comparison.Upper],
+            "OPERATOR" when comparison.Type is "COMPARE_IN" or "COMPARE_NOT_IN" => comparison.Children.ToArray<AstNode?>(),
             _ => [],
         };
         foreach (var other in operands)
         {
-            if (other is not { } o || AstJson.Class(o) != "COLUMN_REF") continue;
-            var names = AstJson.Children(o, "column_names");
-            if (names.Count == 0 || names[^1].ValueKind != JsonValueKind.String) continue;
-            if (_columnTypes.GetValueOrDefault(names[^1].GetString()!) is { } type
-                && !type.StartsWith("VARCHAR", StringComparison.OrdinalIgnoreCase))
+            if (other is not { Class: "COLUMN_REF" } o) continue;
+            var names = o["column_names"].Items;
+            if (names.Count == 0 || names[^1] is not { Kind: AstValueKind.String, Text: { } name }) continue;
+            if (_columnTypes.GetValueOrDefault(name) is { } type && !type.StartsWith("VARCHAR", StringComparison.OrdinalIgnoreCase))
                 return type;
         }
         return null;
     }
 
-    private void AddSessionCall(JsonElement e, string name, bool hasArguments)
+    private void AddSessionCall(AstNode e, string name, bool hasArguments)
     {
-        if (AstJson.Location(e) is not { } bytes || !_offsets.TryToCharOffset((ulong)bytes, out var offset)) return;
+        if (e.Offset is not { } offset) return;
         _sessionCalls.Add(new SessionCall(offset, name, hasArguments));
     }
 }
