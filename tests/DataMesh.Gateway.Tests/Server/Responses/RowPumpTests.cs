@@ -9,6 +9,9 @@ using static DataMesh.Gateway.Tests.Server.Statements.StatementHarness;
 
 namespace DataMesh.Gateway.Tests.Server.Responses;
 
+// DataMesh.Gateway.Portal (the web portal project) is a namespace nearer than the using directives above.
+using Portal = DataMesh.Gateway.Server.Sessions.Portal;
+
 /// <summary>The one row pump without a socket: sinks, row limits, backpressure flushes, and the checks between batches.</summary>
 public sealed class RowPumpTests : IAsyncLifetime
 {

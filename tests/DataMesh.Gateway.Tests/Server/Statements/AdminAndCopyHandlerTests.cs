@@ -7,6 +7,9 @@ using static DataMesh.Gateway.Tests.Server.Statements.StatementHarness;
 
 namespace DataMesh.Gateway.Tests.Server.Statements;
 
+// DataMesh.Gateway.Portal (the web portal project) is a namespace nearer than the using directives above.
+using Portal = DataMesh.Gateway.Server.Sessions.Portal;
+
 /// <summary>AdminHandler, CopyOutHandler, WorkspaceWriteHandler and EmptyHandler without a socket.</summary>
 public sealed class AdminAndCopyHandlerTests : IAsyncLifetime
 {

@@ -8,6 +8,9 @@ using static DataMesh.Gateway.Tests.Server.Statements.StatementHarness;
 
 namespace DataMesh.Gateway.Tests.Server.Statements;
 
+// DataMesh.Gateway.Portal (the web portal project) is a namespace nearer than the using directives above.
+using Portal = DataMesh.Gateway.Server.Sessions.Portal;
+
 /// <summary>DeclareHandler, FetchHandler and CloseHandler without a socket: SQL cursors as named portals.</summary>
 public sealed class CursorHandlerTests : IAsyncLifetime
 {

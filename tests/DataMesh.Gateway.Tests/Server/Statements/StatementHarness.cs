@@ -21,6 +21,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DataMesh.Gateway.Tests.Server.Statements;
 
+// DataMesh.Gateway.Portal (the web portal project) is a namespace nearer than the using directives above.
+using Portal = DataMesh.Gateway.Server.Sessions.Portal;
+
 /// <summary>
 /// The statement handlers without a socket: a real catalog (project <c>marketing</c> with the asset <c>sales</c>, 30
 /// rows; project <c>research</c> subscribed to its Europe rows without <c>email</c>), real governance and engine
