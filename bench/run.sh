@@ -13,6 +13,9 @@
 #                                connection and point latency, concurrent load and pgbench, metadata with 1,000 assets,
 #                                a 100k-asset / 1M-subscription catalog, chart bench/results.png); replaces that section
 #   bench/run.sh --no-compare    skip it
+#   bench/run.sh --objectstore   cold and warm reads of the lineitem asset on a local S3 server (npm s3rver, installed
+#                                into tests/clients/s3 if missing) against the same file on local disk, side by side;
+#                                replaces that section of RESULTS.md (not part of the default run)
 #   PostgreSQL 15 (Debian packages, installed here if missing) runs as a throwaway cluster under bench/data/pg on port
 #   5497 for every run that compares with it (stream and compare); --no-postgres skips it and its rows
 #   bench/run.sh --postgres-cs "Host=...;Port=...;Username=...;Password=...;Database=..."   use an existing server
@@ -24,7 +27,7 @@ COMMAND="bench/run.sh $*"
 # Taken before anything is written: RESULTS.md being rewritten must not count as an uncommitted change.
 GIT_DESC="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (+ uncommitted changes)')"
 
-ROWS=6000000; STREAM=1; MICRO=1; GOVERNED=1; GOV_ONLY=0; GOV_RUNS=15; COMPARE=1; CMP_ONLY=0; QUICK=0; PG_AUTO=1; PG_CS=""; EXTRA=()
+ROWS=6000000; STREAM=1; MICRO=1; GOVERNED=1; GOV_ONLY=0; GOV_RUNS=15; COMPARE=1; CMP_ONLY=0; QUICK=0; PG_AUTO=1; PG_CS=""; EXTRA=(); OBJ_ONLY=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) ROWS=1000000; GOV_RUNS=5; QUICK=1; MICRO=0 ;; # micro-benchmarks: bench/run.sh --micro
@@ -33,6 +36,7 @@ while [[ $# -gt 0 ]]; do
     --governed) STREAM=0; MICRO=0; GOVERNED=1; GOV_ONLY=1; COMPARE=0 ;;
     --compare) STREAM=0; MICRO=0; GOVERNED=0; COMPARE=1; CMP_ONLY=1 ;;
     --no-compare) COMPARE=0 ;;
+    --objectstore) STREAM=0; MICRO=0; GOVERNED=0; COMPARE=0; OBJ_ONLY=1 ;;
     --no-postgres) PG_AUTO=0 ;;
     --no-governed) GOVERNED=0 ;;
     --no-micro) MICRO=0 ;;
@@ -126,6 +130,18 @@ if [[ $COMPARE -eq 1 ]]; then
   dotnet "$DLL" "${CARGS[@]}"
   CMP_CMD="dotnet run -c Release --project bench/DataMesh.Gateway.Benchmarks -- ${CARGS[*]//$ROOT\//}"
 fi
+OBJ_MD="$DATA/objectstore-results.md"
+if [[ $OBJ_ONLY -eq 1 ]]; then
+  if [[ ! -d "$ROOT/tests/clients/s3/node_modules/s3rver" ]]; then
+    echo "== installing s3rver (npm ci in tests/clients/s3)"
+    (cd "$ROOT/tests/clients/s3" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+  echo "== object-store harness: $ROWS rows"
+  OARGS=(objectstore --rows "$ROWS" --data-dir "$DATA" --markdown "$OBJ_MD")
+  OARGS+=("${EXTRA[@]}")
+  nice -n 10 dotnet "$DLL" "${OARGS[@]}"
+  OBJ_CMD="dotnet run -c Release --project bench/DataMesh.Gateway.Benchmarks -- ${OARGS[*]//$ROOT\//}"
+fi
 if [[ $MICRO -eq 1 ]]; then
   echo "== micro-benchmarks (BenchmarkDotNet)"
   rm -rf "$DATA/bdn"
@@ -172,6 +188,19 @@ compare_section() {
   echo "<!-- compare:end -->"
 }
 
+# ---- the object-store section (between markers; written by --objectstore only)
+objectstore_section() {
+  echo "<!-- objectstore:begin -->"
+  echo "## Object storage: a local S3 server against local disk"
+  echo
+  echo "* Date: $(date -u -r "$OBJ_MD" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores ($CPU), $MEM RAM, shared with other engineers' builds and tests (load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)); run with \`nice -n 10\`"
+  echo "* git: $GIT_DESC; command: \`$COMMAND\`"
+  [[ -n "${OBJ_CMD:-}" ]] && echo "* Object-store harness: \`$OBJ_CMD\`"
+  echo
+  if [[ -f "$OBJ_MD" ]]; then cat "$OBJ_MD"; echo; fi
+  echo "<!-- objectstore:end -->"
+}
+
 # Replaces section NAME of RESULTS.md (or inserts it before the notes) with FILE, keeps the rest, refreshes the notes.
 replace_section() {
   local name=$1 file=$2 OLD="$ROOT/bench/RESULTS.md" NEW="$DATA/RESULTS.md.new"
@@ -195,6 +224,11 @@ if [[ $GOV_ONLY -eq 1 && -f "$ROOT/bench/RESULTS.md" ]]; then
   replace_section governed "$DATA/governed-section.md"
   exit 0
 fi
+if [[ $OBJ_ONLY -eq 1 && -f "$ROOT/bench/RESULTS.md" ]]; then
+  objectstore_section > "$DATA/objectstore-section.md"
+  replace_section objectstore "$DATA/objectstore-section.md"
+  exit 0
+fi
 if [[ $CMP_ONLY -eq 1 && -f "$ROOT/bench/RESULTS.md" ]]; then
   compare_section > "$DATA/compare-section.md"
   replace_section compare "$DATA/compare-section.md"
@@ -215,6 +249,7 @@ fi
   if [[ -f "$STREAM_MD" ]]; then echo "## End-to-end streaming"; echo; cat "$STREAM_MD"; echo; fi
   if [[ $COMPARE -eq 1 || -f "$CMP_MD" ]]; then compare_section; echo; fi
   if [[ $GOVERNED -eq 1 || -f "$GOV_MD" ]]; then governed_section; echo; fi
+  if [[ -f "$OBJ_MD" ]]; then objectstore_section; echo; fi
   if [[ -f "$MICRO_MD" ]]; then
     echo "## Micro-benchmarks"
     echo

@@ -35,6 +35,10 @@ skipped=$( (grep -E '^\s+Skipped: +[0-9]+$' "$log" || true) | tail -1 | grep -oE
 if [ -n "$passed$failed" ]; then
   echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 fi
+# The failed tests with the first lines of their messages, kept to be printed again as the very last lines of the
+# run: CI shows only the tail of the output, and the fuzz and soak reports below would push them out of it.
+failures=$(mktemp)
+awk '/^  Failed [A-Za-z]/ { n = 8 } n > 0 { print; n-- }' "$log" > "$failures" || true
 rm -f "$log"
 
 # A fuzzer that cannot run fails the run. A crash it finds in these 45 s is reported loudly and its input saved
@@ -67,4 +71,9 @@ if [ "$soak_seconds" != 0 ]; then
     [ "$status" -eq 0 ] && status=1
   fi
 fi
+if [ -s "$failures" ]; then
+  echo "failed tests (repeated from above):"
+  cat "$failures"
+fi
+rm -f "$failures"
 exit "$status"

@@ -3,19 +3,27 @@ using DataMesh.Gateway.Catalog;
 using DataMesh.Gateway.Catalog.Model;
 using DataMesh.Gateway.Catalog.Store;
 using DataMesh.Gateway.Engine;
+using DataMesh.Gateway.Storage;
 
 namespace DataMesh.Gateway.Admin;
 
 /// <summary>Opens the data directory's catalog with everything admin commands need, and bootstraps users.</summary>
 public sealed class AdminCatalog : IDisposable
 {
-    private AdminCatalog(CatalogService catalog, MetadataEngine metadata, string dataDirectory)
+    private readonly Lazy<ObjectStorage> _storage;
+
+    private AdminCatalog(CatalogService catalog, MetadataEngine metadata, string dataDirectory, StorageOptions? storage)
     {
         Catalog = catalog;
         Metadata = metadata;
-        Executor = new AdminExecutor(new AdminServices(catalog, metadata, dataDirectory));
+        var options = storage ?? new StorageOptions { CacheDirectory = ObjectStorage.DefaultCacheDirectory(dataDirectory) };
+        _storage = new Lazy<ObjectStorage>(() => new ObjectStorage(options, dataDirectory));
+        Executor = new AdminExecutor(new AdminServices(catalog, metadata, dataDirectory, storage: _storage));
         Users = new CatalogUserStore(catalog);
     }
+
+    /// <summary>Object storage (clients, storage key, object cache), shared with the server's query path; made on first use.</summary>
+    public ObjectStorage Storage => _storage.Value;
 
     public CatalogService Catalog { get; }
     public MetadataEngine Metadata { get; }
@@ -24,10 +32,11 @@ public sealed class AdminCatalog : IDisposable
 
     public static string CatalogPath(string dataDirectory) => Path.Combine(Path.GetFullPath(dataDirectory), "catalog.db");
 
-    public static AdminCatalog Open(string dataDirectory)
+    /// <param name="storage">Object-storage settings; the defaults (cache in <c>tmp/objects</c>) when null.</param>
+    public static AdminCatalog Open(string dataDirectory, StorageOptions? storage = null)
     {
         var store = SqliteCatalogStore.Open(CatalogPath(dataDirectory));
-        return new AdminCatalog(new CatalogService(store), new MetadataEngine(), dataDirectory);
+        return new AdminCatalog(new CatalogService(store), new MetadataEngine(), dataDirectory, storage);
     }
 
     /// <summary>
@@ -50,6 +59,7 @@ public sealed class AdminCatalog : IDisposable
 
     public void Dispose()
     {
+        if (_storage.IsValueCreated) _storage.Value.Dispose();
         Metadata.Dispose();
         Catalog.Dispose();
     }

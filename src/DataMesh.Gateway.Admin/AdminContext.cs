@@ -26,6 +26,9 @@ public sealed class AdminContext(AdminCaller caller, string database, string sta
 
     internal string Command { get; set; } = "";
 
+    /// <summary>The caller's session for governed exports (data products); null outside a session.</summary>
+    public IQueryExport? Export { get; init; }
+
     /// <summary>
     /// Runs a change in one transaction together with its audit record: either both are written or neither.
     /// </summary>

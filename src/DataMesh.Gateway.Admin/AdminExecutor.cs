@@ -17,9 +17,11 @@ public sealed class AdminExecutor(AdminServices services)
     public AdminResult Execute(AdminStatement statement, string user, string database, string redactedText, int statementOffset = 0) =>
         Execute(statement, new AdminCaller(user), database, redactedText, statementOffset);
 
-    public AdminResult Execute(AdminStatement statement, AdminCaller caller, string database, string redactedText, int statementOffset = 0)
+    /// <param name="export">The caller's session, for commands that write data products from governed queries.</param>
+    public AdminResult Execute(AdminStatement statement, AdminCaller caller, string database, string redactedText, int statementOffset = 0,
+        IQueryExport? export = null)
     {
-        var ctx = new AdminContext(caller, database, redactedText, Services) { Command = statement.Tag };
+        var ctx = new AdminContext(caller, database, redactedText, Services) { Command = statement.Tag, Export = export };
         try
         {
             var result = Dispatch(ctx, statement, statementOffset);
@@ -100,6 +102,7 @@ public sealed class AdminExecutor(AdminServices services)
         AssociateAccount s => AccountCommands.Associate(ctx, s),
         AcceptAccount s => AccountCommands.Accept(ctx, s),
         AlterAccountAdmin s => AccountCommands.AlterAdmin(ctx, s),
+        AlterAccountCredentials s => AccountCommands.AlterCredentials(ctx, s),
         ShowAccounts s => AccountCommands.Show(ctx, s),
         ShowBlueprints s => ProjectCommands.ShowBlueprints(ctx, s),
         CreateBlueprint s => ProjectCommands.CreateBlueprint(ctx, s),
@@ -114,6 +117,7 @@ public sealed class AdminExecutor(AdminServices services)
         CreateGlossaryTerm s => AssetCommands.CreateTerm(ctx, s),
         ShowGlossary s => AssetCommands.ShowGlossary(ctx, s),
         CreateAsset s => AssetCommands.Create(ctx, s),
+        CreateDataProduct s => ProductCommands.Create(ctx, s),
         AlterAssetColumnDescription s => AssetCommands.Alter(ctx, s.Name, a => AssetCommands.SetColumnDescription(a, s.Column, s.Description)),
         AlterAssetDescription s => AssetCommands.Alter(ctx, s.Name, a => a with { Description = s.Description }),
         AlterAssetTerms s => AssetCommands.Alter(ctx, s.Name, a => a with { Terms = AssetCommands.CheckTerms(ctx, s.Terms) }),

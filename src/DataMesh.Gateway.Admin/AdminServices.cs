@@ -1,12 +1,17 @@
 using DataMesh.Gateway.Admin.Provisioning;
 using DataMesh.Gateway.Catalog;
 using DataMesh.Gateway.Engine;
+using DataMesh.Gateway.Storage;
 
 namespace DataMesh.Gateway.Admin;
 
-/// <summary>What admin commands need besides the statement: the catalog, file inspection, provisioning, a clock.</summary>
-public sealed class AdminServices(CatalogService catalog, MetadataEngine metadata, string dataDirectory, TimeProvider? clock = null)
+/// <summary>What admin commands need besides the statement: the catalog, file inspection, object storage, provisioning, a clock.</summary>
+public sealed class AdminServices(CatalogService catalog, MetadataEngine metadata, string dataDirectory, TimeProvider? clock = null,
+    Lazy<ObjectStorage>? storage = null)
 {
+    private readonly Lazy<ObjectStorage> _storage = storage ?? new Lazy<ObjectStorage>(() =>
+        new ObjectStorage(new StorageOptions { CacheDirectory = ObjectStorage.DefaultCacheDirectory(dataDirectory) }, dataDirectory, clock));
+
     public CatalogService Catalog { get; } = catalog;
 
     /// <summary>Trusted DuckDB for reading Parquet schemas and parsing row filters; never runs user queries.</summary>
@@ -15,6 +20,9 @@ public sealed class AdminServices(CatalogService catalog, MetadataEngine metadat
     public string DataDirectory { get; } = Path.GetFullPath(dataDirectory);
 
     public TimeProvider Clock { get; } = clock ?? TimeProvider.System;
+
+    /// <summary>Accounts on object stores: their clients, the storage key, footers and the object cache (made on first use).</summary>
+    public ObjectStorage Storage => _storage.Value;
 
     public Provisioner Provisioner { get; } = new(Path.GetFullPath(dataDirectory), metadata);
 }

@@ -33,21 +33,33 @@ public static class SourceCheck
         };
     }
 
-    public static Report Check(MetadataEngine metadata, string resolvedPath, IReadOnlyList<ColumnRecord> published)
-    {
-        var files = metadata.ListFiles(resolvedPath, MaxFiles);
-        var unreadable = 0;
-        var drifts = new Dictionary<(string, string?, string?), int>();
-        foreach (var file in files)
+    public static Report Check(MetadataEngine metadata, string resolvedPath, IReadOnlyList<ColumnRecord> published) =>
+        Check(metadata, metadata.ListFiles(resolvedPath, MaxFiles), published);
+
+    /// <summary>The same check over an explicit list of local files (the cached objects of an asset on an object store).</summary>
+    public static Report Check(MetadataEngine metadata, IReadOnlyList<string> files, IReadOnlyList<ColumnRecord> published) =>
+        Compare(files.Select(file =>
         {
-            IReadOnlyList<(string Name, string Type)> found;
             try
             {
-                found = metadata.DescribeParquet(file);
+                return metadata.DescribeParquet(file);
             }
             catch (PgErrorException)
             {
-                unreadable++; // deleted since the listing, truncated, or not Parquet at all
+                return null; // deleted since the listing, truncated, or not Parquet at all
+            }
+        }).ToList(), published);
+
+    /// <summary>Compares the schemas files have (null: unreadable) with the published one.</summary>
+    public static Report Compare(IReadOnlyList<IReadOnlyList<(string Name, string Type)>?> schemas, IReadOnlyList<ColumnRecord> published)
+    {
+        var unreadable = 0;
+        var drifts = new Dictionary<(string, string?, string?), int>();
+        foreach (var found in schemas)
+        {
+            if (found is null)
+            {
+                unreadable++;
                 continue;
             }
             foreach (var column in published)
@@ -58,7 +70,7 @@ public static class SourceCheck
             }
             foreach (var extra in found.Where(f => published.All(c => c.Name != f.Name))) Count((extra.Name, null, extra.Type));
         }
-        return new Report(files.Count, unreadable,
+        return new Report(schemas.Count, unreadable,
             drifts.Select(d => new Drift(d.Key.Item1, d.Key.Item2, d.Key.Item3, d.Value)).OrderBy(d => d.Column, StringComparer.Ordinal).ToList());
 
         void Count((string, string?, string?) key) => drifts[key] = drifts.GetValueOrDefault(key) + 1;

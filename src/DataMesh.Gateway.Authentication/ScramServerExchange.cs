@@ -79,7 +79,8 @@ public sealed class ScramServerExchange
         var proof = Convert.FromBase64String(text[(proofIndex + 3)..]);
         var channel = Attribute(withoutProof, 'c') ?? throw Fail("malformed SCRAM message: channel binding missing");
         var nonce = Attribute(withoutProof, 'r');
-        if (nonce != _nonce) throw Fail("SCRAM nonce mismatch");
+        // PostgreSQL's answer to a client-final-message whose nonce is not the one the server sent: a protocol violation.
+        if (nonce != _nonce) throw new AuthenticationProtocolException("invalid SCRAM response", ProtocolViolation, "Nonce does not match.");
 
         var expectedChannel = Encoding.UTF8.GetBytes(_gs2Header);
         if (_gs2Header.StartsWith("p=", StringComparison.Ordinal))
@@ -106,11 +107,18 @@ public sealed class ScramServerExchange
         return null;
     }
 
+    private const string ProtocolViolation = "08P01";
+
     private static AuthenticationProtocolException Fail(string message) => new(message);
 }
 
 /// <summary>The password or proof was wrong (28P01). The message never says whether the user exists.</summary>
 public sealed class AuthenticationFailedException() : Exception("password authentication failed");
 
-/// <summary>The client broke the SASL exchange (08P01 / 28000).</summary>
-public sealed class AuthenticationProtocolException(string message) : Exception(message);
+/// <summary>The client broke the SASL exchange: <see cref="SqlState"/> 28000 unless it is a protocol violation (08P01).</summary>
+public sealed class AuthenticationProtocolException(string message, string sqlState = "28000", string? detail = null) : Exception(message)
+{
+    public string SqlState { get; } = sqlState;
+
+    public string? Detail { get; } = detail;
+}

@@ -22,6 +22,7 @@ public sealed class GatewayServer : IAsyncDisposable
     private readonly GatewayServices _services;
     private readonly Governance.QueryAuditor _auditor;
     private readonly CancelRegistry _cancels = new();
+    private readonly ConnectionBudget _budget;
     private readonly ServerLifetime _lifetime = new();
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<ClientConnection, Task> _connections = new();
@@ -33,6 +34,7 @@ public sealed class GatewayServer : IAsyncDisposable
     {
         _services = services;
         _options = options;
+        _budget = new ConnectionBudget(options);
         LoginThrottle = new LoginThrottle(options.LoginThrottle, TimeProvider.System);
         _authenticator = new Authenticator(services.Users, options, LoginThrottle);
         _logger = loggers.CreateLogger("DataMesh.Gateway.Server");
@@ -62,7 +64,11 @@ public sealed class GatewayServer : IAsyncDisposable
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("server not started"));
 
+    /// <summary>Open sockets: signed-in sessions and connections still starting up.</summary>
     public int ActiveConnections => Volatile.Read(ref _active);
+
+    /// <summary>Signed-in sessions, and sockets still signing in (see <see cref="ConnectionBudget"/>).</summary>
+    public ConnectionBudget Connections => _budget;
 
     public void Start()
     {
@@ -107,9 +113,9 @@ public sealed class GatewayServer : IAsyncDisposable
                 _logger.LogWarning("Accept failed: {Error}", e.Message);
                 continue;
             }
-            var count = Interlocked.Increment(ref _active);
+            Interlocked.Increment(ref _active);
             var connection = new ClientConnection(socket, _options, _authenticator, _services, _auditor, Metrics, _cancels, _lifetime,
-                overConnectionLimit: count > _options.MaxConnections, _logger);
+                _budget, _logger);
             _connections[connection] = Task.Run(async () =>
             {
                 try

@@ -17,7 +17,23 @@ public sealed class GatewayServerOptions
     /// <summary>Identity tokens (OIDC JWTs) accepted over TLS for users without a local password; null: off.</summary>
     public Authentication.Tokens.TokenValidator? Tokens { get; init; }
 
+    /// <summary>Signed-in sessions at once (53300 past it). Sockets still signing in do not count: see below.</summary>
     public int MaxConnections { get; init; } = 256;
+
+    /// <summary>
+    /// Sockets that have not signed in yet, at once: when full, a new socket pushes out the oldest waiting one of the
+    /// address holding the most (so idle sockets cannot lock real clients out).
+    /// </summary>
+    public int MaxUnauthenticatedConnections { get; init; } = 64;
+
+    /// <summary>Sessions one user may hold at once (53300 past it); zero: no limit but <see cref="MaxConnections"/>.</summary>
+    public int MaxSessionsPerUser { get; init; } = 64;
+
+    /// <summary>Sessions one client address may hold at once (53300 past it); zero: no limit but <see cref="MaxConnections"/>.</summary>
+    public int MaxSessionsPerAddress { get; init; } = 128;
+
+    /// <summary>How long a new socket may take to send its startup packet (TLS handshake included).</summary>
+    public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Largest frontend message accepted after startup (startup packets are capped at 10,000 bytes).</summary>
     public int MaxMessageBytes { get; init; } = 16 * 1024 * 1024;
@@ -29,6 +45,7 @@ public sealed class GatewayServerOptions
     /// <summary>Output is flushed at Sync, at Flush, or when this many bytes are pending.</summary>
     public int WriteBatchBytes { get; init; } = 64 * 1024;
 
+    /// <summary>How long startup and authentication may take in all, from the moment the socket was accepted.</summary>
     public TimeSpan AuthenticationTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Backoff for repeated failed logins from one address.</summary>

@@ -45,13 +45,13 @@ public sealed class GatewayHost : IAsyncDisposable
         var logger = loggers.CreateLogger("DataMesh.Gateway");
         var dataDirectory = Path.GetFullPath(settings.DataDir);
         Directory.CreateDirectory(dataDirectory);
-        var catalog = AdminCatalog.Open(dataDirectory);
+        var catalog = AdminCatalog.Open(dataDirectory, settings.Storage.ToOptions(dataDirectory));
 
         if (settings.Demo) DemoSetup.Prepare(dataDirectory, seedDirectory, catalog, logger);
 
         // Every project gets its own locked-down DuckDB instance, built from its grants when a session first needs it.
         var parser = new SqlParser();
-        var governance = new GovernanceService(catalog.Catalog, parser);
+        var governance = new GovernanceService(catalog.Catalog, parser, objects: new ObjectReads(catalog.Catalog, catalog.Storage));
         var engines = new SessionEngines(catalog.Catalog, governance, new EngineDefaults
         {
             MemoryLimit = settings.MemoryLimit,
@@ -71,6 +71,10 @@ public sealed class GatewayHost : IAsyncDisposable
             CleartextPasswordOverTls = settings.CleartextPasswordOverTls,
             Tokens = tokens,
             MaxConnections = settings.MaxConnections,
+            MaxUnauthenticatedConnections = settings.MaxUnauthenticatedConnections,
+            MaxSessionsPerUser = settings.MaxSessionsPerUser,
+            MaxSessionsPerAddress = settings.MaxSessionsPerAddress,
+            StartupTimeout = TimeSpan.FromSeconds(settings.StartupTimeoutSeconds),
             MaxMessageBytes = settings.MaxMessageBytes,
             MaxResultRowBytes = settings.MaxResultRowBytes,
             StatementTimeout = TimeSpan.FromSeconds(settings.StatementTimeoutSeconds),

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the real client drivers the client-compatibility tests drive (tests/DataMesh.Gateway.Tests/Clients):
-# Debian packages for pgjdbc, psqlODBC, psycopg2/3, SQLAlchemy, pandas and Jupyter, Debian's chromium and chromedriver
-# for the portal's browser tests (tests/DataMesh.Gateway.Tests/Portal), and npm's pg + pg-cursor into
-# tests/clients/node. Idempotent: when everything is present it only checks and returns (well under a second).
+# Debian packages for pgjdbc, psqlODBC, psycopg2/3, asyncpg, SQLAlchemy, pandas and Jupyter, Debian's chromium and
+# chromedriver for the portal's browser tests (tests/DataMesh.Gateway.Tests/Portal), the PostgreSQL 15 server binaries
+# for the parity tests (Reliability/PostgresParityTests), npm's pg + pg-cursor into tests/clients/node, and npm's
+# s3rver (the local S3 API of the object-storage tests) into tests/clients/s3.
+# Idempotent: when everything is present it only checks and returns (well under a second).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
@@ -15,9 +17,11 @@ command -v javac >/dev/null 2>&1 || need+=(default-jdk-headless)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 # chromium and chromium-driver: the real browser the portal tests drive (Selenium, pointed at both; nothing downloaded).
+# postgresql-15: the server binaries only (initdb, pg_ctl), for differential tests that start a private server in a
+# temporary directory (Infrastructure/RealPostgres); no test uses the cluster the package creates.
 debian=(libpostgresql-jdbc-java unixodbc odbc-postgresql python3-pyodbc python3-psycopg2 python3-psycopg
         python3-sqlalchemy python3-pandas python3-matplotlib python3-nbclient python3-nbconvert python3-nbformat
-        python3-ipykernel chromium chromium-driver)
+        python3-ipykernel python3-asyncpg chromium chromium-driver postgresql-15)
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${debian[@]}" 2>/dev/null | awk '$NF == "installed" { print $1 }' || true)
 for pkg in "${debian[@]}"; do
   grep -qx "$pkg" <<<"$installed" || need+=("$pkg")
@@ -36,4 +40,14 @@ if [ ! -f "$stamp" ] || ! cmp -s "$node_dir/package-lock.json" "$stamp"; then
   echo "Installing node-postgres (npm ci) ..."
   (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   cp "$node_dir/package-lock.json" "$stamp"
+fi
+
+# s3rver, the local S3-compatible server the object-storage tests and benchmark start: pinned by
+# tests/clients/s3/package-lock.json, reinstalled only when the lockfile changed.
+s3_dir="$here/s3"
+s3_stamp="$s3_dir/node_modules/.lock-stamp"
+if [ ! -f "$s3_stamp" ] || ! cmp -s "$s3_dir/package-lock.json" "$s3_stamp"; then
+  echo "Installing s3rver (npm ci) ..."
+  (cd "$s3_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$s3_dir/package-lock.json" "$s3_stamp"
 fi

@@ -1,3 +1,4 @@
+using DataMesh.Gateway.Admin.ObjectStores;
 using DataMesh.Gateway.Admin.Storage;
 using DataMesh.Gateway.Catalog.Model;
 using DataMesh.Gateway.Catalog.Store;
@@ -32,14 +33,26 @@ internal static class AssetCommands
         Permissions.RequireRole(ctx, s.Name.Project, MemberRole.Contributor, $"create assets in project \"{s.Name.Project}\"");
         var storage = ctx.Read(r => ProjectStorage.For(r, s.Name.Project));
         var project = storage.Project;
-        var resolved = storage.Resolve(s.Source);
-        var schema = ctx.Services.Metadata.DescribeParquet(resolved).Select(c => new ColumnRecord(c.Name, c.Type)).ToList();
+        if (ctx.Read(r => r.GetAsset(s.Name.Project, s.Name.Asset)) is not null) throw AdminErrors.Duplicate("asset", s.Name.ToString());
+        string resolved;
+        IReadOnlyList<ColumnRecord> schema;
+        IReadOnlyList<ObjectRecord>? objects = null;
+        if (storage.Account.ObjectStore is not null)
+        {
+            var pinned = ObjectSources.Resolve(ctx, project, storage.Account, s.Source);
+            (resolved, schema, objects) = (pinned.Pattern.ToString(), pinned.Schema, pinned.Objects);
+        }
+        else
+        {
+            resolved = storage.Resolve(s.Source);
+            schema = ctx.Services.Metadata.DescribeParquet(resolved).Select(c => new ColumnRecord(c.Name, c.Type)).ToList();
+        }
         var terms = CheckTerms(ctx, s.Terms);
         var id = ctx.Change(w =>
         {
             if (w.GetAsset(s.Name.Project, s.Name.Asset) is not null) throw AdminErrors.Duplicate("asset", s.Name.ToString());
             return w.InsertAsset(new AssetRecord(0, project.Name, s.Name.Asset, s.Source, resolved, s.Description, terms,
-                s.Metadata, new Dictionary<string, string>(), schema, false, null, ctx.User, ctx.Now));
+                s.Metadata, new Dictionary<string, string>(), schema, false, null, ctx.User, ctx.Now) { Objects = objects });
         }, assets: [s.Name.ToString()]);
         return AdminResult.Row("CREATE ASSET", ("asset", s.Name.ToString()), ("id", id), ("columns", (long)schema.Count), ("status", "inventory"));
     }
@@ -76,14 +89,24 @@ internal static class AssetCommands
         if (asset is null) throw AdminErrors.Unknown("asset", s.Name.ToString());
         // The files are read again for the new revision: they must still be the project's own (no link swapped in).
         storage.Verify(asset.ResolvedPath, asset.QualifiedName);
-        // The revision records the schema as the files have it now.
-        var schema = ctx.Services.Metadata.DescribeParquet(asset.ResolvedPath).Select(c => new ColumnRecord(c.Name, c.Type)).ToList();
+        // The revision records the schema as the files have it now; on an object store it pins the objects' ETags anew.
+        IReadOnlyList<ColumnRecord> schema;
+        IReadOnlyList<ObjectRecord>? objects = null;
+        if (asset.Objects is not null)
+        {
+            var pinned = ObjectSources.Repin(ctx, storage.Account, asset);
+            (schema, objects) = (pinned.Schema, pinned.Objects);
+        }
+        else
+        {
+            schema = ctx.Services.Metadata.DescribeParquet(asset.ResolvedPath).Select(c => new ColumnRecord(c.Name, c.Type)).ToList();
+        }
         var (revision, added, withheld) = ctx.Change(w =>
         {
             var current = w.GetAsset(asset.Id) ?? throw AdminErrors.Unknown("asset", s.Name.ToString());
             var next = (current.LatestRevision ?? 0) + 1;
             w.InsertRevision(new RevisionRecord(current.Id, next, schema, current.Description, ctx.User, ctx.Now));
-            w.UpdateAsset(current with { Schema = schema, Published = true, LatestRevision = next });
+            w.UpdateAsset(current with { Schema = schema, Published = true, LatestRevision = next, Objects = objects ?? current.Objects });
             // Columns the previous revision did not have: existing grants do not show them until their owner approves.
             var added = current.LatestRevision is null ? [] : schema.Select(c => c.Name).Except(current.Schema.Select(c => c.Name)).ToList();
             return (next, added, NewColumnCommands.Withheld(w.SubscriptionsTo(current.Id), current.Id, added, ctx.Now));
@@ -123,12 +146,13 @@ internal static class AssetCommands
         };
         if (Permissions.HasRole(ctx, asset.Project, MemberRole.Viewer)) rows.Add(Row("asset", "source", asset.Source));
         rows.AddRange(asset.Metadata.OrderBy(m => m.Key).Select(m => Row("metadata", m.Key, m.Value)));
+        if (asset.Lineage is { } lineage) rows.AddRange(LineageRows(ctx, lineage));
         rows.AddRange(asset.Schema.Select(c => Row("column", c.Name, c.Type, asset.ColumnDescriptions.GetValueOrDefault(c.Name))));
         rows.AddRange(revisions.Select(v => Row("revision", v.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture),
             $"published by {v.PublishedBy} at {Format.Time(v.PublishedAt)}", $"{v.Schema.Count} columns")));
         if (Permissions.HasRole(ctx, asset.Project, MemberRole.Owner))
         {
-            rows.AddRange(DriftRows(ctx, asset));
+            rows.AddRange(asset.Objects is not null ? ObjectDrift.Rows(ctx, asset) : DriftRows(ctx, asset));
             rows.AddRange(subscriptions.Select(x => Row("subscription", x.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 $"{x.ConsumerProject}: {x.StatusAt(ctx.Now).ToString().ToLowerInvariant()}", x.Justification)));
         }
@@ -202,6 +226,19 @@ internal static class AssetCommands
         if (report.UnreadableFiles > 0)
             yield return Row("drift", "unreadable files", report.UnreadableFiles.ToString(System.Globalization.CultureInfo.InvariantCulture), "not readable as Parquet (truncated or corrupt)");
         foreach (var d in report.Drifts) yield return Row("drift", d.Column, d.Describe(), $"in {d.FileCount} of {report.Files} file(s)");
+    }
+
+    /// <summary>Where a data product came from, and whether the subscriptions its rows were read under still hold.</summary>
+    private static IEnumerable<object?[]> LineageRows(AdminContext ctx, LineageRecord lineage)
+    {
+        yield return Row("lineage", "origin", lineage.Origin);
+        foreach (var upstream in lineage.Assets) yield return Row("lineage", "upstream asset", upstream);
+        foreach (var id in lineage.SubscriptionIds)
+        {
+            var status = ctx.Snapshot.Subscriptions.FirstOrDefault(x => x.Id == id)?.StatusAt(ctx.Now).ToString().ToLowerInvariant() ?? "gone";
+            yield return Row("lineage", "subscription " + id.ToString(System.Globalization.CultureInfo.InvariantCulture), status,
+                status == "approved" ? null : "the grant these rows were read under no longer holds");
+        }
     }
 
     private static object?[] Row(string section, string item, string? value, string? detail = null) => [section, item, value, detail];

@@ -90,7 +90,8 @@ public sealed partial class Provisioner(string dataDirectory, MetadataEngine met
                     resources["statement_timeout"] = p["timeout"];
                     break;
                 case "code_repository":
-                    var parent = resources.TryGetValue("storage", out var s) ? s : projectDir;
+                    // Next to the producer's files on a local account; on an object store, in the gateway's project directory.
+                    var parent = resources.TryGetValue("storage", out var s) && storage.Account.ObjectStore is null ? s : projectDir;
                     var repository = Path.Combine(parent, project + ".git");
                     InitRepository(repository, p["branch"]);
                     resources["code_repository"] = new Uri(repository).AbsoluteUri;

@@ -56,6 +56,7 @@ public abstract class ProjectStorage
     public static ProjectStorage For(AccountRecord account, ProjectRecord project, IEnumerable<ProjectRecord> projects)
     {
         var neighbours = projects.Where(p => p.Account == account.Name && p.Name != project.Name).ToList();
+        if (account.ObjectStore is not null) return new ObjectStores.ObjectProjectStorage(account, project, neighbours);
         if (!Path.IsPathFullyQualified(account.Location))
             throw new PgErrorException(SqlState.FeatureNotSupported, $"account \"{account.Name}\" has a location this gateway cannot read");
         return new LocalProjectStorage(account, project, neighbours);

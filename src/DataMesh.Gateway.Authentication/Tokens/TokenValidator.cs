@@ -50,6 +50,8 @@ public sealed class TokenValidator
             throw TokenRejectedException.Invalid("the password is not a well-formed identity token (a signed JWT)");
         }
         if (jwt.IsEncrypted) throw TokenRejectedException.Invalid("encrypted identity tokens (JWE) are not accepted");
+        if (CriticalHeaders(jwt) is { } critical)
+            throw TokenRejectedException.Invalid($"the identity token marks header parameters as critical (crit: {Printable(critical)}) that this gateway does not understand");
 
         var alg = jwt.Alg ?? "";
         if (alg.Length == 0 || alg.Equals("none", StringComparison.OrdinalIgnoreCase))
@@ -110,6 +112,22 @@ public sealed class TokenValidator
         if (match.Count == 0)
             throw TokenRejectedException.Invalid($"the token's signing key \"{Printable(kid)}\" is not one of the keys of issuer \"{issuer.Issuer}\"");
         return match;
+    }
+
+    /// <summary>
+    /// RFC 7515 §4.1.11: a recipient must refuse a token whose <c>crit</c> header lists an extension it does not
+    /// understand. The gateway understands none, so any <c>crit</c> (even an empty or malformed one, which the RFC
+    /// forbids) refuses the token. Read from the raw header: the token library ignores <c>crit</c>. Null: none.
+    /// </summary>
+    private static string? CriticalHeaders(JsonWebToken jwt)
+    {
+        using var header = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(jwt.EncodedHeader));
+        if (header.RootElement.ValueKind != JsonValueKind.Object) return "(header is not an object)";
+        foreach (var property in header.RootElement.EnumerateObject())
+        {
+            if (property.NameEquals("crit")) return property.Value.GetRawText();
+        }
+        return null;
     }
 
     private static TokenRejectedException Explain(Exception? e, JsonWebToken jwt, string issuer) => e switch

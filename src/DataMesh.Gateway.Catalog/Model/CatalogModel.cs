@@ -18,7 +18,27 @@ public sealed record GroupRecord(string Name, IReadOnlyList<string> Members, Dat
 public enum AccountStatus { Proposed, Accepted }
 
 public sealed record AccountRecord(string Name, string Location, string Admin, AccountStatus Status, string ProposedBy,
-    DateTimeOffset CreatedAt, DateTimeOffset? AcceptedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset? AcceptedAt)
+{
+    /// <summary>How to reach the bucket of an <c>s3://</c> account; null for a local-directory account.</summary>
+    public ObjectStoreRecord? ObjectStore { get; init; }
+}
+
+/// <summary>
+/// The connection of an object-store account: endpoint (null: AWS), region, URL style (<c>path</c> or <c>vhost</c>),
+/// credential source (<c>static</c>, <c>env</c>, <c>file:NAME</c>) and, for static credentials, the key id and the
+/// secret sealed with the gateway's storage key. The catalog never holds the secret in the clear.
+/// </summary>
+public sealed record ObjectStoreRecord(string? Endpoint, string Region, string UrlStyle, string Credentials, string? AccessKeyId, string? SealedSecret);
+
+/// <summary>One object an asset on an object store reads, pinned by its ETag (and size) when the asset was created or published.</summary>
+public sealed record ObjectRecord(string Key, string ETag, long Size);
+
+/// <summary>
+/// Where a data product written by a project came from: the workspace table or query, the assets it read and the
+/// subscriptions that allowed it, so its owners (and its consumers) can see when an upstream grant changes.
+/// </summary>
+public sealed record LineageRecord(string Origin, IReadOnlyList<string> Assets, IReadOnlyList<long> SubscriptionIds);
 
 /// <summary>A provisioning step with its parameters, e.g. <c>query_limits WITH (memory = '2GB')</c>.</summary>
 public sealed record StepRecord(string Name, IReadOnlyDictionary<string, string> Parameters);
@@ -65,6 +85,15 @@ public sealed record AssetRecord(
     DateTimeOffset CreatedAt)
 {
     public string QualifiedName => $"{Project}.{Name}";
+
+    /// <summary>
+    /// For an asset on an object store (<see cref="ResolvedPath"/> is then an <c>s3://bucket/key-pattern</c>): the
+    /// objects it reads, pinned at CREATE ASSET and at each PUBLISH ASSET. Null for files on a local account.
+    /// </summary>
+    public IReadOnlyList<ObjectRecord>? Objects { get; init; }
+
+    /// <summary>For a data product a project wrote (CREATE ASSET … FROM WORKSPACE TABLE / AS SELECT): where it came from.</summary>
+    public LineageRecord? Lineage { get; init; }
 }
 
 public sealed record RevisionRecord(long AssetId, int Revision, IReadOnlyList<ColumnRecord> Schema, string? Description,

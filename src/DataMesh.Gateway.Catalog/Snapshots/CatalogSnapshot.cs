@@ -20,10 +20,13 @@ public sealed class CatalogSnapshot
     // subscriptions a scan of the whole lists cost ~130 ms a session (bench/RESULTS.md, "A large catalog").
     private readonly FrozenDictionary<string, AssetRecord[]> _assetsByProject;
     private readonly FrozenDictionary<string, SubscriptionRecord[]> _subscriptionsByConsumer;
+    private readonly FrozenDictionary<string, AccountRecord> _accounts;
 
     private CatalogSnapshot(long version, string maskSecret, IEnumerable<UserRecord> users, IEnumerable<GroupRecord> groups,
-        IEnumerable<ProjectRecord> projects, IEnumerable<AssetRecord> assets, IReadOnlyList<SubscriptionRecord> subscriptions)
+        IEnumerable<ProjectRecord> projects, IEnumerable<AssetRecord> assets, IReadOnlyList<SubscriptionRecord> subscriptions,
+        IEnumerable<AccountRecord> accounts)
     {
+        _accounts = accounts.ToFrozenDictionary(a => a.Name, StringComparer.Ordinal);
         Version = version;
         MaskSecret = maskSecret;
         _users = users.ToFrozenDictionary(u => u.Name, StringComparer.Ordinal);
@@ -48,7 +51,7 @@ public sealed class CatalogSnapshot
     public IReadOnlyList<SubscriptionRecord> Subscriptions { get; }
 
     public static CatalogSnapshot Load(ICatalogReader reader) =>
-        new(reader.Version, reader.MaskSecret, reader.Users(), reader.Groups(), reader.Projects(), reader.Assets(), reader.Subscriptions());
+        new(reader.Version, reader.MaskSecret, reader.Users(), reader.Groups(), reader.Projects(), reader.Assets(), reader.Subscriptions(), reader.Accounts());
 
     /// <summary>
     /// The same catalog with one subscription replaced (matched by id): what the grants would be if it were stored so.
@@ -56,7 +59,7 @@ public sealed class CatalogSnapshot
     /// </summary>
     public CatalogSnapshot WithSubscription(SubscriptionRecord subscription) =>
         new(Version, MaskSecret, _users.Values, _groupRecords, _projects.Values, _assets.Values,
-            Subscriptions.Select(s => s.Id == subscription.Id ? subscription : s).ToList());
+            Subscriptions.Select(s => s.Id == subscription.Id ? subscription : s).ToList(), _accounts.Values);
 
     public UserRecord? User(string name) => _users.GetValueOrDefault(name);
 
@@ -71,6 +74,9 @@ public sealed class CatalogSnapshot
     public IEnumerable<ProjectRecord> Projects => _projects.Values;
 
     public AssetRecord? Asset(string project, string name) => _assets.GetValueOrDefault((project, name));
+
+    /// <summary>An account (its object-store connection, for reading assets on object stores).</summary>
+    public AccountRecord? Account(string name) => _accounts.GetValueOrDefault(name);
 
     public IEnumerable<AssetRecord> Assets => _assets.Values;
 

@@ -7,7 +7,7 @@ namespace DataMesh.Gateway.Catalog.Store;
 /// catalog for a fleet of gateways can implement the same interface later. Every <see cref="Write{T}"/> is one
 /// transaction: it commits when the work returns and rolls back when it throws, so nothing is half-written.
 /// </summary>
-public interface ICatalogStore : IDisposable
+public interface ICatalogStore : IDisposable, IWorkspaceLineageStore
 {
     T Read<T>(Func<ICatalogReader, T> work);
 
@@ -80,6 +80,8 @@ public interface ICatalogWriter : ICatalogReader
     void InsertAccount(AccountRecord account);
     void AcceptAccount(string name, DateTimeOffset at);
     void SetAccountAdmin(string name, string admin);
+    /// <summary>Replaces an object-store account's connection (credential rotation).</summary>
+    void SetAccountObjectStore(string name, ObjectStoreRecord store);
     void InsertBlueprint(BlueprintRecord blueprint);
     void InsertProfile(ProfileRecord profile);
     void InsertProject(ProjectRecord project);

@@ -114,5 +114,21 @@ internal static class Migrations
             SELECT s.rowid, s.name, s.description, s.columns, s.terms, s.metadata
             FROM asset_search s JOIN assets a ON a.id = s.rowid WHERE a.published = 1;
         """,
+
+        // 7: accounts on object stores (their connection, the secret sealed), the objects an asset on one pins, and
+        // the lineage of data products written by projects.
+        """
+        ALTER TABLE accounts ADD COLUMN object_store TEXT;
+        ALTER TABLE assets ADD COLUMN objects TEXT;
+        ALTER TABLE assets ADD COLUMN lineage TEXT;
+        """,
+
+        // 8: where the rows of each workspace table came from (the subscriptions, with a hash of each grant as it stood),
+        // so a table derived from a grant that was revoked, expired or changed since becomes unreadable.
+        """
+        CREATE TABLE workspace_lineage (
+            project TEXT NOT NULL REFERENCES projects(name), table_name TEXT NOT NULL COLLATE NOCASE,
+            sources TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (project, table_name));
+        """,
     ];
 }

@@ -6,13 +6,18 @@ namespace DataMesh.Gateway.Catalog.Store;
 
 internal sealed partial class SqliteCatalogSession
 {
-    private const string AssetColumns = "id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at";
+    private const string AssetColumns = "id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, objects, lineage";
+    private const int AssetColumnCount = 16;
 
     private static AssetRecord MapAsset(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), NullableString(r, 5),
         FromJson<List<string>>(r.GetString(6)), FromJson<Dictionary<string, string>>(r.GetString(7)),
         FromJson<Dictionary<string, string>>(r.GetString(8)), FromJson<List<ColumnRecord>>(r.GetString(9)),
-        r.GetInt64(10) != 0, r.IsDBNull(11) ? null : r.GetInt32(11), r.GetString(12), ParseTime(r.GetString(13)));
+        r.GetInt64(10) != 0, r.IsDBNull(11) ? null : r.GetInt32(11), r.GetString(12), ParseTime(r.GetString(13)))
+    {
+        Objects = r.IsDBNull(14) ? null : FromJson<List<ObjectRecord>>(r.GetString(14)),
+        Lineage = r.IsDBNull(15) ? null : FromJson<LineageRecord>(r.GetString(15)),
+    };
 
     public AssetRecord? GetAsset(string project, string name) =>
         Query($"SELECT {AssetColumns} FROM assets WHERE project = $p AND name = $n", MapAsset, ("$p", project), ("$n", name)).FirstOrDefault();
@@ -24,10 +29,11 @@ internal sealed partial class SqliteCatalogSession
     public long InsertAsset(AssetRecord a)
     {
         var id = Scalar<long>(
-            "INSERT INTO assets (project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at) " +
-            "VALUES ($p, $n, $s, $r, $d, $terms, $m, $cd, $schema, 0, NULL, $c, $t) RETURNING id",
+            "INSERT INTO assets (project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, objects, lineage) " +
+            "VALUES ($p, $n, $s, $r, $d, $terms, $m, $cd, $schema, 0, NULL, $c, $t, $o, $l) RETURNING id",
             ("$p", a.Project), ("$n", a.Name), ("$s", a.Source), ("$r", a.ResolvedPath), ("$d", a.Description), ("$terms", Json(a.Terms)),
-            ("$m", Json(a.Metadata)), ("$cd", Json(a.ColumnDescriptions)), ("$schema", Json(a.Schema)), ("$c", a.CreatedBy), ("$t", Time(a.CreatedAt)));
+            ("$m", Json(a.Metadata)), ("$cd", Json(a.ColumnDescriptions)), ("$schema", Json(a.Schema)), ("$c", a.CreatedBy), ("$t", Time(a.CreatedAt)),
+            ("$o", a.Objects is null ? null : Json(a.Objects)), ("$l", a.Lineage is null ? null : Json(a.Lineage)));
         IndexAsset(a with { Id = id });
         return id;
     }
@@ -35,9 +41,9 @@ internal sealed partial class SqliteCatalogSession
     public void UpdateAsset(AssetRecord a)
     {
         Execute("UPDATE assets SET description = $d, terms = $terms, metadata = $m, column_descriptions = $cd, schema = $schema, " +
-                "published = $pub, latest_revision = $rev WHERE id = $i",
+                "published = $pub, latest_revision = $rev, objects = $o WHERE id = $i",
             ("$d", a.Description), ("$terms", Json(a.Terms)), ("$m", Json(a.Metadata)), ("$cd", Json(a.ColumnDescriptions)),
-            ("$schema", Json(a.Schema)), ("$pub", a.Published ? 1 : 0), ("$rev", a.LatestRevision), ("$i", a.Id));
+            ("$schema", Json(a.Schema)), ("$pub", a.Published ? 1 : 0), ("$rev", a.LatestRevision), ("$o", a.Objects is null ? null : Json(a.Objects)), ("$i", a.Id));
         IndexAsset(a);
     }
 

@@ -55,9 +55,12 @@ internal sealed partial class SqliteCatalogSession
         Execute("DELETE FROM group_members WHERE group_name = $g AND user_name = $u", ("$g", group), ("$u", user));
 
     private static AccountRecord MapAccount(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2),
-        r.GetString(3) == "accepted" ? AccountStatus.Accepted : AccountStatus.Proposed, r.GetString(4), ParseTime(r.GetString(5)), NullableTime(r, 6));
+        r.GetString(3) == "accepted" ? AccountStatus.Accepted : AccountStatus.Proposed, r.GetString(4), ParseTime(r.GetString(5)), NullableTime(r, 6))
+    {
+        ObjectStore = r.IsDBNull(7) ? null : FromJson<ObjectStoreRecord>(r.GetString(7)),
+    };
 
-    private const string AccountColumns = "name, location, admin, status, proposed_by, created_at, accepted_at";
+    private const string AccountColumns = "name, location, admin, status, proposed_by, created_at, accepted_at, object_store";
 
     public AccountRecord? GetAccount(string name) =>
         Query($"SELECT {AccountColumns} FROM accounts WHERE name = $n", MapAccount, ("$n", name)).FirstOrDefault();
@@ -65,8 +68,12 @@ internal sealed partial class SqliteCatalogSession
     public IReadOnlyList<AccountRecord> Accounts() => Query($"SELECT {AccountColumns} FROM accounts ORDER BY name", MapAccount);
 
     public void InsertAccount(AccountRecord a) =>
-        Execute("INSERT INTO accounts (name, location, admin, status, proposed_by, created_at) VALUES ($n, $l, $a, 'proposed', $p, $t)",
-            ("$n", a.Name), ("$l", a.Location), ("$a", a.Admin), ("$p", a.ProposedBy), ("$t", Time(a.CreatedAt)));
+        Execute("INSERT INTO accounts (name, location, admin, status, proposed_by, created_at, object_store) VALUES ($n, $l, $a, 'proposed', $p, $t, $o)",
+            ("$n", a.Name), ("$l", a.Location), ("$a", a.Admin), ("$p", a.ProposedBy), ("$t", Time(a.CreatedAt)),
+            ("$o", a.ObjectStore is null ? null : Json(a.ObjectStore)));
+
+    public void SetAccountObjectStore(string name, ObjectStoreRecord store) =>
+        Execute("UPDATE accounts SET object_store = $o WHERE name = $n", ("$o", Json(store)), ("$n", name));
 
     public void SetAccountAdmin(string name, string admin) =>
         Execute("UPDATE accounts SET admin = $a WHERE name = $n", ("$a", admin), ("$n", name));

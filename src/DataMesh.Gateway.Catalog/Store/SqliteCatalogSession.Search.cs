@@ -27,7 +27,7 @@ internal sealed partial class SqliteCatalogSession
         if (query.Length == 0) return [];
         var index = scope.Everything ? SearchIndex.AllAssets : SearchIndex.PublishedAssets;
         var hits = Query($"SELECT {AssetColumns}, hits.score FROM ({RankedHits(index)}) AS hits JOIN assets ON assets.id = hits.rowid ORDER BY hits.score",
-            r => (MapAsset(r), r.GetDouble(14)), ("$q", query), ("$l", limit));
+            r => (MapAsset(r), r.GetDouble(AssetColumnCount)), ("$q", query), ("$l", limit));
         if (scope.Everything || scope.InventoryProjects.Count == 0) return hits;
         return hits.Concat(InventoryHits(query, limit, scope.InventoryProjects)).OrderBy(h => h.Item2).Take(limit).ToList();
     }
@@ -40,7 +40,7 @@ internal sealed partial class SqliteCatalogSession
         var inventory = Query(
             $"SELECT {QualifiedAssetColumns}, s.name, s.description, s.columns, s.terms, s.metadata FROM {SearchIndex.AllAssets} s " +
             $"JOIN assets ON assets.id = s.rowid WHERE assets.published = 0 AND assets.project IN ({names})",
-            r => (Asset: MapAsset(r), Document: new object?[] { r.GetInt64(0), r.GetString(14), r.GetString(15), r.GetString(16), r.GetString(17), r.GetString(18) }),
+            r => (Asset: MapAsset(r), Document: new object?[] { r.GetInt64(0), r.GetString(AssetColumnCount), r.GetString(AssetColumnCount + 1), r.GetString(AssetColumnCount + 2), r.GetString(AssetColumnCount + 3), r.GetString(AssetColumnCount + 4) }),
             parameters);
         if (inventory.Count == 0) return [];
 

@@ -10,7 +10,7 @@ namespace DataMesh.Gateway.Catalog.Store;
 /// A busy or locked database is retried with backoff (<see cref="SqliteRetry"/>); a full disk or an I/O error
 /// rolls the transaction back and surfaces as a <see cref="CatalogStoreException"/>.
 /// </summary>
-public sealed class SqliteCatalogStore : ICatalogStore
+public sealed partial class SqliteCatalogStore : ICatalogStore
 {
     private readonly string _connectionString;
     private readonly object _writeGate = new();

@@ -19,11 +19,15 @@ public sealed class EngineSession : IDisposable
 
     /// <param name="connection">Owned by the session.</param>
     /// <param name="owner">What keeps the connection's instance alive (a pool lease), released after the connection closes.</param>
-    internal EngineSession(DuckDBConnection connection, IDisposable? owner = null, Instances.WorkspaceAccess workspace = Instances.WorkspaceAccess.None)
+    private readonly string? _exportDirectory;
+
+    internal EngineSession(DuckDBConnection connection, IDisposable? owner = null, Instances.WorkspaceAccess workspace = Instances.WorkspaceAccess.None,
+        string? exportDirectory = null)
     {
         _connection = connection;
         _owner = owner;
         Workspace = workspace;
+        _exportDirectory = exportDirectory;
     }
 
     /// <summary>How this session's instance has the project workspace attached (at the time the session opened).</summary>
@@ -115,6 +119,42 @@ public sealed class EngineSession : IDisposable
         }
         catch (DuckDBException e)
         {
+            throw EngineErrors.FromMessage(e.Message);
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    /// <summary>
+    /// Writes the rows of a governed query (the rewritten SQL the policy layer produced) to a new Parquet file in the
+    /// instance's private spill directory, which DuckDB keeps writable after lockdown and no allow list names; returns
+    /// the file (the caller moves or deletes it) and the rows written. Only a COPY of that one query runs.
+    /// </summary>
+    public (string File, long Rows) ExportParquet(string governedSelect)
+    {
+        if (_exportDirectory is null)
+            throw new PgErrorException(SqlState.FeatureNotSupported, "Parquet exports need the engine's spill directory, which is off on this gateway");
+        var file = Path.Combine(_exportDirectory, "export-" + Guid.NewGuid().ToString("N") + ".parquet");
+        // The query on lines of its own: a trailing line comment in it cannot swallow the COPY's target.
+        var sql = $"COPY (\n{governedSelect}\n) TO {DuckDbEngine.Literal(file)} (FORMAT parquet)";
+        using (var handle = PrepareHandle(sql))
+        {
+            if (NativeExtras.PreparedStatementType(handle) != DuckDBStatementType.Copy)
+                throw new PgErrorException(SqlState.InsufficientPrivilege, "only a query can be exported");
+        }
+        Volatile.Write(ref _running, 1);
+        try
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = sql;
+            var rows = Math.Max(0, cmd.ExecuteNonQuery());
+            return (file, rows);
+        }
+        catch (DuckDBException e)
+        {
+            if (File.Exists(file)) File.Delete(file);
             throw EngineErrors.FromMessage(e.Message);
         }
         finally

@@ -54,6 +54,15 @@ public sealed unsafe class QueryCursor : IDisposable
 
     public IReadOnlyList<ResultColumn> Columns { get; }
 
+    /// <summary>Released with the cursor: what the query's reads need until its last row (cached object files).</summary>
+    public IDisposable? Holds { get; set; }
+
+    /// <summary>
+    /// A check that runs alongside the engine's first chunk (the listing of an object store's pinned objects): no row
+    /// is written until it has passed, and its error is the query's. Awaited once, after the first fetch.
+    /// </summary>
+    public Task? Gate { get; set; }
+
     public bool ReturnsRows { get; }
 
     /// <summary>Rows sent so far (for the SELECT n tag), or rows changed by DML.</summary>
@@ -79,7 +88,9 @@ public sealed unsafe class QueryCursor : IDisposable
         {
             if (_chunk is null || _row >= _chunkSize)
             {
-                if (!NextChunk()) return CursorStop.Completed;
+                var more = NextChunk();
+                PassGate();
+                if (!more) return CursorStop.Completed;
             }
             if (maxRows > 0 && written >= maxRows) return CursorStop.RowLimit;
             if (writer.PendingBytes >= batchBytes) return CursorStop.BufferFull;
@@ -104,6 +115,20 @@ public sealed unsafe class QueryCursor : IDisposable
             _row++;
             written++;
             RowsAffected++;
+        }
+    }
+
+    private void PassGate()
+    {
+        if (Gate is not { } gate) return;
+        Gate = null;
+        try
+        {
+            gate.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PgErrorException(SqlState.QueryCanceled, "canceling statement due to user request");
         }
     }
 
@@ -140,5 +165,6 @@ public sealed unsafe class QueryCursor : IDisposable
         _chunk?.Dispose();
         _chunk = null;
         Query.DuckDBDestroyResult(ref _result);
+        Holds?.Dispose();
     }
 }

@@ -26,6 +26,9 @@ internal sealed class EngineInstance : IDisposable
         _workspaceClaim = workspaceClaim;
     }
 
+    /// <summary>The instance's private spill directory (null: spilling off); governed Parquet exports are written there.</summary>
+    internal string? TempDirectory => _tempDirectory;
+
     /// <summary>A new connection to this database; the caller owns it.</summary>
     public DuckDBConnection OpenConnection()
     {

@@ -33,7 +33,7 @@ public sealed class EngineLease : IDisposable
         try
         {
             var instance = _entry.Instance;
-            return new EngineSession(instance.OpenConnection(), sessionLease, instance.Workspace);
+            return new EngineSession(instance.OpenConnection(), sessionLease, instance.Workspace, instance.TempDirectory);
         }
         catch
         {

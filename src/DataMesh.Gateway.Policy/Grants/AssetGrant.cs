@@ -25,6 +25,15 @@ public sealed record AssetGrant(
     /// <summary>Identity-function calls in <see cref="QualifiedRowFilter"/> still to be bound for the caller (spans in it).</summary>
     public IReadOnlyList<Sql.IdentityCall> IdentityCalls { get; init; } = [];
 
+    /// <summary>
+    /// For an asset on an object store: the local files its pinned objects are read from (the gateway's object cache),
+    /// in place of <see cref="SourcePath"/> (then the <c>s3://</c> pattern, which the engine never sees). Null otherwise.
+    /// </summary>
+    public IReadOnlyList<string>? Files { get; init; }
+
+    /// <summary>What the engine may read for this grant: the cached files, or the source path.</summary>
+    public IEnumerable<string> ReadPaths => Files ?? [SourcePath];
+
     /// <summary>Why the grant cannot be used by this caller (its filter needs a claim the identity lacks); null: usable.</summary>
     public string? Unavailable { get; init; }
 }

@@ -13,7 +13,8 @@ internal static class GrantFingerprint
         {
             text.Append(g.Project).Append('\u001f').Append(g.Asset).Append('\u001f').Append(g.SourcePath).Append('\u001f')
                 .Append(g.QualifiedRowFilter).Append('\u001f').Append(g.OwnProject).Append('\u001f')
-                .AppendJoin(',', g.SubscriptionIds).Append('\u001f').Append(g.Unavailable).Append('\u001f');
+                .AppendJoin(',', g.SubscriptionIds).Append('\u001f').Append(g.Unavailable).Append('\u001f')
+                .AppendJoin(',', g.Files ?? []).Append('\u001f');
             foreach (var c in g.Columns)
                 text.Append(c.Name).Append(':').Append(c.Type).Append(':').Append(c.Mask).Append(':').Append(c.KeepFirst).Append(':').Append(c.KeepLast).Append(';');
             text.Append('\n');

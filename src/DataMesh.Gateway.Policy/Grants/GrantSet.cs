@@ -50,14 +50,20 @@ public sealed class GrantSet
     /// <summary>The grant for an exact (project, asset), if the session has one.</summary>
     public AssetGrant? Find(string project, string asset) => _grants.GetValueOrDefault((project, asset));
 
-    public static GrantSet For(CatalogSnapshot snapshot, string project, DateTimeOffset now, Func<string, string> serialize)
+    /// <param name="files">The local files an asset on an object store is read from (its cached objects); null for
+    /// assets whose <see cref="AssetRecord.ResolvedPath"/> the engine reads itself.</param>
+    public static GrantSet For(CatalogSnapshot snapshot, string project, DateTimeOffset now, Func<string, string> serialize,
+        Func<AssetRecord, IReadOnlyList<string>?>? files = null)
     {
         var grants = new Dictionary<(string, string), AssetGrant>();
         var validUntil = DateTimeOffset.MaxValue;
         foreach (var asset in snapshot.AssetsOf(project))
         {
             var columns = asset.Schema.Select(c => new GrantColumn(c.Name, c.Type)).ToList();
-            grants[(asset.Project, asset.Name)] = new AssetGrant(asset.Project, asset.Name, asset.ResolvedPath, columns, null, [], OwnProject: true);
+            grants[(asset.Project, asset.Name)] = new AssetGrant(asset.Project, asset.Name, asset.ResolvedPath, columns, null, [], OwnProject: true)
+            {
+                Files = files?.Invoke(asset),
+            };
         }
         // The newest approval wins when a project holds several for one asset (re-requested after a revocation).
         foreach (var s in snapshot.SubscriptionsOf(project).Where(s => s.StatusAt(now) == SubscriptionStatus.Approved))
@@ -78,6 +84,7 @@ public sealed class GrantSet
             {
                 IdentityCalls = filter is null ? [] : IdentityCallsOf(filter, out unbindable),
                 Unavailable = unbindable,
+                Files = files?.Invoke(asset),
             };
         }
         return new GrantSet(project, snapshot.Version, grants, snapshot, validUntil);

@@ -16,11 +16,16 @@ public static class PolicySubquery
     public static string Build(AssetGrant grant, string maskSecret, bool barrier)
     {
         var columns = string.Join(", ", grant.Columns.Select(c => $"{Expression(c, maskSecret)} AS {Quote(c.Name)}"));
-        var sql = $"SELECT {columns} FROM read_parquet({Literal(grant.SourcePath)}) AS {Src}";
+        var sql = $"SELECT {columns} FROM read_parquet({Source(grant)}) AS {Src}";
         if (grant.QualifiedRowFilter is { } filter) sql += $" WHERE ({filter})";
         if (barrier) sql += " OFFSET 0";
         return sql;
     }
+
+    /// <summary>The source path, or the exact list of cached files of an asset on an object store (never a glob over
+    /// the cache: a file missing from it is an error, not fewer rows).</summary>
+    private static string Source(AssetGrant grant) =>
+        grant.Files is { } files ? "[" + string.Join(", ", files.Select(Literal)) + "]" : Literal(grant.SourcePath);
 
     public static string Expression(GrantColumn c, string maskSecret)
     {

@@ -26,6 +26,7 @@ public static class QueryRewriter
 
         var replacements = new List<(TextSpan Span, string Text)>();
         var used = new List<AssetGrant>();
+        var workspaceTables = new List<string>();
         var describes = parsed.TableReferences.Any(t => t.Kind == TableRefKind.ShowRef && t.ShowType is "DESCRIBE" or "SUMMARY");
         foreach (var table in parsed.TableReferences)
         {
@@ -40,7 +41,11 @@ public static class QueryRewriter
                     if (table.TableName.IndexOfAny(['/', '\\', '*', '?', '.', ':']) >= 0)
                         throw PolicyException.Refused("reading files by path is not allowed; query an asset by its name");
                     if (CatalogRelations.Contains(table.SchemaName, table.TableName)) break;
-                    if (options.Workspace && table.SchemaName.Equals("workspace", StringComparison.OrdinalIgnoreCase)) break;
+                    if (options.Workspace && table.SchemaName.Equals("workspace", StringComparison.OrdinalIgnoreCase))
+                    {
+                        workspaceTables.Add(table.TableName);
+                        break;
+                    }
                     if (CatalogRelations.IsReservedSchema(table.SchemaName)) throw PolicyException.UndefinedTable(table.QualifiedName);
                     var grant = grants.Resolve(table.SchemaName, table.TableName);
                     if (grant.Unavailable is { } why) throw PolicyException.Refused(why);
@@ -83,6 +88,7 @@ public static class QueryRewriter
         return new RewriteResult(rewritten, grantsUsed, barrier && grantsUsed.Any(g => g.QualifiedRowFilter is not null))
         {
             PolicyVersion = grants.Fingerprint,
+            WorkspaceTables = workspaceTables.Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
         };
     }
 

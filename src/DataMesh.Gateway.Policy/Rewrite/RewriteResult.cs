@@ -13,6 +13,9 @@ public sealed record RewriteResult(string Sql, IReadOnlyList<AssetGrant> Grants,
     /// <summary>The constant checks to run with the bound parameters before each execution (Constants/ConstantFolding).</summary>
     public Constants.ConstantPlan Constants { get; init; } = Rewrite.Constants.ConstantPlan.None;
 
+    /// <summary>The workspace tables the query reads (names as written): their lineage must still stand.</summary>
+    public IReadOnlyList<string> WorkspaceTables { get; init; } = [];
+
     /// <summary>The subscription ids that allowed the query (own assets need none).</summary>
     public IEnumerable<long> SubscriptionIds => Grants.SelectMany(g => g.SubscriptionIds).Distinct();
 }

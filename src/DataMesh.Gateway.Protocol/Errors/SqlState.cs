@@ -72,6 +72,9 @@ public static class SqlState
 
     // Class 58 / XX: system and internal errors
     public const string IoError = "58030";
+
+    // Class F0: configuration file error (a storage key or credentials file the gateway cannot use)
+    public const string ConfigFileError = "F0000";
     public const string InternalError = "XX000";
     public const string DataCorrupted = "XX001";
 }

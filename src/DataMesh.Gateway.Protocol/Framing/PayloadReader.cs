@@ -23,6 +23,9 @@ public ref struct PayloadReader
         return value;
     }
 
+    /// <summary>A 16-bit count (parameters, formats): PostgreSQL reads these unsigned, so up to 65,535.</summary>
+    public int ReadCount16() => (ushort)ReadInt16();
+
     public int ReadInt32()
     {
         if (!_reader.TryReadBigEndian(out int value)) throw Truncated();
@@ -67,8 +70,24 @@ public ref struct PayloadReader
         }
         catch (DecoderFallbackException)
         {
-            throw new PgErrorException(SqlState.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\"");
+            throw InvalidUtf8(bytes.ToArray());
         }
+    }
+
+    /// <summary>
+    /// PostgreSQL's 22021, naming the bytes of the first bad sequence as it does: as many as the lead byte announces
+    /// (<c>0xc3 0x28</c>), or the lone byte (<c>0xff</c>).
+    /// </summary>
+    public static PgErrorException InvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        var at = 0;
+        while (at < bytes.Length && System.Text.Rune.DecodeFromUtf8(bytes[at..], out _, out var used) == System.Buffers.OperationStatus.Done) at += used;
+        var bad = bytes[at..];
+        var lead = bad.IsEmpty ? (byte)0 : bad[0];
+        var length = (lead & 0xe0) == 0xc0 ? 2 : (lead & 0xf0) == 0xe0 ? 3 : (lead & 0xf8) == 0xf0 ? 4 : 1;
+        var shown = new StringBuilder();
+        foreach (var b in bad[..Math.Min(length, bad.Length)]) shown.Append(shown.Length > 0 ? " " : "").Append("0x").Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+        return new PgErrorException(SqlState.CharacterNotInRepertoire, $"invalid byte sequence for encoding \"UTF8\": {shown}");
     }
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

@@ -116,7 +116,7 @@ public sealed class Authenticator(IUserStore users, GatewayServerOptions options
         }
         catch (AuthenticationProtocolException e)
         {
-            throw PgErrorException.Fatal(SqlState.InvalidAuthorizationSpecification, e.Message);
+            throw PgErrorException.Fatal(e.SqlState, e.Message, e.Detail);
         }
         catch (FormatException)
         {

@@ -9,9 +9,7 @@ using DataMesh.Gateway.Protocol.Messages.Frontend;
 using DataMesh.Gateway.Server.Auth;
 using DataMesh.Gateway.Server.Cancellation;
 using DataMesh.Gateway.Server.Governance;
-using DataMesh.Gateway.Server.Queries;
 using DataMesh.Gateway.Server.Responses;
-using DataMesh.Gateway.Server.Statements;
 using DataMesh.Gateway.Server.Sessions;
 using DataMesh.Gateway.Server.Startup;
 using Microsoft.Extensions.Logging;
@@ -31,7 +29,7 @@ internal sealed class ClientConnection(
     Observability.GatewayMetrics metrics,
     CancelRegistry cancels,
     ServerLifetime lifetime,
-    bool overConnectionLimit,
+    ConnectionBudget budget,
     ILogger logger)
 {
     public Session? Session { get; private set; }
@@ -45,8 +43,12 @@ internal sealed class ClientConnection(
         SslStream? tls = null;
         WireTransport? transport = null;
         ResponseWriter? responses = null;
+        // One token ends startup and authentication: the startup timeout until the startup packet is in, then what is
+        // left of the authentication timeout, or a newer socket pushing this one out of the waiting budget.
+        var accepted = System.Diagnostics.Stopwatch.GetTimestamp();
         using var authTimeout = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Stopping);
-        authTimeout.CancelAfter(options.AuthenticationTimeout);
+        authTimeout.CancelAfter(options.StartupTimeout < options.AuthenticationTimeout ? options.StartupTimeout : options.AuthenticationTimeout);
+        using var slot = budget.Admit(RemoteAddress(), authTimeout);
         try
         {
             StartupPacket? startup;
@@ -91,6 +93,8 @@ internal sealed class ClientConnection(
                 }
                 break;
             }
+            var left = options.AuthenticationTimeout - System.Diagnostics.Stopwatch.GetElapsedTime(accepted);
+            authTimeout.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
 
             transport = WireTransport.Over(stream);
             transport.Flushed = metrics.BytesStreamed;
@@ -98,8 +102,8 @@ internal sealed class ClientConnection(
 
             try
             {
-                await StartSessionAsync(transport, startup, tls, authTimeout.Token).ConfigureAwait(false);
-                await MessageLoopAsync(transport, responses).ConfigureAwait(false);
+                await StartSessionAsync(transport, startup, tls, slot, authTimeout.Token).ConfigureAwait(false);
+                await new MessageLoop(transport, responses, Session!, options, services, lifetime, logger).RunAsync().ConfigureAwait(false);
             }
             catch (PgErrorException e) when (e.IsFatal)
             {
@@ -151,7 +155,7 @@ internal sealed class ClientConnection(
         }
     }
 
-    private async Task StartSessionAsync(WireTransport transport, StartupPacket startup, SslStream? tls, CancellationToken ct)
+    private async Task StartSessionAsync(WireTransport transport, StartupPacket startup, SslStream? tls, ConnectionBudget.Slot slot, CancellationToken ct)
     {
         if (startup.MinorVersion > 0 || startup.ProtocolOptions.Count > 0)
             transport.Backend.NegotiateProtocolVersion(0, startup.ProtocolOptions);
@@ -160,18 +164,18 @@ internal sealed class ClientConnection(
         var database = startup.Parameters.TryGetValue("database", out var db) && db.Length > 0 ? db : user;
         if (lifetime.IsStopping)
             throw PgErrorException.Fatal("57P03", "the database system is shutting down");
-        if (overConnectionLimit)
-            throw PgErrorException.Fatal(SqlState.TooManyConnections, "sorry, too many clients already");
 
         var binding = tls is not null && options.Certificate is not null ? ChannelBinding.TlsServerEndPoint(options.Certificate) : null;
         var signedIn = await authenticator.AuthenticateAsync(transport, user, binding, tls is not null, RemoteAddress(), ct).ConfigureAwait(false);
+        // Only now does the connection take a session slot (53300 when the server, the user or the address is full).
+        budget.SignIn(slot, signedIn.UserName);
         // A token names its own user: the session runs as the mapped user, whatever placeholder the client sent.
         if (!(startup.Parameters.TryGetValue("database", out var named) && named.Length > 0)) database = signedIn.UserName;
         user = signedIn.UserName;
         var identity = signedIn.Token is { } token
             ? new CallerIdentity(user, token.Issuer, token.Subject, token.Groups, token.Claims, token.ExpiresAt)
             : CallerIdentity.Local(user);
-        var parameters = new SessionParameters(user, startup.Parameters);
+        var parameters = StartupParameters.Apply(user, startup.Parameters);
         var session = SessionOpener.Open(services, cancels, identity, database, parameters, options.Tokens?.Options.SessionGrace ?? TimeSpan.Zero);
         Session = session;
 
@@ -186,138 +190,6 @@ internal sealed class ClientConnection(
         await transport.FlushAsync(lifetime.Stopping).ConfigureAwait(false);
         logger.LogInformation("Session {Pid} started: user {User}, issuer {Issuer}, database {Database}, tls {Tls}, from {Remote}",
             session.ProcessId, user, identity.Issuer ?? "local", database, tls is not null, SafeRemote());
-    }
-
-    private async Task MessageLoopAsync(WireTransport transport, ResponseWriter responses)
-    {
-        var session = Session!;
-        var context = new StatementContext(session, options, services.Governance, services.Engines, services.Admin, services.Catalog, services.Metadata);
-        var simple = new SimpleQueryHandler(context, responses);
-        var extended = new ExtendedQueryHandler(context, responses, transport);
-        var w = transport.Backend;
-
-        while (true)
-        {
-            FrontendMessage? maybe;
-            if (lifetime.IsStopping && transport.TryReadBuffered(options.MaxMessageBytes, out var pipelined)) maybe = pipelined;
-            else using (var idle = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Stopping))
-            {
-                if (options.IdleSessionTimeout > TimeSpan.Zero && session.TransactionStatus == TransactionStatus.Idle)
-                    idle.CancelAfter(options.IdleSessionTimeout);
-                try
-                {
-                    maybe = await transport.ReadMessageAsync(options.MaxMessageBytes, idle.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (lifetime.IsStopping)
-                {
-                    throw PgErrorException.Fatal(SqlState.AdminShutdown, CancelReasons.Shutdown);
-                }
-                catch (OperationCanceledException)
-                {
-                    throw PgErrorException.Fatal(SqlState.IdleSessionTimeout, "terminating connection due to idle-session timeout");
-                }
-            }
-            if (maybe is not { } message) return;
-            if (message.Type == FrontendMessageType.Terminate) return;
-            if (session.SkipUntilSync && message.Type != FrontendMessageType.Sync)
-            {
-                // Flush is honoured in every state: a client that sent Parse, Describe and Flush after a failed
-                // statement waits for the ErrorResponse before it sends Sync (asyncpg, node-postgres' pg-cursor).
-                if (message.Type == FrontendMessageType.Flush) await transport.FlushAsync().ConfigureAwait(false);
-                continue;
-            }
-            RequireLiveIdentity(session, message.Type);
-
-            try
-            {
-                switch (message.Type)
-                {
-                    case FrontendMessageType.Query:
-                        session.ClearCancel(); // a cancel that arrived before this message must not hit it
-                        await simple.HandleAsync(QueryMessage.Parse(message.Payload).Sql).ConfigureAwait(false);
-                        w.ReadyForQuery(session.TransactionStatus);
-                        await transport.FlushAsync().ConfigureAwait(false);
-                        break;
-                    case FrontendMessageType.Parse:
-                        extended.Parse(ParseMessage.Parse(message.Payload));
-                        break;
-                    case FrontendMessageType.Bind:
-                        extended.Bind(BindMessage.Parse(message.Payload));
-                        break;
-                    case FrontendMessageType.Describe:
-                        extended.Describe(TargetedMessage.Parse(message.Payload));
-                        break;
-                    case FrontendMessageType.Execute:
-                        await extended.ExecuteAsync(ExecuteMessage.Parse(message.Payload)).ConfigureAwait(false);
-                        break;
-                    case FrontendMessageType.Close:
-                        extended.Close(TargetedMessage.Parse(message.Payload));
-                        break;
-                    case FrontendMessageType.Sync:
-                        extended.Sync();
-                        await transport.FlushAsync().ConfigureAwait(false);
-                        break;
-                    case FrontendMessageType.Flush:
-                        await transport.FlushAsync().ConfigureAwait(false);
-                        break;
-                    case FrontendMessageType.CopyData or FrontendMessageType.CopyDone or FrontendMessageType.CopyFail:
-                        break; // ignored outside COPY FROM STDIN, as PostgreSQL does
-                    case FrontendMessageType.FunctionCall:
-                        responses.Error(session, new PgErrorException(SqlState.FeatureNotSupported, "the fast-path function call interface is not supported"));
-                        w.ReadyForQuery(session.TransactionStatus);
-                        await transport.FlushAsync().ConfigureAwait(false);
-                        break;
-                    default:
-                        throw PgErrorException.ProtocolViolation($"unexpected message type '{(char)message.Type}'");
-                }
-                if (w.PendingBytes >= options.WriteBatchBytes) await transport.FlushAsync().ConfigureAwait(false);
-            }
-            catch (PgErrorException e) when (!e.IsFatal)
-            {
-                OnStatementError(session, transport, responses, e, message.Type);
-            }
-            catch (PgErrorException e) when (e.SqlState == SqlState.AdminShutdown)
-            {
-                throw;
-            }
-            catch (Exception) when (transport.IsBroken)
-            {
-                throw new ClientDisconnectedException(); // the client left mid-result; nothing to report to it
-            }
-            catch (Exception e) when (e is not (PgErrorException or ClientDisconnectedException or IOException or OperationCanceledException or SocketException))
-            {
-                logger.LogError(e, "Unexpected failure in session {Pid}", session.ProcessId);
-                OnStatementError(session, transport, responses, new PgErrorException(SqlState.InternalError, "internal error in the gateway"), message.Type);
-            }
-            if (message.Type == FrontendMessageType.Query && session.IsCancelRequested) session.ClearCancel();
-        }
-    }
-
-    /// <summary>
-    /// A session signed in with a token lives no longer than the token (plus the configured grace): the next
-    /// statement after that is FATAL, and the client must reconnect with a fresh token.
-    /// </summary>
-    private static void RequireLiveIdentity(Session session, byte messageType)
-    {
-        if (session.IdentityExpiresAt is not { } until || DateTimeOffset.UtcNow < until) return;
-        if (messageType is not (FrontendMessageType.Query or FrontendMessageType.Parse or FrontendMessageType.Bind
-            or FrontendMessageType.Execute or FrontendMessageType.Describe or FrontendMessageType.FunctionCall)) return;
-        var expired = session.IdentityTokenExpiresAt ?? until;
-        var grace = until > expired ? $" (its grace period ended at {until:yyyy-MM-dd HH:mm:ss} UTC)" : "";
-        throw new PgErrorException(SqlState.InvalidAuthorizationSpecification,
-            $"terminating connection because the session's identity token expired at {expired:yyyy-MM-dd HH:mm:ss} UTC{grace}",
-            PgErrorSeverity.Fatal, hint: "reconnect with a fresh identity token");
-    }
-
-    private static void OnStatementError(Session session, WireTransport transport, ResponseWriter responses, PgErrorException error, byte messageType)
-    {
-        responses.Error(session, error);
-        if (messageType == FrontendMessageType.Query)
-        {
-            transport.Backend.ReadyForQuery(session.TransactionStatus);
-            return;
-        }
-        session.SkipUntilSync = true;
     }
 
     private System.Net.IPAddress RemoteAddress()

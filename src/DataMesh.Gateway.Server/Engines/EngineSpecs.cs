@@ -37,7 +37,7 @@ internal static partial class EngineSpecs
         var memory = resources.GetValueOrDefault("memory_limit") ?? defaults.MemoryLimit;
         var threads = int.TryParse(resources.GetValueOrDefault("threads"), NumberStyles.None, CultureInfo.InvariantCulture, out var t) && t > 0
             ? Math.Min(t, defaults.Threads) : defaults.Threads;
-        var sources = grants.All.Select(g => g.SourcePath).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var sources = grants.All.SelectMany(g => g.ReadPaths).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         // The workspace blueprint's database file: one read-write attach per project instance (DuckDB allows one writer
         // per file in a process); the gateway lets only owners and contributors send the statements that write to it.
         var workspace = resources.GetValueOrDefault("workspace") is { } w && File.Exists(w) ? w : null;

@@ -28,7 +28,7 @@ public static class DataFaults
         foreach (var grant in plan.Grants)
         {
             if (snapshot.Asset(grant.Project, grant.Asset) is not { } asset) continue;
-            var report = SourceCheck.Check(metadata, grant.SourcePath, asset.Schema);
+            var report = grant.Files is { } files ? SourceCheck.Check(metadata, files, asset.Schema) : SourceCheck.Check(metadata, grant.SourcePath, asset.Schema);
             var name = $"\"{grant.QualifiedName}\"";
             var revision = asset.LatestRevision is { } r ? $"its published revision {r.ToString(CultureInfo.InvariantCulture)}" : "its catalog schema";
             // Added columns break nothing: the policy subquery names the columns it reads.
@@ -56,7 +56,7 @@ public static class DataFaults
         // DuckDB loses the error of a fetch that failed while streaming: the result then only says it was closed.
         // Only when an asset's files changed since the query started is that taken as the files' fault.
         var lost = error.Message.StartsWith(LostStreamError, StringComparison.Ordinal);
-        if (error.SqlState == SqlState.IoError || (lost && streamingSince is { } since && plan.Grants.Any(g => ChangedSince(g.SourcePath, since))))
+        if (error.SqlState == SqlState.IoError || (lost && streamingSince is { } since && plan.Grants.Any(g => g.Files is null && ChangedSince(g.SourcePath, since))))
             return new PgErrorException(SqlState.IoError,
                 $"could not read the data of asset {assets}: a file was missing or unreadable while the query ran",
                 hint: "the producer may have replaced the asset's files during the query; it can be repeated");

@@ -30,19 +30,25 @@ public sealed class GovernanceService
     private readonly TimeProvider _time;
 
     /// <param name="parser">DuckDB's parser (json_serialize_sql) and its casts, on private connections.</param>
-    public GovernanceService(CatalogService catalog, SqlParser parser, TimeProvider? time = null, int rewriteCacheCapacity = 8192)
+    /// <param name="objects">Reads of assets on object stores (their cached files); null: the gateway has no object storage.</param>
+    public GovernanceService(CatalogService catalog, SqlParser parser, TimeProvider? time = null, int rewriteCacheCapacity = 8192,
+        ObjectReads? objects = null)
     {
         _parser = parser;
         _syntax = new SqlSyntax(parser.Serialize, parser.CanCast);
         _catalog = catalog;
         _time = time ?? TimeProvider.System;
-        _grants = new GrantSetCache(parser.Serialize, _time);
+        Objects = objects;
+        _grants = new GrantSetCache(parser.Serialize, _time, objects is null ? null : objects.FilesOf);
         _rewrites = new RewriteCache(rewriteCacheCapacity);
     }
 
     /// <summary>The project's grants in a snapshot (own assets plus approved, unexpired subscriptions), before binding
     /// to a caller: what its engine instance is built from.</summary>
     public GrantSet ProjectGrants(CatalogSnapshot snapshot, string project) => _grants.For(snapshot, project);
+
+    /// <summary>Fetches and holds the cached objects a plan's grants on object stores read (null: none configured).</summary>
+    public ObjectReads? Objects { get; }
 
     public long RewriteCacheHits => _rewrites.Hits;
     public long RewriteCacheMisses => _rewrites.Misses;
@@ -119,12 +125,12 @@ public sealed class GovernanceService
     }
 
     private static bool SameGrant(AssetGrant a, AssetGrant b) =>
-        a.SourcePath == b.SourcePath && a.QualifiedRowFilter == b.QualifiedRowFilter && a.Columns.SequenceEqual(b.Columns)
+        a.SourcePath == b.SourcePath && a.ReadPaths.SequenceEqual(b.ReadPaths) && a.QualifiedRowFilter == b.QualifiedRowFilter && a.Columns.SequenceEqual(b.Columns)
         && a.SubscriptionIds.SequenceEqual(b.SubscriptionIds);
 
     /// <summary>A project's grants in another picture of the catalog (an approval's preview), not cached.</summary>
     internal GrantSet GrantsFor(Catalog.Snapshots.CatalogSnapshot snapshot, string project) =>
-        GrantSet.For(snapshot, project, _time.GetUtcNow(), _parser.Serialize);
+        GrantSet.For(snapshot, project, _time.GetUtcNow(), _parser.Serialize, Objects is null ? null : Objects.FilesOf);
 
     /// <summary>The governed engine SQL for a statement under given grants, not cached (an approval's preview: fixed
     /// statements without constants to evaluate).</summary>

@@ -55,7 +55,7 @@ public static partial class GovernedErrors
             return true;
         foreach (var grant in plan.Grants)
         {
-            if (text.Contains(grant.SourcePath, StringComparison.Ordinal)) return true;
+            if (text.Contains(grant.SourcePath, StringComparison.Ordinal) || grant.ReadPaths.Any(p => text.Contains(p, StringComparison.Ordinal))) return true;
             if (grant.QualifiedRowFilter is not { } filter) continue;
             // Any identifier the filter reads that the consumer cannot see (a hidden filter column) is a leak.
             foreach (Match word in Identifier().Matches(filter))

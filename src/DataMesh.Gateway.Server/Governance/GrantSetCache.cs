@@ -9,7 +9,8 @@ namespace DataMesh.Gateway.Server.Governance;
 /// expiry among its subscriptions passes, so an expired grant stops counting at the next statement. Query-time
 /// authorisation reads only snapshots, never SQLite.
 /// </summary>
-internal sealed class GrantSetCache(Func<string, string> serialize, TimeProvider time)
+internal sealed class GrantSetCache(Func<string, string> serialize, TimeProvider time,
+    Func<Catalog.Model.AssetRecord, IReadOnlyList<string>?>? objectFiles = null)
 {
     private readonly ConcurrentDictionary<string, GrantSet> _sets = new(StringComparer.Ordinal);
 
@@ -34,7 +35,7 @@ internal sealed class GrantSetCache(Func<string, string> serialize, TimeProvider
         var now = time.GetUtcNow();
         if (_sets.TryGetValue(project, out var cached) && cached.Version == snapshot.Version && now < cached.ValidUntil)
             return cached;
-        var fresh = GrantSet.For(snapshot, project, now, Serialize);
+        var fresh = GrantSet.For(snapshot, project, now, Serialize, objectFiles);
         _sets[project] = fresh;
         return fresh;
     }

@@ -32,9 +32,12 @@ internal sealed class ExtendedQueryHandler(StatementContext context, ResponseWri
             throw new PgErrorException(SqlState.SyntaxError, "cannot insert multiple commands into a prepared statement");
         var statement = statements.Count == 1 ? statements[0] : new SqlStatement("", []);
         RejectInFailedTransaction(statement);
+        if (Sql.ParameterNumbers.Highest(statement) is var highest and > ParseMessage.MaxParameters)
+            throw new PgErrorException(SqlState.ProgramLimitExceeded, $"prepared statements can have at most {ParseMessage.MaxParameters} parameters",
+                detail: $"The statement refers to parameter ${highest}; Bind and ParameterDescription carry a 16-bit parameter count.");
 
         if (message.StatementName.Length == 0 && session.Statements.Remove("", out var previous)) previous.Dispose();
-        // Planning and prepare can be cancelled (StatementRunner.Prepare): a cancel of the previous statement must not hit this one.
+        // Planning and prepare can be cancelled (StatementPreparer): a cancel of the previous statement must not hit this one.
         session.ClearCancel();
         var prepared = statements.Count == 0
             ? new PreparedEmpty(message.StatementName, new EmptyStatement(statement))

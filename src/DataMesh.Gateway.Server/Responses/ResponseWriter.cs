@@ -57,6 +57,9 @@ internal sealed class ResponseWriter(IWireOutput output, GatewayServerOptions op
             case CopyOutResult copy:
                 await WriteCopyAsync(context, copy).ConfigureAwait(false);
                 return false;
+            case CopyParquetResult parquet:
+                await WriteParquetAsync(context, parquet).ConfigureAwait(false);
+                return false;
             default:
                 throw new InvalidOperationException($"no writer for {result.GetType().Name}");
         }
@@ -205,5 +208,38 @@ internal sealed class ResponseWriter(IWireOutput output, GatewayServerOptions op
         Out.CopyDone();
         Out.CommandComplete($"COPY {cursor.RowsAffected}");
         auditor.Completed(context.Session.Access, copy.Statement, cursor.RowsAffected, copy.StartedAt);
+    }
+
+    /// <summary>
+    /// The governed rows as one Parquet file, sent as binary COPY data in 64 KiB messages (flushed as the client takes
+    /// them), then deleted. Audited like the query.
+    /// </summary>
+    private async ValueTask WriteParquetAsync(StatementContext context, CopyParquetResult copy)
+    {
+        try
+        {
+            await using var stream = new FileStream(copy.File, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            Out.CopyOutResponse(FormatCode.Binary, copy.Statement.EngineQuery?.Columns.Count ?? 0);
+            var buffer = new byte[64 * 1024];
+            int n;
+            while ((n = await stream.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+            {
+                if (context.Session.IsCancelRequested) throw EngineRuns.Canceled(context.Session);
+                Out.CopyData(buffer.AsSpan(0, n));
+                if (Out.PendingBytes >= options.WriteBatchBytes) await output.FlushAsync().ConfigureAwait(false);
+            }
+        }
+        catch (PgErrorException e)
+        {
+            AuditNote.Failed(e, copy.Statement, copy.StartedAt);
+            throw;
+        }
+        finally
+        {
+            File.Delete(copy.File);
+        }
+        Out.CopyDone();
+        Out.CommandComplete($"COPY {copy.Rows}");
+        auditor.Completed(context.Session.Access, copy.Statement, copy.Rows, copy.StartedAt);
     }
 }

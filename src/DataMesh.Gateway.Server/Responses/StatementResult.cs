@@ -65,5 +65,8 @@ internal sealed record RowsResult(Portal Source, FormatCode[] Formats, long MaxR
 /// <summary><c>COPY … TO STDOUT</c> from a started engine cursor, which the writer owns and closes.</summary>
 internal sealed record CopyOutResult(PreparedCopyOut Statement, QueryCursor Cursor, long StartedAt) : StatementResult;
 
+/// <summary><c>COPY … TO STDOUT (FORMAT parquet)</c>: a governed Parquet file the writer sends, then deletes.</summary>
+internal sealed record CopyParquetResult(PreparedCopyOut Statement, string File, long Rows, long StartedAt) : StatementResult;
+
 /// <summary>An admin command's result set (or just its tag).</summary>
 internal sealed record AdminRowsResult(AdminResult Result, FormatCode[] Formats) : StatementResult;

@@ -22,8 +22,9 @@ public sealed class Session : IDisposable
 
     public string UserName { get; }
 
-    /// <summary>The project the database names, and the user's role in it: the boundary of every query.</summary>
-    public required Governance.ProjectAccess Access { get; init; }
+    /// <summary>The project the database names, and the user's role in it: the boundary of every query. Replaced when
+    /// the catalog changes the user's role while the session is open (Auth/SessionMembership).</summary>
+    public required Governance.ProjectAccess Access { get; set; }
 
     /// <summary>What the session's engine instance offers the rewrite (shadow catalog, workspace).</summary>
     public Policy.Rewrite.RewriteOptions RewriteOptions { get; set; } = Policy.Rewrite.RewriteOptions.Default;
@@ -89,6 +90,7 @@ public sealed class Session : IDisposable
     {
         CancelReason = reason;
         Volatile.Write(ref _cancelRequested, 1);
+        Volatile.Read(ref _cancellation).Cancel();
         Engine.Interrupt();
         _ = RepeatInterruptAsync();
     }
@@ -105,11 +107,18 @@ public sealed class Session : IDisposable
 
     public bool IsCancelRequested => Volatile.Read(ref _cancelRequested) == 1;
 
+    private CancellationTokenSource _cancellation = new();
+
+    /// <summary>Cancelled with the running statement (a cancel, its timeout, shutdown): what waits outside the engine
+    /// (fetching objects from an object store) stops with it.</summary>
+    public CancellationToken Cancellation => Volatile.Read(ref _cancellation).Token;
+
     /// <summary>Clears a cancel that arrived between statements, so it does not hit the next one.</summary>
     public void ClearCancel()
     {
         Volatile.Write(ref _cancelRequested, 0);
         CancelReason = null;
+        if (Volatile.Read(ref _cancellation).IsCancellationRequested) Interlocked.Exchange(ref _cancellation, new CancellationTokenSource()).Dispose();
     }
 
     /// <summary>

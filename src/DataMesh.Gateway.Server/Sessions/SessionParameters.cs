@@ -1,4 +1,5 @@
 using DataMesh.Gateway.Protocol.Errors;
+using DataMesh.Gateway.Server.Startup;
 
 namespace DataMesh.Gateway.Server.Sessions;
 
@@ -14,12 +15,12 @@ public sealed class SessionParameters
     [
         new("server_version", Engine.PgCatalogEmulation.ServerVersion, true, false),
         new("server_encoding", "UTF8", true, false),
-        new("client_encoding", "UTF8", true, true, OnlyUtf8),
-        new("DateStyle", "ISO, MDY", true, true, OnlyIsoDateStyle),
-        new("IntervalStyle", "postgres", true, true, v => Only(v, "IntervalStyle", "postgres")),
-        new("TimeZone", "UTC", true, true, OnlyUtc),
+        new("client_encoding", "UTF8", true, true, ParameterValues.ClientEncoding),
+        new("DateStyle", "ISO, MDY", true, true, ParameterValues.DateStyle),
+        new("IntervalStyle", "postgres", true, true, v => ParameterValues.OneOf("IntervalStyle", v, "postgres", "postgres", "postgres_verbose", "sql_standard", "iso_8601")),
+        new("TimeZone", "UTC", true, true, ParameterValues.TimeZone),
         new("integer_datetimes", "on", true, false),
-        new("standard_conforming_strings", "on", true, true, v => Only(v, "standard_conforming_strings", "on")),
+        new("standard_conforming_strings", "on", true, true, v => ParameterValues.OnlyOn("standard_conforming_strings", v, Boolean)),
         new("application_name", "", true, true),
         new("is_superuser", "off", true, false),
         new("session_authorization", "", true, false),
@@ -34,7 +35,7 @@ public sealed class SessionParameters
         new("default_transaction_isolation", "read committed", false, true),
         new("transaction_read_only", "off", false, false),
         new("max_identifier_length", "63", false, false),
-        new("bytea_output", "hex", false, true, v => Only(v, "bytea_output", "hex")),
+        new("bytea_output", "hex", false, true, v => ParameterValues.OneOf("bytea_output", v, "hex", "escape", "hex")),
     ];
 
     /// <summary>Every parameter's name, built-in default, context and type, as pg_settings lists them.</summary>
@@ -236,26 +237,6 @@ public sealed class SessionParameters
 
     private static PgErrorException Unrecognised(string name) =>
         new(SqlState.UndefinedObject, $"unrecognized configuration parameter \"{name}\"");
-
-    private static string OnlyUtf8(string v) =>
-        v.Replace("-", "").Equals("UTF8", StringComparison.OrdinalIgnoreCase) || v.Equals("unicode", StringComparison.OrdinalIgnoreCase)
-            ? "UTF8"
-            : throw new PgErrorException(SqlState.FeatureNotSupported, $"client_encoding \"{v}\" is not supported; the gateway speaks UTF8 only");
-
-    private static string OnlyIsoDateStyle(string v) =>
-        v.Contains("ISO", StringComparison.OrdinalIgnoreCase)
-            ? "ISO, MDY"
-            : throw new PgErrorException(SqlState.FeatureNotSupported, $"DateStyle \"{v}\" is not supported; the gateway uses ISO");
-
-    private static string OnlyUtc(string v) =>
-        v.Trim('\'').ToUpperInvariant() is "UTC" or "ETC/UTC" or "GMT" or "Z" or "+00" or "+00:00" or "0" or "UCT" or "ZULU"
-            ? "UTC"
-            : throw new PgErrorException(SqlState.FeatureNotSupported, $"time zone \"{v}\" is not supported; the gateway reports times in UTC");
-
-    private static string Only(string v, string name, string allowed) =>
-        v.Equals(allowed, StringComparison.OrdinalIgnoreCase)
-            ? allowed
-            : throw new PgErrorException(SqlState.FeatureNotSupported, $"{name} \"{v}\" is not supported; only \"{allowed}\" is");
 
     private static string Boolean(string v) => v.ToLowerInvariant() switch
     {

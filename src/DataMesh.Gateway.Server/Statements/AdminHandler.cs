@@ -43,28 +43,11 @@ internal sealed class AdminHandler : StatementHandler<PreparedAdminCommand>
     private static AdminResult Run(StatementContext context, PreparedAdminCommand statement)
     {
         var session = context.Session;
-        return context.Admin.Execute(statement.Command, session.AdminCaller, session.Database, Redact(statement), StatementOffset(statement.Source));
+        // The audit log gets the text with passwords and account secrets replaced: secrets never reach the log.
+        return context.Admin.Execute(statement.Command, session.AdminCaller, session.Database, SecretRedaction.Redact(statement.Source),
+            StatementOffset(statement.Source), session.Access.IsHome ? null : new SessionExport(context, statement.Source.Text));
     }
 
     /// <summary>Where the statement starts in the query text, for error positions.</summary>
     public static int StatementOffset(SqlStatement statement) => statement.Tokens.Count > 0 ? statement.Tokens[0].Offset : 0;
-
-    /// <summary>The statement text for the audit log, with password literals replaced: secrets never reach the log.</summary>
-    private static string Redact(PreparedAdminCommand statement)
-    {
-        var text = statement.Source.Text;
-        if (statement.Command is not (CreateUser or AlterUserPassword)) return text;
-        var start = StatementOffset(statement.Source);
-        var sb = new System.Text.StringBuilder();
-        var last = 0;
-        var tokens = statement.Source.Tokens;
-        for (var i = 1; i < tokens.Count; i++)
-        {
-            if (tokens[i].Kind != SqlTokenKind.String || !tokens[i - 1].IsWord("PASSWORD")) continue;
-            var at = tokens[i].Offset - start;
-            sb.Append(text, last, at - last).Append("'********'");
-            last = at + tokens[i].Text.Length;
-        }
-        return sb.Append(text, last, text.Length - last).ToString();
-    }
 }

@@ -15,7 +15,10 @@ public sealed class PreparedCopyOut : EngineStatement
     internal override IStatementHandler Handler => CopyOutHandler.Instance;
 }
 
-/// <summary>Starts the COPY's query; its rows go out as CopyData lines (<see cref="ResponseWriter"/>).</summary>
+/// <summary>
+/// Starts the COPY's query; its rows go out as CopyData lines (<see cref="ResponseWriter"/>). FORMAT parquet runs the
+/// query to a governed Parquet file first, which then goes out as binary CopyData.
+/// </summary>
 internal sealed class CopyOutHandler : StatementHandler<PreparedCopyOut>
 {
     public static readonly CopyOutHandler Instance = new();
@@ -33,6 +36,12 @@ internal sealed class CopyOutHandler : StatementHandler<PreparedCopyOut>
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
+            if (statement.Copy.Parquet)
+            {
+                var (file, rows, plan) = GovernedExport.Run(context, statement.Source.Text, statement.Copy.Query);
+                statement.SetPlan(plan);
+                return new CopyParquetResult(statement, file, rows, started);
+            }
             return new CopyOutResult(statement, EngineRuns.Start(context, statement, []), started);
         }
         catch (PgErrorException e)

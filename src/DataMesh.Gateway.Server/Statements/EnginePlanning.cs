@@ -49,7 +49,9 @@ internal static class EnginePlanning
         var session = context.Session;
         try
         {
-            return context.Governance.Plan(session.Access, sql, session.RewriteOptions, session.Engine);
+            var plan = context.Governance.Plan(session.Access, sql, session.RewriteOptions, session.Engine);
+            context.Lineage.CheckReadable(session, plan); // cached plans too: a workspace table's grants may have gone since
+            return plan;
         }
         catch (PgErrorException e) when (e.SqlState == SqlState.QueryCanceled && session.IsCancelRequested)
         {
@@ -65,6 +67,8 @@ internal static class EnginePlanning
     public static PreparedQuery Prepare(StatementContext context, RewriteResult plan, string userSql)
     {
         PreparedQuery query;
+        // DuckDB opens the files of an asset on an object store while it binds: they must be in the cache.
+        using var held = ObjectHolds.Hold(context, plan, validate: false);
         try
         {
             query = context.Session.Engine.Prepare(plan.Sql);

@@ -19,13 +19,20 @@ internal static class EngineRuns
         EnginePlanning.Revalidate(context, statement);
         var query = statement.EngineQuery!;
         using var timer = StatementTimer.Start(session, context.Options);
+        // Objects on object stores: fetched and held until the cursor closes; their listing against the pinned ETags
+        // runs alongside the engine's first chunk, and no row is sent before it passed.
+        var held = ObjectHolds.Hold(context, statement.Plan, validate: false);
         try
         {
             if (session.IsCancelRequested) throw Canceled(session);
             // Constants over parameters are checked with the bound values before the query touches any data.
             if (statement.Plan.Constants is { ParameterCheck: { } check } constants)
                 session.Engine.Constants.RunWithParameters(check, constants.CheckedParameters, parameters);
+            var listing = context.Governance.Objects?.StartValidation(statement.Plan, session.Cancellation);
             var cursor = session.Engine.Execute(query, parameters);
+            cursor.Holds = held;
+            cursor.Gate = listing;
+            held = null;
             if (session.IsCancelRequested)
             {
                 cursor.Dispose();
@@ -41,6 +48,10 @@ internal static class EngineRuns
         {
             throw Translate(context, e, statement.Plan);
         }
+        finally
+        {
+            held?.Dispose();
+        }
     }
 
     /// <summary>A portal still streaming from a grant that was revoked or expired since it started is closed.</summary>
@@ -49,6 +60,7 @@ internal static class EngineRuns
         if (statement.Plan is { } plan && !context.Governance.StillAllows(context.Session.Access, plan))
             throw new PgErrorException(SqlState.InsufficientPrivilege,
                 "the subscription that allowed this query was revoked or has expired; the result was closed");
+        if (statement.Plan is { } read) context.Lineage.EnsureStillReadable(context.Session, read);
     }
 
     /// <summary>
@@ -57,7 +69,8 @@ internal static class EngineRuns
     /// </summary>
     /// <param name="streamingSince">When the failing query started, for a failure while its rows streamed.</param>
     public static PgErrorException Translate(StatementContext context, PgErrorException e, RewriteResult plan, DateTime? streamingSince = null) =>
-        DataFaults.Diagnose(e, plan, context.Catalog.Snapshot, context.Metadata, streamingSince) ?? GovernedErrors.Translate(e, plan);
+        e.Data.Contains(ObjectReads.StorageErrorKey) ? e // the object store's own error, already about the asset
+        : DataFaults.Diagnose(e, plan, context.Catalog.Snapshot, context.Metadata, streamingSince) ?? GovernedErrors.Translate(e, plan);
 
     /// <summary>The error of a statement stopped by a cancel request, its timeout, or (FATAL) the server's shutdown.</summary>
     public static PgErrorException Canceled(Session session) => session.CancelReason == CancelReasons.Shutdown

@@ -3,6 +3,7 @@ using DataMesh.Gateway.Catalog;
 using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Server.Engines;
 using DataMesh.Gateway.Server.Governance;
+using DataMesh.Gateway.Server.Lineage;
 using DataMesh.Gateway.Server.Sessions;
 
 namespace DataMesh.Gateway.Server.Statements;
@@ -26,4 +27,7 @@ internal sealed class StatementContext(Session session, GatewayServerOptions opt
 
     /// <summary>Reads Parquet footers to diagnose the asset files of a failed query.</summary>
     public MetadataEngine Metadata { get; } = metadata;
+
+    /// <summary>Where this connection's workspace rows came from, and whether those grants still stand.</summary>
+    public WorkspaceLineageGuard Lineage { get; } = new(catalog.Store, catalog, governance, TimeProvider.System);
 }

@@ -77,9 +77,12 @@ internal sealed class WorkspaceWriteHandler : StatementHandler<PreparedWorkspace
             sql += plan.Sql;
         }
         using var timer = StatementTimer.Start(context.Session, context.Options);
+        using var held = plan is null ? null : ObjectHolds.Hold(context, plan, validate: true);
+        using var lineage = context.Lineage.BeginWrite(context.Session, command, plan); // records where the rows come from first
         try
         {
             var rows = context.Session.Engine.ExecuteWorkspaceWrite(sql);
+            lineage.Committed();
             return command.Verb == "CREATE" ? context.Session.Engine.CountWorkspaceRows(command.Table) : rows;
         }
         catch (PgErrorException e) when (plan is not null)

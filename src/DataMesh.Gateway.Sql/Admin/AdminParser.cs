@@ -20,7 +20,7 @@ public static class AdminParser
     [
         new(["ASSOCIATE", "ACCOUNT"], PrincipalGrammar.AssociateAccount),
         new(["ACCEPT", "ACCOUNT"], c => new AcceptAccount(c.ExpectName("account name"))),
-        new(["ALTER", "ACCOUNT"], PrincipalGrammar.AlterAccountAdmin),
+        new(["ALTER", "ACCOUNT"], PrincipalGrammar.AlterAccount),
         new(["SHOW", "DOMAIN"], _ => new ShowDomain()),
         new(["ALTER", "DOMAIN"], DomainGrammar.RenameDomain),
         new(["SHOW", "ACCOUNTS"], _ => new ShowAccounts()),

@@ -48,7 +48,18 @@ public sealed record AlterGroupDropUser(string Group, string User) : AdminStatem
 public sealed record ShowGroups : AdminStatement { public override string Tag => "SHOW GROUPS"; }
 
 // ---- associated accounts ----
-public sealed record AssociateAccount(string Name, string Location, string Admin) : AdminStatement { public override string Tag => "ASSOCIATE ACCOUNT"; }
+public sealed record AssociateAccount(string Name, string Location, string Admin) : AdminStatement
+{
+    public static readonly IReadOnlyDictionary<string, string> NoOptions = new Dictionary<string, string>();
+
+    /// <summary>WITH (…): an object-store account's endpoint, region, url_style and credentials (may hold a secret).</summary>
+    public IReadOnlyDictionary<string, string> Options { get; init; } = NoOptions;
+
+    public override string Tag => "ASSOCIATE ACCOUNT";
+}
+
+/// <summary>ALTER ACCOUNT name SET CREDENTIALS (…): rotates an object-store account's credentials.</summary>
+public sealed record AlterAccountCredentials(string Name, IReadOnlyDictionary<string, string> Options) : AdminStatement { public override string Tag => "ALTER ACCOUNT"; }
 public sealed record AcceptAccount(string Name) : AdminStatement { public override string Tag => "ACCEPT ACCOUNT"; }
 public sealed record AlterAccountAdmin(string Name, string Admin) : AdminStatement { public override string Tag => "ALTER ACCOUNT"; }
 public sealed record ShowAccounts : AdminStatement { public override string Tag => "SHOW ACCOUNTS"; }
@@ -70,6 +81,20 @@ public sealed record CreateGlossaryTerm(string Term, string? Description) : Admi
 public sealed record ShowGlossary : AdminStatement { public override string Tag => "SHOW GLOSSARY"; }
 public sealed record CreateAsset(AssetName Name, string Source, string? Description, IReadOnlyList<string> Terms,
     IReadOnlyDictionary<string, string> Metadata) : AdminStatement { public override string Tag => "CREATE ASSET"; }
+
+/// <summary>
+/// CREATE ASSET p.a FROM WORKSPACE TABLE t | CREATE ASSET p.a AS query: a data product the project writes from its own
+/// governed results (Parquet in its storage prefix). <see cref="Query"/> is what runs (for a workspace table, a SELECT
+/// of it); <see cref="Origin"/> says where the rows came from.
+/// </summary>
+public sealed record CreateDataProduct(AssetName Name, string Origin, string Query, string? WorkspaceTable, string? Description,
+    IReadOnlyList<string> Terms, IReadOnlyDictionary<string, string> Metadata) : AdminStatement
+{
+    /// <summary>Where the query starts in the statement text (for error positions).</summary>
+    public int QueryOffset { get; init; }
+
+    public override string Tag => "CREATE ASSET";
+}
 public sealed record AlterAssetColumnDescription(AssetName Name, string Column, string Description) : AdminStatement { public override string Tag => "ALTER ASSET"; }
 public sealed record AlterAssetDescription(AssetName Name, string Description) : AdminStatement { public override string Tag => "ALTER ASSET"; }
 public sealed record AlterAssetTerms(AssetName Name, IReadOnlyList<string> Terms) : AdminStatement { public override string Tag => "ALTER ASSET"; }

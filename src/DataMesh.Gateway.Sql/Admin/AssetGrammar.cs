@@ -15,11 +15,38 @@ internal static class AssetGrammar
     /// CREATE ASSET proj.asset FROM 'path' [DESCRIPTION '...'] [TERMS (...)] [METADATA (...)], the optional
     /// clauses in any order, each at most once.
     /// </summary>
+    /// <remarks>
+    /// A data product written by the project itself: <c>CREATE ASSET p.a FROM WORKSPACE TABLE t [clauses]</c>, or
+    /// <c>CREATE ASSET p.a [clauses] AS query</c> (the query runs to the end of the statement, so the clauses come first).
+    /// </remarks>
     public static AdminStatement CreateAsset(TokenCursor c)
     {
         var name = c.ExpectAssetName();
+        if (!c.IsWord("FROM"))
+        {
+            var (d, t, m) = Clauses(c);
+            var @as = c.ExpectWord("AS");
+            if (c.AtEnd) throw c.Unexpected("a query after AS");
+            var query = c.Text[c.OffsetOf(c.Peek()!.Value)..].Trim();
+            c.SkipToEnd();
+            return new CreateDataProduct(name, "query", query, null, d, t, m) { QueryOffset = c.EndOf(@as) };
+        }
         c.ExpectWord("FROM");
+        if (c.AcceptWord("WORKSPACE"))
+        {
+            c.ExpectWord("TABLE");
+            var table = c.ExpectName("workspace table name");
+            var (d, t, m) = Clauses(c);
+            return new CreateDataProduct(name, $"workspace table {table}", $"SELECT * FROM workspace.\"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", table, d, t, m);
+        }
         var source = c.ExpectString("source path (string literal)");
+        var (description, terms, metadata) = Clauses(c);
+        return new CreateAsset(name, source, description, terms, metadata);
+    }
+
+    /// <summary>[DESCRIPTION '...'] [TERMS (...)] [METADATA (...)] in any order, each at most once.</summary>
+    private static (string? Description, IReadOnlyList<string> Terms, IReadOnlyDictionary<string, string> Metadata) Clauses(TokenCursor c)
+    {
         string? description = null;
         IReadOnlyList<string> terms = [];
         IReadOnlyDictionary<string, string> metadata = new Dictionary<string, string>();
@@ -43,7 +70,7 @@ internal static class AssetGrammar
             }
             else break; // anything else is trailing input, reported by the caller
         }
-        return new CreateAsset(name, source, description, terms, metadata);
+        return (description, terms, metadata);
     }
 
     /// <summary>ALTER ASSET proj.asset SET COLUMN col DESCRIPTION '...' | SET DESCRIPTION '...' | SET TERMS (...) | SET METADATA (...)</summary>

@@ -3,22 +3,35 @@ namespace DataMesh.Gateway.Sql.Admin;
 /// <summary>Users, groups, the domain-admin role and associated accounts. Cursors arrive past the leading keywords.</summary>
 internal static class PrincipalGrammar
 {
-    /// <summary>ASSOCIATE ACCOUNT name LOCATION 'path' ADMIN user</summary>
+    /// <summary>ASSOCIATE ACCOUNT name LOCATION 'path' | 's3://bucket/prefix/' ADMIN user [WITH (option = 'value', …)]</summary>
     public static AdminStatement AssociateAccount(TokenCursor c)
     {
         var name = c.ExpectName("account name");
         c.ExpectWord("LOCATION");
         var location = c.ExpectString("location (string literal)");
         c.ExpectWord("ADMIN");
-        return new AssociateAccount(name, location, c.ExpectName("user name"));
+        var admin = c.ExpectName("user name");
+        return new AssociateAccount(name, location, admin) { Options = c.AcceptWord("WITH") ? AccountOptions(c) : Admin.AssociateAccount.NoOptions };
     }
 
-    /// <summary>ALTER ACCOUNT name ADMIN user</summary>
-    public static AdminStatement AlterAccountAdmin(TokenCursor c)
+    /// <summary>ALTER ACCOUNT name ADMIN user | ALTER ACCOUNT name SET CREDENTIALS (option = 'value', …)</summary>
+    public static AdminStatement AlterAccount(TokenCursor c)
     {
         var name = c.ExpectName("account name");
+        if (c.AcceptWord("SET"))
+        {
+            c.ExpectWord("CREDENTIALS");
+            return new AlterAccountCredentials(name, AccountOptions(c));
+        }
         c.ExpectWord("ADMIN");
         return new AlterAccountAdmin(name, c.ExpectName("user name"));
+    }
+
+    /// <summary>(endpoint = '…', secret_access_key = '…', …): the values may be secrets, so errors never echo a string.</summary>
+    private static Dictionary<string, string> AccountOptions(TokenCursor c)
+    {
+        c.HideStrings = true;
+        return c.ExpectOptions("account option", allowNumbers: false, allowEmpty: false);
     }
 
     /// <summary>CREATE USER name [WITH] PASSWORD 'secret'</summary>

@@ -25,6 +25,12 @@ internal sealed class TokenCursor
 
     public bool AtEnd => position >= tokens.Count;
 
+    /// <summary>
+    /// Set while reading a clause that holds secrets (account credentials): syntax errors then show string literals as
+    /// <c>'…'</c>, so a misplaced secret is never echoed in an error.
+    /// </summary>
+    public bool HideStrings { get; set; }
+
     /// <summary>The token <paramref name="ahead"/> places after the current one, or null past the end.</summary>
     public SqlToken? Peek(int ahead = 0) => position + ahead < tokens.Count ? tokens[position + ahead] : null;
 
@@ -37,6 +43,9 @@ internal sealed class TokenCursor
     public SqlToken Advance() => AtEnd ? throw Unexpected("more input") : tokens[position++];
 
     public void Skip(int count) => position = Math.Min(tokens.Count, position + count);
+
+    /// <summary>Consumes the rest of the statement (a query that runs to its end).</summary>
+    public void SkipToEnd() => position = tokens.Count;
 
     public bool AcceptWord(string word)
     {
@@ -59,7 +68,7 @@ internal sealed class TokenCursor
     /// <summary>Trailing tokens are an error at the first extra one, so "DROP USER a b" points at b.</summary>
     public void ExpectEnd()
     {
-        if (!AtEnd) throw ErrorAt(tokens[position], $"syntax error at or near \"{Show(tokens[position])}\": expected end of statement");
+        if (!AtEnd) throw ErrorAt(tokens[position], $"syntax error at or near \"{Display(tokens[position])}\": expected end of statement");
     }
 
     /// <summary>Offset of a token relative to the statement text.</summary>
@@ -76,14 +85,16 @@ internal sealed class TokenCursor
     {
         // Keywords read naturally bare ("after TO"); punctuation and literals need quotes ("after \",\"").
         var after = position == 0 ? ""
-            : tokens[position - 1].Kind == SqlTokenKind.Word ? $" after {Show(tokens[position - 1])}"
-            : $" after \"{Show(tokens[position - 1])}\"";
+            : tokens[position - 1].Kind == SqlTokenKind.Word ? $" after {Display(tokens[position - 1])}"
+            : $" after \"{Display(tokens[position - 1])}\"";
         return AtEnd
             ? new AdminSyntaxException($"syntax error at end of input: expected {expected}{after}", Text.Length)
-            : ErrorAt(tokens[position], $"syntax error at or near \"{Show(tokens[position])}\": expected {expected}{after}");
+            : ErrorAt(tokens[position], $"syntax error at or near \"{Display(tokens[position])}\": expected {expected}{after}");
     }
 
     public AdminSyntaxException ErrorAt(SqlToken token, string message) => new(message, OffsetOf(token));
+
+    private string Display(SqlToken token) => HideStrings && token.Kind == SqlTokenKind.String ? "'…'" : Show(token);
 
     /// <summary>Token text for messages, shortened so a huge string literal does not flood the error.</summary>
     public static string Show(SqlToken token) => token.Text.Length <= 40 ? token.Text : token.Text[..37] + "...";

@@ -3,10 +3,12 @@ using DataMesh.Gateway.Sql.Lexing;
 namespace DataMesh.Gateway.Sql.Statements;
 
 /// <summary>
-/// <c>COPY (query) TO STDOUT [WITH] [(] FORMAT csv|text, HEADER, DELIMITER 'c', NULL 's' [)]</c>, and the older
-/// <c>COPY name TO STDOUT CSV HEADER</c> form psql's \copy sends. Only output to the client is allowed: the gateway
-/// never writes files and consumers never load data.
+/// <c>COPY (query) TO STDOUT [WITH] [(] FORMAT csv|text|parquet, HEADER, DELIMITER 'c', NULL 's' [)]</c>, and the
+/// older <c>COPY name TO STDOUT CSV HEADER</c> form psql's \copy sends. Only output to the client is allowed:
+/// the gateway never writes files and consumers never load data.
 /// </summary>
+/// <remarks>FORMAT parquet streams one Parquet file (the governed rows, written by the engine) as the COPY data, the way
+/// psql's <c>\copy (…) to 'f.parquet' (format parquet)</c> asks for it; it takes no other option.</remarks>
 internal static class CopyGrammar
 {
     public static CopyOutStatement Parse(SqlStatement statement)
@@ -57,6 +59,7 @@ internal static class CopyGrammar
         i += 2;
 
         var csv = false;
+        var parquet = false;
         var header = false;
         char? delimiter = null;
         string? nullText = null;
@@ -71,9 +74,10 @@ internal static class CopyGrammar
                 case "FORMAT":
                     var format = Next(t, ref i).ToUpperInvariant();
                     if (format == "BINARY") throw StatementException.NotSupported("COPY in binary format is not supported");
-                    if (format is not ("CSV" or "TEXT"))
+                    if (format is not ("CSV" or "TEXT" or "PARQUET"))
                         throw new StatementException(StatementException.InvalidParameterValue, $"COPY format \"{format}\" not recognized");
                     csv = format == "CSV";
+                    parquet = format == "PARQUET";
                     break;
                 case "HEADER":
                     header = true;
@@ -90,7 +94,9 @@ internal static class CopyGrammar
                 default: throw Syntax();
             }
         }
-        return new CopyOutStatement(statement, query, csv, header, delimiter ?? (csv ? ',' : '\t'), nullText ?? (csv ? "" : "\\N"));
+        if (parquet && (header || delimiter is not null || nullText is not null))
+            throw StatementException.NotSupported("COPY with FORMAT parquet takes no other option");
+        return new CopyOutStatement(statement, query, csv, header, delimiter ?? (csv ? ',' : '\t'), nullText ?? (csv ? "" : "\\N"), parquet);
     }
 
     private static string Next(IReadOnlyList<SqlToken> t, ref int i)

@@ -20,7 +20,8 @@ public sealed record EmptyStatement(SqlStatement Source) : Statement(Source);
 public sealed record QueryStatement(SqlStatement Source, string? GatewayText = null) : Statement(Source);
 
 /// <summary><c>COPY (query) TO STDOUT …</c> or <c>COPY name [(columns)] TO STDOUT …</c>: <see cref="Query"/> is the query to run.</summary>
-public sealed record CopyOutStatement(SqlStatement Source, string Query, bool Csv, bool Header, char Delimiter, string NullText)
+public sealed record CopyOutStatement(SqlStatement Source, string Query, bool Csv, bool Header, char Delimiter, string NullText,
+    bool Parquet = false)
     : Statement(Source);
 
 /// <summary>A data-mesh admin command (CREATE PROJECT, APPROVE SUBSCRIPTION, …).</summary>

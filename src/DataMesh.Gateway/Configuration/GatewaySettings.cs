@@ -15,7 +15,18 @@ public sealed class GatewaySettings
     public bool Tls { get; set; }
     public bool Demo { get; set; }
     public bool CleartextPasswordOverTls { get; set; }
+    /// <summary>Signed-in sessions at once; sockets still signing in have their own budget.</summary>
     public int MaxConnections { get; set; } = 256;
+
+    /// <summary>Sockets not signed in yet, at once; when full, the oldest of the busiest address is dropped.</summary>
+    public int MaxUnauthenticatedConnections { get; set; } = 64;
+
+    /// <summary>Sessions per user and per client address (0: no limit but MaxConnections).</summary>
+    public int MaxSessionsPerUser { get; set; } = 64;
+    public int MaxSessionsPerAddress { get; set; } = 128;
+
+    /// <summary>Seconds a new socket has to send its startup packet (TLS handshake included).</summary>
+    public double StartupTimeoutSeconds { get; set; } = 10;
     public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
     public int MaxResultRowBytes { get; set; } = 64 * 1024 * 1024;
     public double StatementTimeoutSeconds { get; set; }
@@ -47,6 +58,9 @@ public sealed class GatewaySettings
 
     /// <summary>The most rows a portal download (CSV, Parquet) carries.</summary>
     public long PortalMaxDownloadRows { get; set; } = 1_000_000;
+
+    /// <summary>Accounts on object stores: the object cache, retries, credentials files.</summary>
+    public StorageSettings Storage { get; set; } = new();
 
     /// <summary>host:port of the metrics and health endpoint (/metrics, /health); empty: off.</summary>
     public string? MetricsListen { get; set; }

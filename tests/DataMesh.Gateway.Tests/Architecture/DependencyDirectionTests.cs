@@ -13,8 +13,9 @@ public sealed class DependencyDirectionTests
         ["DataMesh.Gateway.Policy"] = ["DataMesh.Gateway.Sql", "DataMesh.Gateway.Catalog"],
         ["DataMesh.Gateway.Authentication"] = ["DataMesh.Gateway.Protocol"],
         ["DataMesh.Gateway.Engine"] = ["DataMesh.Gateway.Protocol"],
-        ["DataMesh.Gateway.Admin"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Catalog", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine"],
-        ["DataMesh.Gateway.Server"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine", "DataMesh.Gateway.Admin", "DataMesh.Gateway.Catalog", "DataMesh.Gateway.Policy"],
+        ["DataMesh.Gateway.Storage"] = ["DataMesh.Gateway.Protocol"],
+        ["DataMesh.Gateway.Admin"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Catalog", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine", "DataMesh.Gateway.Storage"],
+        ["DataMesh.Gateway.Server"] = ["DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Engine", "DataMesh.Gateway.Admin", "DataMesh.Gateway.Catalog", "DataMesh.Gateway.Policy", "DataMesh.Gateway.Storage"],
         // The portal is a layer above the server and the admin commands: nothing below it references ASP.NET Core or it.
         ["DataMesh.Gateway.Portal"] = ["DataMesh.Gateway.Server", "DataMesh.Gateway.Admin", "DataMesh.Gateway.Catalog", "DataMesh.Gateway.Authentication", "DataMesh.Gateway.Policy", "DataMesh.Gateway.Protocol", "DataMesh.Gateway.Sql", "DataMesh.Gateway.Engine"],
     };
@@ -70,6 +71,15 @@ public sealed class DependencyDirectionTests
             .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value)).ToList();
         var undeclared = used.Except(declared).ToList();
         Assert.True(undeclared.Count == 0, $"{name} uses {string.Join(", ", undeclared)} without a ProjectReference");
+    }
+
+    [Fact]
+    public void Storage_knows_no_engine_catalog_or_policy()
+    {
+        var references = Assembly.Load("DataMesh.Gateway.Storage").GetReferencedAssemblies().Select(a => a.Name).ToList();
+        Assert.DoesNotContain("DuckDB.NET.Data", references);
+        Assert.DoesNotContain("Microsoft.Data.Sqlite", references);
+        Assert.Contains("AWSSDK.S3", references);
     }
 
     [Fact]

@@ -33,6 +33,8 @@ public enum AttackClass
     Workspace,
     Cursor,
     ProjectStorage,
+    Membership,
+    WorkspaceLineage,
 }
 
 /// <summary>Marks a test as an adversarial test of one attack class; the coverage test reads these.</summary>

@@ -9,7 +9,13 @@ public static class Psql
 
     public static string Path => File.Exists("/usr/bin/psql") ? "/usr/bin/psql" : "psql";
 
-    public static async Task<Result> RunAsync(GatewayFixture gateway, string[] arguments, string user = "alice",
+    public static Task<Result> RunAsync(GatewayFixture gateway, string[] arguments, string user = "alice",
+        string? stdin = null, string sslMode = "disable", TimeSpan? timeout = null, string? workingDirectory = null,
+        string database = "marketing", string? password = null) =>
+        RunAsync(gateway.Port, arguments, user, stdin, sslMode, timeout, workingDirectory, database, password);
+
+    /// <summary>As above, against a gateway of the test's own on <paramref name="port"/>.</summary>
+    public static async Task<Result> RunAsync(int port, string[] arguments, string user = "alice",
         string? stdin = null, string sslMode = "disable", TimeSpan? timeout = null, string? workingDirectory = null,
         string database = "marketing", string? password = null)
     {
@@ -21,7 +27,7 @@ public static class Psql
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? System.IO.Path.GetTempPath(),
         };
-        start.ArgumentList.Add($"host=127.0.0.1 port={gateway.Port} user={user} dbname={database} sslmode={sslMode}");
+        start.ArgumentList.Add($"host=127.0.0.1 port={port} user={user} dbname={database} sslmode={sslMode}");
         start.ArgumentList.Add("--no-psqlrc");
         foreach (var a in arguments) start.ArgumentList.Add(a);
         start.Environment["PGPASSWORD"] = password ?? user;

@@ -28,7 +28,8 @@ public static class RawLogin
     /// checks the server's signature. Returns the messages after SASLFinal (AuthenticationOk, ParameterStatus…,
     /// BackendKeyData, ReadyForQuery). Throws <see cref="ServerErrorException"/> when the server sends an ErrorResponse.
     /// </summary>
-    public static async Task<List<(char Type, byte[] Payload)>> AuthenticateAsync(RawClient client, string user, string password)
+    /// <param name="tamperNonce">Send a client-final-message whose nonce is not the server's (a broken or hostile client).</param>
+    public static async Task<List<(char Type, byte[] Payload)>> AuthenticateAsync(RawClient client, string user, string password, bool tamperNonce = false)
     {
 
         var sasl = await ExpectAsync(client, 'R');
@@ -55,6 +56,7 @@ public static class RawLogin
         var saltedPassword = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, 32);
         var clientKey = HMACSHA256.HashData(saltedPassword, "Client Key"u8);
         var storedKey = SHA256.HashData(clientKey);
+        if (tamperNonce) nonce = nonce[..^2] + (nonce.EndsWith("AA", StringComparison.Ordinal) ? "BB" : "AA");
         var clientFinalWithoutProof = $"c=biws,r={nonce}";
         var authMessage = Encoding.UTF8.GetBytes($"{clientFirstBare},{serverFirst},{clientFinalWithoutProof}");
         var clientSignature = HMACSHA256.HashData(storedKey, authMessage);
@@ -70,8 +72,16 @@ public static class RawLogin
         var expectedServerSignature = Convert.ToBase64String(HMACSHA256.HashData(serverKey, authMessage));
         Assert.Equal("v=" + expectedServerSignature, serverFinal);
 
-        var rest = await client.ReadUntilAsync('Z');
-        if (rest.FirstOrDefault(m => m.Type == 'E') is { Payload: not null } e) throw new ServerErrorException(e.Payload);
+        // Up to ReadyForQuery, or an ErrorResponse: a FATAL after authentication (a refused startup parameter) ends the
+        // connection without one.
+        var rest = new List<(char Type, byte[] Payload)>();
+        while (rest.Count == 0 || rest[^1].Type != 'Z')
+        {
+            var message = await client.ReadMessageAsync() ?? throw new EndOfStreamException(
+                $"connection closed after authentication without an error; got {string.Join(",", rest.Select(m => m.Type))}");
+            if (message.Type == 'E') throw new ServerErrorException(message.Payload);
+            rest.Add(message);
+        }
         Assert.Equal('R', rest[0].Type);
         Assert.Equal(0, BinaryPrimitives.ReadInt32BigEndian(rest[0].Payload));
         return rest;

@@ -65,8 +65,9 @@ public sealed class ResourceLimitTests
         var stalled = new List<TcpClient>();
         try
         {
-            // Four kinds of slowloris fill every slot: silent, half a length word, half a startup packet, and a
-            // startup packet whose SCRAM challenge is never answered.
+            // Four kinds of slowloris (silent, half a length word, half a startup packet, and a startup packet whose
+            // SCRAM challenge is never answered), as many as MaxConnections (they take no session slot, see
+            // ConnectionBudgetTests, but they must still be dropped).
             byte[][] openings =
             [
                 [],

@@ -96,6 +96,8 @@ public sealed class BackendWriter
 
     public void ParameterDescription(IReadOnlyList<int> typeOids)
     {
+        // The count is 16 bits on the wire: a longer list would be described with a wrapped count (Parse refuses such statements).
+        if (typeOids.Count > ushort.MaxValue) throw new ArgumentOutOfRangeException(nameof(typeOids), "more than 65,535 parameters");
         var w = Begin();
         PutInt16(w, (short)typeOids.Count);
         foreach (var oid in typeOids) PutInt32(w, oid);

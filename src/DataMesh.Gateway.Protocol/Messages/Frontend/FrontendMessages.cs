@@ -24,13 +24,19 @@ public sealed record QueryMessage(string Sql)
 
 public sealed record ParseMessage(string StatementName, string Sql, int[] ParameterTypeOids)
 {
+    /// <summary>
+    /// The most parameters a statement can have: ParameterDescription and Bind carry a 16-bit count, so a statement
+    /// referring to $65536 or beyond could never be bound (PostgreSQL 15 accepts such a Parse and then describes it
+    /// with a wrapped count; the gateway refuses it at Parse).
+    /// </summary>
+    public const int MaxParameters = ushort.MaxValue;
+
     public static ParseMessage Parse(ReadOnlySequence<byte> payload)
     {
         var r = new PayloadReader(payload);
         var name = r.ReadCString();
         var sql = r.ReadCString();
-        var count = r.ReadInt16();
-        if (count < 0) throw PgErrorException.ProtocolViolation("invalid parameter count");
+        var count = r.ReadCount16();
         var oids = new int[count];
         for (var i = 0; i < count; i++) oids[i] = r.ReadInt32();
         r.EnsureEnd();
@@ -47,8 +53,7 @@ public sealed record BindMessage(string PortalName, string StatementName, Format
         var portal = r.ReadCString();
         var statement = r.ReadCString();
         var parameterFormats = ReadFormats(ref r);
-        var count = r.ReadInt16();
-        if (count < 0) throw PgErrorException.ProtocolViolation("invalid parameter count");
+        var count = r.ReadCount16();
         var values = new byte[]?[count];
         for (var i = 0; i < count; i++)
         {
@@ -77,8 +82,7 @@ public sealed record BindMessage(string PortalName, string StatementName, Format
 
     private static FormatCode[] ReadFormats(ref PayloadReader r)
     {
-        var count = r.ReadInt16();
-        if (count < 0) throw PgErrorException.ProtocolViolation("invalid format count");
+        var count = r.ReadCount16();
         var formats = new FormatCode[count];
         for (var i = 0; i < count; i++)
         {

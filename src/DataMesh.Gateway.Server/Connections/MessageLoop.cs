@@ -1,0 +1,169 @@
+using System.Net.Sockets;
+using DataMesh.Gateway.Protocol.Errors;
+using DataMesh.Gateway.Protocol.Framing;
+using DataMesh.Gateway.Protocol.Messages.Backend;
+using DataMesh.Gateway.Protocol.Messages.Frontend;
+using DataMesh.Gateway.Server.Auth;
+using DataMesh.Gateway.Server.Cancellation;
+using DataMesh.Gateway.Server.Queries;
+using DataMesh.Gateway.Server.Responses;
+using DataMesh.Gateway.Server.Statements;
+using DataMesh.Gateway.Server.Sessions;
+using Microsoft.Extensions.Logging;
+
+namespace DataMesh.Gateway.Server.Connections;
+
+/// <summary>
+/// The session phase of a connection, after ReadyForQuery: reads one frontend message at a time (idle-session
+/// timeout, shutdown), checks that the session may still run statements (its token's expiry, its membership), hands
+/// the message to the simple or extended query handler, and turns a statement's error into ErrorResponse (and, for a
+/// Query, ReadyForQuery, flushed at once). Returns at Terminate or end of stream; FATAL errors propagate.
+/// </summary>
+internal sealed class MessageLoop(
+    WireTransport transport,
+    ResponseWriter responses,
+    Session session,
+    GatewayServerOptions options,
+    GatewayServices services,
+    ServerLifetime lifetime,
+    ILogger logger)
+{
+    public async Task RunAsync()
+    {
+        var context = new StatementContext(session, options, services.Governance, services.Engines, services.Admin, services.Catalog, services.Metadata);
+        var simple = new SimpleQueryHandler(context, responses);
+        var extended = new ExtendedQueryHandler(context, responses, transport);
+        var membership = new SessionMembership(services.Catalog, session);
+        var w = transport.Backend;
+
+        while (true)
+        {
+            FrontendMessage? maybe;
+            if (lifetime.IsStopping && transport.TryReadBuffered(options.MaxMessageBytes, out var pipelined)) maybe = pipelined;
+            else using (var idle = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Stopping))
+            {
+                if (options.IdleSessionTimeout > TimeSpan.Zero && session.TransactionStatus == TransactionStatus.Idle)
+                    idle.CancelAfter(options.IdleSessionTimeout);
+                try
+                {
+                    maybe = await transport.ReadMessageAsync(options.MaxMessageBytes, idle.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (lifetime.IsStopping)
+                {
+                    throw PgErrorException.Fatal(SqlState.AdminShutdown, CancelReasons.Shutdown);
+                }
+                catch (OperationCanceledException)
+                {
+                    throw PgErrorException.Fatal(SqlState.IdleSessionTimeout, "terminating connection due to idle-session timeout");
+                }
+            }
+            if (maybe is not { } message) return;
+            if (message.Type == FrontendMessageType.Terminate) return;
+            if (session.SkipUntilSync && message.Type != FrontendMessageType.Sync)
+            {
+                // Flush is honoured in every state: a client that sent Parse, Describe and Flush after a failed
+                // statement waits for the ErrorResponse before it sends Sync (asyncpg, node-postgres' pg-cursor).
+                if (message.Type == FrontendMessageType.Flush) await transport.FlushAsync().ConfigureAwait(false);
+                continue;
+            }
+            RequireLiveIdentity(session, message.Type);
+
+            try
+            {
+                membership.Check(session, message.Type); // REMOVE MEMBER, a new role, DROP USER: at the next statement
+                switch (message.Type)
+                {
+                    case FrontendMessageType.Query:
+                        session.ClearCancel(); // a cancel that arrived before this message must not hit it
+                        await simple.HandleAsync(QueryMessage.Parse(message.Payload).Sql).ConfigureAwait(false);
+                        w.ReadyForQuery(session.TransactionStatus);
+                        await transport.FlushAsync().ConfigureAwait(false);
+                        break;
+                    case FrontendMessageType.Parse:
+                        extended.Parse(ParseMessage.Parse(message.Payload));
+                        break;
+                    case FrontendMessageType.Bind:
+                        extended.Bind(BindMessage.Parse(message.Payload));
+                        break;
+                    case FrontendMessageType.Describe:
+                        extended.Describe(TargetedMessage.Parse(message.Payload));
+                        break;
+                    case FrontendMessageType.Execute:
+                        await extended.ExecuteAsync(ExecuteMessage.Parse(message.Payload)).ConfigureAwait(false);
+                        break;
+                    case FrontendMessageType.Close:
+                        extended.Close(TargetedMessage.Parse(message.Payload));
+                        break;
+                    case FrontendMessageType.Sync:
+                        extended.Sync();
+                        await transport.FlushAsync().ConfigureAwait(false);
+                        break;
+                    case FrontendMessageType.Flush:
+                        await transport.FlushAsync().ConfigureAwait(false);
+                        break;
+                    case FrontendMessageType.CopyData or FrontendMessageType.CopyDone or FrontendMessageType.CopyFail:
+                        break; // ignored outside COPY FROM STDIN, as PostgreSQL does
+                    case FrontendMessageType.FunctionCall:
+                        responses.Error(session, new PgErrorException(SqlState.FeatureNotSupported, "the fast-path function call interface is not supported"));
+                        w.ReadyForQuery(session.TransactionStatus);
+                        await transport.FlushAsync().ConfigureAwait(false);
+                        break;
+                    default:
+                        throw PgErrorException.ProtocolViolation($"unexpected message type '{(char)message.Type}'");
+                }
+                if (w.PendingBytes >= options.WriteBatchBytes) await transport.FlushAsync().ConfigureAwait(false);
+            }
+            catch (PgErrorException e) when (!e.IsFatal)
+            {
+                OnStatementError(session, transport, e, message.Type);
+                // A Query that failed before it ran (its text is not UTF-8, the session lost its membership) has its
+                // ErrorResponse and ReadyForQuery written now: they must reach the client now, not with the next reply.
+                if (message.Type == FrontendMessageType.Query) await transport.FlushAsync().ConfigureAwait(false);
+            }
+            catch (PgErrorException e) when (e.SqlState == SqlState.AdminShutdown)
+            {
+                throw;
+            }
+            catch (Exception) when (transport.IsBroken)
+            {
+                throw new ClientDisconnectedException(); // the client left mid-result; nothing to report to it
+            }
+            catch (Exception e) when (e is not (PgErrorException or ClientDisconnectedException or IOException or OperationCanceledException or SocketException))
+            {
+                logger.LogError(e, "Unexpected failure in session {Pid}", session.ProcessId);
+                OnStatementError(session, transport, new PgErrorException(SqlState.InternalError, "internal error in the gateway"), message.Type);
+                if (message.Type == FrontendMessageType.Query) await transport.FlushAsync().ConfigureAwait(false);
+            }
+            if (message.Type == FrontendMessageType.Query && session.IsCancelRequested) session.ClearCancel();
+        }
+    }
+
+    /// <summary>
+    /// A session signed in with a token lives no longer than the token (plus the configured grace): the next
+    /// statement after that is FATAL, and the client must reconnect with a fresh token.
+    /// </summary>
+    private static void RequireLiveIdentity(Session session, byte messageType)
+    {
+        if (session.IdentityExpiresAt is not { } until || DateTimeOffset.UtcNow < until) return;
+        if (messageType is not (FrontendMessageType.Query or FrontendMessageType.Parse or FrontendMessageType.Bind
+            or FrontendMessageType.Execute or FrontendMessageType.Describe or FrontendMessageType.FunctionCall)) return;
+        var expired = session.IdentityTokenExpiresAt ?? until;
+        var grace = until > expired ? $" (its grace period ended at {until:yyyy-MM-dd HH:mm:ss} UTC)" : "";
+        throw new PgErrorException(SqlState.InvalidAuthorizationSpecification,
+            $"terminating connection because the session's identity token expired at {expired:yyyy-MM-dd HH:mm:ss} UTC{grace}",
+            PgErrorSeverity.Fatal, hint: "reconnect with a fresh identity token");
+    }
+
+    /// <summary>The statement's error through the one response writer (counted by SQLSTATE, audited, a transaction
+    /// block failed); then ReadyForQuery for a Query, or skipping to Sync in the extended protocol.</summary>
+    private void OnStatementError(Session session, WireTransport transport, PgErrorException error, byte messageType)
+    {
+        responses.Error(session, error);
+        if (messageType == FrontendMessageType.Query)
+        {
+            transport.Backend.ReadyForQuery(session.TransactionStatus);
+            return;
+        }
+        session.SkipUntilSync = true;
+    }
+}
