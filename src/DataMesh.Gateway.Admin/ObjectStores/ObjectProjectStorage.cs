@@ -20,8 +20,7 @@ internal sealed class ObjectProjectStorage(AccountRecord account, ProjectRecord 
     {
     }
 
-    public override string Resolve(string source) =>
-        (ObjectPattern.Below(ObjectSources.ProjectRoot(Project, Account), source, out var error) ?? throw AdminErrors.Invalid(error!)).ToString();
+    public override string Resolve(string source) => ObjectSources.Below(Project, Account, source).ToString();
 
     public override void Verify(string resolvedPath, string assetName)
     {

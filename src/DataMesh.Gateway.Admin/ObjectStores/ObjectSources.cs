@@ -26,11 +26,22 @@ public static class ObjectSources
     public static S3Location ProjectRoot(ProjectRecord project, AccountRecord account) =>
         AccountConnections.ToAccount(account).Location.Child(project.StoragePrefix);
 
+    /// <summary>
+    /// A source below p's prefix. The text passes the same checks as on a local account first (PathText), so an
+    /// attempt to leave the prefix ('..', an absolute path, a URI, a separator look-alike) is 42501 on every kind of
+    /// account; what is merely malformed for an object key is 22023.
+    /// </summary>
+    public static ObjectPattern Below(ProjectRecord project, AccountRecord account, string source)
+    {
+        Storage.PathText.Segments(source, $"asset source \"{source}\"", $"the prefix of project \"{project.Name}\"");
+        return ObjectPattern.Below(ProjectRoot(project, account), source, out var error) ?? throw AdminErrors.Invalid(error!);
+    }
+
     /// <summary>CREATE ASSET p.a FROM 'x' on an object-store account: the pattern below p's prefix, its objects, their schema.</summary>
     public static Pinned Resolve(AdminContext ctx, ProjectRecord project, AccountRecord account, string source)
     {
         var root = ProjectRoot(project, account);
-        var pattern = ObjectPattern.Below(root, source, out var error) ?? throw AdminErrors.Invalid(error!);
+        var pattern = Below(project, account, source);
         var s3 = AccountConnections.ToAccount(account);
         var objects = List(ctx, s3, pattern);
         // A key that names no object is read as a directory: its Parquet objects one level down.

@@ -81,7 +81,11 @@ internal sealed class WorkspaceLineageGuard(IWorkspaceLineageStore store, Catalo
         }
     }
 
-    private List<LineageSource> SourcesOf(string project, RewriteResult? plan)
+    /// <summary>
+    /// Where the rows a plan reads come from: its grants on other projects' assets, and the recorded sources of the
+    /// workspace tables it reads (so a data product written from a workspace table keeps the subscriptions behind it).
+    /// </summary>
+    public List<LineageSource> SourcesOf(string project, RewriteResult? plan)
     {
         if (plan is null) return [];
         var sources = plan.Grants.Where(g => !g.OwnProject)

@@ -41,9 +41,10 @@ internal sealed class SessionExport(StatementContext context, string statementTe
     public QueryExportResult ExportParquet(string query)
     {
         var (file, rows, plan) = GovernedExport.Run(context, statementText, query);
-        var upstream = plan.Grants.Where(g => !g.OwnProject).ToList();
+        // Grants read directly and, through workspace tables, the subscriptions their rows were written from.
+        var upstream = context.Lineage.SourcesOf(context.Session.Access.Project, plan);
         return new QueryExportResult(file, rows,
-            upstream.Select(g => g.QualifiedName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
-            upstream.SelectMany(g => g.SubscriptionIds).Distinct().Order().ToList());
+            upstream.Select(g => g.AssetProject + "." + g.Asset).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
+            upstream.Select(g => g.SubscriptionId).Distinct().Order().ToList());
     }
 }

@@ -14,13 +14,18 @@ public sealed class DataProductTests(S3GatewayFixture fixture)
     public async Task A_workspace_table_becomes_a_published_asset_that_another_project_subscribes_to()
     {
         var s = await S3Scenario.CreateAsync(fixture);
-        await s.PublishAndSubscribeAsync(fixture);
+        var subscription = await s.PublishAndSubscribeAsync(fixture);
         await using (var consumer = await fixture.OpenAsync(s.Consumer, s.ConsumerProject))
         {
             await consumer.ExecAsync($"CREATE TABLE workspace.eu AS SELECT region, sum(amount) AS total, count(*) AS n FROM {s.Producer}.orders GROUP BY region");
             var created = await consumer.QueryAsync($"CREATE ASSET {s.ConsumerProject}.eu_totals FROM WORKSPACE TABLE eu DESCRIPTION 'European totals'");
             Assert.Equal(3L, created.Get(0, "columns"));
             Assert.Equal(1L, created.Get(0, "rows"));
+            // The rows came through the subscription the workspace table was written from: the product keeps it.
+            Assert.Equal($"subscription {subscription}", created.Get(0, "lineage"));
+            var lineage = (await consumer.QueryAsync($"DESCRIBE ASSET {s.ConsumerProject}.eu_totals")).RowsWhere("section", "lineage");
+            Assert.Contains(lineage, r => Equals(r[1], "upstream asset") && Equals(r[2], $"{s.Producer}.orders"));
+            Assert.Contains(lineage, r => Equals(r[1], $"subscription {subscription}") && Equals(r[2], "approved"));
             await consumer.ExecAsync($"PUBLISH ASSET {s.ConsumerProject}.eu_totals");
         }
         Assert.Equal([$"{s.Prefix}{s.ConsumerProject}/eu_totals/part-0.parquet"],

@@ -19,9 +19,11 @@ public sealed class ObjectPrefixIsolationTests(S3GatewayFixture fixture)
         var s = await S3Scenario.CreateAsync(fixture);
         // The consumer project (same account) is also a contributor's own project: it tries to take the producer's objects.
         await using var consumer = await fixture.OpenAsync(s.Consumer);
+        // Attempts to leave the prefix are 42501, exactly as on a local account; malformed keys are 22023.
         foreach (var source in new[] { $"../{s.Producer}/orders/*.parquet", $"/{s.Prefix}{s.Producer}/orders/part-1.parquet",
-                     $"s3://{S3GatewayFixture.Bucket}/{s.ProducerPrefix}orders/part-1.parquet", "./orders/*.parquet", "orders//x.parquet", "orders\\x.parquet",
-                     "[a-z]*/orders/*.parquet", "{a,b}/x.parquet" })
+                     $"s3://{S3GatewayFixture.Bucket}/{s.ProducerPrefix}orders/part-1.parquet", "orders\\x.parquet", $"\u2025/{s.Producer}/orders/*.parquet" })
+            await consumer.FailsAsync($"CREATE ASSET {s.ConsumerProject}.stolen FROM {AdminSql.Quote(source)}", "42501");
+        foreach (var source in new[] { "./orders/*.parquet", "orders//x.parquet", "[a-z]*/orders/*.parquet", "{a,b}/x.parquet" })
             await consumer.FailsAsync($"CREATE ASSET {s.ConsumerProject}.stolen FROM {AdminSql.Quote(source)}", "22023");
         foreach (var source in new[] { "*/orders/*.parquet", "**/*.parquet", "**", "orders/*.parquet", "*" })
         {
