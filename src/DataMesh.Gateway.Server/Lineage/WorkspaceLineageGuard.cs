@@ -114,18 +114,8 @@ internal sealed class WorkspaceLineageGuard(IWorkspaceLineageStore store, Catalo
         };
     }
 
-    private static bool Exists(Session session, string table)
-    {
-        try
-        {
-            session.Engine.CountWorkspaceRows(table);
-            return true;
-        }
-        catch (Exception e) when (e is PgErrorException or DuckDB.NET.Data.DuckDBException)
-        {
-            return false; // DuckDB's catalog error: no such table
-        }
-    }
+    // No such table is DuckDB's catalog error, answered by the engine layer (the server names no DuckDB type).
+    private static bool Exists(Session session, string table) => session.Engine.WorkspaceTableExists(table);
 
     private static string Key(string table) => table.ToLowerInvariant();
 

@@ -24,6 +24,11 @@ public sealed class CatalogRelationsAgreementTests
                 + "UNION ALL SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND database_name NOT IN ('system', 'temp', 'workspace') AND NOT internal")
             .Select(r => r[0]!).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var allowed = CatalogRelations.EmulatedNames.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // The gateway's own relations (the shadow tables' hidden columns that has_column_privilege reads) are not
+        // emulation: no consumer query may name them, so the allow list must not have them.
+        Assert.Contains(DataMesh.Gateway.Engine.GatewayMacros.HiddenColumnsTable, emulated);
+        Assert.DoesNotContain(allowed, n => n.StartsWith("__datamesh", StringComparison.OrdinalIgnoreCase));
+        emulated.RemoveWhere(n => n.StartsWith("__datamesh", StringComparison.OrdinalIgnoreCase));
 
         Assert.True(emulated.Count > 50, $"the probe found only {emulated.Count} relations: {string.Join(", ", emulated)}");
         Assert.Empty(emulated.Except(allowed).Order());
