@@ -33,10 +33,11 @@ public sealed class AdminCatalog : IDisposable
     public static string CatalogPath(string dataDirectory) => Path.Combine(Path.GetFullPath(dataDirectory), "catalog.db");
 
     /// <param name="storage">Object-storage settings; the defaults (cache in <c>tmp/objects</c>) when null.</param>
-    public static AdminCatalog Open(string dataDirectory, StorageOptions? storage = null)
+    /// <param name="load">False: the caller loads the snapshot later (<see cref="CatalogService.Load"/>), after opening its port.</param>
+    public static AdminCatalog Open(string dataDirectory, StorageOptions? storage = null, bool load = true)
     {
         var store = SqliteCatalogStore.Open(CatalogPath(dataDirectory));
-        return new AdminCatalog(new CatalogService(store), new MetadataEngine(), dataDirectory, storage);
+        return new AdminCatalog(new CatalogService(store, load), new MetadataEngine(), dataDirectory, storage);
     }
 
     /// <summary>

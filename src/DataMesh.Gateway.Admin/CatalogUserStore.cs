@@ -6,9 +6,11 @@ using DataMesh.Gateway.Catalog.Model;
 namespace DataMesh.Gateway.Admin;
 
 /// <summary>
-/// Authentication reads users from the catalog snapshot (never from SQLite on the hot path). When a name is missing,
-/// the snapshot is refreshed at most once a second, so users added by another process (datamesh user add) appear
-/// without a restart. Users from an identity provider are created just in time on their first sign-in.
+/// Authentication reads users from the catalog snapshot, never from SQLite: a name that is not there is unknown, at the
+/// cost of a dictionary lookup, so nobody can make the gateway read the store (or reload) by signing in with made-up
+/// names. Users added by another process (datamesh user add) appear when the catalog follows the change log
+/// (<see cref="CatalogService.StartFollowing"/>). Users from an identity provider are created just in time on their
+/// first sign-in.
 /// </summary>
 public sealed class CatalogUserStore(CatalogService catalog) : IUserStore
 {
@@ -17,6 +19,23 @@ public sealed class CatalogUserStore(CatalogService catalog) : IUserStore
         var user = Find(userName);
         return user?.Verifier is { } v ? ScramVerifier.Parse(v) : null;
     }
+
+    /// <summary>Keyed by a key derived from the domain's secret, so an unknown name keeps its salt across restarts too.</summary>
+    public ScramVerifier MockVerifier(string userName)
+    {
+        var secret = catalog.Snapshot.MaskSecret;
+        var keyed = Volatile.Read(ref _mockKey);
+        if (keyed is null || keyed.Secret != secret)
+        {
+            keyed = new MockKey(secret, System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret), "scram mock verifiers"u8));
+            Volatile.Write(ref _mockKey, keyed);
+        }
+        return ScramVerifier.Mock(userName, keyed.Key);
+    }
+
+    private sealed record MockKey(string Secret, byte[] Key);
+
+    private MockKey? _mockKey;
 
     public bool IsTokenUser(string userName) => Find(userName) is { Verifier: null, Source: UserRecord.IdentityProviderSource };
 
@@ -40,7 +59,7 @@ public sealed class CatalogUserStore(CatalogService catalog) : IUserStore
 
     private static UserRecord CreateJustInTime(Catalog.Store.ICatalogWriter w, TokenIdentity identity)
     {
-        if (w.Users().FirstOrDefault(u => u.Issuer == identity.Issuer && u.Subject == identity.Subject) is { } other)
+        if (w.UserByIdentity(identity.Issuer, identity.Subject) is { } other)
             throw TokenRejectedException.NotAuthorized(
                 $"this identity already signed in as user \"{other.Name}\"; the token now names \"{identity.UserName}\" (a domain admin can DROP USER {other.Name} to rename it)");
         var now = DateTimeOffset.UtcNow;
@@ -51,10 +70,5 @@ public sealed class CatalogUserStore(CatalogService catalog) : IUserStore
         return user;
     }
 
-    private UserRecord? Find(string userName)
-    {
-        var user = catalog.Snapshot.User(userName);
-        if (user is null && catalog.RefreshAfterMiss()) user = catalog.Snapshot.User(userName);
-        return user;
-    }
+    private UserRecord? Find(string userName) => catalog.Snapshot.User(userName);
 }

@@ -24,7 +24,9 @@ internal sealed record EffectivePolicy(
     /// <summary>True when the consumer's queries can read the asset at all.</summary>
     public bool HasAccess => OwnProject || Grant is not null;
 
-    public static EffectivePolicy For(CatalogSnapshot snapshot, string consumer, AssetRecord asset, DateTimeOffset now)
+    /// <param name="latest">The consumer's newest subscription to the asset in any status (the snapshot holds approved
+    /// ones only; the store has the rest); null: the newest approved one.</param>
+    public static EffectivePolicy For(CatalogSnapshot snapshot, string consumer, AssetRecord asset, DateTimeOffset now, SubscriptionRecord? latest = null)
     {
         var subscriptions = snapshot.SubscriptionsOf(consumer)
             .Where(s => s.AssetProject == asset.Project && s.AssetName == asset.Name)
@@ -35,7 +37,7 @@ internal sealed record EffectivePolicy(
         var own = grant is null && asset.Project == consumer;
         var columns = asset.Schema.Select(c => grant is not null ? Column(c, grant)
             : new EffectiveColumn(c.Name, c.Type, Visible: own, Mask: null)).ToList();
-        return new EffectivePolicy(asset, columns, own, grant, subscriptions.LastOrDefault());
+        return new EffectivePolicy(asset, columns, own, grant, latest ?? subscriptions.LastOrDefault());
     }
 
     private static EffectiveColumn Column(ColumnRecord c, SubscriptionRecord s)

@@ -7,6 +7,12 @@ public interface IUserStore
 {
     ScramVerifier? FindVerifier(string userName);
 
+    /// <summary>
+    /// What an unknown name is challenged with (<see cref="ScramVerifier.Mock"/>): the same salt at every attempt.
+    /// The default key lives as long as the process; a store with a durable secret keeps it across restarts.
+    /// </summary>
+    ScramVerifier MockVerifier(string userName) => ScramVerifier.Mock(userName, MockKeys.Process);
+
     /// <summary>True for a user that signs in only with identity tokens (created by a token sign-in, no password).</summary>
     bool IsTokenUser(string userName) => false;
 

@@ -21,10 +21,11 @@ public sealed class ScramServerExchange
     private string _nonce = "";
     private string _gs2Header = "";
 
-    public ScramServerExchange(ScramVerifier? verifier, byte[]? channelBindingHash)
+    /// <param name="mock">What an unknown user (<paramref name="verifier"/> null) is challenged with; null: a random one.</param>
+    public ScramServerExchange(ScramVerifier? verifier, byte[]? channelBindingHash, ScramVerifier? mock = null)
     {
         _userExists = verifier is not null;
-        _verifier = verifier ?? ScramVerifier.Create(Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)));
+        _verifier = verifier ?? mock ?? ScramVerifier.Create(Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)));
         _channelBindingHash = channelBindingHash;
     }
 

@@ -19,6 +19,19 @@ public sealed record ScramVerifier(int Iterations, byte[] Salt, byte[] StoredKey
         return new ScramVerifier(iterations, salt, StoredKeyOf(salted), HMAC(salted, "Server Key"u8));
     }
 
+    /// <summary>
+    /// The verifier an unknown user name gets, so that failing to sign in as one looks and costs the same as a wrong
+    /// password for a real user: a salt that is the same at every attempt (a fresh random salt each time would tell
+    /// a second attempt that the name is unknown), and keys nobody can match. Derived from <paramref name="key"/> with
+    /// three HMACs, about what parsing a stored verifier costs (PBKDF2 here would make unknown names slower).
+    /// </summary>
+    public static ScramVerifier Mock(string userName, byte[] key)
+    {
+        var name = Encoding.UTF8.GetBytes(userName);
+        byte[] Derive(string label) => HMACSHA256.HashData(key, (byte[])[.. Encoding.ASCII.GetBytes(label), 0, .. name]);
+        return new ScramVerifier(DefaultIterations, Derive("mock salt")[..16], Derive("mock stored key"), Derive("mock server key"));
+    }
+
     public static ScramVerifier Parse(string text)
     {
         if (!text.StartsWith(Prefix, StringComparison.Ordinal)) throw new FormatException("not a SCRAM-SHA-256 verifier");

@@ -4,57 +4,184 @@ using DataMesh.Gateway.Catalog.Store;
 namespace DataMesh.Gateway.Catalog;
 
 /// <summary>
-/// The catalog as the rest of the gateway sees it: the store for commands, and the current immutable snapshot,
-/// swapped atomically after every committed change.
+/// The catalog as the rest of the gateway sees it: the store for commands, and the current immutable snapshot. After
+/// every committed change, and whenever another process's writes appear in the change log, the snapshot is patched
+/// from the previous one (<see cref="SnapshotPatcher"/>); it is loaded whole only at start-up, or when the log says
+/// everything changed or no longer reaches back to this snapshot. Nothing here reloads because a lookup missed.
 /// </summary>
 public sealed class CatalogService : IDisposable
 {
-    private CatalogSnapshot _snapshot;
+    /// <summary>How many writes one catch-up applies at most before it publishes (and goes on).</summary>
+    private const int BatchLimit = 1000;
 
-    public CatalogService(ICatalogStore store)
+    private readonly StoreSnapshotSource _source;
+    private readonly Lock _patchGate = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private CatalogSnapshot? _snapshot;
+    private long _position;
+    private long _fullLoads;
+    private long _patches;
+    private Task? _follower;
+
+    /// <param name="load">False: the snapshot is loaded later by <see cref="Load"/> (a server opens its port first).</param>
+    public CatalogService(ICatalogStore store, bool load = true)
     {
         Store = store;
-        _snapshot = store.Read(CatalogSnapshot.Load);
+        _source = new StoreSnapshotSource(store);
+        if (load) Load();
     }
 
     public ICatalogStore Store { get; }
 
-    public CatalogSnapshot Snapshot => Volatile.Read(ref _snapshot);
+    /// <summary>The snapshot; throws until <see cref="Load"/> ran.</summary>
+    public CatalogSnapshot Snapshot => Volatile.Read(ref _snapshot) ?? throw new InvalidOperationException("the catalog is not loaded yet");
 
-    /// <summary>Runs a change in one transaction and publishes the new snapshot once it has committed.</summary>
-    public T Change<T>(Func<ICatalogWriter, T> work)
-    {
-        var result = Store.Write(work);
-        Refresh();
-        return result;
-    }
+    public bool IsLoaded => Volatile.Read(ref _snapshot) is not null;
 
-    private long _lastMissRefreshTicks;
+    /// <summary>The change log position applied last (writes that touched nothing in the snapshot included).</summary>
+    public long Position => Interlocked.Read(ref _position);
+
+    /// <summary>How many times the snapshot was read whole from the store (start-up counts one).</summary>
+    public long FullLoads => Interlocked.Read(ref _fullLoads);
+
+    /// <summary>How many times the snapshot was patched from change log entries.</summary>
+    public long Patches => Interlocked.Read(ref _patches);
+
+    /// <summary>How many project partitions were read from the store.</summary>
+    public long PartitionsLoaded => _source.PartitionsLoaded;
 
     /// <summary>
-    /// For a lookup that missed in the snapshot (a user, project or membership another process may just have added):
-    /// refreshes from the store at most once a second, so misses cannot hammer SQLite. True when it refreshed.
+    /// After a new snapshot is published: the projects whose grants or engine inputs may have changed (all of them after
+    /// a reload, then <c>Reloaded</c> is true). Handlers run on the publishing thread and must be quick.
     /// </summary>
-    public bool RefreshAfterMiss()
-    {
-        var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref _lastMissRefreshTicks);
-        if (now - last < 1000 || Interlocked.CompareExchange(ref _lastMissRefreshTicks, now, last) != last) return false;
-        Refresh();
-        return true;
-    }
+    public event Action<SnapshotUpdate>? Published;
 
-    /// <summary>Publishes the store's current state; a slower refresh never replaces a newer snapshot.</summary>
-    public void Refresh()
+    /// <summary>Users, groups, projects and memberships, read whole; partitions load on first use. Idempotent.</summary>
+    public void Load()
     {
-        var fresh = Store.Read(CatalogSnapshot.Load);
-        while (true)
+        lock (_patchGate)
         {
-            var current = Volatile.Read(ref _snapshot);
-            if (current.Version >= fresh.Version) return;
-            if (Interlocked.CompareExchange(ref _snapshot, fresh, current) == current) return;
+            if (_snapshot is not null) return;
+            var snapshot = Store.Read(r => SnapshotLoader.Load(r, _source));
+            Interlocked.Increment(ref _fullLoads);
+            Interlocked.Exchange(ref _position, snapshot.Version);
+            Volatile.Write(ref _snapshot, snapshot);
         }
     }
 
-    public void Dispose() => Store.Dispose();
+    /// <summary>Runs a change in one transaction and publishes the patched snapshot once it has committed.</summary>
+    public T Change<T>(Func<ICatalogWriter, T> work)
+    {
+        var result = Store.Write(work);
+        CatchUp();
+        return result;
+    }
+
+    /// <summary>Applies what the change log holds past <see cref="Position"/>. True when a new snapshot was published.</summary>
+    public bool CatchUp()
+    {
+        if (!IsLoaded) return false;
+        var published = false;
+        lock (_patchGate)
+        {
+            while (true)
+            {
+                var current = _snapshot!;
+                var position = _position;
+                var (update, last, more) = Store.Read(r =>
+                {
+                    if (r.Version <= position) return ((SnapshotUpdate?)null, position, false);
+                    // A follower older than the log's oldest entry cannot patch: it reads everything again.
+                    if (r.OldestChange > position + 1)
+                    {
+                        var reloaded = SnapshotLoader.Load(r, _source);
+                        return (new SnapshotUpdate(reloaded, true, true, []), reloaded.Version, false);
+                    }
+                    var batches = r.ChangesSince(position, BatchLimit);
+                    if (batches.Count == 0) return (null, r.Version, false);
+                    return (SnapshotPatcher.Apply(current, batches, r), batches[^1].Position, batches.Count == BatchLimit);
+                });
+                Interlocked.Exchange(ref _position, last);
+                if (update is { Changed: true })
+                {
+                    Interlocked.Increment(ref update.Reloaded ? ref _fullLoads : ref _patches);
+                    Volatile.Write(ref _snapshot, update.Snapshot);
+                    published = true;
+                    Published?.Invoke(update);
+                }
+                if (!more) return published;
+            }
+        }
+    }
+
+    /// <summary>Compatibility name for <see cref="CatchUp"/>: brings the snapshot up to the store.</summary>
+    public void Refresh() => CatchUp();
+
+    /// <summary>
+    /// Follows the change log every <paramref name="interval"/> in the background, so writes of other processes
+    /// (another gateway on the same catalog, <c>datamesh user add</c>) appear without a request ever waiting for them.
+    /// </summary>
+    public void StartFollowing(TimeSpan interval, Action<Exception>? onError = null)
+    {
+        if (_follower is not null) return;
+        _follower = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(interval);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+                {
+                    try
+                    {
+                        CatchUp();
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        onError?.Invoke(e); // a busy or failing store: the next tick tries again
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+    }
+
+    /// <summary>
+    /// Loads every project's partition not loaded yet, a few projects per read, on a background thread (sessions never
+    /// wait for it: a partition they need first is loaded on demand). Returns when everything is loaded or on stop.
+    /// </summary>
+    public Task PreloadAsync(int projectsPerRead = 64) => Task.Factory.StartNew(() =>
+    {
+        // Passes over the project names until one finds nothing to load: a change may leave a fresh, unloaded partition
+        // behind a pass (SnapshotPatcher), which the next pass picks up.
+        var loadedAny = true;
+        while (loadedAny && !_stopping.IsCancellationRequested)
+        {
+            loadedAny = false;
+            foreach (var chunk in Snapshot.Projects.Select(p => p.Name).ToList().Chunk(projectsPerRead))
+            {
+                if (_stopping.IsCancellationRequested) return;
+                var snapshot = Snapshot;
+                var missing = chunk.Where(p => !snapshot.IsLoaded(p)).ToList();
+                if (missing.Count == 0) continue;
+                snapshot.Preload(missing);
+                loadedAny = true;
+                Thread.Yield();
+            }
+        }
+    }, _stopping.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        try
+        {
+            _follower?.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+        }
+        Store.Dispose();
+    }
 }

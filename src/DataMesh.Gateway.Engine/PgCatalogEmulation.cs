@@ -139,21 +139,26 @@ public static class PgCatalogEmulation
     /// schema, one pg_class row per table, one pg_attribute row per column with the PostgreSQL type a query of it
     /// returns, and pg_description rows for the comments. <paramref name="columnTypes"/> is parallel to the tables.
     /// </summary>
-    internal static IEnumerable<string> ShadowCatalogRows(EngineSpec spec, IReadOnlyList<IReadOnlyList<PgColumnType>> columnTypes)
+    internal static IEnumerable<string> ShadowCatalogRows(EngineSpec spec, IReadOnlyList<IReadOnlyList<ShadowType>> columnTypes)
     {
-        foreach (var (schema, oid) in spec.SchemaOids)
-            yield return Invariant($"INSERT INTO pg_namespace VALUES ({oid}, {SqlNames.Literal(schema)}, 10, NULL)");
+        // One INSERT per emulated relation for all tables: a statement per table cost ~1 ms each in a 100-grant project.
+        if (spec.SchemaOids.Count > 0)
+            yield return "INSERT INTO pg_namespace VALUES " + string.Join(", ", spec.SchemaOids.Select(s => Invariant($"({s.Value}, {SqlNames.Literal(s.Key)}, 10, NULL)")));
+        if (spec.ShadowTables.Count == 0) yield break;
 
+        var classes = new StringBuilder("INSERT INTO pg_class (oid, relname, relnamespace, relnatts) VALUES ");
+        var attributes = new StringBuilder("INSERT INTO pg_attribute (attrelid, attname, atttypid, attlen, attnum, atttypmod, attbyval, attcollation) VALUES ");
+        var descriptions = new List<string>();
         for (var t = 0; t < spec.ShadowTables.Count; t++)
         {
             var table = spec.ShadowTables[t];
             var types = columnTypes[t];
-            var namespaceOid = spec.SchemaOids[table.Schema];
-            yield return Invariant(
-                $"INSERT INTO pg_class (oid, relname, relnamespace, relnatts) VALUES ({table.Oid}, {SqlNames.Literal(table.Name)}, {namespaceOid}, {table.Columns.Count})");
-
-            var attributes = new StringBuilder("INSERT INTO pg_attribute (attrelid, attname, atttypid, attlen, attnum, atttypmod, attbyval, attcollation) VALUES ");
-            var descriptions = new List<string>();
+            if (t > 0)
+            {
+                classes.Append(", ");
+                attributes.Append(", ");
+            }
+            classes.Append(Invariant($"({table.Oid}, {SqlNames.Literal(table.Name)}, {spec.SchemaOids[table.Schema]}, {table.Columns.Count})"));
             if (table.Description is { } tableDescription)
                 descriptions.Add(Invariant($"({table.Oid}, {PgClassOid}, 0, {SqlNames.Literal(tableDescription)})"));
             for (var c = 0; c < table.Columns.Count; c++)
@@ -167,9 +172,10 @@ public static class PgCatalogEmulation
                 if (column.Description is { } columnDescription)
                     descriptions.Add(Invariant($"({table.Oid}, {PgClassOid}, {attnum}, {SqlNames.Literal(columnDescription)})"));
             }
-            yield return attributes.ToString();
-            if (descriptions.Count > 0) yield return "INSERT INTO pg_description VALUES " + string.Join(", ", descriptions);
         }
+        yield return classes.ToString();
+        yield return attributes.ToString();
+        if (descriptions.Count > 0) yield return "INSERT INTO pg_description VALUES " + string.Join(", ", descriptions);
     }
 
     private static bool IsCollatable(int typeOid) => typeOid is PgTypes.Text or PgTypes.Varchar or PgTypes.BpChar or PgTypes.Name;

@@ -55,12 +55,23 @@ public sealed class GatewayServer : IAsyncDisposable
 
     public Observability.GatewayMetrics Metrics { get; } = new();
 
-    /// <summary>True while the server accepts connections (readiness).</summary>
-    public bool IsReady => _listener is not null && !_lifetime.IsStopping;
+    /// <summary>True while the server accepts sessions (readiness): listening, started up and not stopping.</summary>
+    public bool IsReady => _listener is not null && !_lifetime.IsStopping && !_lifetime.IsStarting;
+
+    /// <summary>True while the port is open but sessions are refused with 57P03 until <see cref="MarkReady"/>.</summary>
+    public bool IsStarting => _lifetime.IsStarting;
+
+    /// <summary>The catalog is loaded: sessions are accepted from now on.</summary>
+    public void MarkReady()
+    {
+        _lifetime.Started();
+        _logger.LogInformation("Ready: accepting sessions");
+    }
 
     /// <summary>All metrics in Prometheus's text format.</summary>
     public string RenderMetrics() =>
-        Metrics.Render(ActiveConnections, IsReady, _services.Governance.RewriteCacheHits, _services.Governance.RewriteCacheMisses);
+        Metrics.Render(ActiveConnections, IsReady, _services.Governance.RewriteCacheHits, _services.Governance.RewriteCacheMisses)
+        + (_services.Catalog.IsLoaded ? Observability.CatalogMetrics.Render(_services.Catalog) : "");
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("server not started"));
 
@@ -70,8 +81,10 @@ public sealed class GatewayServer : IAsyncDisposable
     /// <summary>Signed-in sessions, and sockets still signing in (see <see cref="ConnectionBudget"/>).</summary>
     public ConnectionBudget Connections => _budget;
 
-    public void Start()
+    /// <param name="startingUp">Open the port now but answer 57P03 ("the gateway is starting up") until <see cref="MarkReady"/>.</param>
+    public void Start(bool startingUp = false)
     {
+        if (startingUp) _lifetime.BeginStarting();
         ReserveWorkerThreads(_options.MaxConnections);
         var listener = new Socket(_options.Listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);

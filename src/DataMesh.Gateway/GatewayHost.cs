@@ -28,6 +28,28 @@ public sealed class GatewayHost : IAsyncDisposable
         DataDirectory = dataDirectory;
     }
 
+    /// <summary>Completes when sessions are accepted (the catalog loaded, the demo prepared); faults when start-up failed.</summary>
+    public Task Ready { get; private set; } = Task.CompletedTask;
+
+    /// <summary>
+    /// Starts a gateway and waits until it accepts sessions (tests and tools that connect at once). Start-up failures
+    /// are thrown here.
+    /// </summary>
+    public static GatewayHost Start(GatewaySettings settings, ILoggerFactory loggers, string seedDirectory)
+    {
+        var host = Launch(settings, loggers, seedDirectory);
+        try
+        {
+            host.Ready.GetAwaiter().GetResult();
+        }
+        catch
+        {
+            host.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+        return host;
+    }
+
     public AdminCatalog Catalog { get; }
 
     /// <summary>The data portal, when configured (<c>--web-listen</c>).</summary>
@@ -40,14 +62,18 @@ public sealed class GatewayHost : IAsyncDisposable
     public string DataDirectory { get; }
     public IPEndPoint EndPoint => Server.LocalEndPoint;
 
-    public static GatewayHost Start(GatewaySettings settings, ILoggerFactory loggers, string seedDirectory)
+    /// <summary>
+    /// Opens the port at once and loads the catalog in the background: until <see cref="Ready"/>, sessions are answered
+    /// with 57P03 ("the gateway is starting up"), so clients and load balancers see a live port that is not serving
+    /// yet instead of a refused connection. Users, projects and memberships are loaded before ready; each project's
+    /// assets and grants on first use, and all of them in the background afterwards (<c>CatalogPreload</c>).
+    /// </summary>
+    public static GatewayHost Launch(GatewaySettings settings, ILoggerFactory loggers, string seedDirectory)
     {
         var logger = loggers.CreateLogger("DataMesh.Gateway");
         var dataDirectory = Path.GetFullPath(settings.DataDir);
         Directory.CreateDirectory(dataDirectory);
-        var catalog = AdminCatalog.Open(dataDirectory, settings.Storage.ToOptions(dataDirectory));
-
-        if (settings.Demo) DemoSetup.Prepare(dataDirectory, seedDirectory, catalog, logger);
+        var catalog = AdminCatalog.Open(dataDirectory, settings.Storage.ToOptions(dataDirectory), load: false);
 
         // Every project gets its own locked-down DuckDB instance, built from its grants when a session first needs it.
         var parser = new SqlParser();
@@ -88,7 +114,7 @@ public sealed class GatewayHost : IAsyncDisposable
             },
             ShutdownGracePeriod = TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
         }, new GatewayServices(catalog.Users, catalog.Catalog, catalog.Metadata, catalog.Executor, governance, engines), loggers);
-        server.Start();
+        server.Start(startingUp: true);
         var metrics = Observability.MetricsEndpoint.Start(settings.MetricsListen, server, logger);
         global::DataMesh.Gateway.Portal.PortalHost? portal;
         try
@@ -106,7 +132,20 @@ public sealed class GatewayHost : IAsyncDisposable
             catalog.Dispose();
             throw;
         }
-        return new GatewayHost(server, engines, parser, catalog, dataDirectory) { Metrics = metrics, Portal = portal };
+        var host = new GatewayHost(server, engines, parser, catalog, dataDirectory) { Metrics = metrics, Portal = portal };
+        host.Ready = Task.Run(() =>
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            catalog.Catalog.Load();
+            if (settings.Demo) DemoSetup.Prepare(dataDirectory, seedDirectory, catalog, logger);
+            if (settings.CatalogFollowSeconds > 0)
+                catalog.Catalog.StartFollowing(TimeSpan.FromSeconds(settings.CatalogFollowSeconds),
+                    e => logger.LogWarning("Following the catalog's change log failed: {Error}", e.Message));
+            server.MarkReady();
+            logger.LogInformation("Catalog loaded in {Ms} ms ({Projects} projects)", started.ElapsedMilliseconds, catalog.Catalog.Snapshot.Projects.Count());
+            if (settings.CatalogPreload) host._preload = catalog.Catalog.PreloadAsync();
+        });
+        return host;
     }
 
     private static global::DataMesh.Gateway.Portal.PortalHost? StartPortal(GatewaySettings settings, string dataDirectory, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate,
@@ -125,6 +164,11 @@ public sealed class GatewayHost : IAsyncDisposable
         var services = new global::DataMesh.Gateway.Portal.PortalServices { Server = server, Admin = catalog.Executor, Users = catalog.Users, Tokens = tokens };
         return global::DataMesh.Gateway.Portal.PortalHost.StartAsync(options, services, loggers).GetAwaiter().GetResult();
     }
+
+    private Task? _preload;
+
+    /// <summary>The background load of every project's partition (null when not started).</summary>
+    public Task? Preload => _preload;
 
     /// <summary>The configured identity providers, plus the demo's own with <c>--demo</c>; null when none is trusted.</summary>
     private static TokenValidator? Tokens(GatewaySettings settings, string dataDirectory)

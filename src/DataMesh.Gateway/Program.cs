@@ -93,7 +93,17 @@ static async Task<int> Serve(GatewaySettings settings)
     var logger = loggers.CreateLogger("DataMesh.Gateway");
     var seed = Path.Combine(AppContext.BaseDirectory, "catalog-seed");
 
-    await using var host = GatewayHost.Start(settings, loggers, seed);
+    // The port opens at once; sessions get 57P03 until the catalog is loaded (host.Ready).
+    await using var host = GatewayHost.Launch(settings, loggers, seed);
+    try
+    {
+        await host.Ready;
+    }
+    catch (Exception e)
+    {
+        logger.LogCritical(e, "Start-up failed");
+        return 1;
+    }
     if (settings.Demo)
     {
         Console.Error.WriteLine($"""

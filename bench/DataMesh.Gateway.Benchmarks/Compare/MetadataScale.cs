@@ -76,8 +76,7 @@ public static class MetadataScale
                 + $"i % 7 = 0 AS flag, uuid() AS ref, now() AS at, 'x' AS note FROM range(100) t(i)) TO '{file}' (FORMAT parquet)";
             cmd.ExecuteNonQuery();
         }
-        var approved = catalog.Catalog.Snapshot.Subscriptions.Count(s => s.ConsumerProject == GatewayProcess.ConsumerProject
-            && s.StoredStatus == DataMesh.Gateway.Catalog.Model.SubscriptionStatus.Approved && s.AssetName.StartsWith("wide_", StringComparison.Ordinal));
+        var approved = catalog.Catalog.Snapshot.SubscriptionsOf(GatewayProcess.ConsumerProject).Count(s => s.StoredStatus == DataMesh.Gateway.Catalog.Model.SubscriptionStatus.Approved && s.AssetName.StartsWith("wide_", StringComparison.Ordinal));
         for (var i = approved; i < assets; i++)
         {
             var name = string.Create(CultureInfo.InvariantCulture, $"wide_{i:D5}");

@@ -104,8 +104,7 @@ public static class GatewayProcess
         Admin(catalog, User, $"CREATE PROJECT {ConsumerProject} ACCOUNT acct_bench PROFILE bench_consumer_profile");
         Admin(catalog, User, $"ADD MEMBER {ConsumerUser} TO PROJECT {ConsumerProject} AS OWNER");
         var now = DateTimeOffset.UtcNow;
-        var existing = catalog.Catalog.Snapshot.Subscriptions.FirstOrDefault(x => x.ConsumerProject == ConsumerProject
-            && x.AssetProject == "bench" && x.AssetName == "lineitem" && x.StatusAt(now) is SubscriptionStatus.Approved or SubscriptionStatus.Pending);
+        var existing = catalog.Catalog.Store.Read(r => r.SubscriptionsOf(ConsumerProject)).FirstOrDefault(x => x.AssetProject == "bench" && x.AssetName == "lineitem" && x.StatusAt(now) is SubscriptionStatus.Approved or SubscriptionStatus.Pending);
         if (existing is { StoredStatus: SubscriptionStatus.Approved })
         {
             if (existing.ExcludeColumns is [ConsumerExcludedColumn] && existing.RowFilter is not null) return;

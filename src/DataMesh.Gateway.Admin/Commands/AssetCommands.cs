@@ -31,7 +31,7 @@ internal static class AssetCommands
     public static AdminResult Create(AdminContext ctx, CreateAsset s)
     {
         Permissions.RequireRole(ctx, s.Name.Project, MemberRole.Contributor, $"create assets in project \"{s.Name.Project}\"");
-        var storage = ctx.Read(r => ProjectStorage.For(r, s.Name.Project));
+        var storage = ctx.Read(r => ProjectStorage.For(r, s.Name.Project, ctx.Snapshot));
         var project = storage.Project;
         if (ctx.Read(r => r.GetAsset(s.Name.Project, s.Name.Asset)) is not null) throw AdminErrors.Duplicate("asset", s.Name.ToString());
         string resolved;
@@ -85,7 +85,7 @@ internal static class AssetCommands
     public static AdminResult Publish(AdminContext ctx, PublishAsset s)
     {
         Permissions.RequireRole(ctx, s.Name.Project, MemberRole.Contributor, $"publish assets of project \"{s.Name.Project}\"");
-        var (asset, storage) = ctx.Read(r => (r.GetAsset(s.Name.Project, s.Name.Asset), ProjectStorage.For(r, s.Name.Project)));
+        var (asset, storage) = ctx.Read(r => (r.GetAsset(s.Name.Project, s.Name.Asset), ProjectStorage.For(r, s.Name.Project, ctx.Snapshot)));
         if (asset is null) throw AdminErrors.Unknown("asset", s.Name.ToString());
         // The files are read again for the new revision: they must still be the project's own (no link swapped in).
         storage.Verify(asset.ResolvedPath, asset.QualifiedName);
@@ -131,7 +131,7 @@ internal static class AssetCommands
         var (asset, revisions, subscriptions) = ctx.Read(r =>
         {
             var a = r.GetAsset(s.Name.Project, s.Name.Asset);
-            return a is null ? (null, [], []) : (a, r.Revisions(a.Id), r.Subscriptions().Where(x => x.AssetId == a.Id).ToList());
+            return a is null ? (null, [], []) : (a, r.Revisions(a.Id), r.SubscriptionsTo(a.Id));
         });
         if (asset is null || !Visible(ctx, asset)) throw AdminErrors.Unknown("asset", s.Name.ToString());
         var rows = new List<object?[]>
@@ -162,7 +162,7 @@ internal static class AssetCommands
     public static AdminResult Show(AdminContext ctx, ShowAssets s)
     {
         if (ctx.Snapshot.Project(s.Project) is null) throw AdminErrors.Unknown("project", s.Project);
-        var assets = ctx.Read(r => r.Assets()).Where(a => a.Project == s.Project && Visible(ctx, a)).ToList();
+        var assets = ctx.Read(r => r.AssetsOf(s.Project)).Where(a => Visible(ctx, a)).ToList();
         return new AdminResult([new("asset"), new("status"), new("latest_revision", AdminColumnType.BigInt), new("columns", AdminColumnType.BigInt), new("description"), new("terms")],
             assets.Select(a => new object?[] { a.Name, a.Published ? "published" : "inventory", (long?)a.LatestRevision, (long)a.Schema.Count, a.Description, Format.List(a.Terms) }).ToList(),
             $"SHOW ASSETS {assets.Count}");
@@ -174,7 +174,7 @@ internal static class AssetCommands
         // ~0.1 s a call with 100,000 assets (bench/RESULTS.md, "A large catalog"), a read per hit ~10 ms.
         // Ranked only over what the caller may see: nothing unpublished elsewhere moves the caller's scores.
         var scope = Permissions.IsDomainAdmin(ctx) ? SearchScope.All
-            : SearchScope.Published(ctx.Snapshot.Projects.Where(p => Permissions.HasRole(ctx, p.Name, MemberRole.Viewer)).Select(p => p.Name).ToList());
+            : SearchScope.Published(ctx.Snapshot.ProjectsOf(ctx.User, ctx.Caller.Groups));
         var hits = ctx.Read(r => r.SearchAssets(s.Text, 200, scope));
         var query = s.Text.Trim();
         var results = hits
@@ -206,7 +206,7 @@ internal static class AssetCommands
     {
         try
         {
-            ctx.Read(r => ProjectStorage.For(r, asset.Project)).Verify(asset.ResolvedPath, asset.QualifiedName);
+            ctx.Read(r => ProjectStorage.For(r, asset.Project, ctx.Snapshot)).Verify(asset.ResolvedPath, asset.QualifiedName);
         }
         catch (Protocol.Errors.PgErrorException e) when (e.SqlState == Protocol.Errors.SqlState.InsufficientPrivilege)
         {
@@ -233,9 +233,12 @@ internal static class AssetCommands
     {
         yield return Row("lineage", "origin", lineage.Origin);
         foreach (var upstream in lineage.Assets) yield return Row("lineage", "upstream asset", upstream);
-        foreach (var id in lineage.SubscriptionIds)
+        // Snapshots hold approved subscriptions only; a revoked or rejected one is read from the store by its key.
+        var subscriptions = ctx.Read(r => lineage.SubscriptionIds.Select(r.GetSubscription).ToList());
+        for (var i = 0; i < lineage.SubscriptionIds.Count; i++)
         {
-            var status = ctx.Snapshot.Subscriptions.FirstOrDefault(x => x.Id == id)?.StatusAt(ctx.Now).ToString().ToLowerInvariant() ?? "gone";
+            var id = lineage.SubscriptionIds[i];
+            var status = subscriptions[i]?.StatusAt(ctx.Now).ToString().ToLowerInvariant() ?? "gone";
             yield return Row("lineage", "subscription " + id.ToString(System.Globalization.CultureInfo.InvariantCulture), status,
                 status == "approved" ? null : "the grant these rows were read under no longer holds");
         }

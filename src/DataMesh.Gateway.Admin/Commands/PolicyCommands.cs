@@ -21,7 +21,7 @@ internal static class PolicyCommands
         if (asset is null || !AssetCommands.Visible(ctx, asset)) throw AdminErrors.Unknown("asset", s.Asset.ToString());
         Permissions.RequireRole(ctx, asset.Project, MemberRole.Owner, $"see the effective policy on assets of project \"{asset.Project}\"");
 
-        var policy = EffectivePolicy.For(snapshot, s.ConsumerProject, asset, ctx.Now);
+        var policy = EffectivePolicy.For(snapshot, s.ConsumerProject, asset, ctx.Now, ctx.Read(r => r.LatestSubscription(s.ConsumerProject, asset.Id)));
         var source = policy.Grant is { } g ? $"subscription {g.Id}" : policy.OwnProject ? "own project" : null;
         var rows = policy.Columns
             .Select(c => new object?[] { c.Name, c.Type, Access(c), c.Visible ? source : null })

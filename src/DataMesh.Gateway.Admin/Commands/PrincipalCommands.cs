@@ -40,7 +40,7 @@ internal static class PrincipalCommands
             if (w.GetUser(s.Name) is null) throw AdminErrors.Unknown("user", s.Name);
             if (w.Accounts().Any(a => a.Admin == s.Name))
                 throw AdminErrors.WrongState($"user \"{s.Name}\" is the admin of an associated account", "give the account another admin first: ALTER ACCOUNT name ADMIN user");
-            RequireOtherOwners(w.Projects(), s.Name, isGroup: false);
+            RequireOtherOwners(w.ProjectsWithMember(s.Name, isGroup: false), s.Name, isGroup: false);
             w.DeleteUser(s.Name);
         });
         return AdminResult.Done("DROP USER");
@@ -62,7 +62,7 @@ internal static class PrincipalCommands
         ctx.Change(w =>
         {
             if (w.GetUser(user) is null) throw AdminErrors.Unknown("user", user);
-            if (!admin && w.Users().Count(u => u.IsDomainAdmin) == 1 && w.GetUser(user)!.IsDomainAdmin)
+            if (!admin && w.DomainAdminCount() == 1 && w.GetUser(user)!.IsDomainAdmin)
                 throw AdminErrors.WrongState("the domain must keep at least one domain admin");
             w.SetDomainAdmin(user, admin);
         });
@@ -86,7 +86,7 @@ internal static class PrincipalCommands
         ctx.Change(w =>
         {
             if (w.GetGroup(s.Name) is null) throw AdminErrors.Unknown("group", s.Name);
-            RequireOtherOwners(w.Projects(), s.Name, isGroup: true);
+            RequireOtherOwners(w.ProjectsWithMember(s.Name, isGroup: true), s.Name, isGroup: true);
             w.DeleteGroup(s.Name);
         });
         return AdminResult.Done("DROP GROUP");

@@ -72,11 +72,10 @@ internal static class ProjectCommands
         };
         var storage = ctx.Read(r =>
         {
-            var projects = r.Projects();
+            var projects = r.ProjectsInAccount(s.Account);
             RequireFreePrefix(projects, project);
-            var neighbours = projects.Where(p => p.Account == s.Account).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
             var storage = ProjectStorage.For(account, project, projects);
-            storage.CheckClaim(r.Assets().Where(a => neighbours.Contains(a.Project)));
+            storage.CheckClaim(projects.SelectMany(p => r.AssetsOf(p.Name)));
             return storage;
         });
         // Provision first (idempotent), then record the project: a crash in between leaves nothing in the catalog.
@@ -87,7 +86,7 @@ internal static class ProjectCommands
         ctx.Change(w =>
         {
             if (w.GetProject(s.Name) is not null) throw AdminErrors.Duplicate("project", s.Name);
-            RequireFreePrefix(w.Projects(), project); // again under the write lock: a concurrent CREATE PROJECT may have won
+            RequireFreePrefix(w.ProjectsInAccount(s.Account), project); // again under the write lock: a concurrent CREATE PROJECT may have won
             w.InsertProject(project with { Resources = resources });
             if (creatorOwns) w.SetMember(s.Name, new MemberRecord(ctx.User, false, MemberRole.Owner));
         });

@@ -17,7 +17,7 @@ internal static class ProjectDescription
         var (project, account, projects, assets) = ctx.Read(r =>
         {
             var p = r.GetProject(s.Project) ?? throw AdminErrors.Unknown("project", s.Project);
-            return (p, r.GetAccount(p.Account), r.Projects(), r.Assets().Where(a => a.Project == p.Name).ToList());
+            return (p, r.GetAccount(p.Account), r.ProjectsInAccount(p.Account), r.AssetsOf(p.Name));
         });
         var role = Permissions.RoleIn(ctx, project.Name);
         var insider = Permissions.HasRole(ctx, project.Name, MemberRole.Viewer);

@@ -22,8 +22,8 @@ internal static class SubscriptionCommands
             var asset = w.GetAsset(s.Asset.Project, s.Asset.Asset);
             if (asset is null || !asset.Published) throw AdminErrors.Unknown("published asset", s.Asset.ToString());
             if (asset.Project == s.ConsumerProject) throw AdminErrors.WrongState("a project does not subscribe to its own assets: its members already read them");
-            var open = w.Subscriptions().FirstOrDefault(x => x.AssetId == asset.Id && x.ConsumerProject == s.ConsumerProject
-                && x.StatusAt(ctx.Now) is SubscriptionStatus.Pending or SubscriptionStatus.Approved);
+            var open = w.OpenSubscriptions(s.ConsumerProject, asset.Id)
+                .FirstOrDefault(x => x.StatusAt(ctx.Now) is SubscriptionStatus.Pending or SubscriptionStatus.Approved);
             if (open is not null)
                 throw AdminErrors.Duplicate($"{open.StatusAt(ctx.Now).ToString().ToLowerInvariant()} subscription of project {s.ConsumerProject} to", s.Asset.ToString());
             return w.InsertSubscription(new SubscriptionRecord(0, asset.Id, asset.Project, asset.Name, s.ConsumerProject, s.Justification,
@@ -34,8 +34,7 @@ internal static class SubscriptionCommands
 
     public static AdminResult ShowRequests(AdminContext ctx, ShowSubscriptionRequests _)
     {
-        var pending = ctx.Read(r => r.Subscriptions())
-            .Where(x => x.StatusAt(ctx.Now) == SubscriptionStatus.Pending)
+        var pending = ctx.Read(r => r.PendingSubscriptions())
             .Where(x => Permissions.HasRole(ctx, x.AssetProject, MemberRole.Owner) || Permissions.HasRole(ctx, x.ConsumerProject, MemberRole.Viewer))
             .ToList();
         return new AdminResult(
@@ -130,7 +129,7 @@ internal static class SubscriptionCommands
     {
         if (ctx.Snapshot.Project(s.Project) is null) throw AdminErrors.Unknown("project", s.Project);
         Permissions.RequireRole(ctx, s.Project, MemberRole.Viewer, $"see the subscriptions of project \"{s.Project}\"");
-        var subscriptions = ctx.Read(r => r.Subscriptions()).Where(x => x.ConsumerProject == s.Project).ToList();
+        var subscriptions = ctx.Read(r => r.SubscriptionsOf(s.Project));
         var snapshot = ctx.Snapshot;
         return new AdminResult(
             [new("subscription", AdminColumnType.BigInt), new("asset"), new("status"), new("requested_by"), new("decided_by"), new("decided_at"),

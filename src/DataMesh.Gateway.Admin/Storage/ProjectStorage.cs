@@ -67,6 +67,19 @@ public abstract class ProjectStorage
     {
         var p = reader.GetProject(project) ?? throw AdminErrors.Unknown("project", project);
         var account = reader.GetAccount(p.Account) ?? throw AdminErrors.Unknown("account", p.Account);
-        return For(account, p, reader.Projects());
+        return For(account, p, reader.ProjectsInAccount(p.Account));
+    }
+
+    /// <summary>
+    /// The storage of an existing project with its neighbours from the snapshot, which holds every project: reading the
+    /// account's projects again for each asset command cost ~50 ms with 11,000 projects in one account. Safe with a
+    /// snapshot a moment old: a prefix is fixed when its project is created and never overlaps an existing one, so a
+    /// project created since cannot hold this project's files.
+    /// </summary>
+    public static ProjectStorage For(ICatalogReader reader, string project, Catalog.Snapshots.CatalogSnapshot snapshot)
+    {
+        var p = reader.GetProject(project) ?? throw AdminErrors.Unknown("project", project);
+        var account = reader.GetAccount(p.Account) ?? throw AdminErrors.Unknown("account", p.Account);
+        return For(account, p, snapshot.Projects);
     }
 }

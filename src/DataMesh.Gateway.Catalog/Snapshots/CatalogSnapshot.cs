@@ -1,91 +1,138 @@
-using System.Collections.Frozen;
+using System.Collections.Immutable;
 using DataMesh.Gateway.Catalog.Model;
-using DataMesh.Gateway.Catalog.Store;
 
 namespace DataMesh.Gateway.Catalog.Snapshots;
 
 /// <summary>
-/// An immutable picture of the catalog at one version: who exists, who belongs where, which assets and grants
-/// exist. Authentication and (later) query-time authorisation read only this, never SQLite.
+/// An immutable picture of the catalog at one version: who exists, who belongs where, which assets and grants exist.
+/// Authentication and query-time authorisation read only this, never SQLite on their hot paths.
+/// <list type="bullet">
+/// <item>Users, groups, projects and memberships are held whole (loaded at start-up).</item>
+/// <item>A project's assets and approved subscriptions form its partition, loaded on first use (or in the background,
+/// <see cref="CatalogService.PreloadAsync"/>), read from the store at or after this snapshot's version.</item>
+/// <item>A change makes a new snapshot from this one (<see cref="SnapshotPatcher"/>), sharing every part it did not
+/// touch; per-project and per-user stamps tell caches what changed.</item>
+/// </list>
 /// </summary>
 public sealed class CatalogSnapshot
 {
-    private readonly FrozenDictionary<string, UserRecord> _users;
-    private readonly FrozenDictionary<string, string[]> _groupsByUser;
-    private readonly FrozenDictionary<string, ProjectRecord> _projects;
-    private readonly FrozenSet<string> _groups;
-    private readonly IReadOnlyList<GroupRecord> _groupRecords;
-    private readonly FrozenDictionary<(string Project, string Name), AssetRecord> _assets;
-    // Per-project indexes: session start resolves one project's grants, and with 100,000 assets and 1,000,000
-    // subscriptions a scan of the whole lists cost ~130 ms a session (bench/RESULTS.md, "A large catalog").
-    private readonly FrozenDictionary<string, AssetRecord[]> _assetsByProject;
-    private readonly FrozenDictionary<string, SubscriptionRecord[]> _subscriptionsByConsumer;
-    private readonly FrozenDictionary<string, AccountRecord> _accounts;
+    private readonly SnapshotMaps _maps;
+    private readonly ISnapshotSource _source;
 
-    private CatalogSnapshot(long version, string maskSecret, IEnumerable<UserRecord> users, IEnumerable<GroupRecord> groups,
-        IEnumerable<ProjectRecord> projects, IEnumerable<AssetRecord> assets, IReadOnlyList<SubscriptionRecord> subscriptions,
-        IEnumerable<AccountRecord> accounts)
+    internal CatalogSnapshot(long version, string maskSecret, SnapshotMaps maps, ISnapshotSource source)
     {
-        _accounts = accounts.ToFrozenDictionary(a => a.Name, StringComparer.Ordinal);
         Version = version;
         MaskSecret = maskSecret;
-        _users = users.ToFrozenDictionary(u => u.Name, StringComparer.Ordinal);
-        _groupRecords = groups.ToList();
-        _groupsByUser = _groupRecords.SelectMany(g => g.Members.Select(m => (User: m, Group: g.Name)))
-            .GroupBy(p => p.User).ToFrozenDictionary(g => g.Key, g => g.Select(p => p.Group).ToArray(), StringComparer.Ordinal);
-        _projects = projects.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
-        _groups = _groupRecords.Select(g => g.Name).ToFrozenSet(StringComparer.Ordinal);
-        _assets = assets.ToFrozenDictionary(a => (a.Project, a.Name));
-        _assetsByProject = _assets.Values.GroupBy(a => a.Project, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
-        Subscriptions = subscriptions;
-        _subscriptionsByConsumer = subscriptions.GroupBy(x => x.ConsumerProject, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => g.OrderBy(x => x.Id).ToArray(), StringComparer.Ordinal);
+        _maps = maps;
+        _source = source;
     }
 
+    /// <summary>The change log position of the last change this snapshot reflects (changes to nothing it holds do not move it).</summary>
     public long Version { get; }
 
     /// <summary>The domain's key for the keyed-hash mask. Only the policy subqueries the gateway generates use it.</summary>
     public string MaskSecret { get; }
 
-    public IReadOnlyList<SubscriptionRecord> Subscriptions { get; }
+    internal SnapshotMaps Maps => _maps;
 
-    public static CatalogSnapshot Load(ICatalogReader reader) =>
-        new(reader.Version, reader.MaskSecret, reader.Users(), reader.Groups(), reader.Projects(), reader.Assets(), reader.Subscriptions(), reader.Accounts());
+    internal ISnapshotSource Source => _source;
 
     /// <summary>
-    /// The same catalog with one subscription replaced (matched by id): what the grants would be if it were stored so.
-    /// Never published; the portal's preview of an approval computes the consumer's grants from it.
+    /// The same catalog with one subscription as given (matched by id; held while approved): what the consumer's
+    /// grants would be if it were stored so. Never published; the portal's preview of an approval computes the
+    /// consumer's grants from it. Only the consumer's partition differs; every other part is shared.
     /// </summary>
-    public CatalogSnapshot WithSubscription(SubscriptionRecord subscription) =>
-        new(Version, MaskSecret, _users.Values, _groupRecords, _projects.Values, _assets.Values,
-            Subscriptions.Select(s => s.Id == subscription.Id ? subscription : s).ToList(), _accounts.Values);
-
-    public UserRecord? User(string name) => _users.GetValueOrDefault(name);
-
-    public bool IsDomainAdmin(string user) => _users.TryGetValue(user, out var u) && u.IsDomainAdmin;
-
-    public IReadOnlyList<string> GroupsOf(string user) => _groupsByUser.GetValueOrDefault(user) ?? [];
-
-    public bool GroupExists(string name) => _groups.Contains(name);
-
-    public ProjectRecord? Project(string name) => _projects.GetValueOrDefault(name);
-
-    public IEnumerable<ProjectRecord> Projects => _projects.Values;
-
-    public AssetRecord? Asset(string project, string name) => _assets.GetValueOrDefault((project, name));
+    public CatalogSnapshot WithSubscription(SubscriptionRecord subscription)
+    {
+        if (!_maps.Projects.TryGetValue(subscription.ConsumerProject, out var entry)) return this;
+        var partition = entry.Cell.Get(_source, subscription.ConsumerProject).WithSubscription(subscription);
+        var projects = _maps.Projects.SetItem(subscription.ConsumerProject, entry with { Cell = new PartitionCell(partition) });
+        return new CatalogSnapshot(Version, MaskSecret, _maps with { Projects = projects }, _source);
+    }
 
     /// <summary>An account (its object-store connection, for reading assets on object stores).</summary>
-    public AccountRecord? Account(string name) => _accounts.GetValueOrDefault(name);
+    public AccountRecord? Account(string name) => _maps.Accounts.GetValueOrDefault(name);
 
-    public IEnumerable<AssetRecord> Assets => _assets.Values;
+    public UserRecord? User(string name) => _maps.Users.TryGetValue(name, out var u) ? u.Record : null;
 
-    /// <summary>The assets a project owns.</summary>
-    public IReadOnlyList<AssetRecord> AssetsOf(string project) => _assetsByProject.GetValueOrDefault(project) ?? [];
+    public bool IsDomainAdmin(string user) => _maps.Users.TryGetValue(user, out var u) && u.Record.IsDomainAdmin;
 
-    /// <summary>A consumer project's subscriptions, any status, oldest first.</summary>
-    public IReadOnlyList<SubscriptionRecord> SubscriptionsOf(string consumerProject) =>
-        _subscriptionsByConsumer.GetValueOrDefault(consumerProject) ?? [];
+    public IReadOnlyList<string> GroupsOf(string user) => _maps.Users.TryGetValue(user, out var u) ? u.Groups : [];
+
+    public bool GroupExists(string name) => _maps.Groups.ContainsKey(name);
+
+    public ProjectRecord? Project(string name) => _maps.Projects.TryGetValue(name, out var p) ? p.Record : null;
+
+    public IEnumerable<ProjectRecord> Projects => _maps.Projects.Values.Select(p => p.Record);
+
+    /// <summary>
+    /// Moves whenever what the project's queries may read could have changed (its grants, the assets they grant, its
+    /// resources). Equal stamps: the project's grant set and engine instance are still right.
+    /// </summary>
+    public long PolicyStamp(string project) => _maps.Projects.TryGetValue(project, out var p) ? p.PolicyStamp : 0;
+
+    /// <summary>
+    /// Moves whenever the user's access to the project could have changed: the user (dropped, domain admin, groups) or
+    /// the project's members. A session that kept its stamp needs no new membership check.
+    /// </summary>
+    public long AccessStamp(string user, string project) =>
+        Math.Max(UserStamp(user), _maps.Projects.TryGetValue(project, out var p) ? p.MembersStamp : 0);
+
+    /// <summary>Moves whenever the user's record or catalog groups change.</summary>
+    public long UserStamp(string user) => _maps.Users.TryGetValue(user, out var u) ? u.Stamp : 0;
+
+    /// <summary>The projects where the user has a role (directly, through a catalog group or a session group), by name.</summary>
+    public IReadOnlyList<string> ProjectsOf(string user, IReadOnlyCollection<string>? sessionGroups = null)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        void Add(Principal principal)
+        {
+            if (_maps.ProjectsOfPrincipal.TryGetValue(principal, out var projects)) names.UnionWith(projects);
+        }
+        Add(new Principal(user, false));
+        foreach (var group in GroupsOf(user)) Add(new Principal(group, true));
+        foreach (var group in sessionGroups ?? []) Add(new Principal(group, true));
+        return [.. names];
+    }
+
+    /// <summary>An asset by project and name (loads the owning project's partition on first use).</summary>
+    public AssetRecord? Asset(string project, string name) => Partition(project)?.Asset(name);
+
+    /// <summary>The assets a project owns, by name.</summary>
+    public IReadOnlyList<AssetRecord> AssetsOf(string project) => Partition(project)?.Assets ?? [];
+
+    /// <summary>
+    /// A consumer project's approved subscriptions (by stored status, so expired ones too), oldest first. Other
+    /// subscriptions are not held in memory: read them from the store.
+    /// </summary>
+    public IReadOnlyList<SubscriptionRecord> SubscriptionsOf(string consumerProject) => Partition(consumerProject)?.Approved ?? [];
+
+    /// <summary>The published assets of that name in any project, read from the store (error messages only).</summary>
+    public IReadOnlyList<AssetRecord> PublishedAssetsNamed(string name) => _source.PublishedAssetsNamed(name);
+
+    /// <summary>Every asset. Loads every partition: for tests and small catalogs, never on a request path.</summary>
+    public IEnumerable<AssetRecord> Assets
+    {
+        get
+        {
+            Preload(_maps.Projects.Keys);
+            return _maps.Projects.Values.SelectMany(p => p.Cell.Get(_source, p.Record.Name).Assets);
+        }
+    }
+
+    /// <summary>True when the project's partition is in memory.</summary>
+    public bool IsLoaded(string project) => _maps.Projects.TryGetValue(project, out var p) && p.Cell.Loaded is not null;
+
+    /// <summary>Loads the partitions of <paramref name="projects"/> not loaded yet, in one read of the store.</summary>
+    public void Preload(IEnumerable<string> projects)
+    {
+        var missing = new List<(string Name, PartitionCell Cell)>();
+        foreach (var name in projects.Distinct(StringComparer.Ordinal))
+            if (_maps.Projects.TryGetValue(name, out var p) && p.Cell.Loaded is null) missing.Add((name, p.Cell));
+        if (missing.Count == 0) return;
+        var loaded = _source.LoadPartitions(missing.Select(m => m.Name).ToList());
+        for (var i = 0; i < missing.Count; i++) missing[i].Cell.Offer(loaded[i]);
+    }
 
     /// <summary>The user's role in a project, directly or through a group; the strongest wins. Null: not a member.</summary>
     public MemberRole? RoleIn(string user, string project) => RoleIn(user, project, []);
@@ -96,14 +143,17 @@ public sealed class CatalogSnapshot
     /// </summary>
     public MemberRole? RoleIn(string user, string project, IReadOnlyCollection<string> sessionGroups)
     {
-        if (!_projects.TryGetValue(project, out var p)) return null;
-        IReadOnlyCollection<string> groups = sessionGroups.Count == 0 ? GroupsOf(user) : GroupsOf(user).Concat(sessionGroups).ToHashSet(StringComparer.Ordinal);
+        if (!_maps.Projects.TryGetValue(project, out var p)) return null;
+        var groups = GroupsOf(user);
         MemberRole? best = null;
-        foreach (var m in p.Members)
+        foreach (var m in p.Record.Members)
         {
-            var applies = m.IsGroup ? groups.Contains(m.Principal) : m.Principal == user;
+            var applies = m.IsGroup ? groups.Contains(m.Principal) || sessionGroups.Contains(m.Principal) : m.Principal == user;
             if (applies && (best is null || m.Role > best)) best = m.Role;
         }
         return best;
     }
+
+    private ProjectPartition? Partition(string project) =>
+        _maps.Projects.TryGetValue(project, out var p) ? p.Cell.Get(_source, project) : null;
 }

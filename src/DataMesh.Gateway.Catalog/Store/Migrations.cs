@@ -130,5 +130,22 @@ internal static class Migrations
             project TEXT NOT NULL REFERENCES projects(name), table_name TEXT NOT NULL COLLATE NOCASE,
             sources TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (project, table_name));
         """,
+
+        // 9: the change log (what each write changed, at its position = the catalog version it committed as), which
+        // snapshots and the nodes of a fleet follow instead of reloading; indexes for the lookups by key that replaced
+        // full-table reads (a user's projects and groups, pending requests, published assets by name). The log starts
+        // with one "everything" entry: a follower of an older catalog reloads once.
+        """
+        CREATE TABLE catalog_changes (
+            position INTEGER NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (position, kind, key)) WITHOUT ROWID;
+        UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'catalog_version';
+        INSERT INTO catalog_changes SELECT CAST(value AS INTEGER), 'all', '' FROM meta WHERE key = 'catalog_version';
+        CREATE INDEX project_members_by_principal ON project_members (principal, is_group);
+        CREATE INDEX group_members_by_user ON group_members (user_name);
+        CREATE INDEX subscriptions_by_status ON subscriptions (status) WHERE status = 'pending';
+        CREATE INDEX subscriptions_by_asset_consumer ON subscriptions (asset_id, consumer_project);
+        CREATE INDEX assets_by_name ON assets (name);
+        CREATE INDEX projects_by_account ON projects (account);
+        """,
     ];
 }

@@ -10,10 +10,10 @@ internal sealed partial class SqliteCatalogSession
     private const int AssetColumnCount = 16;
 
     private static AssetRecord MapAsset(SqliteDataReader r) => new(
-        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), NullableString(r, 5),
+        r.GetInt64(0), PooledString(r, 1), PooledString(r, 2), r.GetString(3), r.GetString(4), NullableString(r, 5),
         FromJson<List<string>>(r.GetString(6)), FromJson<Dictionary<string, string>>(r.GetString(7)),
         FromJson<Dictionary<string, string>>(r.GetString(8)), FromJson<List<ColumnRecord>>(r.GetString(9)),
-        r.GetInt64(10) != 0, r.IsDBNull(11) ? null : r.GetInt32(11), r.GetString(12), ParseTime(r.GetString(13)))
+        r.GetInt64(10) != 0, r.IsDBNull(11) ? null : r.GetInt32(11), PooledString(r, 12), ParseTime(r.GetString(13)))
     {
         Objects = r.IsDBNull(14) ? null : FromJson<List<ObjectRecord>>(r.GetString(14)),
         Lineage = r.IsDBNull(15) ? null : FromJson<LineageRecord>(r.GetString(15)),
@@ -26,6 +26,12 @@ internal sealed partial class SqliteCatalogSession
 
     public IReadOnlyList<AssetRecord> Assets() => Query($"SELECT {AssetColumns} FROM assets ORDER BY project, name", MapAsset);
 
+    public IReadOnlyList<AssetRecord> AssetsOf(string project) =>
+        Query($"SELECT {AssetColumns} FROM assets WHERE project = $p ORDER BY name", MapAsset, ("$p", project));
+
+    public IReadOnlyList<AssetRecord> PublishedAssetsNamed(string name) =>
+        Query($"SELECT {AssetColumns} FROM assets WHERE name = $n AND published = 1 ORDER BY project", MapAsset, ("$n", name));
+
     public long InsertAsset(AssetRecord a)
     {
         var id = Scalar<long>(
@@ -35,6 +41,7 @@ internal sealed partial class SqliteCatalogSession
             ("$m", Json(a.Metadata)), ("$cd", Json(a.ColumnDescriptions)), ("$schema", Json(a.Schema)), ("$c", a.CreatedBy), ("$t", Time(a.CreatedAt)),
             ("$o", a.Objects is null ? null : Json(a.Objects)), ("$l", a.Lineage is null ? null : Json(a.Lineage)));
         IndexAsset(a with { Id = id });
+        Changed(ChangeKinds.Asset, id);
         return id;
     }
 
@@ -45,6 +52,7 @@ internal sealed partial class SqliteCatalogSession
             ("$d", a.Description), ("$terms", Json(a.Terms)), ("$m", Json(a.Metadata)), ("$cd", Json(a.ColumnDescriptions)),
             ("$schema", Json(a.Schema)), ("$pub", a.Published ? 1 : 0), ("$rev", a.LatestRevision), ("$o", a.Objects is null ? null : Json(a.Objects)), ("$i", a.Id));
         IndexAsset(a);
+        Changed(ChangeKinds.Asset, a.Id);
     }
 
     public IReadOnlyList<RevisionRecord> Revisions(long assetId) =>
@@ -52,9 +60,12 @@ internal sealed partial class SqliteCatalogSession
             r => new RevisionRecord(r.GetInt64(0), r.GetInt32(1), FromJson<List<ColumnRecord>>(r.GetString(2)), NullableString(r, 3), r.GetString(4), ParseTime(r.GetString(5))),
             ("$a", assetId));
 
-    public void InsertRevision(RevisionRecord v) =>
+    public void InsertRevision(RevisionRecord v)
+    {
         Execute("INSERT INTO asset_revisions (asset_id, revision, schema, description, published_by, published_at) VALUES ($a, $r, $s, $d, $p, $t)",
             ("$a", v.AssetId), ("$r", v.Revision), ("$s", Json(v.Schema)), ("$d", v.Description), ("$p", v.PublishedBy), ("$t", Time(v.PublishedAt)));
+        Changed(ChangeKinds.Asset, v.AssetId);
+    }
 
     /// <summary>
     /// Keeps the asset's search rows in step with its metadata (rowid = asset id): in the index of every asset, and in

@@ -12,8 +12,8 @@ internal sealed partial class SqliteCatalogSession
         "FROM subscriptions s JOIN assets a ON a.id = s.asset_id";
 
     private static SubscriptionRecord MapSubscription(SqliteDataReader r) => new(
-        r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), ParseStatus(r.GetString(6)),
-        r.GetString(7), ParseTime(r.GetString(8)), NullableString(r, 9), NullableTime(r, 10), NullableString(r, 11), NullableString(r, 12),
+        r.GetInt64(0), r.GetInt64(1), PooledString(r, 2), PooledString(r, 3), PooledString(r, 4), r.GetString(5), ParseStatus(r.GetString(6)),
+        PooledString(r, 7), ParseTime(r.GetString(8)), PooledNullable(r, 9), NullableTime(r, 10), NullableString(r, 11), PooledNullable(r, 12),
         r.IsDBNull(13) ? null : FromJson<List<string>>(r.GetString(13)), r.IsDBNull(14) ? null : FromJson<List<string>>(r.GetString(14)),
         FromJson<List<MaskRecord>>(r.GetString(15)), NullableTime(r, 16))
     {
@@ -29,13 +29,47 @@ internal sealed partial class SqliteCatalogSession
     public IReadOnlyList<SubscriptionRecord> SubscriptionsTo(long assetId) =>
         Query(SubscriptionSelect + " WHERE s.asset_id = $a ORDER BY s.id", MapSubscription, ("$a", assetId));
 
-    public long InsertSubscription(SubscriptionRecord s) => Scalar<long>(
-        "INSERT INTO subscriptions (asset_id, consumer_project, justification, status, requested_by, requested_at) " +
-        "VALUES ($a, $c, $j, 'pending', $r, $t) RETURNING id",
-        ("$a", s.AssetId), ("$c", s.ConsumerProject), ("$j", s.Justification), ("$r", s.RequestedBy), ("$t", Time(s.RequestedAt)));
+    public IReadOnlyList<SubscriptionRecord> SubscriptionsOf(string consumerProject) =>
+        Query(SubscriptionSelect + " WHERE s.consumer_project = $c ORDER BY s.id", MapSubscription, ("$c", consumerProject));
+
+    public IReadOnlyList<SubscriptionRecord> ApprovedSubscriptionsOf(string consumerProject) =>
+        Query(SubscriptionSelect + " WHERE s.consumer_project = $c AND s.status = 'approved' ORDER BY s.id", MapSubscription, ("$c", consumerProject));
+
+    public SubscriptionRecord? LatestSubscription(string consumerProject, long assetId) =>
+        Query(SubscriptionSelect + " WHERE s.asset_id = $a AND s.consumer_project = $c ORDER BY s.id DESC LIMIT 1", MapSubscription,
+            ("$a", assetId), ("$c", consumerProject)).FirstOrDefault();
+
+    public IReadOnlyList<SubscriptionRecord> OpenSubscriptions(string consumerProject, long assetId) =>
+        Query(SubscriptionSelect + " WHERE s.asset_id = $a AND s.consumer_project = $c AND s.status IN ('pending', 'approved') ORDER BY s.id",
+            MapSubscription, ("$a", assetId), ("$c", consumerProject));
+
+    public IReadOnlyList<SubscriptionRecord> PendingSubscriptions() =>
+        Query(SubscriptionSelect + " WHERE s.status = 'pending' ORDER BY s.id", MapSubscription);
+
+    public IReadOnlyList<string> ConsumersOf(long assetId) =>
+        Query("SELECT DISTINCT consumer_project FROM subscriptions WHERE asset_id = $a AND status = 'approved'", r => r.GetString(0), ("$a", assetId));
+
+    public CatalogCounts Counts(DateTimeOffset now) => Query(
+        "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM projects), (SELECT count(*) FROM assets WHERE published = 1), " +
+        "(SELECT count(*) FROM users), (SELECT count(*) FROM users WHERE is_domain_admin = 1), " +
+        "(SELECT count(*) FROM subscriptions WHERE status = 'approved' AND (expires_at IS NULL OR expires_at > $now)), " +
+        "(SELECT count(*) FROM subscriptions WHERE status = 'pending')",
+        r => new CatalogCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6)),
+        ("$now", Time(now)))[0];
+
+    public long InsertSubscription(SubscriptionRecord s)
+    {
+        var id = Scalar<long>(
+            "INSERT INTO subscriptions (asset_id, consumer_project, justification, status, requested_by, requested_at) " +
+            "VALUES ($a, $c, $j, 'pending', $r, $t) RETURNING id",
+            ("$a", s.AssetId), ("$c", s.ConsumerProject), ("$j", s.Justification), ("$r", s.RequestedBy), ("$t", Time(s.RequestedAt)));
+        Changed(ChangeKinds.Subscription, id);
+        return id;
+    }
 
     public void UpdateSubscription(SubscriptionRecord s)
     {
+        Changed(ChangeKinds.Subscription, s.Id);
         WriteSubscription(s);
         // Every approved grant pins its columns: a writer that did not name them pins the asset's current columns
         // after the grant's include/exclude filter, so no approved row can be left to show columns added later.
@@ -58,6 +92,8 @@ internal sealed partial class SqliteCatalogSession
         ("$ex", s.ExcludeColumns is null ? null : Json(s.ExcludeColumns)), ("$m", Json(s.Masks)),
         ("$e", s.ExpiresAt is { } e ? Time(e) : null), ("$ac", s.ApprovedColumns is null ? null : Json(s.ApprovedColumns)),
         ("$ar", s.ApprovedRevision), ("$i", s.Id));
+
+    private static string? PooledNullable(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : Pool(r.GetString(i));
 
     private static SubscriptionStatus ParseStatus(string s) => s switch
     {

@@ -16,11 +16,10 @@ internal sealed partial class SqliteCatalogSession(SqliteConnection connection, 
         // Migration 2 inserts the row; an update that finds none means a damaged catalog, not a new domain.
         if (Execute("UPDATE meta SET value = $v WHERE key = 'domain_name'", ("$v", name)) != 1)
             throw new InvalidOperationException("the catalog has no domain_name entry in its meta table");
+        Changed(ChangeKinds.Domain, "");
     }
 
     public string MaskSecret => Scalar<string>("SELECT value FROM meta WHERE key = 'mask_secret'")!;
-
-    public void BumpVersion() => Execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'catalog_version'");
 
     // ---- helpers ----
 
@@ -57,13 +56,23 @@ internal sealed partial class SqliteCatalogSession(SqliteConnection connection, 
 
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, JsonOptions);
 
-    private static T FromJson<T>(string json) => JsonSerializer.Deserialize<T>(json, JsonOptions)!;
+    /// <summary>
+    /// Parsed JSON values are shared between rows with the same text (<see cref="CatalogInterning"/>): a million grants
+    /// pin a few distinct column lists, and an asset's schema is the same text in its row and its revisions. Records
+    /// never mutate them.
+    /// </summary>
+    private static T FromJson<T>(string json) where T : class => CatalogInterning.Json<T>(json, JsonOptions);
+
+    /// <summary>Names repeat across rows (a project in its assets and every grant to them): one string each.</summary>
+    private static string Pool(string value) => CatalogInterning.Name(value);
+
+    private static string PooledString(SqliteDataReader r, int i) => Pool(r.GetString(i));
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
-    private static DateTimeOffset ParseTime(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    private static DateTimeOffset ParseTime(string s) => CatalogTime.Parse(s);
 
     private static string? NullableString(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 

@@ -94,12 +94,14 @@ public sealed partial class SqliteCatalogStore : ICatalogStore
                 using var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now
                 var session = new SqliteCatalogSession(connection, transaction);
                 var result = work(session);
-                session.BumpVersion();
+                session.RecordChanges(); // the change log row(s) and the new version, in the same transaction
                 transaction.Commit();
                 return result;
             });
         }
     }
+
+    public IReadOnlyList<ChangeBatch> ChangesSince(long position, int maxBatches) => Read(r => r.ChangesSince(position, maxBatches));
 
     public void AppendAudit(AuditRecord record) => AppendAudit([record]);
 

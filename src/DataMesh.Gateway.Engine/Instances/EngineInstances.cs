@@ -22,14 +22,30 @@ public sealed class EngineInstances : IDisposable
     private readonly Dictionary<string, PooledInstance> _current = new(StringComparer.Ordinal);
     // Entries that left the pool unleased and are being disposed, so that a rebuild of the same key can wait for them.
     private readonly Dictionary<string, PooledInstance> _draining = new(StringComparer.Ordinal);
+    private readonly InstanceTemplates _templates;
     private long _clock;
     private bool _disposed;
 
-    public EngineInstances(int capacity)
+    /// <param name="spares">How many spare databases with the pg_catalog emulation to keep built ahead
+    /// (<see cref="InstanceTemplates"/>); 0 builds everything on demand.</param>
+    public EngineInstances(int capacity, int spares = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _capacity = capacity;
+        _templates = new InstanceTemplates(spares);
     }
+
+    /// <summary>The keys with an instance in the pool now.</summary>
+    public IReadOnlyList<string> Keys
+    {
+        get { lock (_gate) return [.. _current.Keys]; }
+    }
+
+    /// <summary>Builds that started from a spare, and builds that ran the emulation themselves.</summary>
+    public (long FromSpare, long OnDemand) TemplateUse => (_templates.Taken, _templates.BuiltOnDemand);
+
+    /// <summary>Starts building spares for instances of these session settings, before the first session needs one.</summary>
+    public void WarmSpares(IReadOnlyList<(string Name, string Boot, string Context, string Type)> settings) => _templates.Warm(settings);
 
     /// <summary>Instances currently handed out by the pool (superseded ones still leased are not counted).</summary>
     public int Count
@@ -57,7 +73,7 @@ public sealed class EngineInstances : IDisposable
                     RetireLocked(found, toDispose);
                 }
                 _draining.TryGetValue(spec.Key, out var predecessor);
-                found = new PooledInstance(spec, predecessor, superseded is { Leases: > 0 } ? superseded : null);
+                found = new PooledInstance(spec, predecessor, superseded is { Leases: > 0 } ? superseded : null, _templates);
                 _current.Add(spec.Key, found);
             }
             entry = found;
@@ -118,6 +134,7 @@ public sealed class EngineInstances : IDisposable
             _current.Clear();
         }
         DisposeAll(toDispose);
+        _templates.Dispose();
     }
 
     private void RetireLocked(PooledInstance entry, List<PooledInstance> toDispose)

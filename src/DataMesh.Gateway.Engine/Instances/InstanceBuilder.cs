@@ -7,16 +7,20 @@ namespace DataMesh.Gateway.Engine.Instances;
 /// The one lockdown code path: opens an in-memory DuckDB database and configures it in the order that holds on
 /// DuckDB 1.5 (docs/REFERENCE "DuckDB as a governed engine"): allow lists, temp directory, no extension install or
 /// autoload, limits, trusted setup, external access off, configuration locked. Anything configured after the lock
-/// is refused by DuckDB, so every trusted statement runs here.
+/// is refused by DuckDB, so every trusted statement runs here. The pg_catalog emulation, the same trusted setup in
+/// every instance, may already be in the database (a spare from <see cref="InstanceTemplates"/>): it reads no file
+/// and changes no setting, so running it before the allow lists are set changes nothing the lockdown relies on
+/// (extension downloads are off from the connection string on).
 /// </summary>
 internal static class InstanceBuilder
 {
     // Extension downloads are off from the very first statement: the connection string sets them at open.
-    private const string ConnectionString = "DataSource=:memory:;autoinstall_known_extensions=false;autoload_known_extensions=false";
+    internal const string ConnectionString = "DataSource=:memory:;autoinstall_known_extensions=false;autoload_known_extensions=false";
 
     /// <param name="trustedSetup">Extra trusted SQL run after the catalogs and before the workspace attach
     /// (the demo's views over producer files, through <see cref="DuckDbEngine.Open"/>).</param>
-    public static EngineInstance Build(EngineSpec spec, IReadOnlyList<string> trustedSetup)
+    /// <param name="templates">Where a spare with the emulation already built comes from; null: built here.</param>
+    public static EngineInstance Build(EngineSpec spec, IReadOnlyList<string> trustedSetup, InstanceTemplates? templates = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         // Everything that can be refused is checked before a database exists.
@@ -24,13 +28,12 @@ internal static class InstanceBuilder
         if (spec.WorkspacePath is { } workspacePath && !Path.IsPathFullyQualified(workspacePath))
             throw new ArgumentException($"the workspace path must be absolute: '{workspacePath}'", nameof(spec));
 
-        var root = new DuckDBConnection(ConnectionString);
+        var root = templates?.Take(spec.SettingDefinitions) ?? InstanceTemplates.Emulated(spec.SettingDefinitions);
         string? temp = null;
         IDisposable? workspaceClaim = null;
         var workspaceAccess = WorkspaceAccess.None;
         try
         {
-            root.Open();
             Run(root, $"SET allowed_paths = {List(allow.Paths)}");
             Run(root, $"SET allowed_directories = {List(allow.Directories)}");
 
@@ -53,7 +56,6 @@ internal static class InstanceBuilder
             Run(root, $"SET memory_limit = {DuckDbEngine.Literal(spec.MemoryLimit)}");
             Run(root, $"SET threads = {Math.Max(1, spec.Threads)}");
 
-            foreach (var sql in PgCatalogEmulation.Statements(spec.SettingDefinitions)) Run(root, sql);
             ShadowCatalog.Build(root, spec);
             foreach (var sql in trustedSetup) Run(root, sql);
 

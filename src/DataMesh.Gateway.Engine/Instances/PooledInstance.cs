@@ -14,7 +14,7 @@ internal sealed class PooledInstance
     /// be closed, so that its workspace claim and temp files are gone before this instance takes their place.</param>
     /// <param name="supersedes">The entry this one replaces while it is still leased: it hands its writable
     /// workspace over before this one is built.</param>
-    public PooledInstance(EngineSpec spec, PooledInstance? predecessor, PooledInstance? supersedes = null)
+    public PooledInstance(EngineSpec spec, PooledInstance? predecessor, PooledInstance? supersedes = null, InstanceTemplates? templates = null)
     {
         Key = spec.Key;
         Fingerprint = spec.Fingerprint;
@@ -24,7 +24,7 @@ internal sealed class PooledInstance
         {
             Interlocked.Exchange(ref _predecessor, null)?.DisposeInstance();
             supersedes?.HandOffWorkspace();
-            return InstanceBuilder.Build(spec, []);
+            return InstanceBuilder.Build(spec, [], templates);
         }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 

@@ -14,7 +14,9 @@ public sealed class GrantSet
     public const string SourceAlias = "__datamesh_src";
 
     private readonly Dictionary<(string Project, string Asset), AssetGrant> _grants;
-    private readonly CatalogSnapshot _snapshot;
+    // The snapshot names are resolved against for error messages and groups are read from: the newest one seen, since a
+    // set is kept across snapshots that did not change this project's grants (Observe).
+    private CatalogSnapshot _snapshot;
 
     private GrantSet(string project, long version, Dictionary<(string, string), AssetGrant> grants, CatalogSnapshot snapshot,
         DateTimeOffset validUntil)
@@ -45,7 +47,22 @@ public sealed class GrantSet
     public DateTimeOffset ValidUntil { get; }
 
     /// <summary>The domain's key for hash masks (from the same catalog snapshot as the grants).</summary>
-    public string MaskSecret => _snapshot.MaskSecret;
+    public string MaskSecret => Volatile.Read(ref _snapshot).MaskSecret;
+
+    /// <summary>
+    /// A newer snapshot in which this project's grants are unchanged: names the set does not grant (error messages) and
+    /// the caller's groups (<see cref="BindTo"/>) are looked up there from now on.
+    /// </summary>
+    public void Observe(CatalogSnapshot snapshot)
+    {
+        var current = Volatile.Read(ref _snapshot);
+        while (snapshot.Version > current.Version)
+        {
+            var seen = Interlocked.CompareExchange(ref _snapshot, snapshot, current);
+            if (seen == current) return;
+            current = seen;
+        }
+    }
 
     /// <summary>The grant for an exact (project, asset), if the session has one.</summary>
     public AssetGrant? Find(string project, string asset) => _grants.GetValueOrDefault((project, asset));
@@ -57,6 +74,8 @@ public sealed class GrantSet
     {
         var grants = new Dictionary<(string, string), AssetGrant>();
         var validUntil = DateTimeOffset.MaxValue;
+        // The owners' partitions of every granted asset, in one read when they are not in memory yet.
+        snapshot.Preload(snapshot.SubscriptionsOf(project).Select(s => s.AssetProject));
         foreach (var asset in snapshot.AssetsOf(project))
         {
             var columns = asset.Schema.Select(c => new GrantColumn(c.Name, c.Type)).ToList();
@@ -102,7 +121,7 @@ public sealed class GrantSet
     public GrantSet BindTo(Identity.CallerIdentity caller)
     {
         if (!DependsOnIdentity) return this;
-        var groups = _snapshot.GroupsOf(caller.UserName).Concat(caller.TokenGroups).ToHashSet(StringComparer.Ordinal);
+        var groups = Volatile.Read(ref _snapshot).GroupsOf(caller.UserName).Concat(caller.TokenGroups).ToHashSet(StringComparer.Ordinal);
         var bound = _grants.ToDictionary(g => g.Key, g => Identity.IdentityBinding.Bind(g.Value, caller, groups));
         return new GrantSet(Project, Version, bound, _snapshot, ValidUntil);
     }
@@ -131,7 +150,7 @@ public sealed class GrantSet
         if (schema.Length > 0)
         {
             if (_grants.TryGetValue((schema, table), out var grant)) return grant;
-            var asset = _snapshot.Asset(schema, table);
+            var asset = Volatile.Read(ref _snapshot).Asset(schema, table);
             if (asset is null || !asset.Published) throw PolicyException.UndefinedTable($"{schema}.{table}");
             throw NotSubscribed(asset);
         }
@@ -142,7 +161,7 @@ public sealed class GrantSet
         if (subscribed.Count > 1)
             throw new PolicyException("42P09", $"table reference \"{table}\" is ambiguous",
                 "qualify it with its project: " + string.Join(", ", subscribed.Select(g => g.QualifiedName).Order()));
-        var published = _snapshot.Assets.Where(a => a.Published && a.Name == table).ToList();
+        var published = Volatile.Read(ref _snapshot).PublishedAssetsNamed(table);
         if (published.Count == 1) throw NotSubscribed(published[0]);
         if (published.Count > 1)
             throw PolicyException.Refused(

@@ -33,7 +33,8 @@ public sealed class Decisions(PortalServices services, PortalSql sql)
         var requests = answer.Rows.Select(r =>
         {
             var id = long.Parse(r["subscription"]!, System.Globalization.CultureInfo.InvariantCulture);
-            var subscription = snapshot.Subscriptions.FirstOrDefault(s => s.Id == id);
+            // Pending requests are not held in snapshots (approved grants only): read by key from the store.
+            var subscription = services.Catalog.Store.Read(x => x.GetSubscription(id));
             var canDecide = r["you_can_decide"] == "t";
             var columns = canDecide && subscription is not null ? snapshot.Asset(subscription.AssetProject, subscription.AssetName)?.Schema ?? [] : [];
             return new PendingRequest(id, r["asset"]!, r["consumer_project"]!, r["requested_by"], r["requested_at"], r["justification"], canDecide, columns);

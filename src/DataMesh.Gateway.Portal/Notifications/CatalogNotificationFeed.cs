@@ -20,8 +20,21 @@ public sealed class CatalogNotificationFeed(CatalogService catalog) : INotificat
     {
         var snapshot = catalog.Snapshot;
         var groups = user.Identity.TokenGroups;
-        var mine = snapshot.Subscriptions.Where(s => snapshot.RoleIn(user.Name, s.ConsumerProject, groups) is not null
-            || snapshot.RoleIn(user.Name, s.AssetProject, groups) == MemberRole.Owner).ToDictionary(s => s.Id);
+        // Snapshots hold approved grants only: the user's projects come from the snapshot's index, their subscriptions
+        // (any status) from the store by key: as a consumer, and to the assets of the projects the user owns.
+        var projects = snapshot.ProjectsOf(user.Name, groups);
+        var mine = catalog.Store.Read(r =>
+        {
+            var found = new Dictionary<long, SubscriptionRecord>();
+            foreach (var project in projects)
+            {
+                foreach (var s in r.SubscriptionsOf(project)) found[s.Id] = s;
+                if (snapshot.RoleIn(user.Name, project, groups) != MemberRole.Owner) continue;
+                foreach (var asset in r.AssetsOf(project))
+                    foreach (var s in r.SubscriptionsTo(asset.Id)) found[s.Id] = s;
+            }
+            return found;
+        });
         if (mine.Count == 0) return [];
 
         var events = new List<Notification>();

@@ -164,6 +164,9 @@ internal sealed class ClientConnection(
         var database = startup.Parameters.TryGetValue("database", out var db) && db.Length > 0 ? db : user;
         if (lifetime.IsStopping)
             throw PgErrorException.Fatal("57P03", "the database system is shutting down");
+        // Before authentication: nothing of the catalog is read until it is loaded, and clients retry on 57P03.
+        if (lifetime.IsStarting)
+            throw PgErrorException.Fatal("57P03", "the gateway is starting up");
 
         var binding = tls is not null && options.Certificate is not null ? ChannelBinding.TlsServerEndPoint(options.Certificate) : null;
         var signedIn = await authenticator.AuthenticateAsync(transport, user, binding, tls is not null, RemoteAddress(), ct).ConfigureAwait(false);

@@ -19,7 +19,7 @@ public sealed class SessionEngines : IDisposable
     private readonly GovernanceService _governance;
     private readonly EngineDefaults _defaults;
     private readonly EngineInstances _instances;
-    private readonly ConcurrentDictionary<string, (string GrantVersion, long CatalogVersion, EngineSpec Spec)> _specs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string GrantVersion, long PolicyStamp, EngineSpec Spec)> _specs = new(StringComparer.Ordinal);
 
     public SessionEngines(CatalogService catalog, GovernanceService governance, EngineDefaults? defaults = null)
     {
@@ -27,17 +27,49 @@ public sealed class SessionEngines : IDisposable
         _governance = governance;
         _defaults = defaults ?? new EngineDefaults();
         _instances = new EngineInstances(Math.Max(1, _defaults.InstanceCapacity));
+        _catalog.Published += PrebuildChangedInstances;
+        // The first session's instance starts from a spare with the pg_catalog emulation built already.
+        _instances.WarmSpares(SessionParameters.Definitions);
     }
+
+    /// <summary>
+    /// After a change to a project's grants, its pooled instance (if it has one: a project sessions use) is rebuilt in
+    /// the background at once, so the sessions that follow the change, and the next new session, find it built.
+    /// </summary>
+    private void PrebuildChangedInstances(Catalog.Snapshots.SnapshotUpdate update)
+    {
+        var projects = _instances.Keys.Where(k => update.Reloaded || update.PolicyChanged.Contains(k)).ToList();
+        if (projects.Count == 0) return;
+        _ = Task.Run(() =>
+        {
+            foreach (var project in projects)
+            {
+                try
+                {
+                    if (update.Snapshot.Project(project) is null) continue;
+                    using var lease = _instances.Acquire(Spec(new ProjectAccess(AnyUser, project, null, IsHome: false)));
+                }
+                catch (Exception)
+                {
+                    // A failed build is not cached: the next session that needs the instance builds it and sees the error.
+                }
+            }
+        });
+    }
+
+    // The spec depends on the project only (its grants before identity binding), never on who asks.
+    private const string AnyUser = "";
 
     /// <summary>The engine instance the project's grants call for now (its fingerprint changes with them).</summary>
     public EngineSpec Spec(ProjectAccess access)
     {
         var snapshot = _catalog.Snapshot;
         var grants = _governance.ProjectGrants(snapshot, access.Project);
-        if (_specs.TryGetValue(access.Project, out var cached) && cached.GrantVersion == grants.Fingerprint && cached.CatalogVersion == snapshot.Version)
+        var stamp = snapshot.PolicyStamp(access.Project);
+        if (_specs.TryGetValue(access.Project, out var cached) && cached.GrantVersion == grants.Fingerprint && cached.PolicyStamp == stamp)
             return cached.Spec;
         var spec = EngineSpecs.For(snapshot, grants, access, _defaults);
-        _specs[access.Project] = (grants.Fingerprint, snapshot.Version, spec);
+        _specs[access.Project] = (grants.Fingerprint, stamp, spec);
         return spec;
     }
 

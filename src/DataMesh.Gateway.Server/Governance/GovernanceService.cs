@@ -62,10 +62,9 @@ public sealed class GovernanceService
     {
         var user = identity.UserName;
         if (database == HomeDatabase) return new ProjectAccess(user, HomeDatabase, null, IsHome: true) { Identity = identity };
+        // Answered from the snapshot's index, never by reading the store: a made-up name costs a lookup. A project another
+        // process just created appears when the catalog follows the change log.
         var snapshot = _catalog.Snapshot;
-        // Another process (a second gateway on the same catalog, `datamesh user add`) may have just added it.
-        if ((snapshot.Project(database) is null || snapshot.RoleIn(user, database, identity.TokenGroups) is null) && _catalog.RefreshAfterMiss())
-            snapshot = _catalog.Snapshot;
         if (snapshot.Project(database) is null)
             throw PgErrorException.Fatal(SqlState.InvalidCatalogName, $"database \"{database}\" does not exist");
         var role = snapshot.RoleIn(user, database, identity.TokenGroups);
@@ -80,9 +79,8 @@ public sealed class GovernanceService
     /// groups of their identity token.</summary>
     public IReadOnlyList<string> DatabasesOf(ProjectAccess access)
     {
-        var snapshot = _catalog.Snapshot;
-        var groups = access.Identity.TokenGroups;
-        return [HomeDatabase, .. snapshot.Projects.Select(p => p.Name).Where(p => snapshot.RoleIn(access.User, p, groups) is not null).Order(StringComparer.Ordinal)];
+        // From the principal → projects index: a scan of every project's members cost milliseconds per session start.
+        return [HomeDatabase, .. _catalog.Snapshot.ProjectsOf(access.User, access.Identity.TokenGroups)];
     }
 
     /// <summary>
@@ -91,18 +89,21 @@ public sealed class GovernanceService
     /// </summary>
     public GrantSet Grants(ProjectAccess access)
     {
-        var grants = _grants.For(_catalog.Snapshot, access.Project);
+        var snapshot = _catalog.Snapshot;
+        var grants = _grants.For(snapshot, access.Project);
         if (!grants.DependsOnIdentity) return grants;
-        // Binding hashes the grants again: keep the session's last binding while the project's grants are the same set.
+        // Binding hashes the grants again: keep the session's last binding while the project's grants are the same set
+        // and the user's groups (which identity filters may read) are unchanged.
+        var userStamp = snapshot.UserStamp(access.User);
         var last = _bindings.GetOrCreateValue(access);
         var cached = Volatile.Read(ref last.Value);
-        if (cached is { } c && ReferenceEquals(c.Base, grants)) return c.Bound;
+        if (cached is { } c && ReferenceEquals(c.Base, grants) && c.UserStamp == userStamp) return c.Bound;
         var bound = grants.BindTo(access.Identity);
-        Volatile.Write(ref last.Value, new Binding(grants, bound));
+        Volatile.Write(ref last.Value, new Binding(grants, userStamp, bound));
         return bound;
     }
 
-    private sealed record Binding(GrantSet Base, GrantSet Bound);
+    private sealed record Binding(GrantSet Base, long UserStamp, GrantSet Bound);
 
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProjectAccess, System.Runtime.CompilerServices.StrongBox<Binding?>> _bindings = new();
 

@@ -5,14 +5,16 @@ using DataMesh.Gateway.Policy.Grants;
 namespace DataMesh.Gateway.Server.Governance;
 
 /// <summary>
-/// One <see cref="GrantSet"/> per project and catalog snapshot, recomputed when the snapshot changes or the earliest
-/// expiry among its subscriptions passes, so an expired grant stops counting at the next statement. Query-time
-/// authorisation reads only snapshots, never SQLite.
+/// One <see cref="GrantSet"/> per project, recomputed when the project's policy stamp moves (a change to its own assets,
+/// its approved subscriptions, the assets they grant or its resources: <see cref="CatalogSnapshot.PolicyStamp"/>) or
+/// the earliest expiry among its subscriptions passes, so an expired grant stops counting at the next statement. A
+/// change anywhere else in the catalog keeps every other project's set. Query-time authorisation reads only
+/// snapshots, never SQLite.
 /// </summary>
 internal sealed class GrantSetCache(Func<string, string> serialize, TimeProvider time,
     Func<Catalog.Model.AssetRecord, IReadOnlyList<string>?>? objectFiles = null)
 {
-    private readonly ConcurrentDictionary<string, GrantSet> _sets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Stamp, GrantSet Set)> _sets = new(StringComparer.Ordinal);
 
     // Row filters are parsed (json_serialize_sql, ~0.5 ms each) to qualify their columns. Every catalog change starts
     // a new snapshot, after which each project's first session resolved its grants again and re-parsed every filter:
@@ -33,10 +35,14 @@ internal sealed class GrantSetCache(Func<string, string> serialize, TimeProvider
     public GrantSet For(CatalogSnapshot snapshot, string project)
     {
         var now = time.GetUtcNow();
-        if (_sets.TryGetValue(project, out var cached) && cached.Version == snapshot.Version && now < cached.ValidUntil)
-            return cached;
+        var stamp = snapshot.PolicyStamp(project);
+        if (_sets.TryGetValue(project, out var cached) && cached.Stamp == stamp && now < cached.Set.ValidUntil)
+        {
+            cached.Set.Observe(snapshot); // its names and groups are looked up in the newest snapshot
+            return cached.Set;
+        }
         var fresh = GrantSet.For(snapshot, project, now, Serialize, objectFiles);
-        _sets[project] = fresh;
+        _sets[project] = (stamp, fresh);
         return fresh;
     }
 }

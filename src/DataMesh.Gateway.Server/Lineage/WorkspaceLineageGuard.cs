@@ -101,7 +101,10 @@ internal sealed class WorkspaceLineageGuard(IWorkspaceLineageStore store, Catalo
         var current = grants.Find(source.AssetProject, source.Asset);
         var inForce = current is not null && current.SubscriptionIds.Contains(source.SubscriptionId);
         if (inForce && GrantHash.Of(current!) == source.Grant) return null;
-        var record = catalog.Snapshot.SubscriptionsOf(access.Project).FirstOrDefault(s => s.Id == source.SubscriptionId);
+        // Snapshots hold approved subscriptions only: a revoked or rejected one is read from the store by its key (this
+        // is the refusal path, never the path of a statement that runs).
+        var record = catalog.Snapshot.SubscriptionsOf(access.Project).FirstOrDefault(s => s.Id == source.SubscriptionId)
+            ?? StoredSubscription(access.Project, source.SubscriptionId);
         return record?.StatusAt(_time.GetUtcNow()) switch
         {
             null => "no longer exists",
@@ -113,6 +116,9 @@ internal sealed class WorkspaceLineageGuard(IWorkspaceLineageStore store, Catalo
             _ => "is no longer approved",
         };
     }
+
+    private SubscriptionRecord? StoredSubscription(string consumerProject, long id) =>
+        catalog.Store.Read(r => r.GetSubscription(id)) is { } stored && stored.ConsumerProject == consumerProject ? stored : null;
 
     // No such table is DuckDB's catalog error, answered by the engine layer (the server names no DuckDB type).
     private static bool Exists(Session session, string table) => session.Engine.WorkspaceTableExists(table);

@@ -40,6 +40,12 @@ public sealed class GatewaySettings
     public double ShutdownGraceSeconds { get; set; } = 10;
     public string MemoryLimit { get; set; } = "4GB";
     public int Threads { get; set; }
+
+    /// <summary>How often the catalog follows its change log for other processes' writes (seconds; 0: never).</summary>
+    public double CatalogFollowSeconds { get; set; } = 1;
+
+    /// <summary>Load every project's assets and grants in the background after start-up (otherwise on first use only).</summary>
+    public bool CatalogPreload { get; set; } = true;
     public string LogFormat { get; set; } = "json";
     public string LogLevel { get; set; } = "Information";
 

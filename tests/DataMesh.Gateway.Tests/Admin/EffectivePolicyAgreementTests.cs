@@ -121,7 +121,9 @@ public sealed class EffectivePolicyAgreementTests : IDisposable
         Assert.Equal("lower(region) = 'europe' AND item_id > 3", research.Grant!.RowFilter);
         Assert.Equal(["item_id", "region", "email"], research.Columns.Where(c => c.Visible).Select(c => c.Name));
         Assert.False(EffectivePolicy.For(snapshot, "other", sales, Now).HasAccess);
-        Assert.Equal(SubscriptionStatus.Pending, EffectivePolicy.For(snapshot, "other", sales, Now).Latest!.StoredStatus);
+        // The snapshot holds approved subscriptions only; the newest one of any status comes from the store.
+        var latest = _catalog.Store.Read(r => r.LatestSubscription("other", sales.Id));
+        Assert.Equal(SubscriptionStatus.Pending, EffectivePolicy.For(snapshot, "other", sales, Now, latest).Latest!.StoredStatus);
         Assert.Null(EffectivePolicy.For(snapshot, "third", sales, Now).Columns.Single(c => c.Name == "email").Mask);
         var phone = EffectivePolicy.For(snapshot, "third", sales, Now).Columns.Single(c => c.Name == "phone");
         Assert.False(phone.Visible);

@@ -67,7 +67,8 @@ public sealed class WorkspaceLineageTests(GatewayFixture gateway)
 
     /// <summary>
     /// The owner narrows the grant in place (its row filter and its columns), as ALTER SUBSCRIPTION will: written here
-    /// straight into the catalog, with a new catalog version, since no admin command changes an approved grant yet.
+    /// straight into the catalog, with a new catalog version and its change log row, since no admin command changes an
+    /// approved grant yet.
     /// </summary>
     [Theory]
     [Adversarial(AttackClass.WorkspaceLineage)]
@@ -87,8 +88,11 @@ public sealed class WorkspaceLineageTests(GatewayFixture gateway)
         {
             await db.OpenAsync();
             await using var cmd = db.CreateCommand();
-            cmd.CommandText = $"UPDATE subscriptions SET {change} WHERE id = {id}; "
-                + "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'catalog_version';";
+            // As every catalog write does: a new version, and the change log's row naming the subscription in the same
+            // transaction (snapshots are patched from the log; a change outside it is not seen).
+            cmd.CommandText = $"BEGIN; UPDATE subscriptions SET {change} WHERE id = {id}; "
+                + "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'catalog_version'; "
+                + $"INSERT INTO catalog_changes SELECT CAST(value AS INTEGER), 'subscription', '{id}' FROM meta WHERE key = 'catalog_version'; COMMIT;";
             await cmd.ExecuteNonQueryAsync();
         }
         catalog.Refresh();
