@@ -53,6 +53,22 @@ public static class EngineErrors
         return colon > 0 && colon < 40 ? (line[..colon], line[(colon + 8)..]) : ("", line);
     }
 
+    /// <summary>
+    /// An error json_serialize_plan reports inside its document rather than throwing: its "error_type" is DuckDB's
+    /// exception type in lower case ("invalid input", "binder"), mapped as the thrown error's prefix would be.
+    /// </summary>
+    public static PgErrorException FromSerializedError(string type, string message)
+    {
+        var prefix = SerializedPrefixes.FirstOrDefault(p => string.Equals(p, type, StringComparison.OrdinalIgnoreCase)) ?? type;
+        return FromMessage(prefix + " Error: " + message);
+    }
+
+    private static readonly string[] SerializedPrefixes =
+    [
+        "Parser", "Catalog", "Binder", "Conversion", "Out of Range", "Invalid Input", "Not implemented", "Interrupt",
+        "Out of Memory", "Permission", "IO", "Invalid Configuration", "Settings", "Transaction",
+    ];
+
     private static string FromPrefix(string prefix, string text) => prefix switch
     {
         "Parser" => SqlState.SyntaxError,

@@ -57,6 +57,15 @@ public sealed class GatewayServerOptions
     /// <summary>Default statement timeout; zero disables it. Sessions may change it with SET statement_timeout.</summary>
     public TimeSpan StatementTimeout { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// How often a session's socket is checked for a client that left (PostgreSQL's client_connection_check_interval);
+    /// its running statement is then interrupted. Zero disables the check.
+    /// </summary>
+    public TimeSpan ClientConnectionCheckInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The clock of the server's timers.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>How long running queries may go on after shutdown starts before they are cancelled.</summary>
     public TimeSpan ShutdownGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
 }

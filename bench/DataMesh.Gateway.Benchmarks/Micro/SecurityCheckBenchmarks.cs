@@ -59,6 +59,9 @@ public class SecurityCheckBenchmarks
     [Benchmark(Description = "membership: role lookup (after a catalog change)")]
     public MemberRole? MembershipRoleLookup() => _catalog.Catalog.Snapshot.RoleIn(_access.User, _access.Project, _access.Identity.TokenGroups);
 
+    [Benchmark(Description = "local files: real paths of the asset's directory and files (every prepare and execution)")]
+    public void LocalFileRealPaths() => _governance.VerifyLocalFiles(_governance.Plan(_access, Sql, _options));
+
     [Benchmark(Description = "lineage: lookup of one workspace table (per plan reading it)")]
     public object? LineageLookup() => _catalog.Catalog.Store.Lineage(GatewayProcess.ConsumerProject, "derived");
 }

@@ -19,6 +19,38 @@ public sealed class ConstantChecks : IDisposable
 
     internal ConstantChecks(DuckDBConnection source) => _connection = Instances.EngineInstance.OpenDuplicate(source);
 
+    /// <summary>Runs trusted session setup (the search path), so that names bind here as on the session's connection.</summary>
+    internal void Configure(string trustedSql)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = trustedSql;
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// DuckDB's bound, unoptimised logical plan of <paramref name="sql"/> as JSON (json_serialize_plan): the types the
+    /// binder chose and the casts it inserted, by the query's own text locations. Binding reads no data: the query
+    /// names the instance's empty shadow tables. A binding error is reported inside the JSON, not thrown.
+    /// </summary>
+    public string SerializePlan(string sql)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT json_serialize_plan(" + DuckDbEngine.Literal(sql) + ", skip_null := true)";
+        Volatile.Write(ref _running, 1);
+        try
+        {
+            return (string)cmd.ExecuteScalar()!;
+        }
+        catch (DuckDBException e)
+        {
+            throw EngineErrors.FromMessage(e.Message);
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
     /// <summary>Runs a SELECT given as a json_serialize_sql document to completion; the engine's error is thrown.</summary>
     public void RunSerialized(string json) =>
         Run("SELECT * FROM json_execute_serialized_sql(" + DuckDbEngine.Literal(json) + ")", []);

@@ -38,7 +38,19 @@ public sealed class EngineSession : IDisposable
     private ConstantChecks? _constants;
 
     /// <summary>The session's private connection for constant checks (opened on first use, closed with the session).</summary>
-    public ConstantChecks Constants => _constants ??= new ConstantChecks(_connection);
+    public ConstantChecks Constants
+    {
+        get
+        {
+            if (_constants is not null) return _constants;
+            _constants = new ConstantChecks(_connection);
+            if (_searchPath is not null) _constants.Configure(_searchPath);
+            return _constants;
+        }
+    }
+
+    /// <summary>The session's SET search_path, repeated on the constants connection (plans bind names there).</summary>
+    private string? _searchPath;
 
     /// <summary>Prepares one statement. Columns whose types PostgreSQL lacks are cast to text by a wrapping query.</summary>
     public PreparedQuery Prepare(string sql)
@@ -250,7 +262,9 @@ public sealed class EngineSession : IDisposable
     public void SetSearchPath(IEnumerable<string> schemas)
     {
         var list = schemas.ToList();
-        ExecuteTrusted("SET search_path = " + DuckDbEngine.Literal(string.Join(',', list.Select(s => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""))));
+        _searchPath = "SET search_path = " + DuckDbEngine.Literal(string.Join(',', list.Select(s => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")));
+        ExecuteTrusted(_searchPath);
+        _constants?.Configure(_searchPath);
         // current_schemas()/current_schema() of the emulation: the project schemas, without the emulation's main.
         ExecuteTrusted($"SET VARIABLE {PgCatalogEmulation.IdentityVariables.Schemas} = {ListLiteral(list.Where(s => s != "main"))}");
     }

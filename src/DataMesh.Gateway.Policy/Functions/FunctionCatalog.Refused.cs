@@ -198,6 +198,8 @@ public static partial class FunctionCatalog
         ["__datamesh_column_privilege"] = Internal,
         ["__datamesh_database_privilege"] = Internal,
         ["__datamesh_per_row"] = Internal,
+        ["__datamesh_printf_size"] = Internal,
+        ["__datamesh_format_size"] = Internal,
         ["__datamesh_relation"] = Internal,
         ["__datamesh_role"] = Internal,
         ["__datamesh_schema_privilege"] = Internal,

@@ -56,6 +56,7 @@ public static partial class FunctionCatalog
         // Size guards in front of DuckDB's value builders (Engine: GatewayMacros) and the privilege inquiry functions
         // answered from the grants (Engine: PrivilegeInquiry): qualified, they reach the unguarded built-ins.
         "repeat", "lpad", "rpad", "list_resize", "array_resize", "range", "generate_series", "bar", "replace", "equi_width_bins",
+        "printf", "format",
         "has_table_privilege", "has_column_privilege", "has_any_column_privilege", "has_schema_privilege", "has_database_privilege",
     };
 
@@ -91,7 +92,7 @@ public static partial class FunctionCatalog
     /// </summary>
     public static readonly IReadOnlySet<string> GatewayInternalMacros = new HashSet<string>(StringComparer.Ordinal)
     {
-        "__datamesh_any_column_privilege", "__datamesh_column", "__datamesh_column_privilege", "__datamesh_database_privilege", "__datamesh_per_row", "__datamesh_relation", "__datamesh_role", "__datamesh_schema_privilege", "__datamesh_table_privilege",
+        "__datamesh_any_column_privilege", "__datamesh_column", "__datamesh_column_privilege", "__datamesh_database_privilege", "__datamesh_per_row", "__datamesh_printf_size", "__datamesh_format_size", "__datamesh_relation", "__datamesh_role", "__datamesh_schema_privilege", "__datamesh_table_privilege",
     };
 
     /// <summary>Gateway table macros of the pg_catalog emulation that DuckDB itself does not ship.</summary>

@@ -26,8 +26,10 @@ public static class QueryPlanner
     /// (fixed statements such as an approval's preview).</param>
     /// <exception cref="PolicyException">The statement is refused: its SQLSTATE, message and hint, and
     /// <see cref="PolicyException.Position"/> (a char offset into the translated text) when known.</exception>
+    /// <param name="bindError">The error for a query whose bound plan (read for the casts over its constants) does not
+    /// bind over the shadow tables: the engine's type and message, and the plan the query would have run.</param>
     public static RewriteResult Plan(string userSql, GrantSet grants, SqlSyntax syntax, RewriteOptions options,
-        IConstantEvaluator? constants = null)
+        IConstantEvaluator? constants = null, Func<string, string, RewriteResult, Exception>? bindError = null)
     {
         ArgumentNullException.ThrowIfNull(userSql);
         ArgumentNullException.ThrowIfNull(grants);
@@ -38,7 +40,7 @@ public static class QueryPlanner
         QueryComplexity.Check(parsed);
         if (FunctionPolicy.Default.Refusals(parsed) is [var refused, ..]) throw PolicyException.Refused(refused.Describe());
         LiteralCasts.Check(parsed, grants, syntax.CanCast);
-        var constantPlan = constants is null ? ConstantPlan.None : ConstantFolding.Check(parsed, grants, constants);
+        var constantPlan = constants is null ? ConstantPlan.None : ConstantFolding.Check(parsed, constants);
         var barrier = BarrierPolicy.Requires(parsed, grants);
         var result = QueryRewriter.Rewrite(parsed, grants, syntax.Serialize, grants.MaskSecret, barrier, options);
         if (constantPlan.SessionCalls.Count > 0 && result.Grants.Any(g => g.QualifiedRowFilter is not null))
@@ -46,6 +48,13 @@ public static class QueryPlanner
             // Session and clock values cannot be planned once; evaluated per row, they only meet rows the filter let through.
             var wrapped = PerRowCalls.Wrap(sql, constantPlan.SessionCalls, syntax.Serialize);
             result = QueryRewriter.Rewrite(wrapped, grants, syntax.Serialize, grants.MaskSecret, barrier: true, options);
+        }
+        // Casts DuckDB's binder puts over constants (item_id + 0 = lower('X')), read from its plan over the shadow tables.
+        if (constants is not null && result.Grants.Count > 0)
+        {
+            var planned = result;
+            constantPlan = ConstantFolding.CheckBoundCasts(parsed, constantPlan, constants,
+                (type, message) => bindError?.Invoke(type, message, planned) ?? PolicyException.Refused(message));
         }
         return result with { Constants = constantPlan };
     }

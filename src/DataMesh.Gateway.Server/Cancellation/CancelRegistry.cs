@@ -49,4 +49,5 @@ public static class CancelReasons
     public const string UserRequest = "canceling statement due to user request";
     public const string StatementTimeout = "canceling statement due to statement timeout";
     public const string Shutdown = "terminating connection due to administrator command";
+    public const string ClientGone = "canceling statement because the connection to the client was lost";
 }

@@ -103,6 +103,7 @@ internal sealed class ClientConnection(
             try
             {
                 await StartSessionAsync(transport, startup, tls, slot, authTimeout.Token).ConfigureAwait(false);
+                await using var watch = DisconnectWatch.Start(socket, Session!, options.ClientConnectionCheckInterval, options.Time).ConfigureAwait(false);
                 await new MessageLoop(transport, responses, Session!, options, services, lifetime, logger).RunAsync().ConfigureAwait(false);
             }
             catch (PgErrorException e) when (e.IsFatal)

@@ -50,6 +50,15 @@ public sealed class GovernanceService
     /// <summary>Fetches and holds the cached objects a plan's grants on object stores read (null: none configured).</summary>
     public ObjectReads? Objects { get; }
 
+    /// <summary>The engine's error for a query that does not bind over the shadow tables (it would not bind when it
+    /// runs either), phrased as the error of the query itself.</summary>
+    private static PgErrorException BindError(string type, string message, RewriteResult plan) =>
+        GovernedErrors.Translate(EngineErrors.FromSerializedError(type, message), plan);
+
+    /// <summary>Checks the real paths of the local files a plan reads, before the engine opens them (42501 for a link
+    /// that leads outside the asset's project prefix).</summary>
+    public void VerifyLocalFiles(RewriteResult plan) => LocalFileCheck.Verify(_catalog.Snapshot, plan);
+
     public long RewriteCacheHits => _rewrites.Hits;
     public long RewriteCacheMisses => _rewrites.Misses;
 
@@ -142,7 +151,7 @@ public sealed class GovernanceService
     {
         try
         {
-            return QueryPlanner.Plan(sql, grants, _syntax, options, constants);
+            return QueryPlanner.Plan(sql, grants, _syntax, options, constants, BindError);
         }
         catch (PolicyException e)
         {

@@ -13,4 +13,6 @@ internal sealed class SessionConstants(EngineSession engine, SqlParser parser) :
     public string Print(string serializedSelect) => parser.Print(serializedSelect);
 
     public string Serialize(string sql) => parser.Serialize(sql);
+
+    public string SerializePlan(string sql) => engine.Constants.SerializePlan(sql);
 }

@@ -2,7 +2,8 @@ using DataMesh.Gateway.Policy.Rewrite;
 
 namespace DataMesh.Gateway.Server.Statements;
 
-/// <summary>The cached objects a plan reads from object stores: fetched and held while the engine reads them.</summary>
+/// <summary>The local files a plan reads, checked; the cached objects it reads from object stores, fetched and held while
+/// the engine reads them.</summary>
 internal static class ObjectHolds
 {
     /// <summary>
@@ -12,6 +13,8 @@ internal static class ObjectHolds
     /// </summary>
     public static IDisposable? Hold(StatementContext context, RewriteResult plan, bool validate)
     {
+        // Local files: links swapped in after CREATE ASSET are refused before the engine opens anything.
+        context.Governance.VerifyLocalFiles(plan);
         if (context.Governance.Objects is not { } objects) return null;
         var session = context.Session;
         try

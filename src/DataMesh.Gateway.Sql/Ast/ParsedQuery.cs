@@ -23,6 +23,10 @@ public sealed class ParsedQuery
     /// <summary>The exact text DuckDB parsed; every <see cref="AstNode.Offset"/> is a char offset into it.</summary>
     public string OriginalSql { get; }
 
+    /// <summary>json_serialize_sql's text the tree was read from, for the steps that still walk the JSON themselves
+    /// (the constant scan and the bound-plan cast checks).</summary>
+    public string Json { get; init; } = "";
+
     /// <summary>The statement's tree (its "node" is the query).</summary>
     public AstNode Statement { get; }
 

@@ -26,7 +26,7 @@ public static class SqlAst
         var statement = statements.Items[0].Node ?? throw new SqlAstException("unexpected DuckDB AST shape: a statement is not an object");
         var collector = new AstCollector(originalSql);
         collector.WalkStatement(statement);
-        return new ParsedQuery(originalSql, statement, collector);
+        return new ParsedQuery(originalSql, statement, collector) { Json = json };
     }
 
     private static SqlAstException DuckDbError(AstNode root, Utf8Offsets offsets)

@@ -22,6 +22,18 @@ public sealed class EngineLimitTests(GatewayFixture gateway)
     [InlineData("SELECT len(list_resize([1], 100000000))")]
     [InlineData("SELECT length(bar(1, 0, 2, 100000000))")]
     [InlineData("SELECT length(replace(repeat('a', 10000000), 'a', repeat('b', 100)))")]
+    [InlineData("SELECT length(printf('%300000000d', 1))")]
+    [InlineData("SELECT length(printf('%.300000000f', 1.5))")]
+    [InlineData("SELECT length(printf('%1$300000000d', 1))")]
+    [InlineData("SELECT length(printf('%40000000d%40000000d', 1, 2))")]
+    [InlineData("SELECT length(printf('%*d', 300000000, 1))")]
+    [InlineData("SELECT length(printf('%99999999999999999999999999d', 1))")]
+    [InlineData("SELECT length(format('{:>300000000}', 1))")]
+    [InlineData("SELECT length(format('{:{}}', 1, 300000000))")]
+    [InlineData("SELECT length(format('{0:.300000000f}', 1.5))")]
+    [InlineData("SELECT len(range(TIMESTAMP '2000-01-01', TIMESTAMP '2001-01-01', INTERVAL 1 SECOND))")]
+    [InlineData("SELECT len(generate_series(DATE '2000-01-01', DATE '2100-01-01', INTERVAL 1 MINUTE))")]
+    [InlineData("SELECT len(range(TIMESTAMPTZ '2100-01-01 00:00:00+00', TIMESTAMPTZ '2000-01-01 00:00:00+00', -INTERVAL 1 SECOND))")]
     public async Task A_value_builder_over_the_limit_fails_with_54000_before_it_runs(string sql)
     {
         await using var s = await GovernedSession.OpenAsync(gateway);
@@ -40,6 +52,8 @@ public sealed class EngineLimitTests(GatewayFixture gateway)
     [Theory]
     [InlineData("SELECT length(repeat('ab', 1000)), len(range(10)), len(generate_series(1, 3)), lpad('x', 3, '-'), rpad('x', 3, '-')", "2000|10|3|--x|x--")]
     [InlineData("SELECT replace('banana', 'a', 'o'), len(list_resize([1, 2], 5)), bar(1, 0, 2, 10), len(range(0, 10, 3))", "bonono|5|█████     |4")]
+    [InlineData("SELECT printf('%5d|%-3s|%.2f', 42, 'a', 1.5), format('{}-{:>4}', 'x', 7), printf('Order 4155551234: %d', 1)", "   42|a  |1.50|x-   7|Order 4155551234: 1")]
+    [InlineData("SELECT len(range(TIMESTAMP '2000-01-01', TIMESTAMP '2001-01-01', INTERVAL 1 HOUR)), len(generate_series(DATE '2000-01-01', DATE '2100-01-01', INTERVAL 1 DAY))", "8784|36526")]
     public async Task Builders_under_the_limit_answer_as_before(string sql, string expected)
     {
         await using var s = await GovernedSession.OpenAsync(gateway);
@@ -52,7 +66,7 @@ public sealed class EngineLimitTests(GatewayFixture gateway)
     public async Task A_qualified_call_cannot_reach_the_unguarded_built_in()
     {
         await using var s = await GovernedSession.OpenAsync(gateway);
-        foreach (var sql in new[] { "SELECT length(system.main.repeat('x', 100000000))", "SELECT main.has_table_privilege('nope', 'SELECT')" })
+        foreach (var sql in new[] { "SELECT length(system.main.repeat('x', 100000000))", "SELECT length(system.main.printf('%300000000d', 1))", "SELECT length(main.format('{:>300000000}', 1))", "SELECT main.has_table_privilege('nope', 'SELECT')" })
             await s.ErrorAsync(sql, "42501");
     }
 

@@ -183,6 +183,63 @@ public sealed class ProjectStorageIsolationTests(GatewayFixture gateway)
         Assert.Single(revisions); // the refused publishes made no revision
     }
 
+    /// <summary>
+    /// Known gap of item 1 until now: a link swapped in after CREATE ASSET was followed by every query (DuckDB's allow
+    /// list compares path text) until the next PUBLISH. Each query checks the real paths again, in an open session too.
+    /// The probe: the same source read directly (as the engine would) gives the rows of the link's target.
+    /// </summary>
+    [Fact]
+    [Adversarial(AttackClass.ProjectStorage)]
+    public async Task A_link_swapped_in_after_creation_is_refused_when_a_query_reads_the_asset()
+    {
+        var (project, user, storage) = await NeighbourAsync("qswap");
+        var (_, _, other) = await NeighbourAsync("qtarget");
+        // Rows of the asset's shape outside the project's prefix, in another project's.
+        AdminSql.WriteParquet(Path.Combine(other, "secret", "a.parquet"), "SELECT 40 AS item_id, 'Secret' AS region");
+        AdminSql.WriteParquet(Path.Combine(other, "secret", "b.parquet"), "SELECT 2 AS item_id, 'Secret' AS region");
+        AdminSql.WriteParquet(Path.Combine(storage, "data", "a.parquet"), "SELECT 1 AS item_id, 'Europe' AS region");
+        await GrantScenario.AdminAsync(gateway, user, $"CREATE ASSET {project}.legit FROM 'data/*.parquet'", user);
+        var query = $"SELECT CAST(sum(item_id) AS BIGINT) FROM {project}.legit";
+        await using var open = await GovernedSession.OpenAsync(gateway, user, project, user);
+        Assert.Equal(1L, await open.CountAsync(query));
+
+        // A new file in the checked directory that is a link to the other project's file.
+        File.CreateSymbolicLink(Path.Combine(storage, "data", "b.parquet"), Path.Combine(other, "secret", "b.parquet"));
+        Assert.Equal(3L, ReadDirectly(Path.Combine(storage, "data", "*.parquet")));
+        await open.ErrorAsync(query, "42501");
+        await using (var fresh = await GovernedSession.OpenAsync(gateway, user, project, user))
+            await fresh.ErrorAsync(query, "42501");
+        File.Delete(Path.Combine(storage, "data", "b.parquet"));
+        Assert.Equal(1L, await open.CountAsync(query));
+
+        // The whole checked directory replaced by a link to the other project's directory.
+        Directory.Move(Path.Combine(storage, "data"), Path.Combine(storage, "data.old"));
+        Directory.CreateSymbolicLink(Path.Combine(storage, "data"), Path.Combine(other, "secret"));
+        Assert.Equal(42L, ReadDirectly(Path.Combine(storage, "data", "*.parquet")));
+        var e = await open.ErrorAsync(query, "42501");
+        Assert.Contains("replaced by a link", e.MessageText, StringComparison.Ordinal);
+        // Prepared before the swap, executed after it: the check runs at each execution.
+        Directory.Delete(Path.Combine(storage, "data"));
+        Directory.Move(Path.Combine(storage, "data.old"), Path.Combine(storage, "data"));
+        await using var prepared = new NpgsqlCommand(query, open.Connection);
+        await prepared.PrepareAsync();
+        Assert.Equal(1L, Convert.ToInt64(await prepared.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        Directory.Move(Path.Combine(storage, "data"), Path.Combine(storage, "data.old"));
+        Directory.CreateSymbolicLink(Path.Combine(storage, "data"), Path.Combine(other, "secret"));
+        var again = await Assert.ThrowsAsync<PostgresException>(() => prepared.ExecuteScalarAsync());
+        Assert.Equal("42501", again.SqlState);
+    }
+
+    /// <summary>sum(item_id) of a Parquet source read by DuckDB itself, following links as the engine does.</summary>
+    private static long ReadDirectly(string source)
+    {
+        using var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT CAST(sum(item_id) AS BIGINT) FROM read_parquet('{source.Replace("'", "''")}')";
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     [Fact]
     [Adversarial(AttackClass.ProjectStorage)]
     public async Task A_prefix_directory_that_is_itself_a_link_is_refused()

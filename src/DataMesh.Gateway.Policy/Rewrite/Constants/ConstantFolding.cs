@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using DataMesh.Gateway.Policy.Grants;
 using DataMesh.Gateway.Sql.Ast;
 
 namespace DataMesh.Gateway.Policy.Rewrite.Constants;
@@ -11,6 +10,9 @@ namespace DataMesh.Gateway.Policy.Rewrite.Constants;
 public sealed record ConstantPlan(string? ParameterCheck, IReadOnlySet<int> CheckedParameters, IReadOnlyList<SessionCall> SessionCalls)
 {
     public static readonly ConstantPlan None = new(null, new HashSet<int>(), []);
+
+    /// <summary>The expressions <see cref="ParameterCheck"/> evaluates, so that later checks can be added to it.</summary>
+    internal IReadOnlyList<ConstantExpression> Parameterized { get; init; } = [];
 }
 
 /// <summary>
@@ -18,19 +20,56 @@ public sealed record ConstantPlan(string? ParameterCheck, IReadOnlySet<int> Chec
 /// as PostgreSQL does when it analyses and plans a query: an error there is the query's error (the engine's own
 /// SQLSTATE and message), whatever the data and its statistics; an expression that evaluates stays as written (it is
 /// deterministic, and the evaluation ran with the instance's settings and macros, so the engine computes the same
-/// value). A constant string compared with a column of another type is also cast to that type, as DuckDB will.
+/// value). The casts DuckDB's binder puts over constants are added in a second step (<see cref="CheckBoundCasts"/>).
 /// Expressions with parameters are checked the same way before each execution (<see cref="ConstantPlan.ParameterCheck"/>).
 /// </summary>
 public static class ConstantFolding
 {
-    private const string Slot = "__datamesh_slot__";
-
-    public static ConstantPlan Check(ParsedQuery query, GrantSet grants, IConstantEvaluator evaluator)
+    public static ConstantPlan Check(ParsedQuery query, IConstantEvaluator evaluator)
     {
         ArgumentNullException.ThrowIfNull(evaluator);
+        return FailClosed(() =>
+        {
+            using var scan = ConstantScan.Of(query);
+            return Evaluate(scan.Constants, new ConstantPlan(null, new HashSet<int>(), scan.SessionCalls), evaluator);
+        });
+    }
+
+    /// <summary>
+    /// Adds the casts DuckDB's binder puts over the query's constants (<see cref="BoundCasts"/>): the query, its
+    /// parameters written as NULLs of their values' types (<see cref="PlanText"/>), is bound on the evaluator's
+    /// connection, which holds the project's empty shadow tables under the names the query uses, and each fallible cast
+    /// over a constant is evaluated like the constants themselves. A query that does not bind there fails with the
+    /// engine's own error, as it would when it runs.
+    /// </summary>
+    public static ConstantPlan CheckBoundCasts(ParsedQuery query, ConstantPlan plan, IConstantEvaluator evaluator, Func<string, string, Exception> bindError)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(evaluator);
+        ArgumentNullException.ThrowIfNull(bindError);
+        return FailClosed(() =>
+        {
+            using var scan = ConstantScan.Of(query);
+            var text = PlanText.Of(query.OriginalSql);
+            var bound = BoundCasts.Find(evaluator.SerializePlan(text.Sql), scan, text);
+            if (bound.ErrorType is { } type)
+            {
+                // With parameters the text binds as if every untyped one were text; the server may plan it again with
+                // the types the engine infers for them (StatementRunner.TypeUntypedParameters), and if it keeps this
+                // plan, the engine binds the same value types and fails the same way, before any row is read.
+                if (text.HasParameters) return plan;
+                throw bindError(type, bound.ErrorMessage ?? "");
+            }
+            return Evaluate(bound.Checks, plan, evaluator);
+        });
+    }
+
+    private static ConstantPlan FailClosed(Func<ConstantPlan> check)
+    {
         try
         {
-            return CheckAll(query, grants, evaluator);
+            return check();
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {
@@ -39,74 +78,32 @@ public static class ConstantFolding
         }
     }
 
-    private static ConstantPlan CheckAll(ParsedQuery query, GrantSet grants, IConstantEvaluator evaluator)
+    /// <summary>Evaluates the immutable expressions now and adds those over parameters to the plan's parameter check.</summary>
+    private static ConstantPlan Evaluate(IReadOnlyList<ConstantExpression> constants, ConstantPlan plan, IConstantEvaluator evaluator)
     {
-        var scan = ConstantScan.Of(query, GrantColumnTypes.Of(grants));
-        var immutable = scan.Constants.Where(c => c.Kind == ConstantKind.Immutable).ToList();
+        var immutable = constants.Where(c => c.Kind == ConstantKind.Immutable).ToList();
         if (immutable.Count > 0) evaluator.Run(SelectOf(immutable, evaluator));
-        var parameterized = scan.Constants.Where(c => c.Kind == ConstantKind.Parameterized).ToList();
-        if (parameterized.Count == 0) return new ConstantPlan(null, new HashSet<int>(), scan.SessionCalls);
+        var parameterized = constants.Where(c => c.Kind == ConstantKind.Parameterized).ToList();
+        if (parameterized.Count == 0) return plan;
+        parameterized.InsertRange(0, plan.Parameterized);
         var select = SelectOf(parameterized, evaluator);
-        return new ConstantPlan(evaluator.Print(select), ParameterNumbers(parameterized), scan.SessionCalls);
+        return plan with { ParameterCheck = evaluator.Print(select), CheckedParameters = ParameterNumbers(parameterized), Parameterized = parameterized };
     }
 
-    /// <summary>One SELECT without FROM of every expression, and for each compared with a typed column, its cast to
-    /// that type when it is a string (DuckDB casts the string, not the column).</summary>
+    /// <summary>One SELECT without FROM of every expression.</summary>
     private static string SelectOf(IReadOnlyList<ConstantExpression> constants, IConstantEvaluator evaluator)
     {
         var document = JsonNode.Parse(evaluator.Serialize("SELECT 1"), documentOptions: new() { MaxDepth = 4096 })!;
         var list = new JsonArray();
-        var templates = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
         foreach (var constant in constants)
         {
             var node = JsonNode.Parse(constant.Json, documentOptions: new() { MaxDepth = 4096 })!;
             node["alias"] = "c" + list.Count; // distinct names: the engine refuses duplicate result columns
             list.Add(node);
-            if (constant.ComparedColumnType is not { } type) continue;
-            if (!templates.TryGetValue(type, out var template)) templates[type] = template = ComparedCastTemplate(type, evaluator);
-            var cast = FillSlots(template.DeepClone(), node);
-            cast["alias"] = "c" + list.Count;
-            list.Add(cast);
         }
         document["statements"]![0]!["node"]!["select_list"] = list;
         return document.ToJsonString();
     }
-
-    /// <summary><c>CASE WHEN typeof(slot) = 'VARCHAR' THEN CAST(CAST(slot AS VARCHAR) AS type) END</c>, slots to fill.</summary>
-    private static JsonNode ComparedCastTemplate(string type, IConstantEvaluator evaluator)
-    {
-        var template = JsonNode.Parse(evaluator.Serialize(
-            $"SELECT CASE WHEN typeof('{Slot}') = 'VARCHAR' THEN CAST(CAST('{Slot}' AS VARCHAR) AS {type}) END"),
-            documentOptions: new() { MaxDepth = 4096 })!;
-        return SelectList(template)[0]!.DeepClone();
-    }
-
-    /// <summary>Replaces every slot constant below <paramref name="node"/> with a copy of <paramref name="expression"/>.</summary>
-    private static JsonNode FillSlots(JsonNode node, JsonNode expression)
-    {
-        if (IsSlot(node)) return expression.DeepClone();
-        switch (node)
-        {
-            case JsonObject o:
-                foreach (var key in o.Select(p => p.Key).ToList())
-                    if (o[key] is { } child && IsSlot(child)) o[key] = expression.DeepClone();
-                    else if (o[key] is { } inner) FillSlots(inner, expression);
-                break;
-            case JsonArray a:
-                for (var i = 0; i < a.Count; i++)
-                    if (a[i] is { } child && IsSlot(child)) a[i] = expression.DeepClone();
-                    else if (a[i] is { } inner) FillSlots(inner, expression);
-                break;
-        }
-        return node;
-    }
-
-    private static bool IsSlot(JsonNode node) =>
-        node is JsonObject o && o["class"]?.GetValue<string>() == "CONSTANT"
-        && o["value"]?["value"] is JsonValue v && v.TryGetValue<string>(out var s) && s == Slot;
-
-    private static JsonArray SelectList(JsonNode document) =>
-        document["statements"]![0]!["node"]!["select_list"]!.AsArray();
 
     private static IReadOnlySet<int> ParameterNumbers(IEnumerable<ConstantExpression> constants)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using DataMesh.Gateway.Policy.Functions;
 using DataMesh.Gateway.Sql.Ast;
 
@@ -19,9 +20,17 @@ public enum ConstantKind
     Row,
 }
 
-/// <summary>A maximal constant sub-expression: its json_serialize_sql node (as JSON), and the type of the column it is
-/// compared with (DuckDB casts a string constant to that type, lazily), if any.</summary>
-public sealed record ConstantExpression(string Json, ConstantKind Kind, string? ComparedColumnType);
+/// <summary>A constant expression to evaluate before the query runs, as a json_serialize_sql node: a maximal constant
+/// sub-expression of the query, or one with the cast DuckDB's binder puts over it (<see cref="BoundCasts"/>).</summary>
+public sealed record ConstantExpression(string Json, ConstantKind Kind);
+
+/// <summary>An expression node of the query: its parent (-1 for a root), nesting depth below its root, and what its
+/// value depends on (<see cref="UsesLambdaParameters"/>: it reads an enclosing lambda's parameters).</summary>
+public readonly record struct ScannedNode(JsonElement Node, int Parent, int Depth, ConstantKind Kind, bool UsesLambdaParameters)
+{
+    /// <summary>A value fixed before any row is read: immutable or over parameters only.</summary>
+    public bool IsConstant => Kind is ConstantKind.Immutable or ConstantKind.Parameterized && !UsesLambdaParameters;
+}
 
 /// <summary>A call whose value depends on the session or the clock, at a char offset of the query text.</summary>
 public sealed record SessionCall(int Offset, string Name, bool HasArguments);
@@ -32,52 +41,71 @@ public sealed record SessionCall(int Offset, string Name, bool HasArguments);
 /// expressions when it can, and when folding fails it evaluates them lazily, once per chunk, only if the optimizer
 /// did not prove the surrounding filter false from file statistics (computed over hidden rows too): their errors are
 /// a statistics oracle. The gateway evaluates them before any data is touched instead (<see cref="ConstantFolding"/>).
-/// Session and clock calls are listed apart: their values cannot be planned once for every session.
+/// Session and clock calls are listed apart: their values cannot be planned once for every session. Every expression
+/// node is also indexed (<see cref="Nodes"/>), so that the casts DuckDB's binder adds can be traced back to the text.
 /// </summary>
-public sealed class ConstantScan
+public sealed class ConstantScan : IDisposable
 {
-    private readonly IReadOnlyDictionary<string, string?> _columnTypes;
+    private readonly JsonDocument _document;
+    private readonly Utf8Offsets _offsets;
     private readonly List<ConstantExpression> _constants = [];
     private readonly List<SessionCall> _sessionCalls = [];
+    private readonly List<ScannedNode> _nodes = [];
+    private int _current = -1;
 
-    private ConstantScan(IReadOnlyDictionary<string, string?> columnTypes) => _columnTypes = columnTypes;
+    private ConstantScan(JsonDocument document, string sql)
+    {
+        _document = document;
+        _offsets = new Utf8Offsets(sql);
+    }
 
     public IReadOnlyList<ConstantExpression> Constants => _constants;
     public IReadOnlyList<SessionCall> SessionCalls => _sessionCalls;
 
-    /// <param name="columnTypes">DuckDB types of the columns the session may read, by name (unknown or ambiguous: null).</param>
-    public static ConstantScan Of(ParsedQuery query, IReadOnlyDictionary<string, string?> columnTypes)
+    /// <summary>Every expression node of the query, parents before children; valid until the scan is disposed.</summary>
+    public IReadOnlyList<ScannedNode> Nodes => _nodes;
+
+    public static ConstantScan Of(ParsedQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var scan = new ConstantScan(columnTypes);
-        scan.VisitQueryParts(query.Statement);
-        return scan;
+        var document = JsonDocument.Parse(query.Json, new JsonDocumentOptions { MaxDepth = 4096 });
+        var scan = new ConstantScan(document, query.OriginalSql);
+        try
+        {
+            scan.VisitQueryParts(document.RootElement);
+            return scan;
+        }
+        catch
+        {
+            scan.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>Walks the non-expression parts (statements, query nodes, table refs, modifiers); each expression met is a root.</summary>
-    private void VisitQueryParts(AstValue value)
-    {
-        if (value.Node is { } node) VisitQueryParts(node);
-        else foreach (var item in value.Items) VisitQueryParts(item);
-    }
+    public void Dispose() => _document.Dispose();
 
-    private void VisitQueryParts(AstNode e)
+    /// <summary>Walks non-expression JSON (statements, query nodes, table refs, modifiers); each expression met is a root.</summary>
+    private void VisitQueryParts(JsonElement e)
     {
-        if (e.IsExpression)
+        switch (e.ValueKind)
         {
-            var root = Classify(e, NoNames);
-            if (root.Free.Count == 0) Record(e, root.Kind, null);
-            return;
+            case JsonValueKind.Array:
+                foreach (var item in e.EnumerateArray()) VisitQueryParts(item);
+                break;
+            case JsonValueKind.Object when AstJson.IsExpression(e):
+                var root = Classify(e, NoNames);
+                if (root.Free.Count == 0) Record(e, root.Kind);
+                break;
+            case JsonValueKind.Object when AstJson.Type(e) == "TABLE_FUNCTION" && AstJson.Property(e, "function") is { } call:
+                // FROM f(args): the call is the table function itself, evaluated once; its constant arguments are checked.
+                Children(call, NoNames, ConstantKind.Row);
+                foreach (var p in e.EnumerateObject())
+                    if (!p.NameEquals("function")) VisitQueryParts(p.Value);
+                break;
+            case JsonValueKind.Object:
+                foreach (var p in e.EnumerateObject()) VisitQueryParts(p.Value);
+                break;
         }
-        if (e.Type == "TABLE_FUNCTION" && e.Node("function") is { } call)
-        {
-            // FROM f(args): the call is the table function itself, evaluated once; its constant arguments are checked.
-            Children(call, NoNames, ConstantKind.Row, null);
-            foreach (var (name, value) in e.Properties)
-                if (name != "function") VisitQueryParts(value);
-            return;
-        }
-        foreach (var (_, value) in e.Properties) VisitQueryParts(value);
     }
 
     private readonly record struct Verdict(ConstantKind Kind, IReadOnlySet<string> Free);
@@ -85,9 +113,42 @@ public sealed class ConstantScan
     private static readonly IReadOnlySet<string> NoNames = new HashSet<string>();
 
     /// <param name="lambdaParameters">Names bound by enclosing lambdas: references to them are not columns.</param>
-    private Verdict Classify(AstNode e, IReadOnlySet<string> lambdaParameters)
+    private Verdict Classify(JsonElement e, IReadOnlySet<string> lambdaParameters)
     {
-        switch (e.Class)
+        var parent = _current;
+        var index = _nodes.Count;
+        _nodes.Add(new ScannedNode(e, parent, parent < 0 ? 0 : _nodes[parent].Depth + 1, ConstantKind.Row, false));
+        _current = index;
+        try
+        {
+            var verdict = ClassifyNode(e, lambdaParameters);
+            _nodes[index] = _nodes[index] with { Kind = verdict.Kind, UsesLambdaParameters = verdict.Free.Count > 0 };
+            return verdict;
+        }
+        finally
+        {
+            _current = parent;
+        }
+    }
+
+    /// <summary>The subquery's own expressions are roots of their own, with no expression parent.</summary>
+    private void VisitSubquery(JsonElement e)
+    {
+        var outer = _current;
+        _current = -1;
+        try
+        {
+            foreach (var p in e.EnumerateObject()) VisitQueryParts(p.Value);
+        }
+        finally
+        {
+            _current = outer;
+        }
+    }
+
+    private Verdict ClassifyNode(JsonElement e, IReadOnlySet<string> lambdaParameters)
+    {
+        switch (AstJson.Class(e))
         {
             case "CONSTANT":
                 return new Verdict(ConstantKind.Immutable, NoNames);
@@ -96,26 +157,26 @@ public sealed class ConstantScan
             case "COLUMN_REF":
                 return ColumnReference(e, lambdaParameters);
             case "SUBQUERY":
-                // The subquery's own expressions are roots of their own.
-                foreach (var (_, value) in e.Properties) VisitQueryParts(value);
+                VisitSubquery(e);
                 return new Verdict(ConstantKind.Row, NoNames);
             case "STAR" or "POSITIONAL_REFERENCE" or "WINDOW" or null:
-                Children(e, lambdaParameters, ConstantKind.Row, null);
+                Children(e, lambdaParameters, ConstantKind.Row);
                 return new Verdict(ConstantKind.Row, NoNames);
             case "LAMBDA":
                 return Lambda(e, lambdaParameters);
             case "FUNCTION":
                 return Function(e, lambdaParameters);
             default:
-                return Children(e, lambdaParameters, ConstantKind.Immutable, e);
+                return Children(e, lambdaParameters, ConstantKind.Immutable);
         }
     }
 
-    private Verdict ColumnReference(AstNode e, IReadOnlySet<string> lambdaParameters)
+    private Verdict ColumnReference(JsonElement e, IReadOnlySet<string> lambdaParameters)
     {
-        var names = e["column_names"].Items;
-        if (names.Count == 1 && names[0] is { Kind: AstValueKind.String, Text: { } name })
+        var names = AstJson.Children(e, "column_names");
+        if (names.Count == 1 && names[0].ValueKind == JsonValueKind.String)
         {
+            var name = names[0].GetString()!;
             if (lambdaParameters.Contains(name)) return new Verdict(ConstantKind.Immutable, new HashSet<string> { name });
             // current_date, current_user, …: the binder turns these bare words into calls when no column has the name.
             if (FunctionCatalog.SqlValueFunctions.ContainsKey(FunctionPolicy.Normalize(name)))
@@ -127,51 +188,54 @@ public sealed class ConstantScan
         return new Verdict(ConstantKind.Row, NoNames);
     }
 
-    private Verdict Lambda(AstNode e, IReadOnlySet<string> lambdaParameters)
+    private Verdict Lambda(JsonElement e, IReadOnlySet<string> lambdaParameters)
     {
         var bound = new HashSet<string>(lambdaParameters);
         var own = new HashSet<string>();
-        if (e.Node("lhs") is { } lhs)
-            foreach (var node in lhs.Descendants())
-                if (node.Class == "COLUMN_REF" && node["column_names"].Items is [{ Kind: AstValueKind.String, Text: { } n }])
-                    own.Add(n);
+        if (AstJson.Property(e, "lhs") is { } lhs)
+            foreach (var node in AstJson.Descendants(lhs))
+                if (AstJson.Class(node) == "COLUMN_REF" && AstJson.Children(node, "column_names") is [{ ValueKind: JsonValueKind.String } n])
+                    own.Add(n.GetString()!);
         bound.UnionWith(own);
-        if (e.Node("expr") is not { } body) return new Verdict(ConstantKind.Row, NoNames);
+        if (AstJson.Property(e, "expr") is not { } body) return new Verdict(ConstantKind.Row, NoNames);
         var verdict = Classify(body, bound);
         // A body that uses no parameter is a constant of its own (evaluated once even over a column's list); a body
         // that uses them can be evaluated only with the lambda, when the whole call is constant.
-        if (verdict.Free.Count == 0) Record(body, verdict.Kind, null);
+        if (verdict.Free.Count == 0) Record(body, verdict.Kind);
         var free = new HashSet<string>(verdict.Free);
         free.ExceptWith(own);
         return new Verdict(verdict.Kind, free);
     }
 
-    private Verdict Function(AstNode e, IReadOnlySet<string> lambdaParameters)
+    private Verdict Function(JsonElement e, IReadOnlySet<string> lambdaParameters)
     {
-        var name = FunctionPolicy.Normalize(e.FunctionName);
-        var aggregate = !e.IsOperator && FunctionCatalog.Aggregates.Contains(name);
-        var modified = !e["filter"].IsNull || e.Flag("distinct") || e.Node("order_bys")?["orders"].Items.Count > 0;
+        var name = FunctionPolicy.Normalize(AstJson.String(e, "function_name") ?? "");
+        var isOperator = e.TryGetProperty("is_operator", out var op) && op.ValueKind == JsonValueKind.True;
+        var aggregate = !isOperator && FunctionCatalog.Aggregates.Contains(name);
+        var modified = (AstJson.Property(e, "filter") is not null)
+            || (e.TryGetProperty("distinct", out var d) && d.ValueKind == JsonValueKind.True)
+            || (AstJson.Property(e, "order_bys") is { } orders && AstJson.Children(orders, "orders").Count > 0);
         if (aggregate || modified || name == "unnest" || ConstantFunctions.Volatile.Contains(name))
         {
-            Children(e, lambdaParameters, ConstantKind.Row, null);
+            Children(e, lambdaParameters, ConstantKind.Row);
             return new Verdict(ConstantKind.Row, NoNames);
         }
         if (ConstantFunctions.SessionOrClock.Contains(name))
         {
             AddSessionCall(e, name, hasArguments: true);
-            var inner = Children(e, lambdaParameters, ConstantKind.SessionOrClock, null);
+            var inner = Children(e, lambdaParameters, ConstantKind.SessionOrClock);
             return new Verdict(inner.Kind, inner.Free);
         }
-        return Children(e, lambdaParameters, ConstantKind.Immutable, e);
+        return Children(e, lambdaParameters, ConstantKind.Immutable);
     }
 
     /// <summary>
     /// Classifies the children; the node's kind is the most dependent of theirs and <paramref name="own"/>. When the
     /// node is not constant, each constant child is a maximal constant sub-expression and is recorded.
     /// </summary>
-    private Verdict Children(AstNode e, IReadOnlySet<string> lambdaParameters, ConstantKind own, AstNode? comparison)
+    private Verdict Children(JsonElement e, IReadOnlySet<string> lambdaParameters, ConstantKind own)
     {
-        var children = e.NestedExpressions();
+        var children = AstJson.NestedExpressions(e).ToList();
         var verdicts = children.Select(c => Classify(c, lambdaParameters)).ToList();
         var kind = own;
         var free = new HashSet<string>();
@@ -183,52 +247,28 @@ public sealed class ConstantScan
         // A node that is itself a whole constant is recorded by its parent; otherwise its constant children are maximal.
         if (kind is ConstantKind.SessionOrClock or ConstantKind.Row || free.Count > 0)
         {
-            // Once per node: an IN list may have tens of thousands of children.
-            var comparedType = comparison is { } c ? ComparedColumnType(c) : null;
             for (var i = 0; i < children.Count; i++)
                 if (verdicts[i].Free.Count == 0)
-                    Record(children[i], verdicts[i].Kind, comparedType);
+                    Record(children[i], verdicts[i].Kind);
         }
         return new Verdict(kind, free);
     }
 
-    private void Record(AstNode e, ConstantKind kind, string? comparedType)
+    private void Record(JsonElement e, ConstantKind kind)
     {
         if (kind is not (ConstantKind.Immutable or ConstantKind.Parameterized)) return;
-        var cls = e.Class;
-        // A literal on its own is its value (LiteralCasts checks string literals compared with typed columns); a parameter
+        var cls = AstJson.Class(e);
+        // A literal on its own is its value (the cast the binder may put over it is BoundCasts' business); a parameter
         // on its own, or CAST($n AS T) as the server writes for typed parameters, is decoded at Bind with its type.
         if (cls == "CONSTANT") return;
         if (cls is "PARAMETER" or "LAMBDA") return;
-        if (cls == "CAST" && e.CastChild is { Class: "PARAMETER" }) return;
-        _constants.Add(new ConstantExpression(e.ToJson(), kind, comparedType));
+        if (cls == "CAST" && AstJson.Property(e, "child") is { } child && AstJson.Class(child) == "PARAMETER") return;
+        _constants.Add(new ConstantExpression(e.GetRawText(), kind));
     }
 
-    /// <summary>The known non-string type of a column compared in this comparison, IN list or BETWEEN (DuckDB casts a
-    /// string operand to it); null when no operand is a column of a known type.</summary>
-    private string? ComparedColumnType(AstNode comparison)
+    private void AddSessionCall(JsonElement e, string name, bool hasArguments)
     {
-        var operands = comparison.Class switch
-        {
-            "COMPARISON" => new[] { comparison.Left, comparison.Right },
-            "BETWEEN" => [comparison.Input, comparison.Lower, comparison.Upper],
-            "OPERATOR" when comparison.Type is "COMPARE_IN" or "COMPARE_NOT_IN" => comparison.Children.ToArray<AstNode?>(),
-            _ => [],
-        };
-        foreach (var other in operands)
-        {
-            if (other is not { Class: "COLUMN_REF" } o) continue;
-            var names = o["column_names"].Items;
-            if (names.Count == 0 || names[^1] is not { Kind: AstValueKind.String, Text: { } name }) continue;
-            if (_columnTypes.GetValueOrDefault(name) is { } type && !type.StartsWith("VARCHAR", StringComparison.OrdinalIgnoreCase))
-                return type;
-        }
-        return null;
-    }
-
-    private void AddSessionCall(AstNode e, string name, bool hasArguments)
-    {
-        if (e.Offset is not { } offset) return;
+        if (AstJson.Location(e) is not { } bytes || !_offsets.TryToCharOffset((ulong)bytes, out var offset)) return;
         _sessionCalls.Add(new SessionCall(offset, name, hasArguments));
     }
 }

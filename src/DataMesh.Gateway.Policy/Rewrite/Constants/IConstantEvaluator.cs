@@ -14,4 +14,8 @@ public interface IConstantEvaluator
 
     /// <summary>The json_serialize_sql document of <paramref name="sql"/>.</summary>
     string Serialize(string sql);
+
+    /// <summary>DuckDB's bound, unoptimised plan of <paramref name="sql"/> on this connection (json_serialize_plan with
+    /// skip_null, never skip_empty: empty strings are values and field names); a binding error is reported inside the JSON.</summary>
+    string SerializePlan(string sql);
 }
