@@ -1,4 +1,6 @@
+using DataMesh.Gateway.Admin.Blocks;
 using DataMesh.Gateway.Admin.Commands;
+using DataMesh.Gateway.Catalog.Model;
 using DataMesh.Gateway.Catalog.Store;
 using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Sql.Admin;
@@ -7,7 +9,9 @@ namespace DataMesh.Gateway.Admin;
 
 /// <summary>
 /// Executes one admin statement and records it in the audit log: a successful change is audited in its own
-/// transaction; reads and failures are appended afterwards (a failure rolled its transaction back first).
+/// transaction; reads and failures are appended afterwards (a failure rolled its transaction back first). Inside a
+/// transaction block a change is run on a transaction that is rolled back, and kept only when the block commits
+/// (<see cref="ExecuteInBlock"/>, <see cref="Commit"/>).
 /// </summary>
 public sealed class AdminExecutor(AdminServices services)
 {
@@ -22,15 +26,138 @@ public sealed class AdminExecutor(AdminServices services)
         IQueryExport? export = null)
     {
         var ctx = new AdminContext(caller, database, redactedText, Services) { Command = statement.Tag, Export = export };
+        return Audited(ctx, () => AdminDispatch.Run(ctx, statement, statementOffset));
+    }
+
+    /// <summary>
+    /// Runs a statement inside a transaction block: against the catalog as the block's earlier changes left it, on a
+    /// transaction that is rolled back. A change is remembered in <paramref name="block"/> with its answer (and audited
+    /// when the block ends); a read is audited at once. Errors are the command's own, at once.
+    /// </summary>
+    public AdminResult ExecuteInBlock(AdminBlock block, AdminStatement statement, AdminCaller caller, string database, string redactedText, int statementOffset = 0)
+    {
+        var now = Services.Clock.GetUtcNow();
+        AdminContext? ctx = null;
+        BlockAccess? access = null;
         try
         {
-            var result = Dispatch(ctx, statement, statementOffset);
-            if (!ctx.Audited) Services.Catalog.Store.AppendAudit(ctx.Audit("ok", null, null));
+            var result = Services.Catalog.Store.Rehearse(w =>
+            {
+                Replay(w, block, followers: null);
+                access = new BlockAccess(w);
+                ctx = new AdminContext(caller, database, redactedText, Services, access, now) { Command = statement.Tag };
+                return AdminDispatch.Run(ctx, statement, statementOffset);
+            });
+            FlushDeferred(access);
+            if (access!.Changed) block.Entries.Add(new AdminBlock.Entry(statement, caller, database, redactedText, statementOffset, now, result));
+            else Services.Catalog.Store.AppendAudit(ctx!.Audit("ok", null, null));
             return result;
         }
         catch (PgErrorException e)
         {
-            Services.Catalog.Store.AppendAudit(ctx.Audit("error", e.SqlState, e.Message));
+            FlushDeferred(access);
+            AuditFailure(caller, database, redactedText, statement.Tag, now, e);
+            throw;
+        }
+        catch (CatalogStoreException e)
+        {
+            var error = StoreFaults.Translate(e);
+            AuditFailure(caller, database, redactedText, statement.Tag, now, error);
+            throw error;
+        }
+    }
+
+    /// <summary>
+    /// COMMIT: the block's changes run again, in order and with their own times, in one catalog transaction. If one
+    /// fails or answers differently than it did (another session changed the catalog in between), nothing is kept and
+    /// the COMMIT fails with 40001, as a serializable transaction in PostgreSQL does.
+    /// </summary>
+    public void Commit(AdminBlock block)
+    {
+        if (block.IsEmpty) return;
+        var followers = new List<Action>();
+        try
+        {
+            Services.Catalog.Change(w =>
+            {
+                Replay(w, block, followers);
+                return 0;
+            });
+        }
+        catch (PgErrorException e)
+        {
+            Discard(block, "rolled back: " + e.Message);
+            throw;
+        }
+        catch (CatalogStoreException e)
+        {
+            var error = StoreFaults.Translate(e);
+            Discard(block, "rolled back: " + error.Message);
+            throw error;
+        }
+        block.Entries.Clear();
+        foreach (var follower in followers) follower();
+    }
+
+    /// <summary>ROLLBACK (or a block that ended failed, or a session that left): the changes are audited as not kept.</summary>
+    public void Rollback(AdminBlock block) => Discard(block, "the transaction block was rolled back");
+
+    /// <summary>ROLLBACK TO a savepoint: the changes made after it are audited as not kept and forgotten.</summary>
+    public void RollbackTo(AdminBlock block, string savepoint)
+    {
+        var now = Services.Clock.GetUtcNow();
+        var records = block.RollbackTo(savepoint).Select(d => RolledBack(d.Statement.Tag, d.Text, now, "rolled back to savepoint " + savepoint)).ToList();
+        TryAppend(records);
+    }
+
+    private void Discard(AdminBlock block, string why)
+    {
+        var now = Services.Clock.GetUtcNow();
+        var records = block.Entries.Select(e => RolledBack(e.Statement.Tag, e.Text, now, why, e.Caller, e.Database)).ToList();
+        block.Entries.Clear();
+        TryAppend(records);
+    }
+
+    private AuditRecord RolledBack(string command, string text, DateTimeOffset now, string why, AdminCaller? caller = null, string? database = null) =>
+        new(0, now, caller?.User ?? "", caller?.Issuer, caller?.Subject, database, "admin", command, text, "rolled back", null, why, [], [], null, null, null);
+
+    /// <summary>Runs the block's changes on <paramref name="w"/>; each must give the answer it gave when it ran.</summary>
+    private void Replay(ICatalogWriter w, AdminBlock block, List<Action>? followers)
+    {
+        foreach (var entry in block.Entries)
+        {
+            var access = new BlockAccess(w);
+            var ctx = new AdminContext(entry.Caller, entry.Database, entry.Text, Services, access, entry.Now) { Command = entry.Statement.Tag };
+            AdminResult again;
+            try
+            {
+                again = AdminDispatch.Run(ctx, entry.Statement, entry.Offset);
+            }
+            catch (PgErrorException e)
+            {
+                throw Serialization(entry, "it now fails: " + e.Message);
+            }
+            if (!AdminResults.Same(again, entry.Result)) throw Serialization(entry, "it would now answer differently");
+            followers?.AddRange(access.Followers);
+        }
+    }
+
+    private static PgErrorException Serialization(AdminBlock.Entry entry, string why) =>
+        new(SqlState.SerializationFailure, "could not serialize access due to a concurrent change of the catalog",
+            detail: $"{entry.Statement.Tag} of this transaction block ran against a catalog that has changed since; {why}",
+            hint: "Run the transaction again.");
+
+    private AdminResult Audited(AdminContext ctx, Func<AdminResult> run)
+    {
+        try
+        {
+            var result = run();
+            if (!ctx.Audited) ctx.AppendAudit(ctx.Audit("ok", null, null));
+            return result;
+        }
+        catch (PgErrorException e)
+        {
+            ctx.AppendAudit(ctx.Audit("error", e.SqlState, e.Message));
             throw;
         }
         catch (CatalogStoreException e)
@@ -40,12 +167,32 @@ public sealed class AdminExecutor(AdminServices services)
             var error = StoreFaults.Translate(e);
             try
             {
-                Services.Catalog.Store.AppendAudit(ctx.Audit("error", error.SqlState, error.Message));
+                ctx.AppendAudit(ctx.Audit("error", error.SqlState, error.Message));
             }
             catch (CatalogStoreException)
             {
             }
             throw error;
+        }
+    }
+
+    private void FlushDeferred(BlockAccess? access)
+    {
+        if (access is not null) TryAppend(access.DeferredAudit);
+    }
+
+    private void AuditFailure(AdminCaller caller, string database, string text, string command, DateTimeOffset now, PgErrorException e) =>
+        TryAppend([new AuditRecord(0, now, caller.User, caller.Issuer, caller.Subject, database, "admin", command, text, "error", e.SqlState, e.Message, [], [], null, null, null)]);
+
+    private void TryAppend(IReadOnlyList<AuditRecord> records)
+    {
+        try
+        {
+            Services.Catalog.Store.AppendAudit(records);
+        }
+        catch (CatalogStoreException)
+        {
+            // The client still gets its answer; the catalog cannot take the record now.
         }
     }
 
@@ -71,71 +218,7 @@ public sealed class AdminExecutor(AdminServices services)
     public void AuditRejected(string user, string database, string text, PgErrorException error) =>
         AuditRejected(new AdminCaller(user), database, text, error);
 
-    public void AuditRejected(AdminCaller caller, string database, string text, PgErrorException error)
-    {
-        var ctx = new AdminContext(caller, database, text, Services) { Command = "UNPARSED ADMIN COMMAND" };
-        try
-        {
-            Services.Catalog.Store.AppendAudit(ctx.Audit("error", error.SqlState, error.Message));
-        }
-        catch (CatalogStoreException)
-        {
-            // The client still gets its syntax error; the catalog cannot take the record now.
-        }
-    }
-
-    private static AdminResult Dispatch(AdminContext ctx, AdminStatement statement, int offset) => statement switch
-    {
-        ShowDomain s => DomainCommands.Show(ctx, s),
-        RenameDomain s => DomainCommands.Rename(ctx, s),
-        CreateUser s => PrincipalCommands.CreateUser(ctx, s),
-        AlterUserPassword s => PrincipalCommands.AlterUserPassword(ctx, s),
-        DropUser s => PrincipalCommands.DropUser(ctx, s),
-        ShowUsers s => PrincipalCommands.ShowUsers(ctx, s),
-        GrantDomainAdmin s => PrincipalCommands.SetDomainAdmin(ctx, s.User, true),
-        RevokeDomainAdmin s => PrincipalCommands.SetDomainAdmin(ctx, s.User, false),
-        CreateGroup s => PrincipalCommands.CreateGroup(ctx, s),
-        DropGroup s => PrincipalCommands.DropGroup(ctx, s),
-        AlterGroupAddUser s => PrincipalCommands.AlterGroup(ctx, s.Group, s.User, add: true),
-        AlterGroupDropUser s => PrincipalCommands.AlterGroup(ctx, s.Group, s.User, add: false),
-        ShowGroups s => PrincipalCommands.ShowGroups(ctx, s),
-        AssociateAccount s => AccountCommands.Associate(ctx, s),
-        AcceptAccount s => AccountCommands.Accept(ctx, s),
-        AlterAccountAdmin s => AccountCommands.AlterAdmin(ctx, s),
-        AlterAccountCredentials s => AccountCommands.AlterCredentials(ctx, s),
-        ShowAccounts s => AccountCommands.Show(ctx, s),
-        ShowBlueprints s => ProjectCommands.ShowBlueprints(ctx, s),
-        CreateBlueprint s => ProjectCommands.CreateBlueprint(ctx, s),
-        CreateProjectProfile s => ProjectCommands.CreateProfile(ctx, s),
-        ShowProjectProfiles s => ProjectCommands.ShowProfiles(ctx, s),
-        CreateProject s => ProjectCommands.CreateProject(ctx, s),
-        ShowProjects s => ProjectCommands.ShowProjects(ctx, s),
-        DescribeProject s => ProjectDescription.Describe(ctx, s),
-        AddMember s => ProjectCommands.AddMember(ctx, s),
-        RemoveMember s => ProjectCommands.RemoveMember(ctx, s),
-        ShowMembers s => ProjectCommands.ShowMembers(ctx, s),
-        CreateGlossaryTerm s => AssetCommands.CreateTerm(ctx, s),
-        ShowGlossary s => AssetCommands.ShowGlossary(ctx, s),
-        CreateAsset s => AssetCommands.Create(ctx, s),
-        CreateDataProduct s => ProductCommands.Create(ctx, s),
-        AlterAssetColumnDescription s => AssetCommands.Alter(ctx, s.Name, a => AssetCommands.SetColumnDescription(a, s.Column, s.Description)),
-        AlterAssetDescription s => AssetCommands.Alter(ctx, s.Name, a => a with { Description = s.Description }),
-        AlterAssetTerms s => AssetCommands.Alter(ctx, s.Name, a => a with { Terms = AssetCommands.CheckTerms(ctx, s.Terms) }),
-        AlterAssetMetadata s => AssetCommands.Alter(ctx, s.Name, a => a with { Metadata = new Dictionary<string, string>(s.Metadata) }),
-        PublishAsset s => AssetCommands.Publish(ctx, s),
-        UnpublishAsset s => AssetCommands.Unpublish(ctx, s),
-        DescribeAsset s => AssetCommands.Describe(ctx, s),
-        ShowAssets s => AssetCommands.Show(ctx, s),
-        SearchCatalog s => AssetCommands.Search(ctx, s),
-        RequestSubscription s => SubscriptionCommands.Request(ctx, s),
-        ShowSubscriptionRequests s => SubscriptionCommands.ShowRequests(ctx, s),
-        ApproveSubscription s => SubscriptionCommands.Approve(ctx, s, offset),
-        ApproveSubscriptionColumns s => NewColumnCommands.ApproveAdded(ctx, s),
-        RejectSubscription s => SubscriptionCommands.Reject(ctx, s),
-        RevokeSubscription s => SubscriptionCommands.Revoke(ctx, s),
-        ShowSubscriptions s => SubscriptionCommands.Show(ctx, s),
-        ShowEffectivePolicy s => PolicyCommands.ShowEffective(ctx, s),
-        ShowAudit s => AuditCommands.Show(ctx, s),
-        _ => throw new PgErrorException(SqlState.FeatureNotSupported, $"{statement.Tag} is not supported"),
-    };
+    public void AuditRejected(AdminCaller caller, string database, string text, PgErrorException error) =>
+        TryAppend([new AuditRecord(0, Services.Clock.GetUtcNow(), caller.User, caller.Issuer, caller.Subject, database, "admin", "UNPARSED ADMIN COMMAND",
+            text, "error", error.SqlState, error.Message, [], [], null, null, null)]);
 }

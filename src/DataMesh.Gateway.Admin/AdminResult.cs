@@ -8,10 +8,25 @@ public sealed record AdminColumn(string Name, AdminColumnType Type = AdminColumn
 /// <summary>Something the caller should know about a command that succeeded: sent as a NOTICE before its rows.</summary>
 public sealed record AdminNotice(string Message, string? Detail = null, string? Hint = null);
 
+/// <summary>
+/// An admin command's answer sent as COPY OUT data instead of rows (EXPORT AUDIT): the chunks, produced as they are sent,
+/// in text (CSV) or binary (a Parquet file) format. <see cref="Rows"/> counts what the chunks hold, for the COPY n tag.
+/// </summary>
+public sealed class AdminCopy(bool binary, int columns, IEnumerable<ReadOnlyMemory<byte>> chunks, Func<long> rows)
+{
+    public bool Binary { get; } = binary;
+    public int ColumnCount { get; } = columns;
+    public IEnumerable<ReadOnlyMemory<byte>> Chunks { get; } = chunks;
+    public long Rows => rows();
+}
+
 /// <summary>An admin command's answer: an ordinary result set (possibly empty) and its command tag.</summary>
 public sealed record AdminResult(IReadOnlyList<AdminColumn> Columns, IReadOnlyList<object?[]> Rows, string Tag)
 {
     public IReadOnlyList<AdminNotice> Notices { get; init; } = [];
+
+    /// <summary>Set when the answer is COPY OUT data rather than rows.</summary>
+    public AdminCopy? Copy { get; init; }
 
     public static AdminResult Done(string tag) => new([], [], tag);
 
@@ -25,4 +40,12 @@ public sealed record AdminResult(IReadOnlyList<AdminColumn> Columns, IReadOnlyLi
         bool => AdminColumnType.Bool,
         _ => AdminColumnType.Text,
     };
+}
+
+/// <summary>Whether two answers are the same: a transaction block's change must answer at COMMIT as it answered when it ran.</summary>
+public static class AdminResults
+{
+    public static bool Same(AdminResult a, AdminResult b) =>
+        a.Tag == b.Tag && a.Columns.SequenceEqual(b.Columns) && a.Rows.Count == b.Rows.Count
+        && a.Rows.Zip(b.Rows).All(p => p.First.Length == p.Second.Length && p.First.Zip(p.Second).All(v => Equals(v.First, v.Second)));
 }

@@ -25,4 +25,17 @@ public sealed class AdminServices(CatalogService catalog, MetadataEngine metadat
     public ObjectStorage Storage => _storage.Value;
 
     public Provisioner Provisioner { get; } = new(Path.GetFullPath(dataDirectory), metadata);
+
+    /// <summary>The sessions open on projects (the server's): a project is neither dropped nor renamed under them. Null: none known.</summary>
+    public IProjectSessions? Sessions { get; set; }
+
+    /// <summary>Lets a project's webhook be plain http (tests and local development); https only otherwise.</summary>
+    public bool AllowHttpWebhooks { get; set; }
+}
+
+/// <summary>Who is connected where: the server answers for its sessions (and the portal's).</summary>
+public interface IProjectSessions
+{
+    /// <summary>The number of open sessions whose database is <paramref name="project"/>.</summary>
+    int CountIn(string project);
 }

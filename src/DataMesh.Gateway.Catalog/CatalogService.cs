@@ -51,6 +51,12 @@ public sealed class CatalogService : IDisposable
     public long PartitionsLoaded => _source.PartitionsLoaded;
 
     /// <summary>
+    /// Raised after every change committed through this service (its snapshot already caught up): followers of the
+    /// event table (LISTEN) look for new events then instead of waiting for their next poll.
+    /// </summary>
+    public event Action? Changed;
+
+    /// <summary>
     /// After a new snapshot is published: the projects whose grants or engine inputs may have changed (all of them after
     /// a reload, then <c>Reloaded</c> is true). Handlers run on the publishing thread and must be quick.
     /// </summary>
@@ -74,6 +80,7 @@ public sealed class CatalogService : IDisposable
     {
         var result = Store.Write(work);
         CatchUp();
+        Changed?.Invoke();
         return result;
     }
 

@@ -49,5 +49,13 @@ internal static class PgCatalogAbsentObjects
         yield return $"CREATE TABLE pg_default_acl (oid {O}, defaclrole {O}, defaclnamespace {O}, defaclobjtype {C}, defaclacl VARCHAR[])";
         yield return $"CREATE TABLE pg_parameter_acl (oid {O}, parname VARCHAR, paracl VARCHAR[])";
         yield return $"CREATE TABLE pg_db_role_setting (setdatabase {O}, setrole {O}, setconfig VARCHAR[])";
+        // pg_dump reads these: no transforms, no privileges set at initdb time, no security labels.
+        yield return $"CREATE TABLE pg_transform (oid {O}, trftype {O}, trflang {O}, trffromsql regproc, trftosql regproc)";
+        yield return $"CREATE TABLE pg_init_privs (objoid {O}, classoid {O}, objsubid INTEGER, privtype {C}, initprivs VARCHAR[])";
+        yield return $"CREATE TABLE pg_seclabel (objoid {O}, classoid {O}, objsubid INTEGER, provider VARCHAR, label VARCHAR)";
+        yield return $"""
+            CREATE VIEW pg_seclabels AS SELECT objoid, classoid, objsubid, NULL::VARCHAR AS objtype, NULL::{O} AS objnamespace,
+              NULL::VARCHAR AS objname, provider, label FROM pg_seclabel
+            """;
     }
 }

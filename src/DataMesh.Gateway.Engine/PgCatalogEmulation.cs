@@ -49,9 +49,24 @@ public static class PgCatalogEmulation
 
     internal static readonly IReadOnlySet<int> BuiltInNamespaceOids =
         new HashSet<int> { PgCatalogNamespaceOid, PublicNamespaceOid, PgToastNamespaceOid, InformationSchemaNamespaceOid };
-    public const string ServerVersion = "16.4";
-    public const string ServerVersionNum = "160004";
-    public const string VersionString = "PostgreSQL 16.4 (DataMesh Gateway) on x86_64-pc-linux-gnu, compiled by .NET, 64-bit";
+    // PostgreSQL 15: the version whose parameters, catalogs and input rules the gateway follows, and one pg_dump 15 (which
+    // refuses a newer server) accepts.
+    public const string ServerVersion = "15.18";
+    public const string ServerVersionNum = "150018";
+    public const string VersionString = "PostgreSQL 15.18 (DataMesh Gateway) on x86_64-pc-linux-gnu, compiled by .NET, 64-bit";
+
+    /// <summary>
+    /// The OID of a PostgreSQL type by the name SQL may give it (<c>int</c>, <c>integer</c>, <c>pg_catalog.oid</c>,
+    /// <c>text[]</c>, <c>double precision</c>), from PostgreSQL's own pg_type rows; null when PostgreSQL has no such type.
+    /// </summary>
+    public static int? TypeOid(string name) => CatalogData.PgCatalogData.TypeOid(name);
+
+    /// <summary>
+    /// Registers the emulation's column types (oid, name, "char", reg*) in the database <paramref name="connection"/>
+    /// belongs to; <see cref="Statements"/> need them. Registered types keep their alias in results, where types made
+    /// with CREATE TYPE do not (<see cref="Interop.PgTypeAliases"/>).
+    /// </summary>
+    public static void RegisterTypes(DuckDB.NET.Data.DuckDBConnection connection) => Interop.PgTypeAliases.Register(connection);
 
     /// <param name="settings">The gateway's session settings (name, built-in default, context, type), see
     /// <see cref="EngineSpec.SettingDefinitions"/>; none: pg_settings lists only its fixed facts.</param>
@@ -60,27 +75,24 @@ public static class PgCatalogEmulation
 
     private static IEnumerable<string> Definitions(IReadOnlyList<(string Name, string Boot, string Context, string Type)> settings)
     {
-        yield return $"CREATE TYPE {TypeMapper.OidAlias} AS UINTEGER";
-        yield return $"CREATE TYPE {TypeMapper.NameAlias} AS VARCHAR";
-        yield return $"CREATE TYPE {TypeMapper.CharAlias} AS VARCHAR";
-        // An OID cast to regclass (regtype, …) stays the number; a name cast to one is a lookup (PgDialect: to_regclass).
-        foreach (var reg in new[] { "regclass", "regtype", "regproc", "regprocedure", "regnamespace", "regrole", "regoper", "regoperator", "regconfig" })
-            yield return $"CREATE TYPE {reg} AS UINTEGER";
-
+        // The column types oid, name, "char" and the reg* types are registered first (RegisterTypes). An OID cast to
+        // regclass (regtype, …) stays the number; a name cast to one is a lookup (PgDialect: to_regclass).
         yield return $"""
             CREATE TABLE pg_namespace (oid {TypeMapper.OidAlias}, nspname {TypeMapper.NameAlias}, nspowner {TypeMapper.OidAlias}, nspacl VARCHAR[])
             """;
-        yield return $"INSERT INTO pg_namespace VALUES ({PgCatalogNamespaceOid}, 'pg_catalog', 10, NULL), ({PublicNamespaceOid}, 'public', 10, NULL), ({PgToastNamespaceOid}, 'pg_toast', 10, NULL), ({InformationSchemaNamespaceOid}, 'information_schema', 10, NULL)";
+        // public as PostgreSQL 15 creates it (owner pg_database_owner, its standard ACL and comment), so that pg_dump, which
+        // compares against those, writes nothing for it.
+        yield return $"INSERT INTO pg_namespace VALUES ({PgCatalogNamespaceOid}, 'pg_catalog', 10, NULL), ({PublicNamespaceOid}, 'public', {PgCatalogRelations.DatabaseOwnerRoleOid}, ['pg_database_owner=UC/pg_database_owner', '=U/pg_database_owner']), ({PgToastNamespaceOid}, 'pg_toast', 10, NULL), ({InformationSchemaNamespaceOid}, 'information_schema', 10, NULL)";
 
         yield return $"""
             CREATE TABLE pg_type (oid {TypeMapper.OidAlias}, typname {TypeMapper.NameAlias}, typnamespace {TypeMapper.OidAlias},
               typowner {TypeMapper.OidAlias}, typlen SMALLINT, typbyval BOOLEAN, typtype {TypeMapper.CharAlias}, typcategory {TypeMapper.CharAlias},
               typispreferred BOOLEAN, typisdefined BOOLEAN, typdelim {TypeMapper.CharAlias}, typrelid {TypeMapper.OidAlias},
-              typelem {TypeMapper.OidAlias}, typarray {TypeMapper.OidAlias}, typinput {TypeMapper.OidAlias}, typoutput {TypeMapper.OidAlias},
-              typreceive {TypeMapper.OidAlias}, typsend {TypeMapper.OidAlias}, typnotnull BOOLEAN, typbasetype {TypeMapper.OidAlias},
+              typelem {TypeMapper.OidAlias}, typarray {TypeMapper.OidAlias}, typinput regproc, typoutput regproc,
+              typreceive regproc, typsend regproc, typnotnull BOOLEAN, typbasetype {TypeMapper.OidAlias},
               typtypmod INTEGER, typndims INTEGER, typcollation {TypeMapper.OidAlias}, typdefault VARCHAR, typalign {TypeMapper.CharAlias},
-              typstorage {TypeMapper.CharAlias}, typmodin {TypeMapper.OidAlias} DEFAULT 0, typmodout {TypeMapper.OidAlias} DEFAULT 0,
-              typanalyze {TypeMapper.OidAlias} DEFAULT 0, typsubscript {TypeMapper.OidAlias} DEFAULT 0, typdefaultbin VARCHAR, typacl VARCHAR[])
+              typstorage {TypeMapper.CharAlias}, typmodin regproc DEFAULT 0, typmodout regproc DEFAULT 0,
+              typanalyze regproc DEFAULT 0, typsubscript regproc DEFAULT 0, typdefaultbin VARCHAR, typacl VARCHAR[])
             """;
         yield return $"""
             CREATE TABLE pg_proc (oid {TypeMapper.OidAlias}, proname {TypeMapper.NameAlias}, pronamespace {TypeMapper.OidAlias},
@@ -93,10 +105,12 @@ public static class PgCatalogEmulation
               proargdefaults VARCHAR, protrftypes {TypeMapper.OidAlias}[], prosrc VARCHAR, probin VARCHAR, prosqlbody VARCHAR,
               proconfig VARCHAR[], proacl VARCHAR[])
             """;
-        yield return TypeRows(out var procRows);
-        yield return procRows;
+        // PostgreSQL 15's own built-in types, their I/O functions and ranges (CatalogData, extracted from a real server).
+        yield return CatalogData.PgCatalogData.TypeInserts();
+        yield return CatalogData.PgCatalogData.ProcInserts();
 
-        yield return $"CREATE TABLE pg_range (rngtypid {TypeMapper.OidAlias}, rngsubtype {TypeMapper.OidAlias}, rngmultitypid {TypeMapper.OidAlias}, rngcollation {TypeMapper.OidAlias}, rngsubopc {TypeMapper.OidAlias}, rngcanonical {TypeMapper.OidAlias}, rngsubdiff {TypeMapper.OidAlias})";
+        yield return $"CREATE TABLE pg_range (rngtypid {TypeMapper.OidAlias}, rngsubtype {TypeMapper.OidAlias}, rngmultitypid {TypeMapper.OidAlias}, rngcollation {TypeMapper.OidAlias}, rngsubopc {TypeMapper.OidAlias}, rngcanonical regproc, rngsubdiff regproc)";
+        yield return CatalogData.PgCatalogData.RangeInserts();
         foreach (var sql in PgCatalogRelations.Statements(settings)) yield return sql;
         foreach (var sql in PgCatalogAbsentObjects.Statements()) yield return sql;
         foreach (var sql in PgCatalogFunctions.Statements()) yield return sql;
@@ -147,7 +161,7 @@ public static class PgCatalogEmulation
         if (spec.ShadowTables.Count == 0) yield break;
 
         var classes = new StringBuilder("INSERT INTO pg_class (oid, relname, relnamespace, relnatts) VALUES ");
-        var attributes = new StringBuilder("INSERT INTO pg_attribute (attrelid, attname, atttypid, attlen, attnum, atttypmod, attbyval, attcollation) VALUES ");
+        var attributes = new StringBuilder("INSERT INTO pg_attribute (attrelid, attname, atttypid, attlen, attnum, atttypmod, attbyval, attcollation, attalign, attstorage) VALUES ");
         var descriptions = new List<string>();
         for (var t = 0; t < spec.ShadowTables.Count; t++)
         {
@@ -168,7 +182,7 @@ public static class PgCatalogEmulation
                 var attnum = c + 1;
                 if (c > 0) attributes.Append(", ");
                 attributes.Append(CultureInfo.InvariantCulture,
-                    $"({table.Oid}, {SqlNames.Literal(column.Name)}, {type.Oid}, {type.Length}, {attnum}, {type.TypeModifier}, {(type.Length is > 0 and <= 8 ? "true" : "false")}, {(IsCollatable(type.Oid) ? 100 : 0)})");
+                    $"({table.Oid}, {SqlNames.Literal(column.Name)}, {type.Oid}, {type.Length}, {attnum}, {type.TypeModifier}, {(type.Length is > 0 and <= 8 ? "true" : "false")}, {(IsCollatable(type.Oid) ? 100 : 0)}, '{CatalogData.PgCatalogData.Align(type.Oid)}', '{CatalogData.PgCatalogData.Storage(type.Oid)}')");
                 if (column.Description is { } columnDescription)
                     descriptions.Add(Invariant($"({table.Oid}, {PgClassOid}, {attnum}, {SqlNames.Literal(columnDescription)})"));
             }
@@ -181,45 +195,4 @@ public static class PgCatalogEmulation
     private static bool IsCollatable(int typeOid) => typeOid is PgTypes.Text or PgTypes.Varchar or PgTypes.BpChar or PgTypes.Name;
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>
-    /// pg_type rows for the built-in types and the pg_proc rows of their input, output and receive functions:
-    /// Npgsql tells arrays by typreceive = array_recv, pgjdbc by typinput = array_in.
-    /// </summary>
-    private static string TypeRows(out string procRows)
-    {
-        var types = new StringBuilder("""
-            INSERT INTO pg_type (oid, typname, typnamespace, typowner, typlen, typbyval, typtype, typcategory, typispreferred,
-              typisdefined, typdelim, typrelid, typelem, typarray, typinput, typoutput, typreceive, typsend, typnotnull, typbasetype,
-              typtypmod, typndims, typcollation, typdefault, typalign, typstorage) VALUES
-            """);
-        var procs = new StringBuilder("INSERT INTO pg_proc (oid, proname, pronamespace, proowner, prorettype, proargtypes, prokind) VALUES ");
-        var procOids = new Dictionary<string, int>(StringComparer.Ordinal);
-        int Proc(string name, int returns)
-        {
-            if (procOids.TryGetValue(name, out var oid)) return oid;
-            oid = 9000 + procOids.Count;
-            procOids[name] = oid;
-            if (procOids.Count > 1) procs.Append(", ");
-            procs.Append(CultureInfo.InvariantCulture, $"({oid}, '{name}', {PgCatalogNamespaceOid}, 10, {returns}, '', 'f')");
-            return oid;
-        }
-        var first = true;
-        foreach (var t in PgTypes.All)
-        {
-            var receive = Proc(t.ReceiveFunction, t.Oid);
-            var input = Proc(t.IsArray ? "array_in" : t.Name + "in", t.Oid);
-            var output = Proc(t.IsArray ? "array_out" : t.Name + "out", PgTypes.Unknown);
-            var send = Proc(t.IsArray ? "array_send" : t.Name + "send", PgTypes.Bytea);
-            if (!first) types.Append(", ");
-            first = false;
-            var byVal = t.Length is > 0 and <= 8 ? "true" : "false";
-            var align = t.Length switch { 1 => 'c', 2 => 's', 8 => 'd', _ => 'i' };
-            var storage = t.Length == -1 ? 'x' : 'p';
-            types.Append(CultureInfo.InvariantCulture,
-                $"({t.Oid}, '{t.Name}', {PgCatalogNamespaceOid}, 10, {t.Length}, {byVal}, '{t.TypeKind}', '{t.Category}', false, true, ',', 0, {t.ElementOid}, {t.ArrayOid}, {input}, {output}, {receive}, {send}, false, 0, -1, 0, {(IsCollatable(t.Oid) ? 100 : 0)}, NULL, '{align}', '{storage}')");
-        }
-        procRows = procs.ToString();
-        return types.ToString();
-    }
 }

@@ -20,6 +20,8 @@ internal static class PgCatalogFunctions
           ELSE t END
         """;
 
+    // Macro bodies use aliases no query writes (__ft, __rc …): DuckDB substitutes a macro's arguments as written, so an
+    // argument t.oid inside a body that aliases its own pg_type as t would bind to the body's t (pg_dump passes t.oid).
     public static IEnumerable<string> Statements()
     {
         // Names: a qualified 'schema.name' (optionally double-quoted parts) split into schema and name.
@@ -27,8 +29,8 @@ internal static class PgCatalogFunctions
         yield return $"CREATE OR REPLACE MACRO pg_catalog_relation_oid(n) AS ({PgCatalogOids.LookupByName})";
         yield return $$"""
             CREATE OR REPLACE MACRO to_regclass(n) AS COALESCE(
-              (SELECT min(c.oid) FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
-               WHERE c.relname = pg_ident_part(n, 2) AND (pg_ident_part(n, 1) IS NULL OR s.nspname = pg_ident_part(n, 1))),
+              (SELECT min(__rc.oid) FROM pg_class __rc JOIN pg_namespace __rs ON __rs.oid = __rc.relnamespace
+               WHERE __rc.relname = pg_ident_part(n, 2) AND (pg_ident_part(n, 1) IS NULL OR __rs.nspname = pg_ident_part(n, 1))),
               CASE WHEN pg_ident_part(n, 1) IS NULL OR pg_ident_part(n, 1) = 'pg_catalog' THEN pg_catalog_relation_oid(pg_ident_part(n, 2)) END)::{{O}}
             """;
         yield return $$"""
@@ -52,20 +54,49 @@ internal static class PgCatalogFunctions
         yield return "CREATE OR REPLACE MACRO pg_collation_is_visible(o) AS EXISTS (SELECT 1 FROM pg_collation WHERE oid = o)";
         yield return "CREATE OR REPLACE MACRO pg_statistics_obj_is_visible(o) AS EXISTS (SELECT 1 FROM pg_statistic_ext WHERE oid = o)";
         yield return "CREATE OR REPLACE MACRO getdatabaseencoding() AS 'UTF8'";
+        // A gateway is never a standby, and consumers write nothing: no column or relation is updatable (pg_dump, Npgsql's
+        // KeyInfo column schema, pgjdbc's updatable result sets ask).
+        yield return "CREATE OR REPLACE MACRO pg_is_in_recovery() AS false";
+        // PostgreSQL's array_remove(array, element): every element not distinct from the one given is dropped.
+        yield return "CREATE OR REPLACE MACRO array_remove(a, e) AS list_filter(a, x -> x IS DISTINCT FROM e)";
+        yield return "CREATE OR REPLACE MACRO pg_column_is_updatable(r, a, t) AS false";
+        yield return "CREATE OR REPLACE MACRO pg_relation_is_updatable(r, t) AS 0";
+        yield return "CREATE OR REPLACE MACRO pg_get_function_sqlbody(o) AS NULL::VARCHAR";
+        // No index exists, so no index column has any property (DBD::Pg's statistics_info asks).
+        yield return "CREATE OR REPLACE MACRO pg_index_column_has_property(i, c, p) AS NULL::BOOLEAN";
+        // PostgreSQL's built-in default privileges of an object owned by o, in aclitem text form (pg_dump compares them
+        // with the object's own ACL to decide which GRANTs to write).
+        yield return """
+            CREATE OR REPLACE MACRO acldefault(t, o) AS CASE t::VARCHAR
+              WHEN 'c' THEN []::VARCHAR[]
+              WHEN 'r' THEN [pg_get_userbyid(o) || '=arwdDxt/' || pg_get_userbyid(o)]
+              WHEN 's' THEN [pg_get_userbyid(o) || '=rwU/' || pg_get_userbyid(o)]
+              WHEN 'd' THEN ['=Tc/' || pg_get_userbyid(o), pg_get_userbyid(o) || '=CTc/' || pg_get_userbyid(o)]
+              WHEN 'f' THEN ['=X/' || pg_get_userbyid(o), pg_get_userbyid(o) || '=X/' || pg_get_userbyid(o)]
+              WHEN 'l' THEN ['=U/' || pg_get_userbyid(o), pg_get_userbyid(o) || '=U/' || pg_get_userbyid(o)]
+              WHEN 'L' THEN [pg_get_userbyid(o) || '=rw/' || pg_get_userbyid(o)]
+              WHEN 'n' THEN [pg_get_userbyid(o) || '=UC/' || pg_get_userbyid(o)]
+              WHEN 't' THEN [pg_get_userbyid(o) || '=C/' || pg_get_userbyid(o)]
+              WHEN 'F' THEN [pg_get_userbyid(o) || '=U/' || pg_get_userbyid(o)]
+              WHEN 'S' THEN [pg_get_userbyid(o) || '=U/' || pg_get_userbyid(o)]
+              WHEN 'T' THEN ['=U/' || pg_get_userbyid(o), pg_get_userbyid(o) || '=U/' || pg_get_userbyid(o)]
+              WHEN 'p' THEN [pg_get_userbyid(o) || '=sA/' || pg_get_userbyid(o)]
+            END
+            """;
         // The built-in tablespaces live in the data directory, which PostgreSQL reports as an empty location.
         yield return "CREATE OR REPLACE MACRO pg_tablespace_location(o) AS CASE WHEN o IN (1663, 1664) THEN '' END";
         yield return $"CREATE OR REPLACE MACRO pg_type_display_name(t) AS ({DisplayName})";
         yield return """
             CREATE OR REPLACE MACRO format_type(o, m) AS (
               SELECT CASE
-                WHEN t.typcategory = 'A' THEN pg_type_display_name(e.typname)
-                  || CASE WHEN e.typname IN ('varchar', 'bpchar') AND m > 4 THEN '(' || (m - 4) || ')'
-                          WHEN e.typname = 'numeric' AND m > 4 THEN '(' || ((m - 4) >> 16) || ',' || ((m - 4) & 65535) || ')' ELSE '' END || '[]'
-                WHEN t.typname IN ('varchar', 'bpchar') AND m > 4 THEN pg_type_display_name(t.typname) || '(' || (m - 4) || ')'
-                WHEN t.typname = 'numeric' AND m > 4 THEN 'numeric(' || ((m - 4) >> 16) || ',' || ((m - 4) & 65535) || ')'
-                ELSE pg_type_display_name(t.typname) END
-              FROM pg_type t LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
-              WHERE t.oid = o
+                WHEN __ft.typcategory = 'A' THEN pg_type_display_name(__fe.typname)
+                  || CASE WHEN __fe.typname IN ('varchar', 'bpchar') AND m > 4 THEN '(' || (m - 4) || ')'
+                          WHEN __fe.typname = 'numeric' AND m > 4 THEN '(' || ((m - 4) >> 16) || ',' || ((m - 4) & 65535) || ')' ELSE '' END || '[]'
+                WHEN __ft.typname IN ('varchar', 'bpchar') AND m > 4 THEN pg_type_display_name(__ft.typname) || '(' || (m - 4) || ')'
+                WHEN __ft.typname = 'numeric' AND m > 4 THEN 'numeric(' || ((m - 4) >> 16) || ',' || ((m - 4) & 65535) || ')'
+                ELSE pg_type_display_name(__ft.typname) END
+              FROM pg_type __ft LEFT JOIN pg_type __fe ON __fe.oid = __ft.typelem AND __ft.typcategory = 'A'
+              WHERE __ft.oid = o
               UNION ALL SELECT '???' WHERE o IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_type WHERE oid = o)
               LIMIT 1)
             """;
@@ -86,7 +117,22 @@ internal static class PgCatalogFunctions
         yield return "CREATE OR REPLACE MACRO pg_get_indexdef(o) AS NULL::VARCHAR, (o, c, p) AS NULL::VARCHAR";
         yield return "CREATE OR REPLACE MACRO pg_get_triggerdef(o) AS NULL::VARCHAR, (o, p) AS NULL::VARCHAR";
         yield return "CREATE OR REPLACE MACRO pg_get_ruledef(o) AS NULL::VARCHAR, (o, p) AS NULL::VARCHAR";
-        yield return "CREATE OR REPLACE MACRO pg_get_functiondef(o) AS NULL::VARCHAR";
+        // pg_proc holds PostgreSQL 15's own built-in rows only (CatalogData), so their definitions are public facts, written
+        // as PostgreSQL writes them (pgcli's \sf, psql's \sf, DBeaver's source tab); any other OID gives NULL.
+        yield return """
+            CREATE OR REPLACE MACRO pg_get_functiondef(o) AS (
+              SELECT 'CREATE OR REPLACE FUNCTION ' || n.nspname || '.' || p.proname || '('
+                || (SELECT coalesce(string_agg(format_type(CAST(a.x AS UINTEGER), NULL), ', ' ORDER BY a.k), '')
+                    FROM (SELECT unnest(l) AS x, generate_subscripts(l, 1) AS k
+                          FROM (SELECT CASE WHEN coalesce(p.proargtypes, '') = '' THEN [] ELSE string_split(p.proargtypes, ' ') END AS l)) a)
+                || ')' || chr(10) || ' RETURNS ' || CASE WHEN p.proretset THEN 'SETOF ' ELSE '' END || format_type(p.prorettype, NULL)
+                || chr(10) || ' LANGUAGE ' || CASE CAST(p.prolang AS UINTEGER) WHEN 12 THEN 'internal' WHEN 13 THEN 'c' WHEN 14 THEN 'sql' ELSE 'plpgsql' END
+                || chr(10) || ' ' || concat_ws(' ', CASE CAST(p.provolatile AS VARCHAR) WHEN 'i' THEN 'IMMUTABLE' WHEN 's' THEN 'STABLE' END,
+                     CASE CAST(p.proparallel AS VARCHAR) WHEN 's' THEN 'PARALLEL SAFE' WHEN 'r' THEN 'PARALLEL RESTRICTED' END,
+                     CASE WHEN p.proisstrict THEN 'STRICT' END)
+                || chr(10) || 'AS $function$' || p.prosrc || '$function$' || chr(10)
+              FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.oid = o)
+            """;
         yield return "CREATE OR REPLACE MACRO pg_get_function_result(o) AS NULL::VARCHAR";
         yield return "CREATE OR REPLACE MACRO pg_get_function_arguments(o) AS NULL::VARCHAR";
         yield return "CREATE OR REPLACE MACRO pg_get_function_identity_arguments(o) AS NULL::VARCHAR";

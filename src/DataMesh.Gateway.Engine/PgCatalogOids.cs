@@ -25,7 +25,7 @@ internal static partial class PgCatalogOids
         ("pg_ts_parser", 3601), ("pg_ts_template", 3764), ("pg_largeobject", 2613), ("pg_largeobject_metadata", 2995),
         ("pg_subscription", 6100), ("pg_default_acl", 826), ("pg_parameter_acl", 6243), ("pg_db_role_setting", 2964),
         ("pg_auth_members", 1261), ("pg_shdescription", 2396), ("pg_publication_rel", 6106), ("pg_publication_namespace", 6237),
-        ("pg_partitioned_table", 3350),
+        ("pg_partitioned_table", 3350), ("pg_transform", 3576), ("pg_init_privs", 3394), ("pg_seclabel", 3596),
     ];
 
     private static readonly Dictionary<string, int> ByName = Relations.ToDictionary(r => r.Name, r => r.Oid, StringComparer.Ordinal);

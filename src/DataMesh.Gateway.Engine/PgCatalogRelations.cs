@@ -21,6 +21,9 @@ internal static class PgCatalogRelations
 
     public const string OwnerRoleName = "datamesh";
 
+    /// <summary>pg_database_owner, which owns PostgreSQL 15's public schema.</summary>
+    public const int DatabaseOwnerRoleOid = 6171;
+
     /// <summary>A session's own role OID: stable for a user name across sessions and instances.</summary>
     public static readonly string UserRoleOid = $"(16384 + hash({PgCatalogEmulation.Identity("user")}) % 1000000)::{O}";
 
@@ -46,6 +49,7 @@ internal static class PgCatalogRelations
               attacl VARCHAR[], attoptions VARCHAR[], attfdwoptions VARCHAR[], attmissingval VARCHAR)
             """;
         yield return $"CREATE TABLE pg_description (objoid {O}, classoid {O}, objsubid INTEGER, description VARCHAR)";
+        yield return $"INSERT INTO pg_description VALUES ({PgCatalogEmulation.PublicNamespaceOid}, 2615, 0, 'standard public schema')";
         yield return $"CREATE TABLE pg_shdescription (objoid {O}, classoid {O}, description VARCHAR)";
         yield return $"CREATE TABLE pg_enum (oid {O}, enumtypid {O}, enumsortorder REAL, enumlabel {N})";
 
@@ -57,7 +61,9 @@ internal static class PgCatalogRelations
               collisdeterministic BOOLEAN, collencoding INTEGER, collcollate VARCHAR, collctype VARCHAR, colliculocale VARCHAR,
               collicurules VARCHAR, collversion VARCHAR)
             """;
-        yield return $"INSERT INTO pg_collation VALUES (100, 'default', {PgCatalogEmulation.PgCatalogNamespaceOid}, {OwnerRoleOid}, 'd', true, -1, NULL, NULL, NULL, NULL, NULL)";
+        yield return $"INSERT INTO pg_collation VALUES (100, 'default', {PgCatalogEmulation.PgCatalogNamespaceOid}, {OwnerRoleOid}, 'd', true, -1, NULL, NULL, NULL, NULL, NULL), "
+            + $"(950, 'C', {PgCatalogEmulation.PgCatalogNamespaceOid}, {OwnerRoleOid}, 'c', true, -1, 'C', 'C', NULL, NULL, NULL), "
+            + $"(951, 'POSIX', {PgCatalogEmulation.PgCatalogNamespaceOid}, {OwnerRoleOid}, 'c', true, -1, 'POSIX', 'POSIX', NULL, NULL, NULL)";
         yield return $$"""
             CREATE TABLE pg_constraint (oid {{O}}, conname {{N}}, connamespace {{O}}, contype {{C}}, condeferrable BOOLEAN,
               condeferred BOOLEAN, convalidated BOOLEAN, conrelid {{O}}, contypid {{O}}, conindid {{O}}, conparentid {{O}}, confrelid {{O}},
@@ -119,6 +125,9 @@ internal static class PgCatalogRelations
             SELECT * FROM (
               SELECT {{OwnerRoleOid}}::{{O}} AS oid, '{{OwnerRoleName}}'::{{N}} AS rolname
               UNION ALL
+              -- PostgreSQL 15's owner of the public schema: whoever owns the database (it cannot log in).
+              SELECT {{DatabaseOwnerRoleOid}}, 'pg_database_owner'
+              UNION ALL
               SELECT {{UserRoleOid}}, {{PgCatalogEmulation.Identity("user")}}::{{N}}
               WHERE {{PgCatalogEmulation.Identity("user")}} IS NOT NULL)
             CROSS JOIN (SELECT false AS rolsuper, true AS rolinherit, false AS rolcreaterole, false AS rolcreatedb, true AS rolcanlogin,
@@ -171,6 +180,8 @@ internal static class PgCatalogRelations
               0::BIGINT AS tidx_blks_read, 0::BIGINT AS tidx_blks_hit
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')
             """;
+        yield return "CREATE VIEW pg_statio_all_tables AS SELECT * FROM pg_statio_user_tables";
+
         // The gateway's settings only, never DuckDB's (engine state, allowed paths): a few fixed server facts, and the
         // session's own parameters with their built-in defaults (so psql's \dconfig lists the ones this session changed).
         yield return $$"""
@@ -182,6 +193,7 @@ internal static class PgCatalogRelations
             FROM (VALUES ('max_index_keys', '32', 'integer', 'internal'), ('block_size', '8192', 'integer', 'internal'),
               ('server_version_num', '{{PgCatalogEmulation.ServerVersionNum}}', 'integer', 'internal'),
               ('max_connections', '100', 'integer', 'postmaster')) f(name, setting, vartype, context)
+            WHERE {{(settings.Count == 0 ? "true" : "false")}} -- the session's parameters below include these facts
             UNION ALL
             SELECT d.name, s.setting, NULL, 'Client Connection Defaults', NULL, NULL, d.context, d.vartype,
               CASE WHEN s.setting IS DISTINCT FROM d.boot THEN 'session' ELSE 'default' END, NULL, NULL, NULL, d.boot, d.boot, NULL,

@@ -73,7 +73,7 @@ public sealed class PortalHost : IAsyncDisposable
         builder.Services.AddSingleton<Decisions>();
         builder.Services.AddSingleton<ProjectDetails>();
         builder.Services.AddSingleton<QueryEditor>();
-        builder.Services.AddSingleton<INotificationFeed>(new CatalogNotificationFeed(services.Catalog));
+        builder.Services.AddSingleton<INotificationFeed>(new EventNotificationFeed(services.Catalog));
         PortalSecurity.Configure(builder.Services, options);
         builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToPage("/Login").AllowAnonymousToPage("/Error"));
 

@@ -6,6 +6,7 @@ using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Server.Auth;
 using DataMesh.Gateway.Server.Cancellation;
 using DataMesh.Gateway.Server.Connections;
+using DataMesh.Gateway.Server.Notifications;
 using Microsoft.Extensions.Logging;
 
 namespace DataMesh.Gateway.Server;
@@ -33,14 +34,30 @@ public sealed class GatewayServer : IAsyncDisposable
     public GatewayServer(GatewayServerOptions options, GatewayServices services, ILoggerFactory loggers)
     {
         _services = services;
+        // DROP PROJECT and ALTER PROJECT … RENAME refuse (55006) while sessions are signed in to the project.
+        services.Admin.Services.Sessions ??= _cancels;
         _options = options;
         _budget = new ConnectionBudget(options);
         LoginThrottle = new LoginThrottle(options.LoginThrottle, TimeProvider.System);
         _authenticator = new Authenticator(services.Users, options, LoginThrottle);
         _logger = loggers.CreateLogger("DataMesh.Gateway.Server");
         _auditor = new Governance.QueryAuditor(services.Catalog.Store, loggers.CreateLogger("DataMesh.Gateway.Audit"), Metrics);
+        Notifications = new NotificationHub(services.Catalog, services.Admin.Services.Clock, NotificationPoll, loggers.CreateLogger("DataMesh.Gateway.Notifications"));
+        Expiry = new DataMesh.Gateway.Admin.ExpiryWatch(services.Admin.Services, ExpiryScan);
         Embedded = new Embedded.EmbeddedStatements(options, services, _auditor, Metrics, _cancels, _lifetime, loggers.CreateLogger("DataMesh.Gateway.Portal"));
     }
+
+    /// <summary>How often the event table is read besides after each change (events of other processes, the expiry watch).</summary>
+    public static readonly TimeSpan NotificationPoll = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often approved grants are checked for an expiry within seven days.</summary>
+    public static readonly TimeSpan ExpiryScan = TimeSpan.FromMinutes(10);
+
+    /// <summary>Hands the catalog's events to the sessions that LISTEN for them.</summary>
+    public NotificationHub Notifications { get; }
+
+    /// <summary>Records an "expiring" event for grants that expire within seven days (a TimeProvider timer).</summary>
+    public DataMesh.Gateway.Admin.ExpiryWatch Expiry { get; }
 
     /// <summary>What a consumer would see under a grant not yet approved (the portal's approval preview).</summary>
     public Governance.GrantPreview Previews => new(_services.Governance, _services.Engines, _services.Catalog, _auditor, _options);
@@ -128,7 +145,7 @@ public sealed class GatewayServer : IAsyncDisposable
             }
             Interlocked.Increment(ref _active);
             var connection = new ClientConnection(socket, _options, _authenticator, _services, _auditor, Metrics, _cancels, _lifetime,
-                _budget, _logger);
+                _budget, Notifications, _logger);
             _connections[connection] = Task.Run(async () =>
             {
                 try
@@ -168,6 +185,8 @@ public sealed class GatewayServer : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         await _auditor.DisposeAsync().ConfigureAwait(false);
+        Expiry.Dispose();
+        Notifications.Dispose();
         _lifetime.Dispose();
     }
 }

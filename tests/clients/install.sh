@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real client drivers the client-compatibility tests drive (tests/DataMesh.Gateway.Tests/Clients):
-# Debian packages for pgjdbc, psqlODBC, psycopg2/3, asyncpg, SQLAlchemy, pandas and Jupyter, Debian's chromium and
+# Debian packages for pgjdbc, psqlODBC, psycopg2/3, asyncpg, SQLAlchemy, pandas and Jupyter, the other clients of
+# issue 16 (ruby-pg, ActiveRecord, Sequel, Go's pgx v4 and lib/pq as source under /usr/share/gocode built offline,
+# RPostgreSQL, DBD::Pg, PDO_pgsql, pgcli, pg_dump 15; npm's postgres.js and Sequelize), Debian's chromium and
 # chromedriver for the portal's browser tests (tests/DataMesh.Gateway.Tests/Portal), the PostgreSQL 15 server binaries
 # for the parity tests (Reliability/PostgresParityTests), npm's pg + pg-cursor into tests/clients/node, and npm's
 # s3rver (the local S3 API of the object-storage tests) into tests/clients/s3.
@@ -21,7 +23,9 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 # temporary directory (Infrastructure/RealPostgres); no test uses the cluster the package creates.
 debian=(libpostgresql-jdbc-java unixodbc odbc-postgresql python3-pyodbc python3-psycopg2 python3-psycopg
         python3-sqlalchemy python3-pandas python3-matplotlib python3-nbclient python3-nbconvert python3-nbformat
-        python3-ipykernel python3-asyncpg chromium chromium-driver postgresql-15)
+        python3-ipykernel python3-asyncpg chromium chromium-driver postgresql-15
+        python3-greenlet ruby-pg ruby-activerecord ruby-sequel golang-go golang-github-jackc-pgx-v4-dev
+        golang-github-lib-pq-dev r-cran-rpostgresql libdbd-pg-perl php-cli php-pgsql pgcli postgresql-client-15)
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${debian[@]}" 2>/dev/null | awk '$NF == "installed" { print $1 }' || true)
 for pkg in "${debian[@]}"; do
   grep -qx "$pkg" <<<"$installed" || need+=("$pkg")

@@ -6,28 +6,9 @@ using DataMesh.Gateway.Sql.Admin;
 
 namespace DataMesh.Gateway.Admin.Commands;
 
-/// <summary>The glossary, assets (inventory → published revisions), DESCRIBE, SHOW ASSETS and SEARCH CATALOG.</summary>
+/// <summary>Assets (inventory → published revisions), DESCRIBE, SHOW ASSETS and SEARCH CATALOG.</summary>
 internal static class AssetCommands
 {
-    public static AdminResult CreateTerm(AdminContext ctx, CreateGlossaryTerm s)
-    {
-        Permissions.RequireDomainAdmin(ctx, "define glossary terms");
-        ctx.Change(w =>
-        {
-            if (w.GetTerm(s.Term) is not null) throw AdminErrors.Duplicate("glossary term", s.Term);
-            w.InsertTerm(new GlossaryTermRecord(s.Term, s.Description, ctx.Now));
-        });
-        return AdminResult.Done("CREATE GLOSSARY TERM");
-    }
-
-    public static AdminResult ShowGlossary(AdminContext ctx, ShowGlossary _)
-    {
-        var (terms, assets) = ctx.Read(r => (r.Terms(), r.Assets()));
-        return new AdminResult([new("term"), new("description"), new("assets", AdminColumnType.BigInt)],
-            terms.Select(t => new object?[] { t.Term, t.Description, (long)assets.Count(a => Visible(ctx, a) && a.Terms.Contains(t.Term, StringComparer.OrdinalIgnoreCase)) }).ToList(),
-            $"SHOW GLOSSARY {terms.Count}");
-    }
-
     public static AdminResult Create(AdminContext ctx, CreateAsset s)
     {
         Permissions.RequireRole(ctx, s.Name.Project, MemberRole.Contributor, $"create assets in project \"{s.Name.Project}\"");
@@ -47,7 +28,7 @@ internal static class AssetCommands
             resolved = storage.Resolve(s.Source);
             schema = ctx.Services.Metadata.DescribeParquet(resolved).Select(c => new ColumnRecord(c.Name, c.Type)).ToList();
         }
-        var terms = CheckTerms(ctx, s.Terms);
+        var terms = GlossaryCommands.CheckTerms(ctx, s.Terms);
         var id = ctx.Change(w =>
         {
             if (w.GetAsset(s.Name.Project, s.Name.Asset) is not null) throw AdminErrors.Duplicate("asset", s.Name.ToString());
@@ -75,18 +56,13 @@ internal static class AssetCommands
         return a with { ColumnDescriptions = new Dictionary<string, string>(a.ColumnDescriptions) { [match.Name] = description } };
     }
 
-    public static List<string> CheckTerms(AdminContext ctx, IReadOnlyList<string> terms)
-    {
-        var known = ctx.Read(r => r.Terms());
-        return terms.Select(t => known.FirstOrDefault(k => k.Term.Equals(t, StringComparison.OrdinalIgnoreCase))?.Term
-            ?? throw AdminErrors.Unknown("glossary term", t)).Distinct().ToList();
-    }
-
     public static AdminResult Publish(AdminContext ctx, PublishAsset s)
     {
         Permissions.RequireRole(ctx, s.Name.Project, MemberRole.Contributor, $"publish assets of project \"{s.Name.Project}\"");
         var (asset, storage) = ctx.Read(r => (r.GetAsset(s.Name.Project, s.Name.Asset), ProjectStorage.For(r, s.Name.Project, ctx.Snapshot)));
         if (asset is null) throw AdminErrors.Unknown("asset", s.Name.ToString());
+        // The domain's metadata forms must be filled before anyone outside the project sees the asset.
+        FormCommands.RequireFilled(ctx.Read(r => r.Forms()), asset);
         // The files are read again for the new revision: they must still be the project's own (no link swapped in).
         storage.Verify(asset.ResolvedPath, asset.QualifiedName);
         // The revision records the schema as the files have it now; on an object store it pins the objects' ETags anew.

@@ -13,7 +13,23 @@ namespace DataMesh.Gateway.Admin.Commands;
 /// </summary>
 internal static class AuditCommands
 {
+    /// <summary>SHOW AUDIT's columns, in order; EXPORT AUDIT writes the same.</summary>
+    public static readonly IReadOnlyList<AdminColumn> Columns =
+    [
+        new("id", AdminColumnType.BigInt), new("at"), new("user"), new("issuer"), new("subject"), new("project"), new("kind"), new("command"), new("outcome"),
+        new("sqlstate"), new("message"), new("statement"), new("assets"), new("subscriptions"), new("policy_version"), new("rows", AdminColumnType.BigInt),
+        new("duration_ms"),
+    ];
+
     public static AdminResult Show(AdminContext ctx, ShowAudit s)
+    {
+        var query = QueryFor(ctx, s);
+        var records = ctx.Read(r => r.Audit(query));
+        return new AdminResult(Columns, records.Select(Row).ToList(), $"SHOW AUDIT {records.Count}");
+    }
+
+    /// <summary>The filters of SHOW AUDIT (and EXPORT AUDIT) under the caller's visibility rule.</summary>
+    public static AuditQuery QueryFor(AdminContext ctx, ShowAudit s)
     {
         var query = new AuditQuery(s.Limit)
         {
@@ -23,29 +39,29 @@ internal static class AuditCommands
             Since = Time(s.Since, "SINCE"),
             Until = Time(s.Until, "UNTIL"),
         };
-        if (!Permissions.IsDomainAdmin(ctx))
-            query = query with { Reader = ctx.User, ReaderProducedAssets = ProducedAssets(ctx) };
-        var records = ctx.Read(r => r.Audit(query));
-        return new AdminResult(
-            [new("id", AdminColumnType.BigInt), new("at"), new("user"), new("issuer"), new("subject"), new("project"), new("kind"), new("command"), new("outcome"), new("sqlstate"), new("message"), new("statement"),
-             new("assets"), new("subscriptions"), new("policy_version"), new("rows", AdminColumnType.BigInt), new("duration_ms")],
-            records.Select(a => new object?[]
-            {
-                a.Id, Format.Time(a.At), a.User, a.Issuer, a.Subject, a.Project, a.Kind, a.Command, a.Outcome, a.SqlState, a.Message, a.StatementText,
-                a.Assets.Count > 0 ? string.Join(", ", a.Assets) : null,
-                a.SubscriptionIds.Count > 0 ? string.Join(", ", a.SubscriptionIds) : null,
-                a.PolicyVersion, a.RowCount,
-                a.DurationMs is { } ms ? ms.ToString("0.###", CultureInfo.InvariantCulture) : null,
-            }).ToList(),
-            $"SHOW AUDIT {records.Count}");
+        return Permissions.IsDomainAdmin(ctx) ? query : query with { Reader = ctx.User, ReaderProducedAssets = ProducedAssets(ctx) };
     }
 
-    /// <summary>The assets of every project the caller is a member of (any role, directly, by group or by token group).</summary>
-    private static List<string> ProducedAssets(AdminContext ctx) =>
-        ctx.Snapshot.Projects.Where(p => Permissions.RoleIn(ctx, p.Name) is not null)
-            .SelectMany(p => ctx.Snapshot.AssetsOf(p.Name)).Select(a => a.QualifiedName).ToList();
+    public static object?[] Row(AuditRecord a) =>
+    [
+        a.Id, Format.Time(a.At), a.User, a.Issuer, a.Subject, a.Project, a.Kind, a.Command, a.Outcome, a.SqlState, a.Message, a.StatementText,
+        a.Assets.Count > 0 ? string.Join(", ", a.Assets) : null,
+        a.SubscriptionIds.Count > 0 ? string.Join(", ", a.SubscriptionIds) : null,
+        a.PolicyVersion, a.RowCount,
+        a.DurationMs is { } ms ? ms.ToString("0.###", CultureInfo.InvariantCulture) : null,
+    ];
 
-    private static DateTimeOffset? Time(string? text, string clause)
+    /// <summary>
+    /// The assets of every project the caller is a member of (any role, directly, by group or by token group), under their
+    /// current and former names: a read recorded before a rename is still a read of the producer's asset.
+    /// </summary>
+    private static List<string> ProducedAssets(AdminContext ctx)
+    {
+        var assets = ctx.Snapshot.Projects.Where(p => Permissions.RoleIn(ctx, p.Name) is not null).SelectMany(p => ctx.Snapshot.AssetsOf(p.Name)).ToList();
+        return ctx.Read(r => assets.SelectMany(a => r.FormerAssetNames(a.Id).Select(n => n.Name).Prepend(a.QualifiedName)).Distinct().ToList());
+    }
+
+    internal static DateTimeOffset? Time(string? text, string clause)
     {
         if (text is null) return null;
         if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))

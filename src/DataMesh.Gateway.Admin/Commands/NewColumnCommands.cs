@@ -1,6 +1,4 @@
-using System.Globalization;
 using DataMesh.Gateway.Catalog.Model;
-using DataMesh.Gateway.Sql.Admin;
 
 namespace DataMesh.Gateway.Admin.Commands;
 
@@ -34,42 +32,5 @@ internal static class NewColumnCommands
         return new AdminResult(
             [new("asset"), new("revision", AdminColumnType.BigInt), new("status"), new("subscription", AdminColumnType.BigInt), new("consumer_project"), new("columns")],
             rows, "PUBLISH ASSET") { Notices = notices };
-    }
-
-    public static AdminResult ApproveAdded(AdminContext ctx, ApproveSubscriptionColumns s)
-    {
-        var (subscription, asset) = ctx.Read(r =>
-        {
-            var x = r.GetSubscription(s.Id) ?? throw AdminErrors.Unknown("subscription", s.Id.ToString(CultureInfo.InvariantCulture));
-            return (x, r.GetAsset(x.AssetId)!);
-        });
-        Permissions.RequireRole(ctx, subscription.AssetProject, MemberRole.Owner, $"decide on subscriptions to assets of project \"{subscription.AssetProject}\"");
-        var columns = s.Columns.Select(c => SubscriptionCommands.Column(asset, c)).Distinct().ToList();
-        foreach (var column in columns)
-        {
-            if (subscription.ExcludeColumns?.Contains(column) == true)
-                throw AdminErrors.Invalid($"column \"{column}\" is excluded by the column filter of subscription {s.Id}",
-                    "revoke the subscription and approve a new request to change its column filter");
-            if (subscription.Shows(column)) throw AdminErrors.WrongState($"subscription {s.Id} already shows column \"{column}\"");
-        }
-        var shown = ctx.Change(w =>
-        {
-            var current = w.GetSubscription(s.Id)!;
-            var status = current.StatusAt(ctx.Now);
-            if (status != SubscriptionStatus.Approved)
-                throw AdminErrors.WrongState($"subscription {s.Id} is {status.ToString().ToLowerInvariant()}; only an approved subscription takes new columns");
-            var approved = (current.ApprovedColumns ?? asset.Schema.Select(c => c.Name).Where(current.Shows).ToList()).Union(columns).ToList();
-            var updated = current with
-            {
-                ApprovedColumns = approved,
-                IncludeColumns = current.IncludeColumns?.Union(columns).ToList(),
-                ApprovedRevision = asset.LatestRevision,
-                Comment = s.Comment ?? current.Comment,
-            };
-            w.UpdateSubscription(updated);
-            return asset.Schema.Select(c => c.Name).Where(updated.Shows).ToList();
-        }, assets: [asset.QualifiedName], subscriptionIds: [s.Id]);
-        return AdminResult.Row("APPROVE SUBSCRIPTION", ("subscription", s.Id), ("status", "approved"), ("added_columns", Format.List(columns)),
-            ("columns", Format.List(shown)));
     }
 }

@@ -32,7 +32,7 @@ internal static class ProductCommands
             if (r.GetAsset(s.Name.Project, s.Name.Asset) is not null) throw AdminErrors.Duplicate("asset", s.Name.ToString());
             return (p, r.GetAccount(p.Account)!);
         });
-        var terms = AssetCommands.CheckTerms(ctx, s.Terms);
+        var terms = GlossaryCommands.CheckTerms(ctx, s.Terms);
         var destination = Destination.For(ctx, project, account, s.Name.Asset);
 
         var written = export.ExportParquet(s.Query);

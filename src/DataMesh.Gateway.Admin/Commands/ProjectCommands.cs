@@ -69,9 +69,13 @@ internal static class ProjectCommands
         var project = new ProjectRecord(s.Name, s.Account, s.Profile, s.Description, new Dictionary<string, string>(), [], ctx.User, ctx.Now)
         {
             StoragePrefix = Provisioner.PrefixFor(s.Name, steps),
+            // A project renamed from this name keeps its schema OID (derived from its old name); this one must not share it.
+            OidKey = ctx.Snapshot.Projects.Any(p => p.OidKey == s.Name) ? $"{s.Name}#{ctx.Now.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : s.Name,
         };
+        string directory = s.Name;
         var storage = ctx.Read(r =>
         {
+            directory = ProjectFiles.FreeDirectoryName(ctx, r.Projects(), s.Name);
             var projects = r.ProjectsInAccount(s.Account);
             RequireFreePrefix(projects, project);
             var storage = ProjectStorage.For(account, project, projects);
@@ -79,7 +83,7 @@ internal static class ProjectCommands
             return storage;
         });
         // Provision first (idempotent), then record the project: a crash in between leaves nothing in the catalog.
-        var resources = ctx.Services.Provisioner.Provision(s.Name, storage, steps);
+        var resources = ctx.Services.Provisioner.Provision(s.Name, storage, steps, directory);
         // An account admin who creates a project owns it (otherwise nobody but a domain admin could manage it);
         // domain admins manage every project anyway and add owners explicitly.
         var creatorOwns = !Permissions.IsDomainAdmin(ctx);

@@ -26,8 +26,10 @@ internal static class SubscriptionCommands
                 .FirstOrDefault(x => x.StatusAt(ctx.Now) is SubscriptionStatus.Pending or SubscriptionStatus.Approved);
             if (open is not null)
                 throw AdminErrors.Duplicate($"{open.StatusAt(ctx.Now).ToString().ToLowerInvariant()} subscription of project {s.ConsumerProject} to", s.Asset.ToString());
-            return w.InsertSubscription(new SubscriptionRecord(0, asset.Id, asset.Project, asset.Name, s.ConsumerProject, s.Justification,
+            var id = w.InsertSubscription(new SubscriptionRecord(0, asset.Id, asset.Project, asset.Name, s.ConsumerProject, s.Justification,
                 SubscriptionStatus.Pending, ctx.User, ctx.Now, null, null, null, null, null, null, [], null));
+            AdminContext.Event(w, ctx, EventKinds.Requested, w.GetSubscription(id)!, s.Justification);
+            return id;
         }, assets: [s.Asset.ToString()]);
         return AdminResult.Row("REQUEST SUBSCRIPTION", ("subscription", id), ("asset", s.Asset.ToString()), ("project", s.ConsumerProject), ("status", "pending"));
     }
@@ -52,10 +54,11 @@ internal static class SubscriptionCommands
             var current = w.GetSubscription(s.Id)!;
             RequirePending(ctx, current, "approve"); // re-checked inside the write lock: a concurrent decision may have won
             w.UpdateSubscription(Decide(current, proposal.Approved));
+            AdminContext.Event(w, ctx, EventKinds.Approved, proposal.Approved, GrantPolicy.Summary(proposal.Approved, proposal.VisibleColumns));
         }, assets: [$"{proposal.Approved.AssetProject}.{proposal.Approved.AssetName}"], subscriptionIds: [s.Id]);
         var approved = proposal.Approved;
         return AdminResult.Row("APPROVE SUBSCRIPTION", ("subscription", s.Id), ("status", "approved"), ("row_filter", approved.RowFilter),
-            ("columns", string.Join(", ", proposal.VisibleColumns)), ("masks", string.Join(", ", approved.Masks.Select(DescribeMask))),
+            ("columns", string.Join(", ", proposal.VisibleColumns)), ("masks", string.Join(", ", approved.Masks.Select(GrantPolicy.Describe))),
             ("expires_at", Format.Time(approved.ExpiresAt)));
     }
 
@@ -70,15 +73,11 @@ internal static class SubscriptionCommands
         Permissions.RequireRole(ctx, subscription.AssetProject, MemberRole.Owner, $"decide on subscriptions to assets of project \"{subscription.AssetProject}\"");
         RequirePending(ctx, subscription, "approve");
 
-        var columns = asset.Schema.Select(c => c.Name).ToList();
-        string? filter = s.RowFilter is null ? null : FilterValidator.Validate(ctx.Services.Metadata, s.RowFilter, columns, statementOffset);
-        if (filter is not null) FilterValidator.RequireBoolean(ctx.Services.Metadata, filter, asset.Schema.Select(c => (c.Name, c.Type)).ToList());
-        var include = s.IncludeColumns?.Select(c => Column(asset, c)).ToList();
-        var exclude = s.ExcludeColumns?.Select(c => Column(asset, c)).ToList();
-        if (exclude is not null && exclude.Count == columns.Count) throw AdminErrors.Invalid("the column filter excludes every column of the asset");
-        var visible = include ?? columns.Where(c => exclude is null || !exclude.Contains(c)).ToList();
-        var masks = s.Masks.Select(m => Mask(asset, m, visible)).ToList();
-        var expires = Expiry(ctx, s.ExpiresAt, s.ExpiresIn);
+        string? filter = s.RowFilter is null ? null : GrantPolicy.Filter(ctx, asset, s.RowFilter, statementOffset);
+        var (include, exclude) = GrantPolicy.Columns(asset, s.IncludeColumns, s.ExcludeColumns);
+        var visible = GrantPolicy.Visible(asset, include, exclude);
+        var masks = s.Masks.Select(m => GrantPolicy.Mask(asset, m, visible)).ToList();
+        var expires = GrantPolicy.Expiry(ctx, s.ExpiresAt, s.ExpiresIn);
         var approved = subscription with
         {
             StoredStatus = SubscriptionStatus.Approved, DecidedBy = ctx.User, DecidedAt = ctx.Now, Comment = s.Comment,
@@ -106,6 +105,7 @@ internal static class SubscriptionCommands
             var current = w.GetSubscription(s.Id)!;
             RequirePending(ctx, current, "reject");
             w.UpdateSubscription(current with { StoredStatus = SubscriptionStatus.Rejected, DecidedBy = ctx.User, DecidedAt = ctx.Now, Comment = s.Comment });
+            AdminContext.Event(w, ctx, EventKinds.Rejected, current, s.Comment);
         }, assets: [$"{subscription.AssetProject}.{subscription.AssetName}"], subscriptionIds: [s.Id]);
         return AdminResult.Row("REJECT SUBSCRIPTION", ("subscription", s.Id), ("status", "rejected"));
     }
@@ -121,6 +121,7 @@ internal static class SubscriptionCommands
             if (status != SubscriptionStatus.Approved)
                 throw AdminErrors.WrongState($"subscription {s.Id} is {status.ToString().ToLowerInvariant()}; only approved subscriptions can be revoked");
             w.UpdateSubscription(current with { StoredStatus = SubscriptionStatus.Revoked, DecidedBy = ctx.User, DecidedAt = ctx.Now, Comment = s.Comment ?? current.Comment });
+            AdminContext.Event(w, ctx, EventKinds.Revoked, current, s.Comment ?? current.Comment);
         }, assets: [$"{subscription.AssetProject}.{subscription.AssetName}"], subscriptionIds: [s.Id]);
         return AdminResult.Row("REVOKE SUBSCRIPTION", ("subscription", s.Id), ("status", "revoked"));
     }
@@ -138,7 +139,7 @@ internal static class SubscriptionCommands
             {
                 x.Id, $"{x.AssetProject}.{x.AssetName}", x.StatusAt(ctx.Now).ToString().ToLowerInvariant(), x.RequestedBy, x.DecidedBy, Format.Time(x.DecidedAt),
                 x.RowFilter, Columns(x, snapshot.Asset(x.AssetProject, x.AssetName)),
-                string.Join(", ", x.Masks.Select(DescribeMask)), Format.Time(x.ExpiresAt), x.Comment,
+                string.Join(", ", x.Masks.Select(GrantPolicy.Describe)), Format.Time(x.ExpiresAt), x.Comment,
             }).ToList(),
             $"SHOW SUBSCRIPTIONS {subscriptions.Count}");
     }
@@ -147,7 +148,7 @@ internal static class SubscriptionCommands
     /// The grant's column list as its consumer sees it: its filter, and the columns a later revision added that its
     /// owner has not approved (they are hidden until then).
     /// </summary>
-    private static string? Columns(SubscriptionRecord x, AssetRecord? asset)
+    internal static string? Columns(SubscriptionRecord x, AssetRecord? asset)
     {
         var filter = x.IncludeColumns is { } inc ? "only " + Format.List(inc)
             : x.ExcludeColumns is { } exc ? "all except " + Format.List(exc)
@@ -156,67 +157,19 @@ internal static class SubscriptionCommands
         return withheld.Count == 0 ? filter : $"{filter}; not approved yet: {Format.List(withheld)}";
     }
 
-    private static (SubscriptionRecord, AssetRecord) Load(AdminContext ctx, long id) => ctx.Read(r =>
+    internal static (SubscriptionRecord, AssetRecord) Load(AdminContext ctx, long id) => ctx.Read(r =>
     {
         var s = r.GetSubscription(id) ?? throw AdminErrors.Unknown("subscription", id.ToString(CultureInfo.InvariantCulture));
         return (s, r.GetAsset(s.AssetId)!);
     });
 
-    private static void RequirePending(AdminContext ctx, SubscriptionRecord s, string verb)
+    internal static void RequirePending(AdminContext ctx, SubscriptionRecord s, string verb)
     {
         var status = s.StatusAt(ctx.Now);
         if (status == SubscriptionStatus.Pending) return;
         throw AdminErrors.WrongState($"cannot {verb} subscription {s.Id}: it is already {status.ToString().ToLowerInvariant()}",
-            status is SubscriptionStatus.Revoked or SubscriptionStatus.Rejected or SubscriptionStatus.Expired
+            status is SubscriptionStatus.Revoked or SubscriptionStatus.Rejected or SubscriptionStatus.Expired or SubscriptionStatus.Withdrawn
                 ? $"the consumer project can run REQUEST SUBSCRIPTION TO {s.AssetProject}.{s.AssetName} FOR PROJECT {s.ConsumerProject} JUSTIFICATION '…' again"
                 : null);
-    }
-
-    public static string Column(AssetRecord asset, string name) =>
-        asset.Schema.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Name
-        ?? throw new Protocol.Errors.PgErrorException(Protocol.Errors.SqlState.UndefinedColumn, $"asset \"{asset.QualifiedName}\" has no column \"{name}\"");
-
-    private static MaskRecord Mask(AssetRecord asset, ColumnMask m, IReadOnlyList<string> visible)
-    {
-        var column = Column(asset, m.Column);
-        if (!visible.Contains(column)) throw AdminErrors.Invalid($"column \"{column}\" is masked but not included by the column filter");
-        var type = asset.Schema.First(c => c.Name == column).Type.ToUpperInvariant();
-        switch (m.Kind)
-        {
-            case MaskKind.Year when !(type.StartsWith("DATE", StringComparison.Ordinal) || type.StartsWith("TIMESTAMP", StringComparison.Ordinal)):
-                throw AdminErrors.Invalid($"the year mask applies to dates and timestamps; column \"{column}\" is {type}");
-            case MaskKind.Partial when !type.StartsWith("VARCHAR", StringComparison.Ordinal):
-                throw AdminErrors.Invalid($"the partial mask applies to text columns; column \"{column}\" is {type}");
-        }
-        return new MaskRecord(column, m.Kind.ToString().ToLowerInvariant(), m.KeepFirst, m.KeepLast);
-    }
-
-    private static string DescribeMask(MaskRecord m) =>
-        m.Kind == "partial" ? $"{m.Column} USING partial({m.KeepFirst}, {m.KeepLast})" : $"{m.Column} USING {m.Kind}";
-
-    private static DateTimeOffset? Expiry(AdminContext ctx, string? at, string? interval)
-    {
-        DateTimeOffset? expires = null;
-        if (at is not null)
-        {
-            if (!DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
-                throw AdminErrors.Invalid($"invalid expiry time \"{at}\"", "use an ISO date or timestamp such as '2027-06-30'");
-            expires = t;
-        }
-        else if (interval is not null)
-        {
-            PgInterval parsed;
-            try
-            {
-                parsed = IntervalCodec.ParseText(interval);
-            }
-            catch (Protocol.Errors.PgErrorException)
-            {
-                throw AdminErrors.Invalid($"invalid interval \"{interval}\"", "use an interval such as '30 days' or '1 year'");
-            }
-            expires = ctx.Now.AddMonths(parsed.Months).AddDays(parsed.Days).AddTicks(parsed.Micros * 10);
-        }
-        if (expires is { } e && e <= ctx.Now) throw AdminErrors.Invalid($"the expiry {Format.Time(e)} is not in the future");
-        return expires;
     }
 }

@@ -64,11 +64,15 @@ public sealed partial class Provisioner(string dataDirectory, MetadataEngine met
         }
     }
 
-    /// <summary>Provisions the steps for a project in its storage; returns the resources to record (name → value).</summary>
-    public Dictionary<string, string> Provision(string project, ProjectStorage storage, IReadOnlyList<StepRecord> steps)
+    /// <summary>
+    /// Provisions the steps for a project in its storage; returns the resources to record (name → value).
+    /// <paramref name="directory"/> names its directory under &lt;data-dir&gt;/projects (the project's name unless another
+    /// project, renamed, still has that one).
+    /// </summary>
+    public Dictionary<string, string> Provision(string project, ProjectStorage storage, IReadOnlyList<StepRecord> steps, string? directory = null)
     {
         var resources = new Dictionary<string, string>(StringComparer.Ordinal);
-        var projectDir = Path.Combine(dataDirectory, "projects", project);
+        var projectDir = Path.Combine(dataDirectory, "projects", directory ?? project);
         foreach (var step in steps)
         {
             var p = Validate(step);

@@ -17,6 +17,9 @@ public sealed record AuditQuery(int Limit)
     public DateTimeOffset? Since { get; init; }
     public DateTimeOffset? Until { get; init; }
 
+    /// <summary>Only records older than this id (EXPORT AUDIT reads the log page by page, newest first).</summary>
+    public long? BeforeId { get; init; }
+
     /// <summary>Only successful admin commands with one of these verb phrases (e.g. "APPROVE SUBSCRIPTION"); empty: any record.</summary>
     public IReadOnlyList<string> SucceededCommands { get; init; } = [];
 }

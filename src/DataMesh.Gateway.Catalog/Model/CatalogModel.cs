@@ -55,6 +55,15 @@ public sealed record MemberRecord(string Principal, bool IsGroup, MemberRole Rol
 public sealed record ProjectRecord(string Name, string Account, string Profile, string? Description,
     IReadOnlyDictionary<string, string> Resources, IReadOnlyList<MemberRecord> Members, string CreatedBy, DateTimeOffset CreatedAt)
 {
+    /// <summary>Where the project's events are POSTed (ALTER PROJECT p SET WEBHOOK); null: nowhere.</summary>
+    public string? Webhook { get; init; }
+
+    /// <summary>
+    /// What the project's schema OID is derived from: its name when it was created. A rename keeps it (clients that
+    /// cached the OID still find the schema), and a new project named like a renamed one gets a key of its own.
+    /// </summary>
+    public string OidKey { get; init; } = Name;
+
     /// <summary>
     /// The part of its account the project owns, relative to the account's location ("marketing", "teams/emea"):
     /// its assets' sources resolve inside it and nowhere else. The project's name unless the profile's
@@ -63,7 +72,16 @@ public sealed record ProjectRecord(string Name, string Account, string Profile, 
     public string StoragePrefix { get; init; } = Name;
 }
 
-public sealed record GlossaryTermRecord(string Term, string? Description, DateTimeOffset CreatedAt);
+/// <summary>
+/// A business term. <see cref="Parent"/> places it under a broader term (a hierarchy, never a cycle);
+/// <see cref="OwnerProject"/> makes it part of that project's glossary (its owners edit it); null: the domain's
+/// glossary (domain admins edit it).
+/// </summary>
+public sealed record GlossaryTermRecord(string Term, string? Description, DateTimeOffset CreatedAt)
+{
+    public string? Parent { get; init; }
+    public string? OwnerProject { get; init; }
+}
 
 /// <summary>A column of an asset's schema, read from the Parquet metadata.</summary>
 public sealed record ColumnRecord(string Name, string Type);
@@ -86,6 +104,9 @@ public sealed record AssetRecord(
 {
     public string QualifiedName => $"{Project}.{Name}";
 
+    /// <summary>Glossary terms of single columns (ALTER ASSET … SET COLUMN c TERMS (…)), column → terms.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ColumnTerms { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>
     /// For an asset on an object store (<see cref="ResolvedPath"/> is then an <c>s3://bucket/key-pattern</c>): the
     /// objects it reads, pinned at CREATE ASSET and at each PUBLISH ASSET. Null for files on a local account.
@@ -99,7 +120,8 @@ public sealed record AssetRecord(
 public sealed record RevisionRecord(long AssetId, int Revision, IReadOnlyList<ColumnRecord> Schema, string? Description,
     string PublishedBy, DateTimeOffset PublishedAt);
 
-public enum SubscriptionStatus { Pending, Approved, Rejected, Revoked, Expired }
+/// <summary>Withdrawn: the consumer project took its pending request back (final, like rejected).</summary>
+public enum SubscriptionStatus { Pending, Approved, Rejected, Revoked, Expired, Withdrawn }
 
 public sealed record MaskRecord(string Column, string Kind, int KeepFirst, int KeepLast);
 

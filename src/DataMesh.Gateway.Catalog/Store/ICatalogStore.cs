@@ -14,6 +14,12 @@ public interface ICatalogStore : IDisposable, IWorkspaceLineageStore
     T Write<T>(Func<ICatalogWriter, T> work);
 
     /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction that is always rolled back: what a change would do, without
+    /// doing it (a transaction block's admin commands run so until COMMIT). Holds the write lock while it runs.
+    /// </summary>
+    T Rehearse<T>(Func<ICatalogWriter, T> work);
+
+    /// <summary>
     /// The change log after <paramref name="position"/>, oldest first, at most <paramref name="maxBatches"/> writes:
     /// what a follower (this gateway's snapshot, another node of a fleet) applies to catch up without reloading.
     /// Empty when nothing changed. A follower whose position is older than the log's oldest entry reloads instead.
@@ -25,6 +31,12 @@ public interface ICatalogStore : IDisposable, IWorkspaceLineageStore
 
     /// <summary>Appends several audit records in one transaction (query records, written in batches).</summary>
     void AppendAudit(IReadOnlyList<AuditRecord> records);
+
+    /// <summary>
+    /// Records that a project's webhook received every event up to <paramref name="lastEvent"/>: bookkeeping in a
+    /// transaction of its own that, like the audit, leaves the catalog's version (and every snapshot) as it is.
+    /// </summary>
+    void AdvanceWebhookCursor(string project, long lastEvent);
 }
 
 public interface ICatalogReader
@@ -108,6 +120,28 @@ public interface ICatalogReader
 
     /// <summary>Audit records by <see cref="AuditQuery"/>: its visibility rule, then its filters, newest first.</summary>
     IReadOnlyList<AuditRecord> Audit(AuditQuery query);
+
+    /// <summary>Reads of the named assets (current and former qualified names) by user and database.</summary>
+    IReadOnlyList<UsageRow> Usage(IReadOnlyList<string> assetNames, DateTimeOffset? since);
+
+    /// <summary>Every earlier qualified name of an asset, with when it stopped being its name.</summary>
+    IReadOnlyList<(string Name, DateTimeOffset Until)> FormerAssetNames(long assetId);
+
+    /// <summary>The highest event id (0: none yet).</summary>
+    long LastEventId { get; }
+
+    IReadOnlyList<EventRecord> Events(EventQuery query);
+
+    /// <summary>True when this event was already recorded (the expiry warnings are recorded once per expiry time).</summary>
+    bool HasEvent(long subscriptionId, string kind, string? detail);
+
+    /// <summary>Per project with a webhook: the last event delivered to it.</summary>
+    IReadOnlyDictionary<string, long> WebhookCursors();
+
+    /// <summary>The change requests of one subscription (null: all), oldest first.</summary>
+    IReadOnlyList<SubscriptionChangeRecord> SubscriptionChanges(long? subscriptionId);
+
+    IReadOnlyList<MetadataFormRecord> Forms();
 }
 
 public interface ICatalogWriter : ICatalogReader
@@ -139,6 +173,30 @@ public interface ICatalogWriter : ICatalogReader
     long InsertSubscription(SubscriptionRecord subscription);
     void UpdateSubscription(SubscriptionRecord subscription);
     void AppendAudit(AuditRecord record);
+
+    // ---- lifecycle (docs/ADMIN-SQL.md: dropping and renaming) ----
+    void UpdateTerm(GlossaryTermRecord term);
+    void DeleteTerm(string term);
+    void RenameTerm(string oldName, string newName);
+    void DeleteAsset(long id);
+    void RenameAsset(long id, string newName, DateTimeOffset at);
+    void DeleteProject(string name);
+    void RenameProject(string oldName, string newName, DateTimeOffset at);
+    void DeleteProfile(string name);
+    void RenameProfile(string oldName, string newName);
+    void DeleteBlueprint(string name);
+    void RenameBlueprint(string oldName, string newName);
+    void DeleteAccount(string name);
+    void RenameAccount(string oldName, string newName);
+    void RenameGroup(string oldName, string newName);
+    void SetProjectWebhook(string project, string? url);
+
+    /// <summary>Appends an event (in the command's own transaction, so it exists exactly when the change does).</summary>
+    long AppendEvent(EventRecord record);
+    long InsertSubscriptionChange(SubscriptionChangeRecord change);
+    void DecideSubscriptionChange(long id, ChangeRequestStatus status, string decidedBy, DateTimeOffset at, string? comment);
+    void InsertForm(MetadataFormRecord form);
+    void DeleteForm(string name);
 
     /// <summary>Records that anything may have changed (a bulk load): followers reload rather than patch.</summary>
     void ChangedEverything();

@@ -1,7 +1,7 @@
 namespace DataMesh.Gateway.Catalog.Store;
 
 /// <summary>Versioned schema migrations, applied in order at startup inside one transaction each.</summary>
-internal static class Migrations
+internal static partial class Migrations
 {
     public static readonly IReadOnlyList<string> All =
     [
@@ -147,5 +147,8 @@ internal static class Migrations
         CREATE INDEX assets_by_name ON assets (name);
         CREATE INDEX projects_by_account ON projects (account);
         """,
+
+        // 10: lifecycle (see Migrations.Lifecycle.cs).
+        Lifecycle,
     ];
 }

@@ -6,8 +6,10 @@ namespace DataMesh.Gateway.Catalog.Store;
 
 internal sealed partial class SqliteCatalogSession
 {
-    private const string AssetColumns = "id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, objects, lineage";
-    private const int AssetColumnCount = 16;
+    private const string AssetColumns = "id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, objects, lineage, column_terms";
+
+    /// <summary>How many columns <see cref="AssetColumns"/> reads (queries that select more read theirs after these).</summary>
+    private const int AssetColumnCount = 17;
 
     private static AssetRecord MapAsset(SqliteDataReader r) => new(
         r.GetInt64(0), PooledString(r, 1), PooledString(r, 2), r.GetString(3), r.GetString(4), NullableString(r, 5),
@@ -17,6 +19,7 @@ internal sealed partial class SqliteCatalogSession
     {
         Objects = r.IsDBNull(14) ? null : FromJson<List<ObjectRecord>>(r.GetString(14)),
         Lineage = r.IsDBNull(15) ? null : FromJson<LineageRecord>(r.GetString(15)),
+        ColumnTerms = FromJson<Dictionary<string, List<string>>>(r.GetString(16)).ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value),
     };
 
     public AssetRecord? GetAsset(string project, string name) =>
@@ -34,10 +37,12 @@ internal sealed partial class SqliteCatalogSession
 
     public long InsertAsset(AssetRecord a)
     {
-        var id = Scalar<long>(
-            "INSERT INTO assets (project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, objects, lineage) " +
-            "VALUES ($p, $n, $s, $r, $d, $terms, $m, $cd, $schema, 0, NULL, $c, $t, $o, $l) RETURNING id",
-            ("$p", a.Project), ("$n", a.Name), ("$s", a.Source), ("$r", a.ResolvedPath), ("$d", a.Description), ("$terms", Json(a.Terms)),
+        // Ids are never reused: one a DROP freed still names the old asset in audit records and events.
+        var id = NextId("last_asset_id", "assets");
+        Execute(
+            "INSERT INTO assets (id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, objects, lineage, column_terms) " +
+            "VALUES ($id, $p, $n, $s, $r, $d, $terms, $m, $cd, $schema, 0, NULL, $c, $t, $o, $l, $ct)",
+            ("$id", id), ("$ct", Json(a.ColumnTerms)), ("$p", a.Project), ("$n", a.Name), ("$s", a.Source), ("$r", a.ResolvedPath), ("$d", a.Description), ("$terms", Json(a.Terms)),
             ("$m", Json(a.Metadata)), ("$cd", Json(a.ColumnDescriptions)), ("$schema", Json(a.Schema)), ("$c", a.CreatedBy), ("$t", Time(a.CreatedAt)),
             ("$o", a.Objects is null ? null : Json(a.Objects)), ("$l", a.Lineage is null ? null : Json(a.Lineage)));
         IndexAsset(a with { Id = id });
@@ -48,7 +53,7 @@ internal sealed partial class SqliteCatalogSession
     public void UpdateAsset(AssetRecord a)
     {
         Execute("UPDATE assets SET description = $d, terms = $terms, metadata = $m, column_descriptions = $cd, schema = $schema, " +
-                "published = $pub, latest_revision = $rev, objects = $o WHERE id = $i",
+                "published = $pub, latest_revision = $rev, objects = $o, column_terms = $ct WHERE id = $i", ("$ct", Json(a.ColumnTerms)),
             ("$d", a.Description), ("$terms", Json(a.Terms)), ("$m", Json(a.Metadata)), ("$cd", Json(a.ColumnDescriptions)),
             ("$schema", Json(a.Schema)), ("$pub", a.Published ? 1 : 0), ("$rev", a.LatestRevision), ("$o", a.Objects is null ? null : Json(a.Objects)), ("$i", a.Id));
         IndexAsset(a);
@@ -75,7 +80,7 @@ internal sealed partial class SqliteCatalogSession
     {
         var columns = string.Join(' ', a.Schema.Select(c => c.Name.Replace('_', ' ') + " " + c.Name + " " + a.ColumnDescriptions.GetValueOrDefault(c.Name, "")));
         var terms = new StringBuilder();
-        foreach (var term in a.Terms)
+        foreach (var term in a.Terms.Concat(a.ColumnTerms.Values.SelectMany(t => t)).Distinct(StringComparer.OrdinalIgnoreCase))
         {
             terms.Append(term).Append(' ');
             if (GetTerm(term)?.Description is { } description) terms.Append(description).Append(' ');
@@ -91,5 +96,21 @@ internal sealed partial class SqliteCatalogSession
             if (index == SearchIndex.AllAssets || a.Published)
                 Execute($"INSERT INTO {index} (rowid, name, description, columns, terms, metadata) VALUES ($i, $n, $d, $c, $t, $m)", row);
         }
+    }
+}
+
+internal sealed partial class SqliteCatalogSession
+{
+    /// <summary>The next id of a table whose ids must never be reused: above every id the table ever held.</summary>
+    private long NextId(string metaKey, string table)
+    {
+        var floor = Scalar<long>($"SELECT max(coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = $k), 0), coalesce((SELECT max(id) FROM {table}), 0))", ("$k", metaKey));
+        Execute("INSERT INTO meta (key, value) VALUES ($k, $v) ON CONFLICT (key) DO UPDATE SET value = excluded.value", ("$k", metaKey), ("$v", (floor + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return floor + 1;
+    }
+
+    private void DeleteFromSearch(long assetId)
+    {
+        foreach (var index in new[] { SearchIndex.AllAssets, SearchIndex.PublishedAssets }) Execute($"DELETE FROM {index} WHERE rowid = $i", ("$i", assetId));
     }
 }

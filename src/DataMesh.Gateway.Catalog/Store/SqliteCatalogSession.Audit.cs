@@ -12,9 +12,20 @@ internal sealed partial class SqliteCatalogSession
         "AND ($u IS NULL OR user_name = $u) " +
         "AND ($a IS NULL OR EXISTS (SELECT 1 FROM json_each(audit_log.assets) a WHERE a.value = $a)) " +
         "AND ($cmds = '[]' OR (kind = 'admin' AND outcome = 'ok' AND command IN (SELECT value FROM json_each($cmds)))) " +
-        "AND ($p IS NULL OR project = $p) AND ($since IS NULL OR at >= $since) AND ($until IS NULL OR at < $until) " +
+        "AND ($p IS NULL OR project = $p) AND ($since IS NULL OR at >= $since) AND ($until IS NULL OR at < $until) AND ($before IS NULL OR id < $before) " +
         "ORDER BY id DESC LIMIT $l",
         MapAudit,
         ("$reader", q.Reader), ("$produced", Json(q.ReaderProducedAssets)), ("$u", q.User), ("$a", q.Asset), ("$p", q.Project), ("$cmds", Json(q.SucceededCommands)),
-        ("$since", q.Since is { } s ? Time(s) : null), ("$until", q.Until is { } u ? Time(u) : null), ("$l", q.Limit));
+        ("$since", q.Since is { } s ? Time(s) : null), ("$until", q.Until is { } u ? Time(u) : null), ("$before", q.BeforeId), ("$l", q.Limit));
+
+    /// <summary>
+    /// Who read the assets named <paramref name="assetNames"/> (an asset's current and former qualified names), from which
+    /// database, how often and when: query records only, grouped by user and database, the latest reader first.
+    /// </summary>
+    public IReadOnlyList<UsageRow> Usage(IReadOnlyList<string> assetNames, DateTimeOffset? since) => Query(
+        "SELECT user_name, project, count(*), coalesce(sum(row_count), 0), sum(outcome <> 'ok'), min(at), max(at) FROM audit_log " +
+        "WHERE kind = 'query' AND EXISTS (SELECT 1 FROM json_each(audit_log.assets) a WHERE a.value IN (SELECT value FROM json_each($names))) " +
+        "AND ($since IS NULL OR at >= $since) GROUP BY user_name, project ORDER BY max(at) DESC, user_name, project",
+        r => new UsageRow(r.GetString(0), NullableString(r, 1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), ParseTime(r.GetString(5)), ParseTime(r.GetString(6))),
+        ("$names", Json(assetNames)), ("$since", since is { } s ? Time(s) : null));
 }

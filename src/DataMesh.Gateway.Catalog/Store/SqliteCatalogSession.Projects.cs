@@ -37,7 +37,7 @@ internal sealed partial class SqliteCatalogSession
         Changed(ChangeKinds.Profile, p.Name);
     }
 
-    private const string ProjectSelect = "SELECT name, account, profile, description, resources, created_by, created_at, storage_prefix FROM projects";
+    private const string ProjectSelect = "SELECT name, account, profile, description, resources, created_by, created_at, storage_prefix, webhook, oid_key FROM projects";
 
     private const string MemberSelect = "SELECT project, principal, is_group, role FROM project_members";
 
@@ -68,16 +68,28 @@ internal sealed partial class SqliteCatalogSession
                     FromJson<Dictionary<string, string>>(r.GetString(4)), members[name].ToList(), PooledString(r, 5), ParseTime(r.GetString(6)))
                 {
                     StoragePrefix = r.IsDBNull(7) ? name : Pool(r.GetString(7)), // a row written without one has the default
+                    Webhook = NullableString(r, 8),
+                    OidKey = r.IsDBNull(9) ? name : r.GetString(9),
                 };
             }, parameters);
     }
 
     public void InsertProject(ProjectRecord p)
     {
-        Execute("INSERT INTO projects (name, account, profile, description, resources, created_by, created_at, storage_prefix) VALUES ($n, $a, $p, $d, $r, $c, $t, $s)",
+        Execute("INSERT INTO projects (name, account, profile, description, resources, created_by, created_at, storage_prefix, oid_key) VALUES ($n, $a, $p, $d, $r, $c, $t, $s, $o)",
             ("$n", p.Name), ("$a", p.Account), ("$p", p.Profile), ("$d", p.Description), ("$r", Json(p.Resources)), ("$c", p.CreatedBy), ("$t", Time(p.CreatedAt)),
-            ("$s", p.StoragePrefix));
+            ("$s", p.StoragePrefix), ("$o", p.OidKey == p.Name ? null : p.OidKey));
         Changed(ChangeKinds.Project, p.Name);
+    }
+
+    public void SetProjectWebhook(string project, string? url)
+    {
+        Execute("UPDATE projects SET webhook = $w WHERE name = $n", ("$w", url), ("$n", project));
+        // Only events after this moment go to the new address: an old history is not replayed to it.
+        if (url is null) Execute("DELETE FROM webhook_cursors WHERE project = $p", ("$p", project));
+        else Execute("INSERT INTO webhook_cursors (project, last_event) VALUES ($p, (SELECT coalesce(max(id), 0) FROM events)) " +
+                     "ON CONFLICT (project) DO UPDATE SET last_event = excluded.last_event", ("$p", project));
+        Changed(ChangeKinds.Project, project);
     }
 
     public void SetMember(string project, MemberRecord m)
@@ -95,18 +107,33 @@ internal sealed partial class SqliteCatalogSession
         Changed(ChangeKinds.Project, project);
     }
 
-    public GlossaryTermRecord? GetTerm(string term) =>
-        Query("SELECT term, description, created_at FROM glossary_terms WHERE term = $t", MapTerm, ("$t", term)).FirstOrDefault();
+    private const string TermColumns = "term, description, created_at, parent, owner_project";
 
-    public IReadOnlyList<GlossaryTermRecord> Terms() => Query("SELECT term, description, created_at FROM glossary_terms ORDER BY term", MapTerm);
+    public GlossaryTermRecord? GetTerm(string term) =>
+        Query($"SELECT {TermColumns} FROM glossary_terms WHERE term = $t", MapTerm, ("$t", term)).FirstOrDefault();
+
+    public IReadOnlyList<GlossaryTermRecord> Terms() => Query($"SELECT {TermColumns} FROM glossary_terms ORDER BY term", MapTerm);
 
     public void InsertTerm(GlossaryTermRecord t)
     {
-        Execute("INSERT INTO glossary_terms (term, description, created_at) VALUES ($t, $d, $c)", ("$t", t.Term), ("$d", t.Description), ("$c", Time(t.CreatedAt)));
+        Execute("INSERT INTO glossary_terms (term, description, created_at, parent, owner_project) VALUES ($t, $d, $c, $p, $o)",
+            ("$t", t.Term), ("$d", t.Description), ("$c", Time(t.CreatedAt)), ("$p", t.Parent), ("$o", t.OwnerProject));
         Changed(ChangeKinds.Term, t.Term);
     }
 
-    private static GlossaryTermRecord MapTerm(SqliteDataReader r) => new(r.GetString(0), NullableString(r, 1), ParseTime(r.GetString(2)));
+    /// <summary>Description, parent and owner of an existing term (matched case-insensitively, as terms are).</summary>
+    public void UpdateTerm(GlossaryTermRecord t)
+    {
+        Execute("UPDATE glossary_terms SET description = $d, parent = $p, owner_project = $o WHERE term = $t",
+            ("$t", t.Term), ("$d", t.Description), ("$p", t.Parent), ("$o", t.OwnerProject));
+        Changed(ChangeKinds.Term, t.Term);
+    }
+
+    private static GlossaryTermRecord MapTerm(SqliteDataReader r) => new(r.GetString(0), NullableString(r, 1), ParseTime(r.GetString(2)))
+    {
+        Parent = NullableString(r, 3),
+        OwnerProject = NullableString(r, 4),
+    };
 
     private static MemberRole ParseRole(string s) => s switch
     {

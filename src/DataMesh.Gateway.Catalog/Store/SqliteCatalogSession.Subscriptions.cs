@@ -59,9 +59,11 @@ internal sealed partial class SqliteCatalogSession
 
     public long InsertSubscription(SubscriptionRecord s)
     {
-        var id = Scalar<long>(
-            "INSERT INTO subscriptions (asset_id, consumer_project, justification, status, requested_by, requested_at) " +
-            "VALUES ($a, $c, $j, 'pending', $r, $t) RETURNING id",
+        // Never a reused id: notifications, events and audit records name subscriptions by id.
+        var id = NextId("last_subscription_id", "subscriptions");
+        Execute(
+            "INSERT INTO subscriptions (id, asset_id, consumer_project, justification, status, requested_by, requested_at) " +
+            "VALUES ($id, $a, $c, $j, 'pending', $r, $t)", ("$id", id),
             ("$a", s.AssetId), ("$c", s.ConsumerProject), ("$j", s.Justification), ("$r", s.RequestedBy), ("$t", Time(s.RequestedAt)));
         Changed(ChangeKinds.Subscription, id);
         return id;
@@ -100,6 +102,7 @@ internal sealed partial class SqliteCatalogSession
         "approved" => SubscriptionStatus.Approved,
         "rejected" => SubscriptionStatus.Rejected,
         "revoked" => SubscriptionStatus.Revoked,
+        "withdrawn" => SubscriptionStatus.Withdrawn,
         _ => SubscriptionStatus.Pending,
     };
 

@@ -101,6 +101,36 @@ public sealed partial class SqliteCatalogStore : ICatalogStore
         }
     }
 
+    public T Rehearse<T>(Func<ICatalogWriter, T> work)
+    {
+        lock (_writeGate)
+        {
+            return _retry.Run(() =>
+            {
+                using var connection = OpenConnection();
+                using var transaction = connection.BeginTransaction(deferred: false);
+                var result = work(new SqliteCatalogSession(connection, transaction));
+                transaction.Rollback();
+                return result;
+            });
+        }
+    }
+
+    public void AdvanceWebhookCursor(string project, long lastEvent)
+    {
+        lock (_writeGate)
+        {
+            _retry.Run(() =>
+            {
+                using var connection = OpenConnection();
+                using var transaction = connection.BeginTransaction(deferred: false);
+                new SqliteCatalogSession(connection, transaction).SetWebhookCursor(project, lastEvent);
+                transaction.Commit();
+                return 0;
+            });
+        }
+    }
+
     public IReadOnlyList<ChangeBatch> ChangesSince(long position, int maxBatches) => Read(r => r.ChangesSince(position, maxBatches));
 
     public void AppendAudit(AuditRecord record) => AppendAudit([record]);

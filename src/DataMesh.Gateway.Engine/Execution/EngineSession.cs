@@ -16,6 +16,7 @@ public sealed class EngineSession : IDisposable
     private readonly DuckDBConnection _connection;
     private readonly IDisposable? _owner;
     private int _running;
+    private OutputStyle _outputStyle = OutputStyle.Default;
 
     /// <param name="connection">Owned by the session.</param>
     /// <param name="owner">What keeps the connection's instance alive (a pool lease), released after the connection closes.</param>
@@ -101,7 +102,7 @@ public sealed class EngineSession : IDisposable
             }
             // The result's own types win over the prepared description: binding can refine unresolved types.
             var columns = query.ReturnsRows ? ResultColumns(ref result, query.ColumnsRenamed || query.NamesOverridden ? query.Columns : null) : query.Columns;
-            return new QueryCursor(result, columns, query.ReturnsRows && Query.DuckDBResultReturnType(result) == DuckDBResultType.QueryResult);
+            return new QueryCursor(result, columns, query.ReturnsRows && Query.DuckDBResultReturnType(result) == DuckDBResultType.QueryResult, _outputStyle);
         }
         finally
         {
@@ -232,6 +233,7 @@ public sealed class EngineSession : IDisposable
     /// </summary>
     public void SetSettings(IEnumerable<KeyValuePair<string, string>> settings)
     {
+        _outputStyle = OutputStyle.From(settings); // IntervalStyle, extra_float_digits, bytea_output change text output
         var entries = settings.Select(p => DuckDbEngine.Literal(p.Key.ToLowerInvariant()) + ": " + DuckDbEngine.Literal(p.Value));
         ExecuteTrusted($"SET VARIABLE {PgCatalogEmulation.IdentityVariables.Settings} = MAP {{{string.Join(", ", entries)}}}::MAP(VARCHAR, VARCHAR)");
     }

@@ -38,12 +38,16 @@ public sealed unsafe class QueryCursor : IDisposable
     /// <summary>When the query started (wall clock): a failure while streaming is compared with the files' times.</summary>
     public DateTime StartedUtc { get; } = DateTime.UtcNow;
 
-    internal QueryCursor(DuckDBResult result, IReadOnlyList<ResultColumn> columns, bool returnsRows)
+    internal QueryCursor(DuckDBResult result, IReadOnlyList<ResultColumn> columns, bool returnsRows, OutputStyle? style = null)
     {
         _result = result;
         Columns = columns;
         _encoders = new ColumnEncoder[columns.Count];
-        for (var i = 0; i < columns.Count; i++) _encoders[i] = columns[i].Type.CreateEncoder();
+        for (var i = 0; i < columns.Count; i++)
+        {
+            _encoders[i] = columns[i].Type.CreateEncoder();
+            if (style is not null) _encoders[i].Configure(style);
+        }
         ReturnsRows = returnsRows;
         if (!returnsRows)
         {

@@ -81,6 +81,8 @@ internal sealed class InstanceTemplates : IDisposable
         try
         {
             root.Open();
+            // The column types oid, name, "char" and reg* first: the emulation's tables are declared with them.
+            PgCatalogEmulation.RegisterTypes(root);
             foreach (var sql in PgCatalogEmulation.Statements(settings)) InstanceBuilder.Run(root, sql);
             return root;
         }

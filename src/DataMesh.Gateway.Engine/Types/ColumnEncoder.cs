@@ -37,6 +37,11 @@ internal abstract unsafe class ColumnEncoder
         else builder.MarkOverflow();
     }
 
+    /// <summary>Applies the session's text output settings (IntervalStyle, extra_float_digits, bytea_output).</summary>
+    public virtual void Configure(OutputStyle style)
+    {
+    }
+
     /// <summary>Whether the text form of a value of this column can need quoting inside an array literal.</summary>
     public virtual bool TextMayNeedQuoting => false;
 }

@@ -18,6 +18,8 @@ internal sealed unsafe class ListEncoder(ColumnEncoder element, int elementOid) 
 
     public override bool TextMayNeedQuoting => true;
 
+    public override void Configure(OutputStyle style) => element.Configure(style);
+
     public override bool TryWrite(ulong row, Span<byte> dest, FormatCode format, out int written)
     {
         var entry = _entries[row];

@@ -48,7 +48,10 @@ internal static class ParameterBinder
 
     private static DuckDBValue Numeric(string text)
     {
+        // NumericInput gives the special values in PostgreSQL's spelling; DECIMAL has none of them, DOUBLE does.
         if (text.Equals("NaN", StringComparison.OrdinalIgnoreCase)) return DuckDBCreateDouble(double.NaN);
+        if (text == "Infinity") return DuckDBCreateDouble(double.PositiveInfinity);
+        if (text == "-Infinity") return DuckDBCreateDouble(double.NegativeInfinity);
         var t = text.Trim();
         var negative = t.StartsWith('-');
         var body = t.TrimStart('-', '+');

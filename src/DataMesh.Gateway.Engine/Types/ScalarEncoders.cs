@@ -38,21 +38,29 @@ internal sealed unsafe class IntegerEncoder<T>(int pgWidth) : ColumnEncoder wher
 internal sealed unsafe class FloatEncoder : ColumnEncoder
 {
     private float* _data;
+    private int _extraDigits = 1;
     protected override void BindData(IntPtr vector) => _data = (float*)DuckDB.NET.Native.NativeMethods.Vectors.DuckDBVectorGetData(vector);
+
+    public override void Configure(OutputStyle style) => _extraDigits = style.ExtraFloatDigits;
 
     public override bool TryWrite(ulong row, Span<byte> dest, FormatCode format, out int written) => format == FormatCode.Binary
         ? FloatCodecs.TryWriteFloat4(_data[row], dest, out written)
-        : FloatCodecs.TryWriteText(_data[row], dest, out written);
+        : _extraDigits > 0 ? FloatCodecs.TryWriteText(_data[row], dest, out written)
+        : FloatCodecs.TryWriteText(_data[row], _extraDigits, isFloat4: true, dest, out written);
 }
 
 internal sealed unsafe class DoubleEncoder : ColumnEncoder
 {
     private double* _data;
+    private int _extraDigits = 1;
     protected override void BindData(IntPtr vector) => _data = (double*)DuckDB.NET.Native.NativeMethods.Vectors.DuckDBVectorGetData(vector);
+
+    public override void Configure(OutputStyle style) => _extraDigits = style.ExtraFloatDigits;
 
     public override bool TryWrite(ulong row, Span<byte> dest, FormatCode format, out int written) => format == FormatCode.Binary
         ? FloatCodecs.TryWriteFloat8(_data[row], dest, out written)
-        : FloatCodecs.TryWriteText(_data[row], dest, out written);
+        : _extraDigits > 0 ? FloatCodecs.TryWriteText(_data[row], dest, out written)
+        : FloatCodecs.TryWriteText(_data[row], _extraDigits, isFloat4: false, dest, out written);
 }
 
 /// <summary>DECIMAL stored as a scaled integer of width T, and (scale 0) HUGEINT/UBIGINT/UHUGEINT: all sent as numeric.</summary>
@@ -74,14 +82,19 @@ internal sealed unsafe class NumericEncoder<T>(int scale) : ColumnEncoder where 
 internal sealed unsafe class StringEncoder(bool isBlob) : ColumnEncoder
 {
     private byte* _data;
+    private bool _escape;
     protected override void BindData(IntPtr vector) => _data = (byte*)DuckDB.NET.Native.NativeMethods.Vectors.DuckDBVectorGetData(vector);
 
-    public override bool TextMayNeedQuoting => !isBlob;
+    public override void Configure(OutputStyle style) => _escape = style.ByteaEscape;
+
+    // Escape-format bytea can hold a backslash, which an array literal must quote.
+    public override bool TextMayNeedQuoting => !isBlob || _escape;
 
     public override bool TryWrite(ulong row, Span<byte> dest, FormatCode format, out int written)
     {
         var bytes = StringAt(_data + row * 16);
-        if (isBlob && format == FormatCode.Text) return ByteaCodec.TryWriteText(bytes, dest, out written);
+        if (isBlob && format == FormatCode.Text)
+            return _escape ? ByteaCodec.TryWriteEscapeText(bytes, dest, out written) : ByteaCodec.TryWriteText(bytes, dest, out written);
         return TextCodec.TryWriteUtf8(bytes, dest, out written);
     }
 
@@ -137,7 +150,10 @@ internal sealed unsafe class TimestampEncoder(long multiplier, long divisor, boo
 internal sealed unsafe class IntervalEncoder : ColumnEncoder
 {
     private byte* _data;
+    private IntervalStyle _style = IntervalStyle.Postgres;
     protected override void BindData(IntPtr vector) => _data = (byte*)DuckDB.NET.Native.NativeMethods.Vectors.DuckDBVectorGetData(vector);
+
+    public override void Configure(OutputStyle style) => _style = style.Interval;
 
     public override bool TextMayNeedQuoting => true;
 
@@ -147,7 +163,7 @@ internal sealed unsafe class IntervalEncoder : ColumnEncoder
         var value = new PgInterval(*(int*)p, *(int*)(p + 4), *(long*)(p + 8));
         return format == FormatCode.Binary
             ? IntervalCodec.TryWriteBinary(value, dest, out written)
-            : IntervalCodec.TryWriteText(value, dest, out written);
+            : IntervalCodec.TryWriteText(value, _style, dest, out written);
     }
 }
 

@@ -28,7 +28,10 @@ internal static class TypeMapper
                 case "json": return new(PgTypes.Json, -1, -1, () => new StringEncoder(false));
                 case OidAlias when id == DuckDBType.UnsignedInteger: return new(PgTypes.Oid, 4, -1, () => new IntegerEncoder<uint>(4));
                 case NameAlias when id == DuckDBType.Varchar: return new(PgTypes.Name, 64, -1, () => new StringEncoder(false));
-                case CharAlias when id == DuckDBType.Varchar: return new(PgTypes.Char, 1, -1, () => new StringEncoder(false));
+                case CharAlias when id == DuckDBType.Varchar: return new(PgTypes.Char, 1, -1, () => new CharEncoder());
+                case "regclass" when id == DuckDBType.UnsignedInteger: return new(PgTypes.Regclass, 4, -1, () => new IntegerEncoder<uint>(4));
+                case "regtype" when id == DuckDBType.UnsignedInteger: return new(PgTypes.Regtype, 4, -1, () => new IntegerEncoder<uint>(4));
+                case "regproc" when id == DuckDBType.UnsignedInteger: return new(PgTypes.Regproc, 4, -1, () => new RegprocEncoder());
             }
         }
 

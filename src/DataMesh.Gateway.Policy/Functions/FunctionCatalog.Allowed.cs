@@ -21,6 +21,8 @@ public static partial class FunctionCatalog
         "to_regclass", "to_regnamespace", "to_regproc", "to_regprocedure", "to_regrole", "to_regtype",
         "parse_ident", "pg_stat_get_numscans",
         "getdatabaseencoding", "pg_statistics_obj_is_visible", "pg_tablespace_location", "pg_tablespace_size", "quote_literal",
+        "acldefault", "array_remove", "pg_column_is_updatable", "pg_get_function_sqlbody", "pg_index_column_has_property", "pg_is_in_recovery",
+        "pg_relation_is_updatable",
         "!__postfix", "!~~", "!~~*", "%", "&", "&&",
         "*", "**", "+", "-", "->>", "/",
         "//", "<->", "<<", "<=>", "<@", ">>",

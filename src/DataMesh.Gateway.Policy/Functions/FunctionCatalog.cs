@@ -61,17 +61,11 @@ public static partial class FunctionCatalog
     };
 
     /// <summary>
-    /// The session settings <c>current_setting('name')</c> may read: the gateway's own (SessionParameters, answered from
-    /// the session, never from the engine) and the fixed server facts of pg_settings. Matched case-insensitively.
+    /// The session settings <c>current_setting('name')</c> may read: PostgreSQL's parameters (the gateway's session
+    /// settings answer every one of them from the session, never from the engine), without the superuser-only ones.
+    /// Matched case-insensitively.
     /// </summary>
-    public static readonly IReadOnlySet<string> GatewaySettings = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-    {
-        "application_name", "block_size", "bytea_output", "client_encoding", "DateStyle", "default_transaction_isolation",
-        "default_transaction_read_only", "extra_float_digits", "idle_in_transaction_session_timeout", "in_hot_standby",
-        "integer_datetimes", "IntervalStyle", "is_superuser", "lock_timeout", "max_identifier_length", "max_index_keys",
-        "search_path", "server_encoding", "server_version", "server_version_num", "session_authorization",
-        "standard_conforming_strings", "statement_timeout", "TimeZone", "transaction_isolation", "transaction_read_only",
-    };
+    public static IReadOnlySet<string> GatewaySettings => Settings.PgSettingsData.Readable;
 
     /// <summary>Gateway macros that DuckDB itself does not ship.</summary>
     public static readonly IReadOnlySet<string> GatewayMacros = new HashSet<string>(StringComparer.Ordinal)
@@ -84,6 +78,8 @@ public static partial class FunctionCatalog
         "pg_relation_size", "pg_table_size", "pg_total_relation_size", "pg_type_display_name", "to_regclass", "to_regnamespace",
         "to_regproc", "to_regprocedure", "to_regrole", "to_regtype", "parse_ident", "pg_stat_get_numscans",
         "getdatabaseencoding", "pg_statistics_obj_is_visible", "pg_tablespace_location", "pg_tablespace_size", "quote_literal",
+        "acldefault", "array_remove", "pg_column_is_updatable", "pg_get_function_sqlbody", "pg_index_column_has_property", "pg_is_in_recovery",
+        "pg_relation_is_updatable",
     };
 
     /// <summary>

@@ -131,7 +131,9 @@ public sealed class FunctionPolicy
                 found.Add(FunctionDecision.Allow(call));
             else if (!constant.TryString(out var name))
                 found.Add(FunctionDecision.Refuse(call, "the setting name must be a string"));
-            else if (!FunctionCatalog.GatewaySettings.Contains(name))
+            else if (Settings.PgSettingsData.IsSuperuserOnly(name))
+                found.Add(FunctionDecision.Refuse(call, $"must be superuser or have privileges of pg_read_all_settings to examine \"{name}\""));
+            else if (!FunctionCatalog.GatewaySettings.Contains(name) && !name.Contains('.'))
                 found.Add(FunctionDecision.Refuse(call, $"\"{name}\" is not one of the gateway's session settings; {FunctionCatalog.EngineState}"));
             else
                 found.Add(FunctionDecision.Allow(call));

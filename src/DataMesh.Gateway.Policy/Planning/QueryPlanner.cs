@@ -34,7 +34,8 @@ public static class QueryPlanner
         ArgumentNullException.ThrowIfNull(userSql);
         ArgumentNullException.ThrowIfNull(grants);
         ArgumentNullException.ThrowIfNull(syntax);
-        var sql = PgDialect.Translate(userSql);
+        // The alias 'at' quoted for DuckDB, schema.table.* read as table.*, then PostgreSQL's catalog spellings.
+        var sql = PgDialect.Translate(QualifiedStars.Shorten(DuckDbKeywordNames.Quote(userSql)));
         NumericLiterals.Check(sql);
         var parsed = Parse(sql, syntax);
         QueryComplexity.Check(parsed);
@@ -56,7 +57,11 @@ public static class QueryPlanner
             constantPlan = ConstantFolding.CheckBoundCasts(parsed, constantPlan, constants,
                 (type, message) => bindError?.Invoke(type, message, planned) ?? PolicyException.Refused(message));
         }
-        return result with { Constants = constantPlan };
+        // What RowDescription says of each column: its base table and attribute, and PostgreSQL's name when unaliased.
+        return result with
+        {
+            Constants = constantPlan, ColumnSources = SelectColumnSources.Read(parsed.Json), ColumnNames = PgColumnNaming.Names(parsed.Json, sql),
+        };
     }
 
     /// <summary>DuckDB's tree of the text; its refusals as the policy's.</summary>

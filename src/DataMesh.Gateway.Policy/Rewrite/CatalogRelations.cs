@@ -22,7 +22,7 @@ public static class CatalogRelations
         "pg_sequences", "pg_settings", "pg_shdescription", "pg_stat_all_tables", "pg_stat_user_tables",
         "pg_statio_user_tables", "pg_statistic_ext", "pg_subscription", "pg_tables", "pg_tablespace", "pg_trigger",
         "pg_ts_config", "pg_ts_config_map", "pg_ts_dict", "pg_ts_parser", "pg_ts_template", "pg_type", "pg_user",
-        "pg_user_mapping", "pg_user_mappings", "pg_views",
+        "pg_user_mapping", "pg_user_mappings", "pg_views", "pg_transform", "pg_init_privs", "pg_seclabel", "pg_seclabels", "pg_statio_all_tables",
     };
 
     /// <summary>Every emulated relation name, as it exists in the instance's main schema.</summary>

@@ -104,7 +104,8 @@ public static partial class PgDialect
             }
             if (t[i].Kind == SqlTokenKind.String && t[i].Value.StartsWith('{') && t[i].Value.EndsWith('}')
                 && ((At(t, i - 1, "(") && i >= 2 && (t[i - 2].IsWord("ANY") || t[i - 2].IsWord("ALL") || t[i - 2].IsWord("SOME")) && At(t, i + 1, ")"))
-                    || (At(t, i + 1, ":") && At(t, i + 2, ":") && At(t, i + 4, "["))))
+                    || (At(t, i + 1, ":") && At(t, i + 2, ":") && (At(t, i + 4, "[")
+                        || (i + 3 < t.Count && IsName(t[i + 3], "pg_catalog") && At(t, i + 4, ".") && At(t, i + 6, "["))))))
             {
                 edits.Add((t[i].Offset, End(t[i]), ArrayLiteral(t[i].Value)));
                 continue;
@@ -136,6 +137,15 @@ public static partial class PgDialect
             {
                 edits.Add((t[i].Offset, End(t[typeEnd]), function + "(" + t[i].Text + ")"));
                 i = typeEnd;
+                continue;
+            }
+            // A parameter cast to a reg type (pgcli's \sf: $1::pg_catalog.regproc) is read as PostgreSQL reads the
+            // text: a number is the OID, anything else a name to look up.
+            if (t[i].Kind == SqlTokenKind.Parameter && At(t, i + 1, ":") && At(t, i + 2, ":") && TryRegType(t, i + 3, out var paramFunction, out var paramEnd))
+            {
+                edits.Add((t[i].Offset, End(t[paramEnd]),
+                    "COALESCE(TRY_CAST(" + t[i].Text + " AS BIGINT), " + paramFunction + "(CAST(" + t[i].Text + " AS VARCHAR)))"));
+                i = paramEnd;
                 continue;
             }
             if (IsName(t[i], "pg_catalog") && At(t, i + 1, ".") && i + 2 < t.Count && !At(t, i - 1, "."))

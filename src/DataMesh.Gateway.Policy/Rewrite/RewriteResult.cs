@@ -10,6 +10,12 @@ public sealed record RewriteResult(string Sql, IReadOnlyList<AssetGrant> Grants,
 {
     public string PolicyVersion { get; init; } = "";
 
+    /// <summary>The user's select list traced to the tables it names (RowDescription's table OIDs); null when it cannot be.</summary>
+    public Sql.Ast.SelectColumnSources? ColumnSources { get; init; }
+
+    /// <summary>PostgreSQL's names of the result columns (Sql.Ast.PgColumnNaming); null: the engine's names stay.</summary>
+    public IReadOnlyList<string>? ColumnNames { get; init; }
+
     /// <summary>The constant checks to run with the bound parameters before each execution (Constants/ConstantFolding).</summary>
     public Constants.ConstantPlan Constants { get; init; } = Rewrite.Constants.ConstantPlan.None;
 

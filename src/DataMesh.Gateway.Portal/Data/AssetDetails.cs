@@ -1,3 +1,4 @@
+using DataMesh.Gateway.Admin;
 using DataMesh.Gateway.Catalog.Model;
 using DataMesh.Gateway.Portal.Security;
 using DataMesh.Gateway.Protocol.Errors;

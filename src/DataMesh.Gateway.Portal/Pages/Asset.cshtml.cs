@@ -1,3 +1,4 @@
+using DataMesh.Gateway.Admin;
 using DataMesh.Gateway.Portal.Data;
 using Microsoft.AspNetCore.Mvc;
 

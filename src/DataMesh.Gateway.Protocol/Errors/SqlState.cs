@@ -24,7 +24,20 @@ public static class SqlState
     public const string NumericValueOutOfRange = "22003";
     public const string DivisionByZero = "22012";
     public const string InvalidDatetimeFormat = "22007";
+    public const string DatetimeFieldOverflow = "22008";
+    public const string InvalidTimeZoneDisplacementValue = "22009";
+    public const string IntervalFieldOverflow = "22015";
     public const string CharacterNotInRepertoire = "22021";
+
+    // Class 23: integrity constraint violations (a metadata form's required or typed field at PUBLISH)
+    public const string NotNullViolation = "23502";
+    public const string CheckViolation = "23514";
+
+    // Class 2B: dependent objects still exist (DROP without CASCADE)
+    public const string DependentObjectsStillExist = "2BP01";
+
+    // Class 40: transaction rollback (a block's admin change that no longer holds at COMMIT)
+    public const string SerializationFailure = "40001";
 
     // Class 25 / 26 / 28 / 34
     public const string InFailedSqlTransaction = "25P02";
@@ -54,6 +67,7 @@ public static class SqlState
     public const string DatatypeMismatch = "42804";
     public const string UndefinedParameter = "42P02";
     public const string IndeterminateDatatype = "42P18";
+    public const string InvalidColumnReference = "42P10";
 
     // Class 53: insufficient resources
     public const string InsufficientResources = "53000";
@@ -65,6 +79,7 @@ public static class SqlState
 
     // Class 55 / 57: object state and operator intervention
     public const string ObjectNotInPrerequisiteState = "55000";
+    public const string CantChangeRuntimeParam = "55P02";
     public const string LockNotAvailable = "55P03";
     public const string QueryCanceled = "57014";
     public const string AdminShutdown = "57P01";

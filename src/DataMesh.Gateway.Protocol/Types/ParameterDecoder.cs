@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Protocol.Messages.Frontend;
 using DataMesh.Gateway.Protocol.Types.Codecs;
+using DataMesh.Gateway.Protocol.Types.Input;
 
 namespace DataMesh.Gateway.Protocol.Types;
 
@@ -11,34 +12,36 @@ namespace DataMesh.Gateway.Protocol.Types;
 /// </summary>
 public static class ParameterDecoder
 {
-    public static object? Decode(int oid, FormatCode format, byte[]? data)
+    public static object? Decode(int oid, FormatCode format, byte[]? data, ParameterInput? input = null)
     {
         if (data is null) return null;
-        return format == FormatCode.Binary ? DecodeBinary(oid, data) : DecodeText(oid, TextCodec.Read(data));
+        return format == FormatCode.Binary ? DecodeBinary(oid, data) : DecodeText(oid, TextCodec.Read(data), input ?? ParameterInput.Default);
     }
 
-    public static object DecodeText(int oid, string text)
+    /// <summary>Text input by PostgreSQL's input functions for the type (boolin, numeric_in, date_in, timestamp_in, interval_in …).</summary>
+    public static object DecodeText(int oid, string text, ParameterInput? input = null)
     {
+        input ??= ParameterInput.Default;
         switch (oid)
         {
-            case PgTypes.Bool: return BoolCodec.ParseText(text);
+            case PgTypes.Bool: return BoolInput.Parse(text);
             case PgTypes.Int2: return (short)IntegerCodecs.ParseText(text, "smallint", short.MinValue, short.MaxValue);
             case PgTypes.Int4: return (int)IntegerCodecs.ParseText(text, "integer", int.MinValue, int.MaxValue);
             case PgTypes.Int8: return IntegerCodecs.ParseText(text, "bigint", long.MinValue, long.MaxValue);
             case PgTypes.Oid: return IntegerCodecs.ParseText(text, "oid", 0, uint.MaxValue);
             case PgTypes.Float4: return (float)FloatCodecs.ParseText(text, "real");
             case PgTypes.Float8: return FloatCodecs.ParseText(text, "double precision");
-            case PgTypes.Numeric: return new PgNumeric(text.Trim());
+            case PgTypes.Numeric: return new PgNumeric(NumericInput.Parse(text));
             case PgTypes.Bytea: return ByteaCodec.ParseText(text);
-            case PgTypes.Date: return new PgDate(DateTimeCodecs.ParseDateText(text));
-            case PgTypes.Time: return new PgTime(DateTimeCodecs.ParseTimeText(text));
-            case PgTypes.Timestamp: return new PgTimestamp(DateTimeCodecs.ParseTimestampText(text, false), false);
-            case PgTypes.TimestampTz: return new PgTimestamp(DateTimeCodecs.ParseTimestampText(text, true), true);
-            case PgTypes.Interval: return IntervalCodec.ParseText(text);
+            case PgTypes.Date: return new PgDate(DateTimeInput.ParseDate(text, input.DateOrder, input.Clock));
+            case PgTypes.Time: return new PgTime(DateTimeInput.ParseTime(text));
+            case PgTypes.Timestamp: return new PgTimestamp(DateTimeInput.ParseTimestamp(text, false, input.DateOrder, input.Clock), false);
+            case PgTypes.TimestampTz: return new PgTimestamp(DateTimeInput.ParseTimestamp(text, true, input.DateOrder, input.Clock), true);
+            case PgTypes.Interval: return IntervalInput.Parse(text, input.SqlStandardIntervals);
             case PgTypes.Uuid: return UuidCodec.ParseText(text);
         }
         var element = PgTypes.ElementOf(oid);
-        if (element != 0) return new PgArray(element, ArrayTextParser.Parse(text).Select(s => s is null ? null : DecodeText(element, s)).ToArray());
+        if (element != 0) return new PgArray(element, ArrayTextParser.Parse(text).Select(s => s is null ? null : DecodeText(element, s, input)).ToArray());
         return text; // text, varchar, bpchar, name, json, jsonb, unknown and anything unspecified
     }
 

@@ -8,7 +8,7 @@ namespace DataMesh.Gateway.Server.Cancellation;
 /// Maps BackendKeyData process ids to live sessions, so a CancelRequest arriving on a new socket can reach
 /// the session it names. Keys come from a cryptographic RNG and are compared in constant time.
 /// </summary>
-public sealed class CancelRegistry
+public sealed class CancelRegistry : Admin.IProjectSessions
 {
     private readonly ConcurrentDictionary<int, Session> _sessions = new();
 
@@ -42,6 +42,9 @@ public sealed class CancelRegistry
     }
 
     public IReadOnlyCollection<Session> Sessions => (IReadOnlyCollection<Session>)_sessions.Values;
+
+    /// <summary>Sessions signed in to <paramref name="project"/> (DROP and RENAME of a project wait until there are none).</summary>
+    public int CountIn(string project) => _sessions.Values.Count(s => string.Equals(s.Database, project, StringComparison.Ordinal));
 }
 
 public static class CancelReasons

@@ -30,6 +30,7 @@ internal sealed class ClientConnection(
     CancelRegistry cancels,
     ServerLifetime lifetime,
     ConnectionBudget budget,
+    Notifications.NotificationHub notifications,
     ILogger logger)
 {
     public Session? Session { get; private set; }
@@ -104,7 +105,7 @@ internal sealed class ClientConnection(
             {
                 await StartSessionAsync(transport, startup, tls, slot, authTimeout.Token).ConfigureAwait(false);
                 await using var watch = DisconnectWatch.Start(socket, Session!, options.ClientConnectionCheckInterval, options.Time).ConfigureAwait(false);
-                await new MessageLoop(transport, responses, Session!, options, services, lifetime, logger).RunAsync().ConfigureAwait(false);
+                await new MessageLoop(transport, responses, Session!, options, services, lifetime, notifications, logger).RunAsync().ConfigureAwait(false);
             }
             catch (PgErrorException e) when (e.IsFatal)
             {

@@ -26,9 +26,25 @@ internal sealed class MessageLoop(
     GatewayServerOptions options,
     GatewayServices services,
     ServerLifetime lifetime,
+    Notifications.NotificationHub notifications,
     ILogger logger)
 {
     public async Task RunAsync()
+    {
+        // LISTEN's notifications: queued by the hub from any thread, written by this loop only (one writer).
+        var inbox = session.Inbox = new Notifications.NotificationInbox(session.AdminCaller, session.ProcessId);
+        notifications.Register(inbox);
+        try
+        {
+            await LoopAsync(inbox).ConfigureAwait(false);
+        }
+        finally
+        {
+            notifications.Unregister(inbox);
+        }
+    }
+
+    private async Task LoopAsync(Notifications.NotificationInbox inbox)
     {
         var context = new StatementContext(session, options, services.Governance, services.Engines, services.Admin, services.Catalog, services.Metadata);
         var simple = new SimpleQueryHandler(context, responses);
@@ -46,7 +62,7 @@ internal sealed class MessageLoop(
                     idle.CancelAfter(options.IdleSessionTimeout);
                 try
                 {
-                    maybe = await transport.ReadMessageAsync(options.MaxMessageBytes, idle.Token).ConfigureAwait(false);
+                    maybe = await ReadOrNotifyAsync(inbox, idle.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (lifetime.IsStopping)
                 {
@@ -68,6 +84,10 @@ internal sealed class MessageLoop(
             }
             RequireLiveIdentity(session, message.Type);
 
+            // statement_timeout in the extended protocol runs from the first query message to the end of an Execute or a Sync.
+            if (message.Type is FrontendMessageType.Parse or FrontendMessageType.Bind or FrontendMessageType.Describe or FrontendMessageType.Execute
+                && session.StatementStarted == 0)
+                session.StatementStarted = TimeProvider.System.GetTimestamp();
             try
             {
                 membership.Check(session, message.Type); // REMOVE MEMBER, a new role, DROP USER: at the next statement
@@ -76,6 +96,7 @@ internal sealed class MessageLoop(
                     case FrontendMessageType.Query:
                         session.ClearCancel(); // a cancel that arrived before this message must not hit it
                         await simple.HandleAsync(QueryMessage.Parse(message.Payload).Sql).ConfigureAwait(false);
+                        WriteNotifications(inbox);
                         w.ReadyForQuery(session.TransactionStatus);
                         await transport.FlushAsync().ConfigureAwait(false);
                         break;
@@ -96,6 +117,7 @@ internal sealed class MessageLoop(
                         break;
                     case FrontendMessageType.Sync:
                         extended.Sync();
+                        WriteNotifications(inbox);
                         await transport.FlushAsync().ConfigureAwait(false);
                         break;
                     case FrontendMessageType.Flush:
@@ -116,9 +138,10 @@ internal sealed class MessageLoop(
             catch (PgErrorException e) when (!e.IsFatal)
             {
                 OnStatementError(session, transport, e, message.Type);
-                // A Query that failed before it ran (its text is not UTF-8, the session lost its membership) has its
-                // ErrorResponse and ReadyForQuery written now: they must reach the client now, not with the next reply.
-                if (message.Type == FrontendMessageType.Query) await transport.FlushAsync().ConfigureAwait(false);
+                // As PostgreSQL does, an error goes out at once, not with the next reply: a Query that failed before it
+                // ran (its text is not UTF-8, the session lost its membership), and an extended-protocol message whose
+                // client waits on Flush for it (asyncpg's prepare, pg-cursor's read) without a Sync.
+                await transport.FlushAsync().ConfigureAwait(false);
             }
             catch (PgErrorException e) when (e.SqlState == SqlState.AdminShutdown)
             {
@@ -132,10 +155,34 @@ internal sealed class MessageLoop(
             {
                 logger.LogError(e, "Unexpected failure in session {Pid}", session.ProcessId);
                 OnStatementError(session, transport, new PgErrorException(SqlState.InternalError, "internal error in the gateway"), message.Type);
-                if (message.Type == FrontendMessageType.Query) await transport.FlushAsync().ConfigureAwait(false);
+                await transport.FlushAsync().ConfigureAwait(false);
             }
             if (message.Type == FrontendMessageType.Query && session.IsCancelRequested) session.ClearCancel();
+            if (message.Type is FrontendMessageType.Execute or FrontendMessageType.Sync) session.StatementStarted = 0;
         }
+    }
+
+    /// <summary>
+    /// The client's next message; while waiting for it, notifications that arrive for an idle session (not inside a
+    /// transaction block, as PostgreSQL delivers them) are written and flushed at once, so psycopg2's poll() and
+    /// asyncpg's listeners see them without sending anything. The read is never cancelled for this: it goes on.
+    /// </summary>
+    private async Task<FrontendMessage?> ReadOrNotifyAsync(Notifications.NotificationInbox inbox, CancellationToken cancellationToken)
+    {
+        var read = transport.ReadMessageAsync(options.MaxMessageBytes, cancellationToken).AsTask();
+        while (true)
+        {
+            if (session.TransactionStatus == TransactionStatus.Idle && inbox.HasPending && inbox.WriteTo(transport.Backend))
+                await transport.FlushAsync().ConfigureAwait(false);
+            var signalled = inbox.Signalled();
+            if (await Task.WhenAny(read, signalled).ConfigureAwait(false) == read) return await read.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waiting notifications go out before ReadyForQuery when the session is outside a transaction block.</summary>
+    private void WriteNotifications(Notifications.NotificationInbox inbox)
+    {
+        if (session.TransactionStatus == TransactionStatus.Idle && inbox.HasPending) inbox.WriteTo(transport.Backend);
     }
 
     /// <summary>

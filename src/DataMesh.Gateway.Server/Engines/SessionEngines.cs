@@ -34,27 +34,54 @@ public sealed class SessionEngines : IDisposable
 
     /// <summary>
     /// After a change to a project's grants, its pooled instance (if it has one: a project sessions use) is rebuilt in
-    /// the background at once, so the sessions that follow the change, and the next new session, find it built.
+    /// the background, so the sessions that follow the change, and the next new session, find it built. One worker
+    /// builds them one at a time, each project once for however many changes arrived while it waited: under a stream
+    /// of admin changes, a build per change on a thread each took every core from the queries (the soak's consumers
+    /// fell from 6 to under 1 operation per second).
     /// </summary>
     private void PrebuildChangedInstances(Catalog.Snapshots.SnapshotUpdate update)
     {
         var projects = _instances.Keys.Where(k => update.Reloaded || update.PolicyChanged.Contains(k)).ToList();
         if (projects.Count == 0) return;
-        _ = Task.Run(() =>
+        lock (_prebuildGate)
         {
-            foreach (var project in projects)
+            foreach (var project in projects) _prebuildPending.Add(project);
+            if (_prebuildRunning) return;
+            _prebuildRunning = true;
+        }
+        _ = Task.Run(PrebuildPending);
+    }
+
+    private readonly Lock _prebuildGate = new();
+    private readonly HashSet<string> _prebuildPending = new(StringComparer.Ordinal);
+    private bool _prebuildRunning;
+
+    private void PrebuildPending()
+    {
+        while (true)
+        {
+            string project;
+            lock (_prebuildGate)
             {
-                try
+                if (_prebuildPending.Count == 0)
                 {
-                    if (update.Snapshot.Project(project) is null) continue;
-                    using var lease = _instances.Acquire(Spec(new ProjectAccess(AnyUser, project, null, IsHome: false)));
+                    _prebuildRunning = false;
+                    return;
                 }
-                catch (Exception)
-                {
-                    // A failed build is not cached: the next session that needs the instance builds it and sees the error.
-                }
+                project = _prebuildPending.First();
+                _prebuildPending.Remove(project);
             }
-        });
+            try
+            {
+                // The catalog as it is now: changes that arrived while this project waited are in it.
+                if (_catalog.Snapshot.Project(project) is null) continue;
+                using var lease = _instances.Acquire(Spec(new ProjectAccess(AnyUser, project, null, IsHome: false)));
+            }
+            catch (Exception)
+            {
+                // A failed build is not cached: the next session that needs the instance builds it and sees the error.
+            }
+        }
     }
 
     // The spec depends on the project only (its grants before identity binding), never on who asks.

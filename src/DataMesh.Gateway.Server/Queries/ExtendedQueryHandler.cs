@@ -60,8 +60,9 @@ internal sealed class ExtendedQueryHandler(StatementContext context, ResponseWri
             throw new PgErrorException(SqlState.DuplicateCursor, $"portal \"{message.PortalName}\" already exists");
 
         var values = new object?[message.ParameterValues.Length];
+        var input = session.Parameters.Input; // DateStyle's order and IntervalStyle, as PostgreSQL's input functions read them
         for (var i = 0; i < values.Length; i++)
-            values[i] = ParameterDecoder.Decode(statement.ParameterOids[i], message.ParameterFormat(i), message.ParameterValues[i]);
+            values[i] = ParameterDecoder.Decode(statement.ParameterOids[i], message.ParameterFormat(i), message.ParameterValues[i], input);
 
         if (message.PortalName.Length == 0 && session.Portals.Remove("", out var previous)) previous.Dispose();
         session.ClearCancel(); // a cancel that arrived after the previous statement ended must not hit this one

@@ -29,6 +29,7 @@ internal sealed class SimpleQueryHandler(StatementContext context, ResponseWrite
         // while this message's work (splitting a long text, preparing) is under way must stop it, as in PostgreSQL.
         foreach (var statement in statements)
         {
+            session.StatementStarted = TimeProvider.System.GetTimestamp(); // statement_timeout covers each statement whole
             try
             {
                 if (session.TransactionStatus == TransactionStatus.Failed && !StatementParser.EndsTransaction(statement))
@@ -42,6 +43,10 @@ internal sealed class SimpleQueryHandler(StatementContext context, ResponseWrite
             {
                 responses.Error(session, e);
                 return;
+            }
+            finally
+            {
+                session.StatementStarted = 0;
             }
         }
     }

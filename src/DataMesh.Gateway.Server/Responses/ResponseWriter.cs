@@ -125,7 +125,8 @@ internal sealed class ResponseWriter(IWireOutput output, GatewayServerOptions op
 
     private void WriteCommand(Session session, CommandResult command, bool describe)
     {
-        foreach (var notice in command.Notices) Out.Notice(notice.Severity, notice.SqlState, notice.Message);
+        foreach (var notice in command.Notices)
+            if (session.Parameters.SendsNotice(notice.Severity)) Out.Notice(notice.Severity, notice.SqlState, notice.Message); // client_min_messages
         if (describe && command.Fields is { } fields) Out.RowDescription(fields);
         if (command.TextRow is { } value) WriteTextRow(value);
         Out.CommandComplete(command.Tag);
@@ -147,10 +148,24 @@ internal sealed class ResponseWriter(IWireOutput output, GatewayServerOptions op
 
     private async ValueTask<bool> WriteRowsAsync(StatementContext context, RowsResult rows, bool describe)
     {
+        if (!rows.DisposeSource) return await PumpRowsAsync(context, rows, describe).ConfigureAwait(false);
+        try
+        {
+            return await PumpRowsAsync(context, rows, describe).ConfigureAwait(false);
+        }
+        finally
+        {
+            rows.Source.Dispose();
+        }
+    }
+
+    private async ValueTask<bool> PumpRowsAsync(StatementContext context, RowsResult rows, bool describe)
+    {
         var source = rows.Source;
         var cursor = source.Cursor!;
         var startedAt = source.StartedAt ??= System.Diagnostics.Stopwatch.GetTimestamp();
-        if (describe && !rows.Discard) Out.RowDescription(Responses.Fields.For(cursor.Columns, rows.Formats));
+        if (describe && !rows.Discard)
+            Out.RowDescription(Responses.Fields.For(cursor.Columns, rows.Formats, (source.Statement as EngineStatement)?.ColumnOrigins));
         IRowSink sink = rows.Discard ? new DiscardSink() : new DataRowSink(output, rows.Formats, options.MaxResultRowBytes);
         var before = cursor.RowsAffected;
         CursorStop stop;
@@ -187,9 +202,13 @@ internal sealed class ResponseWriter(IWireOutput output, GatewayServerOptions op
     {
         using var cursor = copy.Cursor;
         var statement = copy.Statement.Copy;
-        var formatter = new CopyRowFormatter(statement);
-        Out.CopyOutResponse(FormatCode.Text, cursor.Columns.Count);
-        if (statement.Header && statement.Csv)
+        var formatter = new CopyRowFormatter(statement.Options, cursor.Columns.Select(c => c.Name).ToList());
+        Out.CopyOutResponse(statement.Binary ? FormatCode.Binary : FormatCode.Text, cursor.Columns.Count);
+        if (statement.Binary)
+        {
+            Out.CopyData(CopyRowFormatter.BinaryHeader);
+        }
+        else if (statement.Options.Header)
         {
             var line = new ArrayBufferWriter<byte>(1024);
             formatter.WriteHeader(cursor.Columns.Select(c => c.Name), line);
@@ -197,7 +216,7 @@ internal sealed class ResponseWriter(IWireOutput output, GatewayServerOptions op
         }
         try
         {
-            var sink = new CopyDataSink(output, formatter, options.MaxResultRowBytes, options.WriteBatchBytes);
+            var sink = new CopyDataSink(output, formatter, statement.Binary, options.MaxResultRowBytes, options.WriteBatchBytes);
             await RowPump.PumpAsync(context, copy.Statement, cursor, sink, 0).ConfigureAwait(false);
         }
         catch (PgErrorException e)
@@ -205,6 +224,7 @@ internal sealed class ResponseWriter(IWireOutput output, GatewayServerOptions op
             AuditNote.Failed(e, copy.Statement, copy.StartedAt);
             throw;
         }
+        if (statement.Binary) Out.CopyData(CopyRowFormatter.BinaryTrailer);
         Out.CopyDone();
         Out.CommandComplete($"COPY {cursor.RowsAffected}");
         auditor.Completed(context.Session.Access, copy.Statement, cursor.RowsAffected, copy.StartedAt);

@@ -37,16 +37,20 @@ internal sealed class DataRowSink(IWireOutput output, FormatCode[] formats, int 
     public ValueTask EndBatchAsync(CursorStop stop) => stop == CursorStop.BufferFull ? output.FlushAsync() : ValueTask.CompletedTask;
 }
 
-/// <summary>Rows encoded as text DataRows into a scratch buffer, then re-framed as COPY text or CSV lines.</summary>
-internal sealed class CopyDataSink(IWireOutput output, CopyRowFormatter formatter, int maxRowBytes, int batchBytes) : IRowSink
+/// <summary>
+/// Rows encoded as DataRows into a scratch buffer, then re-framed as COPY text or CSV lines or, in binary, as COPY
+/// tuples: a binary DataRow's body (field count, then length and bytes of each field) is a tuple as it is.
+/// </summary>
+internal sealed class CopyDataSink(IWireOutput output, CopyRowFormatter formatter, bool binary, int maxRowBytes, int batchBytes) : IRowSink
 {
     private static readonly FormatCode[] TextFormat = [FormatCode.Text];
+    private static readonly FormatCode[] BinaryFormat = [FormatCode.Binary];
     private readonly ArrayBufferWriter<byte> _scratch = new(64 * 1024);
     private readonly ArrayBufferWriter<byte> _line = new(1024);
     private BackendWriter? _rows;
 
     public BackendWriter Rows => _rows ??= new BackendWriter(_scratch);
-    public FormatCode[] Formats => TextFormat;
+    public FormatCode[] Formats => binary ? BinaryFormat : TextFormat;
     public int MaxRowBytes => maxRowBytes;
 
     public void BeginBatch()
@@ -61,9 +65,16 @@ internal sealed class CopyDataSink(IWireOutput output, CopyRowFormatter formatte
         while (!rows.IsEmpty)
         {
             var length = 1 + BinaryPrimitives.ReadInt32BigEndian(rows[1..]);
-            _line.ResetWrittenCount();
-            formatter.WriteRow(rows[..length], _line);
-            output.Backend.CopyData(_line.WrittenSpan);
+            if (binary)
+            {
+                output.Backend.CopyData(rows[5..length]);
+            }
+            else
+            {
+                _line.ResetWrittenCount();
+                formatter.WriteRow(rows[..length], _line);
+                output.Backend.CopyData(_line.WrittenSpan);
+            }
             rows = rows[length..];
         }
         return output.Backend.PendingBytes >= batchBytes ? output.FlushAsync() : ValueTask.CompletedTask;

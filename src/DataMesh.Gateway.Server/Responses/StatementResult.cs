@@ -60,6 +60,9 @@ internal sealed record RowsResult(Portal Source, FormatCode[] Formats, long MaxR
 
     /// <summary>FETCH and MOVE: a failure closes the cursor (PostgreSQL leaves it unusable).</summary>
     public bool CloseOnError { get; init; }
+
+    /// <summary>SQL EXECUTE: the portal is its own, closed once its rows are written (or failed).</summary>
+    public bool DisposeSource { get; init; }
 }
 
 /// <summary><c>COPY … TO STDOUT</c> from a started engine cursor, which the writer owns and closes.</summary>

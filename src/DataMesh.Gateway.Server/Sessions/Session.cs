@@ -59,11 +59,22 @@ public sealed class Session : IDisposable
     /// <summary>When a session that signed in with an identity token must end (its exp plus the grace); null: never.</summary>
     public DateTimeOffset? IdentityExpiresAt { get; set; }
 
+    /// <summary>LISTEN state and waiting notifications of a client connection; null for sessions without one (the portal's).</summary>
+    public Notifications.NotificationInbox? Inbox { get; set; }
+
     /// <summary>The caller as admin commands see it: user, token issuer and subject, token groups.</summary>
     public Admin.AdminCaller AdminCaller => new(UserName, Access.Identity.Issuer, Access.Identity.Subject, Access.Identity.TokenGroups);
 
     /// <summary>The statement timeout of the project's query_limits blueprint (zero: none).</summary>
     public TimeSpan ProjectStatementTimeout { get; set; }
+
+    /// <summary>
+    /// When the statement under way arrived (a <see cref="TimeProvider"/> timestamp; 0: none). statement_timeout is
+    /// measured from here, as PostgreSQL measures it from the command's arrival: one simple-protocol statement, or an
+    /// extended-protocol run from its first Parse, Bind, Describe or Execute to the end of an Execute or a Sync. Its
+    /// phases (planning, preparing, running) each start a timer for what is left, never a fresh allowance.
+    /// </summary>
+    public long StatementStarted { get; set; }
 
     public bool HasOpenCursor => Portals.Values.Any(p => p.Cursor is not null);
     public int ProcessId { get; }

@@ -1,49 +1,19 @@
 using DataMesh.Gateway.Protocol.Errors;
-using DataMesh.Gateway.Server.Startup;
+using DataMesh.Gateway.Server.Sessions.Settings;
 
 namespace DataMesh.Gateway.Server.Sessions;
 
 /// <summary>
-/// The session's run-time parameters (what SET/SHOW/RESET act on). The gateway answers all of them itself;
-/// none reaches the engine. Parameters marked reportable are sent as ParameterStatus at startup and on change.
+/// The session's run-time parameters (what SET/SHOW/RESET act on): every parameter of PostgreSQL 15
+/// (<see cref="PgSettingTable"/>), changed and refused as PostgreSQL would, with the gateway's rules for the few whose
+/// value changes what a client sees. The gateway answers all of them itself; none reaches the engine. Parameters marked
+/// reportable are sent as ParameterStatus at startup and on change.
 /// </summary>
-public sealed class SessionParameters
+public sealed partial class SessionParameters
 {
-    private sealed record Definition(string Name, string Default, bool Reportable, bool Settable, Func<string, string>? Validate = null);
-
-    private static readonly Definition[] Defined =
-    [
-        new("server_version", Engine.PgCatalogEmulation.ServerVersion, true, false),
-        new("server_encoding", "UTF8", true, false),
-        new("client_encoding", "UTF8", true, true, ParameterValues.ClientEncoding),
-        new("DateStyle", "ISO, MDY", true, true, ParameterValues.DateStyle),
-        new("IntervalStyle", "postgres", true, true, v => ParameterValues.OneOf("IntervalStyle", v, "postgres", "postgres", "postgres_verbose", "sql_standard", "iso_8601")),
-        new("TimeZone", "UTC", true, true, ParameterValues.TimeZone),
-        new("integer_datetimes", "on", true, false),
-        new("standard_conforming_strings", "on", true, true, v => ParameterValues.OnlyOn("standard_conforming_strings", v, Boolean)),
-        new("application_name", "", true, true),
-        new("is_superuser", "off", true, false),
-        new("session_authorization", "", true, false),
-        new("default_transaction_read_only", "off", true, true, Boolean),
-        new("in_hot_standby", "off", true, false),
-        new("search_path", "\"$user\", public", false, true),
-        new("extra_float_digits", "1", false, true),
-        new("statement_timeout", "0", false, true, Duration),
-        new("idle_in_transaction_session_timeout", "0", false, true, Duration),
-        new("lock_timeout", "0", false, true),
-        new("transaction_isolation", "read committed", false, false),
-        new("default_transaction_isolation", "read committed", false, true),
-        new("transaction_read_only", "off", false, false),
-        new("max_identifier_length", "63", false, false),
-        new("bytea_output", "hex", false, true, v => ParameterValues.OneOf("bytea_output", v, "hex", "escape", "hex")),
-    ];
-
-    /// <summary>Every parameter's name, built-in default, context and type, as pg_settings lists them.</summary>
+    /// <summary>Every listed parameter's name, default, context and type, as pg_settings shows them.</summary>
     public static readonly IReadOnlyList<(string Name, string Boot, string Context, string Type)> Definitions =
-        Defined.Select(d => (d.Name, d.Default, d.Settable ? "user" : "internal", d.Validate == (Func<string, string>)Boolean ? "bool" : "string")).ToList();
-
-    private static readonly Dictionary<string, Definition> ByName =
-        Defined.ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
+        PgSettingTable.All.Where(s => !s.Hidden && !s.SuperuserOnlyRead).Select(s => (s.Name, s.Default, s.ContextName, s.TypeName)).ToList();
 
     private readonly Dictionary<string, string> _values = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _startup = new(StringComparer.OrdinalIgnoreCase);
@@ -55,66 +25,97 @@ public sealed class SessionParameters
 
     public SessionParameters(string userName, IReadOnlyDictionary<string, string> startupParameters)
     {
-        foreach (var d in ByName.Values) _values[d.Name] = d.Default;
+        foreach (var s in PgSettingTable.All) _values[s.Name] = s.Default;
         _values["session_authorization"] = userName;
         // Startup parameters a client may legitimately set (libpq sends application_name, client_encoding, options…).
         // Unknown ones are ignored and never reach the engine.
         foreach (var (name, value) in startupParameters)
         {
-            if (!ByName.TryGetValue(name, out var d) || !d.Settable) continue;
+            if (PgSettingTable.Find(name) is not { IsSettable: true } s || s.Name == "session_authorization") continue;
             // A startup value we cannot honour (e.g. client_encoding=LATIN1) fails the way SET would.
-            var v = d.Validate?.Invoke(value) ?? value;
-            _values[d.Name] = v;
-            _startup[d.Name] = v;
+            var v = Validated(s, value, name);
+            _values[s.Name] = v;
+            _startup[s.Name] = v;
         }
     }
 
-    public IEnumerable<KeyValuePair<string, string>> Reportable =>
-        ByName.Values.Where(d => d.Reportable).Select(d => KeyValuePair.Create(d.Name, _values[d.Name]));
+    private static IEnumerable<PgSetting> ReportableSettings => PgSettingTable.All.Where(s => s.Reportable);
 
-    /// <summary>Every parameter with its current value (what current_setting() reads in the engine session).</summary>
-    public IEnumerable<KeyValuePair<string, string>> All => ByName.Values.Select(d => KeyValuePair.Create(d.Name, _values[d.Name]));
+    public IEnumerable<KeyValuePair<string, string>> Reportable =>
+        ReportableSettings.Select(s => KeyValuePair.Create(s.Name, _values[s.Name]));
+
+    /// <summary>Every parameter with its current value.</summary>
+    public IEnumerable<KeyValuePair<string, string>> All => PgSettingTable.All.Select(s => KeyValuePair.Create(s.Name, _values[s.Name]));
 
     /// <summary>
     /// The parameters whose values differ from their built-in defaults (<see cref="Definitions"/>): what the engine
-    /// session is told (EngineSession.SetSettings); the defaults are built into its instance.
+    /// session is told (EngineSession.SetSettings); the defaults are built into its instance. Custom "class.name"
+    /// placeholders are included, so current_setting() finds them.
     /// </summary>
     public IEnumerable<KeyValuePair<string, string>> Changed =>
-        ByName.Values.Where(d => _values[d.Name] != d.Default).Select(d => KeyValuePair.Create(d.Name, _values[d.Name]));
+        _values.Where(p => PgSettingTable.Find(p.Key) is not { } s ? true : !s.SuperuserOnlyRead && p.Value != s.Default);
 
     /// <summary>True for a parameter the gateway itself answers (PostgreSQL's, such as TimeZone or search_path).</summary>
-    public bool IsKnown(string name) => ByName.ContainsKey(name);
+    public bool IsKnown(string name) => PgSettingTable.Find(name) is not null;
 
     /// <summary>The value RESET would give (the startup value, else the built-in default); "" for a custom placeholder.</summary>
     public string DefaultOf(string name) =>
-        ByName.TryGetValue(name, out var d) ? (_startup.TryGetValue(d.Name, out var s) ? s : d.Default) : "";
+        PgSettingTable.Find(name) is { } s ? (_startup.TryGetValue(s.Name, out var v) ? v : s.Default) : "";
 
     /// <summary>Checks a SET without applying it: an unknown name, a read-only parameter or a refused value throw.</summary>
     public void Validate(string name, string value) => Checked(name, value);
 
     /// <summary>
     /// What SET would store: the definition (null for a custom "class.name" placeholder, allowed as in PostgreSQL)
-    /// and the validated value; an unknown name, a read-only parameter or a refused value throw.
+    /// and the value as SHOW will give it; an unknown name, a parameter the session may not change or a refused value throw.
     /// </summary>
-    private static (Definition? Definition, string Value) Checked(string name, string value)
+    private (PgSetting? Setting, string Value) Checked(string name, string value)
     {
-        if (!ByName.TryGetValue(name, out var d))
+        if (PgSettingTable.Find(name) is not { } s)
             return name.Contains('.') ? (null, value) : throw Unrecognised(name);
-        if (!d.Settable)
-            throw new PgErrorException(SqlState.ObjectNotInPrerequisiteState, $"parameter \"{d.Name}\" cannot be changed");
-        return (d, d.Validate?.Invoke(value) ?? value);
+        RequireSettable(s);
+        return (s, Validated(s, value, name));
     }
 
+    private string Validated(PgSetting s, string value, string name)
+    {
+        var canonical = SettingValues.Canonical(s, value, name);
+        return s.Honour?.Invoke(canonical, _values.TryGetValue(s.Name, out var current) ? current : s.Default) ?? canonical;
+    }
+
+    /// <summary>PostgreSQL's refusals by context: 55P02 for server-wide parameters, 42501 for superuser ones.</summary>
+    private static void RequireSettable(PgSetting s)
+    {
+        var message = s.Context switch
+        {
+            SettingContext.User => null,
+            SettingContext.Superuser => "",
+            SettingContext.Internal => $"parameter \"{s.Name}\" cannot be changed",
+            SettingContext.Postmaster => $"parameter \"{s.Name}\" cannot be changed without restarting the server",
+            SettingContext.Sighup => $"parameter \"{s.Name}\" cannot be changed now",
+            _ => $"parameter \"{s.Name}\" cannot be set after connection start",
+        };
+        if (message is null) return;
+        if (message.Length == 0) throw new PgErrorException(SqlState.InsufficientPrivilege, $"permission denied to set parameter \"{s.Name}\"");
+        throw new PgErrorException(SqlState.CantChangeRuntimeParam, message);
+    }
+
+    /// <summary>SHOW's answer; a superuser-only parameter is 42501 and an unknown one 42704, as in PostgreSQL.</summary>
     public string Get(string name)
     {
-        if (ByName.TryGetValue(name, out var d)) return _values[d.Name];
+        if (PgSettingTable.Find(name) is { } s)
+        {
+            if (s.SuperuserOnlyRead)
+                throw new PgErrorException(SqlState.InsufficientPrivilege, $"must be superuser or have privileges of pg_read_all_settings to examine \"{s.Name}\"");
+            return _values[s.Name];
+        }
         if (name.Contains('.') && _values.TryGetValue(name, out var custom)) return custom;
         if (name.Equals("all", StringComparison.OrdinalIgnoreCase)) throw new PgErrorException(SqlState.FeatureNotSupported, "SHOW ALL is not supported");
         throw Unrecognised(name);
     }
 
     /// <summary>Canonical name of a parameter (DateStyle for datestyle), for the SHOW column name.</summary>
-    public static string CanonicalName(string name) => ByName.TryGetValue(name, out var d) ? d.Name : name;
+    public static string CanonicalName(string name) => PgSettingTable.Find(name)?.Name ?? name;
 
     /// <summary>
     /// Sets a parameter; returns the canonical name when the client must be sent a ParameterStatus. A
@@ -123,95 +124,44 @@ public sealed class SessionParameters
     /// </summary>
     public string? Set(string name, string value, bool local = false)
     {
-        var (d, validated) = Checked(name, value);
-        if (d is null)
+        var (s, validated) = Checked(name, value);
+        if (s is null)
         {
             Store(name, validated, local);
             return null;
         }
-        var changed = _values[d.Name] != validated;
-        Store(d.Name, validated, local);
-        return d.Reportable && changed ? d.Name : null;
+        var changed = _values[s.Name] != validated;
+        Store(s.Name, validated, local);
+        return s.Reportable && changed ? s.Name : null;
     }
+
+    /// <summary>SET name TO v1, v2, …: the arguments flattened as PostgreSQL does (<see cref="SetArguments"/>), then set.</summary>
+    public string? Set(string name, IReadOnlyList<SetArgument> arguments, bool local = false) =>
+        Set(name, SetArguments.Flatten(name, PgSettingTable.Find(name), arguments), local);
 
     /// <summary>Resets a parameter to its startup or built-in default; returns the name when it must be reported.</summary>
     public string? Reset(string name)
     {
-        if (!ByName.TryGetValue(name, out var d))
+        if (PgSettingTable.Find(name) is not { } s)
         {
             if (!name.Contains('.')) throw Unrecognised(name);
             Remove(name);
             return null;
         }
-        var value = _startup.TryGetValue(d.Name, out var s) ? s : d.Default;
-        if (d.Name == "session_authorization") return null;
-        var changed = _values[d.Name] != value;
-        Store(d.Name, value, local: false);
-        return d.Reportable && changed ? d.Name : null;
+        if (s.Name == "session_authorization") return null;
+        RequireSettable(s);
+        var value = _startup.TryGetValue(s.Name, out var v) ? v : s.Default;
+        var changed = _values[s.Name] != value;
+        Store(s.Name, value, local: false);
+        return s.Reportable && changed ? s.Name : null;
     }
 
     public List<string> ResetAll()
     {
         var changed = new List<string>();
-        foreach (var d in ByName.Values.Where(d => d.Settable))
-            if (Reset(d.Name) is { } n) changed.Add(n);
+        foreach (var s in PgSettingTable.All.Where(s => s.IsSettable && s.Name != "session_authorization"))
+            if (Reset(s.Name) is { } n) changed.Add(n);
         foreach (var custom in _values.Keys.Where(k => k.Contains('.')).ToList()) Remove(custom);
-        return changed;
-    }
-
-    /// <summary>
-    /// A transaction block is open and a statement is about to change settings: remember them as they stand, so that
-    /// ROLLBACK can restore them and COMMIT can drop the LOCAL ones (PostgreSQL's GUC nesting; savepoints nest inside
-    /// it through <see cref="MarkSavepoint"/>). Idempotent within one block.
-    /// </summary>
-    public void EnterTransaction()
-    {
-        if (_atTransactionStart is not null) return;
-        _atTransactionStart = new Dictionary<string, string>(_values, StringComparer.OrdinalIgnoreCase);
-        _sessionLevel = new Dictionary<string, string>(_values, StringComparer.OrdinalIgnoreCase);
-    }
-
-    /// <summary>
-    /// The transaction block ended: COMMIT keeps session-level changes and drops LOCAL ones, ROLLBACK restores the
-    /// settings as they were when it began. Returns the reportable parameters whose value changed by it.
-    /// </summary>
-    public List<string> EndTransaction(bool commit)
-    {
-        if (_atTransactionStart is null) return [];
-        var changed = RestoreValues(commit ? _sessionLevel! : _atTransactionStart);
-        _atTransactionStart = null;
-        _sessionLevel = null;
-        return changed;
-    }
-
-    /// <summary>The settings as they stood at a SAVEPOINT: the current values and, once the block changed any, the
-    /// session-level ones COMMIT would keep.</summary>
-    public sealed record Savepoint(Dictionary<string, string> Values, Dictionary<string, string>? SessionLevel);
-
-    public Savepoint MarkSavepoint() => new(
-        new Dictionary<string, string>(_values, StringComparer.OrdinalIgnoreCase),
-        _sessionLevel is null ? null : new Dictionary<string, string>(_sessionLevel, StringComparer.OrdinalIgnoreCase));
-
-    /// <summary>
-    /// ROLLBACK TO a savepoint: every SET, SET LOCAL and set_config made after it is undone, as in PostgreSQL (RELEASE
-    /// keeps them, so it needs nothing here). Returns the reportable parameters whose value changed back.
-    /// </summary>
-    public List<string> RollbackTo(Savepoint mark)
-    {
-        var changed = RestoreValues(mark.Values);
-        // No change before the savepoint: what COMMIT would keep is what stood at it.
-        if (_sessionLevel is not null)
-            _sessionLevel = new Dictionary<string, string>(mark.SessionLevel ?? mark.Values, StringComparer.OrdinalIgnoreCase);
-        return changed;
-    }
-
-    /// <summary>Puts every value back as <paramref name="target"/> holds it; returns the reportable parameters that changed.</summary>
-    private List<string> RestoreValues(Dictionary<string, string> target)
-    {
-        var changed = ByName.Values.Where(d => d.Reportable && _values[d.Name] != target[d.Name]).Select(d => d.Name).ToList();
-        Version++;
-        _values.Clear();
-        foreach (var (k, v) in target) _values[k] = v;
         return changed;
     }
 
@@ -238,23 +188,11 @@ public sealed class SessionParameters
     private static PgErrorException Unrecognised(string name) =>
         new(SqlState.UndefinedObject, $"unrecognized configuration parameter \"{name}\"");
 
-    private static string Boolean(string v) => v.ToLowerInvariant() switch
-    {
-        "on" or "true" or "yes" or "1" => "on",
-        "off" or "false" or "no" or "0" => "off",
-        _ => throw new PgErrorException(SqlState.InvalidParameterValue, $"parameter requires a Boolean value"),
-    };
-
-    private static string Duration(string v)
-    {
-        ParseMilliseconds(v);
-        return v;
-    }
-
+    /// <summary>A time setting as SHOW gives it (<c>5s</c>, <c>1min</c>, <c>1500ms</c>, <c>0</c>) in milliseconds.</summary>
     public static long ParseMilliseconds(string v)
     {
-        var t = v.Trim().ToLowerInvariant();
-        var units = new (string Suffix, long Factor)[] { ("ms", 1), ("s", 1000), ("min", 60_000), ("h", 3_600_000), ("d", 86_400_000) };
+        var t = v.Trim();
+        var units = new (string Suffix, long Factor)[] { ("ms", 1), ("min", 60_000), ("s", 1000), ("h", 3_600_000), ("d", 86_400_000) };
         foreach (var (suffix, factor) in units)
         {
             if (t.EndsWith(suffix, StringComparison.Ordinal) && long.TryParse(t[..^suffix.Length].Trim(), out var n)) return n * factor;

@@ -8,7 +8,8 @@ namespace DataMesh.Gateway.Server.Startup;
 /// (checked against a real server, see <c>Integration/StartupParameterTests</c>), and refused with PostgreSQL's
 /// SQLSTATE and wording: a value PostgreSQL does not know is 22023 "invalid value for parameter"; a value PostgreSQL
 /// knows but the gateway cannot honour (another encoding, time zone or output style) is 0A000 with the same message
-/// and a detail saying why, as PostgreSQL answers an encoding it cannot convert to. Used by SET and at startup.
+/// and a detail saying why, as PostgreSQL answers an encoding it cannot convert to. Used by SET and at startup; the
+/// other settings' rules are Sessions/Settings (GatewaySettingRules, DateStyleSetting, TimeZoneSetting).
 /// </summary>
 internal static class ParameterValues
 {
@@ -66,71 +67,6 @@ internal static class ParameterValues
         null => throw Invalid("client_encoding", value),
         var other => throw Unsupported("client_encoding", value, $"Conversion between {other} and UTF8 is not supported."),
     };
-
-    /// <summary>
-    /// DateStyle: a comma-separated list of an output style and an order, as PostgreSQL parses it (double-quoted words
-    /// allowed, case ignored, empty means the default). The gateway writes dates in ISO only.
-    /// </summary>
-    public static string DateStyle(string value)
-    {
-        string? style = null;
-        foreach (var raw in value.Split(','))
-        {
-            var word = raw.Trim();
-            if (word.Length >= 2 && word[0] == '"' && word[^1] == '"') word = word[1..^1];
-            if (word.Length == 0 && value.Trim().Length == 0) break;
-            var lower = word.ToLowerInvariant();
-            var output = lower switch { "iso" => "ISO", "sql" => "SQL", "postgres" => "Postgres", "german" => "German", _ => null };
-            if (output is not null)
-            {
-                if (style is not null && style != output)
-                    throw new PgErrorException(SqlState.InvalidParameterValue, InvalidMessage("DateStyle", value), detail: "Conflicting \"datestyle\" specifications.");
-                style = output;
-                continue;
-            }
-            if (lower is "ymd" or "dmy" or "euro" or "european" or "mdy" or "us" or "noneuro" or "noneuropean" or "default") continue;
-            throw new PgErrorException(SqlState.InvalidParameterValue, InvalidMessage("DateStyle", value), detail: $"Unrecognized key word: \"{lower}\".");
-        }
-        if (style is not null && style != "ISO")
-            throw Unsupported("DateStyle", value, "The gateway writes dates in the ISO style only.");
-        return "ISO, MDY";
-    }
-
-    // PostgreSQL's names and offsets for UTC that the gateway accepts; the quoted forms and Z are kept for clients that
-    // already send them (SET TIME ZONE 'UTC' arrives with its quotes).
-    private static readonly FrozenSet<string> UtcNames = new[]
-    {
-        "UTC", "ETC/UTC", "GMT", "Z", "+00", "+00:00", "0", "UCT", "ZULU", "ETC/UCT", "ETC/GMT", "ETC/ZULU", "UNIVERSAL",
-        "ETC/UNIVERSAL", "GMT0", "GMT+0", "GMT-0", "ETC/GMT0", "ETC/GMT+0", "ETC/GMT-0", "GREENWICH", "ETC/GREENWICH",
-    }.ToFrozenSet(StringComparer.Ordinal);
-
-    /// <summary>TimeZone: UTC under any of its names; a real zone with another offset is unsupported, anything else unknown.</summary>
-    public static string TimeZone(string value)
-    {
-        if (UtcNames.Contains(value.Trim('\'').ToUpperInvariant())) return "UTC";
-        if (LooksLikeZoneName(value) && System.TimeZoneInfo.TryFindSystemTimeZoneById(value, out _))
-            throw Unsupported("TimeZone", value, "The gateway reports times in UTC only.");
-        throw Invalid("TimeZone", value);
-    }
-
-    // Only names shaped like tz database names reach the system's zone files (no "..", no absolute path).
-    private static bool LooksLikeZoneName(string value) =>
-        value.Length is > 0 and < 64 && value[0] != '/' && !value.Contains("..", StringComparison.Ordinal)
-        && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '-' or '+');
-
-    /// <summary>A boolean setting of which the gateway implements only "on".</summary>
-    public static string OnlyOn(string name, string value, Func<string, string> boolean) =>
-        boolean(value) == "on" ? "on" : throw Unsupported(name, value, "The gateway supports only \"on\".");
-
-    /// <summary>An enumerated setting of which the gateway implements one value of PostgreSQL's <paramref name="known"/>.</summary>
-    public static string OneOf(string name, string value, string supported, params string[] known)
-    {
-        if (value.Equals(supported, StringComparison.OrdinalIgnoreCase)) return supported;
-        if (known.Contains(value, StringComparer.OrdinalIgnoreCase))
-            throw Unsupported(name, value, $"The gateway supports only \"{supported}\".");
-        throw new PgErrorException(SqlState.InvalidParameterValue, InvalidMessage(name, value),
-            hint: $"Available values: {string.Join(", ", known)}.");
-    }
 
     public static string InvalidMessage(string name, string value) => $"invalid value for parameter \"{name}\": \"{value}\"";
 

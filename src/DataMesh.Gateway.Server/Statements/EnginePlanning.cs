@@ -26,7 +26,9 @@ internal static class EnginePlanning
         var plan = Plan(context, source.Text, sql);
         var query = Prepare(context, plan, sql);
         var prepared = new EngineQuery(sql, plan, query, declaredOids);
-        if (statement.GatewayText is null && ParameterInference.Inferred(declaredOids, query.ParameterOids) is { } inferred)
+        // A cast written after a parameter ($1::int8) types it as PostgreSQL would when the engine cannot.
+        var written = ExplicitParameterTypes.Read(source.Text, query.ParameterOids.Length, Engine.PgCatalogEmulation.TypeOid);
+        if (statement.GatewayText is null && ParameterInference.Inferred(declaredOids, query.ParameterOids, written) is { } inferred)
             prepared = ParameterInference.TypeUntyped(context, source.Text, prepared, inferred);
         if (context.Session.IsCancelRequested)
         {
@@ -38,9 +40,12 @@ internal static class EnginePlanning
         {
             var declared = prepared.ParameterOids;
             var engine = prepared.Query.ParameterOids[i];
-            oids[i] = i < declared.Length && declared[i] != 0 ? declared[i] : engine is 0 ? Protocol.Types.PgTypes.Text : engine;
+            oids[i] = i < declared.Length && declared[i] != 0 ? declared[i] : engine is not 0 ? engine
+                : i < written.Length && written[i] is not 0 ? written[i] : Protocol.Types.PgTypes.Text;
         }
-        return prepared with { ParameterOids = oids };
+        var origins = ResultColumnOrigins.Resolve(prepared.Plan.ColumnSources, context.Engines.Spec(context.Session.Access).ShadowTables,
+            prepared.Query.Columns.Count);
+        return prepared with { ParameterOids = oids, ColumnOrigins = origins };
     }
 
     /// <summary>The governed rewrite of a consumer query; a refusal is noted for the audit (the user's text only).</summary>
@@ -90,6 +95,8 @@ internal static class EnginePlanning
                 $"{query.StatementTypeName} statements are not allowed through the gateway; only queries are");
         }
         NameColumnsAfterUserText(context, query, plan, userSql);
+        // PostgreSQL's names for unaliased columns (?column?, int4, exists, …), from the user's own syntax tree.
+        if (plan.ColumnNames is { } names && names.Count == query.Columns.Count) query.RenameColumns(names);
         return query;
     }
 

@@ -20,7 +20,11 @@ public abstract class EngineStatement : PreparedStatement
         EngineQuery = prepared.Query;
         EngineText = prepared.EngineText;
         _plan = prepared.Plan;
+        ColumnOrigins = prepared.ColumnOrigins;
     }
+
+    /// <summary>The table OID and attribute number of each result column for RowDescription (null when untraced).</summary>
+    public (int TableOid, short Attribute)[]? ColumnOrigins { get; }
 
     public override int[] ParameterOids => _parameterOids;
 
@@ -58,4 +62,8 @@ public abstract class EngineStatement : PreparedStatement
 }
 
 /// <summary>What preparing a governed query produced: the engine text, its plan, the engine's query, the parameter types.</summary>
-internal sealed record EngineQuery(string EngineText, RewriteResult Plan, PreparedQuery Query, int[] ParameterOids);
+internal sealed record EngineQuery(string EngineText, RewriteResult Plan, PreparedQuery Query, int[] ParameterOids)
+{
+    /// <summary>Each result column's base table OID and attribute number (zeros for a computed one), when traced.</summary>
+    public (int TableOid, short Attribute)[]? ColumnOrigins { get; init; }
+}

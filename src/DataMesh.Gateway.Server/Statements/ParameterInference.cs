@@ -19,19 +19,24 @@ internal static class ParameterInference
     ];
 
     /// <summary>
-    /// The declared types completed with the engine's inference for parameters the client left untyped, or null when
-    /// no untyped parameter got a usable type.
+    /// The declared types completed with the engine's inference (or the text's own cast) for parameters the client left
+    /// untyped, or null when no untyped parameter got a usable type.
     /// </summary>
-    public static int[]? Inferred(int[] declared, IReadOnlyList<int> engine)
+    public static int[]? Inferred(int[] declared, IReadOnlyList<int> engine, int[] written)
     {
         int[]? completed = null;
         for (var i = 0; i < engine.Count; i++)
         {
             // 0 (unspecified) and 705 (unknown, Npgsql's NpgsqlDbType.Unknown) both leave the type to the server.
             if (i < declared.Length && declared[i] is not (0 or PgTypes.Unknown)) continue;
-            if (!InferableParameterTypes.Contains(engine[i])) continue;
+            // The engine could not infer a type (a parameter alone in the select list): PostgreSQL resolves an unknown
+            // parameter as text, and so must the description, or Describe would see one unresolved column where
+            // execution returns several (libpq's PQdescribePrepared, asyncpg, RPostgres). A cast written after the
+            // parameter ($1::int8) types it as PostgreSQL would.
+            var type = engine[i] != 0 ? engine[i] : i < written.Length && written[i] != 0 ? written[i] : PgTypes.Text;
+            if (!InferableParameterTypes.Contains(type)) continue;
             completed ??= Enumerable.Range(0, engine.Count).Select(j => j < declared.Length ? declared[j] : 0).ToArray();
-            completed[i] = engine[i];
+            completed[i] = type;
         }
         return completed;
     }

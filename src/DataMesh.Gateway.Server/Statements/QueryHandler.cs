@@ -30,13 +30,13 @@ internal sealed class QueryHandler : StatementHandler<PreparedEngineQuery>
     protected override void Revalidate(StatementContext context, PreparedEngineQuery statement) => EnginePlanning.Revalidate(context, statement);
 
     protected override IReadOnlyList<FieldDescription> Describe(StatementContext context, PreparedEngineQuery statement) =>
-        Fields.For(statement.EngineQuery!.Columns, []);
+        Fields.For(statement.EngineQuery!.Columns, [], statement.ColumnOrigins);
 
     public override IReadOnlyList<FieldDescription> DescribePortal(StatementContext context, Portal portal)
     {
         var statement = (PreparedEngineQuery)portal.Statement;
         var cursor = portal.Completed ? null : portal.Cursor ??= EngineRuns.Start(context, statement, portal.Parameters);
-        return Fields.For(cursor?.Columns ?? statement.EngineQuery!.Columns, portal.ResultFormats);
+        return Fields.For(cursor?.Columns ?? statement.EngineQuery!.Columns, portal.ResultFormats, statement.ColumnOrigins);
     }
 
     protected override StatementResult Execute(StatementContext context, PreparedEngineQuery statement, Portal portal, int maxRows)

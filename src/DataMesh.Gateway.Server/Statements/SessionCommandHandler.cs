@@ -2,11 +2,13 @@ using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Protocol.Messages.Backend;
 using DataMesh.Gateway.Server.Responses;
 using DataMesh.Gateway.Server.Sessions;
+using DataMesh.Gateway.Sql.Admin;
+using DataMesh.Gateway.Sql.Lexing;
 using DataMesh.Gateway.Sql.Statements;
 
 namespace DataMesh.Gateway.Server.Statements;
 
-/// <summary>SET, SHOW, RESET, DISCARD, DEALLOCATE, UNLISTEN or a lone set_config call.</summary>
+/// <summary>SET, SHOW, RESET, DISCARD, DEALLOCATE, LISTEN, UNLISTEN, NOTIFY, LOCK or a lone set_config call.</summary>
 public sealed class PreparedSessionCommand : PreparedStatement
 {
     internal PreparedSessionCommand(string name, SessionStatement command) : base(name, command) => Command = command;
@@ -46,11 +48,13 @@ internal sealed class SessionCommandHandler : StatementHandler<PreparedSessionCo
         {
             SetStatement set => Set(session, set),
             SetConfigStatement call => SetConfig(session, call),
-            ShowStatement show => new CommandResult("SHOW") { Fields = Fields.Text(SessionParameters.CanonicalName(show.Name)), TextRow = session.Parameters.Get(show.Name) },
+            ShowStatement show => new CommandResult("SHOW") { Fields = Fields.Text(SessionParameters.CanonicalName(show.Name)), TextRow = ShowValue(session, show) },
             ResetStatement reset => Reset(session, reset),
             DiscardAllStatement => DiscardAll(session),
             DeallocateStatement deallocate => Deallocate(session, deallocate),
             AcceptedStatement accepted => new CommandResult(accepted.Tag),
+            ListenStatement listen => Notifications.ListenStatements.Execute(session, listen.Source),
+            LockTableStatement lockTables => TableLocks.Execute(session, lockTables.Source, context.Engines.Spec(session.Access).ShadowTables),
             _ => throw new PgErrorException(SqlState.InternalError, "not a session statement"),
         };
         session.Engine.SetSettings(session.Parameters.Changed); // current_setting() follows SET and RESET
@@ -68,9 +72,32 @@ internal sealed class SessionCommandHandler : StatementHandler<PreparedSessionCo
                 Notices = [new Notice(PgErrorSeverity.Warning, SqlState.NoActiveSqlTransaction, "SET LOCAL can only be used in transaction blocks")],
             };
         }
-        if (set.IsDefault && !set.Local) return Changed("SET", session.Parameters.Reset(set.Name));
-        var value = set.IsDefault ? session.Parameters.DefaultOf(set.Name) : set.Value;
-        return Changed("SET", session.Parameters.Set(set.Name, value, set.Local));
+        if (set.ToDefault && !set.Local) return Changed("SET", session.Parameters.Reset(set.Name));
+        var t = set.Source.Tokens;
+        var changed = set.ToDefault ? session.Parameters.Set(set.Name, session.Parameters.DefaultOf(set.Name), set.Local)
+            : set.Name == "TimeZone" && SetValueTokens.IntervalZone(t, set.ValueStart) is { } interval ? session.Parameters.Set(set.Name, interval, set.Local)
+            : session.Parameters.Set(set.Name, SetValueTokens.Arguments(t, set.ValueStart), set.Local);
+        return Changed("SET", changed);
+    }
+
+    /// <summary>
+    /// A setting's value; SHOW of no setting that reads like an admin command (SHOW ASSETS, SHOW SUBSCRIPTION) is that
+    /// command mistyped: 42601 naming the nearest one, rather than "unrecognized configuration parameter".
+    /// </summary>
+    private static string ShowValue(Session session, ShowStatement show)
+    {
+        try
+        {
+            return session.Parameters.Get(show.Name);
+        }
+        catch (PgErrorException e) when (e.SqlState == SqlState.UndefinedObject)
+        {
+            var source = show.Source;
+            var words = source.Tokens.TakeWhile(x => x.Kind == SqlTokenKind.Word).Take(4).Select(x => x.Value.ToUpperInvariant()).ToList();
+            if (NearestCommands.Nearest(words) is null) throw;
+            var mistake = NearestCommands.Mistyped(source);
+            throw new PgErrorException(SqlState.SyntaxError, mistake.Message, position: source.Tokens[0].Offset + mistake.Offset + 1, hint: mistake.Hint);
+        }
     }
 
     /// <summary>
@@ -79,8 +106,10 @@ internal sealed class SessionCommandHandler : StatementHandler<PreparedSessionCo
     /// </summary>
     private static CommandResult SetConfig(Session session, SetConfigStatement call)
     {
-        RefuseEngineSetting(session, call.Name);
         var fields = Fields.Text(call.ColumnName);
+        if (call.OnlyIfListed && !Policy.Settings.PgSettingsData.Listed.Contains(call.Name))
+            return new CommandResult("SELECT 0") { Fields = fields }; // pg_settings has no such row: nothing is set
+        RefuseEngineSetting(session, call.Name);
         if (call.IsLocal && session.TransactionStatus == TransactionStatus.Idle)
         {
             // Validate as SET would (an unknown name or a value the gateway cannot honour is still an error).
@@ -108,6 +137,7 @@ internal sealed class SessionCommandHandler : StatementHandler<PreparedSessionCo
         session.ClosePortals(includeNamed: true, includeHeld: true);
         foreach (var s in session.Statements.Values) s.Dispose();
         session.Statements.Clear();
+        session.Inbox?.Unlisten(null);
         return new CommandResult("DISCARD ALL") { ChangedParameters = changed };
     }
 

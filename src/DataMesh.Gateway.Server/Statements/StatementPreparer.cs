@@ -26,6 +26,8 @@ internal static class StatementPreparer
             TransactionStatement control => new PreparedTransaction(name, control),
             WorkspaceWriteStatement write => new PreparedWorkspaceWrite(name, write),
             AdminCommandStatement admin => new PreparedAdminCommand(name, admin),
+            SqlPrepareStatement prepare => new PreparedSqlPrepare(name, prepare),
+            SqlExecuteStatement execute => new PreparedSqlExecute(name, execute),
             RejectedStatement rejected => new PreparedRejected(name, rejected),
             EmptyStatement empty => new PreparedEmpty(name, empty),
             var other => throw new InvalidOperationException($"no handler for {other.GetType().Name}"),
@@ -45,7 +47,7 @@ internal static class StatementPreparer
         }
         catch (AdminSyntaxException e)
         {
-            var error = new PgErrorException(SqlState.SyntaxError, e.Message, position: AdminHandler.StatementOffset(statement) + e.Offset + 1);
+            var error = new PgErrorException(SqlState.SyntaxError, e.Message, position: AdminHandler.StatementOffset(statement) + e.Offset + 1, hint: e.Hint);
             // The text may hold a password the parser could not place: audit only the leading words.
             var words = string.Join(' ', statement.Tokens.TakeWhile(t => t.Kind == SqlTokenKind.Word).Take(3).Select(t => t.Text.ToUpperInvariant()));
             var session = context.Session;

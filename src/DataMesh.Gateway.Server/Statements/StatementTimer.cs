@@ -21,6 +21,9 @@ public sealed class StatementTimer : IDisposable
         if (ms == 0) ms = (long)options.StatementTimeout.TotalMilliseconds;
         var project = (long)session.ProjectStatementTimeout.TotalMilliseconds;
         if (project > 0) ms = ms == 0 ? project : Math.Min(ms, project);
+        // Only what is left of the statement's allowance: a statement that spent it planning is stopped at once.
+        if (ms > 0 && session.StatementStarted != 0)
+            ms = Math.Max(1, ms - (long)TimeProvider.System.GetElapsedTime(session.StatementStarted).TotalMilliseconds);
         return new StatementTimer(session, ms);
     }
 

@@ -77,7 +77,7 @@ public sealed record RemoveMember(string Project, string Principal, bool IsGroup
 public sealed record ShowMembers(string Project) : AdminStatement { public override string Tag => "SHOW MEMBERS"; }
 
 // ---- glossary and assets ----
-public sealed record CreateGlossaryTerm(string Term, string? Description) : AdminStatement { public override string Tag => "CREATE GLOSSARY TERM"; }
+public sealed record CreateGlossaryTerm(string Term, string? Description, string? Parent = null, string? OwnerProject = null) : AdminStatement { public override string Tag => "CREATE GLOSSARY TERM"; }
 public sealed record ShowGlossary : AdminStatement { public override string Tag => "SHOW GLOSSARY"; }
 public sealed record CreateAsset(AssetName Name, string Source, string? Description, IReadOnlyList<string> Terms,
     IReadOnlyDictionary<string, string> Metadata) : AdminStatement { public override string Tag => "CREATE ASSET"; }
@@ -101,7 +101,8 @@ public sealed record AlterAssetTerms(AssetName Name, IReadOnlyList<string> Terms
 public sealed record AlterAssetMetadata(AssetName Name, IReadOnlyDictionary<string, string> Metadata) : AdminStatement { public override string Tag => "ALTER ASSET"; }
 public sealed record PublishAsset(AssetName Name) : AdminStatement { public override string Tag => "PUBLISH ASSET"; }
 public sealed record UnpublishAsset(AssetName Name) : AdminStatement { public override string Tag => "UNPUBLISH ASSET"; }
-public sealed record DescribeAsset(AssetName Name) : AdminStatement { public override string Tag => "DESCRIBE ASSET"; }
+/// <summary>DESCRIBE ASSET p.a [REVISION n [DIFF [FROM m]]]: the asset, one revision's schema, or the changes to it.</summary>
+public sealed record DescribeAsset(AssetName Name, int? Revision = null, bool Diff = false, int? DiffFrom = null) : AdminStatement { public override string Tag => "DESCRIBE ASSET"; }
 public sealed record ShowAssets(string Project) : AdminStatement { public override string Tag => "SHOW ASSETS"; }
 public sealed record SearchCatalog(string Text) : AdminStatement { public override string Tag => "SEARCH CATALOG"; }
 
@@ -121,7 +122,7 @@ public sealed record ApproveSubscription(long Id, SqlFragment? RowFilter, IReadO
 /// APPROVE SUBSCRIPTION n ADD COLUMNS (c, …) [COMMENT '…']: the owner approves columns a later revision added for an
 /// approved grant, which keeps its filter, masks and expiry (a grant shows only the columns its owner approved).
 /// </summary>
-public sealed record ApproveSubscriptionColumns(long Id, IReadOnlyList<string> Columns, string? Comment) : AdminStatement
+public sealed record ApproveSubscriptionColumns(long Id, IReadOnlyList<string> Columns, string? Comment, IReadOnlyList<ColumnMask>? Masks = null) : AdminStatement
 {
     public override string Tag => "APPROVE SUBSCRIPTION";
 }
@@ -137,9 +138,15 @@ public sealed record ShowEffectivePolicy(string ConsumerProject, AssetName Asset
 public sealed record ShowAudit(int Limit, string? User = null, AssetName? Asset = null, string? Project = null, string? Since = null,
     string? Until = null) : AdminStatement { public override string Tag => "SHOW AUDIT"; }
 
+/// <summary>EXPORT AUDIT [filters] [FORMAT CSV | PARQUET]: the records SHOW AUDIT would list, as a file through COPY OUT.</summary>
+public sealed record ExportAudit(ShowAudit Filter, bool Parquet) : AdminStatement { public override string Tag => "EXPORT AUDIT"; }
+
 /// <summary>A malformed admin statement: becomes 42601 with the position of the offending token.</summary>
-public sealed class AdminSyntaxException(string message, int offset) : Exception(message)
+public sealed class AdminSyntaxException(string message, int offset, string? hint = null) : Exception(message)
 {
     /// <summary>0-based character offset of the offending token in the statement text.</summary>
     public int Offset { get; } = offset;
+
+    /// <summary>What to do instead (the nearest command's HELP), when the parser knows.</summary>
+    public string? Hint { get; } = hint;
 }

@@ -64,12 +64,12 @@ internal static class ApproveGrammar
         return new ApproveSubscription(id, rowFilter, include, exclude, masks, expiresAt, expiresIn, comment);
     }
 
-    /// <summary>ADD COLUMNS (c, ...) [COMMENT '...'] after the id: columns added by a later revision, approved now.</summary>
+    /// <summary>ADD COLUMNS (c [USING mask], ...) [COMMENT '...'] after the id: columns added by a later revision, approved now.</summary>
     private static ApproveSubscriptionColumns AddColumns(TokenCursor c, long id)
     {
         c.ExpectWord("COLUMNS");
-        var columns = c.ExpectNameList("column");
+        var (columns, masks) = MaskGrammar.ColumnsWithMasks(c);
         var comment = c.AcceptWord("COMMENT") ? c.ExpectString("comment (string literal)") : null;
-        return new ApproveSubscriptionColumns(id, columns, comment);
+        return new ApproveSubscriptionColumns(id, columns, comment, masks);
     }
 }

@@ -1,16 +1,8 @@
 namespace DataMesh.Gateway.Sql.Admin;
 
-/// <summary>Glossary terms and data assets.</summary>
+/// <summary>Data assets.</summary>
 internal static class AssetGrammar
 {
-    /// <summary>CREATE GLOSSARY TERM 'Revenue' | term_name [DESCRIPTION '...']</summary>
-    public static AdminStatement CreateGlossaryTerm(TokenCursor c)
-    {
-        var term = c.ExpectNameOrString("glossary term");
-        var description = c.AcceptWord("DESCRIPTION") ? c.ExpectString("description (string literal)") : null;
-        return new CreateGlossaryTerm(term, description);
-    }
-
     /// <summary>
     /// CREATE ASSET proj.asset FROM 'path' [DESCRIPTION '...'] [TERMS (...)] [METADATA (...)], the optional
     /// clauses in any order, each at most once.
@@ -73,14 +65,19 @@ internal static class AssetGrammar
         return (description, terms, metadata);
     }
 
-    /// <summary>ALTER ASSET proj.asset SET COLUMN col DESCRIPTION '...' | SET DESCRIPTION '...' | SET TERMS (...) | SET METADATA (...)</summary>
+    /// <summary>
+    /// ALTER ASSET proj.asset SET COLUMN col DESCRIPTION '...' | SET COLUMN col TERMS (...) | SET DESCRIPTION '...' |
+    /// SET TERMS (...) | SET METADATA (...) | RENAME TO name
+    /// </summary>
     public static AdminStatement AlterAsset(TokenCursor c)
     {
         var name = c.ExpectAssetName();
+        if (c.IsWord("RENAME")) return new RenameObject(RenameKind.Asset, name.ToString(), LifecycleGrammar.RenameTo(c, "asset name"));
         c.ExpectWord("SET");
         if (c.AcceptWord("COLUMN"))
         {
             var column = c.ExpectName("column name");
+            if (c.AcceptWord("TERMS")) return new AlterAssetColumnTerms(name, column, Terms(c));
             c.ExpectWord("DESCRIPTION");
             return new AlterAssetColumnDescription(name, column, c.ExpectString("description (string literal)"));
         }
@@ -88,6 +85,17 @@ internal static class AssetGrammar
         if (c.AcceptWord("TERMS")) return new AlterAssetTerms(name, Terms(c));
         if (c.AcceptWord("METADATA")) return new AlterAssetMetadata(name, Metadata(c));
         throw c.Unexpected("COLUMN, DESCRIPTION, TERMS or METADATA");
+    }
+
+    /// <summary>DESCRIBE ASSET p.a [REVISION n [DIFF [FROM m]]]</summary>
+    public static AdminStatement DescribeAsset(TokenCursor c)
+    {
+        var name = c.ExpectAssetName();
+        if (!c.AcceptWord("REVISION")) return new DescribeAsset(name);
+        var revision = c.ExpectInteger("revision number", 1, int.MaxValue);
+        if (!c.AcceptWord("DIFF")) return new DescribeAsset(name, revision);
+        int? from = c.AcceptWord("FROM") ? c.ExpectInteger("revision number", 1, int.MaxValue) : null;
+        return new DescribeAsset(name, revision, Diff: true, DiffFrom: from);
     }
 
     // Empty lists are allowed: "SET TERMS ()" / "SET METADATA ()" is how a steward clears them.

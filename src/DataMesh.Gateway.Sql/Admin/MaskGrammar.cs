@@ -17,6 +17,22 @@ internal static class MaskGrammar
         });
     }
 
+    /// <summary>( col [USING mask], … ): columns with an optional mask each (ADD COLUMNS).</summary>
+    public static (List<string> Columns, List<ColumnMask> Masks) ColumnsWithMasks(TokenCursor c)
+    {
+        var masks = new List<ColumnMask>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var columns = c.ExpectList("column", allowEmpty: false, item =>
+        {
+            var token = item.Peek();
+            var column = item.ExpectName("column");
+            if (!seen.Add(column)) throw item.ErrorAt(token!.Value, $"column \"{column}\" is listed twice");
+            if (item.AcceptWord("USING")) masks.Add(Mask(item, column));
+            return column;
+        });
+        return (columns, masks);
+    }
+
     private static ColumnMask Mask(TokenCursor c, string column)
     {
         if (c.AcceptWord("HASH")) return new ColumnMask(column, MaskKind.Hash);

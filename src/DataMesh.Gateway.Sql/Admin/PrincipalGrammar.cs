@@ -14,16 +14,17 @@ internal static class PrincipalGrammar
         return new AssociateAccount(name, location, admin) { Options = c.AcceptWord("WITH") ? AccountOptions(c) : Admin.AssociateAccount.NoOptions };
     }
 
-    /// <summary>ALTER ACCOUNT name ADMIN user | ALTER ACCOUNT name SET CREDENTIALS (option = 'value', …)</summary>
+    /// <summary>ALTER ACCOUNT name ADMIN user | ALTER ACCOUNT name SET CREDENTIALS (option = 'value', …) | ALTER ACCOUNT name RENAME TO name</summary>
     public static AdminStatement AlterAccount(TokenCursor c)
     {
         var name = c.ExpectName("account name");
+        if (c.IsWord("RENAME")) return new RenameObject(RenameKind.Account, name, LifecycleGrammar.RenameTo(c, "account name"));
         if (c.AcceptWord("SET"))
         {
             c.ExpectWord("CREDENTIALS");
             return new AlterAccountCredentials(name, AccountOptions(c));
         }
-        c.ExpectWord("ADMIN");
+        if (!c.AcceptWord("ADMIN")) throw c.Unexpected("ADMIN, SET CREDENTIALS or RENAME TO");
         return new AlterAccountAdmin(name, c.ExpectName("user name"));
     }
 
@@ -70,10 +71,11 @@ internal static class PrincipalGrammar
         return new RevokeDomainAdmin(c.ExpectName("user name"));
     }
 
-    /// <summary>ALTER GROUP g ADD USER u | ALTER GROUP g DROP USER u</summary>
+    /// <summary>ALTER GROUP g ADD USER u | ALTER GROUP g DROP USER u | ALTER GROUP g RENAME TO name</summary>
     public static AdminStatement AlterGroup(TokenCursor c)
     {
         var group = c.ExpectName("group name");
+        if (c.IsWord("RENAME")) return new RenameObject(RenameKind.Group, group, LifecycleGrammar.RenameTo(c, "group name"));
         if (c.AcceptWord("ADD"))
         {
             c.ExpectWord("USER");
@@ -84,6 +86,6 @@ internal static class PrincipalGrammar
             c.ExpectWord("USER");
             return new AlterGroupDropUser(group, c.ExpectName("user name"));
         }
-        throw c.Unexpected("ADD USER or DROP USER");
+        throw c.Unexpected("ADD USER, DROP USER or RENAME TO");
     }
 }

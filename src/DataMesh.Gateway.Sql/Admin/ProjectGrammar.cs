@@ -11,20 +11,11 @@ internal static class ProjectGrammar
         return new CreateBlueprint(name, BlueprintRefs(c, "provisioning step"));
     }
 
-    /// <summary>
-    /// CREATE PROJECT PROFILE ... or CREATE PROJECT name ACCOUNT .... A project may itself be called "profile":
-    /// "CREATE PROJECT profile ACCOUNT a PROFILE p" is the project form, recognised by ACCOUNT where the profile
-    /// form would have its name (unless BLUEPRINTS follows, meaning a profile named "account").
-    /// </summary>
-    public static AdminStatement CreateProjectOrProfile(TokenCursor c)
+    /// <summary>CREATE PROJECT name ACCOUNT account PROFILE profile [DESCRIPTION '...']</summary>
+    public static AdminStatement CreateProject(TokenCursor c) => CreateProjectNamed(c, c.ExpectName("project name"));
+
+    private static AdminStatement CreateProjectNamed(TokenCursor c, string name)
     {
-        var projectNamedProfile = c.IsWord("PROFILE") && c.IsWord("ACCOUNT", 1) && !c.IsWord("BLUEPRINTS", 2);
-        if (c.IsWord("PROFILE") && !projectNamedProfile)
-        {
-            c.Skip(1);
-            return CreateProfile(c);
-        }
-        var name = c.ExpectName("project name");
         c.ExpectWord("ACCOUNT");
         var account = c.ExpectName("account name");
         c.ExpectWord("PROFILE");
@@ -32,9 +23,14 @@ internal static class ProjectGrammar
         return new CreateProject(name, account, profile, OptionalDescription(c));
     }
 
-    /// <summary>CREATE PROJECT PROFILE name BLUEPRINTS ( bp [WITH (...)], ... ) [DESCRIPTION '...']</summary>
-    private static CreateProjectProfile CreateProfile(TokenCursor c)
+    /// <summary>
+    /// CREATE PROJECT PROFILE name BLUEPRINTS ( bp [WITH (...)], ... ) [DESCRIPTION '...']. A project may itself be called
+    /// "profile": "CREATE PROJECT profile ACCOUNT a PROFILE p" is the project form, recognised by ACCOUNT where the
+    /// profile form would have its name (unless BLUEPRINTS follows, meaning a profile named "account").
+    /// </summary>
+    public static AdminStatement CreateProfile(TokenCursor c)
     {
+        if (c.IsWord("ACCOUNT") && !c.IsWord("BLUEPRINTS", 1)) return CreateProjectNamed(c, "profile");
         var name = c.ExpectName("profile name");
         c.ExpectWord("BLUEPRINTS");
         var blueprints = BlueprintRefs(c, "blueprint name");

@@ -34,6 +34,9 @@ internal sealed class TokenCursor
     /// <summary>The token <paramref name="ahead"/> places after the current one, or null past the end.</summary>
     public SqlToken? Peek(int ahead = 0) => position + ahead < tokens.Count ? tokens[position + ahead] : null;
 
+    /// <summary>The token consumed last, or null at the start.</summary>
+    public SqlToken? Previous => position > 0 ? tokens[position - 1] : null;
+
     public bool IsWord(string word, int ahead = 0) => Peek(ahead) is { } t && t.IsWord(word);
 
     public bool IsSymbol(string symbol, int ahead = 0) =>

@@ -3,9 +3,9 @@ using DataMesh.Gateway.Sql.Lexing;
 namespace DataMesh.Gateway.Sql.Statements;
 
 /// <summary>
-/// <c>COPY (query) TO STDOUT [WITH] [(] FORMAT csv|text|parquet, HEADER, DELIMITER 'c', NULL 's' [)]</c>, and the
-/// older <c>COPY name TO STDOUT CSV HEADER</c> form psql's \copy sends. Only output to the client is allowed:
-/// the gateway never writes files and consumers never load data.
+/// <c>COPY (query) TO STDOUT [options]</c> and <c>COPY name [(columns)] TO STDOUT [options]</c>, with the options of
+/// <see cref="CopyOptions"/> in either spelling. Only output to the client is allowed: the gateway never writes files
+/// and consumers never load data.
 /// </summary>
 /// <remarks>FORMAT parquet streams one Parquet file (the governed rows, written by the engine) as the COPY data, the way
 /// psql's <c>\copy (…) to 'f.parquet' (format parquet)</c> asks for it; it takes no other option.</remarks>
@@ -54,55 +54,11 @@ internal static class CopyGrammar
 
         if (i < t.Count && t[i].IsWord("FROM"))
             throw StatementException.Refused("COPY FROM is not allowed: the gateway is read-only for consumers");
-        if (!(i + 1 < t.Count && t[i].IsWord("TO") && t[i + 1].IsWord("STDOUT")))
+        // PostgreSQL reads STDIN and STDOUT alike after TO (PDO's pgsqlCopyToArray writes COPY … TO STDIN).
+        if (!(i + 1 < t.Count && t[i].IsWord("TO") && (t[i + 1].IsWord("STDOUT") || t[i + 1].IsWord("STDIN"))))
             throw StatementException.Refused("COPY can only write to STDOUT through the gateway");
         i += 2;
-
-        var csv = false;
-        var parquet = false;
-        var header = false;
-        char? delimiter = null;
-        string? nullText = null;
-        for (; i < t.Count; i++)
-        {
-            var word = t[i].Value.ToUpperInvariant();
-            switch (word)
-            {
-                case "WITH" or "(" or ")" or ",": continue;
-                case "CSV": csv = true; break;
-                case "BINARY": throw StatementException.NotSupported("COPY in binary format is not supported");
-                case "FORMAT":
-                    var format = Next(t, ref i).ToUpperInvariant();
-                    if (format == "BINARY") throw StatementException.NotSupported("COPY in binary format is not supported");
-                    if (format is not ("CSV" or "TEXT" or "PARQUET"))
-                        throw new StatementException(StatementException.InvalidParameterValue, $"COPY format \"{format}\" not recognized");
-                    csv = format == "CSV";
-                    parquet = format == "PARQUET";
-                    break;
-                case "HEADER":
-                    header = true;
-                    if (i + 1 < t.Count && t[i + 1].Value.ToUpperInvariant() is "TRUE" or "ON" or "1") i++;
-                    else if (i + 1 < t.Count && t[i + 1].Value.ToUpperInvariant() is "FALSE" or "OFF" or "0") { header = false; i++; }
-                    break;
-                case "DELIMITER":
-                    var d = Next(t, ref i);
-                    if (d.Length != 1) throw StatementException.NotSupported("COPY delimiter must be a single one-byte character");
-                    delimiter = d[0];
-                    break;
-                case "NULL": nullText = Next(t, ref i); break;
-                case "QUOTE" or "ESCAPE" or "ENCODING" or "FORCE_QUOTE" or "FORCE": throw StatementException.NotSupported($"COPY option {word} is not supported");
-                default: throw Syntax();
-            }
-        }
-        if (parquet && (header || delimiter is not null || nullText is not null))
-            throw StatementException.NotSupported("COPY with FORMAT parquet takes no other option");
-        return new CopyOutStatement(statement, query, csv, header, delimiter ?? (csv ? ',' : '\t'), nullText ?? (csv ? "" : "\\N"), parquet);
-    }
-
-    private static string Next(IReadOnlyList<SqlToken> t, ref int i)
-    {
-        if (++i >= t.Count) throw Syntax();
-        return t[i].Value;
+        return new CopyOutStatement(statement, query, CopyOptions.Parse(t, i));
     }
 
     private static StatementException Syntax() => new(StatementException.SyntaxError, "syntax error in COPY statement");

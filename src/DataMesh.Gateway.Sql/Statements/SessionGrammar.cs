@@ -2,7 +2,7 @@ using DataMesh.Gateway.Sql.Lexing;
 
 namespace DataMesh.Gateway.Sql.Statements;
 
-/// <summary>SET, SHOW, RESET, DISCARD, DEALLOCATE, UNLISTEN (LISTEN and NOTIFY are refused: nothing is ever notified).</summary>
+/// <summary>SET, SHOW, RESET, DISCARD, DEALLOCATE, LISTEN, UNLISTEN, NOTIFY and LOCK: answered from session state.</summary>
 internal static class SessionGrammar
 {
     public static SessionStatement Parse(SqlStatement statement)
@@ -16,7 +16,8 @@ internal static class SessionGrammar
             "RESET" => Reset(statement),
             "DISCARD" => Discard(statement),
             "DEALLOCATE" => Deallocate(statement),
-            "UNLISTEN" => new AcceptedStatement(statement, "UNLISTEN"),
+            "LISTEN" or "UNLISTEN" or "NOTIFY" => new ListenStatement(statement),
+            "LOCK" => new LockTableStatement(statement),
             _ => throw StatementException.NotSupported($"{word} is not supported by the gateway"),
         };
     }
@@ -59,8 +60,9 @@ internal static class SessionGrammar
             i++;
         }
         if (i >= t.Count) throw StatementException.Syntax(name);
-        var isDefault = i == t.Count - 1 && t[i].IsWord("DEFAULT");
-        return new SetStatement(statement, name, isDefault ? "" : string.Join(", ", SplitValues(t, i)), isDefault, local);
+        // SET TIME ZONE LOCAL and DEFAULT, and name TO DEFAULT: back to the startup or built-in value.
+        var toDefault = i == t.Count - 1 && (t[i].IsWord("DEFAULT") || (name == "TimeZone" && t[i].IsWord("LOCAL")));
+        return new SetStatement(statement, name, i, toDefault, local);
     }
 
     private static SessionStatement Reset(SqlStatement statement)
@@ -107,28 +109,14 @@ internal static class SessionGrammar
     private static string DottedName(IReadOnlyList<SqlToken> t, ref int i)
     {
         if (i >= t.Count) throw StatementException.Syntax("parameter name");
-        var name = t[i++].Value;
+        // Unquoted names fold to lower case, as PostgreSQL's parser does (its error messages name them so).
+        static string Folded(SqlToken token) => token.Kind == SqlTokenKind.Word ? token.Value.ToLowerInvariant() : token.Value;
+        var name = Folded(t[i++]);
         while (i + 1 < t.Count && t[i].Text == "." && t[i + 1].Kind is SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier)
         {
-            name += "." + t[i + 1].Value;
+            name += "." + Folded(t[i + 1]);
             i += 2;
         }
         return name;
-    }
-
-    private static IEnumerable<string> SplitValues(IReadOnlyList<SqlToken> t, int start)
-    {
-        var current = new System.Text.StringBuilder();
-        for (var i = start; i < t.Count; i++)
-        {
-            if (t[i].Text == ",")
-            {
-                yield return current.ToString();
-                current.Clear();
-                continue;
-            }
-            current.Append(t[i].Kind == SqlTokenKind.String || t[i].Kind == SqlTokenKind.QuotedIdentifier ? t[i].Value : t[i].Text);
-        }
-        yield return current.ToString();
     }
 }

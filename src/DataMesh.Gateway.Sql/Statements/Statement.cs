@@ -20,9 +20,14 @@ public sealed record EmptyStatement(SqlStatement Source) : Statement(Source);
 public sealed record QueryStatement(SqlStatement Source, string? GatewayText = null) : Statement(Source);
 
 /// <summary><c>COPY (query) TO STDOUT …</c> or <c>COPY name [(columns)] TO STDOUT …</c>: <see cref="Query"/> is the query to run.</summary>
-public sealed record CopyOutStatement(SqlStatement Source, string Query, bool Csv, bool Header, char Delimiter, string NullText,
-    bool Parquet = false)
-    : Statement(Source);
+public sealed record CopyOutStatement(SqlStatement Source, string Query, CopyOptions Options) : Statement(Source)
+{
+    public bool Csv => Options.Format == CopyFormat.Csv;
+
+    public bool Binary => Options.Format == CopyFormat.Binary;
+
+    public bool Parquet => Options.Format == CopyFormat.Parquet;
+}
 
 /// <summary>A data-mesh admin command (CREATE PROJECT, APPROVE SUBSCRIPTION, …).</summary>
 public sealed record AdminCommandStatement(SqlStatement Source, AdminStatement Command) : Statement(Source);

@@ -26,8 +26,12 @@ public static class StatementParser
                 return ReadWhenRun(statement, TransactionGrammar.Parse);
             case "SHOW" when QueryGrammar.ShowTables(statement) is { } showTables:
                 return showTables; // answered by the engine from the project's shadow catalog
-            case "SET" or "SHOW" or "RESET" or "DISCARD" or "DEALLOCATE" or "UNLISTEN" or "LISTEN" or "NOTIFY":
+            case "SET" or "SHOW" or "RESET" or "DISCARD" or "DEALLOCATE" or "UNLISTEN" or "LISTEN" or "NOTIFY" or "LOCK":
                 return ReadWhenRun(statement, SessionGrammar.Parse);
+            case "PREPARE":
+                return new SqlPrepareStatement(statement);
+            case "EXECUTE":
+                return new SqlExecuteStatement(statement);
             case "DECLARE":
                 return CursorGrammar.Declare(statement);
             case "FETCH" or "MOVE":

@@ -106,7 +106,7 @@ public sealed class AdminErrorTests(AdminGatewayFixture fixture)
         { "SHOW AUDIT LIMIT -1", "-" },
         { "CREATE ASSET marketing FROM 'x.parquet'", "FROM" },
         { "ALTER ASSET marketing.campaigns SET OWNER alice", "OWNER" },
-        { "ALTER GROUP analysts RENAME TO x", "RENAME" },
+        { "ALTER GROUP analysts RENAME x", "x" },
     };
 
     [Theory]

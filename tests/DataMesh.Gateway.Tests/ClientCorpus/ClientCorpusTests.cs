@@ -76,6 +76,18 @@ public sealed class ClientCorpusTests(GatewayFixture fixture)
         foreach (var name in names) Assert.NotEmpty(CorpusFile.Read(name));
     }
 
+    private async Task ReadAllAsync(NpgsqlConnection connection, string sql, CorpusEntry entry, List<string> failures, bool asText)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection) { AllResultTypesAreUnknown = asText };
+        await using var reader = await cmd.ExecuteReaderAsync();
+        do
+        {
+            while (await reader.ReadAsync())
+                for (var i = 0; i < reader.FieldCount; i++)
+                    CheckCell(entry, reader.IsDBNull(i) ? null : CellText(reader.GetValue(i)), failures);
+        } while (await reader.NextResultAsync());
+    }
+
     [Theory]
     [MemberData(nameof(Files))]
     public async Task Corpus_RunsAsConsumer_ExtendedProtocol_AndLeaksNothing(string file)
@@ -89,14 +101,13 @@ public sealed class ClientCorpusTests(GatewayFixture fixture)
             var sql = CorpusFile.FillOids(entry.Sql, (schema, table) => OidOf(connection, schema, table));
             try
             {
-                await using var cmd = new NpgsqlCommand(sql, connection);
-                await using var reader = await cmd.ExecuteReaderAsync();
-                do
-                {
-                    while (await reader.ReadAsync())
-                        for (var i = 0; i < reader.FieldCount; i++)
-                            CheckCell(entry, reader.IsDBNull(i) ? null : CellText(reader.GetValue(i)), failures);
-                } while (await reader.NextResultAsync());
+                await ReadAllAsync(connection, sql, entry, failures, asText: false);
+            }
+            catch (InvalidCastException e) when (e.Message.Contains("'regproc'", StringComparison.Ordinal))
+            {
+                // pg_type.typinput and friends are regproc, as in PostgreSQL; Npgsql has no reader for regproc (against
+                // PostgreSQL too), while the clients these queries come from read it as text: so does the harness.
+                await ReadAllAsync(connection, sql, entry, failures, asText: true);
             }
             catch (PostgresException e)
             {

@@ -44,6 +44,10 @@ public static class ClientProcess
     public static Task<Result> PythonAsync(GatewayFixture gateway, string script, params string[] arguments) =>
         RunAsync(Python, [Path.Combine(Root, "python", script), .. arguments], Environment(gateway), Path.Combine(Root, "python"));
 
+    /// <summary>A probe of tests/clients/&lt;folder&gt; run by <paramref name="interpreter"/> in that folder.</summary>
+    public static Task<Result> ProbeAsync(GatewayFixture gateway, string interpreter, string folder, string script, params string[] arguments) =>
+        RunAsync(interpreter, [Path.Combine(Root, folder, script), .. arguments], Environment(gateway), Path.Combine(Root, folder));
+
     public static Dictionary<string, string> Environment(GatewayFixture gateway, string user = "bob", string database = "ml_research") => new()
     {
         ["DM_HOST"] = "127.0.0.1",

@@ -96,7 +96,9 @@ public sealed class ShadowCatalogTests : IDisposable
     [Fact]
     public void PgDescriptionCarriesTableAndColumnComments()
     {
-        Assert.Equal([["16500", "1259", "0", "Orders, 'quoted'"], ["16500", "1259", "1", "the id"], ["16500", "1259", "3", "labels"]],
+        // PostgreSQL 15's own comment on the public schema comes first (pg_dump writes it), then the table's and columns'.
+        Assert.Equal([["2200", "2615", "0", "standard public schema"], ["16500", "1259", "0", "Orders, 'quoted'"], ["16500", "1259", "1", "the id"],
+                ["16500", "1259", "3", "labels"]],
             EngineSql.Rows(_session, "SELECT objoid, classoid, objsubid, description FROM pg_description ORDER BY objoid, objsubid"));
     }
 

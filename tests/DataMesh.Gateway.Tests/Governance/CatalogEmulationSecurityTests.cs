@@ -166,7 +166,7 @@ public sealed class CatalogEmulationSecurityTests(GatewayFixture fixture)
     public async Task CurrentSetting_ReadsTheGatewaysSessionSettings_AndFollowsSet()
     {
         await using var s = await ConsumerAsync();
-        Assert.Equal("160004", Assert.Single(await s.RowsAsync("SELECT pg_catalog.current_setting('server_version_num')"))[0]);
+        Assert.Equal("150018", Assert.Single(await s.RowsAsync("SELECT pg_catalog.current_setting('server_version_num')"))[0]);
         Assert.Equal("\"$user\", public", Assert.Single(await s.RowsAsync("SELECT current_setting('search_path')"))[0]);
         await s.RowsAsync("SET search_path TO marketing");
         Assert.Equal("marketing", Assert.Single(await s.RowsAsync("SELECT current_setting('search_path')"))[0]);

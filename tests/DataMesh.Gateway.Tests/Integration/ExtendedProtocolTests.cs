@@ -111,6 +111,77 @@ public sealed class ExtendedProtocolTests(GatewayFixture gateway)
         Assert.Equal("12DCZ", Types(await c.ReadUntilAsync('Z')));
     }
 
+
+    [Theory]
+    // asyncpg's type introspection: WHERE ti.oid = any($1::oid[]) with a Python list bound by the described type.
+    [InlineData("SELECT t.typname FROM pg_type t WHERE t.oid = any($1::oid[])", 1028)]
+    [InlineData("SELECT t.typname FROM pg_type t WHERE t.oid = $1::pg_catalog.int8", 20)]
+    [InlineData("SELECT t.typname FROM pg_type t WHERE t.typname = $1::text", 25)]
+    [InlineData("SELECT $1::double precision AS x", 701)]
+    public async Task A_parameter_the_text_casts_is_described_with_that_type(string sql, int oid)
+    {
+        await using var c = await RawLogin.ConnectAsync(gateway);
+        await c.SendAsync([.. Parse("", sql), .. Describe('S', ""), .. Sync()]);
+        var messages = await c.ReadUntilAsync('Z');
+        Assert.Equal("1tTZ", Types(messages));
+        var description = messages[1].Payload;
+        Assert.Equal(1, BinaryPrimitives.ReadInt16BigEndian(description));
+        Assert.Equal(oid, BinaryPrimitives.ReadInt32BigEndian(description.AsSpan(2)));
+    }
+
+    [Theory]
+    [InlineData("SELEC 1", "42601", "")] // a syntax error at Parse
+    [InlineData("SELECT * FROM nowhere", "42P01", "")] // a table that does not exist
+    public async Task An_error_arrives_before_sync_when_the_client_flushes(string sql, string sqlState, string before)
+    {
+        // asyncpg's prepare() and pg-cursor send Parse/Describe/Flush and wait for the answer before any Sync.
+        await using var c = await RawLogin.ConnectAsync(gateway);
+        await c.SendAsync([.. Parse("", sql), .. Describe('S', ""), .. Flush()]);
+        var messages = await ReadUntilErrorAsync(c);
+        Assert.Equal(before + "E", Types(messages));
+        Assert.Equal(sqlState, RawClient.SqlState(messages[^1].Payload));
+        await c.SendAsync(Sync());
+        Assert.Equal("Z", Types(await c.ReadUntilAsync('Z')));
+        await c.SendAsync([.. Parse("", "SELECT 7"), .. Bind("", "", []), .. Execute(""), .. Sync()]);
+        Assert.Equal("12DCZ", Types(await c.ReadUntilAsync('Z')));
+    }
+
+    [Fact]
+    public async Task An_error_while_executing_arrives_before_sync_when_the_client_flushes()
+    {
+        // pg-cursor reads with Execute(n)/Flush; an error while executing must come back without a Sync.
+        await using var c = await RawLogin.ConnectAsync(gateway);
+        await c.SendAsync([
+            .. Parse("", "SELECT CAST(CASE WHEN x = 3 THEN 'bad' ELSE x::text END AS INTEGER) FROM range(5) t(x)"),
+            .. Bind("", "", []), .. Execute("", 100), .. Flush()]);
+        var messages = await ReadUntilErrorAsync(c);
+        Assert.StartsWith("12", Types(messages));
+        Assert.Equal("22P02", RawClient.SqlState(messages[^1].Payload));
+        await c.SendAsync(Sync());
+        Assert.Equal("Z", Types(await c.ReadUntilAsync('Z')));
+    }
+
+    /// <summary>Reads until an ErrorResponse; fails when none arrives within 5 s (the client would hang).</summary>
+    private static async Task<List<(char Type, byte[] Payload)>> ReadUntilErrorAsync(RawClient c)
+    {
+        var messages = new List<(char Type, byte[] Payload)>();
+        while (messages.Count == 0 || messages[^1].Type != 'E')
+        {
+            (char, byte[])? m;
+            try
+            {
+                m = await c.ReadMessageAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (OperationCanceledException)
+            {
+                m = null;
+            }
+            Assert.True(m is not null, $"no ErrorResponse before Sync within 5 s; got '{Types(messages)}'");
+            messages.Add(m!.Value);
+        }
+        return messages;
+    }
+
     [Fact]
     public async Task After_an_error_messages_are_skipped_until_sync()
     {

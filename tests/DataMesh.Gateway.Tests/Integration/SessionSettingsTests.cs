@@ -53,7 +53,7 @@ public sealed class SessionSettingsTests(GatewayFixture gateway)
         var engine = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(connection, "SELECT set_config('memory_limit', '100GB', false)"));
         Assert.Equal("42501", engine.SqlState);
         var readOnly = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(connection, "SELECT set_config('server_version', '1', false)"));
-        Assert.Equal("55000", readOnly.SqlState);
+        Assert.Equal("55P02", readOnly.SqlState); // PostgreSQL's cant_change_runtime_param
         var local = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(connection, "SELECT set_config('threads', '64', true)"));
         Assert.Equal("42501", local.SqlState);
         Assert.Equal(1, Convert.ToInt32(await ScalarAsync(connection, "SELECT 1")));

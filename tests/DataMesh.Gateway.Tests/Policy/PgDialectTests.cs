@@ -29,6 +29,8 @@ public sealed class PgDialectTests
     [InlineData("SELECT 'pg_class'::regclass", "SELECT to_regclass('pg_class')")]
     [InlineData("SELECT 'pg_catalog.pg_extension'::pg_catalog.regclass", "SELECT to_regclass('pg_catalog.pg_extension')")]
     [InlineData("SELECT typinput = 'array_in'::regproc", "SELECT typinput = to_regproc('array_in')")]
+    // pgcli's \sf binds the name: a parameter cast to a reg type takes a number as the OID and looks other text up.
+    [InlineData("SELECT $1::pg_catalog.regproc::pg_catalog.oid AS f_oid", "SELECT COALESCE(TRY_CAST($1 AS BIGINT), to_regproc(CAST($1 AS VARCHAR)))::oid AS f_oid")]
     [InlineData("SELECT 'int4'::regtype::oid", "SELECT to_regtype('int4')::oid")]
     [InlineData("SELECT c.oid::pg_catalog.regclass", "SELECT c.oid::regclass")]
     [InlineData("SELECT CAST(CAST(n || '.' || r AS REGCLASS) AS OID)", "SELECT CAST(COALESCE(TRY_CAST(n || '.' || r AS BIGINT), to_regclass(CAST(n || '.' || r AS VARCHAR))) AS OID)")]

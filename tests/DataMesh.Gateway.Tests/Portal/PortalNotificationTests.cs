@@ -41,4 +41,24 @@ public sealed class PortalNotificationTests(PortalFixture fixture)
         Assert.Equal(["rejected", "filed"], Events(bob, again));
         bob.Screenshot("notifications");
     }
+
+    [Fact]
+    public async Task Withdrawn_requests_and_changed_grants_come_from_the_event_table()
+    {
+        var asset = $"marketing.chg_{Guid.NewGuid():N}"[..28];
+        await fixture.SqlAsync("alice", "postgres", $"CREATE ASSET {asset} FROM 'campaigns/*.parquet'");
+        await fixture.SqlAsync("alice", "postgres", $"PUBLISH ASSET {asset}");
+        var first = (await fixture.SqlAsync("bob", "postgres", $"REQUEST SUBSCRIPTION TO {asset} FOR PROJECT ml_research JUSTIFICATION 'first'"))[0][0]!;
+        await fixture.SqlAsync("bob", "postgres", $"WITHDRAW SUBSCRIPTION REQUEST {first}");
+        var second = (await fixture.SqlAsync("bob", "postgres", $"REQUEST SUBSCRIPTION TO {asset} FOR PROJECT ml_research JUSTIFICATION 'second'"))[0][0]!;
+        await fixture.SqlAsync("alice", "postgres", $"APPROVE SUBSCRIPTION {second}");
+        await fixture.SqlAsync("alice", "postgres", $"ALTER SUBSCRIPTION {second} SET EXPIRES IN INTERVAL '90 days' COMMENT 'for the quarter'");
+
+        var bob = fixture.SignedIn("bob");
+        Assert.Equal(["withdrawn", "filed"], Events(bob, first));
+        Assert.Equal(["changed", "approved", "filed"], Events(bob, second));
+        var alice = fixture.SignedIn("alice");
+        Assert.Equal(["withdrawn", "filed"], Events(alice, first));
+        Assert.Empty(Events(fixture.SignedIn("dave"), second)); // not a member of ml_research, not an owner of marketing
+    }
 }

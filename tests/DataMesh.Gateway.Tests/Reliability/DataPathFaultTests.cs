@@ -69,6 +69,11 @@ public sealed partial class DataPathFaultTests(AdminGatewayFixture fixture, ITes
         var s = await Scenario.CreateAsync(fixture);
         for (var i = 0; i < 4; i++)
             AdminSql.WriteParquet(Path.Combine(s.ProducerStorage, "healthy", $"part-{i}.parquet"), $"SELECT {i} * 100000 + range AS id FROM range(100000)");
+        // Written well before the query: the diagnosis allows 100 ms between the file system's clock and the wall
+        // clock, so on a fast machine files written just before the query looked "changed while it ran".
+        var written = DateTime.UtcNow.AddMinutes(-1);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(s.ProducerStorage, "healthy"))) File.SetLastWriteTimeUtc(file, written);
+        Directory.SetLastWriteTimeUtc(Path.Combine(s.ProducerStorage, "healthy"), written);
         await CreateAndPublishAsync(s, "healthy", "healthy/*.parquet");
         await using var owner = await RawSessionAsync(s.Owner, s.Producer);
         // Rows stream first; the conversion fails on the last file's rows: the user's error, not the files'.

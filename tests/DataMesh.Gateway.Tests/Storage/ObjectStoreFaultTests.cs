@@ -102,19 +102,7 @@ public sealed class ObjectStoreFaultTests(S3GatewayFixture fixture)
     public async Task Throttling_is_retried_with_backoff_and_persistent_throttling_is_58030()
     {
         await using var stub = StoreStub.Throttling(fixture.S3.Port, 0);
-        var s = AdminSql.Unique("t");
-        await using (var carol = await fixture.OpenAsync("carol"))
-        {
-            await carol.ExecAsync($"ASSOCIATE ACCOUNT acct_{s} LOCATION 's3://{S3GatewayFixture.Bucket}/acct_{s}/' ADMIN carol " +
-                $"WITH (endpoint = '{stub.Endpoint}', url_style = 'path', access_key_id = 'S3RVER', secret_access_key = 'S3RVER')");
-            await carol.ExecAsync($"ACCEPT ACCOUNT acct_{s}");
-            await carol.ExecAsync($"CREATE PROJECT PROFILE prof_{s} BLUEPRINTS (producer_storage)");
-            await carol.ExecAsync($"CREATE PROJECT p_{s} ACCOUNT acct_{s} PROFILE prof_{s}");
-            await carol.ExecAsync($"ADD MEMBER carol TO PROJECT p_{s} AS OWNER");
-            var file = ParquetFiles.Orders(Path.Combine(fixture.Scratch, s), "o.parquet", 12);
-            await fixture.S3.PutAsync(S3GatewayFixture.Bucket, $"acct_{s}/p_{s}/o.parquet", file);
-            await carol.ExecAsync($"CREATE ASSET p_{s}.o FROM 'o.parquet'");
-        }
+        var s = await AssetBehindStubAsync(stub, "t");
         var owner = await fixture.OpenAsync("carol", $"p_{s}");
         Assert.Equal(12L, await S3Scenario.ScalarAsync(owner, "SELECT count(*) FROM o"));
 
@@ -138,19 +126,7 @@ public sealed class ObjectStoreFaultTests(S3GatewayFixture fixture)
     public async Task A_store_that_never_answers_holds_up_only_its_own_query_and_a_cancel_stops_the_wait()
     {
         await using var stub = StoreStub.Throttling(fixture.S3.Port, 0);
-        var s = AdminSql.Unique("h");
-        await using (var carol = await fixture.OpenAsync("carol"))
-        {
-            await carol.ExecAsync($"ASSOCIATE ACCOUNT acct_{s} LOCATION 's3://{S3GatewayFixture.Bucket}/acct_{s}/' ADMIN carol " +
-                $"WITH (endpoint = '{stub.Endpoint}', url_style = 'path', access_key_id = 'S3RVER', secret_access_key = 'S3RVER')");
-            await carol.ExecAsync($"ACCEPT ACCOUNT acct_{s}");
-            await carol.ExecAsync($"CREATE PROJECT PROFILE prof_{s} BLUEPRINTS (producer_storage)");
-            await carol.ExecAsync($"CREATE PROJECT p_{s} ACCOUNT acct_{s} PROFILE prof_{s}");
-            await carol.ExecAsync($"ADD MEMBER carol TO PROJECT p_{s} AS OWNER");
-            var file = ParquetFiles.Orders(Path.Combine(fixture.Scratch, s), "o.parquet", 12);
-            await fixture.S3.PutAsync(S3GatewayFixture.Bucket, $"acct_{s}/p_{s}/o.parquet", file);
-            await carol.ExecAsync($"CREATE ASSET p_{s}.o FROM 'o.parquet'");
-        }
+        var s = await AssetBehindStubAsync(stub, "h");
         var other = await S3Scenario.CreateAsync(fixture);
         await other.PublishAndSubscribeAsync(fixture);
         await using var otherConsumer = await fixture.OpenAsync(other.Consumer, other.ConsumerProject);
@@ -187,6 +163,28 @@ public sealed class ObjectStoreFaultTests(S3GatewayFixture fixture)
         await carol.ExecAsync($"CREATE PROJECT {s} ACCOUNT a_{s} PROFILE pr_{s}");
         await carol.ExecAsync($"ADD MEMBER carol TO PROJECT {s} AS OWNER");
         await carol.ExecAsync($"CREATE ASSET {s}.t FROM 't.parquet'"); // relative to the project's prefix, <account>/{s}/
+        return s;
+    }
+
+    /// <summary>
+    /// An account whose endpoint is <paramref name="stub"/> (which passes requests on to s3rver until told otherwise),
+    /// a project on it owned by carol, and its 12-row asset <c>p_&lt;s&gt;.o</c>; returns the unique suffix s.
+    /// </summary>
+    private async Task<string> AssetBehindStubAsync(StoreStub stub, string prefix)
+    {
+        var s = AdminSql.Unique(prefix);
+        await using (var carol = await fixture.OpenAsync("carol"))
+        {
+            await carol.ExecAsync($"ASSOCIATE ACCOUNT acct_{s} LOCATION 's3://{S3GatewayFixture.Bucket}/acct_{s}/' ADMIN carol " +
+                $"WITH (endpoint = '{stub.Endpoint}', url_style = 'path', access_key_id = 'S3RVER', secret_access_key = 'S3RVER')");
+            await carol.ExecAsync($"ACCEPT ACCOUNT acct_{s}");
+            await carol.ExecAsync($"CREATE PROJECT PROFILE prof_{s} BLUEPRINTS (producer_storage)");
+            await carol.ExecAsync($"CREATE PROJECT p_{s} ACCOUNT acct_{s} PROFILE prof_{s}");
+            await carol.ExecAsync($"ADD MEMBER carol TO PROJECT p_{s} AS OWNER");
+            var file = ParquetFiles.Orders(Path.Combine(fixture.Scratch, s), "o.parquet", 12);
+            await fixture.S3.PutAsync(S3GatewayFixture.Bucket, $"acct_{s}/p_{s}/o.parquet", file);
+            await carol.ExecAsync($"CREATE ASSET p_{s}.o FROM 'o.parquet'");
+        }
         return s;
     }
 }

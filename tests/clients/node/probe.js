@@ -36,6 +36,38 @@ async function main() {
   await cursor.close();
   facts.cursor = { reads, rows, sum, maxBatch };
 
+  // Every common type as node-postgres sends it (text format; a Date as '2024-02-29T13:45:10.123+00:00').
+  const all = await client.query(
+    'SELECT $1::int4 AS i, $2::int8 AS b, $3::numeric AS n, $4::float8 AS f, $5::text AS t, $6::bool AS o, $7::date AS d, ' +
+    '$8::timestamptz AS tz, $9::bytea AS by, $10::uuid AS u, $11::json AS j, $12::int4[] AS ai, $13::text[] AS at',
+    [42, '9007199254740993', '1234567.125', 1.5, 'héllo wörld', true, new Date(Date.UTC(2024, 1, 29)),
+      new Date(Date.UTC(2024, 1, 29, 13, 45, 10, 123)), Buffer.from([0, 1, 255]), 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+      JSON.stringify({ a: [1, 'x'] }), [1, 2, null], ['a', 'b c']]);
+  const a = all.rows[0];
+  facts.all = { i: a.i, b: a.b, n: a.n, f: a.f, t: a.t, o: a.o, d: [a.d.getFullYear(), String(a.d.getMonth() + 1).padStart(2, '0'), String(a.d.getDate()).padStart(2, '0')].join('-'), tz: a.tz.toISOString(), by: a.by.toString('hex'),
+    u: a.u, j: a.j, ai: a.ai, at: a.at };
+  facts.fields = all.fields.map(x => x.dataTypeID);
+
+  // 100,000 rows through pg-cursor, 5,000 per Execute/Flush.
+  const big = client.query(new Cursor('SELECT item_id FROM mkt_sls_table ORDER BY item_id LIMIT 100000'));
+  let bigRows = 0, bigSum = 0;
+  for (let batch = await big.read(5000); batch.length > 0; batch = await big.read(5000)) {
+    bigRows += batch.length;
+    for (const r of batch) bigSum += Number(r.item_id);
+  }
+  await big.close();
+  facts.rows = { count: bigRows, sum: bigSum };
+
+  // An error through pg-cursor (Parse/Bind/Describe/Execute/Flush, no Sync): it must reject, not wait forever.
+  const bad = client.query(new Cursor('SELECT customer_email FROM mkt_sls_table'));
+  try {
+    await Promise.race([bad.read(10), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 10000).unref())]);
+    facts.cursorError = 'none';
+  } catch (e) {
+    facts.cursorError = e.code || e.message;
+  }
+  await bad.close().catch(() => {});
+
   // Several statements in one simple query: one result per statement.
   const multi = await client.query("SELECT 1 AS a; SELECT 'two' AS b; SELECT count(*)::int AS c FROM mkt_sls_table WHERE item_id <= 40");
   facts.multi = multi.map(r => [r.command, r.rows[0]]);

@@ -51,6 +51,16 @@ public sealed class BackendWriter
         End((byte)'S');
     }
 
+    /// <summary>NotificationResponse ('A'): an asynchronous notification on a channel the session LISTENs to.</summary>
+    public void NotificationResponse(int processId, string channel, string payload)
+    {
+        var w = Begin();
+        PutInt32(w, processId);
+        PutCString(w, channel);
+        PutCString(w, payload);
+        End((byte)'A');
+    }
+
     public void BackendKeyData(int processId, int secretKey)
     {
         var w = Begin();

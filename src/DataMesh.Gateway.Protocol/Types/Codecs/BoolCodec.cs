@@ -9,12 +9,7 @@ public static class BoolCodec
 
     public static bool TryWriteBinary(bool value, Span<byte> dest, out int written) => TryWriteByte(value ? (byte)1 : (byte)0, dest, out written);
 
-    public static bool ParseText(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "t" or "true" or "yes" or "y" or "on" or "1" => true,
-        "f" or "false" or "no" or "n" or "off" or "0" => false,
-        _ => throw new PgErrorException(SqlState.InvalidTextRepresentation, $"invalid input syntax for type boolean: \"{text}\""),
-    };
+    public static bool ParseText(string text) => Input.BoolInput.Parse(text);
 
     public static bool ReadBinary(ReadOnlySpan<byte> data) => data.Length == 1
         ? data[0] != 0

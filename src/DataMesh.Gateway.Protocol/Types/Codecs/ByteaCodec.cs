@@ -19,6 +19,28 @@ public static class ByteaCodec
         return true;
     }
 
+    /// <summary>bytea_output = escape: printable ASCII as itself, a backslash doubled, every other byte as \ooo octal.</summary>
+    public static bool TryWriteEscapeText(ReadOnlySpan<byte> value, Span<byte> dest, out int written)
+    {
+        written = 0;
+        foreach (var b in value)
+        {
+            var width = b == '\\' ? 2 : b is < 0x20 or > 0x7e ? 4 : 1;
+            if (dest.Length < written + width) return false;
+            if (width == 1) dest[written] = b;
+            else if (width == 2) dest[written] = dest[written + 1] = (byte)'\\';
+            else
+            {
+                dest[written] = (byte)'\\';
+                dest[written + 1] = (byte)('0' + (b >> 6));
+                dest[written + 2] = (byte)('0' + ((b >> 3) & 7));
+                dest[written + 3] = (byte)('0' + (b & 7));
+            }
+            written += width;
+        }
+        return true;
+    }
+
     public static byte[] ParseText(string text)
     {
         if (text.StartsWith("\\x", StringComparison.OrdinalIgnoreCase))

@@ -11,7 +11,7 @@ namespace DataMesh.Gateway.Protocol.Types.Codecs;
 /// integers. PostgreSQL's binary format counts from 2000-01-01; text is ISO, as DateStyle=ISO promises.
 /// Infinity is int.MaxValue/MinValue (date) and long.MaxValue/MinValue (timestamps), as in PostgreSQL.
 /// </summary>
-public static partial class DateTimeCodecs
+public static class DateTimeCodecs
 {
     public const int UnixToPgEpochDays = 10_957;
     public const long UnixToPgEpochMicros = 946_684_800_000_000L;
@@ -109,43 +109,12 @@ public static partial class DateTimeCodecs
         };
     }
 
-    /// <summary>Parses a date, time or timestamp literal from text parameters into Unix-epoch units.</summary>
-    public static int ParseDateText(string text)
-    {
-        var t = text.Trim();
-        if (t.Equals("infinity", StringComparison.OrdinalIgnoreCase)) return int.MaxValue;
-        if (t.Equals("-infinity", StringComparison.OrdinalIgnoreCase)) return -int.MaxValue;
-        // pgjdbc sends setDate as "2024-02-29 +00" (untyped): like PostgreSQL, a time of day and a zone after the date
-        // are read and ignored.
-        if (t.Length > 10 && DateSuffix().IsMatch(t[10..])) t = t[..10];
-        if (DateOnly.TryParseExact(t, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            return date.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
-        throw new PgErrorException(SqlState.InvalidDatetimeFormat, $"invalid input syntax for type date: \"{t}\"");
-    }
+    /// <summary>Parses date input by PostgreSQL's rules (<see cref="Input.DateTimeInput"/>) into days since 1970-01-01.</summary>
+    public static int ParseDateText(string text) => Input.DateTimeInput.ParseDate(text);
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^(\s+[0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)?\s*([+-][0-9]{2}(:?[0-9]{2})?)?$")]
-    private static partial System.Text.RegularExpressions.Regex DateSuffix();
+    public static long ParseTimestampText(string text, bool withZone) => Input.DateTimeInput.ParseTimestamp(text, withZone);
 
-    public static long ParseTimestampText(string text, bool withZone)
-    {
-        var t = text.Trim();
-        if (t.Equals("infinity", StringComparison.OrdinalIgnoreCase)) return long.MaxValue;
-        if (t.Equals("-infinity", StringComparison.OrdinalIgnoreCase)) return -long.MaxValue;
-        var styles = DateTimeStyles.AllowWhiteSpaces | (withZone ? DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal : DateTimeStyles.None);
-        // PostgreSQL writes zones as "+00" or "+05:30"; .NET wants "+00:00".
-        var normalised = System.Text.RegularExpressions.Regex.Replace(t, @"([+-][0-9]{2})$", "$1:00");
-        if (!DateTimeOffset.TryParse(normalised, CultureInfo.InvariantCulture, styles, out var dto))
-            throw new PgErrorException(SqlState.InvalidDatetimeFormat, $"invalid input syntax for type timestamp: \"{t}\"");
-        var dt = withZone ? dto.UtcDateTime : dto.DateTime;
-        return (dt.Ticks - DateTime.UnixEpoch.Ticks) / 10;
-    }
-
-    public static long ParseTimeText(string text)
-    {
-        if (!TimeOnly.TryParse(text.Trim(), CultureInfo.InvariantCulture, out var time))
-            throw new PgErrorException(SqlState.InvalidDatetimeFormat, $"invalid input syntax for type time: \"{text}\"");
-        return time.Ticks / 10;
-    }
+    public static long ParseTimeText(string text) => Input.DateTimeInput.ParseTime(text);
 
     // ---- helpers ----
 

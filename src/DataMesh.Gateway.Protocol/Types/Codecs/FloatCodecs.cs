@@ -27,6 +27,17 @@ public static class FloatCodecs
         return true;
     }
 
+    /// <summary>
+    /// The text form under extra_float_digits: above zero the shortest exact form (PostgreSQL 12+), otherwise rounded to
+    /// 15 + n significant digits for float8 (6 + n for float4), as C's %g writes them.
+    /// </summary>
+    public static bool TryWriteText(double value, int extraFloatDigits, bool isFloat4, Span<byte> dest, out int written)
+    {
+        if (extraFloatDigits > 0 || double.IsNaN(value) || double.IsInfinity(value))
+            return isFloat4 ? TryWriteText((float)value, dest, out written) : TryWriteText(value, dest, out written);
+        return TextCodec.TryWriteString(CFormat.G(value, (isFloat4 ? 6 : 15) + extraFloatDigits), dest, out written);
+    }
+
     public static bool TryWriteFloat4(float value, Span<byte> dest, out int written)
     {
         written = 4;

@@ -82,7 +82,7 @@ public sealed class RowPumpTests : IAsyncLifetime
         var (c, statement, cursor) = Start("SELECT 'a\tb' AS s, NULL AS n UNION ALL SELECT 'c', 1");
         var copy = (DataMesh.Gateway.Sql.Statements.CopyOutStatement)DataMesh.Gateway.Sql.Statements.StatementParser.Parse(
             Assert.Single(DataMesh.Gateway.Sql.Lexing.StatementSplitter.Split("COPY (SELECT 1) TO STDOUT")));
-        var sink = new CopyDataSink(_h.Output, new CopyRowFormatter(copy), int.MaxValue, 1024);
+        var sink = new CopyDataSink(_h.Output, new CopyRowFormatter(copy.Options, ["s", "n"]), binary: false, int.MaxValue, 1024);
         Assert.Equal(CursorStop.Completed, await RowPump.PumpAsync(c, statement, cursor, sink, 0));
         var lines = _h.Output.Take().Select(m => System.Text.Encoding.UTF8.GetString(m.Payload)).Order().ToList();
         Assert.Equal(["a\\tb\t\\N\n", "c\t1\n"], lines);

@@ -90,10 +90,12 @@ public sealed class StatementParserTests
     [Fact]
     public void Set_reads_name_value_and_scope()
     {
-        var set = Assert.IsType<SetStatement>(Parse("SET LOCAL search_path TO a, 'b'"));
-        Assert.Equal(("search_path", "a, b", false, true), (set.Name, set.Value, set.IsDefault, set.Local));
+        var set = Assert.IsType<SetStatement>(Parse("SET LOCAL Search_Path TO a, 'b'"));
+        Assert.Equal(("search_path", 4, false, true), (set.Name, set.ValueStart, set.ToDefault, set.Local));
         var time = Assert.IsType<SetStatement>(Parse("SET TIME ZONE DEFAULT"));
-        Assert.Equal(("TimeZone", true, false), (time.Name, time.IsDefault, time.Local));
+        Assert.Equal(("TimeZone", true, false), (time.Name, time.ToDefault, time.Local));
+        Assert.True(Assert.IsType<SetStatement>(Parse("SET TIME ZONE LOCAL")).ToDefault);
+        Assert.False(Assert.IsType<SetStatement>(Parse("SET search_path = local")).ToDefault);
         Assert.Equal("client_encoding", Assert.IsType<SetStatement>(Parse("SET NAMES 'UTF8'")).Name);
         Assert.Equal("transaction_isolation", Assert.IsType<ShowStatement>(Parse("SHOW TRANSACTION ISOLATION LEVEL")).Name);
         Assert.Equal("my.setting", Assert.IsType<ResetStatement>(Parse("RESET my.setting")).Name);
@@ -110,7 +112,12 @@ public sealed class StatementParserTests
     public void Copy_and_workspace_writes_keep_the_parts_the_gateway_rebuilds()
     {
         var copy = Assert.IsType<CopyOutStatement>(Parse("COPY marketing.t (a, b) TO STDOUT WITH CSV HEADER DELIMITER ';'"));
-        Assert.Equal(("SELECT a, b FROM marketing.t", true, true, ';', ""), (copy.Query, copy.Csv, copy.Header, copy.Delimiter, copy.NullText));
+        Assert.Equal(("SELECT a, b FROM marketing.t", true, true, ';', ""),
+            (copy.Query, copy.Csv, copy.Options.Header, copy.Options.Delimiter, copy.Options.NullText));
+        Assert.IsType<SqlPrepareStatement>(Parse("PREPARE q(oid) AS SELECT $1"));
+        Assert.IsType<SqlExecuteStatement>(Parse("EXECUTE q('1')"));
+        Assert.IsType<LockTableStatement>(Parse("LOCK TABLE t IN ACCESS SHARE MODE"));
+        Assert.IsType<ListenStatement>(Parse("LISTEN datamesh_requests"));
         var insert = Assert.IsType<WorkspaceWriteStatement>(Parse("INSERT INTO workspace.t (a) SELECT 1"));
         Assert.Equal(("INSERT", "INSERT INTO workspace.t (a) ", "SELECT 1", "t"), (insert.Verb, insert.Prefix, insert.Query, insert.Table));
     }

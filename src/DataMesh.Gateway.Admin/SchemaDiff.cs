@@ -1,13 +1,16 @@
 using DataMesh.Gateway.Catalog.Model;
 
-namespace DataMesh.Gateway.Portal.Data;
+namespace DataMesh.Gateway.Admin;
 
 public enum SchemaChangeKind { Added, Removed, TypeChanged }
 
 /// <summary>One column's difference between two revisions of an asset's schema.</summary>
 public sealed record SchemaChange(string Column, SchemaChangeKind Kind, string? Before, string? After);
 
-/// <summary>The difference between two published schemas: columns added, removed, or with another type, by name.</summary>
+/// <summary>
+/// The difference between two published schemas: columns added, removed, or with another type, by name. DESCRIBE ASSET …
+/// REVISION n DIFF and the portal's asset page both show it from here.
+/// </summary>
 public static class SchemaDiff
 {
     public static IReadOnlyList<SchemaChange> Between(IReadOnlyList<ColumnRecord> before, IReadOnlyList<ColumnRecord> after)

@@ -3,8 +3,7 @@ using DataMesh.Gateway.Sql.Lexing;
 
 namespace DataMesh.Gateway.Policy.Rewrite;
 
-/// <summary>The spellings <see cref="Translate"/> rewrites one by one (ANY over a list, format(), reg casts, array
-/// text, set-returning function aliases, regex literals), and the token helpers they share.</summary>
+/// <summary>The token patterns <see cref="PgDialect.Translate"/> recognises, and the literals it writes for them.</summary>
 public static partial class PgDialect
 {
     /// <summary>
