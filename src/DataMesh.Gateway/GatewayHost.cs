@@ -8,6 +8,7 @@ using DataMesh.Gateway.Configuration;
 using DataMesh.Gateway.Demo;
 using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Server;
+using DataMesh.Gateway.Server.Engines;
 using DataMesh.Gateway.Server.Governance;
 using DataMesh.Gateway.Tls;
 using Microsoft.Extensions.Logging;
@@ -17,13 +18,13 @@ namespace DataMesh.Gateway;
 /// <summary>Wires settings, users, engine and server together. Tests start it in-process on a free port.</summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
-    private readonly GovernanceService _governance;
+    private readonly SessionEngines _engines;
     private readonly SqlParser _parser;
 
-    private GatewayHost(GatewayServer server, GovernanceService governance, SqlParser parser, AdminCatalog catalog, string dataDirectory)
+    private GatewayHost(GatewayServer server, SessionEngines engines, SqlParser parser, AdminCatalog catalog, string dataDirectory)
     {
         Server = server;
-        _governance = governance;
+        _engines = engines;
         _parser = parser;
         Catalog = catalog;
         DataDirectory = dataDirectory;
@@ -78,12 +79,13 @@ public sealed class GatewayHost : IAsyncDisposable
 
         // Every project gets its own locked-down DuckDB instance, built from its grants when a session first needs it.
         var parser = new SqlParser();
-        var governance = new GovernanceService(catalog.Catalog, parser, new EngineDefaults
+        var governance = new GovernanceService(catalog.Catalog, parser, objects: new ObjectReads(catalog.Catalog, catalog.Storage));
+        var engines = new SessionEngines(catalog.Catalog, governance, new EngineDefaults
         {
             MemoryLimit = settings.MemoryLimit,
             Threads = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount,
             TempDirectory = Path.Combine(dataDirectory, "tmp", "engine"),
-        }, objects: new ObjectReads(catalog.Catalog, catalog.Storage));
+        });
 
         var certificate = settings.TlsCert is not null && settings.TlsKey is not null
             ? CertificateLoader.FromPem(settings.TlsCert, settings.TlsKey)
@@ -113,7 +115,7 @@ public sealed class GatewayHost : IAsyncDisposable
                 MaxDelay = TimeSpan.FromSeconds(settings.LoginMaxDelaySeconds),
             },
             ShutdownGracePeriod = TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
-        }, catalog.Users, catalog.Executor, governance, loggers);
+        }, new GatewayServices(catalog.Users, catalog.Catalog, catalog.Metadata, catalog.Executor, governance, engines), loggers);
         Observability.MetricsEndpoint? metrics = null;
         global::DataMesh.Gateway.Portal.PortalHost? portal;
         try
@@ -134,7 +136,7 @@ public sealed class GatewayHost : IAsyncDisposable
             // on a public address).
             server.DisposeAsync().AsTask().GetAwaiter().GetResult();
             metrics?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            governance.Dispose();
+            engines.Dispose();
             parser.Dispose();
             catalog.Dispose();
             throw;
@@ -142,7 +144,7 @@ public sealed class GatewayHost : IAsyncDisposable
         var webhookOptions = settings.Webhooks.ToOptions();
         catalog.Executor.Services.AllowHttpWebhooks = webhookOptions.AllowHttp;
         catalog.Executor.Services.AllowPrivateWebhookTargets = webhookOptions.AllowPrivateTargets;
-        var host = new GatewayHost(server, governance, parser, catalog, dataDirectory) { Metrics = metrics, Portal = portal };
+        var host = new GatewayHost(server, engines, parser, catalog, dataDirectory) { Metrics = metrics, Portal = portal };
         host.Ready = Task.Run(() =>
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
@@ -221,7 +223,7 @@ public sealed class GatewayHost : IAsyncDisposable
         await Server.DisposeAsync().ConfigureAwait(false);
         if (Webhooks is not null) await Webhooks.DisposeAsync().ConfigureAwait(false);
         if (Metrics is not null) await Metrics.DisposeAsync().ConfigureAwait(false);
-        _governance.Dispose();
+        _engines.Dispose();
         _parser.Dispose();
         Catalog.Dispose();
     }
