@@ -30,6 +30,31 @@ public sealed class AdminExecutor(AdminServices services)
     }
 
     /// <summary>
+    /// Whether <paramref name="statement"/> only reads (SHOW, DESCRIBE, SEARCH CATALOG, HELP): it may run inside a
+    /// transaction block, as PostgreSQL's SHOW does. Every other admin command changes the catalog at once and is
+    /// refused there (<see cref="RefuseInTransactionBlock"/>).
+    /// </summary>
+    public static bool OnlyReads(AdminStatement statement) =>
+        statement.Tag.StartsWith("SHOW", StringComparison.Ordinal) || statement.Tag.StartsWith("DESCRIBE", StringComparison.Ordinal) ||
+        statement.Tag is "SEARCH CATALOG" or "HELP";
+
+    /// <summary>
+    /// The rule for changes inside a transaction block: refused with 25001, as PostgreSQL refuses CREATE DATABASE,
+    /// because the catalog commits each change at once and ROLLBACK could not undo it. The refusal is audited.
+    /// </summary>
+    public PgErrorException RefuseInTransactionBlock(AdminStatement statement, AdminCaller caller, string database, string redactedText)
+    {
+        var error = InTransactionBlock(statement.Tag);
+        AuditFailure(caller, database, redactedText, statement.Tag, Services.Clock.GetUtcNow(), error);
+        return error;
+    }
+
+    /// <summary>25001 "… cannot run inside a transaction block" (admin changes and workspace writes alike).</summary>
+    public static PgErrorException InTransactionBlock(string command) =>
+        new(SqlState.ActiveSqlTransaction, $"{command} cannot run inside a transaction block",
+            hint: "run it outside BEGIN … COMMIT (autocommit): it takes effect at once and ROLLBACK cannot undo it");
+
+    /// <summary>
     /// Runs a statement inside a transaction block: against the catalog as the block's earlier changes left it, on a
     /// transaction that is rolled back. A change is remembered in <paramref name="block"/> with its answer (and audited
     /// when the block ends); a read is audited at once. Errors are the command's own, at once.

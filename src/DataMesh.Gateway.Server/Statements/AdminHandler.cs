@@ -43,6 +43,9 @@ internal sealed class AdminHandler : StatementHandler<PreparedAdminCommand>
     private static AdminResult Run(StatementContext context, PreparedAdminCommand statement)
     {
         var session = context.Session;
+        // One rule for every change inside a transaction block: refused, since ROLLBACK could not undo it.
+        if (session.TransactionStatus == TransactionStatus.InTransaction && !AdminExecutor.OnlyReads(statement.Command))
+            throw context.Admin.RefuseInTransactionBlock(statement.Command, session.AdminCaller, session.Database, SecretRedaction.Redact(statement.Source));
         // The audit log gets the text with passwords and account secrets replaced: secrets never reach the log.
         return context.Admin.Execute(statement.Command, session.AdminCaller, session.Database, SecretRedaction.Redact(statement.Source),
             StatementOffset(statement.Source), session.Access.IsHome ? null : new SessionExport(context, statement.Source.Text));

@@ -1,5 +1,6 @@
 using DataMesh.Gateway.Policy.Rewrite;
 using DataMesh.Gateway.Protocol.Errors;
+using DataMesh.Gateway.Protocol.Messages.Backend;
 using DataMesh.Gateway.Server.Responses;
 using DataMesh.Gateway.Server.Sessions;
 using DataMesh.Gateway.Sql.Statements;
@@ -25,8 +26,8 @@ public sealed class PreparedWorkspaceWrite : PreparedStatement
 
 /// <summary>
 /// A write to the project's workspace: owners and contributors only; its query part is governed like any query, so
-/// derived tables never hold more than the project may read. Audited like a query, with the assets it read. It runs
-/// when executed (the gateway's transaction blocks do not defer it).
+/// derived tables never hold more than the project may read. Audited like a query, with the assets it read. Refused
+/// inside a transaction block (25001): it writes at once, and ROLLBACK could not undo it.
 /// </summary>
 internal sealed class WorkspaceWriteHandler : StatementHandler<PreparedWorkspaceWrite>
 {
@@ -49,6 +50,9 @@ internal sealed class WorkspaceWriteHandler : StatementHandler<PreparedWorkspace
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
+            // The engine writes the workspace file at once; ROLLBACK could not undo it (the same rule as admin changes).
+            if (session.TransactionStatus == TransactionStatus.InTransaction)
+                throw DataMesh.Gateway.Admin.AdminExecutor.InTransactionBlock(command.Verb == "DROP" ? "DROP TABLE" : command.Verb == "CREATE" ? "CREATE TABLE AS" : "INSERT");
             var rows = Run(context, statement);
             var tag = command.Verb switch
             {
