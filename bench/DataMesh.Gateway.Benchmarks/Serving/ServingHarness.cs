@@ -20,16 +20,23 @@ public static class ServingHarness
         using (var context = new CompareContext(options.Context))
         {
             Log($"gateway (own process) on port {context.Gateway.Port}; postgres {(context.PostgresTable ?? "not configured")}");
-            report.Repeated = RepeatedQueries.Run(context, options.Repeats);
-            report.Point = PointLookups.Run(context, options.PointIterations);
+            if (options.Includes("repeat")) report.Repeated = RepeatedQueries.Run(context, options.Repeats);
+            if (options.Includes("point")) report.Point = PointLookups.Run(context, options.PointIterations);
             var perLevel = TimeSpan.FromSeconds(options.LevelSeconds);
-            report.PointOnly.AddRange(ConcurrencyLoad.Run("gateway", context.GatewayConsumer(), "bench.lineitem", options.Rows, [options.PointClients], perLevel, scanPercent: 0));
-            if (context.PostgresConsumer is { } pg)
-                report.PointOnly.AddRange(ConcurrencyLoad.Run("postgres-rls", pg, context.PostgresTable!, options.Rows, [options.PointClients], perLevel, scanPercent: 0));
-            report.Mixed.AddRange(ConcurrencyLoad.Run("gateway", context.GatewayConsumer(), "bench.lineitem", options.Rows, options.MixedClients, perLevel));
-            if (context.PostgresConsumer is { } pg2)
-                report.Mixed.AddRange(ConcurrencyLoad.Run("postgres-rls", pg2, context.PostgresTable!, options.Rows, options.MixedClients, perLevel));
-            if (Pgbench.Available)
+            if (options.Includes("clients"))
+            {
+                report.PointOnly.AddRange(ConcurrencyLoad.Run("gateway", context.GatewayConsumer(), "bench.lineitem", options.Rows, [options.PointClients], perLevel, scanPercent: 0));
+                if (context.PostgresConsumer is { } pg)
+                    report.PointOnly.AddRange(ConcurrencyLoad.Run("postgres-rls", pg, context.PostgresTable!, options.Rows, [options.PointClients], perLevel, scanPercent: 0));
+            }
+            if (options.Includes("mixed"))
+            {
+                report.Mixed.AddRange(ConcurrencyLoad.Run("gateway", context.GatewayConsumer(), "bench.lineitem", options.Rows, options.MixedClients, perLevel));
+                if (context.PostgresConsumer is { } pg)
+                    report.Mixed.AddRange(ConcurrencyLoad.Run("postgres-rls", pg, context.PostgresTable!, options.Rows, options.MixedClients, perLevel));
+            }
+            if (options.Includes("copy")) report.Copy = ServingCopyProbe.Run(context, options.DataDir, options.Threads, options.PointIterations);
+            if (options.Includes("pgbench") && Pgbench.Available)
             {
                 var work = Path.Combine(Path.GetFullPath(options.DataDir), "pgbench");
                 report.Pgbench.Add(Pgbench.Point("gateway", "127.0.0.1", context.Gateway.Port, GatewayProcess.ConsumerUser, GatewayProcess.ConsumerPassword,

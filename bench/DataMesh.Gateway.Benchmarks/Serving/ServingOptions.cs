@@ -21,6 +21,13 @@ public sealed record ServingOptions
     public string? Markdown { get; init; }
     public bool Quick { get; init; }
 
+    /// <summary>The parts to run (<c>--only copy,point</c>); empty: all of them.</summary>
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
+
+    public static readonly string[] Parts = ["repeat", "point", "clients", "mixed", "pgbench", "copy"];
+
+    public bool Includes(string part) => Only.Count == 0 || Only.Contains(part);
+
     /// <summary>What the comparison context needs of these options (the same gateway, catalog and PostgreSQL set-up).</summary>
     public Compare.CompareOptions Context => new() { Rows = Rows, DataDir = DataDir, Postgres = Postgres, Threads = Threads };
 
@@ -45,6 +52,7 @@ public sealed record ServingOptions
                 "--level-seconds" => o with { LevelSeconds = Int() },
                 "--repeats" => o with { Repeats = Int() },
                 "--markdown" => o with { Markdown = Next() },
+                "--only" => o with { Only = Next().Split(',').Select(p => Parts.Contains(p) ? p : throw new ArgumentException($"--only: unknown part {p} (parts: {string.Join(", ", Parts)})")).ToHashSet() },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
