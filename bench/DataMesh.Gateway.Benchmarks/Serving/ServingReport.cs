@@ -104,7 +104,7 @@ public sealed class ServingReport(ServingOptions options)
         {
             s.AppendLine("### The serving copy (clustered by `l_shipdate`, ART index on `l_orderkey`), in process");
             s.AppendLine();
-            s.AppendLine(CultureInfo.InvariantCulture, $"Built by `ServingCopyBuilder` from the Parquet file ({c.ParquetBytes / 1048576.0:F0} MiB): {c.Copy.Rows:N0} rows, **{c.Copy.Bytes / 1048576.0:F0} MiB**, in **{c.Copy.Elapsed.TotalSeconds:F1} s**; one full scan of the Parquet file (`SELECT max(COLUMNS(*))`) took {F(c.FullScan.Ms.P50 / 1000, "F1")} s. "
+            s.AppendLine(CultureInfo.InvariantCulture, $"Built by `ServingCopyBuilder` from the Parquet file ({c.ParquetBytes / 1048576.0:F0} MiB): {c.Copy.Rows:N0} rows, **{c.Copy.Bytes / 1048576.0:F0} MiB**, in **{c.Copy.Elapsed.TotalSeconds:F1} s** (reading and sorting {c.Copy.Loading.TotalSeconds:F1} s, the key's index {c.Copy.Indexing.TotalSeconds:F1} s, writing the file {c.Copy.Writing.TotalSeconds:F1} s); one full scan of the Parquet file (`SELECT max(COLUMNS(*))`) took {F(c.FullScan.Ms.P50 / 1000, "F1")} s. "
                 + $"Then, on one DuckDB connection with the copy attached read-only, the consumer's governed queries as the planner rewrites them (row filter, `l_comment` excluded), over the files and over the copy (the same text with the source replaced), alternating. The server does not use the copy yet. Results agree: {(c.Agree ? "yes" : "**NO**")}.");
             s.AppendLine();
             s.AppendLine("| Query | Source | n | p50 | p95 | p99 |");
