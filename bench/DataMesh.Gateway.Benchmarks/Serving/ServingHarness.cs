@@ -21,6 +21,7 @@ public static class ServingHarness
         {
             Log($"gateway (own process) on port {context.Gateway.Port}; postgres {(context.PostgresTable ?? "not configured")}");
             if (options.Includes("repeat")) report.Repeated = RepeatedQueries.Run(context, options.Repeats);
+            if (options.Includes("handwritten")) report.HandWritten.AddRange(HandWrittenComparison.Run(context, options.Repeats));
             if (options.Includes("point")) report.Point = PointLookups.Run(context, options.PointIterations);
             var perLevel = TimeSpan.FromSeconds(options.LevelSeconds);
             if (options.Includes("clients"))

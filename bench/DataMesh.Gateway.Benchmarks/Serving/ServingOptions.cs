@@ -24,7 +24,7 @@ public sealed record ServingOptions
     /// <summary>The parts to run (<c>--only copy,point</c>); empty: all of them.</summary>
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
 
-    public static readonly string[] Parts = ["repeat", "point", "clients", "mixed", "pgbench", "copy"];
+    public static readonly string[] Parts = ["repeat", "handwritten", "point", "clients", "mixed", "pgbench", "copy"];
 
     public bool Includes(string part) => Only.Count == 0 || Only.Contains(part);
 

@@ -13,6 +13,7 @@ public sealed class ServingReport(ServingOptions options)
     public List<ConcurrencyLoad.Level> Mixed { get; } = [];
     public List<Pgbench.Run> Pgbench { get; } = [];
     public ServingCopyProbe.Result? Copy { get; set; }
+    public List<HandWrittenComparison.Result> HandWritten { get; } = [];
 
     private static string F(double v, string format = "F2") => double.IsNaN(v) ? "–" : v.ToString(format, CultureInfo.InvariantCulture);
     private static string Row(Measurement? m) => m is null ? "| – | – | – | – | – |"
@@ -100,6 +101,23 @@ public sealed class ServingReport(ServingOptions options)
             var faster = r6.Q6Postgres is { Ok: true } q6p ? q6p.Ms.P50 / r6.Q6Gateway.Ms.P50 : double.NaN;
             targets.Add(new("Q6, asset clustered by ship date", "≥ 10× faster than PostgreSQL + RLS", $"{F(faster, "F1")}× (no serving copy: the source Parquet)", double.IsNaN(faster) ? null : faster >= 10));
         }
+        if (HandWritten.Count > 0)
+        {
+            s.AppendLine("### Q1 and Q6 as written against the governed query written by hand");
+            s.AppendLine();
+            s.AppendLine(CultureInfo.InvariantCulture, $"Through the gateway as a consumer writes them, against the same query over `(SELECT * EXCLUDE (l_comment) FROM read_parquet(…) WHERE l_shipmode IN ('MAIL', 'SHIP'))` in process (no fence); {options.Repeats} runs each after one warm-up, interleaved.");
+            s.AppendLine();
+            s.AppendLine("| Query | Fenced by the gateway | Gateway, as written p50 | By hand, in process p50 | Ratio | Results agree |");
+            s.AppendLine("|---|---|---:|---:|---:|---|");
+            foreach (var h in HandWritten)
+            {
+                var ratio = h.Gateway.Ms.P50 / h.HandWritten.Ms.P50;
+                s.AppendLine(CultureInfo.InvariantCulture, $"| {h.Query} | {(h.Fenced ? "yes" : "no")} | {F(h.Gateway.Ms.P50, "F1")} | {F(h.HandWritten.Ms.P50, "F1")} | {F(ratio)}× | {(h.Agree ? "yes" : "**NO**")} |");
+                targets.Add(new($"{h.Query} as written vs governed by hand", "≤ 1.10×", $"{F(ratio)}× ({(h.Fenced ? "fenced" : "not fenced")})", h.Gateway.Ok && h.HandWritten.Ok ? ratio <= 1.10 : null));
+            }
+            s.AppendLine();
+        }
+
         if (Copy is { } c)
         {
             s.AppendLine("### The serving copy (clustered by `l_shipdate`, ART index on `l_orderkey`), in process");
