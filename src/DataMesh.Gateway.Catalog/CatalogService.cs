@@ -177,6 +177,8 @@ public sealed class CatalogService : IDisposable
                 Thread.Yield();
             }
         }
+        // Then the search corpus: built after the partitions, so it does not compete with them or the first sessions.
+        if (!_stopping.IsCancellationRequested) Store.PrepareSearch();
     }, _stopping.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     public void Dispose()
