@@ -9,7 +9,7 @@ public sealed class PolicyException(string sqlState, string message, string? hin
     public string SqlState { get; } = sqlState;
     public string? Hint { get; } = hint;
 
-    /// <summary>A char offset in the query text the error is about, if any.</summary>
+    /// <summary>A char offset of the planned text the refusal points at, when known.</summary>
     public int? Position { get; init; }
 
     public static PolicyException Refused(string message, string? hint = null) => new("42501", message, hint);

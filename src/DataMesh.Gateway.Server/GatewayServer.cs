@@ -20,8 +20,7 @@ public sealed class GatewayServer : IAsyncDisposable
 {
     private readonly GatewayServerOptions _options;
     private readonly Authenticator _authenticator;
-    private readonly DataMesh.Gateway.Admin.AdminExecutor _admin;
-    private readonly Governance.GovernanceService _governance;
+    private readonly GatewayServices _services;
     private readonly Governance.QueryAuditor _auditor;
     private readonly CancelRegistry _cancels = new();
     private readonly ConnectionBudget _budget;
@@ -32,22 +31,20 @@ public sealed class GatewayServer : IAsyncDisposable
     private Task? _acceptLoop;
     private int _active;
 
-    public GatewayServer(GatewayServerOptions options, IUserStore users, DataMesh.Gateway.Admin.AdminExecutor admin,
-        Governance.GovernanceService governance, ILoggerFactory loggers)
+    public GatewayServer(GatewayServerOptions options, GatewayServices services, ILoggerFactory loggers)
     {
-        _admin = admin;
+        _services = services;
         // DROP PROJECT and ALTER PROJECT … RENAME refuse (55006) while sessions are signed in to the project.
-        admin.Services.Sessions ??= _cancels;
-        _governance = governance;
+        services.Admin.Services.Sessions ??= _cancels;
         _options = options;
         _budget = new ConnectionBudget(options);
         LoginThrottle = new LoginThrottle(options.LoginThrottle, TimeProvider.System);
-        _authenticator = new Authenticator(users, options, LoginThrottle);
+        _authenticator = new Authenticator(services.Users, options, LoginThrottle);
         _logger = loggers.CreateLogger("DataMesh.Gateway.Server");
-        _auditor = new Governance.QueryAuditor(admin.Services.Catalog.Store, loggers.CreateLogger("DataMesh.Gateway.Audit"), Metrics);
-        Notifications = new NotificationHub(admin.Services.Catalog, admin.Services.Clock, NotificationPoll, loggers.CreateLogger("DataMesh.Gateway.Notifications"));
-        Expiry = new DataMesh.Gateway.Admin.ExpiryWatch(admin.Services, ExpiryScan);
-        Embedded = new Embedded.EmbeddedStatements(options, admin, governance, _auditor, _cancels, _lifetime, loggers.CreateLogger("DataMesh.Gateway.Portal"));
+        _auditor = new Governance.QueryAuditor(services.Catalog.Store, loggers.CreateLogger("DataMesh.Gateway.Audit"), Metrics);
+        Notifications = new NotificationHub(services.Catalog, services.Admin.Services.Clock, NotificationPoll, loggers.CreateLogger("DataMesh.Gateway.Notifications"));
+        Expiry = new DataMesh.Gateway.Admin.ExpiryWatch(services.Admin.Services, ExpiryScan);
+        Embedded = new Embedded.EmbeddedStatements(options, services, _auditor, Metrics, _cancels, _lifetime, loggers.CreateLogger("DataMesh.Gateway.Portal"));
     }
 
     /// <summary>How often the event table is read besides after each change (events of other processes, the expiry watch).</summary>
@@ -63,12 +60,12 @@ public sealed class GatewayServer : IAsyncDisposable
     public DataMesh.Gateway.Admin.ExpiryWatch Expiry { get; }
 
     /// <summary>What a consumer would see under a grant not yet approved (the portal's approval preview).</summary>
-    public Governance.GrantPreview Previews => new(_governance, _admin.Services.Catalog, _auditor, _options);
+    public Governance.GrantPreview Previews => new(_services.Governance, _services.Engines, _services.Catalog, _auditor, _options);
 
     /// <summary>Statements of callers the portal signed in, run without a socket through the wire's own statement path.</summary>
     public Embedded.EmbeddedStatements Embedded { get; }
 
-    public Governance.GovernanceService Governance => _governance;
+    public Governance.GovernanceService Governance => _services.Governance;
 
     /// <summary>The failed-login backoff per address.</summary>
     public LoginThrottle LoginThrottle { get; }
@@ -90,8 +87,8 @@ public sealed class GatewayServer : IAsyncDisposable
 
     /// <summary>All metrics in Prometheus's text format.</summary>
     public string RenderMetrics() =>
-        Metrics.Render(ActiveConnections, IsReady, _governance.RewriteCacheHits, _governance.RewriteCacheMisses)
-        + (_admin.Services.Catalog.IsLoaded ? Observability.CatalogMetrics.Render(_admin.Services.Catalog) : "");
+        Metrics.Render(ActiveConnections, IsReady, _services.Governance.RewriteCacheHits, _services.Governance.RewriteCacheMisses)
+        + (_services.Catalog.IsLoaded ? Observability.CatalogMetrics.Render(_services.Catalog) : "");
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("server not started"));
 
@@ -147,7 +144,7 @@ public sealed class GatewayServer : IAsyncDisposable
                 continue;
             }
             Interlocked.Increment(ref _active);
-            var connection = new ClientConnection(socket, _options, _authenticator, _admin, _governance, _auditor, Metrics, _cancels, _lifetime,
+            var connection = new ClientConnection(socket, _options, _authenticator, _services, _auditor, Metrics, _cancels, _lifetime,
                 _budget, Notifications, _logger);
             _connections[connection] = Task.Run(async () =>
             {

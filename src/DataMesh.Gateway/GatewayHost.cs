@@ -6,6 +6,7 @@ using DataMesh.Gateway.Configuration;
 using DataMesh.Gateway.Demo;
 using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Server;
+using DataMesh.Gateway.Server.Engines;
 using DataMesh.Gateway.Server.Governance;
 using DataMesh.Gateway.Tls;
 using Microsoft.Extensions.Logging;
@@ -15,13 +16,13 @@ namespace DataMesh.Gateway;
 /// <summary>Wires settings, users, engine and server together. Tests start it in-process on a free port.</summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
-    private readonly GovernanceService _governance;
+    private readonly SessionEngines _engines;
     private readonly SqlParser _parser;
 
-    private GatewayHost(GatewayServer server, GovernanceService governance, SqlParser parser, AdminCatalog catalog, string dataDirectory)
+    private GatewayHost(GatewayServer server, SessionEngines engines, SqlParser parser, AdminCatalog catalog, string dataDirectory)
     {
         Server = server;
-        _governance = governance;
+        _engines = engines;
         _parser = parser;
         Catalog = catalog;
         DataDirectory = dataDirectory;
@@ -76,12 +77,13 @@ public sealed class GatewayHost : IAsyncDisposable
 
         // Every project gets its own locked-down DuckDB instance, built from its grants when a session first needs it.
         var parser = new SqlParser();
-        var governance = new GovernanceService(catalog.Catalog, parser, new EngineDefaults
+        var governance = new GovernanceService(catalog.Catalog, parser, objects: new ObjectReads(catalog.Catalog, catalog.Storage));
+        var engines = new SessionEngines(catalog.Catalog, governance, new EngineDefaults
         {
             MemoryLimit = settings.MemoryLimit,
             Threads = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount,
             TempDirectory = Path.Combine(dataDirectory, "tmp", "engine"),
-        }, objects: new ObjectReads(catalog.Catalog, catalog.Storage));
+        });
 
         var certificate = settings.TlsCert is not null && settings.TlsKey is not null
             ? CertificateLoader.FromPem(settings.TlsCert, settings.TlsKey)
@@ -111,7 +113,7 @@ public sealed class GatewayHost : IAsyncDisposable
                 MaxDelay = TimeSpan.FromSeconds(settings.LoginMaxDelaySeconds),
             },
             ShutdownGracePeriod = TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
-        }, catalog.Users, catalog.Executor, governance, loggers);
+        }, new GatewayServices(catalog.Users, catalog.Catalog, catalog.Metadata, catalog.Executor, governance, engines), loggers);
         server.Start(startingUp: true);
         var metrics = Observability.MetricsEndpoint.Start(settings.MetricsListen, server, logger);
         global::DataMesh.Gateway.Portal.PortalHost? portal;
@@ -125,12 +127,12 @@ public sealed class GatewayHost : IAsyncDisposable
             // on a public address).
             server.DisposeAsync().AsTask().GetAwaiter().GetResult();
             metrics?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            governance.Dispose();
+            engines.Dispose();
             parser.Dispose();
             catalog.Dispose();
             throw;
         }
-        var host = new GatewayHost(server, governance, parser, catalog, dataDirectory) { Metrics = metrics, Portal = portal };
+        var host = new GatewayHost(server, engines, parser, catalog, dataDirectory) { Metrics = metrics, Portal = portal };
         host.Ready = Task.Run(() =>
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
@@ -203,7 +205,7 @@ public sealed class GatewayHost : IAsyncDisposable
         if (Portal is not null) await Portal.DisposeAsync().ConfigureAwait(false);
         await Server.DisposeAsync().ConfigureAwait(false);
         if (Metrics is not null) await Metrics.DisposeAsync().ConfigureAwait(false);
-        _governance.Dispose();
+        _engines.Dispose();
         _parser.Dispose();
         Catalog.Dispose();
     }

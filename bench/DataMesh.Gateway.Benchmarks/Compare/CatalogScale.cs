@@ -3,6 +3,7 @@ using System.Globalization;
 using DataMesh.Gateway.Admin;
 using DataMesh.Gateway.Benchmarks.Stream;
 using DataMesh.Gateway.Engine;
+using DataMesh.Gateway.Server.Engines;
 using DataMesh.Gateway.Server.Governance;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -38,7 +39,8 @@ public static class CatalogScale
         var open = sw.Elapsed.TotalSeconds;
         CompareHarness.Log($"catalog scale: catalog opened (snapshot loaded) in {open:F1}s");
         using var parser = new SqlParser();
-        using var governance = new GovernanceService(admin.Catalog, parser, new EngineDefaults { Threads = options.Threads, MemoryLimit = "1GB" });
+        var governance = new GovernanceService(admin.Catalog, parser);
+        using var engines = new SessionEngines(admin.Catalog, governance, new EngineDefaults { Threads = options.Threads, MemoryLimit = "1GB" });
         var cold = new Measurement("session start (grant resolution), first in project", "gateway", new Samples());
         var warm = new Measurement("session start (grant resolution), again", "gateway", new Samples());
         var grants = 0;
@@ -50,7 +52,7 @@ public static class CatalogScale
                 var t = Stopwatch.StartNew();
                 var access = governance.Open(GatewayProcess.ConsumerUser, project);
                 grants = governance.Grants(access).All.Count();
-                _ = governance.EngineSpec(access);
+                _ = engines.Spec(access);
                 target.Ms.Add(t.Elapsed.TotalMilliseconds);
             }
         }

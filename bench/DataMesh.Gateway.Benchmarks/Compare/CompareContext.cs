@@ -5,6 +5,7 @@ using DataMesh.Gateway.Benchmarks.Governed;
 using DataMesh.Gateway.Benchmarks.Stream;
 using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Policy.Rewrite;
+using DataMesh.Gateway.Server.Engines;
 using DataMesh.Gateway.Server.Governance;
 using Npgsql;
 
@@ -21,6 +22,7 @@ public sealed class CompareContext : IDisposable
     private readonly AdminCatalog _catalog;
     private readonly SqlParser _parser = new();
     private readonly GovernanceService _governance;
+    private readonly SessionEngines _engines;
     private readonly ProjectAccess _access;
     private static readonly RewriteOptions PlanOptions = new() { ShadowCatalog = true };
 
@@ -37,10 +39,10 @@ public sealed class CompareContext : IDisposable
         Parquet = LineitemData.EnsureParquet(options.DataDir, options.Rows);
         var serverDir = GatewayProcess.ServerDir(options.DataDir, Parquet, "server-compare");
         _catalog = GatewayProcess.OpenCatalog(Parquet, serverDir, options.Threads);
-        _governance = new GovernanceService(_catalog.Catalog, _parser,
-            new EngineDefaults { Threads = options.Threads, MemoryLimit = "8GB" });
+        _governance = new GovernanceService(_catalog.Catalog, _parser);
+        _engines = new SessionEngines(_catalog.Catalog, _governance, new EngineDefaults { Threads = options.Threads, MemoryLimit = "8GB" });
         _access = _governance.Open(GatewayProcess.ConsumerUser, GatewayProcess.ConsumerProject);
-        InProcess = new InProcessInstance(_governance.EngineSpec(_access));
+        InProcess = new InProcessInstance(_engines.Spec(_access));
         (_gatewayProcess, Gateway) = GatewayProcess.Spawn(Parquet, serverDir, options.Threads);
         if (options.Postgres is { } pg)
         {
@@ -77,7 +79,7 @@ public sealed class CompareContext : IDisposable
         finally
         {
             InProcess.Dispose();
-            _governance.Dispose();
+            _engines.Dispose();
             _parser.Dispose();
             _catalog.Dispose();
         }

@@ -4,6 +4,7 @@ using DataMesh.Gateway.Benchmarks.Stream;
 using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Policy.Functions;
 using DataMesh.Gateway.Policy.Grants;
+using DataMesh.Gateway.Server.Engines;
 using DataMesh.Gateway.Server.Governance;
 using DataMesh.Gateway.Sql.Ast;
 using Npgsql;
@@ -39,10 +40,10 @@ public static class GovernedHarness
 
         // The harness's own planner over the same catalog: the same code and snapshot as the server's, so the same SQL.
         using var parser = new SqlParser();
-        using var governance = new GovernanceService(catalog.Catalog, parser,
-            new EngineDefaults { Threads = options.Threads, MemoryLimit = "8GB" });
+        var governance = new GovernanceService(catalog.Catalog, parser);
+        using var engines = new SessionEngines(catalog.Catalog, governance, new EngineDefaults { Threads = options.Threads, MemoryLimit = "8GB" });
         var access = governance.Open(GatewayProcess.ConsumerUser, GatewayProcess.ConsumerProject);
-        var spec = governance.EngineSpec(access);
+        var spec = engines.Spec(access);
         var planOptions = new DataMesh.Gateway.Policy.Rewrite.RewriteOptions { ShadowCatalog = true }; // the bench project has no workspace
         var grants = governance.Grants(access);
         using var local = new InProcessInstance(spec);

@@ -70,7 +70,6 @@ public class RewriteBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        _governance.Dispose();
         _parser.Dispose();
         _catalog.Dispose();
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }

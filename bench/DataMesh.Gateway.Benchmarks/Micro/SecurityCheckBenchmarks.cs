@@ -45,7 +45,6 @@ public class SecurityCheckBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        _governance.Dispose();
         _parser.Dispose();
         _catalog.Dispose();
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }

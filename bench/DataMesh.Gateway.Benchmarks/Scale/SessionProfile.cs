@@ -4,6 +4,7 @@ using DataMesh.Gateway.Admin;
 using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Engine.Execution;
 using DataMesh.Gateway.Engine.Instances;
+using DataMesh.Gateway.Server.Engines;
 using DataMesh.Gateway.Server.Governance;
 using static DataMesh.Gateway.Benchmarks.Scale.CatalogSeeder;
 
@@ -37,7 +38,8 @@ public static class SessionProfile
         using var catalog = AdminCatalog.Open(dir);
         Console.WriteLine($"catalog load (users, projects, members): {sw.Elapsed.TotalMilliseconds:F0} ms");
         using var parser = new SqlParser();
-        using var governance = new GovernanceService(catalog.Catalog, parser, new EngineDefaults { TempDirectory = Path.Combine(dir, "tmp", "profile") });
+        var governance = new GovernanceService(catalog.Catalog, parser);
+        using var engines = new SessionEngines(catalog.Catalog, governance, new EngineDefaults { TempDirectory = Path.Combine(dir, "tmp", "profile") });
         for (var i = 0; i < 6; i++)
         {
             var project = Consumer(6000 + i * 13);
@@ -57,10 +59,10 @@ public static class SessionProfile
                 Step("open", () => access = governance.Open(ConsumerUser, project));
                 Step("partition", () => catalog.Catalog.Snapshot.Preload([project]));
                 Step("grants", () => governance.Grants(access));
-                Step("spec", () => spec = governance.EngineSpec(access));
+                Step("spec", () => spec = engines.Spec(access));
                 EngineSession? engine = null;
-                Step("instance", () => engine = governance.OpenEngine(spec));
-                Step("plan", () => governance.Plan(access, $"SELECT count(*) FROM {GrantedAsset(6000 + i * 13, perConsumer - 1, assets)}", GovernanceService.OptionsFor(engine!), engine));
+                Step("instance", () => engine = engines.Open(spec));
+                Step("plan", () => governance.Plan(access, $"SELECT count(*) FROM {GrantedAsset(6000 + i * 13, perConsumer - 1, assets)}", SessionEngines.OptionsFor(engine!), engine));
                 engine!.Dispose();
                 Console.WriteLine($"{project} {round}: " + string.Join(", ", steps) + " ms");
             }

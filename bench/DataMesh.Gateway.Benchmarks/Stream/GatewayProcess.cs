@@ -41,10 +41,11 @@ public static class GatewayProcess
             ],
         });
         var parser = new SqlParser();
-        var governance = new DataMesh.Gateway.Server.Governance.GovernanceService(catalog.Catalog, parser,
-            new DataMesh.Gateway.Server.Governance.EngineDefaults { Threads = threads, MemoryLimit = "8GB", TempDirectory = Path.Combine(serverDir, "tmp") });
-        var server = new GatewayServer(new GatewayServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, catalog.Users,
-            catalog.Executor, governance, NullLoggerFactory.Instance);
+        var governance = new DataMesh.Gateway.Server.Governance.GovernanceService(catalog.Catalog, parser);
+        var engines = new DataMesh.Gateway.Server.Engines.SessionEngines(catalog.Catalog, governance,
+            new DataMesh.Gateway.Server.Engines.EngineDefaults { Threads = threads, MemoryLimit = "8GB", TempDirectory = Path.Combine(serverDir, "tmp") });
+        var server = new GatewayServer(new GatewayServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) },
+            new GatewayServices(catalog.Users, catalog.Catalog, catalog.Metadata, catalog.Executor, governance, engines), NullLoggerFactory.Instance);
         server.Start();
         return (engine, server, catalog);
     }

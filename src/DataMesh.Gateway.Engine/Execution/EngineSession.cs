@@ -184,6 +184,20 @@ public sealed class EngineSession : IDisposable
         return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Whether the workspace has a table of that name (DuckDB's catalog error on reading it: no).</summary>
+    public bool WorkspaceTableExists(string table)
+    {
+        try
+        {
+            CountWorkspaceRows(table);
+            return true;
+        }
+        catch (DuckDBException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Marks the session as streaming so that a cancel interrupts it.</summary>
     public IDisposable EnterStreaming()
     {

@@ -16,7 +16,13 @@ public sealed class PreparedQuery : IDisposable
 
     internal DuckDBPreparedStatement Handle { get; }
 
-    public DuckDBStatementType StatementType { get; }
+    internal DuckDBStatementType StatementType { get; }
+
+    /// <summary>True for a SELECT (queries, VALUES, DESCRIBE, …): the only statement type consumers may run.</summary>
+    public bool IsSelect => StatementType == DuckDBStatementType.Select;
+
+    /// <summary>The statement type as SQL names it (DROP, ATTACH, PRAGMA, …), for the error that refuses it.</summary>
+    public string StatementTypeName => StatementType.ToString().ToUpperInvariant();
 
     /// <summary>PostgreSQL OIDs of the parameters as the engine inferred them; 0 where it could not.</summary>
     public int[] ParameterOids { get; }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DataMesh.Gateway.Sql.Ast;
 
 namespace DataMesh.Gateway.Policy.Functions;
@@ -117,24 +116,20 @@ public sealed class FunctionPolicy
     private static IEnumerable<FunctionDecision> CheckSettingNames(ParsedQuery query)
     {
         var found = new List<FunctionDecision>();
-        using var document = JsonDocument.Parse(query.Json, new JsonDocumentOptions { MaxDepth = 4096 });
-        foreach (var node in AstJson.Descendants(document.RootElement))
+        foreach (var node in query.Statement.Descendants())
         {
-            if (AstJson.Class(node) != "FUNCTION") continue;
-            var written = AstJson.String(node, "function_name") ?? "";
-            if (Normalize(written) != SettingReader) continue;
-            var call = new FunctionCall(written, AstJson.String(node, "schema") ?? "", AstJson.String(node, "catalog") ?? "",
-                false, false, false, "FUNCTION", null);
-            var children = AstJson.Children(node);
+            if (node.Class != "FUNCTION" || Normalize(node.FunctionName) != SettingReader) continue;
+            var call = new FunctionCall(node.FunctionName, node.FunctionSchema, node.FunctionCatalog, false, false, false, "FUNCTION", node.Offset);
+            var children = node.Children;
             if (call.Schema.Length > 0 || call.Catalog.Length > 0)
                 found.Add(FunctionDecision.Refuse(call, FunctionCatalog.EngineState + "; call it unqualified for the gateway's session settings"));
             else if (children.Count is < 1 or > 2)
                 found.Add(FunctionDecision.Refuse(call, "current_setting takes a setting name and an optional missing_ok"));
-            else if (AstJson.Class(children[0]) != "CONSTANT")
+            else if (children[0].Constant is not { } constant)
                 // A computed name (psql's \dconfig: current_setting(s.name) over pg_settings) still reaches only the
                 // unqualified macro, which looks names up in the gateway's settings map: nothing else can answer it.
                 found.Add(FunctionDecision.Allow(call));
-            else if (!AstJson.TryConstantString(children[0], out var name))
+            else if (!constant.TryString(out var name))
                 found.Add(FunctionDecision.Refuse(call, "the setting name must be a string"));
             else if (Settings.PgSettingsData.IsSuperuserOnly(name))
                 found.Add(FunctionDecision.Refuse(call, $"must be superuser or have privileges of pg_read_all_settings to examine \"{name}\""));
@@ -152,22 +147,19 @@ public sealed class FunctionPolicy
     private static IEnumerable<FunctionDecision> CheckAggregateNames(ParsedQuery query)
     {
         var found = new List<FunctionDecision>();
-        using var document = JsonDocument.Parse(query.Json, new JsonDocumentOptions { MaxDepth = 4096 });
-        foreach (var node in AstJson.Descendants(document.RootElement))
+        foreach (var node in query.Statement.Descendants())
         {
-            if (AstJson.Class(node) != "FUNCTION") continue;
-            var name = Normalize(AstJson.String(node, "function_name") ?? "");
+            if (node.Class != "FUNCTION") continue;
+            var name = Normalize(node.FunctionName);
             if (!FunctionCatalog.AggregateByName.Contains(name)) continue;
-            var call = new FunctionCall(name, AstJson.String(node, "schema") ?? "", AstJson.String(node, "catalog") ?? "",
-                false, false, false, "FUNCTION", null);
-            var children = AstJson.Children(node);
+            var call = new FunctionCall(name, node.FunctionSchema, node.FunctionCatalog, false, false, false, "FUNCTION", node.Offset);
+            var children = node.Children;
             if (children.Count < 2)
             {
                 // One argument is a bind error; no name reaches DuckDB.
                 continue;
             }
-            var arg = children[1];
-            if (AstJson.Class(arg) != "CONSTANT" || !AstJson.TryConstantString(arg, out var aggregate))
+            if (children[1].Constant is not { } constant || !constant.TryString(out var aggregate))
             {
                 found.Add(FunctionDecision.Refuse(call, "the aggregate name must be a string constant"));
                 continue;

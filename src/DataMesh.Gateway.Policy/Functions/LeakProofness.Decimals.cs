@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using DataMesh.Gateway.Sql.Ast;
 
 namespace DataMesh.Gateway.Policy.Functions;
@@ -24,26 +22,26 @@ public sealed partial class LeakProofness
     /// on purpose (integer arithmetic overflows), and so are floats (DuckDB raises on an infinite DOUBLE result).
     /// This is what keeps TPC-H Q6's <c>sum(l_extendedprice * l_discount)</c> unfenced.
     /// </summary>
-    private (int Width, int Scale)? DecimalShape(JsonElement e)
+    private (int Width, int Scale)? DecimalShape(AstNode e)
     {
-        switch (AstJson.Class(e))
+        switch (e.Class)
         {
             case "COLUMN_REF":
                 if (Operand(e) is not { Type: { } type }) return null;
                 var m = DecimalType().Match(type);
                 return m.Success ? (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)) : null;
             case "CONSTANT":
-                if (AstJson.ConstantIsNull(e)) return null;
-                return AstJson.ConstantTypeId(e) switch
+                if (e.Constant is not { IsNull: false } constant) return null;
+                return constant.TypeId switch
                 {
-                    "DECIMAL" => AstJson.DecimalInfo(e),
+                    "DECIMAL" => constant.Decimal,
                     "INTEGER" or "BIGINT" or "HUGEINT" or "SMALLINT" or "TINYINT" => IntegerConstantDigits(e) is { } digits ? (digits, 0) : null,
                     _ => null,
                 };
             case "FUNCTION":
-                if (!(e.TryGetProperty("is_operator", out var op) && op.ValueKind == JsonValueKind.True)) return null;
-                var name = FunctionPolicy.Normalize(AstJson.String(e, "function_name") ?? "");
-                var children = AstJson.Children(e);
+                if (!e.IsOperator) return null;
+                var name = FunctionPolicy.Normalize(e.FunctionName);
+                var children = e.Children;
                 if (children.Count != 2 || DecimalShape(children[0]) is not { } a || DecimalShape(children[1]) is not { } b) return null;
                 (int Width, int Scale) result = name switch
                 {
@@ -58,16 +56,9 @@ public sealed partial class LeakProofness
     }
 
     /// <summary>The number of digits of an integer constant (its JSON value), or null when it is not a plain integer.</summary>
-    private static int? IntegerConstantDigits(JsonElement constant)
+    private static int? IntegerConstantDigits(AstNode constant)
     {
-        if (AstJson.Property(constant, "value") is not { } value || AstJson.Property(value, "value") is not { } v) return null;
-        var text = v.ValueKind switch
-        {
-            JsonValueKind.Number => v.GetRawText(),
-            JsonValueKind.String => v.GetString() ?? "",
-            _ => "",
-        };
-        text = text.TrimStart('-');
+        var text = (constant.Constant?.Text ?? "").TrimStart('-');
         return text.Length is > 0 and <= MaxDecimalWidth && text.All(char.IsAsciiDigit) ? text.Length : null;
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using DataMesh.Gateway.Sql.Ast;
 
@@ -12,23 +11,20 @@ public sealed partial class LeakProofness
 
     private enum OperandKind { Column, Constant, Null, Parameter }
 
-    private sealed record OperandInfo(OperandKind Kind, string? Type, JsonElement Node, string? Text = null);
+    private sealed record OperandInfo(OperandKind Kind, string? Type, AstNode Node, string? Text = null);
 
     /// <summary>A column, NULL, a constant (VARCHAR/INTEGER/BIGINT/HUGEINT/DECIMAL/DOUBLE) or a valid typed literal.</summary>
-    private OperandInfo? Operand(JsonElement e)
+    private OperandInfo? Operand(AstNode e)
     {
-        switch (AstJson.Class(e))
+        switch (e.Class)
         {
             case "COLUMN_REF":
-                var parts = new List<string>();
-                foreach (var p in AstJson.Property(e, "column_names") is { ValueKind: JsonValueKind.Array } names
-                             ? names.EnumerateArray() : default)
-                    if (p.ValueKind == JsonValueKind.String) parts.Add(p.GetString()!);
-                return new OperandInfo(OperandKind.Column, _columnType?.Invoke(parts) is { } t ? NormalizeType(t) : null, e);
+                return new OperandInfo(OperandKind.Column, _columnType?.Invoke(e.ColumnNames) is { } t ? NormalizeType(t) : null, e);
             case "CONSTANT":
-                if (AstJson.ConstantIsNull(e)) return new OperandInfo(OperandKind.Null, null, e);
-                var id = AstJson.ConstantTypeId(e);
-                AstJson.TryConstantString(e, out var text);
+                var constant = e.Constant!.Value;
+                if (constant.IsNull) return new OperandInfo(OperandKind.Null, null, e);
+                var id = constant.TypeId;
+                constant.TryString(out var text);
                 return id is null ? null : new OperandInfo(OperandKind.Constant, id, e, text);
             case "PARAMETER":
                 return new OperandInfo(OperandKind.Parameter, null, e);
@@ -43,9 +39,7 @@ public sealed partial class LeakProofness
         }
     }
 
-    private static bool IsCount(JsonElement e) =>
-        !(e.TryGetProperty("is_operator", out var op) && op.ValueKind == JsonValueKind.True)
-        && FunctionPolicy.Normalize(AstJson.String(e, "function_name") ?? "") is "count" or "count_star";
+    private static bool IsCount(AstNode e) => !e.IsOperator && FunctionPolicy.Normalize(e.FunctionName) is "count" or "count_star";
 
     private bool IsStringOperand(OperandInfo o) => o.Kind switch
     {
@@ -55,7 +49,7 @@ public sealed partial class LeakProofness
         _ => false,
     };
 
-    private string? Compare(JsonElement a, JsonElement b)
+    private string? Compare(AstNode a, AstNode b)
     {
         // The operands' own failures are reported at the operands; here only the implicit cast between them counts,
         // and it is known not to fail only between columns and constants of known types.
@@ -64,7 +58,7 @@ public sealed partial class LeakProofness
         return Compatible(x, y) || Compatible(y, x) ? null : "a comparison that may cast a value implicitly (and fail) on some rows";
     }
 
-    private string? InList(IReadOnlyList<JsonElement> children)
+    private string? InList(IReadOnlyList<AstNode> children)
     {
         if (children.Count < 2) return "malformed IN";
         // DuckDB finds one common type for the probe and the whole list: require every pair to be compatible, and
@@ -112,7 +106,7 @@ public sealed partial class LeakProofness
                 return k is "INTEGER" or "BIGINT";
             case TypeFamily.Float:
             case TypeFamily.NarrowDecimal:
-                if (k == "DECIMAL") return AstJson.DecimalInfo(other.Node) is { Width: <= 18 };
+                if (k == "DECIMAL") return other.Node.Constant?.Decimal is { Width: <= 18 };
                 return k is "INTEGER" or "BIGINT" or "DOUBLE";
             case TypeFamily.Boolean:
                 return k == "BOOLEAN" || (k == "VARCHAR" && other.Text is "true" or "false" or "t" or "f");
@@ -129,11 +123,11 @@ public sealed partial class LeakProofness
         or "DECIMAL" or "DOUBLE" or "FLOAT" or "SMALLINT" or "TINYINT";
 
     /// <summary>The target type of <c>CAST('literal' AS T)</c> when the literal is certainly valid for T, else null.</summary>
-    private static string? ValidTypedLiteral(JsonElement cast)
+    private static string? ValidTypedLiteral(AstNode cast)
     {
-        if (PlainCast(cast) is not var (child, target) || AstJson.Class(child) != "CONSTANT") return null;
-        if (AstJson.ConstantIsNull(child)) return target;
-        if (!AstJson.TryConstantString(child, out var text)) return null;
+        if (PlainCast(cast) is not var (child, target) || child.Constant is not { } constant) return null;
+        if (constant.IsNull) return target;
+        if (!constant.TryString(out var text)) return null;
         return target switch
         {
             "DATE" when IsIsoDate(text) => "DATE",
@@ -151,19 +145,17 @@ public sealed partial class LeakProofness
     /// one value per execution, not per row. Such a parameter therefore compares like a constant of type T
     /// (<c>l_orderkey = $1</c> with an int8 parameter stays unfenced and keeps Parquet row-group pruning).
     /// </summary>
-    private static string? TypedParameter(JsonElement cast)
+    private static string? TypedParameter(AstNode cast)
     {
-        if (PlainCast(cast) is not var (child, target) || AstJson.Class(child) != "PARAMETER") return null;
+        if (PlainCast(cast) is not var (child, target) || child.Class != "PARAMETER") return null;
         return target is "BOOLEAN" or "TINYINT" or "SMALLINT" or "INTEGER" or "BIGINT" or "DOUBLE" or "FLOAT" or "VARCHAR"
             or "DATE" or "TIMESTAMP" ? target : null;
     }
 
     /// <summary>The operand and target type id of a CAST (not TRY_CAST), or null.</summary>
-    private static (JsonElement Child, string Target)? PlainCast(JsonElement cast)
+    private static (AstNode Child, string Target)? PlainCast(AstNode cast)
     {
-        if (cast.TryGetProperty("try_cast", out var tc) && tc.ValueKind == JsonValueKind.True) return null;
-        if (AstJson.Property(cast, "child") is not { } child) return null;
-        if (AstJson.Property(cast, "cast_type") is not { } castType || AstJson.String(castType, "id") is not { } target) return null;
+        if (cast.IsTryCast || cast.CastChild is not { } child || cast.CastTypeId is not { } target) return null;
         return (child, target);
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using DataMesh.Gateway.Sql.Ast;
 
@@ -65,10 +64,10 @@ public sealed partial class LeakProofness
     /// <summary>A classifier that knows no column types (the most conservative).</summary>
     public static readonly LeakProofness Untyped = new();
 
-    public bool IsLeakProof(JsonElement expression) => WhyNot(expression) is null;
+    public bool IsLeakProof(AstNode expression) => WhyNot(expression) is null;
 
     /// <summary>Null when the expression is leak-proof, otherwise the reason of its first (pre-order) culprit.</summary>
-    public string? WhyNot(JsonElement e)
+    public string? WhyNot(AstNode e)
     {
         foreach (var node in ExpressionNodes(e))
             if (OwnReason(node) is { } why) return why;
@@ -80,10 +79,10 @@ public sealed partial class LeakProofness
     /// operands are judged as nodes of their own. An expression is leak-proof exactly when none of its nodes has a
     /// reason, and each reason is reported at the node it is about (the chr call, not the IS NOT NULL around it).
     /// </summary>
-    private string? OwnReason(JsonElement e)
+    private string? OwnReason(AstNode e)
     {
-        var cls = AstJson.Class(e);
-        var type = AstJson.Type(e) ?? "";
+        var cls = e.Class;
+        var type = e.Type ?? "";
         switch (cls)
         {
             case "CONSTANT":
@@ -99,17 +98,16 @@ public sealed partial class LeakProofness
                 return type switch
                 {
                     "OPERATOR_NOT" or "OPERATOR_IS_NULL" or "OPERATOR_IS_NOT_NULL" => null,
-                    "COMPARE_IN" or "COMPARE_NOT_IN" => InList(AstJson.Children(e)),
+                    "COMPARE_IN" or "COMPARE_NOT_IN" => InList(e.Children),
                     _ => $"operator {type} may fail or is not known to be leak-proof",
                 };
             case "COMPARISON":
                 if (!IsComparison(type)) return $"unknown comparison {type}";
-                if (AstJson.Property(e, "left") is not { } left || AstJson.Property(e, "right") is not { } right)
+                if (e.Left is not { } left || e.Right is not { } right)
                     return "malformed comparison";
                 return Compare(left, right);
             case "BETWEEN":
-                if (AstJson.Property(e, "input") is not { } input || AstJson.Property(e, "lower") is not { } lower
-                    || AstJson.Property(e, "upper") is not { } upper)
+                if (e.Input is not { } input || e.Lower is not { } lower || e.Upper is not { } upper)
                     return "malformed BETWEEN";
                 return Compare(input, lower) ?? Compare(input, upper);
             case "CAST":
@@ -119,7 +117,7 @@ public sealed partial class LeakProofness
             case "WINDOW":
                 {
                     // Window functions run above the policy subquery, over the rows its filter let through.
-                    var name = FunctionPolicy.Normalize(AstJson.String(e, "function_name") ?? "");
+                    var name = FunctionPolicy.Normalize(e.FunctionName);
                     return FunctionCatalog.Aggregates.Contains(name) ? null : $"window function {name} is not known to be leak-proof";
                 }
             case null:
@@ -134,25 +132,27 @@ public sealed partial class LeakProofness
     /// subqueries (query nodes, the objects holding a cte_map): a subquery is a SUBQUERY node of its own, and
     /// <see cref="Analyze(ParsedQuery)"/> visits the query inside it as a query.
     /// </summary>
-    private static IEnumerable<JsonElement> ExpressionNodes(JsonElement root)
+    private static IEnumerable<AstNode> ExpressionNodes(AstNode root)
     {
-        var stack = new Stack<JsonElement>();
+        var stack = new Stack<AstNode>();
         stack.Push(root);
+        var children = new List<AstNode>();
         while (stack.Count > 0)
         {
             var e = stack.Pop();
-            if (e.ValueKind == JsonValueKind.Array)
-            {
-                // Reverse, so that the first operand is visited first.
-                var items = e.EnumerateArray().ToList();
-                for (var i = items.Count - 1; i >= 0; i--) stack.Push(items[i]);
-                continue;
-            }
-            if (e.ValueKind != JsonValueKind.Object || e.TryGetProperty("cte_map", out _)) continue;
-            if (AstJson.IsExpression(e)) yield return e;
-            var properties = e.EnumerateObject().ToList();
-            for (var i = properties.Count - 1; i >= 0; i--) stack.Push(properties[i].Value);
+            if (e.IsQueryNode) continue;
+            if (e.IsExpression) yield return e;
+            children.Clear();
+            foreach (var (_, value) in e.Properties) AddNodes(children, value);
+            // Reverse, so that the first operand is visited first.
+            for (var i = children.Count - 1; i >= 0; i--) stack.Push(children[i]);
         }
+    }
+
+    private static void AddNodes(List<AstNode> nodes, AstValue value)
+    {
+        if (value.Node is { } node) nodes.Add(node);
+        else foreach (var item in value.Items) AddNodes(nodes, item);
     }
 
     /// <summary>
@@ -165,78 +165,73 @@ public sealed partial class LeakProofness
     public BarrierAnalysis Analyze(ParsedQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        using var document = JsonDocument.Parse(query.Json, new JsonDocumentOptions { MaxDepth = 4096 });
-        return Analyze(document.RootElement, new Utf8Offsets(query.OriginalSql));
+        return Analyze(query.Statement);
     }
 
-    /// <summary>As <see cref="Analyze(ParsedQuery)"/> over a raw json_serialize_sql document (offsets stay in bytes).</summary>
-    public BarrierAnalysis Analyze(JsonElement root) => Analyze(root, null);
-
-    private BarrierAnalysis Analyze(JsonElement root, Utf8Offsets? offsets)
+    /// <summary>As <see cref="Analyze(ParsedQuery)"/> over any part of a tree.</summary>
+    public BarrierAnalysis Analyze(AstNode root)
     {
         var findings = new List<LeakFinding>();
-        var stack = new Stack<JsonElement>();
+        var stack = new Stack<AstNode>();
         stack.Push(root);
         while (stack.Count > 0)
         {
             var e = stack.Pop();
-            if (e.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in e.EnumerateArray()) stack.Push(item);
-                continue;
-            }
-            if (e.ValueKind != JsonValueKind.Object) continue;
-            if (AstJson.IsExpression(e))
+            if (e.IsExpression)
             {
                 foreach (var node in ExpressionNodes(e))
-                {
-                    if (OwnReason(node) is not { } why) continue;
-                    int? offset = null;
-                    if (AstJson.Location(node) is { } bytes)
-                        offset = offsets is null ? bytes : offsets.TryToCharOffset((ulong)bytes, out var c) ? c : null;
-                    findings.Add(new LeakFinding(offset, AstJson.Class(node)!, why));
-                }
+                    if (OwnReason(node) is { } why) findings.Add(new LeakFinding(node.Offset, node.Class!, why));
                 // Subqueries inside the expression have their own roots.
                 foreach (var inner in QueryNodesBelow(e)) stack.Push(inner);
                 continue;
             }
-            var isTableFunction = AstJson.Type(e) == "TABLE_FUNCTION" && AstJson.Class(e) is null;
-            foreach (var p in e.EnumerateObject())
+            var isTableFunction = e.Type == "TABLE_FUNCTION";
+            foreach (var (name, value) in e.Properties)
             {
-                if (isTableFunction && p.NameEquals("function"))
+                if (isTableFunction && name == "function")
                 {
                     // Arguments are evaluated once; subqueries in them still count.
-                    foreach (var inner in QueryNodesBelow(p.Value)) stack.Push(inner);
+                    if (value.Node is { } call) foreach (var inner in QueryNodesBelow(call)) stack.Push(inner);
                     continue;
                 }
-                stack.Push(p.Value);
+                PushNodes(stack, value);
             }
         }
         return new BarrierAnalysis(findings);
     }
 
-    /// <summary>The outermost query nodes (objects with a cte_map) nested inside <paramref name="e"/>.</summary>
-    private static IEnumerable<JsonElement> QueryNodesBelow(JsonElement e)
+    private static void PushNodes(Stack<AstNode> stack, AstValue value)
     {
-        var stack = new Stack<JsonElement>();
-        stack.Push(e);
-        var first = true;
+        if (value.Node is { } node) stack.Push(node);
+        else foreach (var item in value.Items) PushNodes(stack, item);
+    }
+
+    /// <summary>The outermost query nodes (objects with a cte_map) nested inside <paramref name="e"/>.</summary>
+    private static IEnumerable<AstNode> QueryNodesBelow(AstNode e)
+    {
+        foreach (var (_, value) in e.Properties)
+            foreach (var node in OutermostQueryNodes(value))
+                yield return node;
+    }
+
+    private static IEnumerable<AstNode> OutermostQueryNodes(AstValue value)
+    {
+        var stack = new Stack<AstValue>();
+        stack.Push(value);
         while (stack.Count > 0)
         {
             var x = stack.Pop();
-            if (x.ValueKind == JsonValueKind.Array)
+            if (x.Node is { } node)
             {
-                foreach (var item in x.EnumerateArray()) stack.Push(item);
+                if (node.IsQueryNode)
+                {
+                    yield return node;
+                    continue;
+                }
+                foreach (var (_, child) in node.Properties) stack.Push(child);
                 continue;
             }
-            if (x.ValueKind != JsonValueKind.Object) continue;
-            if (!first && x.TryGetProperty("cte_map", out _))
-            {
-                yield return x;
-                continue;
-            }
-            first = false;
-            foreach (var p in x.EnumerateObject()) stack.Push(p.Value);
+            foreach (var item in x.Items) stack.Push(item);
         }
     }
 
@@ -246,11 +241,11 @@ public sealed partial class LeakProofness
 
     private static readonly HashSet<string> LikeOperators = new(StringComparer.Ordinal) { "~~", "!~~", "~~*", "!~~*" };
 
-    private string? Function(JsonElement e)
+    private string? Function(AstNode e)
     {
-        var name = FunctionPolicy.Normalize(AstJson.String(e, "function_name") ?? "");
-        var isOperator = e.TryGetProperty("is_operator", out var op) && op.ValueKind == JsonValueKind.True;
-        var children = AstJson.Children(e);
+        var name = FunctionPolicy.Normalize(e.FunctionName);
+        var isOperator = e.IsOperator;
+        var children = e.Children;
         if (isOperator && LikeOperators.Contains(name) && children.Count == 2)
         {
             // LIKE never fails on two strings; require a string column against a string constant (or two string columns).

@@ -46,6 +46,9 @@ public sealed class GrantSet
     /// <summary>The earliest expiry among the counted subscriptions: the set must be recomputed from then on.</summary>
     public DateTimeOffset ValidUntil { get; }
 
+    /// <summary>The domain's key for hash masks (from the same catalog snapshot as the grants).</summary>
+    public string MaskSecret => Volatile.Read(ref _snapshot).MaskSecret;
+
     /// <summary>
     /// A newer snapshot in which this project's grants are unchanged: names the set does not grant (error messages) and
     /// the caller's groups (<see cref="BindTo"/>) are looked up there from now on.

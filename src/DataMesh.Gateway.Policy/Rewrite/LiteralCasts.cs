@@ -1,5 +1,3 @@
-using System.Text.Json;
-using DataMesh.Gateway.Policy.Functions;
 using DataMesh.Gateway.Policy.Grants;
 using DataMesh.Gateway.Sql.Ast;
 
@@ -21,15 +19,13 @@ public static class LiteralCasts
         ArgumentNullException.ThrowIfNull(query);
         var types = GrantColumnTypes.Of(grants);
         if (types.Count == 0) return;
-        using var document = JsonDocument.Parse(query.Json, new JsonDocumentOptions { MaxDepth = 4096 });
-        foreach (var node in AstJson.Descendants(document.RootElement))
+        foreach (var node in query.Statement.Descendants())
         {
             var (column, literals) = Compared(node);
-            if (column is null || TypeOf(column.Value, types) is not { } type) continue;
+            if (column is null || TypeOf(column, types) is not { } type) continue;
             foreach (var literal in literals)
             {
-                if (AstJson.Class(literal) != "CONSTANT" || AstJson.ConstantTypeId(literal) != "VARCHAR") continue;
-                if (!AstJson.TryConstantString(literal, out var text)) continue;
+                if (literal.Constant is not { TypeId: "VARCHAR" } constant || !constant.TryString(out var text)) continue;
                 if (!canCast(text, type))
                     throw new PolicyException("22P02", $"invalid input syntax for type {type}: \"{text}\"");
             }
@@ -37,27 +33,27 @@ public static class LiteralCasts
     }
 
     /// <summary>The column and the other operands of a comparison, IN list or BETWEEN, if one side is a column.</summary>
-    private static (JsonElement? Column, IReadOnlyList<JsonElement> Literals) Compared(JsonElement node)
+    private static (AstNode? Column, IReadOnlyList<AstNode> Literals) Compared(AstNode node)
     {
-        switch (AstJson.Class(node))
+        switch (node.Class)
         {
-            case "COMPARISON" when AstJson.Property(node, "left") is { } l && AstJson.Property(node, "right") is { } r:
-                return AstJson.Class(l) == "COLUMN_REF" ? (l, [r]) : AstJson.Class(r) == "COLUMN_REF" ? (r, [l]) : (null, []);
-            case "OPERATOR" when AstJson.Type(node) is "COMPARE_IN" or "COMPARE_NOT_IN":
-                var children = AstJson.Children(node);
-                return children.Count > 1 && AstJson.Class(children[0]) == "COLUMN_REF" ? (children[0], children.Skip(1).ToList()) : (null, []);
-            case "BETWEEN" when AstJson.Property(node, "input") is { } input && AstJson.Class(input) == "COLUMN_REF":
-                return (input, new[] { AstJson.Property(node, "lower"), AstJson.Property(node, "upper") }.OfType<JsonElement>().ToList());
+            case "COMPARISON" when node.Left is { } l && node.Right is { } r:
+                return l.Class == "COLUMN_REF" ? (l, [r]) : r.Class == "COLUMN_REF" ? (r, [l]) : (null, []);
+            case "OPERATOR" when node.Type is "COMPARE_IN" or "COMPARE_NOT_IN":
+                var children = node.Children;
+                return children.Count > 1 && children[0].Class == "COLUMN_REF" ? (children[0], children.Skip(1).ToList()) : (null, []);
+            case "BETWEEN" when node.Input is { Class: "COLUMN_REF" } input:
+                return (input, new[] { node.Lower, node.Upper }.OfType<AstNode>().ToList());
             default:
                 return (null, []);
         }
     }
 
-    private static string? TypeOf(JsonElement column, Dictionary<string, string?> types)
+    private static string? TypeOf(AstNode column, Dictionary<string, string?> types)
     {
-        var names = AstJson.Children(column, "column_names");
-        if (names.Count == 0 || names[^1].ValueKind != JsonValueKind.String) return null;
-        var type = types.GetValueOrDefault(names[^1].GetString()!);
+        var names = column["column_names"].Items;
+        if (names.Count == 0 || names[^1] is not { Kind: AstValueKind.String, Text: { } name }) return null;
+        var type = types.GetValueOrDefault(name);
         return type is null || type.StartsWith("VARCHAR", StringComparison.OrdinalIgnoreCase) ? null : type;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DataMesh.Gateway.Sql.Ast;
 
 namespace DataMesh.Gateway.Policy.Rewrite;
@@ -21,32 +20,31 @@ public static class QueryComplexity
     public static void Check(ParsedQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        using var document = JsonDocument.Parse(query.Json, new JsonDocumentOptions { MaxDepth = 4096 });
         var nodes = 0;
         var deepest = 0;
         var queries = 0;
-        var stack = new Stack<(JsonElement Element, int Depth)>();
-        stack.Push((document.RootElement, 0));
+        var stack = new Stack<(AstNode Node, int Depth)>();
+        stack.Push((query.Statement, 0));
         while (stack.Count > 0)
         {
             var (e, depth) = stack.Pop();
-            if (e.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in e.EnumerateArray()) stack.Push((item, depth));
-                continue;
-            }
-            if (e.ValueKind != JsonValueKind.Object) continue;
             if (++nodes > MaxNodes)
                 throw TooComplex($"more than {MaxNodes} syntax tree nodes (the limit)");
-            if (e.TryGetProperty("cte_map", out _))
+            if (e.Has("cte_map"))
             {
                 if (++queries > MaxQueries) throw TooComplex($"more than {MaxQueries} subqueries");
                 if (++depth > deepest) deepest = depth;
             }
             if (deepest > MaxQueryNesting)
                 throw TooComplex($"queries nested more than {MaxQueryNesting} levels deep");
-            foreach (var p in e.EnumerateObject()) stack.Push((p.Value, depth));
+            foreach (var (_, value) in e.Properties) Push(stack, value, depth);
         }
+    }
+
+    private static void Push(Stack<(AstNode Node, int Depth)> stack, AstValue value, int depth)
+    {
+        if (value.Node is { } node) stack.Push((node, depth));
+        else foreach (var item in value.Items) Push(stack, item, depth);
     }
 
     private static PolicyException TooComplex(string what) =>

@@ -15,12 +15,6 @@ public static class QueryRewriter
     // SHOW TABLES and SHOW ALL TABLES: they list the instance's catalog, which is the project's shadow catalog.
     private static readonly HashSet<string> ShowTableTargets = new(StringComparer.Ordinal) { "\"tables\"", "__show_tables_expanded" };
 
-    public static RewriteResult Rewrite(string sql, GrantSet grants, Func<string, string> serialize, string maskSecret, bool barrier)
-    {
-        sql = PgDialect.Translate(sql); // as GovernanceService does before parsing
-        return Rewrite(SqlAst.Parse(serialize(sql), sql), grants, serialize, maskSecret, barrier, RewriteOptions.Default);
-    }
-
     /// <param name="barrier">Fence every policy subquery that has a row filter (the query holds an expression that is
     /// not leak-proof, so DuckDB must not push it below the filter).</param>
     public static RewriteResult Rewrite(ParsedQuery parsed, GrantSet grants, Func<string, string> serialize, string maskSecret,

@@ -9,7 +9,7 @@ using DataMesh.Gateway.Protocol.Messages.Frontend;
 using DataMesh.Gateway.Server.Auth;
 using DataMesh.Gateway.Server.Cancellation;
 using DataMesh.Gateway.Server.Governance;
-using DataMesh.Gateway.Server.Queries;
+using DataMesh.Gateway.Server.Responses;
 using DataMesh.Gateway.Server.Sessions;
 using DataMesh.Gateway.Server.Startup;
 using Microsoft.Extensions.Logging;
@@ -24,8 +24,7 @@ internal sealed class ClientConnection(
     Socket socket,
     GatewayServerOptions options,
     Authenticator authenticator,
-    DataMesh.Gateway.Admin.AdminExecutor admin,
-    Governance.GovernanceService governance,
+    GatewayServices services,
     Governance.QueryAuditor auditor,
     Observability.GatewayMetrics metrics,
     CancelRegistry cancels,
@@ -44,6 +43,7 @@ internal sealed class ClientConnection(
         Stream stream = network;
         SslStream? tls = null;
         WireTransport? transport = null;
+        ResponseWriter? responses = null;
         // One token ends startup and authentication: the startup timeout until the startup packet is in, then what is
         // left of the authentication timeout, or a newer socket pushing this one out of the waiting budget.
         var accepted = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -99,24 +99,23 @@ internal sealed class ClientConnection(
 
             transport = WireTransport.Over(stream);
             transport.Flushed = metrics.BytesStreamed;
+            responses = new ResponseWriter(transport, options, auditor, metrics);
 
             try
             {
                 await StartSessionAsync(transport, startup, tls, slot, authTimeout.Token).ConfigureAwait(false);
                 await using var watch = DisconnectWatch.Start(socket, Session!, options.ClientConnectionCheckInterval, options.Time).ConfigureAwait(false);
-                await new MessageLoop(transport, Session!, options, admin, governance, auditor, metrics, lifetime, notifications, logger).RunAsync().ConfigureAwait(false);
+                await new MessageLoop(transport, responses, Session!, options, services, lifetime, notifications, logger).RunAsync().ConfigureAwait(false);
             }
             catch (PgErrorException e) when (e.IsFatal)
             {
-                metrics.ErrorSent(e.SqlState);
-                await SendFatalAsync(transport, e).ConfigureAwait(false);
+                await responses.FatalAsync(Session, e).ConfigureAwait(false);
             }
         }
         catch (PgErrorException e) when (e.IsFatal && transport is null)
         {
             // Startup-phase errors (bad packet, unsupported protocol) are written straight to the stream.
-            metrics.ErrorSent(e.SqlState);
-            await WriteFatalToStreamAsync(stream, e).ConfigureAwait(false);
+            await ResponseWriter.FatalBeforeStartupAsync(stream, e, metrics).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (lifetime.IsStopping && (transport is not null || tls is null))
         {
@@ -124,9 +123,8 @@ internal sealed class ClientConnection(
             // the client why, as PostgreSQL does, instead of dropping the socket. A TLS handshake cut short has no
             // channel to say it on.
             var shutdown = PgErrorException.Fatal(SqlState.AdminShutdown, CancelReasons.Shutdown);
-            metrics.ErrorSent(shutdown.SqlState);
-            if (transport is not null) await SendFatalAsync(transport, shutdown).ConfigureAwait(false);
-            else await WriteFatalToStreamAsync(stream, shutdown).ConfigureAwait(false);
+            if (responses is not null) await responses.FatalAsync(Session, shutdown).ConfigureAwait(false);
+            else await ResponseWriter.FatalBeforeStartupAsync(stream, shutdown, metrics).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ClientDisconnectedException
             or SocketException or ObjectDisposedException or EndOfStreamException or System.Security.Authentication.AuthenticationException)
@@ -183,7 +181,7 @@ internal sealed class ClientConnection(
             ? new CallerIdentity(user, token.Issuer, token.Subject, token.Groups, token.Claims, token.ExpiresAt)
             : CallerIdentity.Local(user);
         var parameters = StartupParameters.Apply(user, startup.Parameters);
-        var session = SessionOpener.Open(governance, cancels, identity, database, parameters, options.Tokens?.Options.SessionGrace ?? TimeSpan.Zero);
+        var session = SessionOpener.Open(services, cancels, identity, database, parameters, options.Tokens?.Options.SessionGrace ?? TimeSpan.Zero);
         Session = session;
 
         var w = transport.Backend;
@@ -197,34 +195,6 @@ internal sealed class ClientConnection(
         await transport.FlushAsync(lifetime.Stopping).ConfigureAwait(false);
         logger.LogInformation("Session {Pid} started: user {User}, issuer {Issuer}, database {Database}, tls {Tls}, from {Remote}",
             session.ProcessId, user, identity.Issuer ?? "local", database, tls is not null, SafeRemote());
-    }
-
-    private static async Task SendFatalAsync(WireTransport transport, PgErrorException error)
-    {
-        try
-        {
-            transport.Backend.Error(error);
-            await transport.FlushAsync().ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // The client may be gone; the connection closes either way.
-        }
-    }
-
-    private static async Task WriteFatalToStreamAsync(Stream stream, PgErrorException error)
-    {
-        try
-        {
-            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-            new BackendWriter(buffer).Error(error);
-            await stream.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
-            await stream.FlushAsync().ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // best effort
-        }
     }
 
     private System.Net.IPAddress RemoteAddress()

@@ -6,6 +6,8 @@ using DataMesh.Gateway.Protocol.Messages.Frontend;
 using DataMesh.Gateway.Server.Auth;
 using DataMesh.Gateway.Server.Cancellation;
 using DataMesh.Gateway.Server.Queries;
+using DataMesh.Gateway.Server.Responses;
+using DataMesh.Gateway.Server.Statements;
 using DataMesh.Gateway.Server.Sessions;
 using Microsoft.Extensions.Logging;
 
@@ -19,12 +21,10 @@ namespace DataMesh.Gateway.Server.Connections;
 /// </summary>
 internal sealed class MessageLoop(
     WireTransport transport,
+    ResponseWriter responses,
     Session session,
     GatewayServerOptions options,
-    DataMesh.Gateway.Admin.AdminExecutor admin,
-    Governance.GovernanceService governance,
-    Governance.QueryAuditor auditor,
-    Observability.GatewayMetrics metrics,
+    GatewayServices services,
     ServerLifetime lifetime,
     Notifications.NotificationHub notifications,
     ILogger logger)
@@ -46,10 +46,10 @@ internal sealed class MessageLoop(
 
     private async Task LoopAsync(Notifications.NotificationInbox inbox)
     {
-        var runner = new StatementRunner(transport, options, admin, governance, auditor);
-        var simple = new SimpleQueryHandler(transport, runner);
-        var extended = new ExtendedQueryHandler(transport, runner);
-        var membership = new SessionMembership(admin.Services.Catalog, session);
+        var context = new StatementContext(session, options, services.Governance, services.Engines, services.Admin, services.Catalog, services.Metadata);
+        var simple = new SimpleQueryHandler(context, responses);
+        var extended = new ExtendedQueryHandler(context, responses, transport);
+        var membership = new SessionMembership(services.Catalog, session);
         var w = transport.Backend;
 
         while (true)
@@ -75,9 +75,13 @@ internal sealed class MessageLoop(
             }
             if (maybe is not { } message) return;
             if (message.Type == FrontendMessageType.Terminate) return;
-            // After an error the extended protocol skips to Sync, but a Flush is still honoured: asyncpg and pg-cursor
-            // send Parse/Describe/Flush or Execute/Flush and wait for the answer before any Sync.
-            if (session.SkipUntilSync && message.Type is not (FrontendMessageType.Sync or FrontendMessageType.Flush)) continue;
+            if (session.SkipUntilSync && message.Type != FrontendMessageType.Sync)
+            {
+                // Flush is honoured in every state: a client that sent Parse, Describe and Flush after a failed
+                // statement waits for the ErrorResponse before it sends Sync (asyncpg, node-postgres' pg-cursor).
+                if (message.Type == FrontendMessageType.Flush) await transport.FlushAsync().ConfigureAwait(false);
+                continue;
+            }
             RequireLiveIdentity(session, message.Type);
 
             // statement_timeout in the extended protocol runs from the first query message to the end of an Execute or a Sync.
@@ -91,28 +95,28 @@ internal sealed class MessageLoop(
                 {
                     case FrontendMessageType.Query:
                         session.ClearCancel(); // a cancel that arrived before this message must not hit it
-                        await simple.HandleAsync(session, QueryMessage.Parse(message.Payload).Sql).ConfigureAwait(false);
+                        await simple.HandleAsync(QueryMessage.Parse(message.Payload).Sql).ConfigureAwait(false);
                         WriteNotifications(inbox);
                         w.ReadyForQuery(session.TransactionStatus);
                         await transport.FlushAsync().ConfigureAwait(false);
                         break;
                     case FrontendMessageType.Parse:
-                        extended.Parse(session, ParseMessage.Parse(message.Payload));
+                        extended.Parse(ParseMessage.Parse(message.Payload));
                         break;
                     case FrontendMessageType.Bind:
-                        extended.Bind(session, BindMessage.Parse(message.Payload));
+                        extended.Bind(BindMessage.Parse(message.Payload));
                         break;
                     case FrontendMessageType.Describe:
-                        extended.Describe(session, TargetedMessage.Parse(message.Payload));
+                        extended.Describe(TargetedMessage.Parse(message.Payload));
                         break;
                     case FrontendMessageType.Execute:
-                        await extended.ExecuteAsync(session, ExecuteMessage.Parse(message.Payload)).ConfigureAwait(false);
+                        await extended.ExecuteAsync(ExecuteMessage.Parse(message.Payload)).ConfigureAwait(false);
                         break;
                     case FrontendMessageType.Close:
-                        extended.Close(session, TargetedMessage.Parse(message.Payload));
+                        extended.Close(TargetedMessage.Parse(message.Payload));
                         break;
                     case FrontendMessageType.Sync:
-                        extended.Sync(session);
+                        extended.Sync();
                         WriteNotifications(inbox);
                         await transport.FlushAsync().ConfigureAwait(false);
                         break;
@@ -122,7 +126,7 @@ internal sealed class MessageLoop(
                     case FrontendMessageType.CopyData or FrontendMessageType.CopyDone or FrontendMessageType.CopyFail:
                         break; // ignored outside COPY FROM STDIN, as PostgreSQL does
                     case FrontendMessageType.FunctionCall:
-                        w.Error(new PgErrorException(SqlState.FeatureNotSupported, "the fast-path function call interface is not supported"));
+                        responses.Error(session, new PgErrorException(SqlState.FeatureNotSupported, "the fast-path function call interface is not supported"));
                         w.ReadyForQuery(session.TransactionStatus);
                         await transport.FlushAsync().ConfigureAwait(false);
                         break;
@@ -197,11 +201,11 @@ internal sealed class MessageLoop(
             PgErrorSeverity.Fatal, hint: "reconnect with a fresh identity token");
     }
 
+    /// <summary>The statement's error through the one response writer (counted by SQLSTATE, audited, a transaction
+    /// block failed); then ReadyForQuery for a Query, or skipping to Sync in the extended protocol.</summary>
     private void OnStatementError(Session session, WireTransport transport, PgErrorException error, byte messageType)
     {
-        metrics.ErrorSent(error.SqlState);
-        transport.Backend.Error(error);
-        if (session.TransactionStatus == TransactionStatus.InTransaction) session.TransactionStatus = TransactionStatus.Failed;
+        responses.Error(session, error);
         if (messageType == FrontendMessageType.Query)
         {
             transport.Backend.ReadyForQuery(session.TransactionStatus);

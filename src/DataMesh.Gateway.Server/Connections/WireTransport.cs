@@ -14,7 +14,7 @@ public readonly record struct FrontendMessage(byte Type, ReadOnlySequence<byte> 
 /// and a flush returns only once the bytes were handed to the stream. That last property is why the pipes
 /// wrap the stream directly: a FATAL error must reach the client before the socket closes.
 /// </summary>
-public sealed class WireTransport : IAsyncDisposable
+public sealed class WireTransport : IWireOutput, IAsyncDisposable
 {
     private const int BufferSize = 64 * 1024;
     private readonly IDuplexPipe _pipe;

@@ -4,6 +4,8 @@ using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Server.Cancellation;
 using DataMesh.Gateway.Server.Connections;
 using DataMesh.Gateway.Server.Queries;
+using DataMesh.Gateway.Server.Responses;
+using DataMesh.Gateway.Server.Statements;
 using DataMesh.Gateway.Server.Sessions;
 using Microsoft.Extensions.Logging;
 
@@ -23,20 +25,20 @@ namespace DataMesh.Gateway.Server.Embedded;
 public sealed class EmbeddedStatements
 {
     private readonly GatewayServerOptions _options;
-    private readonly Admin.AdminExecutor _admin;
-    private readonly Governance.GovernanceService _governance;
+    private readonly GatewayServices _services;
     private readonly Governance.QueryAuditor _auditor;
     private readonly CancelRegistry _cancels;
     private readonly ILogger _logger;
     private readonly ServerLifetime _lifetime;
+    private readonly Observability.GatewayMetrics _metrics;
 
-    internal EmbeddedStatements(GatewayServerOptions options, Admin.AdminExecutor admin, Governance.GovernanceService governance,
-        Governance.QueryAuditor auditor, CancelRegistry cancels, ServerLifetime lifetime, ILogger logger)
+    internal EmbeddedStatements(GatewayServerOptions options, GatewayServices services, Governance.QueryAuditor auditor,
+        Observability.GatewayMetrics metrics, CancelRegistry cancels, ServerLifetime lifetime, ILogger logger)
     {
+        _metrics = metrics;
         _lifetime = lifetime;
         _options = options;
-        _admin = admin;
-        _governance = governance;
+        _services = services;
         _auditor = auditor;
         _cancels = cancels;
         _logger = logger;
@@ -57,7 +59,7 @@ public sealed class EmbeddedStatements
         try
         {
             var parameters = new SessionParameters(identity.UserName, new Dictionary<string, string> { ["application_name"] = applicationName });
-            session = SessionOpener.Open(_governance, _cancels, identity, database, parameters, _options.Tokens?.Options.SessionGrace ?? TimeSpan.Zero);
+            session = SessionOpener.Open(_services, _cancels, identity, database, parameters, _options.Tokens?.Options.SessionGrace ?? TimeSpan.Zero);
         }
         catch (PgErrorException e)
         {
@@ -82,15 +84,16 @@ public sealed class EmbeddedStatements
         var output = new Pipe(new PipeOptions(pauseWriterThreshold: 4 * _options.WriteBatchBytes, resumeWriterThreshold: 2 * _options.WriteBatchBytes,
             useSynchronizationContext: false));
         var transport = WireTransport.Over(input.Reader, output.Writer);
-        var runner = new StatementRunner(transport, _options, _admin, _governance, _auditor);
-        var simple = new SimpleQueryHandler(transport, runner);
+        var responses = new ResponseWriter(transport, _options, _auditor, _metrics);
+        var context = new StatementContext(session, _options, _services.Governance, _services.Engines, _services.Admin, _services.Catalog, _services.Metadata);
+        var simple = new SimpleQueryHandler(context, responses);
         using var abandon = ct.Register(() => session.RequestCancel("canceling statement because the portal's request was abandoned"));
 
         var producer = Task.Run(async () =>
         {
             try
             {
-                await simple.HandleAsync(session, sql).ConfigureAwait(false);
+                await simple.HandleAsync(sql).ConfigureAwait(false);
                 await transport.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             }
             catch (ClientDisconnectedException)
@@ -99,12 +102,12 @@ public sealed class EmbeddedStatements
             }
             catch (PgErrorException e) when (e.IsFatal)
             {
-                await WriteErrorAsync(transport, e).ConfigureAwait(false);
+                await responses.FatalAsync(session, e).ConfigureAwait(false);
             }
             catch (Exception e)
             {
                 _logger.LogError(e, "Unexpected failure in portal session {Pid}", session.ProcessId);
-                await WriteErrorAsync(transport, new PgErrorException(SqlState.InternalError, "internal error in the gateway")).ConfigureAwait(false);
+                await responses.FatalAsync(session, new PgErrorException(SqlState.InternalError, "internal error in the gateway")).ConfigureAwait(false);
             }
             finally
             {
@@ -127,17 +130,5 @@ public sealed class EmbeddedStatements
         }
         await producer.ConfigureAwait(false);
         return error;
-    }
-
-    private static async Task WriteErrorAsync(WireTransport transport, PgErrorException error)
-    {
-        try
-        {
-            transport.Backend.Error(error);
-            await transport.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (ClientDisconnectedException)
-        {
-        }
     }
 }

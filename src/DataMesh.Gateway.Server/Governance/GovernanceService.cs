@@ -1,15 +1,14 @@
 using DataMesh.Gateway.Catalog;
 using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Engine.Execution;
-using DataMesh.Gateway.Engine.Instances;
+using DataMesh.Gateway.Catalog.Snapshots;
 using DataMesh.Gateway.Policy;
-using DataMesh.Gateway.Policy.Functions;
+using DataMesh.Gateway.Policy.Planning;
 using DataMesh.Gateway.Policy.Grants;
 using DataMesh.Gateway.Policy.Identity;
 using DataMesh.Gateway.Policy.Rewrite;
 using DataMesh.Gateway.Policy.Rewrite.Constants;
 using DataMesh.Gateway.Protocol.Errors;
-using DataMesh.Gateway.Sql.Ast;
 
 namespace DataMesh.Gateway.Server.Governance;
 
@@ -18,7 +17,7 @@ namespace DataMesh.Gateway.Server.Governance;
 /// startup), and turns a consumer statement into the engine's governed SQL (cached), translating policy refusals
 /// into PostgreSQL errors. It reads only catalog snapshots.
 /// </summary>
-public sealed class GovernanceService : IDisposable
+public sealed class GovernanceService
 {
     /// <summary>The domain's home database: any authenticated user may connect; it holds no assets.</summary>
     public const string HomeDatabase = "postgres";
@@ -26,134 +25,39 @@ public sealed class GovernanceService : IDisposable
     private readonly CatalogService _catalog;
     private readonly GrantSetCache _grants;
     private readonly RewriteCache _rewrites;
-    private readonly EngineDefaults _engineDefaults;
-    private readonly EngineInstances _instances;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string GrantVersion, long PolicyStamp, EngineSpec Spec)> _specs = new(StringComparer.Ordinal);
-
     private readonly SqlParser _parser;
+    private readonly SqlSyntax _syntax;
     private readonly TimeProvider _time;
 
     /// <param name="parser">DuckDB's parser (json_serialize_sql) and its casts, on private connections.</param>
     /// <param name="objects">Reads of assets on object stores (their cached files); null: the gateway has no object storage.</param>
-    public GovernanceService(CatalogService catalog, SqlParser parser, EngineDefaults? engineDefaults = null,
-        TimeProvider? time = null, int rewriteCacheCapacity = 8192, ObjectReads? objects = null)
+    public GovernanceService(CatalogService catalog, SqlParser parser, TimeProvider? time = null, int rewriteCacheCapacity = 8192,
+        ObjectReads? objects = null)
     {
         _parser = parser;
+        _syntax = new SqlSyntax(parser.Serialize, parser.CanCast);
         _catalog = catalog;
         _time = time ?? TimeProvider.System;
         Objects = objects;
         _grants = new GrantSetCache(parser.Serialize, _time, objects is null ? null : objects.FilesOf);
         _rewrites = new RewriteCache(rewriteCacheCapacity);
-        _engineDefaults = engineDefaults ?? new EngineDefaults();
-        _instances = new EngineInstances(Math.Max(1, _engineDefaults.InstanceCapacity));
-        _catalog.Published += PrebuildChangedInstances;
-        // The first session's instance starts from a spare with the pg_catalog emulation built already.
-        _instances.WarmSpares(Sessions.SessionParameters.Definitions);
     }
+
+    /// <summary>The project's grants in a snapshot (own assets plus approved, unexpired subscriptions), before binding
+    /// to a caller: what its engine instance is built from.</summary>
+    public GrantSet ProjectGrants(CatalogSnapshot snapshot, string project) => _grants.For(snapshot, project);
 
     /// <summary>Fetches and holds the cached objects a plan's grants on object stores read (null: none configured).</summary>
     public ObjectReads? Objects { get; }
 
-    /// <summary>
-    /// After a change to a project's grants, its pooled instance (if it has one: a project sessions use) is rebuilt in
-    /// the background, so the sessions that follow the change, and the next new session, find it built. One worker
-    /// builds them one at a time, each project once for however many changes arrived while it waited: under a stream
-    /// of admin changes, a build per change on a thread each took every core from the queries (the soak's consumers
-    /// fell from 6 to under 1 operation per second).
-    /// </summary>
-    private void PrebuildChangedInstances(Catalog.Snapshots.SnapshotUpdate update)
-    {
-        var projects = _instances.Keys.Where(k => update.Reloaded || update.PolicyChanged.Contains(k)).ToList();
-        if (projects.Count == 0) return;
-        lock (_prebuildGate)
-        {
-            foreach (var project in projects) _prebuildPending.Add(project);
-            if (_prebuildRunning) return;
-            _prebuildRunning = true;
-        }
-        _ = Task.Run(PrebuildPending);
-    }
-
-    private readonly Lock _prebuildGate = new();
-    private readonly HashSet<string> _prebuildPending = new(StringComparer.Ordinal);
-    private bool _prebuildRunning;
-
-    private void PrebuildPending()
-    {
-        while (true)
-        {
-            string project;
-            lock (_prebuildGate)
-            {
-                if (_prebuildPending.Count == 0)
-                {
-                    _prebuildRunning = false;
-                    return;
-                }
-                project = _prebuildPending.First();
-                _prebuildPending.Remove(project);
-            }
-            try
-            {
-                // The catalog as it is now: changes that arrived while this project waited are in it.
-                if (_catalog.Snapshot.Project(project) is null) continue;
-                using var lease = _instances.Acquire(EngineSpec(new ProjectAccess(GovernanceServiceUser, project, null, IsHome: false)));
-            }
-            catch (Exception)
-            {
-                // A failed build is not cached: the next session that needs the instance builds it and sees the error.
-            }
-        }
-    }
-
-    // The spec depends on the project only (its grants before identity binding), never on who asks.
-    private const string GovernanceServiceUser = "";
+    /// <summary>The engine's error for a query that does not bind over the shadow tables (it would not bind when it
+    /// runs either), phrased as the error of the query itself.</summary>
+    private static PgErrorException BindError(string type, string message, RewriteResult plan) =>
+        GovernedErrors.Translate(EngineErrors.FromSerializedError(type, message), plan);
 
     /// <summary>Checks the real paths of the local files a plan reads, before the engine opens them (42501 for a link
     /// that leads outside the asset's project prefix).</summary>
     public void VerifyLocalFiles(RewriteResult plan) => LocalFileCheck.Verify(_catalog.Snapshot, plan);
-
-    /// <summary>The engine instance the project's grants call for now (its fingerprint changes with them).</summary>
-    public EngineSpec EngineSpec(ProjectAccess access)
-    {
-        var snapshot = _catalog.Snapshot;
-        var grants = _grants.For(snapshot, access.Project);
-        var stamp = snapshot.PolicyStamp(access.Project);
-        if (_specs.TryGetValue(access.Project, out var cached) && cached.GrantVersion == grants.Fingerprint && cached.PolicyStamp == stamp)
-            return cached.Spec;
-        var spec = EngineSpecs.For(snapshot, grants, access, _engineDefaults);
-        _specs[access.Project] = (grants.Fingerprint, stamp, spec);
-        return spec;
-    }
-
-    /// <summary>A connection to the project's current instance (built, or rebuilt when its grants changed).</summary>
-    public EngineSession OpenEngine(EngineSpec spec)
-    {
-        using var lease = _instances.Acquire(spec);
-        var session = lease.OpenSession();
-        try
-        {
-            // Unqualified names as the policy resolves them: metadata first, then own assets, then subscribed ones.
-            // The engine only needs this to name result columns from the user's own text (never to read data).
-            var schemas = spec.SchemaOids.Keys.OrderBy(s => s == spec.Key ? 0 : 1).ThenBy(s => s, StringComparer.Ordinal);
-            session.SetSearchPath(new[] { "main" }.Concat(schemas));
-            return session;
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>The project's statement timeout from its query_limits blueprint (zero: none).</summary>
-    public TimeSpan ProjectStatementTimeout(ProjectAccess access) => EngineSpecs.StatementTimeout(_catalog.Snapshot, access.Project);
-
-    /// <summary>What the project's instance offers the rewrite: always its shadow catalog, and its workspace if attached.</summary>
-    public static RewriteOptions OptionsFor(EngineSession engine) =>
-        new() { ShadowCatalog = true, Workspace = engine.Workspace != WorkspaceAccess.None };
-
-    public void Dispose() => _instances.Dispose();
 
     public long RewriteCacheHits => _rewrites.Hits;
     public long RewriteCacheMisses => _rewrites.Misses;
@@ -242,63 +146,16 @@ public sealed class GovernanceService : IDisposable
     /// statements without constants to evaluate).</summary>
     internal RewriteResult PlanWith(GrantSet grants, string sql, RewriteOptions options) => Rewrite(grants, sql, options, constants: null);
 
+    /// <summary>A plan by the one entry point of governance; its refusals as PostgreSQL errors (positions 1-based).</summary>
     private RewriteResult Rewrite(GrantSet grants, string sql, RewriteOptions options, IConstantEvaluator? constants)
     {
         try
         {
-            // PostgreSQL catalog spellings (pg_catalog.x, OPERATOR(…), ::regclass) become the emulation's, first:
-            // everything after this governs, and the engine runs, the translated text.
-            sql = PgDialect.Translate(QualifiedStars.Shorten(DuckDbKeywordNames.Quote(sql)));
-            NumericLiterals.Check(sql);
-            var parsed = SqlAst.Parse(_parser.Serialize(sql), sql);
-            // Too deep or too big to plan in bounded time: refused before DuckDB's planner sees it.
-            QueryComplexity.Check(parsed);
-            // Functions pass through an allow list before anything else: a refused one never reaches the engine.
-            if (FunctionPolicy.Default.Refusals(parsed) is [var refused, ..])
-                throw new PgErrorException(SqlState.InsufficientPrivilege, refused.Describe());
-            LiteralCasts.Check(parsed, grants, _parser.CanCast);
-            // Constants are evaluated now, before any data is touched: their errors cannot depend on file statistics.
-            var plan = constants is null ? ConstantPlan.None : ConstantFolding.Check(parsed, constants);
-            var barrier = BarrierPolicy.Requires(parsed, grants);
-            var result = QueryRewriter.Rewrite(parsed, grants, _parser.Serialize, _catalog.Snapshot.MaskSecret, barrier, options);
-            if (plan.SessionCalls.Count > 0 && result.Grants.Any(g => g.QualifiedRowFilter is not null))
-            {
-                // Session and clock values cannot be planned once; evaluated per row, they only meet rows the filter let through.
-                var wrapped = PerRowCalls.Wrap(sql, plan.SessionCalls, _parser.Serialize);
-                result = QueryRewriter.Rewrite(SqlAst.Parse(_parser.Serialize(wrapped), wrapped), grants, _parser.Serialize,
-                    _catalog.Snapshot.MaskSecret, barrier: true, options);
-            }
-            // Casts DuckDB's binder puts over constants (item_id + 0 = lower('X')), read from its plan over the shadow tables.
-            if (constants is not null && result.Grants.Count > 0)
-                plan = ConstantFolding.CheckBoundCasts(parsed, plan, constants, (type, message) => BindError(type, message, result));
-            return result with
-            {
-                Constants = plan, ColumnSources = Sql.Ast.SelectColumnSources.Read(parsed.Json), ColumnNames = Sql.Ast.PgColumnNaming.Names(parsed.Json, sql),
-            };
+            return QueryPlanner.Plan(sql, grants, _syntax, options, constants, BindError);
         }
         catch (PolicyException e)
         {
             throw new PgErrorException(e.SqlState, e.Message, hint: e.Hint, position: e.Position is { } p ? p + 1 : 0);
         }
-        catch (SqlAstException e) when (e.ErrorType is "not implemented" or "Not implemented" or "NOT_IMPLEMENTED")
-        {
-            throw new PgErrorException(SqlState.InsufficientPrivilege, "only queries (SELECT, WITH, VALUES, set operations) are allowed through the gateway");
-        }
-        catch (SqlAstException e) when (e.ErrorType is { Length: > 0 })
-        {
-            // DuckDB's own parse error on the user's text: the message is about their query, positions are theirs.
-            throw new PgErrorException(SqlState.SyntaxError, FirstLine(e.Message), position: e.Position is { } p ? p + 1 : 0);
-        }
-        catch (SqlAstException e)
-        {
-            throw new PgErrorException(SqlState.InsufficientPrivilege, "the query could not be governed: " + FirstLine(e.Message));
-        }
     }
-
-    private static string FirstLine(string s) => s.Split('\n', 2)[0].Trim();
-
-    /// <summary>The engine's error for a query that does not bind over the shadow tables (it would not bind when it
-    /// runs either), phrased as the error of the query itself.</summary>
-    private static PgErrorException BindError(string type, string message, RewriteResult plan) =>
-        GovernedErrors.Translate(EngineErrors.FromSerializedError(type, message), plan);
 }

@@ -23,13 +23,16 @@ namespace DataMesh.Gateway.Server.Governance;
 public sealed class GrantPreview
 {
     private readonly GovernanceService _governance;
+    private readonly Engines.SessionEngines _engines;
     private readonly CatalogService _catalog;
     private readonly QueryAuditor _auditor;
     private readonly GatewayServerOptions _options;
 
-    internal GrantPreview(GovernanceService governance, CatalogService catalog, QueryAuditor auditor, GatewayServerOptions options)
+    internal GrantPreview(GovernanceService governance, Engines.SessionEngines engines, CatalogService catalog, QueryAuditor auditor,
+        GatewayServerOptions options)
     {
         _governance = governance;
+        _engines = engines;
         _catalog = catalog;
         _auditor = auditor;
         _options = options;
@@ -50,7 +53,7 @@ public sealed class GrantPreview
         {
             plan = _governance.PlanWith(grants, $"SELECT * FROM {table} LIMIT {maxRows}", RewriteOptions.Default);
             var countPlan = _governance.PlanWith(grants, $"SELECT count(*) FROM {table}", RewriteOptions.Default);
-            using var engine = _governance.OpenEngine(_governance.EngineSpec(access));
+            using var engine = _engines.Open(_engines.Spec(access));
             var rows = Collect(engine, plan, maxRows);
             var count = Collect(engine, countPlan, 1);
             rowCount = long.Parse(count.Rows[0][0]!, System.Globalization.CultureInfo.InvariantCulture);

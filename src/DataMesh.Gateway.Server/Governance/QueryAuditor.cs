@@ -75,8 +75,8 @@ public sealed class QueryAuditor : IAsyncDisposable
     private void Enqueue(ProjectAccess access, PreparedStatement statement, string outcome, string? state, string? message, long? rows, long startedAt)
     {
         var plan = statement.Plan;
-        Write(new AuditRecord(0, DateTimeOffset.UtcNow, access.User, access.Identity.Issuer, access.Identity.Subject, access.Project, "query", Kind(statement.Statement.Text),
-            statement.Statement.Text, outcome, state, message,
+        Write(new AuditRecord(0, DateTimeOffset.UtcNow, access.User, access.Identity.Issuer, access.Identity.Subject, access.Project, "query", Kind(statement.Source.Text),
+            statement.Source.Text, outcome, state, message,
             plan?.Grants.Select(g => g.QualifiedName).ToList() ?? [], plan?.SubscriptionIds.ToList() ?? [], plan?.PolicyVersion,
             rows, Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds));
     }

@@ -5,8 +5,8 @@ using DataMesh.Gateway.Policy.Grants;
 using DataMesh.Gateway.Policy.Rewrite;
 using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Server.Governance;
-using DataMesh.Gateway.Server.Queries;
 using DataMesh.Gateway.Server.Sessions;
+using DataMesh.Gateway.Sql.Statements;
 
 namespace DataMesh.Gateway.Server.Lineage;
 
@@ -62,7 +62,7 @@ internal sealed class WorkspaceLineageGuard(IWorkspaceLineageStore store, Catalo
     /// fails leaves a lineage too wide, never too narrow). Dispose the scope after the write; call
     /// <see cref="WriteScope.Committed"/> once it succeeded.
     /// </summary>
-    public WriteScope BeginWrite(Session session, WorkspaceCommand command, RewriteResult? plan)
+    public WriteScope BeginWrite(Session session, WorkspaceWriteStatement command, RewriteResult? plan)
     {
         var project = session.Access.Project;
         var table = Key(command.Table);
@@ -120,18 +120,8 @@ internal sealed class WorkspaceLineageGuard(IWorkspaceLineageStore store, Catalo
     private SubscriptionRecord? StoredSubscription(string consumerProject, long id) =>
         catalog.Store.Read(r => r.GetSubscription(id)) is { } stored && stored.ConsumerProject == consumerProject ? stored : null;
 
-    private static bool Exists(Session session, string table)
-    {
-        try
-        {
-            session.Engine.CountWorkspaceRows(table);
-            return true;
-        }
-        catch (Exception e) when (e is PgErrorException or DuckDB.NET.Data.DuckDBException)
-        {
-            return false; // DuckDB's catalog error: no such table
-        }
-    }
+    // No such table is DuckDB's catalog error, answered by the engine layer (the server names no DuckDB type).
+    private static bool Exists(Session session, string table) => session.Engine.WorkspaceTableExists(table);
 
     private static string Key(string table) => table.ToLowerInvariant();
 
@@ -146,7 +136,7 @@ internal sealed class WorkspaceLineageGuard(IWorkspaceLineageStore store, Catalo
         hint: $"Re-create it: DROP TABLE workspace.{table}, then CREATE TABLE workspace.{table} AS …");
 
     /// <summary>One workspace write in progress; holds the table's write gate until disposed.</summary>
-    public sealed class WriteScope(WorkspaceLineageGuard guard, object gate, string project, string table, WorkspaceCommand command,
+    public sealed class WriteScope(WorkspaceLineageGuard guard, object gate, string project, string table, WorkspaceWriteStatement command,
         IReadOnlyList<LineageSource> sources) : IDisposable
     {
         private bool _disposed;
@@ -160,7 +150,7 @@ internal sealed class WorkspaceLineageGuard(IWorkspaceLineageStore store, Catalo
         }
 
         // CREATE TABLE IF NOT EXISTS may have left an older table in place: keep the union then.
-        private static bool CreatesOnlyIfMissing(WorkspaceCommand command) =>
+        private static bool CreatesOnlyIfMissing(WorkspaceWriteStatement command) =>
             System.Text.RegularExpressions.Regex.IsMatch(command.Prefix, @"\bIF\s+NOT\s+EXISTS\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
         public void Dispose()

@@ -1,6 +1,6 @@
 using DataMesh.Gateway.Admin;
 using DataMesh.Gateway.Protocol.Errors;
-using DataMesh.Gateway.Server.Queries;
+using DataMesh.Gateway.Server.Responses;
 using DataMesh.Gateway.Server.Sessions;
 using DataMesh.Gateway.Sql.Lexing;
 
@@ -11,12 +11,9 @@ namespace DataMesh.Gateway.Server.Notifications;
 /// ones; clients cannot NOTIFY (the gateway notifies, from the catalog's events). LISTEN takes effect at once, also
 /// inside a transaction block; notifications are sent between blocks.
 /// </summary>
-public static class ListenStatements
+internal static class ListenStatements
 {
-    public static bool Handles(SqlStatement statement) =>
-        statement.Tokens.Count > 0 && statement.Tokens[0].Value.ToUpperInvariant() is "LISTEN" or "UNLISTEN" or "NOTIFY";
-
-    public static StatementOutcome Execute(Session session, SqlStatement statement)
+    public static CommandResult Execute(Session session, SqlStatement statement)
     {
         var t = statement.Tokens.Where(x => x.Kind != SqlTokenKind.Semicolon).ToList();
         var verb = t[0].Value.ToUpperInvariant();
@@ -26,7 +23,7 @@ public static class ListenStatements
         if (verb == "UNLISTEN" && t.Count == 2 && t[1].Text == "*")
         {
             session.Inbox?.Unlisten(null);
-            return new StatementOutcome("UNLISTEN");
+            return new CommandResult("UNLISTEN");
         }
         if (t.Count != 2 || t[1].Kind is not (SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier))
             throw new PgErrorException(SqlState.SyntaxError, $"syntax error at or near \"{(t.Count > 2 ? t[2].Text : verb)}\"",
@@ -35,13 +32,13 @@ public static class ListenStatements
         if (verb == "UNLISTEN")
         {
             session.Inbox?.Unlisten(channel);
-            return new StatementOutcome("UNLISTEN");
+            return new CommandResult("UNLISTEN");
         }
         if (!EventAudience.Channels.Contains(channel))
             throw new PgErrorException(SqlState.FeatureNotSupported, $"channel \"{channel}\" is not one of the gateway's",
                 hint: $"LISTEN {EventAudience.Subscriptions} (your projects' subscriptions) or {EventAudience.Requests} (requests to the projects you own)");
         var inbox = session.Inbox ?? throw new PgErrorException(SqlState.FeatureNotSupported, "LISTEN needs a client connection");
         inbox.Listen(channel);
-        return new StatementOutcome("LISTEN");
+        return new CommandResult("LISTEN");
     }
 }

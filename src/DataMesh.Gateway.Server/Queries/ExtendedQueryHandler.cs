@@ -3,48 +3,56 @@ using DataMesh.Gateway.Protocol.Messages.Backend;
 using DataMesh.Gateway.Protocol.Messages.Frontend;
 using DataMesh.Gateway.Protocol.Types;
 using DataMesh.Gateway.Server.Connections;
+using DataMesh.Gateway.Server.Responses;
 using DataMesh.Gateway.Server.Sessions;
+using DataMesh.Gateway.Server.Statements;
 using DataMesh.Gateway.Sql.Lexing;
+using DataMesh.Gateway.Sql.Statements;
 
 namespace DataMesh.Gateway.Server.Queries;
 
 /// <summary>
-/// Parse, Bind, Describe, Execute, Close, Sync and Flush. Named statements and portals survive Sync; the
-/// unnamed ones are replaced by the next Parse/Bind. After an error the connection skips to the next Sync.
+/// Parse, Bind, Describe, Execute, Close and Sync: the protocol's bookkeeping of named statements and portals. Named
+/// statements and portals survive Sync; the unnamed ones are replaced by the next Parse/Bind. What a statement does is
+/// its handler's; what is written for it, the response writer's.
 /// </summary>
-public sealed class ExtendedQueryHandler(WireTransport transport, StatementRunner runner)
+internal sealed class ExtendedQueryHandler(StatementContext context, ResponseWriter responses, IWireOutput output)
 {
-    private BackendWriter Out => transport.Backend;
+    private BackendWriter Out => output.Backend;
 
-    public void Parse(Session session, ParseMessage message)
+    private Session Session => context.Session;
+
+    public void Parse(ParseMessage message)
     {
+        var session = Session;
         if (message.StatementName.Length > 0 && session.Statements.ContainsKey(message.StatementName))
             throw new PgErrorException(SqlState.DuplicatePreparedStatement, $"prepared statement \"{message.StatementName}\" already exists");
         var statements = StatementSplitter.Split(message.Sql);
         if (statements.Count > 1)
             throw new PgErrorException(SqlState.SyntaxError, "cannot insert multiple commands into a prepared statement");
         var statement = statements.Count == 1 ? statements[0] : new SqlStatement("", []);
-        RejectInFailedTransaction(session, statement);
+        RejectInFailedTransaction(statement);
         if (Sql.ParameterNumbers.Highest(statement) is var highest and > ParseMessage.MaxParameters)
             throw new PgErrorException(SqlState.ProgramLimitExceeded, $"prepared statements can have at most {ParseMessage.MaxParameters} parameters",
                 detail: $"The statement refers to parameter ${highest}; Bind and ParameterDescription carry a 16-bit parameter count.");
 
         if (message.StatementName.Length == 0 && session.Statements.Remove("", out var previous)) previous.Dispose();
-        // Planning and prepare can be cancelled (StatementRunner.Prepare): a cancel of the previous statement must not hit this one.
+        // Planning and prepare can be cancelled (StatementPreparer): a cancel of the previous statement must not hit this one.
         session.ClearCancel();
         var prepared = statements.Count == 0
-            ? new PreparedStatement(message.StatementName, statement, StatementKind.Session, [], null)
-            : runner.Prepare(session, message.StatementName, statement, message.ParameterTypeOids);
+            ? new PreparedEmpty(message.StatementName, new EmptyStatement(statement))
+            : StatementPreparer.Prepare(context, message.StatementName, statement, message.ParameterTypeOids);
         session.Statements[message.StatementName] = prepared;
         Out.ParseComplete();
     }
 
-    public void Bind(Session session, BindMessage message)
+    public void Bind(BindMessage message)
     {
+        var session = Session;
         if (!session.Statements.TryGetValue(message.StatementName, out var statement))
             throw new PgErrorException(SqlState.InvalidSqlStatementName, $"prepared statement \"{message.StatementName}\" does not exist");
-        RejectInFailedTransaction(session, statement.Statement);
-        runner.Revalidate(session, statement); // grants may have changed since Parse: a revoked grant fails here
+        RejectInFailedTransaction(statement.Source);
+        statement.Handler.Revalidate(context, statement); // grants may have changed since Parse: a revoked grant fails here
         if (message.ParameterValues.Length != statement.ParameterOids.Length)
             throw new PgErrorException(SqlState.ProtocolViolation,
                 $"bind message supplies {message.ParameterValues.Length} parameters, but prepared statement \"{statement.Name}\" requires {statement.ParameterOids.Length}");
@@ -62,32 +70,35 @@ public sealed class ExtendedQueryHandler(WireTransport transport, StatementRunne
         Out.BindComplete();
     }
 
-    public void Describe(Session session, TargetedMessage message)
+    /// <summary>Describe of a statement: ParameterDescription, then its columns or NoData; of a portal: the columns in
+    /// its formats (a query starts here, so the description has the real result types).</summary>
+    public void Describe(TargetedMessage message)
     {
         if (message.Target == TargetedMessage.Statement)
         {
-            if (!session.Statements.TryGetValue(message.Name, out var statement))
+            if (!Session.Statements.TryGetValue(message.Name, out var statement))
                 throw new PgErrorException(SqlState.InvalidSqlStatementName, $"prepared statement \"{message.Name}\" does not exist");
-            runner.DescribeStatement(session, statement);
+            statement.Handler.Revalidate(context, statement);
+            responses.ParameterDescription(statement.ParameterOids);
+            responses.Fields(statement.Handler.DescribeStatement(context, statement));
             return;
         }
-        runner.DescribePortal(session, FindPortal(session, message.Name));
+        var portal = FindPortal(message.Name);
+        responses.Fields(portal.Statement.Handler.DescribePortal(context, portal));
     }
 
-    public async Task ExecuteAsync(Session session, ExecuteMessage message)
+    /// <summary>Runs a portal; an Execute with a row limit that stops there sends PortalSuspended and keeps it open.</summary>
+    public async Task ExecuteAsync(ExecuteMessage message)
     {
-        var portal = FindPortal(session, message.PortalName);
-        RejectInFailedTransaction(session, portal.Statement.Statement);
-        if (portal.Statement.Statement.Tokens.Count == 0)
-        {
-            Out.EmptyQueryResponse();
-            return;
-        }
-        await runner.ExecuteAsync(session, portal, message.MaxRows, sendRowDescription: false).ConfigureAwait(false);
+        var portal = FindPortal(message.PortalName);
+        RejectInFailedTransaction(portal.Statement.Source);
+        var result = portal.Statement.Handler.Execute(context, portal, message.MaxRows);
+        await responses.WriteAsync(context, result, describe: false).ConfigureAwait(false);
     }
 
-    public void Close(Session session, TargetedMessage message)
+    public void Close(TargetedMessage message)
     {
+        var session = Session;
         if (message.Target == TargetedMessage.Statement)
         {
             if (session.Statements.Remove(message.Name, out var statement)) statement.Dispose();
@@ -100,22 +111,23 @@ public sealed class ExtendedQueryHandler(WireTransport transport, StatementRunne
     }
 
     /// <summary>Sync ends the implicit transaction: portals die unless an explicit transaction holds them.</summary>
-    public void Sync(Session session)
+    public void Sync()
     {
+        var session = Session;
         session.SkipUntilSync = false;
         if (session.TransactionStatus == TransactionStatus.Idle) session.ClosePortals(includeNamed: true);
         Out.ReadyForQuery(session.TransactionStatus);
     }
 
-    private static Portal FindPortal(Session session, string name) =>
-        session.Portals.TryGetValue(name, out var portal)
+    private Portal FindPortal(string name) =>
+        Session.Portals.TryGetValue(name, out var portal)
             ? portal
             : throw new PgErrorException(SqlState.InvalidCursorName, $"portal \"{name}\" does not exist");
 
     /// <summary>In a failed transaction block only ROLLBACK/COMMIT may be parsed, bound or run (25P02).</summary>
-    private static void RejectInFailedTransaction(Session session, SqlStatement statement)
+    private void RejectInFailedTransaction(SqlStatement statement)
     {
-        if (session.TransactionStatus == TransactionStatus.Failed && !TransactionStatements.EndsTransaction(statement))
+        if (Session.TransactionStatus == TransactionStatus.Failed && !StatementParser.EndsTransaction(statement))
             throw SimpleQueryHandler.InFailedTransaction();
     }
 }

@@ -1,23 +1,27 @@
-using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Protocol.Messages.Backend;
-using DataMesh.Gateway.Server.Connections;
+using DataMesh.Gateway.Protocol.Errors;
+using DataMesh.Gateway.Server.Responses;
 using DataMesh.Gateway.Server.Sessions;
+using DataMesh.Gateway.Server.Statements;
 using DataMesh.Gateway.Sql.Lexing;
+using DataMesh.Gateway.Sql.Statements;
 
 namespace DataMesh.Gateway.Server.Queries;
 
 /// <summary>
-/// The simple query protocol: one Query message may hold several statements. Each gets its own result and
-/// command tag; the first error stops the rest; exactly one ReadyForQuery ends the message.
+/// The simple query protocol: one Query message may hold several statements. Each is prepared, run by its handler and
+/// written as its own result with its own tag; the first error stops the rest; the caller ends the message with one
+/// ReadyForQuery.
 /// </summary>
-public sealed class SimpleQueryHandler(WireTransport transport, StatementRunner runner)
+internal sealed class SimpleQueryHandler(StatementContext context, ResponseWriter responses)
 {
-    public async Task HandleAsync(Session session, string sql)
+    public async Task HandleAsync(string sql)
     {
+        var session = context.Session;
         var statements = StatementSplitter.Split(sql);
         if (statements.Count == 0)
         {
-            transport.Backend.EmptyQueryResponse();
+            await responses.WriteAsync(context, EmptyResult.Instance, describe: true).ConfigureAwait(false);
             return;
         }
 
@@ -25,22 +29,19 @@ public sealed class SimpleQueryHandler(WireTransport transport, StatementRunner 
         // while this message's work (splitting a long text, preparing) is under way must stop it, as in PostgreSQL.
         foreach (var statement in statements)
         {
-            if (session.TransactionStatus == TransactionStatus.Failed && !TransactionStatements.EndsTransaction(statement))
-            {
-                transport.Backend.Error(InFailedTransaction());
-                return;
-            }
             session.StatementStarted = TimeProvider.System.GetTimestamp(); // statement_timeout covers each statement whole
             try
             {
-                using var prepared = runner.Prepare(session, "", statement, []);
+                if (session.TransactionStatus == TransactionStatus.Failed && !StatementParser.EndsTransaction(statement))
+                    throw InFailedTransaction();
+                using var prepared = StatementPreparer.Prepare(context, "", statement, []);
                 using var portal = new Portal("", prepared, [], []);
-                await runner.ExecuteAsync(session, portal, 0, sendRowDescription: true).ConfigureAwait(false);
+                var result = prepared.Handler.Execute(context, portal, 0);
+                await responses.WriteAsync(context, result, describe: true).ConfigureAwait(false);
             }
             catch (PgErrorException e) when (!e.IsFatal)
             {
-                transport.Backend.Error(e);
-                if (session.TransactionStatus == TransactionStatus.InTransaction) session.TransactionStatus = TransactionStatus.Failed;
+                responses.Error(session, e);
                 return;
             }
             finally

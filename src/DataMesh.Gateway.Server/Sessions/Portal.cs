@@ -47,6 +47,14 @@ public sealed class Portal : IDisposable
     /// <summary>The session's cursor sequence at DECLARE, so ROLLBACK TO SAVEPOINT closes cursors declared after it.</summary>
     public long Sequence { get; init; }
 
+    /// <summary>The portal ran to its end: later Executes return no rows, and its engine cursor is released now.</summary>
+    public void Finish()
+    {
+        Completed = true;
+        Cursor?.Dispose();
+        Cursor = null;
+    }
+
     public void Dispose()
     {
         Cursor?.Dispose();

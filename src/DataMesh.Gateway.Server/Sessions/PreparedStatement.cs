@@ -1,72 +1,38 @@
-using DataMesh.Gateway.Engine.Execution;
+using DataMesh.Gateway.Server.Statements;
 using DataMesh.Gateway.Sql.Lexing;
+using DataMesh.Gateway.Sql.Statements;
 
 namespace DataMesh.Gateway.Server.Sessions;
 
-/// <summary>A statement created by Parse (or by the simple-query path), named or unnamed.</summary>
-public sealed class PreparedStatement : IDisposable
+/// <summary>
+/// A statement created by Parse (or by the simple-query path), named or unnamed. A closed hierarchy: one sealed kind
+/// per kind of statement (Statements/), each holding its own payload and the handler that answers it.
+/// </summary>
+public abstract class PreparedStatement : IDisposable
 {
-    public PreparedStatement(string name, SqlStatement statement, StatementKind kind, int[] parameterOids, PreparedQuery? engineQuery)
+    private protected PreparedStatement(string name, Statement parsed)
     {
         Name = name;
-        Statement = statement;
-        Kind = kind;
-        ParameterOids = parameterOids;
-        EngineQuery = engineQuery;
+        Parsed = parsed;
     }
 
     public string Name { get; }
-    public SqlStatement Statement { get; }
-    public StatementKind Kind { get; }
+
+    /// <summary>The statement as the gateway classified it.</summary>
+    public Statement Parsed { get; }
+
+    /// <summary>The user's text and tokens.</summary>
+    public SqlStatement Source => Parsed.Source;
 
     /// <summary>The client's declared OIDs, with the engine's inferred type where the client said 0.</summary>
-    public int[] ParameterOids { get; }
+    public virtual int[] ParameterOids => [];
 
-    public PreparedQuery? EngineQuery { get; private set; }
+    /// <summary>The governed rewrite the statement runs under (engine statements and workspace writes), for the audit.</summary>
+    public virtual Policy.Rewrite.RewriteResult? Plan => null;
 
-    /// <summary>The user's engine text (with parameter casts) before governance: re-planned when the policy changes.</summary>
-    public string? EngineText { get; init; }
+    internal abstract IStatementHandler Handler { get; }
 
-    /// <summary>The table OID and attribute number of each result column for RowDescription (zeros when untraced).</summary>
-    public (int TableOid, short Attribute)[]? ColumnOrigins { get; set; }
-
-    /// <summary>The governed rewrite the engine query was prepared from, and the policy version it holds.</summary>
-    public Policy.Rewrite.RewriteResult? Plan { get; private set; }
-
-    public void SetPlan(Policy.Rewrite.RewriteResult plan) => Plan = plan;
-
-    /// <summary>
-    /// Releases the engine query before the session moves to another engine connection; the statement is prepared
-    /// again (and re-planned) at its next Bind, Describe or Execute.
-    /// </summary>
-    public void Detach()
+    public virtual void Dispose()
     {
-        if (Plan is null) return;
-        EngineQuery?.Dispose();
-        EngineQuery = null;
     }
-
-    public bool IsDetached => Plan is not null && EngineQuery is null;
-
-    /// <summary>Swaps in a query prepared from a newer plan (the grants changed since Parse).</summary>
-    public void Replace(PreparedQuery query, Policy.Rewrite.RewriteResult plan)
-    {
-        if (!ReferenceEquals(EngineQuery, query)) EngineQuery?.Dispose();
-        EngineQuery = query;
-        Plan = plan;
-    }
-
-    /// <summary>The parsed workspace write, for <see cref="StatementKind.WorkspaceWrite"/>.</summary>
-    public Queries.WorkspaceCommand? Workspace { get; init; }
-
-    /// <summary>The parsed admin command, for <see cref="StatementKind.Admin"/>.</summary>
-    public Sql.Admin.AdminStatement? Admin { get; init; }
-
-    /// <summary>The parsed DECLARE, for <see cref="StatementKind.Cursor"/>; its query is this statement's engine query.</summary>
-    public Queries.DeclareCursor? Declare { get; init; }
-
-    /// <summary>The parsed FETCH or MOVE, for <see cref="StatementKind.Cursor"/>.</summary>
-    public Queries.FetchCursor? Fetch { get; init; }
-
-    public void Dispose() => EngineQuery?.Dispose();
 }

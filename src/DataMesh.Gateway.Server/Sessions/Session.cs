@@ -47,7 +47,10 @@ public sealed class Session : IDisposable
         var old = Engine;
         Engine = engine;
         EngineFingerprint = fingerprint;
-        if (!ReferenceEquals(old, engine)) old.Dispose();
+        if (ReferenceEquals(old, engine)) return;
+        // Statements prepared on the old connection are prepared again (and re-planned) at their next use.
+        foreach (var statement in Statements.Values.OfType<Statements.EngineStatement>()) statement.Detach();
+        old.Dispose();
     }
 
     /// <summary>The exp of the identity token the session signed in with; null: not a token session.</summary>

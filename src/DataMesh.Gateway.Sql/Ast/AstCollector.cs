@@ -1,25 +1,14 @@
-using System.Text.Json;
-
 namespace DataMesh.Gateway.Sql.Ast;
 
 /// <summary>
-/// Walks every object and array of a json_serialize_sql statement (no fixed list of fields: subqueries hide in
-/// modifiers, STAR REPLACE, window specs, QUALIFY, function arguments, PIVOT lists, lambdas, …), tracking which CTE
-/// names are in scope (<see cref="CteScope"/>), and collects table references, function calls, parameters, column
-/// references, subquery expressions and every class/type string.
+/// Walks every object and array of a statement's tree (no fixed list of fields: subqueries hide in modifiers, STAR
+/// REPLACE, window specs, QUALIFY, function arguments, PIVOT lists, lambdas, …), tracking which CTE names are in scope
+/// (<see cref="CteScope"/>), and collects table references, function calls, parameters, column references, subquery
+/// expressions and every class/type string.
 /// </summary>
-internal sealed class AstCollector
+internal sealed class AstCollector(string sql)
 {
     private enum Slot { None, TableRef, TableFunctionCall }
-
-    private readonly string _sql;
-    private readonly Utf8Offsets _offsets;
-
-    public AstCollector(string sql)
-    {
-        _sql = sql;
-        _offsets = new Utf8Offsets(sql);
-    }
 
     public List<TableReference> TableReferences { get; } = [];
     public List<FunctionCall> FunctionCalls { get; } = [];
@@ -30,30 +19,29 @@ internal sealed class AstCollector
     public HashSet<string> NodeTypes { get; } = new(StringComparer.Ordinal);
     public HashSet<string> UnknownKinds { get; } = new(StringComparer.Ordinal);
 
-    public void WalkStatement(JsonElement statement) => Walk(statement, CteScope.Empty, Slot.None);
+    public void WalkStatement(AstNode statement) => WalkObject(statement, CteScope.Empty, Slot.None);
 
-    private void Walk(JsonElement element, CteScope scope, Slot slot)
+    private void Walk(AstValue value, CteScope scope, Slot slot)
     {
-        switch (element.ValueKind)
+        switch (value.Kind)
         {
-            case JsonValueKind.Object:
-                WalkObject(element, scope, slot);
+            case AstValueKind.Object:
+                WalkObject(value.Node!, scope, slot);
                 break;
-            case JsonValueKind.Array:
+            case AstValueKind.Array:
                 if (slot == Slot.TableRef) throw Malformed("a table reference is an array");
-                foreach (var item in element.EnumerateArray()) Walk(item, scope, Slot.None);
+                foreach (var item in value.Items) Walk(item, scope, Slot.None);
                 break;
             default:
-                if (slot == Slot.TableRef && element.ValueKind != JsonValueKind.Null)
-                    throw Malformed("a table reference is not an object");
+                if (slot == Slot.TableRef && value.Kind != AstValueKind.Null) throw Malformed("a table reference is not an object");
                 break;
         }
     }
 
-    private void WalkObject(JsonElement node, CteScope scope, Slot slot)
+    private void WalkObject(AstNode node, CteScope scope, Slot slot)
     {
-        var cls = OptionalString(node, "class");
-        var type = OptionalString(node, "type");
+        var cls = node.Class;
+        var type = node.Type;
         if (cls is not null)
         {
             NodeClasses.Add(cls);
@@ -65,11 +53,9 @@ internal sealed class AstCollector
             if (!AstKinds.IsKnownType(type)) UnknownKinds.Add("type:" + type);
         }
 
-        Location(node); // every location must be a character boundary, recorded or not (fail closed)
-
-        if (cls is null && type is not null && node.TryGetProperty("cte_map", out var cteMap))
+        if (cls is null && type is not null && node.Has("cte_map"))
         {
-            WalkQueryNode(node, type, cteMap, scope);
+            WalkQueryNode(node, type, node["cte_map"], scope);
             return;
         }
         if (cls is null && type is not null && (slot == Slot.TableRef || LooksLikeTableRef(node)))
@@ -79,58 +65,57 @@ internal sealed class AstCollector
         }
         if (slot == Slot.TableRef) throw Malformed("a table reference has no type");
         if (cls is not null) RecordExpression(node, cls, type ?? "", slot == Slot.TableFunctionCall);
-        foreach (var property in node.EnumerateObject())
-            Walk(property.Value, scope, property.NameEquals("from_table") ? Slot.TableRef : Slot.None);
+        foreach (var (name, value) in node.Properties)
+            Walk(value, scope, name == "from_table" ? Slot.TableRef : Slot.None);
     }
 
     // Table references carry alias, sample and query_location and no class; query nodes have a cte_map instead.
-    private static bool LooksLikeTableRef(JsonElement node) =>
-        node.TryGetProperty("alias", out _) && node.TryGetProperty("sample", out _)
-        && node.TryGetProperty("query_location", out _);
+    private static bool LooksLikeTableRef(AstNode node) => node.Has("alias") && node.Has("sample") && node.Has("query_location");
 
-    private void WalkQueryNode(JsonElement node, string type, JsonElement cteMap, CteScope outer)
+    private void WalkQueryNode(AstNode node, string type, AstValue cteMap, CteScope outer)
     {
         var scope = outer;
-        if (cteMap.ValueKind == JsonValueKind.Object)
+        if (cteMap.Node is { } map)
         {
-            foreach (var property in cteMap.EnumerateObject())
+            foreach (var (name, value) in map.Properties)
             {
-                if (!property.NameEquals("map"))
+                if (name != "map")
                 {
-                    Walk(property.Value, outer, Slot.None);
+                    Walk(value, outer, Slot.None);
                     continue;
                 }
-                if (property.Value.ValueKind != JsonValueKind.Array) throw Malformed("cte_map.map is not an array");
-                foreach (var entry in property.Value.EnumerateArray())
+                if (value.Kind != AstValueKind.Array) throw Malformed("cte_map.map is not an array");
+                foreach (var entry in value.Items)
                 {
-                    var name = entry.ValueKind == JsonValueKind.Object ? OptionalString(entry, "key") : null;
-                    if (name is null) throw Malformed("a CTE has no name");
+                    var cte = entry.Node;
+                    var cteName = cte is null ? null : OptionalString(cte, "key");
+                    if (cte is null || cteName is null) throw Malformed("a CTE has no name");
                     // The body sees the outer scope and earlier siblings only; a RECURSIVE_CTE_NODE body adds itself
                     // to the scope of its recursive term (below).
-                    foreach (var part in entry.EnumerateObject()) Walk(part.Value, scope, Slot.None);
-                    scope = scope.With(name);
+                    foreach (var part in cte.Properties) Walk(part.Value, scope, Slot.None);
+                    scope = scope.With(cteName);
                 }
             }
         }
-        else if (cteMap.ValueKind != JsonValueKind.Null) throw Malformed("cte_map is not an object");
+        else if (cteMap.Kind != AstValueKind.Null) throw Malformed("cte_map is not an object");
 
         var recursiveName = type == "RECURSIVE_CTE_NODE" ? OptionalString(node, "cte_name") : null;
         if (type == "RECURSIVE_CTE_NODE" && string.IsNullOrEmpty(recursiveName)) throw Malformed("a recursive CTE has no name");
-        foreach (var property in node.EnumerateObject())
+        foreach (var (name, value) in node.Properties)
         {
-            if (property.NameEquals("cte_map")) continue;
-            var childScope = recursiveName is not null && property.NameEquals("right") ? scope.With(recursiveName) : scope;
-            Walk(property.Value, childScope, property.NameEquals("from_table") ? Slot.TableRef : Slot.None);
+            if (name == "cte_map") continue;
+            var childScope = recursiveName is not null && name == "right" ? scope.With(recursiveName) : scope;
+            Walk(value, childScope, name == "from_table" ? Slot.TableRef : Slot.None);
         }
     }
 
-    private void WalkTableRef(JsonElement node, string type, CteScope scope)
+    private void WalkTableRef(AstNode node, string type, CteScope scope)
     {
         var kind = TableRefKinds.FromDuckDb(type);
         var catalog = OptionalString(node, "catalog_name") ?? "";
         var schema = OptionalString(node, "schema_name") ?? "";
         var table = OptionalString(node, "table_name") ?? "";
-        var offset = Location(node);
+        var offset = node.Offset;
         var reference = new TableReference
         {
             Kind = kind,
@@ -139,8 +124,8 @@ internal sealed class AstCollector
             SchemaName = schema,
             TableName = table,
             Alias = OptionalString(node, "alias") ?? "",
-            HasAtClause = IsPresent(node, "at_clause"),
-            HasSample = IsPresent(node, "sample"),
+            HasAtClause = !node["at_clause"].IsNull,
+            HasSample = !node["sample"].IsNull,
             Offset = offset,
         };
         switch (kind)
@@ -150,12 +135,11 @@ internal sealed class AstCollector
                 reference = reference with
                 {
                     RefersToCte = catalog.Length == 0 && schema.Length == 0 && scope.Contains(table),
-                    NameSpan = offset is { } start ? TableNameLexer.Measure(_sql, start, catalog, schema, table) : null,
+                    NameSpan = offset is { } start ? TableNameLexer.Measure(sql, start, catalog, schema, table) : null,
                 };
                 break;
             case TableRefKind.TableFunction:
-                if (!node.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object)
-                    throw Malformed("a TABLE_FUNCTION has no function");
+                if (node.Node("function") is not { } function) throw Malformed("a TABLE_FUNCTION has no function");
                 reference = reference with
                 {
                     FunctionName = OptionalString(function, "function_name") ?? "",
@@ -169,17 +153,17 @@ internal sealed class AstCollector
         }
         TableReferences.Add(reference);
 
-        foreach (var property in node.EnumerateObject())
+        foreach (var (name, value) in node.Properties)
         {
             var slot = Slot.None;
-            if (kind == TableRefKind.Join && (property.NameEquals("left") || property.NameEquals("right"))) slot = Slot.TableRef;
-            else if (kind == TableRefKind.Pivot && property.NameEquals("source")) slot = Slot.TableRef;
-            else if (kind == TableRefKind.TableFunction && property.NameEquals("function")) slot = Slot.TableFunctionCall;
-            Walk(property.Value, scope, slot);
+            if (kind == TableRefKind.Join && name is "left" or "right") slot = Slot.TableRef;
+            else if (kind == TableRefKind.Pivot && name == "source") slot = Slot.TableRef;
+            else if (kind == TableRefKind.TableFunction && name == "function") slot = Slot.TableFunctionCall;
+            Walk(value, scope, slot);
         }
     }
 
-    private void RecordExpression(JsonElement node, string cls, string type, bool isTableFunction)
+    private void RecordExpression(AstNode node, string cls, string type, bool isTableFunction)
     {
         switch (cls)
         {
@@ -189,47 +173,34 @@ internal sealed class AstCollector
                     OptionalString(node, "function_name") ?? "",
                     OptionalString(node, "schema") ?? "",
                     OptionalString(node, "catalog") ?? "",
-                    node.TryGetProperty("is_operator", out var op) && op.ValueKind == JsonValueKind.True,
+                    node.IsOperator,
                     IsWindow: cls == "WINDOW",
                     isTableFunction,
                     type,
-                    Location(node)));
+                    node.Offset));
                 break;
             case "PARAMETER":
-                Parameters.Add(new ParameterReference(OptionalString(node, "identifier") ?? "", Location(node)));
+                Parameters.Add(new ParameterReference(OptionalString(node, "identifier") ?? "", node.Offset));
                 break;
             case "COLUMN_REF":
                 var names = new List<string>();
-                if (node.TryGetProperty("column_names", out var columnNames) && columnNames.ValueKind == JsonValueKind.Array)
-                    foreach (var name in columnNames.EnumerateArray())
-                        names.Add(name.ValueKind == JsonValueKind.String ? name.GetString()! : throw Malformed("a column name is not a string"));
-                ColumnReferences.Add(new ColumnReference(names, Location(node)));
+                foreach (var name in node["column_names"].Items)
+                    names.Add(name is { Kind: AstValueKind.String, Text: { } text } ? text : throw Malformed("a column name is not a string"));
+                ColumnReferences.Add(new ColumnReference(names, node.Offset));
                 break;
             case "SUBQUERY":
-                Subqueries.Add(new SubqueryExpression(OptionalString(node, "subquery_type") ?? "", Location(node)));
+                Subqueries.Add(new SubqueryExpression(OptionalString(node, "subquery_type") ?? "", node.Offset));
                 break;
         }
     }
 
-    private int? Location(JsonElement node)
+    private static string? OptionalString(AstNode node, string name)
     {
-        if (!node.TryGetProperty("query_location", out var location) || location.ValueKind == JsonValueKind.Null) return null;
-        if (location.ValueKind != JsonValueKind.Number || !location.TryGetUInt64(out var bytes))
-            throw Malformed("query_location is not an unsigned integer");
-        return _offsets.ToCharOffset(bytes);
-    }
-
-    private static bool IsPresent(JsonElement node, string name) =>
-        node.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
-
-    private static string? OptionalString(JsonElement node, string name)
-    {
-        if (!node.TryGetProperty(name, out var value)) return null;
-        return value.ValueKind switch
+        var value = node[name];
+        return value.Kind switch
         {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Null => null,
-            _ when name is "type" or "class" => null, // "type" is also a LogicalType object ({"id": …})
+            AstValueKind.String => value.Text,
+            AstValueKind.Null => null,
             _ => throw Malformed($"'{name}' is not a string"),
         };
     }

@@ -1,12 +1,15 @@
 namespace DataMesh.Gateway.Sql.Ast;
 
-/// <summary>What the whole AST of one SELECT statement contains, in document order.</summary>
+/// <summary>
+/// One SELECT statement read from DuckDB's syntax tree, once: the typed tree itself (<see cref="Statement"/>), and what
+/// the whole tree contains, collected in document order.
+/// </summary>
 public sealed class ParsedQuery
 {
-    internal ParsedQuery(string originalSql, string json, AstCollector collected)
+    internal ParsedQuery(string originalSql, AstNode statement, AstCollector collected)
     {
         OriginalSql = originalSql;
-        Json = json;
+        Statement = statement;
         TableReferences = collected.TableReferences;
         FunctionCalls = collected.FunctionCalls;
         Parameters = collected.Parameters;
@@ -17,10 +20,15 @@ public sealed class ParsedQuery
         UnknownKinds = collected.UnknownKinds;
     }
 
+    /// <summary>The exact text DuckDB parsed; every <see cref="AstNode.Offset"/> is a char offset into it.</summary>
     public string OriginalSql { get; }
 
-    /// <summary>DuckDB's json_serialize_sql output this was read from.</summary>
-    public string Json { get; }
+    /// <summary>json_serialize_sql's text the tree was read from, for the steps that still walk the JSON themselves
+    /// (the constant scan and the bound-plan cast checks).</summary>
+    public string Json { get; init; } = "";
+
+    /// <summary>The statement's tree (its "node" is the query).</summary>
+    public AstNode Statement { get; }
 
     public IReadOnlyList<TableReference> TableReferences { get; }
     public IReadOnlyList<FunctionCall> FunctionCalls { get; }

@@ -1,9 +1,8 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace DataMesh.Gateway.Sql.Ast;
 
-/// <summary>Reads DuckDB's json_serialize_sql output for one SELECT statement.</summary>
+/// <summary>Reads DuckDB's json_serialize_sql output for one SELECT statement, once, into the typed tree.</summary>
 public static class SqlAst
 {
     /// <summary>
@@ -17,53 +16,29 @@ public static class SqlAst
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(originalSql);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 4096 });
-        }
-        catch (JsonException e)
-        {
-            throw new SqlAstException("the DuckDB AST is not valid JSON: " + e.Message);
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) throw new SqlAstException("the DuckDB AST is not a JSON object");
-            if (root.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.False)
-                throw DuckDbError(root, originalSql);
-            if (!root.TryGetProperty("statements", out var statements) || statements.ValueKind != JsonValueKind.Array)
-                throw new SqlAstException("the DuckDB AST has no statement list");
-            var count = statements.GetArrayLength();
-            if (count != 1)
-                throw new SqlAstException($"expected exactly one statement, found {count}");
-
-            var collector = new AstCollector(originalSql);
-            collector.WalkStatement(statements[0]);
-            return new ParsedQuery(originalSql, json, collector);
-        }
+        var offsets = new Utf8Offsets(originalSql);
+        var root = AstReader.Read(json, offsets);
+        if (root.Has("error") && root["error"].Kind != AstValueKind.False) throw DuckDbError(root, offsets);
+        if (root["statements"] is not { Kind: AstValueKind.Array } statements)
+            throw new SqlAstException("the DuckDB AST has no statement list");
+        if (statements.Items.Count != 1)
+            throw new SqlAstException($"expected exactly one statement, found {statements.Items.Count}");
+        var statement = statements.Items[0].Node ?? throw new SqlAstException("unexpected DuckDB AST shape: a statement is not an object");
+        var collector = new AstCollector(originalSql);
+        collector.WalkStatement(statement);
+        return new ParsedQuery(originalSql, statement, collector) { Json = json };
     }
 
-    private static SqlAstException DuckDbError(JsonElement root, string originalSql)
+    private static SqlAstException DuckDbError(AstNode root, Utf8Offsets offsets)
     {
-        string? Text(string name) =>
-            root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
         int? position = null;
-        if (root.TryGetProperty("position", out var p))
-        {
-            ulong codePoints = 0;
-            var ok = p.ValueKind switch
-            {
-                JsonValueKind.String => ulong.TryParse(p.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out codePoints),
-                JsonValueKind.Number => p.TryGetUInt64(out codePoints),
-                _ => false,
-            };
-            if (ok && codePoints != Utf8Offsets.NoLocation && new Utf8Offsets(originalSql).TryCodePointToCharOffset(codePoints, out var chars))
-                position = chars;
-        }
-        return new SqlAstException(Text("error_message") ?? "DuckDB could not serialise the statement", position,
-            Text("error_type") ?? "", Text("error_subtype"));
+        var p = root["position"];
+        // Parse errors report "position" in code points (PostgreSQL's scanner counts characters), unlike query_location.
+        if (p.Kind is AstValueKind.String or AstValueKind.Number
+            && ulong.TryParse(p.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var codePoints)
+            && codePoints != Utf8Offsets.NoLocation && offsets.TryCodePointToCharOffset(codePoints, out var chars))
+            position = chars;
+        return new SqlAstException(root.String("error_message") ?? "DuckDB could not serialise the statement", position,
+            root.String("error_type") ?? "", root.String("error_subtype"));
     }
 }

@@ -44,6 +44,35 @@ public sealed class DependencyDirectionTests
         Assert.DoesNotContain("Microsoft.Data.Sqlite", references);
     }
 
+    /// <summary>The engine is the only layer that speaks DuckDB.NET: the server sees prepared queries and cursors, never
+    /// the driver's types (its statement-type enum included).</summary>
+    [Theory]
+    [InlineData("DataMesh.Gateway.Server")]
+    [InlineData("DataMesh.Gateway.Policy")]
+    [InlineData("DataMesh.Gateway.Sql")]
+    public void Only_the_engine_and_admin_layers_name_DuckDB_types(string name)
+    {
+        var references = Assembly.Load(name).GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.DoesNotContain(references, r => r.StartsWith("DuckDB.NET", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Every layer of ours an assembly uses is declared in its project file: a dependency that only arrives through
+    /// another project (the server used the catalog that way) does not show in the project graph.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Assemblies))]
+    public void Every_layer_an_assembly_uses_is_declared_in_its_project(string name)
+    {
+        var used = Assembly.Load(name).GetReferencedAssemblies().Select(a => a.Name!)
+            .Where(n => n.StartsWith("DataMesh.", StringComparison.Ordinal)).ToList();
+        var project = System.Xml.Linq.XDocument.Load(Path.Combine(RepositoryRoot(), "src", name, name + ".csproj"));
+        var declared = project.Descendants("ProjectReference")
+            .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value)).ToList();
+        var undeclared = used.Except(declared).ToList();
+        Assert.True(undeclared.Count == 0, $"{name} uses {string.Join(", ", undeclared)} without a ProjectReference");
+    }
+
     [Fact]
     public void Storage_knows_no_engine_catalog_or_policy()
     {

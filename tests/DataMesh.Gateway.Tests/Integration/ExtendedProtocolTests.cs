@@ -92,6 +92,26 @@ public sealed class ExtendedProtocolTests(GatewayFixture gateway)
         Assert.Equal("Z", Types(await c.ReadUntilAsync('Z')));
     }
 
+    /// <summary>
+    /// asyncpg and node-postgres' pg-cursor send Parse + Describe + Flush and wait: after an error the server skips
+    /// messages until Sync, but a Flush still sends what is pending, the ErrorResponse included (as PostgreSQL does).
+    /// </summary>
+    [Fact]
+    public async Task Flush_after_an_error_sends_the_error_before_any_sync()
+    {
+        await using var c = await RawLogin.ConnectAsync(gateway);
+        await c.SendAsync([.. Parse("", "SELEC 1"), .. Describe('S', ""), .. Flush()]);
+        var error = await c.ReadMessageAsync(TimeSpan.FromSeconds(5));
+        Assert.NotNull(error);
+        Assert.Equal('E', error.Value.Type);
+        Assert.Equal("42601", RawClient.SqlState(error.Value.Payload));
+        await c.SendAsync(Sync());
+        Assert.Equal("Z", Types(await c.ReadUntilAsync('Z')));
+        await c.SendAsync([.. Parse("", "SELECT 6"), .. Bind("", "", []), .. Execute(""), .. Sync()]);
+        Assert.Equal("12DCZ", Types(await c.ReadUntilAsync('Z')));
+    }
+
+
     [Theory]
     // asyncpg's type introspection: WHERE ti.oid = any($1::oid[]) with a Python list bound by the described type.
     [InlineData("SELECT t.typname FROM pg_type t WHERE t.oid = any($1::oid[])", 1028)]

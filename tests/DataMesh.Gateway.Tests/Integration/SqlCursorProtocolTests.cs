@@ -68,4 +68,34 @@ public sealed class SqlCursorProtocolTests(GatewayFixture gateway)
         await c.SendAsync(RawClient.Query("SELECT 1"));
         Assert.Equal(["1"], (await c.ReadUntilAsync('Z')).Where(m => m.Type == 'D').Select(m => FirstField(m.Payload)));
     }
+
+    [Fact]
+    public async Task A_cancel_interrupts_a_long_MOVE_with_57014_and_the_session_goes_on()
+    {
+        await using var c = await RawClient.ConnectAsync(gateway);
+        await c.SendAsync(RawClient.StartupMessage("alice", "marketing"));
+        var key = Assert.Single(await RawLogin.AuthenticateAsync(c, "alice", "alice"), m => m.Type == 'K').Payload;
+        await c.SendAsync(RawClient.Query("BEGIN; DECLARE slow CURSOR FOR "
+            + "SELECT x FROM range(100000000000) t(x) WHERE x < 300000 OR x % 1000000007 = 5"));
+        Assert.DoesNotContain(await c.ReadUntilAsync('Z'), m => m.Type == 'E');
+
+        // DECLARE returns once the engine's stream buffer is full (100,000 rows); MOVE drops the first 300,000 rows in a
+        // moment, then one fetch scans the rest of the range (minutes) for the next match. Only an interrupt of the
+        // engine stops that fetch: the cancel flag checked between batches is seen too late.
+        await c.SendAsync(RawClient.Query("MOVE ALL IN slow"));
+        await Task.Delay(1500);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await using (var cancel = await RawClient.ConnectAsync(gateway))
+            await cancel.SendAsync([.. RawClient.BigEndian(16), .. RawClient.BigEndian(80877102), .. key]);
+        var messages = await c.ReadUntilAsync('Z', TimeSpan.FromSeconds(60));
+        var elapsed = watch.Elapsed;
+        var error = Assert.Single(messages, m => m.Type == 'E');
+        Assert.Equal("57014", RawClient.SqlState(error.Payload));
+        Assert.Equal("canceling statement due to user request", RawClient.Field(error.Payload, 'M'));
+        Assert.True(elapsed < TimeSpan.FromSeconds(10), $"the cancel took {elapsed.TotalSeconds:F1} s");
+        Assert.Equal((byte)'E', messages[^1].Payload[0]); // ReadyForQuery: the transaction block failed
+
+        await c.SendAsync(RawClient.Query("ROLLBACK; SELECT 5"));
+        Assert.Equal(["5"], (await c.ReadUntilAsync('Z')).Where(m => m.Type == 'D').Select(m => FirstField(m.Payload)));
+    }
 }

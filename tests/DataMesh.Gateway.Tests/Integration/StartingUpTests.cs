@@ -2,6 +2,7 @@ using System.Net;
 using DataMesh.Gateway.Admin;
 using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Server;
+using DataMesh.Gateway.Server.Engines;
 using DataMesh.Gateway.Server.Governance;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -24,9 +25,10 @@ public sealed class StartingUpTests : IDisposable
 
         using var catalog = AdminCatalog.Open(_dataDir, load: false);
         using var parser = new SqlParser();
-        using var governance = new GovernanceService(catalog.Catalog, parser, new EngineDefaults { TempDirectory = Path.Combine(_dataDir, "tmp") });
+        var governance = new GovernanceService(catalog.Catalog, parser);
+        using var engines = new SessionEngines(catalog.Catalog, governance, new EngineDefaults { TempDirectory = Path.Combine(_dataDir, "tmp") });
         await using var server = new GatewayServer(new GatewayServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) },
-            catalog.Users, catalog.Executor, governance, NullLoggerFactory.Instance);
+            new GatewayServices(catalog.Users, catalog.Catalog, catalog.Metadata, catalog.Executor, governance, engines), NullLoggerFactory.Instance);
         server.Start(startingUp: true);
         var connectionString = $"Host=127.0.0.1;Port={server.LocalEndPoint.Port};Username=erin;Password=erin-secret;Database=postgres;SSL Mode=Disable;Pooling=false;Timeout=15";
 

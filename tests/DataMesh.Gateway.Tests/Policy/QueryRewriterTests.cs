@@ -4,20 +4,23 @@ using DataMesh.Gateway.Catalog.Store;
 using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Policy;
 using DataMesh.Gateway.Policy.Grants;
+using DataMesh.Gateway.Policy.Planning;
 using DataMesh.Gateway.Policy.Rewrite;
+using DataMesh.Gateway.Sql.Ast;
 using DuckDB.NET.Data;
 
 namespace DataMesh.Gateway.Tests.Policy;
 
 /// <summary>
-/// The rewrite at library level (not yet wired into the server): grants from a real catalog snapshot, queries parsed
-/// by DuckDB, rewritten SQL executed by DuckDB over a real Parquet file, results compared with what the grant allows.
+/// Governance at library level, through its one entry point (<see cref="QueryPlanner"/>, the same steps the server
+/// runs): grants from a real catalog snapshot, queries parsed by DuckDB, rewritten SQL executed by DuckDB over a real
+/// Parquet file, results compared with what the grant allows.
 /// </summary>
 public sealed class QueryRewriterTests : IDisposable
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "datamesh-tests", "policy-" + Guid.NewGuid().ToString("N"));
-    private readonly MetadataEngine _parser = new();
+    private readonly SqlParser _parser = new();
     private readonly DuckDBConnection _duck = new("DataSource=:memory:");
     private readonly CatalogService _catalog;
     private readonly string _parquet;
@@ -59,10 +62,18 @@ public sealed class QueryRewriterTests : IDisposable
         });
     }
 
-    private GrantSet Grants(string project) => GrantSet.For(_catalog.Snapshot, project, DateTimeOffset.UtcNow, _parser.SerializeSelect);
+    private GrantSet Grants(string project) => GrantSet.For(_catalog.Snapshot, project, DateTimeOffset.UtcNow, _parser.Serialize);
 
-    private RewriteResult Rewrite(string project, string sql, bool barrier = false) =>
-        QueryRewriter.Rewrite(sql, Grants(project), _parser.SerializeSelect, "secret", barrier);
+    private RewriteResult Rewrite(string project, string sql) =>
+        QueryPlanner.Plan(sql, Grants(project), new SqlSyntax(_parser.Serialize, _parser.CanCast), RewriteOptions.Default);
+
+    /// <summary>The rewrite step alone, with the barrier forced on (the planner decides it from the query).</summary>
+    private RewriteResult RewriteFenced(string project, string sql)
+    {
+        var grants = Grants(project);
+        return QueryRewriter.Rewrite(SqlAst.Parse(_parser.Serialize(sql), sql), grants, _parser.Serialize, grants.MaskSecret, barrier: true,
+            RewriteOptions.Default);
+    }
 
     private List<object?[]> Run(string sql)
     {
@@ -204,9 +215,31 @@ public sealed class QueryRewriterTests : IDisposable
     public void Allowed_table_functions_pass_and_the_barrier_fences_the_policy_subquery()
     {
         Assert.Equal(3, Run(Rewrite("research", "SELECT * FROM range(3)").Sql).Count);
-        var fenced = Rewrite("research", "SELECT count(*) FROM marketing.sales WHERE amount > 0", barrier: true);
+        var fenced = RewriteFenced("research", "SELECT count(*) FROM marketing.sales WHERE amount > 0");
         Assert.Contains("OFFSET 0", fenced.Sql);
         Assert.Equal(10L, Convert.ToInt64(Run(fenced.Sql).Single()[0]));
+    }
+
+    /// <summary>Every step of the server's planning runs here too: the unit tests once rewrote without the function
+    /// and literal-cast checks, and the fuzzer without the dialect translation.</summary>
+    [Fact]
+    public void The_planner_runs_every_step_the_server_runs()
+    {
+        var function = Assert.Throws<PolicyException>(() => Rewrite("research", "SELECT getenv('HOME') FROM marketing.sales"));
+        Assert.Equal(("42501", true), (function.SqlState, function.Message.Contains("getenv", StringComparison.Ordinal)));
+        var cast = Assert.Throws<PolicyException>(() => Rewrite("research", "SELECT * FROM marketing.sales WHERE amount = 'x'"));
+        Assert.Equal(("22P02", "invalid input syntax for type BIGINT: \"x\""), (cast.SqlState, cast.Message));
+        Assert.Empty(Rewrite("research", "SELECT count(*) FROM pg_catalog.pg_namespace").Grants); // translated, then metadata
+        Assert.False(Rewrite("research", "SELECT count(*) FROM marketing.sales WHERE amount > 0").Barrier);
+        Assert.True(Rewrite("research", "SELECT count(*) FROM marketing.sales WHERE ln(amount) > 0").Barrier);
+    }
+
+    [Fact]
+    public void A_parse_error_is_42601_at_a_char_offset_of_the_text()
+    {
+        const string sql = "SELECT 'é😀' FROM WHERE";
+        var e = Assert.Throws<PolicyException>(() => Rewrite("research", sql));
+        Assert.Equal(("42601", sql.IndexOf("WHERE", StringComparison.Ordinal)), (e.SqlState, e.Position));
     }
 
     [Fact]

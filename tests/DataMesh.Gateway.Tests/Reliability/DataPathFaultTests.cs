@@ -40,6 +40,30 @@ public sealed partial class DataPathFaultTests(AdminGatewayFixture fixture, ITes
     }
 
     [Fact]
+    public async Task A_file_deleted_while_MOVE_skips_through_a_cursor_gives_58030_naming_the_asset()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        const int files = 12;
+        for (var i = 0; i < files; i++)
+            AdminSql.WriteParquet(Path.Combine(s.ProducerStorage, "moved", $"part-{i:D2}.parquet"),
+                $"SELECT {i} * 100000 + range AS id, repeat('x', 60) || range AS payload FROM range(100000)");
+        await CreateAndPublishAsync(s, "moved_events", "moved/*.parquet");
+
+        await using var owner = await RawSessionAsync(s.Owner, s.Producer);
+        await owner.SendAsync(RawClient.Query("BEGIN; DECLARE c CURSOR FOR SELECT id, payload FROM moved_events"));
+        Assert.DoesNotContain(await owner.ReadUntilAsync('Z', TimeSpan.FromSeconds(60)), m => m.Type == 'E');
+        // The cursor's stream holds the first files' rows; the later files are not open yet when they go.
+        for (var i = files / 2; i < files; i++) File.Delete(Path.Combine(s.ProducerStorage, "moved", $"part-{i:D2}.parquet"));
+        var failure = await FailsAsync(owner, "MOVE ALL IN c");
+        AssertClean(failure, "58030", $"{s.Producer}.moved_events", s.AccountRoot);
+        Assert.Contains("a file was missing or unreadable while the query ran", failure.Message); // the files were diagnosed
+
+        await owner.SendAsync(RawClient.Query("ROLLBACK"));
+        await owner.ReadUntilAsync('Z');
+        await AssertUsableAsync(owner, "SELECT count(*) FROM moved_events", (files / 2) * 100000L);
+    }
+
+    [Fact]
     public async Task A_mid_stream_error_of_the_query_itself_keeps_its_own_SQLSTATE_when_the_files_are_healthy()
     {
         var s = await Scenario.CreateAsync(fixture);

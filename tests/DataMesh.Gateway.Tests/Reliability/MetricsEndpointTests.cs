@@ -59,6 +59,33 @@ public sealed class MetricsEndpointTests
     }
 
     /// <summary>
+    /// Errors sent through the simple protocol (psql's) are counted by SQLSTATE like those of the extended protocol:
+    /// a refused query and the 25P02 that follows it in the failed transaction block.
+    /// </summary>
+    [Fact]
+    public async Task Errors_through_the_simple_protocol_are_counted_by_SQLSTATE()
+    {
+        await using var host = StartHost();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var tcp = new System.Net.Sockets.TcpClient { NoDelay = true };
+        await tcp.ConnectAsync(host.EndPoint);
+        await using (var bob = RawClient.Wrap(tcp))
+        {
+            await bob.SendAsync(RawClient.StartupMessage("bob", "ml_research"));
+            await RawLogin.AuthenticateAsync(bob, "bob", "bob");
+            await bob.SendAsync(RawClient.Query("BEGIN; SELECT * FROM marketing.campaigns"));
+            Assert.Equal("42501", RawClient.SqlState(Assert.Single(await bob.ReadUntilAsync('Z'), m => m.Type == 'E').Payload));
+            await bob.SendAsync(RawClient.Query("SELECT 1"));
+            Assert.Equal("25P02", RawClient.SqlState(Assert.Single(await bob.ReadUntilAsync('Z'), m => m.Type == 'E').Payload));
+        }
+
+        var metrics = await http.GetStringAsync(new Uri($"http://{host.Metrics!.EndPoint}/metrics"));
+        Assert.Equal(1, Value(metrics, "datamesh_errors_total{sqlstate=\"42501\"}"));
+        Assert.Equal(1, Value(metrics, "datamesh_errors_total{sqlstate=\"25P02\"}"));
+        Assert.Equal(1, Value(metrics, "datamesh_queries_total{outcome=\"error\"}"));
+    }
+
+    /// <summary>
     /// The fenced-query counter moves for a predicate that may fail (ln), and not for point lookups with a typed
     /// parameter, an untyped one (Npgsql's Unknown; pgbench and node-postgres send OID 0) or a literal, which the
     /// leak rules let through unfenced so the scan can prune row groups.

@@ -56,7 +56,7 @@ public static class ConstantFolding
             if (bound.ErrorType is { } type)
             {
                 // With parameters the text binds as if every untyped one were text; the server may plan it again with
-                // the types the engine infers for them (StatementRunner.TypeUntypedParameters), and if it keeps this
+                // the types the engine infers for them (Server: ParameterInference.TypeUntyped), and if it keeps this
                 // plan, the engine binds the same value types and fails the same way, before any row is read.
                 if (text.HasParameters) return plan;
                 throw bindError(type, bound.ErrorMessage ?? "");

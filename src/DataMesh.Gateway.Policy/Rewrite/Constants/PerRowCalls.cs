@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using DataMesh.Gateway.Policy.Functions;
 using DataMesh.Gateway.Sql.Ast;
 using DataMesh.Gateway.Sql.Lexing;
@@ -20,8 +19,8 @@ public static class PerRowCalls
     /// <summary>The instance macro <c>__datamesh_per_row(x)</c> (Engine: GatewayMacros).</summary>
     public const string Macro = "__datamesh_per_row";
 
-    /// <summary>The text with every call wrapped, checked by parsing it again: the wrappers must hold exactly the calls.</summary>
-    public static string Wrap(string sql, IReadOnlyList<SessionCall> calls, Func<string, string> serialize)
+    /// <summary>The text with every call wrapped, read and checked: the wrappers must hold exactly the calls.</summary>
+    public static ParsedQuery Wrap(string sql, IReadOnlyList<SessionCall> calls, Func<string, string> serialize)
     {
         ArgumentNullException.ThrowIfNull(serialize);
         var tokens = SqlLexer.Tokenize(sql);
@@ -38,9 +37,7 @@ public static class PerRowCalls
             text.Insert(spans[i].End, ")");
             text.Insert(spans[i].Start, Macro + "(");
         }
-        var wrapped = text.ToString();
-        Verify(wrapped, spans.Select(s => s.Name).ToList(), serialize);
-        return wrapped;
+        return Verify(text.ToString(), spans.Select(s => s.Name).ToList(), serialize);
     }
 
     /// <summary>The char span of the call whose name starts at <paramref name="offset"/>: the name (schema-qualified
@@ -64,7 +61,7 @@ public static class PerRowCalls
         return null;
     }
 
-    private static void Verify(string wrapped, IReadOnlyList<string> names, Func<string, string> serialize)
+    private static ParsedQuery Verify(string wrapped, IReadOnlyList<string> names, Func<string, string> serialize)
     {
         ParsedQuery parsed;
         try
@@ -75,21 +72,21 @@ public static class PerRowCalls
         {
             throw Unplaceable(names.FirstOrDefault() ?? "");
         }
-        using var document = JsonDocument.Parse(parsed.Json, new JsonDocumentOptions { MaxDepth = 4096 });
-        var found = AstJson.Descendants(document.RootElement)
-            .Where(n => AstJson.Class(n) == "FUNCTION" && AstJson.String(n, "function_name") == Macro)
-            .Select(n => (AstJson.Location(n) ?? 0, AstJson.Children(n)))
+        var found = parsed.Statement.Descendants()
+            .Where(n => n.Class == "FUNCTION" && n.FunctionName == Macro)
+            .Select(n => (n.Offset ?? 0, n.Children))
             .OrderBy(n => n.Item1)
             .Select(n => n.Item2 is [var only] ? CallName(only) : null)
             .ToList();
         if (!found.SequenceEqual(names.Select(FunctionPolicy.Normalize)))
             throw Unplaceable(names.FirstOrDefault() ?? "");
+        return parsed;
     }
 
-    private static string? CallName(JsonElement node) => AstJson.Class(node) switch
+    private static string? CallName(AstNode node) => node.Class switch
     {
-        "FUNCTION" => FunctionPolicy.Normalize(AstJson.String(node, "function_name") ?? ""),
-        "COLUMN_REF" when AstJson.Children(node, "column_names") is [{ ValueKind: JsonValueKind.String } n] => FunctionPolicy.Normalize(n.GetString()!),
+        "FUNCTION" => FunctionPolicy.Normalize(node.FunctionName),
+        "COLUMN_REF" when node["column_names"].Items is [{ Kind: AstValueKind.String, Text: { } n }] => FunctionPolicy.Normalize(n),
         _ => null,
     };
 

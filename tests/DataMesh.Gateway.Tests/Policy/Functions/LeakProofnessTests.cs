@@ -1,5 +1,5 @@
-using System.Text.Json;
 using DataMesh.Gateway.Policy.Functions;
+using DataMesh.Gateway.Sql.Ast;
 using DataMesh.Gateway.Tests.Sql.Ast;
 using DuckDB.NET.Data;
 
@@ -17,12 +17,8 @@ public sealed class LeakProofnessTests
     private static readonly LeakProofness Typed = new(parts => Types.TryGetValue(parts[^1], out var t) ? t : null);
 
     /// <summary>The WHERE clause of <c>SELECT * FROM t WHERE {predicate}</c> as DuckDB serialises it.</summary>
-    private static JsonElement Where(string predicate)
-    {
-        var json = AstTestEngine.Json($"SELECT * FROM t WHERE {predicate}");
-        using var doc = JsonDocument.Parse(json);
-        return doc.RootElement.GetProperty("statements")[0].GetProperty("node").GetProperty("where_clause").Clone();
-    }
+    private static AstNode Where(string predicate) =>
+        AstTestEngine.Parse($"SELECT * FROM t WHERE {predicate}").Statement.Node("node")!.Node("where_clause")!;
 
     [Fact]
     public void The_reference_error_oracle_predicate_is_not_leak_proof()

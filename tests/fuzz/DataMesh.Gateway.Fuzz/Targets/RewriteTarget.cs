@@ -1,31 +1,33 @@
 using System.Text;
 using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Policy;
-using DataMesh.Gateway.Policy.Functions;
 using DataMesh.Gateway.Policy.Grants;
+using DataMesh.Gateway.Policy.Planning;
 using DataMesh.Gateway.Policy.Rewrite;
-using DataMesh.Gateway.Sql.Ast;
 
 namespace DataMesh.Gateway.Fuzz.Targets;
 
 /// <summary>
-/// The policy rewrite, fed query text the way the governance service runs it: DuckDB's parser (json_serialize_sql),
-/// the function allow list, the literal-cast check, then <see cref="QueryRewriter"/> against a fixed grant set.
-/// Documented failures: <see cref="PolicyException"/> and <see cref="SqlAstException"/> (both become errors for the
-/// client). On success the rewritten SQL must hold no source path, no <c>read_parquet</c> and no hidden column outside
-/// the policy subqueries generated for the session's own grants (unless the user typed that text themselves).
+/// Governance fed query text through its one entry point, <see cref="QueryPlanner"/>, exactly as the server plans:
+/// the dialect translation, DuckDB's parser (json_serialize_sql), the function allow list, the literal-cast check, the
+/// barrier decision and the rewrite against a fixed grant set. The documented failure is <see cref="PolicyException"/>
+/// (it becomes an error for the client). On success the rewritten SQL must hold no source path, no <c>read_parquet</c>
+/// and no hidden column outside the policy subqueries generated for the session's own grants (unless the user typed
+/// that text themselves).
 /// </summary>
 public sealed class RewriteTarget : IFuzzTarget
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly SqlParser _parser = new();
+    private readonly SqlSyntax _syntax;
     private readonly RewriteCatalog _catalog;
     private readonly string[] _generated;
 
     public RewriteTarget()
     {
         _catalog = new RewriteCatalog(_parser.Serialize);
+        _syntax = new SqlSyntax(_parser.Serialize, _parser.CanCast);
         // Every subquery the rewrite may splice in, fenced first: the fenced text extends the plain one.
         _generated = _catalog.Grants.All
             .SelectMany(g => new[] { PolicySubquery.Build(g, _catalog.MaskSecret, true), PolicySubquery.Build(g, _catalog.MaskSecret, false) })
@@ -51,17 +53,9 @@ public sealed class RewriteTarget : IFuzzTarget
         RewriteResult result;
         try
         {
-            var parsed = SqlAst.Parse(_parser.Serialize(sql), sql);
-            if (FunctionPolicy.Default.Refusals(parsed).Count > 0) return;
-            LiteralCasts.Check(parsed, _catalog.Grants, _parser.CanCast);
-            result = QueryRewriter.Rewrite(parsed, _catalog.Grants, _parser.Serialize, _catalog.MaskSecret,
-                BarrierPolicy.Requires(parsed, _catalog.Grants), RewriteOptions.Default);
+            result = QueryPlanner.Plan(sql, _catalog.Grants, _syntax, RewriteOptions.Default);
         }
         catch (PolicyException)
-        {
-            return;
-        }
-        catch (SqlAstException)
         {
             return;
         }
