@@ -45,6 +45,8 @@ public sealed class GrantSetLoadingTests : IDisposable
         ? $"{g.Project}.{g.Asset} {g.SourcePath} [{string.Join(",", g.Columns.Select(c => c.Name))}] {g.QualifiedRowFilter} {string.Join(",", g.SubscriptionIds)}"
         : $"{k.Item1}.{k.Item2} none"));
 
+    private static string Key(AssetRecord a) => $"{a.Id} {a.QualifiedName} {a.ResolvedPath} {string.Join(",", a.Schema.Select(c => c.Name + ":" + c.Type))}";
+
     [Fact]
     public void A_first_grant_set_reads_the_granted_assets_by_key_and_no_owner_partition()
     {
@@ -67,6 +69,9 @@ public sealed class GrantSetLoadingTests : IDisposable
         Assert.Null(grants.Find("p1", "a9"));
         Assert.Equal(["id"], grants.Find("p2", "a6")!.Columns.Select(c => c.Name));
         Assert.NotNull(grants.Find("p3", "a3")!.QualifiedRowFilter);
+        // The engine spec takes the granted assets' records from the grant set: still no owner partition read.
+        Assert.All(grants.All, g => Assert.Equal(Key(reference.AssetOf(g.Project, g.Asset)!), Key(grants.AssetOf(g.Project, g.Asset)!)));
+        Assert.Equal(1, lazy.PartitionsLoaded);
     }
 
     public void Dispose()
