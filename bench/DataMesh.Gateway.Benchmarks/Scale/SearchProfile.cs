@@ -29,9 +29,12 @@ public static class SearchProfile
         if (dir is null) throw new ArgumentException("usage: search-profile --data-dir DIR [--assets N]");
         using var store = SqliteCatalogStore.Open(AdminCatalog.CatalogPath(dir));
         var before = GC.GetTotalMemory(true);
+        var rssBefore = Environment.WorkingSet;
         var sw = Stopwatch.StartNew();
         await store.PrepareSearch().ConfigureAwait(false);
-        Console.WriteLine($"corpus built in {sw.ElapsedMilliseconds} ms; managed memory +{(GC.GetTotalMemory(true) - before) / (1024 * 1024)} MB");
+        var rssAfter = Environment.WorkingSet;
+        Console.WriteLine($"corpus built in {sw.ElapsedMilliseconds} ms; managed memory +{(GC.GetTotalMemory(true) - before) / (1024 * 1024)} MB; " +
+                          $"working set +{(rssAfter - rssBefore) / (1024 * 1024)} MB (peak {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MB)");
 
         string[] words = ["revenue", "churn", "campaign", "inventory", "shipment", "invoice", "forecast", "supplier", "customer", "ledger"];
         var scope = SearchScope.Published([]);

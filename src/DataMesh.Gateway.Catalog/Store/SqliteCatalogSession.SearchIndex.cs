@@ -23,18 +23,36 @@ internal sealed partial class SqliteCatalogSession
                      r => (r.GetInt64(0), PooledString(r, 1), r.GetBoolean(2))))
             ordinals[id] = corpus.AddDocument(id, project, published.Contains(id), unpublished, 0);
         var lengths = new int[corpus.DocumentCount];
+        // fts5vocab 'row' first: each term once with the number of documents holding it, so every term's postings are
+        // allocated at their final size; then the instances, in the same term order. A term's text is read into a
+        // reused buffer and compared as bytes: one string per term, not one per instance (7.3 million at 100k assets,
+        // which left the process ~500 MB larger after the build).
+        Execute($"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{SearchIndex.AllAssets}_rows USING fts5vocab(main, {SearchIndex.AllAssets}, 'row')");
         Execute($"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{SearchIndex.AllAssets}_instances USING fts5vocab(main, {SearchIndex.AllAssets}, 'instance')");
+        var terms = Query($"SELECT term, doc FROM temp.{SearchIndex.AllAssets}_rows", r => (Term: r.GetString(0), Documents: r.GetInt32(1)));
         using var cmd = Command($"SELECT term, doc, {SearchTokenizer.WeightOfColumn} FROM temp.{SearchIndex.AllAssets}_instances");
         using var reader = cmd.ExecuteReader();
-        string? term = null;
+        var current = Array.Empty<byte>();
+        var currentLength = -1;
+        var buffer = new byte[256];
+        var next = 0;
         SearchCorpus.Postings? postings = null;
         while (reader.Read())
         {
-            var next = reader.GetString(0);
-            if (!string.Equals(next, term, StringComparison.Ordinal))
+            var length = (int)reader.GetBytes(0, 0, null, 0, 0);
+            if (length > buffer.Length) buffer = new byte[length * 2];
+            reader.GetBytes(0, 0, buffer, 0, length);
+            if (length != currentLength || !buffer.AsSpan(0, length).SequenceEqual(current.AsSpan(0, length)))
             {
-                term = next;
-                postings = corpus.AppendTerm(next);
+                var term = System.Text.Encoding.UTF8.GetString(buffer, 0, length);
+                // The row table lists the same terms in the same order; a term it lacks (a write between the two
+                // statements cannot happen: one read transaction) would get postings that grow.
+                while (next < terms.Count && string.CompareOrdinal(terms[next].Term, term) < 0) next++;
+                var documents = next < terms.Count && terms[next].Term == term ? terms[next].Documents : 2;
+                postings = corpus.AppendTerm(next < terms.Count && terms[next].Term == term ? terms[next].Term : term, documents);
+                if (current.Length < length) current = new byte[buffer.Length];
+                buffer.AsSpan(0, length).CopyTo(current);
+                currentLength = length;
             }
             if (!ordinals.TryGetValue(reader.GetInt64(1), out var ordinal)) continue;
             postings!.Add(ordinal, reader.GetInt32(2));

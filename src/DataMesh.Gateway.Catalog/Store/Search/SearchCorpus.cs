@@ -26,9 +26,16 @@ internal sealed class SearchCorpus
     /// <summary>A term's documents in ascending ordinal order and their weighted frequencies.</summary>
     internal sealed class Postings
     {
-        public int[] Docs = new int[2];
-        public int[] Frequencies = new int[2];
+        public int[] Docs;
+        public int[] Frequencies;
         public int Count;
+
+        /// <param name="capacity">The documents that hold the term, when known (a bulk build): no growth, no garbage.</param>
+        public Postings(int capacity = 2)
+        {
+            Docs = new int[Math.Max(1, capacity)];
+            Frequencies = new int[Math.Max(1, capacity)];
+        }
 
         public void Add(int doc, int frequency)
         {
@@ -107,9 +114,9 @@ internal sealed class SearchCorpus
     }
 
     /// <summary>During a bulk build, terms arrive in order: appends without the sorted insert.</summary>
-    public Postings AppendTerm(string term)
+    public Postings AppendTerm(string term, int documents)
     {
-        var postings = new Postings();
+        var postings = new Postings(documents);
         _postings.Add(term, postings);
         _sortedTerms.Add(term);
         return postings;
@@ -125,7 +132,8 @@ internal sealed class SearchCorpus
             span[i].Length = lengths[i];
             Count(i, +1);
         }
-        foreach (var postings in _postings.Values) postings.Trim();
+        foreach (var postings in _postings.Values)
+            if (postings.Count != postings.Docs.Length) postings.Trim();
         _sortedTerms.Sort(StringComparer.Ordinal);
     }
 
