@@ -13,6 +13,9 @@
 #                                connection and point latency, concurrent load and pgbench, metadata with 1,000 assets,
 #                                a 100k-asset / 1M-subscription catalog, chart bench/results.png); replaces that section
 #   bench/run.sh --no-compare    skip it
+#   bench/run.sh --serving       interactive serving (issue 18): point lookups by key (1 client, 16 clients), pgbench -S
+#                                style at 64 clients, the mixed 95/5 load over client counts, a repeated Q1 and Q6, against
+#                                PostgreSQL 15 + RLS with a B-tree on the key; replaces that section (not part of the default run)
 #   bench/run.sh --objectstore   cold and warm reads of the lineitem asset on a local S3 server (npm s3rver, installed
 #                                into tests/clients/s3 if missing) against the same file on local disk, side by side;
 #                                replaces that section of RESULTS.md (not part of the default run)
@@ -27,7 +30,7 @@ COMMAND="bench/run.sh $*"
 # Taken before anything is written: RESULTS.md being rewritten must not count as an uncommitted change.
 GIT_DESC="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (+ uncommitted changes)')"
 
-ROWS=6000000; STREAM=1; MICRO=1; GOVERNED=1; GOV_ONLY=0; GOV_RUNS=15; COMPARE=1; CMP_ONLY=0; QUICK=0; PG_AUTO=1; PG_CS=""; EXTRA=(); OBJ_ONLY=0
+ROWS=6000000; STREAM=1; MICRO=1; GOVERNED=1; GOV_ONLY=0; GOV_RUNS=15; COMPARE=1; CMP_ONLY=0; QUICK=0; PG_AUTO=1; PG_CS=""; EXTRA=(); OBJ_ONLY=0; SRV_ONLY=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) ROWS=1000000; GOV_RUNS=5; QUICK=1; MICRO=0 ;; # micro-benchmarks: bench/run.sh --micro
@@ -36,6 +39,7 @@ while [[ $# -gt 0 ]]; do
     --governed) STREAM=0; MICRO=0; GOVERNED=1; GOV_ONLY=1; COMPARE=0 ;;
     --compare) STREAM=0; MICRO=0; GOVERNED=0; COMPARE=1; CMP_ONLY=1 ;;
     --no-compare) COMPARE=0 ;;
+    --serving) STREAM=0; MICRO=0; GOVERNED=0; COMPARE=0; SRV_ONLY=1 ;;
     --objectstore) STREAM=0; MICRO=0; GOVERNED=0; COMPARE=0; OBJ_ONLY=1 ;;
     --no-postgres) PG_AUTO=0 ;;
     --no-governed) GOVERNED=0 ;;
@@ -61,7 +65,7 @@ PG_DIR="$DATA/pg"
 PG_PORT=5497
 pg_as() { if [[ $(id -u) -eq 0 ]]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
 stop_pg() { pg_as "$PG_BIN/pg_ctl -D '$PG_DIR' -m fast stop" >/dev/null 2>&1 || true; }
-[[ $STREAM -eq 0 && $COMPARE -eq 0 ]] && PG_AUTO=0
+[[ $STREAM -eq 0 && $COMPARE -eq 0 && $SRV_ONLY -eq 0 ]] && PG_AUTO=0
 # What the comparison needs from Debian: PostgreSQL 15 and pgbench (postgresql-contrib), pgjdbc and a JDK for getTables.
 need=()
 if [[ $PG_AUTO -eq 1 ]]; then
@@ -129,6 +133,16 @@ if [[ $COMPARE -eq 1 ]]; then
   CARGS+=("${EXTRA[@]}")
   dotnet "$DLL" "${CARGS[@]}"
   CMP_CMD="dotnet run -c Release --project bench/DataMesh.Gateway.Benchmarks -- ${CARGS[*]//$ROOT\//}"
+fi
+SRV_MD="$DATA/serving-results.md"
+if [[ $SRV_ONLY -eq 1 ]]; then
+  echo "== serving harness: $ROWS rows"
+  SARGS=(serving --rows "$ROWS" --data-dir "$DATA" --markdown "$SRV_MD")
+  [[ $QUICK -eq 1 ]] && SARGS+=(--quick)
+  [[ -n "$PG_CS" ]] && SARGS+=(--postgres "$PG_CS")
+  SARGS+=("${EXTRA[@]}")
+  dotnet "$DLL" "${SARGS[@]}"
+  SRV_CMD="dotnet run -c Release --project bench/DataMesh.Gateway.Benchmarks -- ${SARGS[*]//$ROOT\//}"
 fi
 OBJ_MD="$DATA/objectstore-results.md"
 if [[ $OBJ_ONLY -eq 1 ]]; then
@@ -201,6 +215,19 @@ objectstore_section() {
   echo "<!-- objectstore:end -->"
 }
 
+# ---- the serving section (between markers; written by --serving only)
+serving_section() {
+  echo "<!-- serving:begin -->"
+  echo "## Interactive serving: point lookups, many clients, repeated queries (issue 18)"
+  echo
+  echo "* Date: $(date -u -r "$SRV_MD" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores ($CPU), $MEM RAM, shared with other engineers' builds and tests (load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "* git: $GIT_DESC; command: \`$COMMAND\`"
+  [[ -n "${SRV_CMD:-}" ]] && echo "* Serving harness: \`$SRV_CMD\`"
+  echo
+  if [[ -f "$SRV_MD" ]]; then cat "$SRV_MD"; echo; fi
+  echo "<!-- serving:end -->"
+}
+
 # Replaces section NAME of RESULTS.md (or inserts it before the notes) with FILE, keeps the rest, refreshes the notes.
 replace_section() {
   local name=$1 file=$2 OLD="$ROOT/bench/RESULTS.md" NEW="$DATA/RESULTS.md.new"
@@ -227,6 +254,11 @@ fi
 if [[ $OBJ_ONLY -eq 1 && -f "$ROOT/bench/RESULTS.md" ]]; then
   objectstore_section > "$DATA/objectstore-section.md"
   replace_section objectstore "$DATA/objectstore-section.md"
+  exit 0
+fi
+if [[ $SRV_ONLY -eq 1 && -f "$ROOT/bench/RESULTS.md" ]]; then
+  serving_section > "$DATA/serving-section.md"
+  replace_section serving "$DATA/serving-section.md"
   exit 0
 fi
 if [[ $CMP_ONLY -eq 1 && -f "$ROOT/bench/RESULTS.md" ]]; then

@@ -4,6 +4,7 @@ using DataMesh.Gateway.Benchmarks.Stream;
 // `stream [options]` runs the end-to-end harness; `governed [options]` the governed-query harness; `objectstore [options]` local disk vs a local S3 server; anything else goes to BenchmarkDotNet (e.g. `--filter '*'`).
 if (args.Length > 0 && args[0] == "stream") return await StreamHarness.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "governed") return await DataMesh.Gateway.Benchmarks.Governed.GovernedHarness.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "serving") return await DataMesh.Gateway.Benchmarks.Serving.ServingHarness.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "compare") return await DataMesh.Gateway.Benchmarks.Compare.CompareHarness.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "serve") return await GatewayProcess.ServeAsync(args[1..]);
 if (args.Length > 0 && args[0] == "objectstore") return await DataMesh.Gateway.Benchmarks.ObjectStore.ObjectStoreHarness.RunAsync(args[1..]);

@@ -58,6 +58,8 @@ internal static class AdminDispatch
         AlterAssetDescription s => AssetCommands.Alter(ctx, s.Name, a => a with { Description = s.Description }),
         AlterAssetTerms s => AssetCommands.Alter(ctx, s.Name, a => a with { Terms = GlossaryCommands.CheckTerms(ctx, s.Terms) }),
         AlterAssetMetadata s => AssetCommands.Alter(ctx, s.Name, a => a with { Metadata = new Dictionary<string, string>(s.Metadata) }),
+        AlterAssetPrimaryKey s => AssetCommands.Alter(ctx, s.Name, a => ServingDeclarations.SetPrimaryKey(a, s.Columns)),
+        AlterAssetClusterBy s => AssetCommands.Alter(ctx, s.Name, a => ServingDeclarations.SetClusterBy(a, s.Columns)),
         DropAsset s => LifecycleCommands.DropAsset(ctx, s),
         PublishAsset s => AssetCommands.Publish(ctx, s),
         UnpublishAsset s => AssetCommands.Unpublish(ctx, s),

@@ -7,7 +7,7 @@ namespace DataMesh.Gateway.Benchmarks.Compare;
 /// <summary>
 /// N clients, each with its own connection, running a mix of point lookups (parameterised, so one cached rewrite)
 /// and Q6-shaped scans until a deadline; repeated for each client count. Reports throughput, point and scan
-/// latencies and errors by SQLSTATE. Loopback only, bounded in time.
+/// latencies and errors by SQLSTATE. Loopback only, bounded in time. <c>scanPercent</c> 0 gives point lookups only.
 /// </summary>
 public static class ConcurrencyLoad
 {
@@ -18,7 +18,8 @@ public static class ConcurrencyLoad
 
     public const int ScanPercent = 5;
 
-    public static List<Level> Run(string system, string connectionString, string table, long rows, IReadOnlyList<int> clientCounts, TimeSpan perLevel)
+    public static List<Level> Run(string system, string connectionString, string table, long rows, IReadOnlyList<int> clientCounts, TimeSpan perLevel,
+        int scanPercent = ScanPercent)
     {
         var point = TpchQueries.On(TpchQueries.PointParameterised, table);
         var scan = TpchQueries.On("SELECT sum(l_extendedprice) AS revenue, count(*) AS n FROM {0} WHERE l_shipdate >= DATE '1994-01-01' "
@@ -47,7 +48,7 @@ public static class ConcurrencyLoad
                 var sw = new Stopwatch();
                 for (var n = 0; n < 1_000_000 && DateTime.UtcNow < deadline; n++)
                 {
-                    var isScan = random.Next(100) < ScanPercent;
+                    var isScan = random.Next(100) < scanPercent;
                     sw.Restart();
                     try
                     {

@@ -118,6 +118,8 @@ internal static class AssetCommands
             Row("asset", "status", asset.Published ? "published" : "inventory"),
             Row("asset", "latest revision", asset.LatestRevision?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             Row("asset", "glossary terms", Format.List(asset.Terms)),
+            Row("asset", "primary key", asset.PrimaryKey.Count == 0 ? null : string.Join(", ", asset.PrimaryKey)),
+            Row("asset", "cluster by", asset.ClusterBy.Count == 0 ? null : string.Join(", ", asset.ClusterBy)),
             Row("asset", "created by", $"{asset.CreatedBy} at {Format.Time(asset.CreatedAt)}"),
         };
         if (Permissions.HasRole(ctx, asset.Project, MemberRole.Viewer)) rows.Add(Row("asset", "source", asset.Source));

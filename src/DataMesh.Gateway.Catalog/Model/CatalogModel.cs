@@ -115,6 +115,12 @@ public sealed record AssetRecord(
 
     /// <summary>For a data product a project wrote (CREATE ASSET … FROM WORKSPACE TABLE / AS SELECT): where it came from.</summary>
     public LineageRecord? Lineage { get; init; }
+
+    /// <summary>The declared key (ALTER ASSET … SET PRIMARY KEY), in the schema's spelling; empty: none declared.</summary>
+    public IReadOnlyList<string> PrimaryKey { get; init; } = [];
+
+    /// <summary>The declared clustering (ALTER ASSET … SET CLUSTER BY), in the schema's spelling; empty: none declared.</summary>
+    public IReadOnlyList<string> ClusterBy { get; init; } = [];
 }
 
 public sealed record RevisionRecord(long AssetId, int Revision, IReadOnlyList<ColumnRecord> Schema, string? Description,

@@ -150,5 +150,12 @@ internal static partial class Migrations
 
         // 10: lifecycle (see Migrations.Lifecycle.cs).
         Lifecycle,
+
+        // 11: an asset's declared key and clustering (ALTER ASSET … SET PRIMARY KEY / SET CLUSTER BY): business metadata
+        // that the serving copy of a published revision is built from (sorted by the clustering, indexed on the key).
+        """
+        ALTER TABLE assets ADD COLUMN primary_key TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE assets ADD COLUMN cluster_by TEXT NOT NULL DEFAULT '[]';
+        """,
     ];
 }

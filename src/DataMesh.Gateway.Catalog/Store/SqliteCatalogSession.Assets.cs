@@ -6,10 +6,10 @@ namespace DataMesh.Gateway.Catalog.Store;
 
 internal sealed partial class SqliteCatalogSession
 {
-    private const string AssetColumns = "id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, objects, lineage, column_terms";
+    private const string AssetColumns = "id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, objects, lineage, column_terms, primary_key, cluster_by";
 
     /// <summary>How many columns <see cref="AssetColumns"/> reads (queries that select more read theirs after these).</summary>
-    private const int AssetColumnCount = 17;
+    private const int AssetColumnCount = 19;
 
     private static AssetRecord MapAsset(SqliteDataReader r) => new(
         r.GetInt64(0), PooledString(r, 1), PooledString(r, 2), r.GetString(3), r.GetString(4), NullableString(r, 5),
@@ -20,6 +20,8 @@ internal sealed partial class SqliteCatalogSession
         Objects = r.IsDBNull(14) ? null : FromJson<List<ObjectRecord>>(r.GetString(14)),
         Lineage = r.IsDBNull(15) ? null : FromJson<LineageRecord>(r.GetString(15)),
         ColumnTerms = FromJson<Dictionary<string, List<string>>>(r.GetString(16)).ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value),
+        PrimaryKey = FromJson<List<string>>(r.GetString(17)),
+        ClusterBy = FromJson<List<string>>(r.GetString(18)),
     };
 
     public AssetRecord? GetAsset(string project, string name) =>
@@ -40,9 +42,9 @@ internal sealed partial class SqliteCatalogSession
         // Ids are never reused: one a DROP freed still names the old asset in audit records and events.
         var id = NextId("last_asset_id", "assets");
         Execute(
-            "INSERT INTO assets (id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, objects, lineage, column_terms) " +
-            "VALUES ($id, $p, $n, $s, $r, $d, $terms, $m, $cd, $schema, 0, NULL, $c, $t, $o, $l, $ct)",
-            ("$id", id), ("$ct", Json(a.ColumnTerms)), ("$p", a.Project), ("$n", a.Name), ("$s", a.Source), ("$r", a.ResolvedPath), ("$d", a.Description), ("$terms", Json(a.Terms)),
+            "INSERT INTO assets (id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, objects, lineage, column_terms, primary_key, cluster_by) " +
+            "VALUES ($id, $p, $n, $s, $r, $d, $terms, $m, $cd, $schema, 0, NULL, $c, $t, $o, $l, $ct, $pk, $cb)",
+            ("$id", id), ("$ct", Json(a.ColumnTerms)), ("$pk", Json(a.PrimaryKey)), ("$cb", Json(a.ClusterBy)), ("$p", a.Project), ("$n", a.Name), ("$s", a.Source), ("$r", a.ResolvedPath), ("$d", a.Description), ("$terms", Json(a.Terms)),
             ("$m", Json(a.Metadata)), ("$cd", Json(a.ColumnDescriptions)), ("$schema", Json(a.Schema)), ("$c", a.CreatedBy), ("$t", Time(a.CreatedAt)),
             ("$o", a.Objects is null ? null : Json(a.Objects)), ("$l", a.Lineage is null ? null : Json(a.Lineage)));
         IndexAsset(a with { Id = id });
@@ -53,7 +55,8 @@ internal sealed partial class SqliteCatalogSession
     public void UpdateAsset(AssetRecord a)
     {
         Execute("UPDATE assets SET description = $d, terms = $terms, metadata = $m, column_descriptions = $cd, schema = $schema, " +
-                "published = $pub, latest_revision = $rev, objects = $o, column_terms = $ct WHERE id = $i", ("$ct", Json(a.ColumnTerms)),
+                "published = $pub, latest_revision = $rev, objects = $o, column_terms = $ct, primary_key = $pk, cluster_by = $cb WHERE id = $i", ("$ct", Json(a.ColumnTerms)),
+            ("$pk", Json(a.PrimaryKey)), ("$cb", Json(a.ClusterBy)),
             ("$d", a.Description), ("$terms", Json(a.Terms)), ("$m", Json(a.Metadata)), ("$cd", Json(a.ColumnDescriptions)),
             ("$schema", Json(a.Schema)), ("$pub", a.Published ? 1 : 0), ("$rev", a.LatestRevision), ("$o", a.Objects is null ? null : Json(a.Objects)), ("$i", a.Id));
         IndexAsset(a);

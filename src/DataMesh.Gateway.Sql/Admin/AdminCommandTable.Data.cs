@@ -48,9 +48,11 @@ internal static partial class AdminCommandTable
             ALTER ASSET project.asset SET DESCRIPTION '...'
             ALTER ASSET project.asset SET TERMS ( 'Term', ... )
             ALTER ASSET project.asset SET METADATA ( key = 'value', ... )
+            ALTER ASSET project.asset SET PRIMARY KEY ( column, ... )
+            ALTER ASSET project.asset SET CLUSTER BY ( column, ... )
             ALTER ASSET project.asset RENAME TO name
             """,
-            "Edits an asset's descriptions, terms and metadata, or renames it"),
+            "Edits an asset's descriptions, terms, metadata, declared key and clustering, or renames it"),
         new("DROP ASSET", c => new DropAsset(c.ExpectAssetName(), LifecycleGrammar.Cascade(c)),
             "DROP ASSET project.asset [CASCADE | RESTRICT]",
             "Removes an asset (CASCADE: revokes its subscriptions)"),

@@ -99,6 +99,10 @@ public sealed record AlterAssetColumnDescription(AssetName Name, string Column, 
 public sealed record AlterAssetDescription(AssetName Name, string Description) : AdminStatement { public override string Tag => "ALTER ASSET"; }
 public sealed record AlterAssetTerms(AssetName Name, IReadOnlyList<string> Terms) : AdminStatement { public override string Tag => "ALTER ASSET"; }
 public sealed record AlterAssetMetadata(AssetName Name, IReadOnlyDictionary<string, string> Metadata) : AdminStatement { public override string Tag => "ALTER ASSET"; }
+/// <summary>ALTER ASSET p.a SET PRIMARY KEY (col, …): the declared key (empty: none), shown by DESCRIBE ASSET.</summary>
+public sealed record AlterAssetPrimaryKey(AssetName Name, IReadOnlyList<string> Columns) : AdminStatement { public override string Tag => "ALTER ASSET"; }
+/// <summary>ALTER ASSET p.a SET CLUSTER BY (col, …): the declared row order (empty: none), shown by DESCRIBE ASSET.</summary>
+public sealed record AlterAssetClusterBy(AssetName Name, IReadOnlyList<string> Columns) : AdminStatement { public override string Tag => "ALTER ASSET"; }
 public sealed record PublishAsset(AssetName Name) : AdminStatement { public override string Tag => "PUBLISH ASSET"; }
 public sealed record UnpublishAsset(AssetName Name) : AdminStatement { public override string Tag => "UNPUBLISH ASSET"; }
 /// <summary>DESCRIBE ASSET p.a [REVISION n [DIFF [FROM m]]]: the asset, one revision's schema, or the changes to it.</summary>

@@ -67,8 +67,9 @@ internal static class AssetGrammar
 
     /// <summary>
     /// ALTER ASSET proj.asset SET COLUMN col DESCRIPTION '...' | SET COLUMN col TERMS (...) | SET DESCRIPTION '...' |
-    /// SET TERMS (...) | SET METADATA (...) | RENAME TO name
+    /// SET TERMS (...) | SET METADATA (...) | SET PRIMARY KEY (col, ...) | SET CLUSTER BY (col, ...) | RENAME TO name
     /// </summary>
+    /// <remarks>An empty key or clustering list, <c>()</c>, clears the declaration.</remarks>
     public static AdminStatement AlterAsset(TokenCursor c)
     {
         var name = c.ExpectAssetName();
@@ -84,7 +85,17 @@ internal static class AssetGrammar
         if (c.AcceptWord("DESCRIPTION")) return new AlterAssetDescription(name, c.ExpectString("description (string literal)"));
         if (c.AcceptWord("TERMS")) return new AlterAssetTerms(name, Terms(c));
         if (c.AcceptWord("METADATA")) return new AlterAssetMetadata(name, Metadata(c));
-        throw c.Unexpected("COLUMN, DESCRIPTION, TERMS or METADATA");
+        if (c.AcceptWord("PRIMARY"))
+        {
+            c.ExpectWord("KEY");
+            return new AlterAssetPrimaryKey(name, c.ExpectNameList("key column", allowEmpty: true));
+        }
+        if (c.AcceptWord("CLUSTER"))
+        {
+            c.ExpectWord("BY");
+            return new AlterAssetClusterBy(name, c.ExpectNameList("clustering column", allowEmpty: true));
+        }
+        throw c.Unexpected("COLUMN, DESCRIPTION, TERMS, METADATA, PRIMARY KEY or CLUSTER BY");
     }
 
     /// <summary>DESCRIBE ASSET p.a [REVISION n [DIFF [FROM m]]]</summary>

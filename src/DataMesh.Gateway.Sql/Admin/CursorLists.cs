@@ -27,10 +27,10 @@ internal static class CursorLists
     }
 
     /// <summary>A list of names where each may appear once (columns): a repeat is an error at the repeat.</summary>
-    public static List<string> ExpectNameList(this TokenCursor cursor, string what)
+    public static List<string> ExpectNameList(this TokenCursor cursor, string what, bool allowEmpty = false)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        return cursor.ExpectList(what, allowEmpty: false, c =>
+        return cursor.ExpectList(what, allowEmpty, c =>
         {
             var token = c.Peek();
             var name = c.ExpectName(what);

@@ -264,6 +264,15 @@ public sealed partial class AdminParserTests
         Assert.Equal(new AlterAssetDescription(name, "d"), Parse<AlterAssetDescription>("ALTER ASSET sales.orders SET DESCRIPTION 'd'"));
         Assert.Equal(["a", "b"], Parse<AlterAssetTerms>("ALTER ASSET sales.orders SET TERMS ('a', 'b')").Terms);
         Assert.Empty(Parse<AlterAssetTerms>("ALTER ASSET sales.orders SET TERMS ()").Terms);
+        Assert.Equal(["order_id", "line"], Parse<AlterAssetPrimaryKey>("ALTER ASSET sales.orders SET PRIMARY KEY (Order_Id, \"line\")").Columns);
+        Assert.Empty(Parse<AlterAssetPrimaryKey>("alter asset sales.orders set primary key ()").Columns);
+        Assert.Equal(["sold_on"], Parse<AlterAssetClusterBy>("ALTER ASSET sales.orders SET CLUSTER BY (sold_on)").Columns);
+        Assert.Empty(Parse<AlterAssetClusterBy>("ALTER ASSET sales.orders SET CLUSTER BY ()").Columns);
+        FailsAt("ALTER ASSET sales.orders SET PRIMARY KEY (a, b, a)", "a)");
+        FailsAt("ALTER ASSET sales.orders SET PRIMARY (a)", "(a)");
+        FailsAt("ALTER ASSET sales.orders SET CLUSTER (a)", "(a)");
+        FailsAtEnd("ALTER ASSET sales.orders SET CLUSTER BY (a,");
+        FailsAt("ALTER ASSET sales.orders SET PRIMARY KEY (a) extra", "extra");
         Assert.Equal(new Dictionary<string, string> { ["k"] = "v" },
             Parse<AlterAssetMetadata>("ALTER ASSET sales.orders SET METADATA (k = 'v')").Metadata);
     }
