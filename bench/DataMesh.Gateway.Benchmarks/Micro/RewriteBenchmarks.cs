@@ -2,6 +2,8 @@ using BenchmarkDotNet.Attributes;
 using DataMesh.Gateway.Admin;
 using DataMesh.Gateway.Benchmarks.Stream;
 using DataMesh.Gateway.Engine;
+using DataMesh.Gateway.Engine.Execution;
+using DataMesh.Gateway.Engine.Instances;
 using DataMesh.Gateway.Policy.Functions;
 using DataMesh.Gateway.Policy.Grants;
 using DataMesh.Gateway.Policy.Rewrite;
@@ -45,6 +47,9 @@ public class RewriteBenchmarks
     private ParsedQuery _parsed = null!;
     private bool _barrier;
     private int _literal = 24;
+    private EngineInstances _instances = null!;
+    private EngineLease _lease = null!;
+    private EngineSession _session = null!;
 
     [Params(Shape.Q6, Shape.Grouped)]
     public Shape Query { get; set; }
@@ -65,11 +70,24 @@ public class RewriteBenchmarks
         _parsed = SqlAst.Parse(_json, _sql);
         _barrier = BarrierPolicy.Requires(_parsed, _grants);
         _governance.Plan(_access, _sql, _options); // primes the cache for PlanCached
+        // The consumer's instance as the server builds it (its grants' shadow tables), for the constant checks.
+        var tables = _grants.All.Select((g, i) => new ShadowTable(g.Project, g.Asset, 16384 + i, null,
+            g.Columns.Select(c => new ShadowColumn(c.Name, c.VisibleType, null)).ToList())).ToList();
+        _instances = new EngineInstances(capacity: 1, spares: 0);
+        _lease = _instances.Acquire(new EngineSpec
+        {
+            Key = GatewayProcess.ConsumerProject, Fingerprint = "bench", ShadowTables = tables, Threads = 1,
+            SchemaOids = tables.Select(t => t.Schema).Distinct().Select((s, i) => (s, 20000 + i)).ToDictionary(p => p.s, p => p.Item2),
+        });
+        _session = _lease.OpenSession();
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
+        _session.Dispose();
+        _lease.Dispose();
+        _instances.Dispose();
         _parser.Dispose();
         _catalog.Dispose();
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
@@ -80,6 +98,11 @@ public class RewriteBenchmarks
     /// <summary>The full planning path on a miss: every call sends a new text (a new literal), as distinct queries do.</summary>
     [Benchmark]
     public RewriteResult PlanUncached() => _governance.Plan(_access, Text(++_literal), _options);
+
+    /// <summary>A miss as the server plans it for a session: the constants evaluated and the binder's casts over them
+    /// checked on the session's instance (ConstantFolding), then the column sources and names.</summary>
+    [Benchmark]
+    public RewriteResult PlanUncachedWithConstants() => _governance.Plan(_access, Text(++_literal), _options, _session);
 
     [Benchmark]
     public RewriteResult PlanCached() => _governance.Plan(_access, _sql, _options);

@@ -60,7 +60,7 @@ public static class QueryPlanner
         // What RowDescription says of each column: its base table and attribute, and PostgreSQL's name when unaliased.
         return result with
         {
-            Constants = constantPlan, ColumnSources = SelectColumnSources.Read(parsed.Json), ColumnNames = PgColumnNaming.Names(parsed.Json, sql),
+            Constants = constantPlan, ColumnSources = SelectColumnSources.Read(parsed), ColumnNames = PgColumnNaming.Names(parsed),
         };
     }
 

@@ -214,7 +214,8 @@ public static partial class PgDialect
         callEnd = End(t[k]);
         k++;
         if (k < t.Count && t[k].IsWord("AS")) k++;
-        if (k >= t.Count || t[k].Kind is not (SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier) || At(t, k + 1, "(")) return false;
+        // A name followed by "(" is a call and by "." a qualified name (f(1)information_schema.tables): not an alias.
+        if (k >= t.Count || t[k].Kind is not (SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier) || At(t, k + 1, "(") || At(t, k + 1, ".")) return false;
         if (t[k].Kind == SqlTokenKind.Word && (ClauseWords.Contains(t[k].Value) || AliasStop.Contains(t[k].Value))) return false;
         aliasEnd = End(t[k]);
         alias = t[k].Text;

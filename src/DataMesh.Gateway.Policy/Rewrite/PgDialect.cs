@@ -181,6 +181,8 @@ public static partial class PgDialect
         var at = 0;
         foreach (var (start, end, text) in edits)
         {
+            // Two spellings claimed overlapping text: refuse rather than splice a query nobody wrote.
+            if (start < at) throw PolicyException.Refused("the query could not be translated: two PostgreSQL spellings overlap");
             sb.Append(sql, at, start - at).Append(text);
             at = end;
         }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace DataMesh.Gateway.Sql.Ast;
 
@@ -84,41 +85,31 @@ public sealed partial class AstNode
     public string ToJson()
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer)) Write(writer, AstValue.Of(this));
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions)) WriteTo(writer);
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static void Write(System.Text.Json.Utf8JsonWriter writer, AstValue value)
+    /// <summary>As deep as <see cref="AstReader"/> reads: whatever was read can be written back.</summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { MaxDepth = AstReader.MaxDepth };
+
+    /// <summary>Writes this node as JSON; <paramref name="alias"/>, when given, replaces (or adds) its "alias".</summary>
+    public void WriteTo(Utf8JsonWriter writer, string? alias = null)
     {
-        switch (value.Kind)
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        var aliased = alias is null;
+        foreach (var (name, child) in _properties)
         {
-            case AstValueKind.Object:
-                writer.WriteStartObject();
-                foreach (var (name, child) in value.Node!._properties)
-                {
-                    writer.WritePropertyName(name);
-                    Write(writer, child);
-                }
-                writer.WriteEndObject();
-                break;
-            case AstValueKind.Array:
-                writer.WriteStartArray();
-                foreach (var item in value.Items) Write(writer, item);
-                writer.WriteEndArray();
-                break;
-            case AstValueKind.String:
-                writer.WriteStringValue(value.Text);
-                break;
-            case AstValueKind.Number:
-                writer.WriteRawValue(value.Text!, skipInputValidation: true);
-                break;
-            case AstValueKind.True or AstValueKind.False:
-                writer.WriteBooleanValue(value.Kind == AstValueKind.True);
-                break;
-            default:
-                writer.WriteNullValue();
-                break;
+            writer.WritePropertyName(name);
+            if (!aliased && name == "alias")
+            {
+                writer.WriteStringValue(alias);
+                aliased = true;
+            }
+            else child.WriteTo(writer);
         }
+        if (!aliased) writer.WriteString("alias", alias);
+        writer.WriteEndObject();
     }
 
     /// <summary>Every object nested in this one (itself first), pre-order, document order.</summary>

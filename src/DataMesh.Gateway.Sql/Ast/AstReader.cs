@@ -14,8 +14,27 @@ internal static class AstReader
 {
     private readonly record struct Frame(string? Name, bool IsObject, int List);
 
+    /// <summary>The deepest nesting read (and written back, <see cref="AstNode.WriterOptions"/>).</summary>
+    public const int MaxDepth = 4096;
+
+    /// <summary>Sees every document this thread reads (tests: a statement's JSON is read once per plan).</summary>
+    [ThreadStatic] private static Action<string>? t_observer;
+
+    public static IDisposable Observe(Action<string> onRead)
+    {
+        var previous = t_observer;
+        t_observer = onRead;
+        return new Restore(() => t_observer = previous);
+    }
+
+    private sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
+
     public static AstNode Read(string json, Utf8Offsets offsets)
     {
+        t_observer?.Invoke(json);
         var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
         try
         {
@@ -34,7 +53,7 @@ internal static class AstReader
 
     private static AstNode Read(ReadOnlySpan<byte> json, Utf8Offsets offsets)
     {
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 4096 });
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
         var frames = new List<Frame>();
         // Working lists by nesting depth, reused by every container at that depth.
         var properties = new List<List<KeyValuePair<string, AstValue>>>();

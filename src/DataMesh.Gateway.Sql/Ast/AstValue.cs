@@ -65,6 +65,35 @@ public readonly struct AstValue
         return _payload is RawNumber n && ulong.TryParse(n.Text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
 
+    /// <summary>Writes this value as JSON, as DuckDB wrote it (a number as written, an object with every property).</summary>
+    public void WriteTo(System.Text.Json.Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        switch (Kind)
+        {
+            case AstValueKind.Object:
+                Node!.WriteTo(writer);
+                break;
+            case AstValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in Items) item.WriteTo(writer);
+                writer.WriteEndArray();
+                break;
+            case AstValueKind.String:
+                writer.WriteStringValue(Text);
+                break;
+            case AstValueKind.Number:
+                writer.WriteRawValue(Text!, skipInputValidation: true);
+                break;
+            case AstValueKind.True or AstValueKind.False:
+                writer.WriteBooleanValue(Kind == AstValueKind.True);
+                break;
+            default:
+                writer.WriteNullValue();
+                break;
+        }
+    }
+
     internal static AstValue Of(AstNode node) => new(node);
 
     internal static AstValue Of(AstValue[] items) => new(items);

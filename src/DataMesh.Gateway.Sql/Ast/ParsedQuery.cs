@@ -2,7 +2,8 @@ namespace DataMesh.Gateway.Sql.Ast;
 
 /// <summary>
 /// One SELECT statement read from DuckDB's syntax tree, once: the typed tree itself (<see cref="Statement"/>), and what
-/// the whole tree contains, collected in document order.
+/// the whole tree contains, collected in document order. The JSON text it was read from is not kept: every step of
+/// planning reads this tree, so the statement's JSON is parsed exactly once.
 /// </summary>
 public sealed class ParsedQuery
 {
@@ -22,10 +23,6 @@ public sealed class ParsedQuery
 
     /// <summary>The exact text DuckDB parsed; every <see cref="AstNode.Offset"/> is a char offset into it.</summary>
     public string OriginalSql { get; }
-
-    /// <summary>json_serialize_sql's text the tree was read from, for the steps that still walk the JSON themselves
-    /// (the constant scan and the bound-plan cast checks).</summary>
-    public string Json { get; init; } = "";
 
     /// <summary>The statement's tree (its "node" is the query).</summary>
     public AstNode Statement { get; }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DataMesh.Gateway.Sql.Lexing;
 
 namespace DataMesh.Gateway.Sql.Ast;
@@ -16,70 +15,60 @@ public static class PgColumnNaming
 {
     public const string Unnamed = "?column?";
 
-    public static IReadOnlyList<string>? Names(string json, string sql)
+    public static IReadOnlyList<string>? Names(ParsedQuery query)
     {
-        try
-        {
-            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 4096 });
-            var statements = document.RootElement.GetProperty("statements");
-            if (statements.GetArrayLength() != 1) return null;
-            var node = statements[0].GetProperty("node");
-            var offsets = new Utf8Offsets(sql);
-            return SelectNames(node, sql, offsets);
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            return null;
-        }
+        ArgumentNullException.ThrowIfNull(query);
+        return query.Statement.Node("node") is { } node ? SelectNames(node, query.OriginalSql) : null;
     }
 
-    private static List<string>? SelectNames(JsonElement node, string sql, Utf8Offsets offsets)
+    private static List<string>? SelectNames(AstNode node, string sql)
     {
-        if (Text(node, "type") != "SELECT_NODE") return null;
+        if (node.Type != "SELECT_NODE" || node["select_list"].Kind != AstValueKind.Array) return null;
         var names = new List<string>();
-        foreach (var e in node.GetProperty("select_list").EnumerateArray())
+        foreach (var item in node["select_list"].Items)
         {
-            if (Text(e, "class") == "STAR") return null;
-            names.Add(Text(e, "alias") is { Length: > 0 } alias ? alias : Figure(e, sql, offsets).Name ?? Unnamed);
+            if (item.Node is not { } e || e.Class == "STAR") return null;
+            names.Add(e.String("alias") is { Length: > 0 } alias ? alias : Figure(e, sql).Name ?? Unnamed);
         }
         return names;
     }
 
     /// <summary>The name and its strength: 2 a real name, 1 a fallback (a cast's type, "case"), 0 none.</summary>
-    private static (string? Name, int Strength) Figure(JsonElement e, string sql, Utf8Offsets offsets)
+    private static (string? Name, int Strength) Figure(AstNode e, string sql)
     {
-        switch (Text(e, "class"))
+        switch (e.Class)
         {
             case "COLUMN_REF":
-                return (e.GetProperty("column_names").EnumerateArray().Last().GetString(), 2);
+                return e["column_names"].Items is { Count: > 0 } parts ? (parts[^1].Text, 2) : (null, 0);
             case "FUNCTION" or "WINDOW" or "AGGREGATE":
-                var function = Text(e, "function_name") ?? "";
+                var function = e.FunctionName;
                 return function.Length > 0 && (char.IsLetter(function[0]) || function[0] == '_') ? (Function(function), 2) : (null, 0);
             case "CAST":
-                var child = e.GetProperty("child");
+                if (e.CastChild is not { } child) return (CastTypeName(e, sql), 1);
                 // The gateway gives declared and inferred parameter types as CAST($n AS T) (ParameterCasts): no name.
-                if (Text(child, "class") == "PARAMETER" && IsParameterCast(e, sql, offsets)) return (null, 0);
-                var inner = Figure(child, sql, offsets);
-                return inner.Strength > 1 ? inner : (CastTypeName(e, sql, offsets), 1);
+                if (child.Class == "PARAMETER" && IsParameterCast(e, sql)) return (null, 0);
+                var inner = Figure(child, sql);
+                return inner.Strength > 1 ? inner : (CastTypeName(e, sql), 1);
             case "CASE":
-                var otherwise = e.TryGetProperty("else_expr", out var x) && x.ValueKind == JsonValueKind.Object ? Figure(x, sql, offsets) : (null, 0);
+                var otherwise = e.Node("else_expr") is { } x ? Figure(x, sql) : (null, 0);
                 return otherwise.Strength > 1 ? otherwise : ("case", 1);
             case "COLLATE":
-                return Figure(e.GetProperty("child"), sql, offsets);
+                return e.CastChild is { } collated ? Figure(collated, sql) : (null, 0);
             case "SUBQUERY":
-                return Text(e, "subquery_type") switch
+                return e.String("subquery_type") switch
                 {
                     "EXISTS" => ("exists", 2),
-                    "SCALAR" when SelectNames(e.GetProperty("subquery").GetProperty("node"), sql, offsets) is [var only, ..] && only != Unnamed => (only, 2),
+                    "SCALAR" when e.Node("subquery")?.Node("node") is { } query
+                        && SelectNames(query, sql) is [var only, ..] && only != Unnamed => (only, 2),
                     _ => (null, 0),
                 };
             case "OPERATOR":
-                return Text(e, "type") switch
+                return e.Type switch
                 {
                     "ARRAY_CONSTRUCTOR" => ("array", 2),
                     "OPERATOR_COALESCE" => ("coalesce", 2),
                     // x[1]: named after the subscripted column, as PostgreSQL names an indirection.
-                    "ARRAY_EXTRACT" or "ARRAY_SLICE" => Figure(e.GetProperty("children")[0], sql, offsets),
+                    "ARRAY_EXTRACT" or "ARRAY_SLICE" when e.Children is [var subscripted, ..] => Figure(subscripted, sql),
                     _ => (null, 0),
                 };
             default:
@@ -95,15 +84,13 @@ public static class PgColumnNaming
         _ => name,
     };
 
-    private static bool IsParameterCast(JsonElement cast, string sql, Utf8Offsets offsets) =>
-        cast.TryGetProperty("query_location", out var location) && location.TryGetUInt64(out var bytes)
-        && offsets.ToCharOffset(bytes) is { } at && string.CompareOrdinal(sql, at, "CAST($", 0, 6) == 0;
+    private static bool IsParameterCast(AstNode cast, string sql) =>
+        cast.Offset is { } at && string.CompareOrdinal(sql, at, "CAST($", 0, 6) == 0;
 
     /// <summary>The cast's type as written in the text (<c>x::int4</c>, <c>CAST(x AS double precision)</c>), in PostgreSQL's name.</summary>
-    private static string CastTypeName(JsonElement cast, string sql, Utf8Offsets offsets)
+    private static string CastTypeName(AstNode cast, string sql)
     {
-        if (cast.TryGetProperty("query_location", out var location) && location.TryGetUInt64(out var bytes)
-            && offsets.ToCharOffset(bytes) is { } at && at < sql.Length && TypeTokens(sql, at) is { Count: > 0 } words)
+        if (cast.Offset is { } at && at < sql.Length && TypeTokens(sql, at) is { Count: > 0 } words)
             return PgTypeName(words);
         return "?column?";
     }
@@ -171,7 +158,4 @@ public static class PgColumnNaming
             _ => words[^1],
         };
     }
-
-    private static string? Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace DataMesh.Gateway.Sql.Ast;
 
 /// <summary>A table the top-level FROM clause reads, in the order its columns appear in <c>*</c>.</summary>
@@ -23,78 +21,66 @@ public sealed record SelectSource(string? Column, string Qualifier, bool IsStar)
 /// </summary>
 public sealed record SelectColumnSources(IReadOnlyList<SelectSource> Select, IReadOnlyList<FromRelation> From)
 {
-    public static SelectColumnSources? Read(string json)
+    public static SelectColumnSources? Read(ParsedQuery query)
     {
-        try
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Statement.Node("node") is not { Type: "SELECT_NODE" } node) return null;
+        var ctes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in node.Node("cte_map")?.Nodes("map") ?? [])
+            if (entry.String("key") is { } key) ctes.Add(key);
+        var from = new List<FromRelation>();
+        if (node.Node("from_table") is not { } fromTable || !Relations(fromTable, ctes, from)) return null;
+        if (node["select_list"].Kind != AstValueKind.Array) return null;
+        var select = new List<SelectSource>();
+        foreach (var e in node["select_list"].Items)
         {
-            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 4096 });
-            var statements = document.RootElement.GetProperty("statements");
-            if (statements.GetArrayLength() != 1) return null;
-            var node = statements[0].GetProperty("node");
-            if (Text(node, "type") != "SELECT_NODE") return null;
-            var ctes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            if (node.TryGetProperty("cte_map", out var cteMap) && cteMap.TryGetProperty("map", out var map) && map.ValueKind == JsonValueKind.Array)
-                foreach (var entry in map.EnumerateArray())
-                    if (entry.TryGetProperty("key", out var key) && key.ValueKind == JsonValueKind.String) ctes.Add(key.GetString()!);
-            var from = new List<FromRelation>();
-            if (!node.TryGetProperty("from_table", out var fromTable) || !Relations(fromTable, ctes, from)) return null;
-            var select = new List<SelectSource>();
-            foreach (var e in node.GetProperty("select_list").EnumerateArray()) select.Add(Source(e));
-            return select.Any(s => s.IsStar && s.Column == "") ? null : new SelectColumnSources(select, from);
+            if (e.Node is not { } expression) return null;
+            select.Add(Source(expression));
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            return null;
-        }
+        return select.Any(s => s.IsStar && s.Column == "") ? null : new SelectColumnSources(select, from);
     }
 
-    private static SelectSource Source(JsonElement e)
+    private static SelectSource Source(AstNode e)
     {
-        switch (Text(e, "class"))
+        switch (e.Class)
         {
-            case "COLUMN_REF":
-                var names = e.GetProperty("column_names").EnumerateArray().Select(n => n.GetString() ?? "").ToList();
-                return new SelectSource(names[^1], names.Count > 1 ? names[^2] : "", false);
+            case "COLUMN_REF" when e["column_names"].Items is { Count: > 0 } names:
+                return new SelectSource(names[^1].Text ?? "", names.Count > 1 ? names[^2].Text ?? "" : "", false);
             case "STAR":
                 // A star with modifiers: its columns cannot be counted from the syntax ("" marks it; Read gives up).
                 var plain = Empty(e, "exclude_list") && Empty(e, "replace_list") && Empty(e, "rename_list")
-                    && !(e.TryGetProperty("columns", out var c) && c.ValueKind == JsonValueKind.True)
-                    && !(e.TryGetProperty("expr", out var x) && x.ValueKind != JsonValueKind.Null);
-                return new SelectSource(plain ? null : "", Text(e, "relation_name") ?? "", true);
+                    && !e.Flag("columns") && e["expr"].IsNull;
+                return new SelectSource(plain ? null : "", e.String("relation_name") ?? "", true);
             default:
                 return new SelectSource(null, "", false);
         }
     }
 
     /// <summary>Adds the relations of a FROM item in star order; false when the columns cannot be traced.</summary>
-    private static bool Relations(JsonElement table, HashSet<string> ctes, List<FromRelation> into)
+    private static bool Relations(AstNode table, HashSet<string> ctes, List<FromRelation> into)
     {
-        switch (Text(table, "type"))
+        switch (table.Type)
         {
             case "EMPTY":
                 return true;
             case "BASE_TABLE":
-                var name = Text(table, "table_name") ?? "";
-                var schema = Text(table, "schema_name") ?? "";
-                var alias = Text(table, "alias") is { Length: > 0 } a ? a : name;
+                var name = table.String("table_name") ?? "";
+                var schema = table.String("schema_name") ?? "";
+                var alias = table.String("alias") is { Length: > 0 } a ? a : name;
                 var stored = !(schema.Length == 0 && ctes.Contains(name)) && Empty(table, "column_name_alias")
-                    && Text(table, "catalog_name") is null or "";
+                    && table.String("catalog_name") is null or "";
                 into.Add(new FromRelation(schema, stored ? name : null, alias));
                 return true;
             case "JOIN":
-                if (!Empty(table, "using_columns") || Text(table, "ref_type") is "NATURAL" or "POSITIONAL" or "ASOF" or "DEPENDENT") return false;
-                if (Text(table, "join_type") is "SEMI" or "ANTI") return false;
-                return Relations(table.GetProperty("left"), ctes, into) && Relations(table.GetProperty("right"), ctes, into);
+                if (!Empty(table, "using_columns") || table.String("ref_type") is "NATURAL" or "POSITIONAL" or "ASOF" or "DEPENDENT") return false;
+                if (table.String("join_type") is "SEMI" or "ANTI") return false;
+                return table.Left is { } left && table.Right is { } right && Relations(left, ctes, into) && Relations(right, ctes, into);
             default:
                 // A subquery, table function or VALUES list: its columns are not a stored table's.
-                into.Add(new FromRelation("", null, Text(table, "alias") ?? ""));
-                return !(into[^1].Alias.Length == 0 && Text(table, "type") is not ("SUBQUERY" or "TABLE_FUNCTION" or "EXPRESSION_LIST"));
+                into.Add(new FromRelation("", null, table.String("alias") ?? ""));
+                return !(into[^1].Alias.Length == 0 && table.Type is not ("SUBQUERY" or "TABLE_FUNCTION" or "EXPRESSION_LIST"));
         }
     }
 
-    private static string? Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static bool Empty(JsonElement e, string name) =>
-        !e.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.Array || v.GetArrayLength() == 0;
+    private static bool Empty(AstNode e, string name) => e[name].Items.Count == 0;
 }

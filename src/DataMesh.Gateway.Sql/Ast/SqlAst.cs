@@ -26,8 +26,11 @@ public static class SqlAst
         var statement = statements.Items[0].Node ?? throw new SqlAstException("unexpected DuckDB AST shape: a statement is not an object");
         var collector = new AstCollector(originalSql);
         collector.WalkStatement(statement);
-        return new ParsedQuery(originalSql, statement, collector) { Json = json };
+        return new ParsedQuery(originalSql, statement, collector);
     }
+
+    /// <summary>Calls <paramref name="onRead"/> with every JSON document this thread reads into a tree, until disposed.</summary>
+    internal static IDisposable ObserveReads(Action<string> onRead) => AstReader.Observe(onRead);
 
     private static SqlAstException DuckDbError(AstNode root, Utf8Offsets offsets)
     {

@@ -77,4 +77,12 @@ public sealed class PgDialectTests
         const string sql = "SELECT region, count(*) FROM mkt_sls_table GROUP BY region";
         Assert.Same(sql, PgDialect.Translate(sql));
     }
+
+    /// <summary>The rewrite fuzzer's find (tests/fuzz/rewrite/crashes/crash-efff89250aa51209.bin): a qualified name right
+    /// after a set-returning call was taken for its alias, and the alias edit fell inside the information_schema edit,
+    /// so splicing them threw ArgumentOutOfRangeException (an internal error) instead of an answer.</summary>
+    [Fact]
+    public void A_qualified_name_after_a_function_in_FROM_is_not_its_alias() =>
+        Assert.Equal("S9LECT * FROM generate_series(1, 3)information_schema_tables ",
+            PgDialect.Translate("S9LECT * FROM generate_series(1, 3)information_schema.tables "));
 }

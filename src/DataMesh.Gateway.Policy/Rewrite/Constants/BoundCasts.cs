@@ -1,6 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using DataMesh.Gateway.Policy.Functions;
+using DataMesh.Gateway.Sql.Ast;
 
 namespace DataMesh.Gateway.Policy.Rewrite.Constants;
 
@@ -15,8 +14,9 @@ public sealed record BoundCastResult(IReadOnlyList<ConstantExpression> Checks, s
 /// value is text. DuckDB evaluates such a cast lazily, only where rows reach it, and the optimizer decides from file
 /// statistics (over hidden rows too) whether they do: its error was a statistics oracle. Rather than list those places,
 /// this reads every non-TRY cast in the plan whose operand traces back (by its text location) to a constant of the
-/// query and whose types allow it to fail, and gives back <c>CAST(constant AS type)</c> as a json_serialize_sql node
-/// (a literal operand is taken from the plan itself: it is its value).
+/// query and whose types allow it to fail, and gives back <c>CAST(constant AS type)</c> over the query's own node of
+/// the constant (a literal operand is taken from the plan itself: it is its value). The plan is JSON read here; the
+/// query's side is its typed tree, as <see cref="ConstantScan"/> indexed it.
 /// A fallible cast over a constant operand that holds some of the query's constants but cannot be traced back (DuckDB
 /// rebuilt it) fails the query: fail closed.
 /// </summary>
@@ -35,7 +35,7 @@ public sealed class BoundCasts
         _text = text;
         for (var i = 0; i < scan.Nodes.Count; i++)
         {
-            if (!scan.Nodes[i].IsConstant || AstJson.Class(scan.Nodes[i].Node) == "LAMBDA") continue;
+            if (!scan.Nodes[i].IsConstant || scan.Nodes[i].Node.Class == "LAMBDA") continue;
             foreach (var location in Locations(scan.Nodes[i].Node))
             {
                 if (!_byLocation.TryGetValue(location, out var list)) _byLocation[location] = list = [];
@@ -88,8 +88,8 @@ public sealed class BoundCasts
             // A literal is its value, wherever it came from (COLLATE and macros rebuild literals without a location).
             if (!child.TryGetProperty("value", out var value) || value.TryGetProperty("is_null", out var isNull) && isNull.ValueKind == JsonValueKind.True)
                 return;
-            var literal = new JsonObject { ["class"] = "CONSTANT", ["type"] = "VALUE_CONSTANT", ["alias"] = "", ["value"] = JsonNode.Parse(value.GetRawText()) };
-            _literals.TryAdd((value.GetRawText(), type), new ConstantExpression(CastOf(literal, type), ConstantKind.Immutable));
+            var literal = value.GetRawText();
+            _literals.TryAdd((literal, type), new ConstantExpression(null, ConstantKind.Immutable) { PlanValue = literal, CastType = type });
             return;
         }
         var node = Trace(child);
@@ -97,24 +97,13 @@ public sealed class BoundCasts
         {
             if (_checks.ContainsKey((node, type))) return;
             var ast = _scan.Nodes[node];
-            var check = CastOf(JsonNode.Parse(ast.Node.GetRawText(), documentOptions: new() { MaxDepth = 4096 })!, type);
-            _checks[(node, type)] = new ConstantExpression(check, ast.Kind);
+            _checks[(node, type)] = new ConstantExpression(ast.Node, ast.Kind) { CastType = type };
             return;
         }
         if (HoldsQueryConstant(child))
             throw new PolicyException("0A000", "the gateway cannot check a constant expression of this query before it runs",
                 "cast the constant to the type it is compared with, or compute it in a separate query");
     }
-
-    private static string CastOf(JsonNode child, string type) => new JsonObject
-    {
-        ["class"] = "CAST",
-        ["type"] = "OPERATOR_CAST",
-        ["alias"] = "",
-        ["child"] = child,
-        ["cast_type"] = JsonNode.Parse(type),
-        ["try_cast"] = false,
-    }.ToJsonString();
 
     private bool IsParameterStandIn(JsonElement bound) =>
         bound.TryGetProperty("query_location", out var l) && l.TryGetUInt64(out var at) && _text.IsInParameter(at);
@@ -145,7 +134,7 @@ public sealed class BoundCasts
         if (leaves.Count == 0 || !_byLocation.TryGetValue(leaves.Min(), out var starts)) return -1;
         int found = -1, foundScore = 0;
         foreach (var start in starts.Where(IsLeaf))
-            for (var a = start; a >= 0 && _scan.Nodes[a].IsConstant && AstJson.Class(_scan.Nodes[a].Node) != "LAMBDA"; a = _scan.Nodes[a].Parent)
+            for (var a = start; a >= 0 && _scan.Nodes[a].IsConstant && _scan.Nodes[a].Node.Class != "LAMBDA"; a = _scan.Nodes[a].Parent)
             {
                 var own = LeafSet(a);
                 if (!own.IsSubsetOf(leaves)) break;
@@ -157,7 +146,7 @@ public sealed class BoundCasts
         return found;
     }
 
-    private bool IsLeaf(int node) => AstJson.Class(_scan.Nodes[node].Node) is "CONSTANT" or "PARAMETER";
+    private bool IsLeaf(int node) => _scan.Nodes[node].Node.Class is "CONSTANT" or "PARAMETER";
 
     /// <summary>Whether some node of the bound expression is one of the query's constants.</summary>
     private bool HoldsQueryConstant(JsonElement bound)
@@ -174,28 +163,28 @@ public sealed class BoundCasts
     /// query's; a call the same function; a parameter's stand-in anything), 1 for another expression that is not a
     /// literal (a call bound to a macro's body, an operator bound as a function), 0 for no match.
     /// </summary>
-    private static int Match(JsonElement bound, JsonElement ast)
+    private static int Match(JsonElement bound, AstNode ast)
     {
         var boundClass = Text(bound, "expression_class") ?? "";
-        var astClass = AstJson.Class(ast);
+        var astClass = ast.Class;
         if (astClass == "PARAMETER") return 2;
         if (astClass == "LAMBDA") return 0;
         if (astClass == "CONSTANT" || boundClass == "BOUND_CONSTANT")
             return astClass == "CONSTANT" && boundClass == "BOUND_CONSTANT" && SameValue(bound, ast) ? 2 : 0;
         if (astClass == "FUNCTION" && boundClass == "BOUND_FUNCTION")
-            return string.Equals(AstJson.String(ast, "function_name"), Text(bound, "name"), StringComparison.OrdinalIgnoreCase) ? 2 : 1;
+            return string.Equals(ast.FunctionName, Text(bound, "name"), StringComparison.OrdinalIgnoreCase) ? 2 : 1;
         return boundClass == "BOUND_" + astClass ? 2 : 1;
     }
 
-    private static bool SameValue(JsonElement bound, JsonElement ast)
+    private static bool SameValue(JsonElement bound, AstNode ast)
     {
-        if (!bound.TryGetProperty("value", out var b) || !ast.TryGetProperty("value", out var a)) return false;
-        if (!b.TryGetProperty("type", out var bt) || !a.TryGetProperty("type", out var at)) return false;
-        if (Text(bt, "id") != Text(at, "id")) return false;
+        if (!bound.TryGetProperty("value", out var b) || ast.Node("value") is not { } a) return false;
+        if (!b.TryGetProperty("type", out var bt) || a.Node("type") is not { } at) return false;
+        if (Text(bt, "id") != at.String("id")) return false;
         var bNull = b.TryGetProperty("is_null", out var bn) && bn.ValueKind == JsonValueKind.True;
-        var aNull = a.TryGetProperty("is_null", out var an) && an.ValueKind == JsonValueKind.True;
+        var aNull = a.Flag("is_null");
         if (bNull || aNull) return bNull == aNull;
-        return b.TryGetProperty("value", out var bv) && a.TryGetProperty("value", out var av) && JsonElement.DeepEquals(bv, av);
+        return b.TryGetProperty("value", out var bv) && a.Has("value") && PlanJson.SameValue(bv, a["value"]);
     }
 
     /// <summary>The locations of the literals and parameters below (and including) a query node (a parameter written
@@ -204,26 +193,26 @@ public sealed class BoundCasts
     {
         if (_leafSets.TryGetValue(node, out var known)) return known;
         var set = new HashSet<ulong>();
-        foreach (var d in AstJson.Descendants(_scan.Nodes[node].Node))
-            if (AstJson.Class(d) is "CONSTANT" or "PARAMETER" && Locations(d) is [var l]) set.Add(l);
+        foreach (var d in _scan.Nodes[node].Node.Descendants())
+            if (d.Class is "CONSTANT" or "PARAMETER" && Locations(d) is [var l]) set.Add(l);
         return _leafSets[node] = set;
     }
 
     /// <summary>A query node's text location; for a parameter, where each of its occurrences is written.</summary>
-    private IReadOnlyList<ulong> Locations(JsonElement ast) =>
-        AstJson.Class(ast) == "PARAMETER" ? _text.ParameterLocations(AstJson.String(ast, "identifier") ?? "")
+    private IReadOnlyList<ulong> Locations(AstNode ast) =>
+        ast.Class == "PARAMETER" ? _text.ParameterLocations(ast.String("identifier") ?? "")
         : Location(ast) is { } l ? [l] : [];
 
     private ulong? PlanLocation(JsonElement bound) =>
         bound.TryGetProperty("query_location", out var l) && l.TryGetUInt64(out var at) ? _text.ToQueryLocation(at) : null;
 
-    private static ulong? Location(JsonElement ast) =>
-        ast.TryGetProperty("query_location", out var l) && l.TryGetUInt64(out var at) && at != ulong.MaxValue ? at : null;
+    /// <summary>A query node's UTF-8 byte location, as the plan's locations are (PlanText maps between the two texts).</summary>
+    private static ulong? Location(AstNode ast) =>
+        ast["query_location"].TryGetUInt64(out var at) && at != Utf8Offsets.NoLocation ? at : null;
 
     /// <summary>Every bound expression object below (and including) <paramref name="root"/>.</summary>
     private static IEnumerable<JsonElement> Objects(JsonElement root) =>
-        AstJson.Descendants(root).Where(d => Text(d, "expression_class") is not null);
+        PlanJson.Objects(root).Where(d => Text(d, "expression_class") is not null);
 
-    private static string? Text(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? Text(JsonElement e, string name) => PlanJson.Text(e, name);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using DataMesh.Gateway.Sql.Ast;
 
 namespace DataMesh.Gateway.Policy.Rewrite.Constants;
@@ -30,7 +29,7 @@ public static class ConstantFolding
         ArgumentNullException.ThrowIfNull(evaluator);
         return FailClosed(() =>
         {
-            using var scan = ConstantScan.Of(query);
+            var scan = ConstantScan.Of(query);
             return Evaluate(scan.Constants, new ConstantPlan(null, new HashSet<int>(), scan.SessionCalls), evaluator);
         });
     }
@@ -50,7 +49,7 @@ public static class ConstantFolding
         ArgumentNullException.ThrowIfNull(bindError);
         return FailClosed(() =>
         {
-            using var scan = ConstantScan.Of(query);
+            var scan = ConstantScan.Of(query);
             var text = PlanText.Of(query.OriginalSql);
             var bound = BoundCasts.Find(evaluator.SerializePlan(text.Sql), scan, text);
             if (bound.ErrorType is { } type)
@@ -82,50 +81,11 @@ public static class ConstantFolding
     private static ConstantPlan Evaluate(IReadOnlyList<ConstantExpression> constants, ConstantPlan plan, IConstantEvaluator evaluator)
     {
         var immutable = constants.Where(c => c.Kind == ConstantKind.Immutable).ToList();
-        if (immutable.Count > 0) evaluator.Run(SelectOf(immutable, evaluator));
+        if (immutable.Count > 0) evaluator.Run(ConstantCheckQuery.Of(immutable, evaluator));
         var parameterized = constants.Where(c => c.Kind == ConstantKind.Parameterized).ToList();
         if (parameterized.Count == 0) return plan;
         parameterized.InsertRange(0, plan.Parameterized);
-        var select = SelectOf(parameterized, evaluator);
-        return plan with { ParameterCheck = evaluator.Print(select), CheckedParameters = ParameterNumbers(parameterized), Parameterized = parameterized };
-    }
-
-    /// <summary>One SELECT without FROM of every expression.</summary>
-    private static string SelectOf(IReadOnlyList<ConstantExpression> constants, IConstantEvaluator evaluator)
-    {
-        var document = JsonNode.Parse(evaluator.Serialize("SELECT 1"), documentOptions: new() { MaxDepth = 4096 })!;
-        var list = new JsonArray();
-        foreach (var constant in constants)
-        {
-            var node = JsonNode.Parse(constant.Json, documentOptions: new() { MaxDepth = 4096 })!;
-            node["alias"] = "c" + list.Count; // distinct names: the engine refuses duplicate result columns
-            list.Add(node);
-        }
-        document["statements"]![0]!["node"]!["select_list"] = list;
-        return document.ToJsonString();
-    }
-
-    private static IReadOnlySet<int> ParameterNumbers(IEnumerable<ConstantExpression> constants)
-    {
-        var numbers = new HashSet<int>();
-        foreach (var constant in constants)
-            foreach (var node in Descendants(JsonNode.Parse(constant.Json, documentOptions: new() { MaxDepth = 4096 })!))
-                if (node is JsonObject o && o["class"]?.GetValue<string>() == "PARAMETER"
-                    && int.TryParse(o["identifier"]?.GetValue<string>(), out var n))
-                    numbers.Add(n);
-        return numbers;
-    }
-
-    private static IEnumerable<JsonNode> Descendants(JsonNode root)
-    {
-        var stack = new Stack<JsonNode>();
-        stack.Push(root);
-        while (stack.Count > 0)
-        {
-            var node = stack.Pop();
-            yield return node;
-            if (node is JsonObject o) foreach (var p in o) { if (p.Value is { } v) stack.Push(v); }
-            else if (node is JsonArray a) foreach (var item in a) { if (item is { } v) stack.Push(v); }
-        }
+        var select = ConstantCheckQuery.Of(parameterized, evaluator);
+        return plan with { ParameterCheck = evaluator.Print(select), CheckedParameters = ConstantCheckQuery.ParameterNumbers(parameterized), Parameterized = parameterized };
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DataMesh.Gateway.Policy.Functions;
 using DataMesh.Gateway.Sql.Ast;
 
@@ -20,13 +19,22 @@ public enum ConstantKind
     Row,
 }
 
-/// <summary>A constant expression to evaluate before the query runs, as a json_serialize_sql node: a maximal constant
-/// sub-expression of the query, or one with the cast DuckDB's binder puts over it (<see cref="BoundCasts"/>).</summary>
-public sealed record ConstantExpression(string Json, ConstantKind Kind);
+/// <summary>A constant expression to evaluate before the query runs: a maximal constant sub-expression of the query
+/// (<see cref="Expression"/>, a node of its syntax tree), or one with the cast DuckDB's binder puts over it
+/// (<see cref="BoundCasts"/>), whose operand may be a literal taken from the bound plan (<see cref="PlanValue"/>).
+/// <see cref="ConstantCheck"/> writes it into the check query as a json_serialize_sql node.</summary>
+public sealed record ConstantExpression(AstNode? Expression, ConstantKind Kind)
+{
+    /// <summary>A literal's "value" object as the bound plan writes it (when <see cref="Expression"/> is null).</summary>
+    public string? PlanValue { get; init; }
+
+    /// <summary>The type the binder casts the expression to (the plan's LogicalType object), or null for no cast.</summary>
+    public string? CastType { get; init; }
+}
 
 /// <summary>An expression node of the query: its parent (-1 for a root), nesting depth below its root, and what its
 /// value depends on (<see cref="UsesLambdaParameters"/>: it reads an enclosing lambda's parameters).</summary>
-public readonly record struct ScannedNode(JsonElement Node, int Parent, int Depth, ConstantKind Kind, bool UsesLambdaParameters)
+public readonly record struct ScannedNode(AstNode Node, int Parent, int Depth, ConstantKind Kind, bool UsesLambdaParameters)
 {
     /// <summary>A value fixed before any row is read: immutable or over parameters only.</summary>
     public bool IsConstant => Kind is ConstantKind.Immutable or ConstantKind.Parameterized && !UsesLambdaParameters;
@@ -44,68 +52,57 @@ public sealed record SessionCall(int Offset, string Name, bool HasArguments);
 /// Session and clock calls are listed apart: their values cannot be planned once for every session. Every expression
 /// node is also indexed (<see cref="Nodes"/>), so that the casts DuckDB's binder adds can be traced back to the text.
 /// </summary>
-public sealed class ConstantScan : IDisposable
+public sealed class ConstantScan
 {
-    private readonly JsonDocument _document;
-    private readonly Utf8Offsets _offsets;
     private readonly List<ConstantExpression> _constants = [];
     private readonly List<SessionCall> _sessionCalls = [];
     private readonly List<ScannedNode> _nodes = [];
     private int _current = -1;
 
-    private ConstantScan(JsonDocument document, string sql)
+    private ConstantScan()
     {
-        _document = document;
-        _offsets = new Utf8Offsets(sql);
     }
 
     public IReadOnlyList<ConstantExpression> Constants => _constants;
     public IReadOnlyList<SessionCall> SessionCalls => _sessionCalls;
 
-    /// <summary>Every expression node of the query, parents before children; valid until the scan is disposed.</summary>
+    /// <summary>Every expression node of the query, parents before children.</summary>
     public IReadOnlyList<ScannedNode> Nodes => _nodes;
 
+    /// <summary>Scans the query's own typed tree (no JSON is read again).</summary>
     public static ConstantScan Of(ParsedQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var document = JsonDocument.Parse(query.Json, new JsonDocumentOptions { MaxDepth = 4096 });
-        var scan = new ConstantScan(document, query.OriginalSql);
-        try
-        {
-            scan.VisitQueryParts(document.RootElement);
-            return scan;
-        }
-        catch
-        {
-            scan.Dispose();
-            throw;
-        }
+        var scan = new ConstantScan();
+        scan.VisitQueryParts(query.Statement);
+        return scan;
     }
 
-    public void Dispose() => _document.Dispose();
-
-    /// <summary>Walks non-expression JSON (statements, query nodes, table refs, modifiers); each expression met is a root.</summary>
-    private void VisitQueryParts(JsonElement e)
+    /// <summary>Walks the parts that are not expressions (statements, query nodes, table refs, modifiers); each
+    /// expression met is a root.</summary>
+    private void VisitQueryParts(AstValue value)
     {
-        switch (e.ValueKind)
+        if (value.Node is { } node)
         {
-            case JsonValueKind.Array:
-                foreach (var item in e.EnumerateArray()) VisitQueryParts(item);
-                break;
-            case JsonValueKind.Object when AstJson.IsExpression(e):
-                var root = Classify(e, NoNames);
-                if (root.Free.Count == 0) Record(e, root.Kind);
-                break;
-            case JsonValueKind.Object when AstJson.Type(e) == "TABLE_FUNCTION" && AstJson.Property(e, "function") is { } call:
-                // FROM f(args): the call is the table function itself, evaluated once; its constant arguments are checked.
-                Children(call, NoNames, ConstantKind.Row);
-                foreach (var p in e.EnumerateObject())
-                    if (!p.NameEquals("function")) VisitQueryParts(p.Value);
-                break;
-            case JsonValueKind.Object:
-                foreach (var p in e.EnumerateObject()) VisitQueryParts(p.Value);
-                break;
+            VisitQueryParts(node);
+            return;
         }
+        foreach (var item in value.Items) VisitQueryParts(item);
+    }
+
+    private void VisitQueryParts(AstNode e)
+    {
+        if (e.IsExpression)
+        {
+            var root = Classify(e, NoNames);
+            if (root.Free.Count == 0) Record(e, root.Kind);
+            return;
+        }
+        var call = e.Type == "TABLE_FUNCTION" ? e.Node("function") : null;
+        // FROM f(args): the call is the table function itself, evaluated once; its constant arguments are checked.
+        if (call is not null) Children(call, NoNames, ConstantKind.Row);
+        foreach (var (name, value) in e.Properties)
+            if (call is null || name != "function") VisitQueryParts(value);
     }
 
     private readonly record struct Verdict(ConstantKind Kind, IReadOnlySet<string> Free);
@@ -113,7 +110,7 @@ public sealed class ConstantScan : IDisposable
     private static readonly IReadOnlySet<string> NoNames = new HashSet<string>();
 
     /// <param name="lambdaParameters">Names bound by enclosing lambdas: references to them are not columns.</param>
-    private Verdict Classify(JsonElement e, IReadOnlySet<string> lambdaParameters)
+    private Verdict Classify(AstNode e, IReadOnlySet<string> lambdaParameters)
     {
         var parent = _current;
         var index = _nodes.Count;
@@ -132,13 +129,13 @@ public sealed class ConstantScan : IDisposable
     }
 
     /// <summary>The subquery's own expressions are roots of their own, with no expression parent.</summary>
-    private void VisitSubquery(JsonElement e)
+    private void VisitSubquery(AstNode e)
     {
         var outer = _current;
         _current = -1;
         try
         {
-            foreach (var p in e.EnumerateObject()) VisitQueryParts(p.Value);
+            foreach (var (_, value) in e.Properties) VisitQueryParts(value);
         }
         finally
         {
@@ -146,9 +143,9 @@ public sealed class ConstantScan : IDisposable
         }
     }
 
-    private Verdict ClassifyNode(JsonElement e, IReadOnlySet<string> lambdaParameters)
+    private Verdict ClassifyNode(AstNode e, IReadOnlySet<string> lambdaParameters)
     {
-        switch (AstJson.Class(e))
+        switch (e.Class)
         {
             case "CONSTANT":
                 return new Verdict(ConstantKind.Immutable, NoNames);
@@ -171,12 +168,10 @@ public sealed class ConstantScan : IDisposable
         }
     }
 
-    private Verdict ColumnReference(JsonElement e, IReadOnlySet<string> lambdaParameters)
+    private Verdict ColumnReference(AstNode e, IReadOnlySet<string> lambdaParameters)
     {
-        var names = AstJson.Children(e, "column_names");
-        if (names.Count == 1 && names[0].ValueKind == JsonValueKind.String)
+        if (SingleName(e) is { } name)
         {
-            var name = names[0].GetString()!;
             if (lambdaParameters.Contains(name)) return new Verdict(ConstantKind.Immutable, new HashSet<string> { name });
             // current_date, current_user, …: the binder turns these bare words into calls when no column has the name.
             if (FunctionCatalog.SqlValueFunctions.ContainsKey(FunctionPolicy.Normalize(name)))
@@ -188,16 +183,20 @@ public sealed class ConstantScan : IDisposable
         return new Verdict(ConstantKind.Row, NoNames);
     }
 
-    private Verdict Lambda(JsonElement e, IReadOnlySet<string> lambdaParameters)
+    /// <summary>A COLUMN_REF's name when it is a single unqualified word (a lambda parameter, or current_date).</summary>
+    private static string? SingleName(AstNode columnRef) =>
+        columnRef["column_names"].Items is [{ Kind: AstValueKind.String, Text: { } name }] ? name : null;
+
+    private Verdict Lambda(AstNode e, IReadOnlySet<string> lambdaParameters)
     {
         var bound = new HashSet<string>(lambdaParameters);
         var own = new HashSet<string>();
-        if (AstJson.Property(e, "lhs") is { } lhs)
-            foreach (var node in AstJson.Descendants(lhs))
-                if (AstJson.Class(node) == "COLUMN_REF" && AstJson.Children(node, "column_names") is [{ ValueKind: JsonValueKind.String } n])
-                    own.Add(n.GetString()!);
+        if (e.Node("lhs") is { } lhs)
+            foreach (var node in lhs.Descendants())
+                if (node.Class == "COLUMN_REF" && SingleName(node) is { } parameter)
+                    own.Add(parameter);
         bound.UnionWith(own);
-        if (AstJson.Property(e, "expr") is not { } body) return new Verdict(ConstantKind.Row, NoNames);
+        if (e.Node("expr") is not { } body) return new Verdict(ConstantKind.Row, NoNames);
         var verdict = Classify(body, bound);
         // A body that uses no parameter is a constant of its own (evaluated once even over a column's list); a body
         // that uses them can be evaluated only with the lambda, when the whole call is constant.
@@ -207,14 +206,11 @@ public sealed class ConstantScan : IDisposable
         return new Verdict(verdict.Kind, free);
     }
 
-    private Verdict Function(JsonElement e, IReadOnlySet<string> lambdaParameters)
+    private Verdict Function(AstNode e, IReadOnlySet<string> lambdaParameters)
     {
-        var name = FunctionPolicy.Normalize(AstJson.String(e, "function_name") ?? "");
-        var isOperator = e.TryGetProperty("is_operator", out var op) && op.ValueKind == JsonValueKind.True;
-        var aggregate = !isOperator && FunctionCatalog.Aggregates.Contains(name);
-        var modified = (AstJson.Property(e, "filter") is not null)
-            || (e.TryGetProperty("distinct", out var d) && d.ValueKind == JsonValueKind.True)
-            || (AstJson.Property(e, "order_bys") is { } orders && AstJson.Children(orders, "orders").Count > 0);
+        var name = FunctionPolicy.Normalize(e.FunctionName);
+        var aggregate = !e.IsOperator && FunctionCatalog.Aggregates.Contains(name);
+        var modified = !e["filter"].IsNull || e.Flag("distinct") || e.Node("order_bys")?["orders"].Items.Count > 0;
         if (aggregate || modified || name == "unnest" || ConstantFunctions.Volatile.Contains(name))
         {
             Children(e, lambdaParameters, ConstantKind.Row);
@@ -233,9 +229,11 @@ public sealed class ConstantScan : IDisposable
     /// Classifies the children; the node's kind is the most dependent of theirs and <paramref name="own"/>. When the
     /// node is not constant, each constant child is a maximal constant sub-expression and is recorded.
     /// </summary>
-    private Verdict Children(JsonElement e, IReadOnlySet<string> lambdaParameters, ConstantKind own)
+    private Verdict Children(AstNode e, IReadOnlySet<string> lambdaParameters, ConstantKind own)
     {
-        var children = AstJson.NestedExpressions(e).ToList();
+        // Last to first, as this scan has always visited them: the order of the checks decides which of two failing
+        // constants reports its error, and that order is part of the behaviour clients see.
+        var children = e.NestedExpressions().Reverse().ToList();
         var verdicts = children.Select(c => Classify(c, lambdaParameters)).ToList();
         var kind = own;
         var free = new HashSet<string>();
@@ -254,21 +252,21 @@ public sealed class ConstantScan : IDisposable
         return new Verdict(kind, free);
     }
 
-    private void Record(JsonElement e, ConstantKind kind)
+    private void Record(AstNode e, ConstantKind kind)
     {
         if (kind is not (ConstantKind.Immutable or ConstantKind.Parameterized)) return;
-        var cls = AstJson.Class(e);
+        var cls = e.Class;
         // A literal on its own is its value (the cast the binder may put over it is BoundCasts' business); a parameter
         // on its own, or CAST($n AS T) as the server writes for typed parameters, is decoded at Bind with its type.
         if (cls == "CONSTANT") return;
         if (cls is "PARAMETER" or "LAMBDA") return;
-        if (cls == "CAST" && AstJson.Property(e, "child") is { } child && AstJson.Class(child) == "PARAMETER") return;
-        _constants.Add(new ConstantExpression(e.GetRawText(), kind));
+        if (cls == "CAST" && e.CastChild?.Class == "PARAMETER") return;
+        _constants.Add(new ConstantExpression(e, kind));
     }
 
-    private void AddSessionCall(JsonElement e, string name, bool hasArguments)
+    private void AddSessionCall(AstNode e, string name, bool hasArguments)
     {
-        if (AstJson.Location(e) is not { } bytes || !_offsets.TryToCharOffset((ulong)bytes, out var offset)) return;
+        if (e.Offset is not { } offset) return;
         _sessionCalls.Add(new SessionCall(offset, name, hasArguments));
     }
 }

@@ -10,8 +10,10 @@ namespace DataMesh.Gateway.Fuzz.Targets;
 /// <summary>
 /// Governance fed query text through its one entry point, <see cref="QueryPlanner"/>, exactly as the server plans:
 /// the dialect translation, DuckDB's parser (json_serialize_sql), the function allow list, the literal-cast check, the
-/// barrier decision and the rewrite against a fixed grant set. The documented failure is <see cref="PolicyException"/>
-/// (it becomes an error for the client). On success the rewritten SQL must hold no source path, no <c>read_parquet</c>
+/// constant checks on a real instance (<see cref="RewriteConstants"/>: the server's evaluator, bounded), the barrier
+/// decision, the bound-cast checks and the rewrite against a fixed grant set. The documented failures are
+/// <see cref="PolicyException"/> and the engine's error for a constant (<see cref="ConstantError"/>): both become
+/// an error for the client. On success the rewritten SQL must hold no source path, no <c>read_parquet</c>
 /// and no hidden column outside the policy subqueries generated for the session's own grants (unless the user typed
 /// that text themselves).
 /// </summary>
@@ -22,12 +24,14 @@ public sealed class RewriteTarget : IFuzzTarget
     private readonly SqlParser _parser = new();
     private readonly SqlSyntax _syntax;
     private readonly RewriteCatalog _catalog;
+    private readonly RewriteConstants _constants;
     private readonly string[] _generated;
 
     public RewriteTarget()
     {
         _catalog = new RewriteCatalog(_parser.Serialize);
         _syntax = new SqlSyntax(_parser.Serialize, _parser.CanCast);
+        _constants = new RewriteConstants(_catalog.Grants, _parser);
         // Every subquery the rewrite may splice in, fenced first: the fenced text extends the plain one.
         _generated = _catalog.Grants.All
             .SelectMany(g => new[] { PolicySubquery.Build(g, _catalog.MaskSecret, true), PolicySubquery.Build(g, _catalog.MaskSecret, false) })
@@ -53,14 +57,21 @@ public sealed class RewriteTarget : IFuzzTarget
         RewriteResult result;
         try
         {
-            result = QueryPlanner.Plan(sql, _catalog.Grants, _syntax, RewriteOptions.Default);
+            result = QueryPlanner.Plan(sql, _catalog.Grants, _syntax, RewriteOptions.Default, _constants);
         }
         catch (PolicyException)
         {
             return;
         }
+        catch (ConstantError)
+        {
+            return; // a constant's own error (or its evaluation interrupted at the limit), before any data is touched
+        }
         Check(sql, result);
     }
+
+    /// <summary>The evaluator the target plans with (for tests that plan as the target does).</summary>
+    public RewriteConstants Constants => _constants;
 
     /// <summary>The fixed catalog (for tests of the oracle itself).</summary>
     public RewriteCatalog Catalog => _catalog;
@@ -93,6 +104,7 @@ public sealed class RewriteTarget : IFuzzTarget
 
     public void Dispose()
     {
+        _constants.Dispose();
         _catalog.Dispose();
         _parser.Dispose();
     }
