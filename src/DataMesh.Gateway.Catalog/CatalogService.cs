@@ -50,6 +50,9 @@ public sealed class CatalogService : IDisposable
     /// <summary>How many project partitions were read from the store.</summary>
     public long PartitionsLoaded => _source.PartitionsLoaded;
 
+    /// <summary>Assets read by key without their partitions (<see cref="CatalogSnapshot.AssetsByKey"/>).</summary>
+    public long AssetsLoaded => _source.AssetsLoaded;
+
     /// <summary>
     /// Raised after every change committed through this service (its snapshot already caught up): followers of the
     /// event table (LISTEN) look for new events then instead of waiting for their next poll.
@@ -177,6 +180,8 @@ public sealed class CatalogService : IDisposable
                 Thread.Yield();
             }
         }
+        // Then the search corpus: built after the partitions, so it does not compete with them or the first sessions.
+        if (!_stopping.IsCancellationRequested) Store.PrepareSearch();
     }, _stopping.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     public void Dispose()

@@ -12,8 +12,9 @@ namespace DataMesh.Gateway.Benchmarks.Scale;
 /// <c>serve --demo</c> prepares: its users keep their demo roles) whose catalog also holds a company's mesh:
 /// 1,000 producer projects owned by user <c>producer</c> with N published assets between them, and 10,000 consumer
 /// projects owned by user <c>consumer</c> with M approved subscriptions between them (M / 10,000 each, to distinct
-/// assets spread over the producers); passwords equal user names. Every seeded asset reads the demo's sales files and
-/// copies the demo asset's schema, revision and search text; every subscription copies the demo's approved grant (its
+/// assets spread over the producers); passwords equal user names. Every seeded asset reads the demo's sales file,
+/// hard-linked into its producer's own storage prefix (an asset may only read inside its project's storage; a hard link
+/// costs no space and is no link a path check could see), and copies the demo asset's schema, revision and search text; every subscription copies the demo's approved grant (its
 /// row filter, excluded column and pinned columns) with a justification of its own. Rows are cloned in SQL in one
 /// transaction (admin commands would take hours), and the change log gets an "everything changed" entry, so a gateway
 /// running on the directory reloads. Re-running with the same N and M does nothing.
@@ -93,7 +94,9 @@ public static class CatalogSeeder
         Exec("WITH RECURSIVE r(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM r WHERE i + 1 < $max) INSERT INTO n SELECT i FROM r",
             ("$max", Math.Max(Math.Max(assets, ConsumerProjects), subscriptions)));
         SeedProjects(Exec);
-        SeedAssets(Exec, assets);
+        var seedAccount = Path.Combine(dataDir, "accounts", "acct_seed");
+        LinkSalesFiles(dataDir, seedAccount);
+        SeedAssets(Exec, assets, seedAccount);
         SeedSubscriptions(Exec, assets, subscriptions);
         // A bulk change: the log says so, and whoever follows it reads everything again.
         Exec("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'catalog_version'");
@@ -116,18 +119,39 @@ public static class CatalogSeeder
             [("$c", ConsumerProjects)]);
     }
 
-    private static void SeedAssets(Action<string, (string, object)[]> exec, int assets)
+    /// <summary>The demo's sales file in every producer's prefix, as <c>sales/</c> (the demo asset's source pattern).</summary>
+    private static void LinkSalesFiles(string dataDir, string seedAccount)
+    {
+        var sales = Path.Combine(dataDir, "accounts", "acct_marketing", "marketing", "sales");
+        foreach (var file in Directory.GetFiles(sales, "*.parquet"))
+            for (var p = 0; p < ProducerProjects; p++)
+            {
+                var directory = Path.Combine(seedAccount, string.Create(CultureInfo.InvariantCulture, $"p_{p:D4}"), "sales");
+                Directory.CreateDirectory(directory);
+                var target = Path.Combine(directory, Path.GetFileName(file));
+                if (!File.Exists(target) && link(file, target) != 0)
+                    throw new IOException($"link {file} {target} failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+            }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+#pragma warning disable CA2101, SYSLIB1054 // a bench tool on Linux: the file names are ASCII paths
+    private static extern int link(string oldpath, string newpath);
+#pragma warning restore CA2101, SYSLIB1054
+
+    private static void SeedAssets(Action<string, (string, object)[]> exec, int assets, string seedAccount)
     {
         var words = string.Join(",", Words.Select(w => $"'{w}'"));
         // Ids from 1,000,000 on: the demo's own assets keep theirs.
         exec($"""
             INSERT INTO assets (id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema,
                                 published, latest_revision, created_by, created_at)
-            SELECT 1000000 + n.i, printf('p_%04d', n.i % {ProducerProjects}), printf('a_%06d', n.i), a.source, a.resolved_path,
+            SELECT 1000000 + n.i, printf('p_%04d', n.i % {ProducerProjects}), printf('a_%06d', n.i), a.source,
+                   $account || printf('/p_%04d/', n.i % {ProducerProjects}) || a.source,
                    'asset ' || n.i || ' about ' || json_extract(json_array({words}), '$[' || (n.i % 10) || ']'),
                    a.terms, a.metadata, a.column_descriptions, a.schema, 1, a.latest_revision, '{ProducerUser}', a.created_at
             FROM n, assets a WHERE a.project = 'marketing' AND a.name = 'mkt_sls_table' AND n.i < $count
-            """, [("$count", assets)]);
+            """, [("$count", assets), ("$account", seedAccount)]);
         exec("""
             INSERT INTO asset_revisions (asset_id, revision, schema, description, published_by, published_at)
             SELECT c.id, r.revision, r.schema, c.description, c.created_by, r.published_at

@@ -98,6 +98,30 @@ public sealed class CatalogSnapshot
     /// <summary>An asset by project and name (loads the owning project's partition on first use).</summary>
     public AssetRecord? Asset(string project, string name) => Partition(project)?.Asset(name);
 
+    /// <summary>
+    /// The assets of <paramref name="keys"/> (null where there is none), in the same order: from their owners'
+    /// partitions where those are in memory, the rest by key in one read of the store, leaving their partitions unloaded.
+    /// A consumer's grant set needs its 100 granted assets, not the 10,000 of their owners' partitions (bench/RESULTS.md,
+    /// "Catalog at scale"). Read like a partition: at or after this snapshot's version.
+    /// </summary>
+    public IReadOnlyList<AssetRecord?> AssetsByKey(IReadOnlyList<(string Project, string Name)> keys)
+    {
+        var found = new AssetRecord?[keys.Count];
+        var missing = new List<int>();
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (!_maps.Projects.TryGetValue(keys[i].Project, out var p)) continue; // no such project: no such asset
+            if (p.Cell.Loaded is { } partition) found[i] = partition.Asset(keys[i].Name);
+            else missing.Add(i);
+        }
+        if (missing.Count > 0)
+        {
+            var loaded = _source.LoadAssets(missing.Select(i => keys[i]).ToList());
+            for (var j = 0; j < missing.Count; j++) found[missing[j]] = loaded[j];
+        }
+        return found;
+    }
+
     /// <summary>The assets a project owns, by name.</summary>
     public IReadOnlyList<AssetRecord> AssetsOf(string project) => Partition(project)?.Assets ?? [];
 

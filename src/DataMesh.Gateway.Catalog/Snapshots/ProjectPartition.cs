@@ -102,5 +102,8 @@ internal interface ISnapshotSource
     /// <summary>The partitions of <paramref name="projects"/>, in the same order.</summary>
     IReadOnlyList<ProjectPartition> LoadPartitions(IReadOnlyList<string> projects);
 
+    /// <summary>The assets of these (project, name) keys (null where there is none), in the same order, in one read.</summary>
+    IReadOnlyList<AssetRecord?> LoadAssets(IReadOnlyList<(string Project, string Name)> keys);
+
     IReadOnlyList<AssetRecord> PublishedAssetsNamed(string name);
 }

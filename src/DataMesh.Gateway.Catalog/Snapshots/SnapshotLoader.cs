@@ -64,4 +64,16 @@ internal sealed class StoreSnapshotSource(ICatalogStore store) : ISnapshotSource
     }
 
     public IReadOnlyList<AssetRecord> PublishedAssetsNamed(string name) => store.Read(r => r.PublishedAssetsNamed(name));
+
+    private long _assetsLoaded;
+
+    /// <summary>How many assets were read by key, without their partitions (a grant set's owners' assets).</summary>
+    public long AssetsLoaded => Interlocked.Read(ref _assetsLoaded);
+
+    public IReadOnlyList<AssetRecord?> LoadAssets(IReadOnlyList<(string Project, string Name)> keys)
+    {
+        var assets = store.Read(r => keys.Select(k => r.GetAsset(k.Project, k.Name)).ToList());
+        Interlocked.Add(ref _assetsLoaded, assets.Count);
+        return assets;
+    }
 }

@@ -37,6 +37,9 @@ public interface ICatalogStore : IDisposable, IWorkspaceLineageStore
     /// transaction of its own that, like the audit, leaves the catalog's version (and every snapshot) as it is.
     /// </summary>
     void AdvanceWebhookCursor(string project, long lastEvent);
+
+    /// <summary>Prepares SEARCH CATALOG's in-memory ranking in the background, when the store keeps one.</summary>
+    Task PrepareSearch() => Task.CompletedTask;
 }
 
 public interface ICatalogReader

@@ -23,7 +23,17 @@ internal sealed partial class SqliteCatalogSession
     /// </summary>
     public IReadOnlyList<(AssetRecord Asset, double Score)> SearchAssets(string text, int limit, SearchScope scope)
     {
-        var query = ToFtsQuery(text);
+        var words = SearchWords(text);
+        if (words.Count == 0) return [];
+        // A read ranks in memory; a write session (its own changes not committed, not in the log yet) asks FTS5.
+        if (SearchIndexFollower is { } follower && _changes.Count == 0 && follower.TryRank(this, words, scope, limit, out var ranked))
+            return WithAssets(ranked);
+        return SearchInFts5(JoinFtsQuery(words), limit, scope);
+    }
+
+    /// <summary>The same search answered by FTS5 alone: the reference the in-memory corpus is tested against.</summary>
+    internal IReadOnlyList<(AssetRecord Asset, double Score)> SearchInFts5(string query, int limit, SearchScope scope)
+    {
         if (query.Length == 0) return [];
         var index = scope.Everything ? SearchIndex.AllAssets : SearchIndex.PublishedAssets;
         var hits = Query($"SELECT {AssetColumns}, hits.score FROM ({RankedHits(index)}) AS hits JOIN assets ON assets.id = hits.rowid ORDER BY hits.score",
@@ -87,7 +97,12 @@ internal sealed partial class SqliteCatalogSession
     /// Turns free text into an FTS5 query: each word becomes a quoted prefix term, OR-ed, so user text can never
     /// inject FTS5 syntax (column filters, NEAR, unbalanced quotes).
     /// </summary>
-    internal static string ToFtsQuery(string text)
+    internal static string ToFtsQuery(string text) => JoinFtsQuery(SearchWords(text));
+
+    private static string JoinFtsQuery(IReadOnlyList<string> words) => string.Join(" OR ", words.Select(w => "\"" + w + "\"*"));
+
+    /// <summary>The words of a search (letters and digits; at most 32, each once whatever its case).</summary>
+    internal static IReadOnlyList<string> SearchWords(string text)
     {
         var words = new List<string>();
         var current = new StringBuilder();
@@ -100,6 +115,6 @@ internal sealed partial class SqliteCatalogSession
                 current.Clear();
             }
         }
-        return string.Join(" OR ", words.Distinct(StringComparer.OrdinalIgnoreCase).Take(32).Select(w => "\"" + w + "\"*"));
+        return words.Distinct(StringComparer.OrdinalIgnoreCase).Take(32).ToList();
     }
 }

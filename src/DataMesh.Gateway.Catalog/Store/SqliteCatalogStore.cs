@@ -33,7 +33,21 @@ public sealed partial class SqliteCatalogStore : ICatalogStore
     {
         _connectionString = connectionString;
         _retry = new SqliteRetry(busyBudget);
+        _search = new Search.SearchIndexFollower(work => Read(r =>
+        {
+            work((SqliteCatalogSession)r);
+            return 0;
+        }));
     }
+
+    /// <summary>SEARCH CATALOG's in-memory corpus, shared by every read of this store.</summary>
+    private readonly Search.SearchIndexFollower _search;
+
+    /// <summary>Builds the search corpus in the background (the first search would otherwise start it and ask FTS5).</summary>
+    public Task PrepareSearch() => _search.Prepare();
+
+    /// <summary>Searches the in-memory corpus answered, searches FTS5 answered, and full builds of the corpus.</summary>
+    public (long Ranked, long FellBack, long Builds) SearchCounters => (_search.Ranked, _search.FellBack, _search.Builds);
 
     /// <summary>Attempts that met a busy or locked catalog and were retried.</summary>
     public long BusyRetries => _retry.Retries;
@@ -70,7 +84,7 @@ public sealed partial class SqliteCatalogStore : ICatalogStore
             {
                 using var connection = OpenConnection();
                 using var transaction = connection.BeginTransaction(deferred: true);
-                return work(new SqliteCatalogSession(connection, transaction));
+                return work(new SqliteCatalogSession(connection, transaction) { SearchIndexFollower = _search });
             });
         }
         finally
@@ -194,5 +208,9 @@ public sealed partial class SqliteCatalogStore : ICatalogStore
         return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public void Dispose() => SqliteConnection.ClearAllPools();
+    public void Dispose()
+    {
+        _search.Dispose();
+        SqliteConnection.ClearAllPools();
+    }
 }

@@ -17,10 +17,14 @@ public sealed class GrantSet
     // The snapshot names are resolved against for error messages and groups are read from: the newest one seen, since a
     // set is kept across snapshots that did not change this project's grants (Observe).
     private CatalogSnapshot _snapshot;
+    // The asset records the grants were made from: the engine spec reads their descriptions and schemas here instead
+    // of loading each owner's partition one read at a time.
+    private readonly Dictionary<(string Project, string Asset), AssetRecord> _assets;
 
     private GrantSet(string project, long version, Dictionary<(string, string), AssetGrant> grants, CatalogSnapshot snapshot,
-        DateTimeOffset validUntil)
+        DateTimeOffset validUntil, Dictionary<(string, string), AssetRecord> assets)
     {
+        _assets = assets;
         Project = project;
         Version = version;
         _grants = grants;
@@ -35,6 +39,9 @@ public sealed class GrantSet
     public long Version { get; }
 
     public IEnumerable<AssetGrant> All => _grants.Values;
+
+    /// <summary>The asset record a grant was made from (same snapshot as the grants).</summary>
+    public AssetRecord? AssetOf(string project, string asset) => _assets.GetValueOrDefault((project, asset));
 
     /// <summary>
     /// The policy version: a hash of everything the grants say (sources, columns, masks, filters, subscription ids).
@@ -73,11 +80,15 @@ public sealed class GrantSet
         Func<AssetRecord, IReadOnlyList<string>?>? files = null)
     {
         var grants = new Dictionary<(string, string), AssetGrant>();
+        var assets = new Dictionary<(string, string), AssetRecord>();
         var validUntil = DateTimeOffset.MaxValue;
-        // The owners' partitions of every granted asset, in one read when they are not in memory yet.
-        snapshot.Preload(snapshot.SubscriptionsOf(project).Select(s => s.AssetProject));
+        // The granted assets themselves, in one read for those whose owners' partitions are not in memory: not the
+        // partitions (a hundred owners' partitions held ~10,000 assets for a 100-grant project).
+        var approved = snapshot.SubscriptionsOf(project).Where(s => s.StatusAt(now) == SubscriptionStatus.Approved).ToList();
+        var granted = snapshot.AssetsByKey(approved.Select(s => (s.AssetProject, s.AssetName)).ToList());
         foreach (var asset in snapshot.AssetsOf(project))
         {
+            assets[(asset.Project, asset.Name)] = asset;
             var columns = asset.Schema.Select(c => new GrantColumn(c.Name, c.Type)).ToList();
             grants[(asset.Project, asset.Name)] = new AssetGrant(asset.Project, asset.Name, asset.ResolvedPath, columns, null, [], OwnProject: true)
             {
@@ -85,10 +96,11 @@ public sealed class GrantSet
             };
         }
         // The newest approval wins when a project holds several for one asset (re-requested after a revocation).
-        foreach (var s in snapshot.SubscriptionsOf(project).Where(s => s.StatusAt(now) == SubscriptionStatus.Approved))
+        for (var i = 0; i < approved.Count; i++)
         {
-            var asset = snapshot.Asset(s.AssetProject, s.AssetName);
+            var (s, asset) = (approved[i], granted[i]);
             if (asset is null || !asset.Published) continue; // unpublished assets of other projects do not exist
+            assets[(asset.Project, asset.Name)] = asset;
             // Only the columns the owner approved: one a later revision added stays hidden until it is approved.
             var visible = asset.Schema
                 .Where(c => s.Shows(c.Name))
@@ -106,7 +118,7 @@ public sealed class GrantSet
                 Files = files?.Invoke(asset),
             };
         }
-        return new GrantSet(project, snapshot.Version, grants, snapshot, validUntil);
+        return new GrantSet(project, snapshot.Version, grants, snapshot, validUntil, assets);
     }
 
     /// <summary>True when some row filter refers to the caller (identity functions): the set must be bound per session.</summary>
@@ -123,7 +135,7 @@ public sealed class GrantSet
         if (!DependsOnIdentity) return this;
         var groups = Volatile.Read(ref _snapshot).GroupsOf(caller.UserName).Concat(caller.TokenGroups).ToHashSet(StringComparer.Ordinal);
         var bound = _grants.ToDictionary(g => g.Key, g => Identity.IdentityBinding.Bind(g.Value, caller, groups));
-        return new GrantSet(Project, Version, bound, _snapshot, ValidUntil);
+        return new GrantSet(Project, Version, bound, _snapshot, ValidUntil, _assets);
     }
 
     private static IReadOnlyList<Sql.IdentityCall> IdentityCallsOf(string qualifiedFilter, out string? unbindable)

@@ -27,7 +27,7 @@ internal static partial class EngineSpecs
         var schemaOids = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var grant in grants.All.OrderBy(g => g.QualifiedName, StringComparer.Ordinal))
         {
-            var asset = snapshot.Asset(grant.Project, grant.Asset);
+            var asset = grants.AssetOf(grant.Project, grant.Asset) ?? snapshot.Asset(grant.Project, grant.Asset);
             if (asset is null) continue;
             schemaOids.TryAdd(grant.Project, SchemaOid(grant.Project));
             var columns = grant.Columns.Select(c => new ShadowColumn(c.Name, c.VisibleType, asset.ColumnDescriptions.GetValueOrDefault(c.Name))).ToList();
