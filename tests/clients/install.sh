@@ -37,6 +37,13 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
+# The webhook tests (Lifecycle/WebhookTests) need a host name that resolves to 127.0.0.1 only and is neither
+# "localhost" (refused by name) nor the machine's own name (.NET resolves that to every interface): one line, added once.
+if ! grep -qE '^127\.0\.0\.1[[:space:]].*\bdatamesh-webhook-test\b' /etc/hosts; then
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  echo "127.0.0.1 datamesh-webhook-test" | $SUDO tee -a /etc/hosts >/dev/null
+fi
+
 # node-postgres: pinned by tests/clients/node/package-lock.json; reinstalled only when the lockfile changed.
 node_dir="$here/node"
 stamp="$node_dir/node_modules/.lock-stamp"

@@ -162,22 +162,17 @@ public sealed class WebhookTests
     }
 
     /// <summary>
-    /// A name from /etc/hosts (not "localhost", which SET WEBHOOK refuses by name, and not the machine's own name, which
-    /// .NET resolves to every interface address) that resolves to IPv4 loopback only.
+    /// A name that resolves to IPv4 loopback only, and is neither "localhost" (SET WEBHOOK refuses it by name) nor the
+    /// machine's own name (.NET resolves that to every interface address): tests/clients/install.sh puts it in
+    /// /etc/hosts.
     /// </summary>
     private static async Task<string> LoopbackNameAsync()
     {
-        var names = File.ReadAllLines("/etc/hosts")
-            .Select(l => l.Split('#')[0].Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
-            .Where(f => f.Length > 1 && f[0].StartsWith("127.", StringComparison.Ordinal))
-            .SelectMany(f => f.Skip(1))
-            .Where(n => n != "localhost" && !n.Equals(Dns.GetHostName(), StringComparison.OrdinalIgnoreCase));
-        foreach (var name in names)
-        {
-            var addresses = await Dns.GetHostAddressesAsync(name);
-            if (addresses.Length > 0 && addresses.All(a => IPAddress.IsLoopback(a) && a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)) return name;
-        }
-        throw new InvalidOperationException("this test needs a name in /etc/hosts besides localhost and the machine's own name that resolves to 127.x only");
+        const string Name = "datamesh-webhook-test";
+        var addresses = await Dns.GetHostAddressesAsync(Name);
+        Assert.True(addresses.Length > 0 && addresses.All(a => IPAddress.IsLoopback(a) && a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork),
+            $"{Name} must resolve to 127.0.0.1 only (tests/clients/install.sh adds it to /etc/hosts); it resolves to [{string.Join(", ", addresses.Select(a => a.ToString()))}]");
+        return Name;
     }
 
     [Fact]
