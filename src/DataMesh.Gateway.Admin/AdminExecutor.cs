@@ -36,7 +36,7 @@ public sealed class AdminExecutor(AdminServices services)
     /// </summary>
     public static bool OnlyReads(AdminStatement statement) =>
         statement.Tag.StartsWith("SHOW", StringComparison.Ordinal) || statement.Tag.StartsWith("DESCRIBE", StringComparison.Ordinal) ||
-        statement.Tag is "SEARCH CATALOG" or "HELP";
+        statement.Tag is "SEARCH CATALOG" or "HELP" or "EXPORT AUDIT";
 
     /// <summary>
     /// The rule for changes inside a transaction block: refused with 25001, as PostgreSQL refuses CREATE DATABASE,

@@ -45,6 +45,9 @@ internal sealed class ResponseWriter(IWireOutput output, GatewayServerOptions op
             case CommandResult command:
                 WriteCommand(context.Session, command, describe);
                 return false;
+            case AdminRowsResult { Result.Copy: { } copy }:
+                await WriteAdminCopyAsync(context, copy).ConfigureAwait(false);
+                return false;
             case AdminRowsResult admin:
                 foreach (var notice in admin.Result.Notices)
                     Out.Notice(PgErrorSeverity.Notice, SqlState.SuccessfulCompletion, notice.Message, notice.Detail, notice.Hint);
@@ -230,6 +233,23 @@ internal sealed class ResponseWriter(IWireOutput output, GatewayServerOptions op
         Out.CopyDone();
         Out.CommandComplete($"COPY {cursor.RowsAffected}");
         auditor.Completed(context.Session.Access, copy.Statement, cursor.RowsAffected, copy.StartedAt);
+    }
+
+    /// <summary>
+    /// An admin command's answer as COPY OUT data (EXPORT AUDIT): its chunks are produced while they are sent, flushed
+    /// as the client takes them, and a cancel stops the export between chunks.
+    /// </summary>
+    private async ValueTask WriteAdminCopyAsync(StatementContext context, Admin.AdminCopy copy)
+    {
+        Out.CopyOutResponse(copy.Binary ? FormatCode.Binary : FormatCode.Text, copy.ColumnCount);
+        foreach (var chunk in copy.Chunks)
+        {
+            if (context.Session.IsCancelRequested) throw EngineRuns.Canceled(context.Session);
+            Out.CopyData(chunk.Span);
+            if (Out.PendingBytes >= options.WriteBatchBytes) await output.FlushAsync().ConfigureAwait(false);
+        }
+        Out.CopyDone();
+        Out.CommandComplete($"COPY {copy.Rows}");
     }
 
     /// <summary>

@@ -85,8 +85,12 @@ internal static partial class AdminCommandTable
             SHOW AUDIT [USER name] [ASSET project.asset] [PROJECT name] [SINCE 'time'] [UNTIL 'time'] [LIMIT n]
             """,
             "The audit log records you may see, newest first"),
-        // EXPORT AUDIT (AuditGrammar.ExportAudit, Commands/AuditExport) stays out until the server sends an admin
-        // command's COPY OUT: without it the command would answer an empty COPY.
+        new("EXPORT AUDIT", AuditGrammar.ExportAudit,
+            """
+            EXPORT AUDIT [WHERE condition [AND condition ...]] [LIMIT n] [FORMAT CSV | PARQUET]
+              the filters of SHOW AUDIT; sent as COPY OUT data: psql -c "EXPORT AUDIT …" > audit.csv
+            """,
+            "The audit log records you may see, as a CSV or Parquet file"),
     ];
 
     private static IEnumerable<AdminCommand> Subscriptions() =>
