@@ -7,8 +7,7 @@ namespace DataMesh.Gateway.Admin;
 
 /// <summary>
 /// One admin command being executed: who, from which database, the (redacted) text, the services, how it reaches the
-/// catalog (at once, or as part of a transaction block) and its time: one command has one "now", so a block that runs it
-/// again at COMMIT gets the same answer.
+/// catalog and its time: one command has one "now", whatever it writes.
 /// </summary>
 public sealed class AdminContext
 {

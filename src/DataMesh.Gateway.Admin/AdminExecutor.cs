@@ -1,4 +1,3 @@
-using DataMesh.Gateway.Admin.Blocks;
 using DataMesh.Gateway.Admin.Commands;
 using DataMesh.Gateway.Catalog.Model;
 using DataMesh.Gateway.Catalog.Store;
@@ -10,8 +9,7 @@ namespace DataMesh.Gateway.Admin;
 /// <summary>
 /// Executes one admin statement and records it in the audit log: a successful change is audited in its own
 /// transaction; reads and failures are appended afterwards (a failure rolled its transaction back first). Inside a
-/// transaction block a change is run on a transaction that is rolled back, and kept only when the block commits
-/// (<see cref="ExecuteInBlock"/>, <see cref="Commit"/>).
+/// transaction block a change is refused (<see cref="RefuseInTransactionBlock"/>): the catalog commits each change at once.
 /// </summary>
 public sealed class AdminExecutor(AdminServices services)
 {
@@ -54,124 +52,6 @@ public sealed class AdminExecutor(AdminServices services)
         new(SqlState.ActiveSqlTransaction, $"{command} cannot run inside a transaction block",
             hint: "run it outside BEGIN … COMMIT (autocommit): it takes effect at once and ROLLBACK cannot undo it");
 
-    /// <summary>
-    /// Runs a statement inside a transaction block: against the catalog as the block's earlier changes left it, on a
-    /// transaction that is rolled back. A change is remembered in <paramref name="block"/> with its answer (and audited
-    /// when the block ends); a read is audited at once. Errors are the command's own, at once.
-    /// </summary>
-    public AdminResult ExecuteInBlock(AdminBlock block, AdminStatement statement, AdminCaller caller, string database, string redactedText, int statementOffset = 0)
-    {
-        var now = Services.Clock.GetUtcNow();
-        AdminContext? ctx = null;
-        BlockAccess? access = null;
-        try
-        {
-            var result = Services.Catalog.Store.Rehearse(w =>
-            {
-                Replay(w, block, followers: null);
-                access = new BlockAccess(w);
-                ctx = new AdminContext(caller, database, redactedText, Services, access, now) { Command = statement.Tag };
-                return AdminDispatch.Run(ctx, statement, statementOffset);
-            });
-            FlushDeferred(access);
-            if (access!.Changed) block.Entries.Add(new AdminBlock.Entry(statement, caller, database, redactedText, statementOffset, now, result));
-            else Services.Catalog.Store.AppendAudit(ctx!.Audit("ok", null, null));
-            return result;
-        }
-        catch (PgErrorException e)
-        {
-            FlushDeferred(access);
-            AuditFailure(caller, database, redactedText, statement.Tag, now, e);
-            throw;
-        }
-        catch (CatalogStoreException e)
-        {
-            var error = StoreFaults.Translate(e);
-            AuditFailure(caller, database, redactedText, statement.Tag, now, error);
-            throw error;
-        }
-    }
-
-    /// <summary>
-    /// COMMIT: the block's changes run again, in order and with their own times, in one catalog transaction. If one
-    /// fails or answers differently than it did (another session changed the catalog in between), nothing is kept and
-    /// the COMMIT fails with 40001, as a serializable transaction in PostgreSQL does.
-    /// </summary>
-    public void Commit(AdminBlock block)
-    {
-        if (block.IsEmpty) return;
-        var followers = new List<Action>();
-        try
-        {
-            Services.Catalog.Change(w =>
-            {
-                Replay(w, block, followers);
-                return 0;
-            });
-        }
-        catch (PgErrorException e)
-        {
-            Discard(block, "rolled back: " + e.Message);
-            throw;
-        }
-        catch (CatalogStoreException e)
-        {
-            var error = StoreFaults.Translate(e);
-            Discard(block, "rolled back: " + error.Message);
-            throw error;
-        }
-        block.Entries.Clear();
-        foreach (var follower in followers) follower();
-    }
-
-    /// <summary>ROLLBACK (or a block that ended failed, or a session that left): the changes are audited as not kept.</summary>
-    public void Rollback(AdminBlock block) => Discard(block, "the transaction block was rolled back");
-
-    /// <summary>ROLLBACK TO a savepoint: the changes made after it are audited as not kept and forgotten.</summary>
-    public void RollbackTo(AdminBlock block, string savepoint)
-    {
-        var now = Services.Clock.GetUtcNow();
-        var records = block.RollbackTo(savepoint).Select(d => RolledBack(d.Statement.Tag, d.Text, now, "rolled back to savepoint " + savepoint)).ToList();
-        TryAppend(records);
-    }
-
-    private void Discard(AdminBlock block, string why)
-    {
-        var now = Services.Clock.GetUtcNow();
-        var records = block.Entries.Select(e => RolledBack(e.Statement.Tag, e.Text, now, why, e.Caller, e.Database)).ToList();
-        block.Entries.Clear();
-        TryAppend(records);
-    }
-
-    private AuditRecord RolledBack(string command, string text, DateTimeOffset now, string why, AdminCaller? caller = null, string? database = null) =>
-        new(0, now, caller?.User ?? "", caller?.Issuer, caller?.Subject, database, "admin", command, text, "rolled back", null, why, [], [], null, null, null);
-
-    /// <summary>Runs the block's changes on <paramref name="w"/>; each must give the answer it gave when it ran.</summary>
-    private void Replay(ICatalogWriter w, AdminBlock block, List<Action>? followers)
-    {
-        foreach (var entry in block.Entries)
-        {
-            var access = new BlockAccess(w);
-            var ctx = new AdminContext(entry.Caller, entry.Database, entry.Text, Services, access, entry.Now) { Command = entry.Statement.Tag };
-            AdminResult again;
-            try
-            {
-                again = AdminDispatch.Run(ctx, entry.Statement, entry.Offset);
-            }
-            catch (PgErrorException e)
-            {
-                throw Serialization(entry, "it now fails: " + e.Message);
-            }
-            if (!AdminResults.Same(again, entry.Result)) throw Serialization(entry, "it would now answer differently");
-            followers?.AddRange(access.Followers);
-        }
-    }
-
-    private static PgErrorException Serialization(AdminBlock.Entry entry, string why) =>
-        new(SqlState.SerializationFailure, "could not serialize access due to a concurrent change of the catalog",
-            detail: $"{entry.Statement.Tag} of this transaction block ran against a catalog that has changed since; {why}",
-            hint: "Run the transaction again.");
-
     private AdminResult Audited(AdminContext ctx, Func<AdminResult> run)
     {
         try
@@ -199,11 +79,6 @@ public sealed class AdminExecutor(AdminServices services)
             }
             throw error;
         }
-    }
-
-    private void FlushDeferred(BlockAccess? access)
-    {
-        if (access is not null) TryAppend(access.DeferredAudit);
     }
 
     private void AuditFailure(AdminCaller caller, string database, string text, string command, DateTimeOffset now, PgErrorException e) =>

@@ -41,11 +41,3 @@ public sealed record AdminResult(IReadOnlyList<AdminColumn> Columns, IReadOnlyLi
         _ => AdminColumnType.Text,
     };
 }
-
-/// <summary>Whether two answers are the same: a transaction block's change must answer at COMMIT as it answered when it ran.</summary>
-public static class AdminResults
-{
-    public static bool Same(AdminResult a, AdminResult b) =>
-        a.Tag == b.Tag && a.Columns.SequenceEqual(b.Columns) && a.Rows.Count == b.Rows.Count
-        && a.Rows.Zip(b.Rows).All(p => p.First.Length == p.Second.Length && p.First.Zip(p.Second).All(v => Equals(v.First, v.Second)));
-}

@@ -6,21 +6,21 @@ using DataMesh.Gateway.Catalog.Store;
 namespace DataMesh.Gateway.Admin.Blocks;
 
 /// <summary>
-/// How one admin command reaches the catalog. Outside a transaction block every change commits at once
-/// (<see cref="DirectAccess"/>); inside one, commands run on a transaction that already holds the block's earlier changes
-/// and is rolled back, or, at COMMIT, is the block's one real transaction (<see cref="BlockAccess"/>).
+/// How one admin command reaches the catalog: every change commits at once (<see cref="DirectAccess"/>), which is why
+/// admin changes are refused inside a transaction block (25001). Commands see the catalog only through this, so a
+/// different way of reaching it (a fleet's shared catalog) needs no change to them.
 /// </summary>
 public abstract class CatalogAccess
 {
-    /// <summary>The catalog as this command sees it (with the block's earlier changes, inside a block).</summary>
+    /// <summary>The catalog as this command sees it.</summary>
     public abstract CatalogSnapshot Snapshot { get; }
 
     public abstract T Read<T>(Func<ICatalogReader, T> work);
 
-    /// <summary>A change and its audit record: committed at once, or part of the block.</summary>
+    /// <summary>A change and its audit record, committed at once.</summary>
     public abstract T Change<T>(Func<ICatalogWriter, T> work);
 
-    /// <summary>An audit record of its own (a read, a failure): written now, or as soon as the block's transaction lets go.</summary>
+    /// <summary>An audit record of its own (a read, a failure), written now.</summary>
     public abstract void AppendAudit(AuditRecord record);
 
     /// <summary>Work outside the catalog that must happen only once the change is kept (moving a dropped project's files).</summary>
@@ -72,42 +72,4 @@ internal sealed class DirectAccess(CatalogService catalog) : CatalogAccess
         _afterCommit.Clear();
         foreach (var action in actions) action();
     }
-}
-
-/// <summary>
-/// Inside a transaction block: every read and change goes to one open write transaction (<paramref name="writer"/>) that
-/// holds the block's earlier changes. The snapshot is loaded from it when asked for (and again after each change), so
-/// permission checks see the block's own projects and memberships. Audit records of reads and failures wait in
-/// <see cref="DeferredAudit"/> until the transaction let go of the write lock; after-commit work waits in
-/// <see cref="Followers"/> until the block commits.
-/// </summary>
-internal sealed class BlockAccess(ICatalogWriter writer) : CatalogAccess
-{
-    private CatalogSnapshot? _snapshot;
-
-    public bool Changed { get; private set; }
-
-    public List<AuditRecord> DeferredAudit { get; } = [];
-
-    public List<Action> Followers { get; } = [];
-
-    // Since snapshots are patched from the change log and partitioned (catalog at scale), a rehearsal has no snapshot
-    // of its own uncommitted state. Transaction blocks are not wired into the server (docs/ADMIN-SQL.md): until they
-    // are, a command that needs the snapshot inside a rehearsal is refused rather than shown the committed state.
-    public override CatalogSnapshot Snapshot => _snapshot ?? throw new NotSupportedException("admin commands in transaction blocks are not wired yet");
-
-    public override T Read<T>(Func<ICatalogReader, T> work) => work(writer);
-
-    public override T Change<T>(Func<ICatalogWriter, T> work)
-    {
-        Changed = true;
-        _snapshot = null;
-        var result = work(writer);
-        _snapshot = null;
-        return result;
-    }
-
-    public override void AppendAudit(AuditRecord record) => DeferredAudit.Add(record);
-
-    public override void AfterCommit(Action action) => Followers.Add(action);
 }
