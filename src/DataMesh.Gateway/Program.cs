@@ -125,7 +125,7 @@ static async Task<int> Serve(GatewaySettings settings)
               psql "host={host.EndPoint.Address} port={host.EndPoint.Port} user=alice dbname=marketing"   (password: alice)
             Demo users (password = user name, demo only): carol, alice, bob, dave.
             Identity tokens of the demo identity provider (over TLS: add --tls):
-              PGPASSWORD=$(datamesh dev-token --data-dir {host.DataDirectory} --user erin --groups analysts | tail -n 1) psql "host={host.EndPoint.Address} port={host.EndPoint.Port} sslmode=require user=erin dbname=ml_research"
+              PGPASSWORD=$(./datamesh dev-token --data-dir {host.DataDirectory} --user erin --groups analysts | tail -n 1) psql "host={host.EndPoint.Address} port={host.EndPoint.Port} sslmode=require user=erin dbname=ml_research"
             {(host.Portal is { } portal ? $"The data portal: {portal.Url}  (sign in as alice / alice, bob / bob{(portal.Https ? "; the demo certificate is self-signed" : "")})" : "The data portal: add --web-listen 127.0.0.1:8443 (with --tls for HTTPS)")}
             Data directory: {host.DataDirectory}
 
