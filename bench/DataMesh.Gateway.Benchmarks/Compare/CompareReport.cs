@@ -76,15 +76,7 @@ public sealed class CompareReport(CompareOptions options)
             s.AppendLine();
             s.AppendLine(CultureInfo.InvariantCulture, $"Each client: its own connection, a fixed-seed random mix, {options.LevelSeconds} s per client count. Point lookups are one parameterised text (one cached rewrite).");
             s.AppendLine();
-            s.AppendLine("| System | Clients | Queries/s | vs best count | Point p50 | Point p99 | Scan p50 | Scan p99 | Errors |");
-            s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
-            foreach (var group in Levels.GroupBy(l => l.System))
-            {
-                var best = group.Max(l => l.Qps);
-                foreach (var l in group)
-                    s.AppendLine(CultureInfo.InvariantCulture, $"| {l.System} | {l.Clients} | {F(l.Qps, "F0")} | {F(100 * l.Qps / best, "F0")}% | {F(l.Point.P50, "F2")} | {F(l.Point.P99, "F2")} | {F(l.Scan.P50)} | {F(l.Scan.P99)} | {(l.Errors.Count == 0 ? "0" : string.Join(", ", l.Errors.Select(e => $"{e.Key}: {e.Value}")))} |");
-            }
-            s.AppendLine();
+            ReportTables.Levels(s, Levels);
             if (Levels.Where(l => l.System == "gateway").ToList() is { Count: > 0 } gw)
             {
                 var top = gw.MaxBy(l => l.Clients)!;
@@ -141,10 +133,7 @@ public sealed class CompareReport(CompareOptions options)
 
         s.AppendLine("### Targets of this run");
         s.AppendLine();
-        s.AppendLine("| Workload | Target | Measured | Verdict |");
-        s.AppendLine("|---|---|---|---|");
-        foreach (var t in targets)
-            s.AppendLine(CultureInfo.InvariantCulture, $"| {t.Workload} | {t.Target} | {t.Measured} | {(t.Met is { } met ? (met ? "met" : "**missed**") : "not measured")} |");
+        ReportTables.Targets(s, targets);
         return s.ToString();
     }
 }

@@ -47,7 +47,7 @@ public sealed class ServingReport(ServingOptions options)
         {
             s.AppendLine(CultureInfo.InvariantCulture, $"### Point lookups only, {options.PointClients} clients, {options.LevelSeconds} s");
             s.AppendLine();
-            LevelTable(s, PointOnly);
+            ReportTables.Levels(s, PointOnly);
             var g = PointOnly.FirstOrDefault(l => l.System == "gateway");
             var p = PointOnly.FirstOrDefault(l => l.System == "postgres-rls");
             var ratio = g is not null && p is not null ? g.Qps / p.Qps : double.NaN;
@@ -75,7 +75,7 @@ public sealed class ServingReport(ServingOptions options)
         {
             s.AppendLine(CultureInfo.InvariantCulture, $"### Mixed load: {100 - ConcurrencyLoad.ScanPercent}% point lookups, {ConcurrencyLoad.ScanPercent}% Q6-shaped scans, {options.LevelSeconds} s per client count");
             s.AppendLine();
-            LevelTable(s, Mixed);
+            ReportTables.Levels(s, Mixed);
             if (Mixed.Where(l => l.System == "gateway").ToList() is { Count: > 0 } gw)
             {
                 var top = gw.MaxBy(l => l.Clients)!;
@@ -138,23 +138,7 @@ public sealed class ServingReport(ServingOptions options)
 
         s.AppendLine("### Targets of issue 18 in this run");
         s.AppendLine();
-        s.AppendLine("| Workload | Target | Measured | Verdict |");
-        s.AppendLine("|---|---|---|---|");
-        foreach (var t in targets)
-            s.AppendLine(CultureInfo.InvariantCulture, $"| {t.Workload} | {t.Target} | {t.Measured} | {(t.Met is { } met ? (met ? "met" : "**missed**") : "not measured")} |");
+        ReportTables.Targets(s, targets);
         return s.ToString();
-    }
-
-    private static void LevelTable(StringBuilder s, IEnumerable<ConcurrencyLoad.Level> levels)
-    {
-        s.AppendLine("| System | Clients | Queries/s | vs best count | Point p50 | Point p99 | Scan p50 | Scan p99 | Errors |");
-        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
-        foreach (var group in levels.GroupBy(l => l.System))
-        {
-            var best = group.Max(l => l.Qps);
-            foreach (var l in group)
-                s.AppendLine(CultureInfo.InvariantCulture, $"| {l.System} | {l.Clients} | {F(l.Qps, "F0")} | {F(100 * l.Qps / best, "F0")}% | {F(l.Point.P50)} | {F(l.Point.P99)} | {F(l.Scan.P50, "F1")} | {F(l.Scan.P99, "F1")} | {(l.Errors.Count == 0 ? "0" : string.Join(", ", l.Errors.Select(e => $"{e.Key}: {e.Value}")))} |");
-        }
-        s.AppendLine();
     }
 }
