@@ -150,18 +150,6 @@ public sealed partial class RawProtocolTests
 
     private static string CString(byte[] payload) => Encoding.UTF8.GetString(payload, 0, Array.IndexOf(payload, (byte)0));
 
-    private static List<string> CStrings(ReadOnlySpan<byte> data)
-    {
-        var list = new List<string>();
-        while (data.Length > 0 && data[0] != 0)
-        {
-            var end = data.IndexOf((byte)0);
-            list.Add(Encoding.UTF8.GetString(data[..end]));
-            data = data[(end + 1)..];
-        }
-        return list;
-    }
-
     private static string FirstFieldName(byte[] rowDescription) => CString(rowDescription[2..]);
 
     private static List<string?> TextValues(byte[] dataRow)
