@@ -21,7 +21,7 @@ internal sealed partial class SqliteCatalogSession
     /// hit cost ~10 ms for 200 hits with 100,000 assets, a third of the search (bench/NOTES.md, "Profiles of the
     /// missed targets").
     /// </summary>
-    public IReadOnlyList<(AssetRecord Asset, double Score)> SearchAssets(string text, int limit, SearchScope scope)
+    public override IReadOnlyList<(AssetRecord Asset, double Score)> SearchAssets(string text, int limit, SearchScope scope)
     {
         var words = SearchWords(text);
         if (words.Count == 0) return [];

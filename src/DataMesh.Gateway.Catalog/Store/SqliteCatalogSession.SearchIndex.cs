@@ -6,15 +6,13 @@ namespace DataMesh.Gateway.Catalog.Store;
 /// <summary>What the in-memory search corpus (<see cref="SearchIndexFollower"/>) reads of the FTS5 index.</summary>
 internal sealed partial class SqliteCatalogSession
 {
-    /// <summary>The search corpus read sessions rank with (null: rank in FTS5, as write sessions do).</summary>
-    internal SearchIndexFollower? SearchIndexFollower { get; init; }
 
     /// <summary>
     /// Fills <paramref name="corpus"/> from the index of every asset: its rows (FTS5's docsize shadow table, one row per
     /// document), which of them the published index holds, and every term instance with its column's weight
     /// (fts5vocab 'instance': ordered by term, then document), summed per term and document.
     /// </summary>
-    public void ScanSearchIndex(SearchCorpus corpus)
+    public override void ScanSearchIndex(SearchCorpus corpus)
     {
         var published = Query($"SELECT id FROM {SearchIndex.PublishedAssets}_docsize", r => r.GetInt64(0)).ToHashSet();
         var ordinals = new Dictionary<long, int>();
@@ -62,7 +60,7 @@ internal sealed partial class SqliteCatalogSession
     }
 
     /// <summary>One asset's row of the index of every asset, with what its scope depends on; null when it has none.</summary>
-    public (string[] Columns, string Project, bool InPublishedIndex, bool Unpublished)? SearchDocument(long assetId)
+    public override (string[] Columns, string Project, bool InPublishedIndex, bool Unpublished)? SearchDocument(long assetId)
     {
         var rows = Query(
             $"SELECT coalesce(s.name, ''), coalesce(s.description, ''), coalesce(s.columns, ''), coalesce(s.terms, ''), coalesce(s.metadata, ''), coalesce(a.project, ''), " +

@@ -1,80 +1,34 @@
-using System.Globalization;
-using System.Text.Json;
+using DataMesh.Gateway.Catalog.Model;
 using Microsoft.Data.Sqlite;
 
 namespace DataMesh.Gateway.Catalog.Store;
 
-/// <summary>One transaction's view of the SQLite catalog. Split by aggregate into partial files.</summary>
-internal sealed partial class SqliteCatalogSession(SqliteConnection connection, SqliteTransaction transaction) : ICatalogWriter
+/// <summary>
+/// One transaction of the embedded catalog: the shared statements of <see cref="CatalogSession"/>, and SEARCH CATALOG's
+/// two FTS5 indexes (the in-memory ranking is built from them; FTS5 answers until it is, and in write sessions).
+/// </summary>
+internal sealed partial class SqliteCatalogSession(SqliteConnection connection, SqliteTransaction transaction)
+    : CatalogSession(connection, transaction, CatalogDialect.Sqlite)
 {
-    public long Version => long.Parse(Scalar<string>("SELECT value FROM meta WHERE key = 'catalog_version'")!, CultureInfo.InvariantCulture);
-
-    public string DomainName => Scalar<string>("SELECT value FROM meta WHERE key = 'domain_name'")!;
-
-    public void SetDomainName(string name)
-    {
-        // Migration 2 inserts the row; an update that finds none means a damaged catalog, not a new domain.
-        if (Execute("UPDATE meta SET value = $v WHERE key = 'domain_name'", ("$v", name)) != 1)
-            throw new InvalidOperationException("the catalog has no domain_name entry in its meta table");
-        Changed(ChangeKinds.Domain, "");
-    }
-
-    public string MaskSecret => Scalar<string>("SELECT value FROM meta WHERE key = 'mask_secret'")!;
-
-    // ---- helpers ----
-
-    private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
-    {
-        var cmd = connection.CreateCommand();
-        cmd.Transaction = transaction;
-        cmd.CommandText = sql;
-        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        return cmd;
-    }
-
-    private int Execute(string sql, params (string, object?)[] parameters)
-    {
-        using var cmd = Command(sql, parameters);
-        return cmd.ExecuteNonQuery();
-    }
-
-    private T? Scalar<T>(string sql, params (string, object?)[] parameters)
-    {
-        using var cmd = Command(sql, parameters);
-        var value = cmd.ExecuteScalar();
-        return value is null or DBNull ? default : (T)Convert.ChangeType(value, typeof(T), CultureInfo.InvariantCulture);
-    }
-
-    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params (string, object?)[] parameters)
-    {
-        using var cmd = Command(sql, parameters);
-        using var reader = cmd.ExecuteReader();
-        var list = new List<T>();
-        while (reader.Read()) list.Add(map(reader));
-        return list;
-    }
-
-    private static string Json<T>(T value) => JsonSerializer.Serialize(value, JsonOptions);
-
     /// <summary>
-    /// Parsed JSON values are shared between rows with the same text (<see cref="CatalogInterning"/>): a million grants
-    /// pin a few distinct column lists, and an asset's schema is the same text in its row and its revisions. Records
-    /// never mutate them.
+    /// Keeps the asset's search rows in step with its metadata (rowid = asset id): in the index of every asset, and in
+    /// the index of published assets while it is published (SEARCH CATALOG ranks what everyone may see from that one).
     /// </summary>
-    private static T FromJson<T>(string json) where T : class => CatalogInterning.Json<T>(json, JsonOptions);
+    private protected override void IndexAsset(AssetRecord a)
+    {
+        var fields = SearchFields(a);
+        (string, object?)[] row = [("$i", a.Id), ("$n", fields[0]), ("$d", fields[1]), ("$c", fields[2]), ("$t", fields[3]), ("$m", fields[4])];
+        foreach (var index in new[] { SearchIndex.AllAssets, SearchIndex.PublishedAssets })
+        {
+            Execute($"DELETE FROM {index} WHERE rowid = $i", ("$i", a.Id));
+            if (index == SearchIndex.AllAssets || a.Published)
+                Execute($"INSERT INTO {index} (rowid, name, description, columns, terms, metadata) VALUES ($i, $n, $d, $c, $t, $m)", row);
+        }
+    }
 
-    /// <summary>Names repeat across rows (a project in its assets and every grant to them): one string each.</summary>
-    private static string Pool(string value) => CatalogInterning.Name(value);
+    private protected override void DeleteFromSearch(long assetId)
+    {
+        foreach (var index in new[] { SearchIndex.AllAssets, SearchIndex.PublishedAssets }) Execute($"DELETE FROM {index} WHERE rowid = $i", ("$i", assetId));
+    }
 
-    private static string PooledString(SqliteDataReader r, int i) => Pool(r.GetString(i));
-
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
-    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset ParseTime(string s) => CatalogTime.Parse(s);
-
-    private static string? NullableString(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
-    private static DateTimeOffset? NullableTime(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : ParseTime(r.GetString(i));
 }

@@ -35,7 +35,7 @@ public sealed partial class SqliteCatalogStore : ICatalogStore
         _retry = new SqliteRetry(busyBudget);
         _search = new Search.SearchIndexFollower(work => Read(r =>
         {
-            work((SqliteCatalogSession)r);
+            work((CatalogSession)r);
             return 0;
         }));
     }
@@ -194,7 +194,7 @@ public sealed partial class SqliteCatalogStore : ICatalogStore
             if (version >= Migrations.All.Count) return;
             using var cmd = connection.CreateCommand();
             cmd.Transaction = transaction;
-            cmd.CommandText = Migrations.All[version] + $"\nPRAGMA user_version = {version + 1};";
+            cmd.CommandText = Migrations.All[version].Sqlite + $"\nPRAGMA user_version = {version + 1};";
             cmd.ExecuteNonQuery();
             transaction.Commit();
         }

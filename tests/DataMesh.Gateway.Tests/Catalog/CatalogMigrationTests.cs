@@ -19,7 +19,7 @@ public sealed class CatalogMigrationTests : IDisposable
         Directory.CreateDirectory(_dir);
         using var connection = new SqliteConnection($"Data Source={DbPath}");
         connection.Open();
-        foreach (var migration in Migrations.All.Take(version)) Execute(connection, migration);
+        foreach (var migration in Migrations.All.Take(version)) Execute(connection, migration.Sqlite);
         Execute(connection, rows + $"\nPRAGMA user_version = {version};");
     }
 

@@ -10,7 +10,7 @@ namespace DataMesh.Gateway.Catalog.Store.Search;
 internal sealed class SearchIndexFollower : IDisposable
 {
     private readonly object _gate = new();
-    private readonly Action<Action<SqliteCatalogSession>> _read;
+    private readonly Action<Action<CatalogSession>> _read;
     private readonly SearchTokenizer _tokenizer = new();
     private SearchCorpus? _corpus;
     private long _position;
@@ -20,7 +20,7 @@ internal sealed class SearchIndexFollower : IDisposable
     private long _builds;
 
     /// <param name="read">Runs work in a read transaction of the catalog (the store's <c>Read</c>).</param>
-    public SearchIndexFollower(Action<Action<SqliteCatalogSession>> read) => _read = read;
+    public SearchIndexFollower(Action<Action<CatalogSession>> read) => _read = read;
 
     /// <summary>Searches the corpus answered.</summary>
     public long Ranked => Interlocked.Read(ref _ranked);
@@ -45,7 +45,7 @@ internal sealed class SearchIndexFollower : IDisposable
     /// The hits of <paramref name="words"/> in <paramref name="scope"/>, best first, as FTS5 would rank them; false when
     /// the caller must ask FTS5 (the corpus is not built yet, or cannot answer these words exactly).
     /// </summary>
-    public bool TryRank(SqliteCatalogSession session, IReadOnlyList<string> words, SearchScope scope, int limit, out List<(long AssetId, double Score)> hits)
+    public bool TryRank(CatalogSession session, IReadOnlyList<string> words, SearchScope scope, int limit, out List<(long AssetId, double Score)> hits)
     {
         hits = [];
         lock (_gate)
@@ -78,7 +78,7 @@ internal sealed class SearchIndexFollower : IDisposable
     }
 
     /// <summary>Applies the change log up to the session's version; false (and a rebuild started) when it cannot.</summary>
-    private bool CatchUp(SqliteCatalogSession session)
+    private bool CatchUp(CatalogSession session)
     {
         if (_corpus is null)
         {
@@ -104,7 +104,7 @@ internal sealed class SearchIndexFollower : IDisposable
         return true;
     }
 
-    private void Reindex(SqliteCatalogSession session, long assetId)
+    private void Reindex(CatalogSession session, long assetId)
     {
         var corpus = _corpus!;
         corpus.Remove(assetId);

@@ -1,13 +1,13 @@
 using DataMesh.Gateway.Catalog.Model;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace DataMesh.Gateway.Catalog.Store;
 
-internal sealed partial class SqliteCatalogSession
+internal abstract partial class CatalogSession
 {
     private const string UserColumns = "name, verifier, is_domain_admin, source, created_at, issuer, subject";
 
-    private static UserRecord MapUser(SqliteDataReader r) =>
+    private static UserRecord MapUser(DbDataReader r) =>
         new(PooledString(r, 0), NullableString(r, 1), r.GetInt64(2) != 0, PooledString(r, 3), ParseTime(r.GetString(4)), NullableString(r, 5), NullableString(r, 6));
 
     public UserRecord? GetUser(string name) =>
@@ -84,7 +84,7 @@ internal sealed partial class SqliteCatalogSession
 
     public void AddGroupMember(string group, string user)
     {
-        Execute("INSERT OR IGNORE INTO group_members (group_name, user_name) VALUES ($g, $u)", ("$g", group), ("$u", user));
+        Execute("INSERT INTO group_members (group_name, user_name) VALUES ($g, $u) ON CONFLICT DO NOTHING", ("$g", group), ("$u", user));
         Changed(ChangeKinds.Group, group);
     }
 
@@ -94,7 +94,7 @@ internal sealed partial class SqliteCatalogSession
         Changed(ChangeKinds.Group, group);
     }
 
-    private static AccountRecord MapAccount(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2),
+    private static AccountRecord MapAccount(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2),
         r.GetString(3) == "accepted" ? AccountStatus.Accepted : AccountStatus.Proposed, r.GetString(4), ParseTime(r.GetString(5)), NullableTime(r, 6))
     {
         ObjectStore = r.IsDBNull(7) ? null : FromJson<ObjectStoreRecord>(r.GetString(7)),

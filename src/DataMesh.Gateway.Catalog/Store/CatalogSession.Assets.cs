@@ -1,17 +1,17 @@
 using System.Text;
 using DataMesh.Gateway.Catalog.Model;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace DataMesh.Gateway.Catalog.Store;
 
-internal sealed partial class SqliteCatalogSession
+internal abstract partial class CatalogSession
 {
-    private const string AssetColumns = "id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, objects, lineage, column_terms, primary_key, cluster_by";
+    private protected const string AssetColumns = "id, project, name, source, resolved_path, description, terms, metadata, column_descriptions, schema, published, latest_revision, created_by, created_at, objects, lineage, column_terms, primary_key, cluster_by";
 
     /// <summary>How many columns <see cref="AssetColumns"/> reads (queries that select more read theirs after these).</summary>
-    private const int AssetColumnCount = 19;
+    private protected const int AssetColumnCount = 19;
 
-    private static AssetRecord MapAsset(SqliteDataReader r) => new(
+    private protected static AssetRecord MapAsset(DbDataReader r) => new(
         r.GetInt64(0), PooledString(r, 1), PooledString(r, 2), r.GetString(3), r.GetString(4), NullableString(r, 5),
         FromJson<List<string>>(r.GetString(6)), FromJson<Dictionary<string, string>>(r.GetString(7)),
         FromJson<Dictionary<string, string>>(r.GetString(8)), FromJson<List<ColumnRecord>>(r.GetString(9)),
@@ -75,11 +75,25 @@ internal sealed partial class SqliteCatalogSession
         Changed(ChangeKinds.Asset, v.AssetId);
     }
 
-    /// <summary>
-    /// Keeps the asset's search rows in step with its metadata (rowid = asset id): in the index of every asset, and in
-    /// the index of published assets while it is published (SEARCH CATALOG ranks what everyone may see from that one).
-    /// </summary>
-    private void IndexAsset(AssetRecord a)
+    /// <summary>Keeps the store's search documents in step with the asset's metadata (and whether it is published).</summary>
+    private protected abstract void IndexAsset(AssetRecord a);
+
+    /// <summary>Removes the asset from the store's search documents.</summary>
+    private protected abstract void DeleteFromSearch(long assetId);
+
+    public abstract IReadOnlyList<(AssetRecord Asset, double Score)> SearchAssets(string text, int limit, SearchScope scope);
+
+    /// <summary>The search corpus read sessions rank with (null: the store's own fallback, as write sessions use).</summary>
+    internal Search.SearchIndexFollower? SearchIndexFollower { get; init; }
+
+    /// <summary>Fills <paramref name="corpus"/> with every asset's search document (<see cref="Search.SearchIndexFollower"/>'s build).</summary>
+    public abstract void ScanSearchIndex(Search.SearchCorpus corpus);
+
+    /// <summary>One asset's search document with what its scope depends on; null when it has none.</summary>
+    public abstract (string[] Columns, string Project, bool InPublishedIndex, bool Unpublished)? SearchDocument(long assetId);
+
+    /// <summary>The text of the asset's search document, field by field (name, description, columns, terms, metadata).</summary>
+    private protected string[] SearchFields(AssetRecord a)
     {
         var columns = string.Join(' ', a.Schema.Select(c => c.Name.Replace('_', ' ') + " " + c.Name + " " + a.ColumnDescriptions.GetValueOrDefault(c.Name, "")));
         var terms = new StringBuilder();
@@ -88,32 +102,19 @@ internal sealed partial class SqliteCatalogSession
             terms.Append(term).Append(' ');
             if (GetTerm(term)?.Description is { } description) terms.Append(description).Append(' ');
         }
-        (string, object?)[] row =
-        [
-            ("$i", a.Id), ("$n", a.Name.Replace('_', ' ') + " " + a.Name), ("$d", a.Description ?? ""), ("$c", columns), ("$t", terms.ToString()),
-            ("$m", string.Join(' ', a.Metadata.Select(kv => kv.Key + " " + kv.Value))),
-        ];
-        foreach (var index in new[] { SearchIndex.AllAssets, SearchIndex.PublishedAssets })
-        {
-            Execute($"DELETE FROM {index} WHERE rowid = $i", ("$i", a.Id));
-            if (index == SearchIndex.AllAssets || a.Published)
-                Execute($"INSERT INTO {index} (rowid, name, description, columns, terms, metadata) VALUES ($i, $n, $d, $c, $t, $m)", row);
-        }
+        return [a.Name.Replace('_', ' ') + " " + a.Name, a.Description ?? "", columns, terms.ToString(), string.Join(' ', a.Metadata.Select(kv => kv.Key + " " + kv.Value))];
     }
 }
 
-internal sealed partial class SqliteCatalogSession
+internal abstract partial class CatalogSession
 {
     /// <summary>The next id of a table whose ids must never be reused: above every id the table ever held.</summary>
     private long NextId(string metaKey, string table)
     {
-        var floor = Scalar<long>($"SELECT max(coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = $k), 0), coalesce((SELECT max(id) FROM {table}), 0))", ("$k", metaKey));
+        var floor = Math.Max(
+            Scalar<long>("SELECT coalesce((SELECT CAST(value AS BIGINT) FROM meta WHERE key = $k), 0)", ("$k", metaKey)),
+            Scalar<long>($"SELECT coalesce(max(id), 0) FROM {table}"));
         Execute("INSERT INTO meta (key, value) VALUES ($k, $v) ON CONFLICT (key) DO UPDATE SET value = excluded.value", ("$k", metaKey), ("$v", (floor + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return floor + 1;
-    }
-
-    private void DeleteFromSearch(long assetId)
-    {
-        foreach (var index in new[] { SearchIndex.AllAssets, SearchIndex.PublishedAssets }) Execute($"DELETE FROM {index} WHERE rowid = $i", ("$i", assetId));
     }
 }

@@ -1,14 +1,14 @@
 using DataMesh.Gateway.Catalog.Model;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace DataMesh.Gateway.Catalog.Store;
 
 /// <summary>The event table (LISTEN, webhooks, the portal's notifications) and the webhooks' delivery cursors.</summary>
-internal sealed partial class SqliteCatalogSession
+internal abstract partial class CatalogSession
 {
     private const string EventColumns = "id, at, kind, subscription_id, asset, consumer_project, owner_project, actor, detail";
 
-    private static EventRecord MapEvent(SqliteDataReader r) => new(r.GetInt64(0), ParseTime(r.GetString(1)), r.GetString(2),
+    private static EventRecord MapEvent(DbDataReader r) => new(r.GetInt64(0), ParseTime(r.GetString(1)), r.GetString(2),
         r.IsDBNull(3) ? null : r.GetInt64(3), NullableString(r, 4), NullableString(r, 5), NullableString(r, 6), r.GetString(7), NullableString(r, 8));
 
     public long AppendEvent(EventRecord e) => Scalar<long>(
@@ -31,11 +31,11 @@ internal sealed partial class SqliteCatalogSession
 
     /// <summary>True when an event of this kind with exactly this detail was already recorded for the subscription.</summary>
     public bool HasEvent(long subscriptionId, string kind, string? detail) =>
-        Scalar<long>("SELECT count(*) FROM events WHERE subscription_id = $s AND kind = $k AND detail IS $d", ("$s", subscriptionId), ("$k", kind), ("$d", detail)) > 0;
+        Scalar<long>("SELECT count(*) FROM events WHERE subscription_id = $s AND kind = $k AND (detail = $d OR (detail IS NULL AND $d IS NULL))", ("$s", subscriptionId), ("$k", kind), ("$d", detail)) > 0;
 
     public IReadOnlyDictionary<string, long> WebhookCursors() =>
         Query("SELECT project, last_event FROM webhook_cursors", r => (r.GetString(0), r.GetInt64(1))).ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
 
     public void SetWebhookCursor(string project, long lastEvent) =>
-        Execute("UPDATE webhook_cursors SET last_event = max(last_event, $e) WHERE project = $p", ("$p", project), ("$e", lastEvent));
+        Execute("UPDATE webhook_cursors SET last_event = $e WHERE project = $p AND last_event < $e", ("$p", project), ("$e", lastEvent));
 }

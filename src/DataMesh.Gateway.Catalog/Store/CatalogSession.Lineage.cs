@@ -2,7 +2,7 @@ using DataMesh.Gateway.Catalog.Model;
 
 namespace DataMesh.Gateway.Catalog.Store;
 
-internal sealed partial class SqliteCatalogSession
+internal abstract partial class CatalogSession
 {
     public WorkspaceLineage? Lineage(string project, string table) => Query(
         "SELECT sources, updated_at FROM workspace_lineage WHERE project = $p AND table_name = $t",

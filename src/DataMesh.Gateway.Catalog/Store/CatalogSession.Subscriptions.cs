@@ -1,9 +1,9 @@
 using DataMesh.Gateway.Catalog.Model;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace DataMesh.Gateway.Catalog.Store;
 
-internal sealed partial class SqliteCatalogSession
+internal abstract partial class CatalogSession
 {
     private const string SubscriptionSelect =
         "SELECT s.id, s.asset_id, a.project, a.name, s.consumer_project, s.justification, s.status, s.requested_by, s.requested_at, " +
@@ -11,7 +11,7 @@ internal sealed partial class SqliteCatalogSession
         "s.approved_columns, s.approved_revision " +
         "FROM subscriptions s JOIN assets a ON a.id = s.asset_id";
 
-    private static SubscriptionRecord MapSubscription(SqliteDataReader r) => new(
+    private static SubscriptionRecord MapSubscription(DbDataReader r) => new(
         r.GetInt64(0), r.GetInt64(1), PooledString(r, 2), PooledString(r, 3), PooledString(r, 4), r.GetString(5), ParseStatus(r.GetString(6)),
         PooledString(r, 7), ParseTime(r.GetString(8)), PooledNullable(r, 9), NullableTime(r, 10), NullableString(r, 11), PooledNullable(r, 12),
         r.IsDBNull(13) ? null : FromJson<List<string>>(r.GetString(13)), r.IsDBNull(14) ? null : FromJson<List<string>>(r.GetString(14)),
@@ -95,7 +95,7 @@ internal sealed partial class SqliteCatalogSession
         ("$e", s.ExpiresAt is { } e ? Time(e) : null), ("$ac", s.ApprovedColumns is null ? null : Json(s.ApprovedColumns)),
         ("$ar", s.ApprovedRevision), ("$i", s.Id));
 
-    private static string? PooledNullable(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : Pool(r.GetString(i));
+    private static string? PooledNullable(DbDataReader r, int i) => r.IsDBNull(i) ? null : Pool(r.GetString(i));
 
     private static SubscriptionStatus ParseStatus(string s) => s switch
     {
@@ -116,7 +116,7 @@ internal sealed partial class SqliteCatalogSession
     /// <summary>The newest records, optionally only one user's.</summary>
     public IReadOnlyList<AuditRecord> Audit(int limit, string? user) => Audit(new AuditQuery(limit) { User = user });
 
-    private static AuditRecord MapAudit(SqliteDataReader r) =>
+    private static AuditRecord MapAudit(DbDataReader r) =>
         new(r.GetInt64(0), ParseTime(r.GetString(1)), r.GetString(2), NullableString(r, 3), NullableString(r, 4), NullableString(r, 5),
             r.GetString(6), r.GetString(7), NullableString(r, 8), r.GetString(9), NullableString(r, 10), NullableString(r, 11),
             FromJson<List<string>>(r.GetString(12)), FromJson<List<long>>(r.GetString(13)), NullableString(r, 14),

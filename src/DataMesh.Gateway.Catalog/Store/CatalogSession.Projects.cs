@@ -1,13 +1,13 @@
 using DataMesh.Gateway.Catalog.Model;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace DataMesh.Gateway.Catalog.Store;
 
-internal sealed partial class SqliteCatalogSession
+internal abstract partial class CatalogSession
 {
     private const string BlueprintSelect = "SELECT name, builtin, steps, description, created_at FROM blueprints";
 
-    private static BlueprintRecord MapBlueprint(SqliteDataReader r) =>
+    private static BlueprintRecord MapBlueprint(DbDataReader r) =>
         new(r.GetString(0), r.GetInt64(1) != 0, FromJson<List<StepRecord>>(r.GetString(2)), NullableString(r, 3), ParseTime(r.GetString(4)));
 
     public BlueprintRecord? GetBlueprint(string name) => Query(BlueprintSelect + " WHERE name = $n", MapBlueprint, ("$n", name)).FirstOrDefault();
@@ -23,7 +23,7 @@ internal sealed partial class SqliteCatalogSession
 
     private const string ProfileSelect = "SELECT name, blueprints, description, created_at FROM profiles";
 
-    private static ProfileRecord MapProfile(SqliteDataReader r) =>
+    private static ProfileRecord MapProfile(DbDataReader r) =>
         new(r.GetString(0), FromJson<List<StepRecord>>(r.GetString(1)), NullableString(r, 2), ParseTime(r.GetString(3)));
 
     public ProfileRecord? GetProfile(string name) => Query(ProfileSelect + " WHERE name = $n", MapProfile, ("$n", name)).FirstOrDefault();
@@ -129,7 +129,7 @@ internal sealed partial class SqliteCatalogSession
         Changed(ChangeKinds.Term, t.Term);
     }
 
-    private static GlossaryTermRecord MapTerm(SqliteDataReader r) => new(r.GetString(0), NullableString(r, 1), ParseTime(r.GetString(2)))
+    private static GlossaryTermRecord MapTerm(DbDataReader r) => new(r.GetString(0), NullableString(r, 1), ParseTime(r.GetString(2)))
     {
         Parent = NullableString(r, 3),
         OwnerProject = NullableString(r, 4),

@@ -1,14 +1,14 @@
 using DataMesh.Gateway.Catalog.Model;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace DataMesh.Gateway.Catalog.Store;
 
 /// <summary>Changes consumers ask for on approved grants, and the domain's metadata forms.</summary>
-internal sealed partial class SqliteCatalogSession
+internal abstract partial class CatalogSession
 {
     private const string ChangeColumns = "id, subscription_id, clauses, justification, status, requested_by, requested_at, decided_by, decided_at, comment";
 
-    private static SubscriptionChangeRecord MapChange(SqliteDataReader r) => new(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3),
+    private static SubscriptionChangeRecord MapChange(DbDataReader r) => new(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3),
         Enum.Parse<ChangeRequestStatus>(r.GetString(4), ignoreCase: true), r.GetString(5), ParseTime(r.GetString(6)), NullableString(r, 7),
         NullableTime(r, 8), NullableString(r, 9));
 

@@ -7,7 +7,7 @@ namespace DataMesh.Gateway.Catalog.Store;
 /// everything that refers to them by name. Foreign keys are checked at commit (defer_foreign_keys), so a name can change
 /// in the parent and its children within one transaction.
 /// </summary>
-internal sealed partial class SqliteCatalogSession
+internal abstract partial class CatalogSession
 {
     public void DeleteAsset(long id)
     {
@@ -73,7 +73,7 @@ internal sealed partial class SqliteCatalogSession
     public void RenameProject(string oldName, string newName, DateTimeOffset at)
     {
         ChangedEverything(); // drops and renames are rare: followers reload instead of patching
-        Execute("PRAGMA defer_foreign_keys = ON");
+        DeferForeignKeys();
         foreach (var asset in Query($"SELECT {AssetColumns} FROM assets WHERE project = $p", MapAsset, ("$p", oldName)))
             Execute("INSERT INTO asset_names (asset_id, name, until) VALUES ($i, $n, $t)", ("$i", asset.Id), ("$n", asset.QualifiedName), ("$t", Time(at)));
         Execute("UPDATE projects SET name = $n, storage_prefix = coalesce(storage_prefix, $o), oid_key = coalesce(oid_key, $o) WHERE name = $o",
@@ -93,7 +93,7 @@ internal sealed partial class SqliteCatalogSession
     public void RenameGroup(string oldName, string newName)
     {
         ChangedEverything(); // drops and renames are rare: followers reload instead of patching
-        Execute("PRAGMA defer_foreign_keys = ON");
+        DeferForeignKeys();
         Execute("UPDATE groups SET name = $n WHERE name = $o", ("$n", newName), ("$o", oldName));
         Execute("UPDATE group_members SET group_name = $n WHERE group_name = $o", ("$n", newName), ("$o", oldName));
         Execute("UPDATE project_members SET principal = $n WHERE principal = $o AND is_group = 1", ("$n", newName), ("$o", oldName));
@@ -102,7 +102,7 @@ internal sealed partial class SqliteCatalogSession
     public void RenameAccount(string oldName, string newName)
     {
         ChangedEverything(); // drops and renames are rare: followers reload instead of patching
-        Execute("PRAGMA defer_foreign_keys = ON");
+        DeferForeignKeys();
         Execute("UPDATE accounts SET name = $n WHERE name = $o", ("$n", newName), ("$o", oldName));
         Execute("UPDATE projects SET account = $n WHERE account = $o", ("$n", newName), ("$o", oldName));
     }
@@ -110,7 +110,7 @@ internal sealed partial class SqliteCatalogSession
     public void RenameProfile(string oldName, string newName)
     {
         ChangedEverything(); // drops and renames are rare: followers reload instead of patching
-        Execute("PRAGMA defer_foreign_keys = ON");
+        DeferForeignKeys();
         Execute("UPDATE profiles SET name = $n WHERE name = $o", ("$n", newName), ("$o", oldName));
         Execute("UPDATE projects SET profile = $n WHERE profile = $o", ("$n", newName), ("$o", oldName));
     }

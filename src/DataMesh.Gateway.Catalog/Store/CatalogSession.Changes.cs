@@ -5,9 +5,9 @@ namespace DataMesh.Gateway.Catalog.Store;
 /// version as its position and records one row per changed entity in the same transaction, so the log and the data
 /// never disagree. A write that changed nothing keeps the version.
 /// </summary>
-internal sealed partial class SqliteCatalogSession
+internal abstract partial class CatalogSession
 {
-    private readonly HashSet<CatalogChange> _changes = [];
+    private protected readonly HashSet<CatalogChange> _changes = [];
 
     private void Changed(string kind, string key) => _changes.Add(new CatalogChange(kind, key));
 
@@ -41,7 +41,7 @@ internal sealed partial class SqliteCatalogSession
     {
         var rows = Query(
             "SELECT position, kind, key FROM catalog_changes WHERE position > $p AND position <= " +
-            "(SELECT coalesce(max(position), $p) FROM (SELECT DISTINCT position FROM catalog_changes WHERE position > $p ORDER BY position LIMIT $l)) " +
+            "(SELECT coalesce(max(w.position), $p) FROM (SELECT DISTINCT position FROM catalog_changes WHERE position > $p ORDER BY position LIMIT $l) AS w) " +
             "ORDER BY position",
             r => (Position: r.GetInt64(0), Change: new CatalogChange(Pool(r.GetString(1)), r.GetString(2))), ("$p", position), ("$l", maxBatches));
         var batches = new List<ChangeBatch>();
