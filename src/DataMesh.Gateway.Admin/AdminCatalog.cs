@@ -34,11 +34,12 @@ public sealed class AdminCatalog : IDisposable
 
     /// <param name="storage">Object-storage settings; the defaults (cache in <c>tmp/objects</c>) when null.</param>
     /// <param name="load">False: the caller loads the snapshot later (<see cref="CatalogService.Load"/>), after opening its port.</param>
-    public static AdminCatalog Open(string dataDirectory, StorageOptions? storage = null, bool load = true)
-    {
-        var store = SqliteCatalogStore.Open(CatalogPath(dataDirectory));
-        return new AdminCatalog(new CatalogService(store, load), new MetadataEngine(), dataDirectory, storage);
-    }
+    public static AdminCatalog Open(string dataDirectory, StorageOptions? storage = null, bool load = true) =>
+        Open(dataDirectory, SqliteCatalogStore.Open(CatalogPath(dataDirectory)), storage, load);
+
+    /// <summary>The admin services over a catalog store opened by the caller (a shared PostgreSQL catalog); takes ownership of it.</summary>
+    public static AdminCatalog Open(string dataDirectory, ICatalogStore store, StorageOptions? storage = null, bool load = true) =>
+        new(new CatalogService(store, load), new MetadataEngine(), dataDirectory, storage);
 
     /// <summary>
     /// The bootstrap path for the first domain admin (there is nobody to run CREATE USER yet): adds or updates a

@@ -11,7 +11,7 @@ namespace DataMesh.Gateway.Catalog.Store;
 /// <c>json_group_array</c>) and the case-insensitive <c>NOCASE</c> collation are created by the PostgreSQL migrations
 /// under the same names, so the statements that use them stay one text.
 /// </summary>
-internal abstract class CatalogDialect
+internal abstract partial class CatalogDialect
 {
     public static readonly CatalogDialect Sqlite = new SqliteDialect();
     public static readonly CatalogDialect Postgres = new PostgresDialect();
@@ -39,8 +39,13 @@ internal abstract class CatalogDialect
         public override string Migration(Migration migration) => migration.Sqlite;
     }
 
-    private sealed class PostgresDialect : CatalogDialect
+    private sealed partial class PostgresDialect : CatalogDialect
     {
+        [System.Text.RegularExpressions.GeneratedRegex(@"\$([A-Za-z_][A-Za-z0-9_]*) IS NULL")]
+        private static partial System.Text.RegularExpressions.Regex OptionalFilterRegex();
+
+        private static readonly System.Text.RegularExpressions.Regex OptionalFilter = OptionalFilterRegex();
+
         // The catalog's statements are a fixed set (a few hundred texts): each is rewritten once.
         private readonly ConcurrentDictionary<string, string> _rewritten = new(StringComparer.Ordinal);
 
@@ -53,9 +58,14 @@ internal abstract class CatalogDialect
 
         public override string Migration(Migration migration) => migration.Postgres;
 
-        /// <summary><c>$name</c> becomes <c>@name</c> outside quoted literals and identifiers (<c>'$.name'</c> is a JSON path).</summary>
+        /// <summary>
+        /// <c>$name</c> becomes <c>@name</c> outside quoted literals and identifiers (<c>'$.name'</c> is a JSON path). An
+        /// optional filter's <c>$name IS NULL</c> gets a type: the driver sends a null without one, and PostgreSQL cannot
+        /// infer one from IS NULL (42P08). Such filters are text; a nullable number is compared through coalesce instead.
+        /// </summary>
         internal static string Rewrite(string sql)
         {
+            sql = OptionalFilter.Replace(sql, "CAST($$$1 AS text) IS NULL");
             var result = new StringBuilder(sql.Length);
             var quote = '\0';
             for (var i = 0; i < sql.Length; i++)

@@ -12,7 +12,7 @@ internal abstract partial class CatalogSession
         "AND ($u IS NULL OR user_name = $u) " +
         "AND ($a IS NULL OR EXISTS (SELECT 1 FROM json_each(audit_log.assets) a WHERE a.value = $a)) " +
         "AND ($cmds = '[]' OR (kind = 'admin' AND outcome = 'ok' AND command IN (SELECT value FROM json_each($cmds)))) " +
-        "AND ($p IS NULL OR project = $p) AND ($since IS NULL OR at >= $since) AND ($until IS NULL OR at < $until) AND ($before IS NULL OR id < $before) " +
+        "AND ($p IS NULL OR project = $p) AND ($since IS NULL OR at >= $since) AND ($until IS NULL OR at < $until) AND id < coalesce($before, 9223372036854775807) " +
         "ORDER BY id DESC LIMIT $l",
         MapAudit,
         ("$reader", q.Reader), ("$produced", Json(q.ReaderProducedAssets)), ("$u", q.User), ("$a", q.Asset), ("$p", q.Project), ("$cmds", Json(q.SucceededCommands)),

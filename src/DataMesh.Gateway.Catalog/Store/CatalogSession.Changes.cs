@@ -25,8 +25,8 @@ internal abstract partial class CatalogSession
         using var insert = Command("INSERT INTO catalog_changes (position, kind, key) VALUES ($p, $k, $key)", ("$p", position), ("$k", ""), ("$key", ""));
         foreach (var change in _changes)
         {
-            insert.Parameters["$k"].Value = change.Kind;
-            insert.Parameters["$key"].Value = change.Key;
+            insert.Parameters[1].Value = change.Kind;
+            insert.Parameters[2].Value = change.Key;
             insert.ExecuteNonQuery();
         }
         _changes.Clear();

@@ -13,7 +13,7 @@ internal abstract partial class CatalogSession
         NullableTime(r, 8), NullableString(r, 9));
 
     public IReadOnlyList<SubscriptionChangeRecord> SubscriptionChanges(long? subscriptionId) =>
-        Query($"SELECT {ChangeColumns} FROM subscription_changes WHERE $s IS NULL OR subscription_id = $s ORDER BY id", MapChange, ("$s", subscriptionId));
+        Query($"SELECT {ChangeColumns} FROM subscription_changes WHERE subscription_id = coalesce($s, subscription_id) ORDER BY id", MapChange, ("$s", subscriptionId));
 
     public long InsertSubscriptionChange(SubscriptionChangeRecord c) => Scalar<long>(
         "INSERT INTO subscription_changes (subscription_id, clauses, justification, status, requested_by, requested_at) " +
