@@ -5,6 +5,8 @@ using DataMesh.Gateway.Admin.Webhooks;
 using DataMesh.Gateway.Authentication.Tokens;
 using DataMesh.Gateway.Cli;
 using DataMesh.Gateway.Configuration;
+using DataMesh.Gateway.Catalog.Postgres;
+using DataMesh.Gateway.Catalog.Store;
 using DataMesh.Gateway.Demo;
 using DataMesh.Gateway.Engine;
 using DataMesh.Gateway.Server;
@@ -75,7 +77,7 @@ public sealed class GatewayHost : IAsyncDisposable
         var logger = loggers.CreateLogger("DataMesh.Gateway");
         var dataDirectory = Path.GetFullPath(settings.DataDir);
         Directory.CreateDirectory(dataDirectory);
-        var catalog = AdminCatalog.Open(dataDirectory, settings.Storage.ToOptions(dataDirectory), load: false);
+        var catalog = AdminCatalog.Open(dataDirectory, OpenCatalogStore(settings, dataDirectory), settings.Storage.ToOptions(dataDirectory), load: false);
 
         // Every project gets its own locked-down DuckDB instance, built from its grants when a session first needs it.
         var parser = new SqlParser();
@@ -186,6 +188,18 @@ public sealed class GatewayHost : IAsyncDisposable
 
     /// <summary>The background load of every project's partition (null when not started).</summary>
     public Task? Preload => _preload;
+
+    /// <summary>
+    /// The catalog <c>--catalog</c> names (the data directory's SQLite file without it). The demo seeds its catalog from
+    /// files it keeps in the data directory, which a second node does not have: <c>--demo</c> with a shared PostgreSQL
+    /// catalog is refused until it seeds once per catalog (docs/DEPLOYMENT.md).
+    /// </summary>
+    internal static ICatalogStore OpenCatalogStore(GatewaySettings settings, string dataDirectory)
+    {
+        if (settings.Demo && CatalogLocation.IsPostgres(settings.Catalog))
+            throw new ArgumentException("--demo runs on the embedded catalog only; start a PostgreSQL-catalog node without --demo");
+        return CatalogLocation.Open(settings.Catalog, AdminCatalog.CatalogPath(dataDirectory));
+    }
 
     /// <summary>The configured identity providers, plus the demo's own with <c>--demo</c>; null when none is trusted.</summary>
     private static TokenValidator? Tokens(GatewaySettings settings, string dataDirectory)

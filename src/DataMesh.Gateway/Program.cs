@@ -30,8 +30,12 @@ switch (command.Verb)
             return 2;
         }
         var domainAdmin = command.Options.ContainsKey("DomainAdmin");
-        using (var catalog = DataMesh.Gateway.Admin.AdminCatalog.Open(settings.DataDir)) catalog.SetUser(name, password, domainAdmin);
-        Console.WriteLine($"user \"{name}\"{(domainAdmin ? " (domain admin)" : "")} stored with a SCRAM-SHA-256 verifier in {DataMesh.Gateway.Admin.AdminCatalog.CatalogPath(settings.DataDir)}");
+        using (var catalog = DataMesh.Gateway.Admin.AdminCatalog.Open(settings.DataDir, GatewayHost.OpenCatalogStore(settings, Path.GetFullPath(settings.DataDir))))
+            catalog.SetUser(name, password, domainAdmin);
+        var where = DataMesh.Gateway.Catalog.Postgres.CatalogLocation.IsPostgres(settings.Catalog)
+            ? "the PostgreSQL catalog"
+            : DataMesh.Gateway.Admin.AdminCatalog.CatalogPath(settings.DataDir);
+        Console.WriteLine($"user \"{name}\"{(domainAdmin ? " (domain admin)" : "")} stored with a SCRAM-SHA-256 verifier in {where}");
         return 0;
     }
     case "dev-token":

@@ -7,6 +7,7 @@ public sealed record CommandLine(string Verb, IReadOnlyList<string> Arguments, I
     {
         ["--listen"] = "Listen",
         ["--data-dir"] = "DataDir",
+        ["--catalog"] = "Catalog",
         ["--tls-cert"] = "TlsCert",
         ["--tls-key"] = "TlsKey",
         ["--tls"] = "Tls",
@@ -55,11 +56,13 @@ public sealed record CommandLine(string Verb, IReadOnlyList<string> Arguments, I
 
         Usage:
           datamesh serve [--listen 127.0.0.1:5433] [--data-dir ./.datamesh] [--demo]
+                         [--catalog postgresql://USER@HOST:PORT/DATABASE]   (a catalog shared by several nodes;
+                          password from DATAMESH_CATALOG_PASSWORD or DATAMESH_CATALOG_PASSWORD_FILE)
                          [--tls | --tls-cert server.crt --tls-key server.key] [--metrics-listen 127.0.0.1:9187]
                          [--web-listen 127.0.0.1:8443]   (the data portal: HTTPS with the gateway's certificate)
           datamesh health [--metrics-listen 127.0.0.1:9187]
                          (exit 0 when the gateway's /health answers ready)
-          datamesh user add NAME [--password SECRET] [--domain-admin] [--data-dir DIR]
+          datamesh user add NAME [--password SECRET] [--domain-admin] [--data-dir DIR] [--catalog …]
                          (reads the password from stdin if not given; --domain-admin bootstraps the first admin)
           datamesh dev-token --data-dir DIR --user NAME [--groups g1,g2] [--claims k=v,…] [--ttl 1h]
                          (demo data directories only: prints a token of the demo identity provider; last line = token)

@@ -10,6 +10,12 @@ public sealed class GatewaySettings
 {
     public string Listen { get; set; } = "127.0.0.1:5433";
     public string DataDir { get; set; } = "./.datamesh";
+
+    /// <summary>
+    /// Where the catalog lives: empty for the embedded SQLite file in the data directory, or a PostgreSQL catalog that
+    /// several gateway nodes share (postgresql://USER@HOST:PORT/DATABASE or a connection string; see CatalogLocation).
+    /// </summary>
+    public string? Catalog { get; set; }
     public string? TlsCert { get; set; }
     public string? TlsKey { get; set; }
     public bool Tls { get; set; }

@@ -10,6 +10,8 @@ public sealed class DependencyDirectionTests
         ["DataMesh.Gateway.Protocol"] = [],
         ["DataMesh.Gateway.Sql"] = [],
         ["DataMesh.Gateway.Catalog"] = [],
+        // The PostgreSQL driver's layer: opens a shared catalog for the host; nothing else references it.
+        ["DataMesh.Gateway.Catalog.Postgres"] = ["DataMesh.Gateway.Catalog"],
         ["DataMesh.Gateway.Policy"] = ["DataMesh.Gateway.Sql", "DataMesh.Gateway.Catalog"],
         ["DataMesh.Gateway.Authentication"] = ["DataMesh.Gateway.Protocol"],
         ["DataMesh.Gateway.Engine"] = ["DataMesh.Gateway.Protocol"],
@@ -33,6 +35,16 @@ public sealed class DependencyDirectionTests
             .ToList();
         var forbidden = ours.Except(Allowed[name]).ToList();
         Assert.True(forbidden.Count == 0, $"{name} must not reference {string.Join(", ", forbidden)}");
+    }
+
+    /// <summary>Only the catalog's PostgreSQL layer knows the driver: the store itself speaks ADO.NET (CatalogDialect).</summary>
+    [Theory]
+    [MemberData(nameof(Assemblies))]
+    public void Only_the_catalogs_postgres_layer_references_npgsql(string name)
+    {
+        var references = Assembly.Load(name).GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        if (name == "DataMesh.Gateway.Catalog.Postgres") Assert.Contains("Npgsql", references);
+        else Assert.DoesNotContain("Npgsql", references);
     }
 
     [Fact]

@@ -31,16 +31,20 @@ public sealed class GatewayProcess : IDisposable
         }
     }
 
-    public static GatewayProcess Start(string dataDir, double graceSeconds)
+    public static GatewayProcess Start(string dataDir, double graceSeconds) =>
+        Start(dataDir, ["--demo"], new Dictionary<string, string> { ["DATAMESH_SHUTDOWNGRACESECONDS"] = graceSeconds.ToString(CultureInfo.InvariantCulture) });
+
+    /// <summary><c>serve</c> with <paramref name="options"/> (such as <c>--catalog</c>) and extra environment variables.</summary>
+    public static GatewayProcess Start(string dataDir, IReadOnlyList<string> options, IReadOnlyDictionary<string, string> environment)
     {
         var port = FreePort();
         // Through env --default-signal: a test run started in the background (nohup, `&` in a script) inherits SIGINT
         // and SIGQUIT as ignored, and a process keeps a signal ignored that was ignored when it started, so SIGINT
         // would never reach the gateway. env restores the default disposition and execs dotnet (same pid).
         var start = new ProcessStartInfo("env") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { "--default-signal=INT,TERM", "dotnet", Path.Combine(AppContext.BaseDirectory, "datamesh.dll"), "serve", "--demo", "--data-dir", dataDir, "--listen", $"127.0.0.1:{port}", "--log-format", "simple" })
+        foreach (var a in new[] { "--default-signal=INT,TERM", "dotnet", Path.Combine(AppContext.BaseDirectory, "datamesh.dll"), "serve", "--data-dir", dataDir, "--listen", $"127.0.0.1:{port}", "--log-format", "simple" }.Concat(options))
             start.ArgumentList.Add(a);
-        start.Environment["DATAMESH_SHUTDOWNGRACESECONDS"] = graceSeconds.ToString(CultureInfo.InvariantCulture);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         var gateway = new GatewayProcess(Process.Start(start)!, port, dataDir);
         gateway.Process.OutputDataReceived += (_, e) => gateway.Keep(e.Data);
         gateway.Process.ErrorDataReceived += (_, e) => gateway.Keep(e.Data);
