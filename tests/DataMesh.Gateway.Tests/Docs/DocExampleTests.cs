@@ -30,6 +30,8 @@ public sealed class DocExampleTests(ITestOutputHelper output)
             $"{runner.Failures.Count} example(s) of {document} differ from what the document shows " +
             "(fix the document, or the code; DATAMESH_UPDATE_DOCS=1 writes the actual output back for review):\n\n" +
             string.Join("\n\n", runner.Failures));
+        // Every example runs (or is proven to be what CI runs elsewhere): a skip would be an example nobody checks.
+        Assert.True(runner.Skipped.Count == 0, $"{document} skips examples:\n" + string.Join("\n", runner.Skipped));
     }
 
     [Fact]
