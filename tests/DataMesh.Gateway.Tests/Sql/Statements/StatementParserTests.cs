@@ -123,6 +123,8 @@ public sealed class StatementParserTests
         Assert.IsType<ListenStatement>(Parse("LISTEN datamesh_requests"));
         var insert = Assert.IsType<WorkspaceWriteStatement>(Parse("INSERT INTO workspace.t (a) SELECT 1"));
         Assert.Equal(("INSERT", "INSERT INTO workspace.t (a) ", "SELECT 1", "t"), (insert.Verb, insert.Prefix, insert.Query, insert.Table));
+        Assert.True(Assert.IsType<WorkspaceWriteStatement>(Parse("create table if not exists workspace.t as select 1")).IfNotExists);
+        Assert.False(Assert.IsType<WorkspaceWriteStatement>(Parse("CREATE OR REPLACE TABLE workspace.t AS SELECT 1")).IfNotExists);
     }
 
     [Fact]
