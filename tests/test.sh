@@ -22,6 +22,12 @@ tests/clients/install.sh
 command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is required (dotnet on PATH)." >&2; exit 1; }
 
 dotnet build DataMesh.Gateway.sln -c Release --nologo -v quiet
+# Everything the run writes to the temporary directory (gateways' data directories, PostgreSQL and S3 servers' files,
+# client programs' scratch) goes under one directory of its own, removed when the run ends: a machine that runs the
+# suite again and again (a developer's, or CI on a shared disk) does not fill up with what fixtures left behind.
+run_tmp=$(mktemp -d "${TMPDIR:-/tmp}/datamesh-run.XXXXXX")
+trap 'rm -rf "$run_tmp"' EXIT
+export TMPDIR="$run_tmp"
 log=$(mktemp)
 set +e
 dotnet test tests/DataMesh.Gateway.Tests/DataMesh.Gateway.Tests.csproj -c Release --no-build --nologo \
