@@ -2,7 +2,7 @@ using DataMesh.Gateway.Tests.Infrastructure;
 
 namespace DataMesh.Gateway.Tests.Clients;
 
-/// <summary>SQLAlchemy 1.4 and pandas (Debian packages), and the example notebook run headless with nbclient.</summary>
+/// <summary>SQLAlchemy 1.4 and pandas (Debian packages), and the example notebook run headless with nbconvert, as docs/CLIENTS.md shows.</summary>
 [Collection(GatewayCollection.Name)]
 public sealed class DataFrameTests(GatewayFixture gateway)
 {
@@ -45,8 +45,25 @@ public sealed class DataFrameTests(GatewayFixture gateway)
     [Fact]
     public async Task The_example_notebook_runs_headless_searches_queries_and_plots()
     {
-        var notebook = Path.Combine(ClientProcess.RepositoryRoot, "examples", "consumer-notebook.ipynb");
-        var f = (await ClientProcess.PythonAsync(gateway, "run_notebook.py", notebook)).Json();
+        // Exactly the command docs/CLIENTS.md shows (its doc test fails when they differ), in a directory of its own
+        // holding examples/consumer-notebook.ipynb, as the repository root does; it writes run.ipynb there.
+        var directory = Path.Combine(Path.GetTempPath(), "datamesh-tests", "notebook-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(directory, "examples"));
+        try
+        {
+            File.Copy(Path.Combine(ClientProcess.RepositoryRoot, "examples", "consumer-notebook.ipynb"), Path.Combine(directory, "examples", "consumer-notebook.ipynb"));
+            var run = await ClientProcess.RunAsync("bash", [Path.Combine(ClientProcess.Root, "python", "run-notebook.sh")], ClientProcess.Environment(gateway), directory, TimeSpan.FromMinutes(4));
+            Assert.True(run.ExitCode == 0, run.StdErr);
+            await AssertNotebookRanAsync((await ClientProcess.PythonAsync(gateway, "notebook_outputs.py", Path.Combine(directory, "run.ipynb"))).Json());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private async Task AssertNotebookRanAsync(System.Text.Json.JsonElement f)
+    {
         var cells = f.GetProperty("cells").EnumerateArray().ToList();
         Assert.All(cells, c => Assert.Empty(c.GetProperty("errors").EnumerateArray()));
         Assert.Contains("connected to ml_research as bob", cells[0].GetProperty("text").GetString());

@@ -29,6 +29,12 @@ public sealed class DocGateway : IAsyncDisposable
     public int Port { get; private set; }
     public string Launcher => Path.Combine(ClientProcess.RepositoryRoot, "datamesh");
 
+    /// <summary>
+    /// The launcher's arguments: README's <c>serve --demo</c>, then TLS (for the token examples), a free port and plain
+    /// log lines. The set-up blocks (<c>&lt;!-- doctest: setup --&gt;</c>) must show a prefix of exactly these.
+    /// </summary>
+    public static IReadOnlyList<string> Arguments { get; } = ["serve", "--demo", "--tls", "--listen", "127.0.0.1:0", "--log-format", "simple"];
+
     public static async Task<DocGateway> StartAsync()
     {
         var directory = Path.Combine(Path.GetTempPath(), "datamesh-tests", "docs-" + Guid.NewGuid().ToString("N"));
@@ -42,7 +48,7 @@ public sealed class DocGateway : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "serve", "--demo", "--tls", "--listen", "127.0.0.1:0", "--log-format", "simple" }) start.ArgumentList.Add(a);
+        foreach (var a in Arguments) start.ArgumentList.Add(a);
         start.Environment["DATAMESH_LOGLEVEL"] = "Warning";
         var gateway = new DocGateway(Process.Start(start)!, directory);
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -23,11 +23,12 @@ namespace DataMesh.Gateway.Tests.Docs;
 /// "5433" in what runs becomes the test gateway's port, "&lt;data-dir&gt;" its data directory. Set DATAMESH_UPDATE_DOCS=1 to write the actual transcript and
 /// output blocks back into the document (lines that still match are kept as written).
 /// </summary>
-public sealed class DocRunner(DocGateway gateway, string document)
+public sealed partial class DocRunner(DocGateway gateway, string document) : IAsyncDisposable
 {
     private static readonly HashSet<string> Runnable = ["sh", "sql", "python", "js", "java", "csharp"];
     private readonly List<string> _failures = [];
     private readonly List<(int Start, int End, IReadOnlyList<string> Lines)> _edits = [];
+    private readonly DocObjectStore _objectStore = new(gateway.WorkingDirectory);
 
     public IReadOnlyList<string> Failures => _failures;
     public int Ran { get; private set; }
@@ -50,14 +51,25 @@ public sealed class DocRunner(DocGateway gateway, string document)
                 Skipped.Add($"{block.Where}: {reason}");
                 continue;
             }
-            if (Transcript.IsTranscript(block)) await RunTranscriptAsync(block);
+            if (block.Directive is { } s3 && s3.StartsWith("s3 ", StringComparison.Ordinal) && await _objectStore.PrepareAsync(s3) is { } s3Error)
+            {
+                _failures.Add($"{block.Where}: {s3Error}");
+                continue;
+            }
+            if (await RunCheckedElsewhereAsync(block)) continue;
+            if (Transcript.IsTranscript(block))
+            {
+                if (block.Directive is { } session && session.StartsWith("session", StringComparison.Ordinal)) await RunSessionAsync(block);
+                else await RunTranscriptAsync(block);
+                if (block.Directive is { } audit && audit.StartsWith("audit-csv ", StringComparison.Ordinal)) await CheckAuditExportAsync(block, audit);
+            }
             else if (Runnable.Contains(block.Language)) await RunProgramAsync(block, output);
             else if (output is not null) _failures.Add($"{block.Where}: an output block follows a block that does not run");
         }
         if (Updating) ApplyEdits();
     }
 
-    private string Substitute(string text) => text.Replace("<data-dir>", gateway.DataDirectory, StringComparison.Ordinal).Replace("5433", gateway.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    private string Substitute(string text) => _objectStore.ToRunning(text).Replace("<data-dir>", gateway.DataDirectory, StringComparison.Ordinal).Replace("5433", gateway.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
     private async Task RunTranscriptAsync(DocBlock block)
     {
@@ -70,11 +82,11 @@ public sealed class DocRunner(DocGateway gateway, string document)
             if (result.ExitCode is not (0 or 1)) result = result with { StdOut = result.StdOut + $"(exit code {result.ExitCode})\n" };
             // Compared as printed (placeholders in the document match anything); written back with the values that
             // change from run to run replaced by placeholders.
-            var printed = (result.StdOut + result.StdErr).Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n').Split('\n');
+            var printed = _objectStore.ToDocument(result.StdOut + result.StdErr).Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n').Split('\n');
             if (Transcript.Difference(step.Expected, printed) is { } difference)
             {
                 _failures.Add($"{Path.GetFileName(document)}:{step.Line}: {step.User}@{step.Database}=> {step.Statement.Split('\n')[0]}\n{difference}");
-                if (Updating) _edits.Add((step.FirstOutputLine, step.EndLine, WithTrailingBlank(Transcript.Merge(step.Expected, Normalise(step, result.StdOut + result.StdErr)), step, block)));
+                if (Updating) _edits.Add((step.FirstOutputLine, step.EndLine, WithTrailingBlank(Transcript.Merge(step.Expected, Normalise(step, _objectStore.ToDocument(result.StdOut + result.StdErr))), step, block)));
             }
         }
     }
@@ -127,7 +139,7 @@ public sealed class DocRunner(DocGateway gateway, string document)
             return;
         }
         if (output is null) return;
-        var actual = result.StdOut.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n').Split('\n');
+        var actual = _objectStore.ToDocument(result.StdOut).Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n').Split('\n');
         if (Transcript.Difference(output.Text.Split('\n'), actual) is { } difference)
         {
             _failures.Add($"{output.Where}: the output of the {block.Language} example at line {block.Line} differs\n{difference}");
@@ -168,6 +180,8 @@ public sealed class DocRunner(DocGateway gateway, string document)
         File.WriteAllText(document, string.Join('\n', lines));
     }
 
+    public ValueTask DisposeAsync() => _objectStore.DisposeAsync();
+
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
     private Task<Result> PsqlAsync(string user, string database, string[] arguments, string? sslMode)
@@ -176,7 +190,7 @@ public sealed class DocRunner(DocGateway gateway, string document)
         return ProcessAsync(Psql.Path, [connection, "--no-psqlrc", "-X", "-P", "pager=off", .. arguments], new() { ["PGPASSWORD"] = user });
     }
 
-    private async Task<Result> ProcessAsync(string fileName, string[] arguments, Dictionary<string, string>? environment = null)
+    private async Task<Result> ProcessAsync(string fileName, string[] arguments, Dictionary<string, string>? environment = null, string? input = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -196,6 +210,7 @@ public sealed class DocRunner(DocGateway gateway, string document)
         start.Environment.Remove("PGPASSWORD");
         foreach (var (k, v) in environment ?? []) start.Environment[k] = v;
         using var process = Process.Start(start)!;
+        if (input is not null) await process.StandardInput.WriteAsync(input);
         process.StandardInput.Close();   // interactive examples (psql without -c) read an empty session and exit
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

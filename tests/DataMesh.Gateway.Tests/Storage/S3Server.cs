@@ -19,11 +19,13 @@ public sealed class S3Server : IAsyncDisposable
     public const string SecretAccessKey = "S3RVER";
 
     private readonly string[] _buckets;
+    private readonly string _extraKeys;
     private Process? _process;
 
-    private S3Server(string[] buckets)
+    private S3Server(string[] buckets, string extraKeys = "")
     {
         _buckets = buckets;
+        _extraKeys = extraKeys;
         Directory.CreateDirectory(DataDirectory);
     }
 
@@ -38,6 +40,14 @@ public sealed class S3Server : IAsyncDisposable
         return server;
     }
 
+    /// <summary>A server that also accepts the given key pairs (the documents' example keys) besides S3RVER / S3RVER.</summary>
+    public static async Task<S3Server> StartAsync(IReadOnlyDictionary<string, string> keys, params string[] buckets)
+    {
+        var server = new S3Server(buckets, string.Join(',', keys.Select(k => $"{k.Key}:{k.Value}")));
+        await server.StartAsync(0);
+        return server;
+    }
+
     /// <summary>Brings the server back after <see cref="Stop"/> on the same port, with the same objects.</summary>
     public Task RestartAsync() => StartAsync(Port);
 
@@ -48,6 +58,7 @@ public sealed class S3Server : IAsyncDisposable
             throw new InvalidOperationException("s3rver is not installed: run tests/clients/install.sh");
         var start = new ProcessStartInfo("node") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { script, DataDirectory, port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(_buckets)) start.ArgumentList.Add(a);
+        start.Environment["S3RVER_KEYS"] = _extraKeys;
         _process = Process.Start(start)!;
         var line = await _process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
         if (line is null) throw new InvalidOperationException("s3rver did not start: " + await _process.StandardError.ReadToEndAsync());

@@ -1,0 +1,1 @@
+/usr/bin/python3 -m nbconvert --to notebook --execute examples/consumer-notebook.ipynb --output-dir . --output run
