@@ -13,7 +13,7 @@ namespace DataMesh.Gateway.Engine;
 /// text (Policy.Rewrite.PgDialect) and refuses what stays qualified. The relations beyond the type tables are in
 /// <see cref="PgCatalogRelations"/>, the functions in <see cref="PgCatalogFunctions"/>, information_schema in
 /// <see cref="InformationSchemaEmulation"/>. pg_class, pg_attribute and pg_description describe only a project's
-/// shadow tables (<see cref="ShadowCatalogRows"/>); pg_namespace adds their schemas.
+/// shadow tables (<see cref="Instances.ShadowCatalogRows"/>); pg_namespace adds their schemas.
 /// </summary>
 public static class PgCatalogEmulation
 {
@@ -147,52 +147,6 @@ public static class PgCatalogEmulation
     internal static string SettingDefault(IReadOnlyList<(string Name, string Boot, string Context, string Type)> settings, string lowerName) =>
         settings.Count == 0 ? "NULL::VARCHAR"
         : $"[{string.Join(", ", settings.Select(s => SqlNames.Literal(s.Boot)))}][list_position([{string.Join(", ", settings.Select(s => SqlNames.Literal(s.Name.ToLowerInvariant())))}], {lowerName})]";
-
-    /// <summary>
-    /// Rows that describe a project's shadow tables (<see cref="ShadowCatalog"/>): one pg_namespace row per shadow
-    /// schema, one pg_class row per table, one pg_attribute row per column with the PostgreSQL type a query of it
-    /// returns, and pg_description rows for the comments. <paramref name="columnTypes"/> is parallel to the tables.
-    /// </summary>
-    internal static IEnumerable<string> ShadowCatalogRows(EngineSpec spec, IReadOnlyList<IReadOnlyList<ShadowType>> columnTypes)
-    {
-        // One INSERT per emulated relation for all tables: a statement per table cost ~1 ms each in a 100-grant project.
-        if (spec.SchemaOids.Count > 0)
-            yield return "INSERT INTO pg_namespace VALUES " + string.Join(", ", spec.SchemaOids.Select(s => Invariant($"({s.Value}, {SqlNames.Literal(s.Key)}, 10, NULL)")));
-        if (spec.ShadowTables.Count == 0) yield break;
-
-        var classes = new StringBuilder("INSERT INTO pg_class (oid, relname, relnamespace, relnatts) VALUES ");
-        var attributes = new StringBuilder("INSERT INTO pg_attribute (attrelid, attname, atttypid, attlen, attnum, atttypmod, attbyval, attcollation, attalign, attstorage) VALUES ");
-        var descriptions = new List<string>();
-        for (var t = 0; t < spec.ShadowTables.Count; t++)
-        {
-            var table = spec.ShadowTables[t];
-            var types = columnTypes[t];
-            if (t > 0)
-            {
-                classes.Append(", ");
-                attributes.Append(", ");
-            }
-            classes.Append(Invariant($"({table.Oid}, {SqlNames.Literal(table.Name)}, {spec.SchemaOids[table.Schema]}, {table.Columns.Count})"));
-            if (table.Description is { } tableDescription)
-                descriptions.Add(Invariant($"({table.Oid}, {PgClassOid}, 0, {SqlNames.Literal(tableDescription)})"));
-            for (var c = 0; c < table.Columns.Count; c++)
-            {
-                var column = table.Columns[c];
-                var type = types[c];
-                var attnum = c + 1;
-                if (c > 0) attributes.Append(", ");
-                attributes.Append(CultureInfo.InvariantCulture,
-                    $"({table.Oid}, {SqlNames.Literal(column.Name)}, {type.Oid}, {type.Length}, {attnum}, {type.TypeModifier}, {(type.Length is > 0 and <= 8 ? "true" : "false")}, {(IsCollatable(type.Oid) ? 100 : 0)}, '{CatalogData.PgCatalogData.Align(type.Oid)}', '{CatalogData.PgCatalogData.Storage(type.Oid)}')");
-                if (column.Description is { } columnDescription)
-                    descriptions.Add(Invariant($"({table.Oid}, {PgClassOid}, {attnum}, {SqlNames.Literal(columnDescription)})"));
-            }
-        }
-        yield return classes.ToString();
-        yield return attributes.ToString();
-        if (descriptions.Count > 0) yield return "INSERT INTO pg_description VALUES " + string.Join(", ", descriptions);
-    }
-
-    private static bool IsCollatable(int typeOid) => typeOid is PgTypes.Text or PgTypes.Varchar or PgTypes.BpChar or PgTypes.Name;
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

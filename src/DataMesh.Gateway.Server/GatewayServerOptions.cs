@@ -17,6 +17,12 @@ public sealed class GatewayServerOptions
     /// <summary>Identity tokens (OIDC JWTs) accepted over TLS for users without a local password; null: off.</summary>
     public Authentication.Tokens.TokenValidator? Tokens { get; init; }
 
+    /// <summary>
+    /// Open SQL cursors (DECLARE) per session at once (53400 past it): each holds an engine connection of its own, so
+    /// that other statements between its FETCHes do not end its result.
+    /// </summary>
+    public int MaxCursorsPerSession { get; init; } = 16;
+
     /// <summary>Signed-in sessions at once (53300 past it). Sockets still signing in do not count: see below.</summary>
     public int MaxConnections { get; init; } = 256;
 

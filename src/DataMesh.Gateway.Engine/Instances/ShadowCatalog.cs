@@ -13,6 +13,7 @@ internal readonly record struct ShadowType(int Oid, short Length, int TypeModifi
 /// in the pg_catalog emulation. Runs before lockdown, on the instance's root connection. The whole catalog goes in a
 /// handful of statements (one script of DDL, one check, one insert per emulated table): statement by statement, a
 /// project with 100 grants took ~1,000 statements, most of the 0.6–1 s its first session waited for its instance.
+/// The DDL runs as one transaction, and the pg_catalog rows go through the appender (<see cref="ShadowCatalogRows"/>).
 /// </summary>
 internal static class ShadowCatalog
 {
@@ -29,7 +30,7 @@ internal static class ShadowCatalog
     {
         Validate(spec);
         if (spec.SchemaOids.Count == 0 && spec.ShadowTables.Count == 0) return;
-        var ddl = new StringBuilder();
+        var ddl = new StringBuilder("BEGIN TRANSACTION;\n");
         foreach (var schema in spec.SchemaOids.Keys)
             ddl.Append("CREATE SCHEMA IF NOT EXISTS ").Append(SqlNames.Identifier(schema)).Append(";\n");
         foreach (var table in spec.ShadowTables)
@@ -43,16 +44,13 @@ internal static class ShadowCatalog
                 ddl.Append("COMMENT ON COLUMN ").Append(name).Append('.').Append(SqlNames.Identifier(column.Name))
                     .Append(" IS ").Append(SqlNames.Literal(column.Description)).Append(";\n");
         }
+        ddl.Append("COMMIT;\n");
         InstanceBuilder.Run(root, ddl.ToString());
 
         RequireExactColumns(root, spec.ShadowTables);
-        // Columns the grants hide: has_column_privilege answers false for them (not "does not exist").
-        foreach (var table in spec.ShadowTables.Where(t => t.HiddenColumns is { Count: > 0 }))
-            InstanceBuilder.Run(root, $"INSERT INTO {GatewayMacros.HiddenColumnsTable} VALUES "
-                + string.Join(", ", table.HiddenColumns!.Select(c => $"({table.Oid}, {SqlNames.Literal(c)})")));
-
         var types = ColumnTypes(root, spec.ShadowTables);
-        foreach (var sql in PgCatalogEmulation.ShadowCatalogRows(spec, types)) InstanceBuilder.Run(root, sql);
+        // pg_catalog rows, and the columns the grants hide (has_column_privilege answers false for them, not "does not exist").
+        ShadowCatalogRows.Write(root, spec, types);
     }
 
     /// <summary>

@@ -121,6 +121,26 @@ public sealed class SessionEngines : IDisposable
     }
 
     /// <summary>
+    /// A connection of its own for one of the session's SQL cursors, on the project's current instance, introduced as
+    /// the session (identity, settings, search path): DuckDB ends a connection's streaming result when that connection
+    /// runs anything else, so a cursor cannot share the session's connection with the statements between its FETCHes.
+    /// </summary>
+    public EngineSession OpenForCursor(Session session)
+    {
+        var engine = Open(Spec(session.Access));
+        try
+        {
+            session.Introduce(engine, _governance.DatabasesOf(session.Access));
+            return engine;
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Attaches a session to <paramref name="engine"/>, a connection to the instance of <paramref name="spec"/>: the
     /// engine learns who the session is and its settings, statements prepared on the old connection are released,
     /// and the rewrite options and the project's statement timeout follow the instance. The caller owns the engine

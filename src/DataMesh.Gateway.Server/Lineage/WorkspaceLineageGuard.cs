@@ -145,13 +145,10 @@ internal sealed class WorkspaceLineageGuard(IWorkspaceLineageStore store, Catalo
         public void Committed()
         {
             if (command.Verb == "DROP") guard._store.ForgetLineage(project, table);
-            else if (command.Verb == "CREATE" && !CreatesOnlyIfMissing(command))
+            // CREATE TABLE IF NOT EXISTS may have left an older table in place: its lineage keeps the union then.
+            else if (command.Verb == "CREATE" && !command.IfNotExists)
                 guard._store.RecordLineage(project, table, sources, replace: true, guard._time.GetUtcNow());
         }
-
-        // CREATE TABLE IF NOT EXISTS may have left an older table in place: keep the union then.
-        private static bool CreatesOnlyIfMissing(WorkspaceWriteStatement command) =>
-            System.Text.RegularExpressions.Regex.IsMatch(command.Prefix, @"\bIF\s+NOT\s+EXISTS\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
         public void Dispose()
         {

@@ -167,9 +167,9 @@ internal sealed class ResponseWriter(IWireOutput output, GatewayServerOptions op
         var source = rows.Source;
         var cursor = source.Cursor!;
         var startedAt = source.StartedAt ??= System.Diagnostics.Stopwatch.GetTimestamp();
-        // A FETCH from a SQL cursor describes its columns without their base tables, as before the pipeline: with them,
-        // psqlODBC in cursor mode (UseDeclareFetch) looks the tables up and crashes (OdbcTests.Cursor_mode_…).
-        var origins = source.IsSqlCursor ? null : (source.Statement as EngineStatement)?.ColumnOrigins;
+        // A FETCH describes the cursor query's base tables as PostgreSQL does (psqlODBC's cursor mode looks them up
+        // between FETCHes, which the cursor's own engine connection survives: OdbcTests.Cursor_mode_…).
+        var origins = (source.Statement as EngineStatement)?.ColumnOrigins;
         if (describe && !rows.Discard) Out.RowDescription(Responses.Fields.For(cursor.Columns, rows.Formats, origins));
         IRowSink sink = rows.Discard ? new DiscardSink() : new DataRowSink(output, rows.Formats, options.MaxResultRowBytes);
         var before = cursor.RowsAffected;

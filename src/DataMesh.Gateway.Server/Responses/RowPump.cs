@@ -19,7 +19,8 @@ internal static class RowPump
     {
         var session = context.Session;
         using var timer = StatementTimer.Start(session, context.Options);
-        using var streaming = session.Engine.EnterStreaming();
+        // A SQL cursor streams on its own connection: that one is marked, so a cancel interrupts it.
+        using var streaming = ((statement as EngineStatement)?.PreparedOn ?? session.Engine).EnterStreaming();
         var start = cursor.RowsAffected;
         try
         {

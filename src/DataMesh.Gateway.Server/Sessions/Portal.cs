@@ -38,6 +38,9 @@ public sealed class Portal : IDisposable
     /// </summary>
     public bool IsSqlCursor { get; init; }
 
+    /// <summary>A SQL cursor's own engine connection (<see cref="Session.AddCursorEngine"/>), released after its statement.</summary>
+    public IDisposable? OwnEngine { get; set; }
+
     /// <summary>DECLARE … WITH HOLD: survives COMMIT and Sync outside a transaction block.</summary>
     public bool Hold { get; init; }
 
@@ -60,5 +63,7 @@ public sealed class Portal : IDisposable
         Cursor?.Dispose();
         Cursor = null;
         if (IsSqlCursor) Statement.Dispose();
+        OwnEngine?.Dispose();
+        OwnEngine = null;
     }
 }

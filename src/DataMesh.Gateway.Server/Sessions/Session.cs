@@ -76,7 +76,53 @@ public sealed class Session : IDisposable
     /// </summary>
     public long StatementStarted { get; set; }
 
-    public bool HasOpenCursor => Portals.Values.Any(p => p.Cursor is not null);
+    /// <summary>A portal streams on the session's engine connection (SQL cursors stream on their own).</summary>
+    public bool HasOpenCursor => Portals.Values.Any(p => p.Cursor is not null && p.OwnEngine is null);
+
+    private readonly Lock _cursorEnginesGate = new();
+    private readonly List<EngineSession> _cursorEngines = [];
+
+    /// <summary>How many SQL cursors hold an engine connection of their own now.</summary>
+    public int CursorEngineCount
+    {
+        get
+        {
+            lock (_cursorEnginesGate) return _cursorEngines.Count;
+        }
+    }
+
+    /// <summary>
+    /// Registers a SQL cursor's own engine connection, so that a cancel interrupts it too; disposing the result
+    /// unregisters and closes it (CLOSE, the end of its transaction, DISCARD ALL, the end of the session).
+    /// </summary>
+    public IDisposable AddCursorEngine(EngineSession engine)
+    {
+        lock (_cursorEnginesGate) _cursorEngines.Add(engine);
+        return new CursorEngineLease(this, engine);
+    }
+
+    private sealed class CursorEngineLease(Session session, EngineSession engine) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+            lock (session._cursorEnginesGate) session._cursorEngines.Remove(engine);
+            engine.Dispose();
+        }
+    }
+
+    /// <summary>Interrupts whatever runs in the engine for this session: its own connection and its cursors' (called from a cancel).</summary>
+    private void InterruptEngines()
+    {
+        Engine.Interrupt();
+        // Under the lock: a cursor's connection is unregistered (under it) before it is closed, never interrupted after.
+        lock (_cursorEnginesGate)
+        {
+            foreach (var engine in _cursorEngines) engine.Interrupt();
+        }
+    }
     public int ProcessId { get; }
     public int SecretKey { get; }
 
@@ -102,7 +148,7 @@ public sealed class Session : IDisposable
         CancelReason = reason;
         Volatile.Write(ref _cancelRequested, 1);
         Volatile.Read(ref _cancellation).Cancel();
-        Engine.Interrupt();
+        InterruptEngines();
         _ = RepeatInterruptAsync();
     }
 
@@ -112,7 +158,7 @@ public sealed class Session : IDisposable
         {
             await Task.Delay(20).ConfigureAwait(false);
             if (!IsCancelRequested) return;
-            Engine.Interrupt();
+            InterruptEngines();
         }
     }
 

@@ -1,5 +1,6 @@
 using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Server.Sessions.Settings;
+using DataMesh.Gateway.Sql.Statements;
 
 namespace DataMesh.Gateway.Server.Sessions;
 

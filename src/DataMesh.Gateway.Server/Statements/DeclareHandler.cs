@@ -46,25 +46,41 @@ internal sealed class DeclareHandler : StatementHandler<PreparedDeclare>
             throw new PgErrorException(SqlState.NoActiveSqlTransaction, "DECLARE CURSOR can only be used in transaction blocks");
         if (session.Portals.ContainsKey(declare.Name))
             throw new PgErrorException(SqlState.DuplicateCursor, $"cursor \"{declare.Name}\" already exists");
+        var limit = context.Options.MaxCursorsPerSession;
+        if (session.CursorEngineCount >= limit)
+            throw new PgErrorException(SqlState.ProgramLimitExceeded, $"too many open cursors: a session may hold {limit} at once",
+                hint: "CLOSE the cursors you no longer need (COMMIT or ROLLBACK closes those declared without HOLD)");
         EnginePlanning.Revalidate(context, statement); // a DECLARE prepared earlier is refused once its grant is gone
         EnginePlanning.FollowGrants(context);
-        var own = QueryHandler.Prepare(context, "", declare.Query, statement.ParameterOids);
-        var cursor = new Portal(declare.Name, own, portal.Parameters, declare.Binary ? [FormatCode.Binary] : [])
-        {
-            IsSqlCursor = true,
-            Hold = declare.Hold,
-            InOpenTransaction = session.TransactionStatus != TransactionStatus.Idle,
-            Sequence = session.NextCursorSequence(),
-            StartedAt = System.Diagnostics.Stopwatch.GetTimestamp(),
-        };
+        // The cursor streams on a connection of its own: DuckDB ends a connection's streaming result as soon as that
+        // connection runs anything else, and other statements of the session run between FETCHes.
+        var engine = context.Engines.OpenForCursor(session);
+        var lease = session.AddCursorEngine(engine);
+        Portal? cursor = null;
+        PreparedEngineQuery? own = null;
         try
         {
+            own = QueryHandler.Prepare(context, "", declare.Query, statement.ParameterOids, engine);
+            cursor = new Portal(declare.Name, own, portal.Parameters, declare.Binary ? [FormatCode.Binary] : [])
+            {
+                IsSqlCursor = true,
+                Hold = declare.Hold,
+                InOpenTransaction = session.TransactionStatus != TransactionStatus.Idle,
+                Sequence = session.NextCursorSequence(),
+                StartedAt = System.Diagnostics.Stopwatch.GetTimestamp(),
+                OwnEngine = lease,
+            };
             cursor.Cursor = EngineRuns.Start(context, own, portal.Parameters);
         }
-        catch (PgErrorException e)
+        catch (Exception e)
         {
-            AuditNote.Failed(e, own, cursor.StartedAt.Value);
-            cursor.Dispose();
+            if (e is PgErrorException error && cursor is not null) AuditNote.Failed(error, own!, cursor.StartedAt!.Value);
+            if (cursor is not null) cursor.Dispose(); // its statement and its connection with it
+            else
+            {
+                own?.Dispose();
+                lease.Dispose();
+            }
             throw;
         }
         session.Portals[declare.Name] = cursor;

@@ -15,8 +15,8 @@ namespace DataMesh.Gateway.Server.Statements;
 /// </summary>
 internal static class EnginePlanning
 {
-    /// <summary>A query prepared as a statement of its own (plain, or a cursor's query).</summary>
-    public static EngineQuery PrepareQuery(StatementContext context, QueryStatement statement, int[] declaredOids)
+    /// <summary>A query prepared as a statement of its own (plain, or a cursor's query on <paramref name="engine"/>, its own connection).</summary>
+    public static EngineQuery PrepareQuery(StatementContext context, QueryStatement statement, int[] declaredOids, EngineSession? engine = null)
     {
         var source = statement.Source;
         // Planning (constant checks included) and DuckDB's prepare count against statement_timeout; DuckDB's planner
@@ -24,8 +24,8 @@ internal static class EnginePlanning
         using var timer = StatementTimer.Start(context.Session, context.Options);
         var sql = statement.GatewayText ?? ParameterCasts.Apply(source.Text, declaredOids, EngineTypeNames.For);
         var plan = Plan(context, source.Text, sql);
-        var query = Prepare(context, plan, sql);
-        var prepared = new EngineQuery(sql, plan, query, declaredOids);
+        var query = Prepare(context, plan, sql, engine);
+        var prepared = new EngineQuery(sql, plan, query, declaredOids) { Engine = engine };
         // A cast written after a parameter ($1::int8) types it as PostgreSQL would when the engine cannot.
         var written = ExplicitParameterTypes.Read(source.Text, query.ParameterOids.Length, Engine.PgCatalogEmulation.TypeOid);
         if (statement.GatewayText is null && ParameterInference.Inferred(declaredOids, query.ParameterOids, written) is { } inferred)
@@ -39,8 +39,8 @@ internal static class EnginePlanning
         for (var i = 0; i < oids.Length; i++)
         {
             var declared = prepared.ParameterOids;
-            var engine = prepared.Query.ParameterOids[i];
-            oids[i] = i < declared.Length && declared[i] != 0 ? declared[i] : engine is not 0 ? engine
+            var engineOid = prepared.Query.ParameterOids[i];
+            oids[i] = i < declared.Length && declared[i] != 0 ? declared[i] : engineOid is not 0 ? engineOid
                 : i < written.Length && written[i] is not 0 ? written[i] : Protocol.Types.PgTypes.Text;
         }
         var origins = ResultColumnOrigins.Resolve(prepared.Plan.ColumnSources, context.Engines.Spec(context.Session.Access).ShadowTables,
@@ -69,14 +69,15 @@ internal static class EnginePlanning
         }
     }
 
-    public static PreparedQuery Prepare(StatementContext context, RewriteResult plan, string userSql)
+    /// <param name="engine">The connection to prepare on when it is not the session's (a SQL cursor's own).</param>
+    public static PreparedQuery Prepare(StatementContext context, RewriteResult plan, string userSql, EngineSession? engine = null)
     {
         PreparedQuery query;
         // DuckDB opens the files of an asset on an object store while it binds: they must be in the cache.
         using var held = ObjectHolds.Hold(context, plan, validate: false);
         try
         {
-            query = context.Session.Engine.Prepare(plan.Sql);
+            query = (engine ?? context.Session.Engine).Prepare(plan.Sql);
         }
         catch (PgErrorException e) when (e.SqlState == SqlState.QueryCanceled && context.Session.IsCancelRequested)
         {
@@ -115,7 +116,7 @@ internal static class EnginePlanning
             statement.SetPlan(fresh);
             return;
         }
-        var query = Prepare(context, fresh, statement.EngineText);
+        var query = Prepare(context, fresh, statement.EngineText, statement.PreparedOn);
         if (query.ParameterOids.Length != statement.ParameterOids.Length)
         {
             query.Dispose();

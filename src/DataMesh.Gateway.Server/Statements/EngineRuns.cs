@@ -29,7 +29,7 @@ internal static class EngineRuns
             if (statement.Plan.Constants is { ParameterCheck: { } check } constants)
                 session.Engine.Constants.RunWithParameters(check, constants.CheckedParameters, parameters);
             var listing = context.Governance.Objects?.StartValidation(statement.Plan, session.Cancellation);
-            var cursor = session.Engine.Execute(query, parameters);
+            var cursor = (statement.PreparedOn ?? session.Engine).Execute(query, parameters);
             cursor.Holds = held;
             cursor.Gate = listing;
             held = null;

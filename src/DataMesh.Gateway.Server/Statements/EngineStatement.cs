@@ -21,7 +21,14 @@ public abstract class EngineStatement : PreparedStatement
         EngineText = prepared.EngineText;
         _plan = prepared.Plan;
         ColumnOrigins = prepared.ColumnOrigins;
+        PreparedOn = prepared.Engine;
     }
+
+    /// <summary>
+    /// The engine connection the query is prepared and runs on when it is not the session's: a SQL cursor's own
+    /// (DuckDB ends a connection's streaming result when that connection runs anything else).
+    /// </summary>
+    public EngineSession? PreparedOn { get; }
 
     /// <summary>The table OID and attribute number of each result column for RowDescription (null when untraced).</summary>
     public (int TableOid, short Attribute)[]? ColumnOrigins { get; }
@@ -64,6 +71,9 @@ public abstract class EngineStatement : PreparedStatement
 /// <summary>What preparing a governed query produced: the engine text, its plan, the engine's query, the parameter types.</summary>
 internal sealed record EngineQuery(string EngineText, RewriteResult Plan, PreparedQuery Query, int[] ParameterOids)
 {
+    /// <summary>The connection <see cref="Query"/> was prepared on when it is not the session's (a SQL cursor's own).</summary>
+    public EngineSession? Engine { get; init; }
+
     /// <summary>Each result column's base table OID and attribute number (zeros for a computed one), when traced.</summary>
     public (int TableOid, short Attribute)[]? ColumnOrigins { get; init; }
 }

@@ -36,8 +36,9 @@ internal sealed class FetchHandler : StatementHandler<PreparedFetch>
     {
         if (statement.Fetch.Move) return null;
         var cursor = FindCursor(context.Session, statement.Fetch.Name);
-        var columns = cursor.Cursor?.Columns ?? ((EngineStatement)cursor.Statement).EngineQuery!.Columns;
-        return Fields.For(columns, FetchFormats(cursor, formats));
+        var own = (EngineStatement)cursor.Statement;
+        var columns = cursor.Cursor?.Columns ?? own.EngineQuery!.Columns;
+        return Fields.For(columns, FetchFormats(cursor, formats), own.ColumnOrigins);
     }
 
     protected override StatementResult Execute(StatementContext context, PreparedFetch statement, Portal portal, int maxRows)
@@ -48,8 +49,9 @@ internal sealed class FetchHandler : StatementHandler<PreparedFetch>
         var formats = FetchFormats(cursor, portal.ResultFormats);
         if (cursor.Completed || cursor.Cursor is null)
         {
-            var columns = !fetch.Move && cursor.Cursor is null ? ((EngineStatement)cursor.Statement).EngineQuery?.Columns : null;
-            return new CommandResult($"{verb} 0") { Fields = columns is null ? null : Fields.For(columns, formats) };
+            var own = (EngineStatement)cursor.Statement;
+            var columns = !fetch.Move && cursor.Cursor is null ? own.EngineQuery?.Columns : null;
+            return new CommandResult($"{verb} 0") { Fields = columns is null ? null : Fields.For(columns, formats, own.ColumnOrigins) };
         }
         return new RowsResult(cursor, formats, fetch.Count, verb) { Discard = fetch.Move, CloseOnError = true };
     }

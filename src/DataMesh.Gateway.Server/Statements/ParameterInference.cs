@@ -55,14 +55,14 @@ internal static class ParameterInference
         try
         {
             var plan = context.Governance.Plan(context.Session.Access, sql, context.Session.RewriteOptions, context.Session.Engine);
-            query = EnginePlanning.Prepare(context, plan, sql);
+            query = EnginePlanning.Prepare(context, plan, sql, first.Engine);
             if (query.ParameterOids.Length != first.Query.ParameterOids.Length)
             {
                 query.Dispose();
                 return first;
             }
             first.Query.Dispose();
-            return new EngineQuery(sql, plan, query, inferred);
+            return new EngineQuery(sql, plan, query, inferred) { Engine = first.Engine };
         }
         catch (PgErrorException)
         {

@@ -24,8 +24,10 @@ internal sealed class QueryHandler : StatementHandler<PreparedEngineQuery>
 {
     public static readonly QueryHandler Instance = new();
 
-    public static PreparedEngineQuery Prepare(StatementContext context, string name, QueryStatement query, int[] declaredOids) =>
-        new(name, query, EnginePlanning.PrepareQuery(context, query, declaredOids));
+    /// <param name="engine">The connection to prepare and run on when it is not the session's (a SQL cursor's own).</param>
+    public static PreparedEngineQuery Prepare(StatementContext context, string name, QueryStatement query, int[] declaredOids,
+        Engine.Execution.EngineSession? engine = null) =>
+        new(name, query, EnginePlanning.PrepareQuery(context, query, declaredOids, engine));
 
     protected override void Revalidate(StatementContext context, PreparedEngineQuery statement) => EnginePlanning.Revalidate(context, statement);
 

@@ -1,9 +1,11 @@
 using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Protocol.Messages.Backend;
+using DataMesh.Gateway.Protocol.Types.Codecs;
+using DataMesh.Gateway.Protocol.Types.Input;
+using DataMesh.Gateway.Server.Sessions.Settings;
 using DataMesh.Gateway.Server.Responses;
 using DataMesh.Gateway.Server.Sessions;
 using DataMesh.Gateway.Sql.Admin;
-using DataMesh.Gateway.Sql.Lexing;
 using DataMesh.Gateway.Sql.Statements;
 
 namespace DataMesh.Gateway.Server.Statements;
@@ -42,7 +44,7 @@ internal sealed class SessionCommandHandler : StatementHandler<PreparedSessionCo
         var session = context.Session;
         var command = statement.Command;
         // Inside a transaction block, settings changes are undone by ROLLBACK (and SET LOCAL ones by COMMIT too).
-        if (session.TransactionStatus != TransactionStatus.Idle && command.Source.Tokens[0].Value.ToUpperInvariant() is "SET" or "RESET" or "SELECT")
+        if (session.TransactionStatus != TransactionStatus.Idle && ChangesSettings(command))
             session.Parameters.EnterTransaction();
         var result = command switch
         {
@@ -53,13 +55,17 @@ internal sealed class SessionCommandHandler : StatementHandler<PreparedSessionCo
             DiscardAllStatement => DiscardAll(session),
             DeallocateStatement deallocate => Deallocate(session, deallocate),
             AcceptedStatement accepted => new CommandResult(accepted.Tag),
-            ListenStatement listen => Notifications.ListenStatements.Execute(session, listen.Source),
-            LockTableStatement lockTables => TableLocks.Execute(session, lockTables.Source, context.Engines.Spec(session.Access).ShadowTables),
+            ListenStatement or UnlistenStatement or NotifyStatement => Notifications.ListenStatements.Execute(session, command),
+            LockTableStatement lockTables => TableLocks.Execute(session, lockTables, context.Engines.Spec(session.Access).ShadowTables),
             _ => throw new PgErrorException(SqlState.InternalError, "not a session statement"),
         };
         session.Engine.SetSettings(session.Parameters.Changed); // current_setting() follows SET and RESET
         return result;
     }
+
+    /// <summary>SET, RESET and set_config (also the accepted SET TRANSACTION … forms, as before the grammar moved).</summary>
+    private static bool ChangesSettings(SessionStatement command) =>
+        command is SetStatement or ResetStatement or SetConfigStatement or AcceptedStatement { Tag: "SET" or "RESET" };
 
     private static CommandResult Set(Session session, SetStatement set)
     {
@@ -73,12 +79,17 @@ internal sealed class SessionCommandHandler : StatementHandler<PreparedSessionCo
             };
         }
         if (set.ToDefault && !set.Local) return Changed("SET", session.Parameters.Reset(set.Name));
-        var t = set.Source.Tokens;
         var changed = set.ToDefault ? session.Parameters.Set(set.Name, session.Parameters.DefaultOf(set.Name), set.Local)
-            : set.Name == "TimeZone" && SetValueTokens.IntervalZone(t, set.ValueStart) is { } interval ? session.Parameters.Set(set.Name, interval, set.Local)
-            : session.Parameters.Set(set.Name, SetValueTokens.Arguments(t, set.ValueStart), set.Local);
+            : set.IntervalZone is { } interval ? session.Parameters.Set(set.Name, IntervalZone(interval), set.Local)
+            : session.Parameters.Set(set.Name, set.Arguments, set.Local);
         return Changed("SET", changed);
     }
+
+    /// <summary>
+    /// SET TIME ZONE INTERVAL '…': the interval read by its type's input function (22007 for bad input, as PostgreSQL
+    /// answers) and written back as <c>INTERVAL '…'</c>, the form PostgreSQL flattens it to.
+    /// </summary>
+    private static string IntervalZone(string input) => $"INTERVAL '{IntervalText.Format(IntervalInput.Parse(input), IntervalStyle.Postgres)}'";
 
     /// <summary>
     /// A setting's value; SHOW of no setting that reads like an admin command (SHOW ASSETS, SHOW SUBSCRIPTION) is that
@@ -93,10 +104,9 @@ internal sealed class SessionCommandHandler : StatementHandler<PreparedSessionCo
         catch (PgErrorException e) when (e.SqlState == SqlState.UndefinedObject)
         {
             var source = show.Source;
-            var words = source.Tokens.TakeWhile(x => x.Kind == SqlTokenKind.Word).Take(4).Select(x => x.Value.ToUpperInvariant()).ToList();
-            if (NearestCommands.Nearest(words) is null) throw;
+            if (NearestCommands.Nearest(source.LeadingWords(4)) is null) throw;
             var mistake = NearestCommands.Mistyped(source);
-            throw new PgErrorException(SqlState.SyntaxError, mistake.Message, position: source.Tokens[0].Offset + mistake.Offset + 1, hint: mistake.Hint);
+            throw new PgErrorException(SqlState.SyntaxError, mistake.Message, position: AdminHandler.StatementOffset(source) + mistake.Offset + 1, hint: mistake.Hint);
         }
     }
 

@@ -11,9 +11,9 @@ namespace DataMesh.Gateway.Server.Statements;
 /// <summary>SQL <c>PREPARE name [(types)] AS statement</c>: the statement is prepared as a protocol Parse would.</summary>
 public sealed class PreparedSqlPrepare : PreparedStatement
 {
-    internal PreparedSqlPrepare(string name, SqlPrepareStatement prepare) : base(name, prepare)
-    {
-    }
+    internal PreparedSqlPrepare(string name, SqlPrepareStatement prepare) : base(name, prepare) => Command = prepare;
+
+    public SqlPrepareStatement Command { get; }
 
     internal override IStatementHandler Handler => SqlPrepareHandler.Instance;
 }
@@ -21,9 +21,9 @@ public sealed class PreparedSqlPrepare : PreparedStatement
 /// <summary>SQL <c>EXECUTE name [(values)]</c>: runs a prepared statement to completion within this statement.</summary>
 public sealed class PreparedSqlExecute : PreparedStatement
 {
-    internal PreparedSqlExecute(string name, SqlExecuteStatement execute) : base(name, execute)
-    {
-    }
+    internal PreparedSqlExecute(string name, SqlExecuteStatement execute) : base(name, execute) => Command = execute;
+
+    public SqlExecuteStatement Command { get; }
 
     internal override IStatementHandler Handler => SqlExecuteHandler.Instance;
 }
@@ -35,13 +35,19 @@ internal sealed class SqlPrepareHandler : StatementHandler<PreparedSqlPrepare>
 
     protected override StatementResult Execute(StatementContext context, PreparedSqlPrepare statement, Portal portal, int maxRows)
     {
-        var command = SqlPrepare.ParsePrepare(statement.Source);
+        var command = statement.Command;
+        var oids = command.ParameterTypes.Select(TypeOid).ToArray();
         var session = context.Session;
         if (session.Statements.ContainsKey(command.Name))
             throw new PgErrorException(SqlState.DuplicatePreparedStatement, $"prepared statement \"{command.Name}\" already exists");
-        session.Statements[command.Name] = StatementPreparer.Prepare(context, command.Name, command.Statement, command.ParameterOids);
+        session.Statements[command.Name] = StatementPreparer.Prepare(context, command.Name, command.Body, oids);
         return new CommandResult("PREPARE");
     }
+
+    /// <summary>A parameter's type by name, from the engine's catalog emulation: 42704 at the name, as PostgreSQL answers.</summary>
+    private static int TypeOid(TypeNameAt type) =>
+        Engine.PgCatalogEmulation.TypeOid(type.Name) ?? throw new PgErrorException(SqlState.UndefinedObject, $"type \"{type.Name}\" does not exist",
+            position: type.Position);
 }
 
 /// <summary>
@@ -54,7 +60,7 @@ internal sealed class SqlExecuteHandler : StatementHandler<PreparedSqlExecute>
 
     protected override IReadOnlyList<FieldDescription>? Describe(StatementContext context, PreparedSqlExecute statement)
     {
-        var prepared = Find(context.Session, SqlPrepare.ParseExecute(statement.Source).Name);
+        var prepared = Find(context.Session, statement.Command.Name);
         prepared.Handler.Revalidate(context, prepared);
         return prepared.Handler.DescribeStatement(context, prepared);
     }
@@ -62,11 +68,11 @@ internal sealed class SqlExecuteHandler : StatementHandler<PreparedSqlExecute>
     protected override StatementResult Execute(StatementContext context, PreparedSqlExecute statement, Portal portal, int maxRows)
     {
         var session = context.Session;
-        var command = SqlPrepare.ParseExecute(statement.Source);
+        var command = statement.Command;
         var prepared = Find(session, command.Name);
-        if (command.Arguments.Length != prepared.ParameterOids.Length)
+        if (command.Arguments.Count != prepared.ParameterOids.Length)
             throw new PgErrorException(SqlState.SyntaxError, $"wrong number of parameters for prepared statement \"{command.Name}\"",
-                detail: $"Expected {prepared.ParameterOids.Length} parameters but got {command.Arguments.Length}.");
+                detail: $"Expected {prepared.ParameterOids.Length} parameters but got {command.Arguments.Count}.");
         var input = session.Parameters.Input;
         var values = command.Arguments.Select((a, i) => a is null ? null : ParameterDecoder.DecodeText(prepared.ParameterOids[i], a, input)).ToArray();
         var own = new Portal("", prepared, values, [FormatCode.Text]);

@@ -49,7 +49,7 @@ internal static class StatementPreparer
         {
             var error = new PgErrorException(SqlState.SyntaxError, e.Message, position: AdminHandler.StatementOffset(statement) + e.Offset + 1, hint: e.Hint);
             // The text may hold a password the parser could not place: audit only the leading words.
-            var words = string.Join(' ', statement.Tokens.TakeWhile(t => t.Kind == SqlTokenKind.Word).Take(3).Select(t => t.Text.ToUpperInvariant()));
+            var words = string.Join(' ', statement.LeadingWords(3));
             var session = context.Session;
             context.Admin.AuditRejected(session.AdminCaller, session.Database, words + " …", error);
             throw error;

@@ -3,6 +3,20 @@ namespace DataMesh.Gateway.Sql.Lexing;
 /// <summary>One statement of a simple-query string, with its tokens.</summary>
 public sealed record SqlStatement(string Text, IReadOnlyList<SqlToken> Tokens)
 {
+    /// <summary>
+    /// Where the statement ends in the query string: the offset of the semicolon that ends it, or (with
+    /// <see cref="Terminated"/> false) the length of the string. A syntax error at the end points here, as PostgreSQL's
+    /// "at or near ";"" and "at end of input" do.
+    /// </summary>
+    public int? EndOffset { get; init; }
+
+    /// <summary>Whether a semicolon ends the statement (rather than the end of the query string).</summary>
+    public bool Terminated { get; init; }
+
+    /// <summary>The statement's leading words (up to <paramref name="count"/>, upper case), for audit lines and suggestions.</summary>
+    public List<string> LeadingWords(int count) =>
+        Tokens.TakeWhile(t => t.Kind == SqlTokenKind.Word).Take(count).Select(t => t.Value.ToUpperInvariant()).ToList();
+
     public bool StartsWith(params string[] words)
     {
         if (Tokens.Count < words.Length) return false;
@@ -31,11 +45,11 @@ public static class StatementSplitter
             }
             if (current.Count > 0)
             {
-                statements.Add(new SqlStatement(sql[start..token.Offset].TrimEnd(), current));
+                statements.Add(new SqlStatement(sql[start..token.Offset].TrimEnd(), current) { EndOffset = token.Offset, Terminated = true });
                 current = [];
             }
         }
-        if (current.Count > 0) statements.Add(new SqlStatement(sql[start..].TrimEnd(), current));
+        if (current.Count > 0) statements.Add(new SqlStatement(sql[start..].TrimEnd(), current) { EndOffset = sql.Length });
         return statements;
     }
 }

@@ -12,12 +12,12 @@ internal static class SessionGrammar
         return word switch
         {
             "SET" => Set(statement),
-            "SHOW" => new ShowStatement(statement, ShowName(t)),
+            "SHOW" => new ShowStatement(statement, ShowName(statement)),
             "RESET" => Reset(statement),
             "DISCARD" => Discard(statement),
-            "DEALLOCATE" => Deallocate(statement),
-            "LISTEN" or "UNLISTEN" or "NOTIFY" => new ListenStatement(statement),
-            "LOCK" => new LockTableStatement(statement),
+            "DEALLOCATE" => PrepareGrammar.Deallocate(statement),
+            "LISTEN" or "UNLISTEN" or "NOTIFY" => ListenGrammar.Parse(statement),
+            "LOCK" => LockGrammar.Parse(statement),
             _ => throw StatementException.NotSupported($"{word} is not supported by the gateway"),
         };
     }
@@ -38,7 +38,7 @@ internal static class SessionGrammar
             }
             i++;
         }
-        if (i >= t.Count) throw StatementException.Syntax("SET");
+        if (i >= t.Count) throw StatementException.SyntaxAt(statement, t, i);
         if (t[i].IsWord("TRANSACTION")) return new AcceptedStatement(statement, "SET"); // isolation/read-only: reads only, accepted
         if (t[i].IsWord("VARIABLE") || t[i].IsWord("GLOBAL"))
             throw StatementException.Refused("engine variables and global settings cannot be set through the gateway");
@@ -55,14 +55,18 @@ internal static class SessionGrammar
         }
         else
         {
-            name = DottedName(t, ref i);
-            if (i >= t.Count || !(t[i].IsWord("TO") || t[i].Text == "=")) throw StatementException.Syntax(name);
+            name = DottedName(statement, t, ref i);
+            if (i >= t.Count || !(t[i].IsWord("TO") || t[i].Text == "=")) throw StatementException.SyntaxAt(statement, t, i);
             i++;
         }
-        if (i >= t.Count) throw StatementException.Syntax(name);
+        if (i >= t.Count) throw StatementException.SyntaxAt(statement, t, i);
         // SET TIME ZONE LOCAL and DEFAULT, and name TO DEFAULT: back to the startup or built-in value.
         var toDefault = i == t.Count - 1 && (t[i].IsWord("DEFAULT") || (name == "TimeZone" && t[i].IsWord("LOCAL")));
-        return new SetStatement(statement, name, i, toDefault, local);
+        if (toDefault) return new SetStatement(statement, name, [], null, true, local);
+        var zone = name == "TimeZone";
+        var interval = zone ? SetValueGrammar.IntervalZone(statement, t, i) : null;
+        var arguments = interval is null ? SetValueGrammar.Arguments(statement, t, i, single: zone) : [];
+        return new SetStatement(statement, name, arguments, interval, false, local);
     }
 
     private static SessionStatement Reset(SqlStatement statement)
@@ -71,44 +75,36 @@ internal static class SessionGrammar
         if (t.Count >= 2 && t[1].IsWord("ALL")) return new ResetStatement(statement, null);
         if (t.Count >= 3 && t[1].IsWord("SESSION") && t[2].IsWord("AUTHORIZATION")) return new AcceptedStatement(statement, "RESET");
         var i = 1;
-        var name = t.Count >= 3 && t[1].IsWord("TIME") && t[2].IsWord("ZONE") ? "TimeZone" : DottedName(t, ref i);
+        var name = t.Count >= 3 && t[1].IsWord("TIME") && t[2].IsWord("ZONE") ? "TimeZone" : DottedName(statement, t, ref i);
         return new ResetStatement(statement, name);
     }
 
     private static SessionStatement Discard(SqlStatement statement)
     {
         var t = statement.Tokens;
-        if (t.Count < 2) throw StatementException.Syntax("DISCARD");
+        if (t.Count < 2) throw StatementException.SyntaxAt(statement, t, 1);
         var what = t[1].Value.ToUpperInvariant();
         return what switch
         {
             "ALL" => new DiscardAllStatement(statement),
             "PLANS" or "SEQUENCES" => new AcceptedStatement(statement, "DISCARD " + what),
             "TEMP" or "TEMPORARY" => new AcceptedStatement(statement, "DISCARD TEMP"),
-            _ => throw StatementException.Syntax("DISCARD"),
+            _ => throw StatementException.SyntaxAt(statement, t, 1),
         };
     }
 
-    private static SessionStatement Deallocate(SqlStatement statement)
+    private static string ShowName(SqlStatement statement)
     {
         var t = statement.Tokens;
-        var i = 1;
-        if (i < t.Count && t[i].IsWord("PREPARE")) i++;
-        if (i >= t.Count) throw StatementException.Syntax("DEALLOCATE");
-        return new DeallocateStatement(statement, t[i].IsWord("ALL") ? null : t[i].Value);
-    }
-
-    private static string ShowName(IReadOnlyList<SqlToken> t)
-    {
         if (t.Count >= 3 && t[1].IsWord("TIME") && t[2].IsWord("ZONE")) return "TimeZone";
         if (t.Count >= 3 && t[1].IsWord("TRANSACTION") && t[2].IsWord("ISOLATION")) return "transaction_isolation";
         var i = 1;
-        return DottedName(t, ref i);
+        return DottedName(statement, t, ref i);
     }
 
-    private static string DottedName(IReadOnlyList<SqlToken> t, ref int i)
+    private static string DottedName(SqlStatement statement, IReadOnlyList<SqlToken> t, ref int i)
     {
-        if (i >= t.Count) throw StatementException.Syntax("parameter name");
+        if (i >= t.Count) throw StatementException.SyntaxAt(statement, t, i);
         // Unquoted names fold to lower case, as PostgreSQL's parser does (its error messages name them so).
         static string Folded(SqlToken token) => token.Kind == SqlTokenKind.Word ? token.Value.ToLowerInvariant() : token.Value;
         var name = Folded(t[i++]);

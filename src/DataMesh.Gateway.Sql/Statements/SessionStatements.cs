@@ -9,11 +9,22 @@ namespace DataMesh.Gateway.Sql.Statements;
 public abstract record SessionStatement(SqlStatement Source) : Statement(Source);
 
 /// <summary>
-/// <c>SET [SESSION | LOCAL] name {TO | =} value [, …]</c>: the value's tokens start at <see cref="ValueStart"/> (the
-/// server reads them as PostgreSQL's grammar does, with SET TIME ZONE's own forms); <see cref="ToDefault"/> for
-/// <c>… TO DEFAULT</c> and <c>SET TIME ZONE LOCAL</c>.
+/// <c>SET [SESSION | LOCAL] name {TO | =} value [, …]</c>: the values as PostgreSQL's grammar reads them
+/// (<see cref="Arguments"/>), or for <c>SET TIME ZONE INTERVAL '…' [qualifier]</c> the interval's input text
+/// (<see cref="IntervalZone"/>); <see cref="ToDefault"/> for <c>… TO DEFAULT</c> and <c>SET TIME ZONE LOCAL</c>.
 /// </summary>
-public sealed record SetStatement(SqlStatement Source, string Name, int ValueStart, bool ToDefault, bool Local) : SessionStatement(Source);
+public sealed record SetStatement(SqlStatement Source, string Name, IReadOnlyList<SetArgument> Arguments, string? IntervalZone, bool ToDefault, bool Local)
+    : SessionStatement(Source);
+
+/// <summary>How one argument of SET was written: a string (a literal, an identifier or a keyword) or a number.</summary>
+public enum SetArgumentKind
+{
+    String,
+    Number,
+}
+
+/// <summary>One argument of <c>SET name TO a, b, …</c>; unquoted identifiers arrive folded to lower case.</summary>
+public readonly record struct SetArgument(string Value, SetArgumentKind Kind);
 
 /// <summary>
 /// <c>SELECT [pg_catalog.]set_config('name', 'value', is_local) [AS alias]</c> on its own, the form pg_dump, ORMs and
@@ -36,14 +47,24 @@ public sealed record DiscardAllStatement(SqlStatement Source) : SessionStatement
 /// <summary><c>DEALLOCATE [PREPARE] name</c>, or <c>DEALLOCATE ALL</c> when <see cref="Name"/> is null.</summary>
 public sealed record DeallocateStatement(SqlStatement Source, string? Name) : SessionStatement(Source);
 
-/// <summary><c>LISTEN channel</c>, <c>UNLISTEN channel | *</c>, <c>NOTIFY …</c>: the gateway's own notification channels.</summary>
-public sealed record ListenStatement(SqlStatement Source) : SessionStatement(Source);
+/// <summary><c>LISTEN channel</c> on one of the gateway's own notification channels.</summary>
+public sealed record ListenStatement(SqlStatement Source, string Channel) : SessionStatement(Source);
+
+/// <summary><c>UNLISTEN channel</c>, or <c>UNLISTEN *</c> when <see cref="Channel"/> is null.</summary>
+public sealed record UnlistenStatement(SqlStatement Source, string? Channel) : SessionStatement(Source);
+
+/// <summary><c>NOTIFY channel [, 'payload']</c>: read so that it is refused for what it is (the gateway notifies, clients cannot).</summary>
+public sealed record NotifyStatement(SqlStatement Source, string Channel, string? Payload) : SessionStatement(Source);
 
 /// <summary>
-/// <c>LOCK [TABLE] name [, …] [IN mode MODE] [NOWAIT]</c>, which pg_dump sends inside its transaction: answered from
-/// the tables the session can see.
+/// <c>LOCK [TABLE] [ONLY] name [*] [, …] [IN mode MODE] [NOWAIT]</c>, which pg_dump sends inside its transaction:
+/// answered from the tables the session can see. <see cref="Mode"/> is PostgreSQL's name for it (ACCESS EXCLUSIVE
+/// when none is given).
 /// </summary>
-public sealed record LockTableStatement(SqlStatement Source) : SessionStatement(Source);
+public sealed record LockTableStatement(SqlStatement Source, IReadOnlyList<LockTarget> Tables, string Mode, bool NoWait) : SessionStatement(Source);
+
+/// <summary>One table of LOCK: its schema ("" when unqualified), its name (folded), and the name as written for errors.</summary>
+public readonly record struct LockTarget(string Schema, string Name, string Written);
 
 /// <summary>
 /// Statements accepted with nothing to do, answered by their tag: <c>SET TRANSACTION …</c>, <c>SET SESSION
@@ -51,13 +72,3 @@ public sealed record LockTableStatement(SqlStatement Source) : SessionStatement(
 /// <c>DISCARD PLANS | SEQUENCES | TEMP</c>.
 /// </summary>
 public sealed record AcceptedStatement(SqlStatement Source, string Tag) : SessionStatement(Source);
-
-/// <summary>
-/// SQL-level prepared statements, which pg_dump uses for its per-object catalog queries: <c>PREPARE name [(type, …)]
-/// AS statement</c> and <c>EXECUTE name [(value, …)]</c>. They share the namespace of the protocol's named statements,
-/// as in PostgreSQL; DEALLOCATE removes either. The server reads them (type names need its catalog emulation).
-/// </summary>
-public sealed record SqlPrepareStatement(SqlStatement Source) : Statement(Source);
-
-/// <inheritdoc cref="SqlPrepareStatement"/>
-public sealed record SqlExecuteStatement(SqlStatement Source) : Statement(Source);

@@ -35,8 +35,9 @@ public sealed record AdminCommandStatement(SqlStatement Source, AdminStatement C
 /// <summary>
 /// A write to the project's workspace: <see cref="Verb"/> CREATE, INSERT or DROP; the engine statement is
 /// <see cref="Prefix"/> followed by the governed rewrite of <see cref="Query"/> (none for DROP).
+/// <see cref="IfNotExists"/>: <c>CREATE TABLE IF NOT EXISTS</c>, which may leave an older table in place.
 /// </summary>
-public sealed record WorkspaceWriteStatement(SqlStatement Source, string Verb, string Prefix, string? Query, string Table)
+public sealed record WorkspaceWriteStatement(SqlStatement Source, string Verb, string Prefix, string? Query, string Table, bool IfNotExists = false)
     : Statement(Source);
 
 /// <summary>

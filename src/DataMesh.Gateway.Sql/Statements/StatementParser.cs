@@ -29,9 +29,9 @@ public static class StatementParser
             case "SET" or "SHOW" or "RESET" or "DISCARD" or "DEALLOCATE" or "UNLISTEN" or "LISTEN" or "NOTIFY" or "LOCK":
                 return ReadWhenRun(statement, SessionGrammar.Parse);
             case "PREPARE":
-                return new SqlPrepareStatement(statement);
+                return ReadWhenRun(statement, PrepareGrammar.Prepare);
             case "EXECUTE":
-                return new SqlExecuteStatement(statement);
+                return ReadWhenRun(statement, PrepareGrammar.Execute);
             case "DECLARE":
                 return CursorGrammar.Declare(statement);
             case "FETCH" or "MOVE":

@@ -46,7 +46,8 @@ internal static class WorkspaceGrammar
             if (!Is(t, name + 1, "AS") || name + 2 >= t.Count)
                 throw Syntax("CREATE TABLE workspace.t needs AS followed by a query");
             var query = t[name + 2].Offset;
-            return new WorkspaceWriteStatement(statement, "CREATE", Slice(start, query), text[(query - start)..], t[name].Value);
+            return new WorkspaceWriteStatement(statement, "CREATE", Slice(start, query), text[(query - start)..], t[name].Value,
+                IfNotExists: SkipIfNotExists(t, i + 1) != i + 1);
         }
         // INSERT INTO workspace . t [ ( a, b ) ] query
         var next = 5;

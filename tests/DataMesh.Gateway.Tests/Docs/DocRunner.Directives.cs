@@ -53,9 +53,9 @@ public sealed partial class DocRunner
             return;
         }
         var path = Path.Combine(gateway.WorkingDirectory, m.Groups[1].Value);
-        var exported = File.Exists(path) ? CsvRecords(await File.ReadAllTextAsync(path)) : [];
+        var exported = File.Exists(path) ? CsvText.Records(await File.ReadAllTextAsync(path)) : [];
         var shown = await PsqlAsync(m.Groups[2].Value, "postgres", ["--csv", "-c", $"SHOW AUDIT WHERE {m.Groups[3].Value} LIMIT 10000"], "disable");
-        var listed = CsvRecords(shown.StdOut);
+        var listed = CsvText.Records(shown.StdOut);
         if (exported.Count == 0 || listed.Count == 0)
         {
             _failures.Add($"{block.Where}: the audit export {m.Groups[1].Value} (or SHOW AUDIT) is empty\n{Indent(shown.StdErr)}");
@@ -73,24 +73,6 @@ public sealed partial class DocRunner
             _failures.Add($"{block.Where}: {m.Groups[1].Value} holds {ids.Count} records, SHOW AUDIT WHERE {m.Groups[3].Value} showed {expected.Count} up to its newest (ids {string.Join(',', ids.Take(5))}… against {string.Join(',', expected.Take(5))}…)");
 
         static long Id(string record) => long.Parse(record[..record.IndexOf(',', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>The records of a CSV text (a quoted field may hold line breaks), each as its raw text.</summary>
-    private static List<string> CsvRecords(string text)
-    {
-        var records = new List<string>();
-        var start = 0;
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '"') quoted = !quoted;
-            else if (text[i] == '\n' && !quoted)
-            {
-                records.Add(text[start..i]);
-                start = i + 1;
-            }
-        }
-        return records;
     }
 
     /// <summary>

@@ -58,7 +58,7 @@ public sealed class EngineStatementTests(GatewayFixture gateway)
     [InlineData("PRAGMA table_info('mkt_sls_table')")]
     [InlineData("SET memory_limit = '1GB'")]
     [InlineData("SET enable_external_access = true")]
-    [InlineData("SET allowed_directories = ['/']")]
+    [InlineData("SET allowed_directories = '/'")]
     [InlineData("SET VARIABLE x = 1")]
     [InlineData("CREATE TABLE t AS SELECT * FROM mkt_sls_table")]
     [InlineData("CREATE TEMP TABLE t AS SELECT 1")]
@@ -97,6 +97,20 @@ public sealed class EngineStatementTests(GatewayFixture gateway)
             $"[{sql}] wrote to the file system");
         // The engine is unchanged: the governed read still answers exactly.
         Assert.Equal(250_000L, await s.CountAsync("SELECT count(*) FROM mkt_sls_table"));
+    }
+
+    /// <summary>
+    /// A list value is not SET syntax: refused by the grammar as PostgreSQL refuses it (42601 at the bracket), before the
+    /// setting's name is even looked at, and the engine is unchanged.
+    /// </summary>
+    [Fact]
+    public async Task An_engine_setting_with_a_list_value_is_a_syntax_error_and_nothing_runs()
+    {
+        await using var s = await GovernedSession.OpenAsync(gateway);
+        var e = await s.ErrorAsync("SET allowed_directories = ['/']", "42601");
+        Assert.Equal(("syntax error at or near \"[\"", 27), (e.MessageText, e.Position));
+        Assert.Equal(250_000L, await s.CountAsync("SELECT count(*) FROM mkt_sls_table"));
+        await s.ErrorAsync("SELECT current_setting('allowed_directories')", Refused); // still the gateway's, unreadable
     }
 
     [Theory]

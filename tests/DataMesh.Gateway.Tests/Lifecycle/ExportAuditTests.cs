@@ -26,7 +26,7 @@ public sealed class ExportAuditTests(AdminGatewayFixture fixture)
             var file = Path.Combine(fixture.DataDirectory, $"export-{user}-{Guid.NewGuid():N}.csv");
             var psql = await Psql.RunAsync(fixture.Port, ["-c", $"EXPORT AUDIT WHERE until '{until}' FORMAT CSV", "-o", file], user: user, database: "postgres");
             Assert.True(psql.ExitCode == 0, psql.StdErr);
-            var lines = CsvRecords(await File.ReadAllTextAsync(file));
+            var lines = CsvText.Records(await File.ReadAllTextAsync(file));
             Assert.Equal(string.Join(',', shown.Columns), lines[0]);
             // The same records in the same order (newest first): the first field of each line is the record's id.
             Assert.Equal(shown.Column("id").Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)),
@@ -43,12 +43,12 @@ public sealed class ExportAuditTests(AdminGatewayFixture fixture)
         var file = Path.Combine(fixture.DataDirectory, $"export-dave-{Guid.NewGuid():N}.csv");
         var psql = await Psql.RunAsync(fixture.Port, ["-c", $"EXPORT AUDIT WHERE user = carol AND until '{until}'", "-o", file], user: "dave", database: "postgres");
         Assert.True(psql.ExitCode == 0, psql.StdErr);
-        Assert.Single(CsvRecords(await File.ReadAllTextAsync(file))); // the header only
+        Assert.Single(CsvText.Records(await File.ReadAllTextAsync(file))); // the header only
 
         // The probe fires: the same export by a domain admin has carol's records.
         psql = await Psql.RunAsync(fixture.Port, ["-c", $"EXPORT AUDIT WHERE user = carol AND until '{until}'", "-o", file], user: "carol", database: "postgres");
         Assert.True(psql.ExitCode == 0, psql.StdErr);
-        Assert.True(CsvRecords(await File.ReadAllTextAsync(file)).Count > 1);
+        Assert.True(CsvText.Records(await File.ReadAllTextAsync(file)).Count > 1);
     }
 
     [Fact]
@@ -83,24 +83,6 @@ public sealed class ExportAuditTests(AdminGatewayFixture fixture)
         Assert.Equal("BEGIN", lines[0]);
         Assert.StartsWith("id,at,user,", lines[1], StringComparison.Ordinal);
         Assert.Equal("COMMIT", lines[^1]);
-    }
-
-    /// <summary>The records of a CSV text (a quoted field may hold line breaks), each as its raw text.</summary>
-    private static List<string> CsvRecords(string text)
-    {
-        var records = new List<string>();
-        var start = 0;
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '"') quoted = !quoted;
-            else if (text[i] == '\n' && !quoted)
-            {
-                records.Add(text[start..i]);
-                start = i + 1;
-            }
-        }
-        return records;
     }
 
     /// <summary>

@@ -1,16 +1,7 @@
 using DataMesh.Gateway.Protocol.Errors;
+using DataMesh.Gateway.Sql.Statements;
 
 namespace DataMesh.Gateway.Server.Sessions.Settings;
-
-/// <summary>How one argument of SET was written: a string (a literal, an identifier or a keyword) or a number.</summary>
-public enum SetArgumentKind
-{
-    String,
-    Number,
-}
-
-/// <summary>One argument of <c>SET name TO a, b, …</c>; unquoted identifiers arrive folded to lower case.</summary>
-public readonly record struct SetArgument(string Value, SetArgumentKind Kind);
 
 /// <summary>
 /// PostgreSQL's flatten_set_variable_args: the arguments of SET become the one string the parameter is given. Only

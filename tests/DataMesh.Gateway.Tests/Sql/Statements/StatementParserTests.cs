@@ -24,7 +24,7 @@ public sealed class StatementParserTests
     [InlineData("DISCARD ALL", typeof(DiscardAllStatement))]
     [InlineData("DISCARD PLANS", typeof(AcceptedStatement))]
     [InlineData("DEALLOCATE ALL", typeof(DeallocateStatement))]
-    [InlineData("UNLISTEN *", typeof(ListenStatement))]
+    [InlineData("UNLISTEN *", typeof(UnlistenStatement))]
     [InlineData("LOCK TABLE t", typeof(LockTableStatement))]
     [InlineData("PREPARE q AS SELECT 1", typeof(SqlPrepareStatement))]
     [InlineData("SELECT set_config('search_path', 'x', false)", typeof(SetConfigStatement))]
@@ -93,7 +93,8 @@ public sealed class StatementParserTests
     public void Set_reads_name_value_and_scope()
     {
         var set = Assert.IsType<SetStatement>(Parse("SET LOCAL Search_Path TO a, 'b'"));
-        Assert.Equal(("search_path", 4, false, true), (set.Name, set.ValueStart, set.ToDefault, set.Local));
+        Assert.Equal(("search_path", false, true), (set.Name, set.ToDefault, set.Local));
+        Assert.Equal([new SetArgument("a", SetArgumentKind.String), new SetArgument("b", SetArgumentKind.String)], set.Arguments);
         var time = Assert.IsType<SetStatement>(Parse("SET TIME ZONE DEFAULT"));
         Assert.Equal(("TimeZone", true, false), (time.Name, time.ToDefault, time.Local));
         Assert.True(Assert.IsType<SetStatement>(Parse("SET TIME ZONE LOCAL")).ToDefault);
@@ -122,6 +123,8 @@ public sealed class StatementParserTests
         Assert.IsType<ListenStatement>(Parse("LISTEN datamesh_requests"));
         var insert = Assert.IsType<WorkspaceWriteStatement>(Parse("INSERT INTO workspace.t (a) SELECT 1"));
         Assert.Equal(("INSERT", "INSERT INTO workspace.t (a) ", "SELECT 1", "t"), (insert.Verb, insert.Prefix, insert.Query, insert.Table));
+        Assert.True(Assert.IsType<WorkspaceWriteStatement>(Parse("create table if not exists workspace.t as select 1")).IfNotExists);
+        Assert.False(Assert.IsType<WorkspaceWriteStatement>(Parse("CREATE OR REPLACE TABLE workspace.t AS SELECT 1")).IfNotExists);
     }
 
     [Fact]
