@@ -26,6 +26,7 @@ dotnet build DataMesh.Gateway.sln -c Release --nologo -v quiet
 # client programs' scratch) goes under one directory of its own, removed when the run ends: a machine that runs the
 # suite again and again (a developer's, or CI on a shared disk) does not fill up with what fixtures left behind.
 run_tmp=$(mktemp -d "${TMPDIR:-/tmp}/datamesh-run.XXXXXX")
+chmod 1777 "$run_tmp"   # as /tmp is: the tests' PostgreSQL servers run as the postgres user and keep their files here
 trap 'rm -rf "$run_tmp"' EXIT
 export TMPDIR="$run_tmp"
 log=$(mktemp)
