@@ -5,7 +5,6 @@ using DataMesh.Gateway.Catalog.Store;
 using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Sql.Admin;
 using DataMesh.Gateway.Sql.Lexing;
-using DuckDB.NET.Data;
 using Microsoft.Data.Sqlite;
 
 namespace DataMesh.Gateway.Tests.Catalog;
@@ -33,8 +32,8 @@ public sealed class IncrementalSnapshotPropertyTests : IDisposable
         foreach (var project in RandomAdminCommands.ProjectNames)
         {
             Directory.CreateDirectory(Path.Combine(_accountRoot, project));
-            WriteParquet(Path.Combine(_accountRoot, project, "data.parquet"), grown: false);
-            WriteParquet(Path.Combine(_accountRoot, project, "wide.parquet"), grown: true);
+            RandomAdminCommands.WriteProjectFile(Path.Combine(_accountRoot, project, "data.parquet"), grown: false);
+            RandomAdminCommands.WriteProjectFile(Path.Combine(_accountRoot, project, "wide.parquet"), grown: true);
         }
         _admin = AdminCatalog.Open(_dir);
         _admin.SetUser("carol", "carol", domainAdmin: true);
@@ -51,7 +50,7 @@ public sealed class IncrementalSnapshotPropertyTests : IDisposable
     public void Patched_snapshots_equal_a_full_load_after_every_admin_command(int seed, int steps)
     {
         var random = new Random(seed);
-        var commands = new RandomAdminCommands(random, _accountRoot) { GrowFile = p => WriteParquet(Path.Combine(_accountRoot, p, "data.parquet"), grown: true) };
+        var commands = new RandomAdminCommands(random, _accountRoot) { GrowFile = p => RandomAdminCommands.WriteProjectFile(Path.Combine(_accountRoot, p, "data.parquet"), grown: true) };
         var catalog = _admin.Catalog;
         var store = catalog.Store;
         var truthBefore = FreshLoad(store);
@@ -177,17 +176,6 @@ public sealed class IncrementalSnapshotPropertyTests : IDisposable
             _failures.Add($"{string.Join(' ', sql.Split(' ').Take(2))} {e.SqlState}");
             return false;
         }
-    }
-
-    private static void WriteParquet(string path, bool grown)
-    {
-        using var duck = new DuckDBConnection("DataSource=:memory:");
-        duck.Open();
-        using var cmd = duck.CreateCommand();
-        var phone = grown ? ", '555-' || i AS phone" : "";
-        cmd.CommandText = $"COPY (SELECT i::BIGINT AS id, 'r' || (i % 3) AS region, 'u' || i || '@x' AS email, DATE '2024-01-01' + i::INTEGER AS day{phone} " +
-                          $"FROM range(10) t(i)) TO '{path.Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)";
-        cmd.ExecuteNonQuery();
     }
 
     public void Dispose()

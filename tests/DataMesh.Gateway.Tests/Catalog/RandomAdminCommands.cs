@@ -35,6 +35,21 @@ internal sealed class RandomAdminCommands(Random random, string accountRoot)
     /// <summary>A project's data file gained a column (the next PUBLISH makes a revision that withholds it from grants).</summary>
     public Action<string>? GrowFile { get; init; }
 
+    /// <summary>
+    /// Writes the Parquet file the commands' assets are created over: ten rows of id, region, email and day, and with
+    /// <paramref name="grown"/> a phone column as well (the file "whose schema grew").
+    /// </summary>
+    public static void WriteProjectFile(string path, bool grown)
+    {
+        using var duck = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:");
+        duck.Open();
+        using var cmd = duck.CreateCommand();
+        var phone = grown ? ", '555-' || i AS phone" : "";
+        cmd.CommandText = $"COPY (SELECT i::BIGINT AS id, 'r' || (i % 3) AS region, 'u' || i || '@x' AS email, DATE '2024-01-01' + i::INTEGER AS day{phone} " +
+                          $"FROM range(10) t(i)) TO '{path.Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)";
+        cmd.ExecuteNonQuery();
+    }
+
     /// <summary>The next command, drawn mostly from what exists in <paramref name="world"/> (read from the store).</summary>
     public AdminStep Next(CatalogWorld world)
     {

@@ -8,7 +8,6 @@ using DataMesh.Gateway.Protocol.Errors;
 using DataMesh.Gateway.Sql.Admin;
 using DataMesh.Gateway.Sql.Lexing;
 using DataMesh.Gateway.Tests.Infrastructure;
-using DuckDB.NET.Data;
 
 namespace DataMesh.Gateway.Tests.Catalog.Contract;
 
@@ -31,7 +30,7 @@ public sealed partial class StoreDifferentialTests(PostgresCatalogServer server)
         foreach (var project in RandomAdminCommands.ProjectNames)
         {
             Directory.CreateDirectory(Path.Combine(accountRoot, project));
-            WriteParquet(Path.Combine(accountRoot, project, "data.parquet"), grown: false);
+            RandomAdminCommands.WriteProjectFile(Path.Combine(accountRoot, project, "data.parquet"), grown: false);
         }
         var database = server.NewDatabase();
         using var sqlite = AdminCatalog.Open(Path.Combine(_dir, "sqlite"));
@@ -44,7 +43,7 @@ public sealed partial class StoreDifferentialTests(PostgresCatalogServer server)
             Assert.Null(Run(admin, "carol", "ACCEPT ACCOUNT acct"));
             Assert.Null(Run(admin, "carol", "CREATE PROJECT PROFILE prof BLUEPRINTS (query_limits WITH (memory = '1GB'))"));
         }
-        var commands = new RandomAdminCommands(new Random(seed), accountRoot) { GrowFile = p => WriteParquet(Path.Combine(accountRoot, p, "data.parquet"), grown: true) };
+        var commands = new RandomAdminCommands(new Random(seed), accountRoot) { GrowFile = p => RandomAdminCommands.WriteProjectFile(Path.Combine(accountRoot, p, "data.parquet"), grown: true) };
         var succeeded = 0;
         for (var step = 0; step < steps; step++)
         {
@@ -72,7 +71,7 @@ public sealed partial class StoreDifferentialTests(PostgresCatalogServer server)
     {
         var accountRoot = Path.Combine(_dir, "accounts", "acct");
         Directory.CreateDirectory(Path.Combine(accountRoot, "p0"));
-        WriteParquet(Path.Combine(accountRoot, "p0", "data.parquet"), grown: false);
+        RandomAdminCommands.WriteProjectFile(Path.Combine(accountRoot, "p0", "data.parquet"), grown: false);
         using var sqlite = AdminCatalog.Open(Path.Combine(_dir, "sqlite"));
         using var postgres = AdminCatalog.Open(Path.Combine(_dir, "postgres"), server.OpenStore());
         string[] script =
@@ -172,17 +171,6 @@ public sealed partial class StoreDifferentialTests(PostgresCatalogServer server)
         {
             return e.SqlState;
         }
-    }
-
-    private static void WriteParquet(string path, bool grown)
-    {
-        using var duck = new DuckDBConnection("DataSource=:memory:");
-        duck.Open();
-        using var cmd = duck.CreateCommand();
-        var phone = grown ? ", '555-' || i AS phone" : "";
-        cmd.CommandText = $"COPY (SELECT i::BIGINT AS id, 'r' || (i % 3) AS region, 'u' || i || '@x' AS email, DATE '2024-01-01' + i::INTEGER AS day{phone} " +
-                          $"FROM range(10) t(i)) TO '{path.Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)";
-        cmd.ExecuteNonQuery();
     }
 
     public void Dispose()
