@@ -113,13 +113,15 @@ public sealed class CatalogFaultTests(AdminGatewayFixture fixture, ITestOutputHe
 
             // Fill the file system to the last byte: SQLite then gets ENOSPC, which it reports as SQLITE_FULL.
             var filler = Path.Combine(mount, "filler");
-            Fill(filler);
             // Larger than any slack the WAL file may still have, so the transaction must grow a file.
             var big = new string('x', 4 * 1024 * 1024);
             await using (var carol = new NpgsqlConnection(Cs("carol", "postgres")))
             {
                 await carol.OpenAsync();
-                var full = await carol.FailsAsync($"CREATE GLOSSARY TERM 'too big' DESCRIPTION '{big}'", "53100");
+                // Filled after sign-in and topped up until the file system reports no byte free: a background write
+                // (a queued audit record) or a file another writer gave up and deleted must not leave room behind.
+                Fill(filler);
+                var full = await FailsWhenFullAsync(carol, $"CREATE GLOSSARY TERM 'too big' DESCRIPTION '{big}'", mount, filler);
                 output.WriteLine($"{full.SqlState}: {full.MessageText} ({full.Hint})");
                 Assert.DoesNotContain(mount, full.MessageText + full.Hint + full.Detail);
             }
@@ -146,10 +148,42 @@ public sealed class CatalogFaultTests(AdminGatewayFixture fixture, ITestOutputHe
         }
     }
 
-    private static void Fill(string path)
+    /// <summary>
+    /// Runs the command once the file system holding <paramref name="mount"/> has no byte free, expecting 53100; any
+    /// other outcome fails with what the disk looked like then (free bytes, the catalog's files), so a failure in CI
+    /// says why rather than only where.
+    /// </summary>
+    private static async Task<PostgresException> FailsWhenFullAsync(NpgsqlConnection connection, string sql, string mount, string filler)
+    {
+        for (var topUp = 0; new DriveInfo(mount).AvailableFreeSpace > 0 && topUp < 20; topUp++)
+        {
+            await Task.Delay(50);
+            Fill(filler, append: true);
+        }
+        var freeBefore = new DriveInfo(mount).AvailableFreeSpace;
+        Exception? thrown = null;
+        try
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        catch (Exception e)
+        {
+            thrown = e;
+        }
+        if (thrown is PostgresException { SqlState: "53100" } full)
+            return full;
+        var files = string.Join(", ", Directory.EnumerateFiles(Path.Combine(mount, "data"), "catalog.db*")
+            .Select(f => $"{Path.GetFileName(f)} {new FileInfo(f).Length} B"));
+        Assert.Fail($"expected SQLSTATE 53100 on a full disk, got {(thrown is null ? "success" : thrown.GetType().Name + ": " + thrown.Message)}; " +
+                    $"free bytes before the command {freeBefore}, after {new DriveInfo(mount).AvailableFreeSpace}; {files}");
+        throw new UnreachableException();
+    }
+
+    private static void Fill(string path, bool append = false)
     {
         var chunk = new byte[1024 * 1024];
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.WriteThrough);
+        using var stream = new FileStream(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.WriteThrough);
         try
         {
             while (true) stream.Write(chunk);
