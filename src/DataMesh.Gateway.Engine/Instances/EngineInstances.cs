@@ -29,9 +29,9 @@ public sealed class EngineInstances : IDisposable
 
     /// <param name="spares">How many spare databases with the pg_catalog emulation to keep built ahead
     /// (<see cref="InstanceTemplates"/>); 0 builds everything on demand.</param>
-    /// <param name="standbys">How many projects whose grants changed keep a standby for their next change
-    /// (<see cref="InstanceStandby"/>); 0: every change rebuilds from scratch.</param>
-    public EngineInstances(int capacity, int spares = 1, int standbys = 4)
+    /// <param name="standbys">How many standbys to keep for the next change of projects whose grants changed
+    /// (<see cref="InstanceStandbys.PerProject"/> a project); 0: every change rebuilds from scratch.</param>
+    public EngineInstances(int capacity, int spares = 1, int standbys = 4 * InstanceStandbys.PerProject)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _capacity = capacity;
