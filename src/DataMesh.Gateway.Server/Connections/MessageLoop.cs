@@ -83,6 +83,7 @@ internal sealed class MessageLoop(
                 continue;
             }
             RequireLiveIdentity(session, message.Type);
+            if (IsStatement(message.Type)) CatalogStaleness.RequireFresh(services.Catalog, options.CatalogMaxStaleness);
 
             // statement_timeout in the extended protocol runs from the first query message to the end of an Execute or a Sync.
             if (message.Type is FrontendMessageType.Parse or FrontendMessageType.Bind or FrontendMessageType.Describe or FrontendMessageType.Execute
@@ -192,14 +193,16 @@ internal sealed class MessageLoop(
     private static void RequireLiveIdentity(Session session, byte messageType)
     {
         if (session.IdentityExpiresAt is not { } until || DateTimeOffset.UtcNow < until) return;
-        if (messageType is not (FrontendMessageType.Query or FrontendMessageType.Parse or FrontendMessageType.Bind
-            or FrontendMessageType.Execute or FrontendMessageType.Describe or FrontendMessageType.FunctionCall)) return;
+        if (!IsStatement(messageType)) return;
         var expired = session.IdentityTokenExpiresAt ?? until;
         var grace = until > expired ? $" (its grace period ended at {until:yyyy-MM-dd HH:mm:ss} UTC)" : "";
         throw new PgErrorException(SqlState.InvalidAuthorizationSpecification,
             $"terminating connection because the session's identity token expired at {expired:yyyy-MM-dd HH:mm:ss} UTC{grace}",
             PgErrorSeverity.Fatal, hint: "reconnect with a fresh identity token");
     }
+
+    private static bool IsStatement(byte messageType) => messageType is FrontendMessageType.Query or FrontendMessageType.Parse
+        or FrontendMessageType.Bind or FrontendMessageType.Execute or FrontendMessageType.Describe or FrontendMessageType.FunctionCall;
 
     /// <summary>The statement's error through the one response writer (counted by SQLSTATE, audited, a transaction
     /// block failed); then ReadyForQuery for a Query, or skipping to Sync in the extended protocol.</summary>
