@@ -18,7 +18,7 @@ public sealed class GatewayServerOptions
     public Authentication.Tokens.TokenValidator? Tokens { get; init; }
 
     /// <summary>
-    /// Open SQL cursors (DECLARE) per session at once (53400 past it): each holds an engine connection of its own, so
+    /// Open SQL cursors (DECLARE) per session at once (54000 past it): each holds an engine connection of its own, so
     /// that other statements between its FETCHes do not end its result.
     /// </summary>
     public int MaxCursorsPerSession { get; init; } = 16;

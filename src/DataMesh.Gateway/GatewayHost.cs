@@ -104,6 +104,7 @@ public sealed class GatewayHost : IAsyncDisposable
             MaxUnauthenticatedConnections = settings.MaxUnauthenticatedConnections,
             MaxSessionsPerUser = settings.MaxSessionsPerUser,
             MaxSessionsPerAddress = settings.MaxSessionsPerAddress,
+            MaxCursorsPerSession = settings.MaxCursorsPerSession,
             StartupTimeout = TimeSpan.FromSeconds(settings.StartupTimeoutSeconds),
             MaxMessageBytes = settings.MaxMessageBytes,
             MaxResultRowBytes = settings.MaxResultRowBytes,

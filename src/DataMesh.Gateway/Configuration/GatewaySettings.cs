@@ -31,6 +31,9 @@ public sealed class GatewaySettings
     public int MaxSessionsPerUser { get; set; } = 64;
     public int MaxSessionsPerAddress { get; set; } = 128;
 
+    /// <summary>Open SQL cursors (DECLARE) one session may hold at once; each holds an engine connection of its own.</summary>
+    public int MaxCursorsPerSession { get; set; } = 16;
+
     /// <summary>Seconds a new socket has to send its startup packet (TLS handshake included).</summary>
     public double StartupTimeoutSeconds { get; set; } = 10;
     public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
