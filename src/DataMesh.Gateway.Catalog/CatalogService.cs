@@ -134,11 +134,12 @@ public sealed class CatalogService : IDisposable
     /// announcements when <paramref name="feed"/> is given (a shared PostgreSQL catalog), else by reading the version
     /// every <paramref name="interval"/> (<see cref="CatalogFollower"/>).
     /// </summary>
-    public CatalogFollower StartFollowing(TimeSpan interval, ICatalogChangeFeed? feed = null, TimeProvider? time = null,
+    /// <param name="shared">A catalog other nodes share (PostgreSQL), followed by polling when <paramref name="feed"/> is null.</param>
+    public CatalogFollower StartFollowing(TimeSpan interval, ICatalogChangeFeed? feed = null, bool shared = false, TimeProvider? time = null,
         Action<string>? warn = null, Action<string>? inform = null)
     {
         lock (_patchGate)
-            return _follower ??= new CatalogFollower(this, feed, interval, time ?? TimeProvider.System, warn ?? (_ => { }), inform ?? (_ => { }));
+            return _follower ??= new CatalogFollower(this, feed, shared, interval, time ?? TimeProvider.System, warn ?? (_ => { }), inform ?? (_ => { }));
     }
 
     /// <summary>The background follower, once <see cref="StartFollowing"/> ran.</summary>

@@ -155,7 +155,8 @@ public sealed class GatewayHost : IAsyncDisposable
             catalog.Catalog.Load();
             if (settings.Demo) DemoSetup.Prepare(dataDirectory, seedDirectory, catalog, logger);
             if (settings.CatalogFollowSeconds > 0)
-                catalog.Catalog.StartFollowing(TimeSpan.FromSeconds(settings.CatalogFollowSeconds), CatalogLocation.ChangeFeed(settings.Catalog), TimeProvider.System,
+                catalog.Catalog.StartFollowing(TimeSpan.FromSeconds(settings.CatalogFollowSeconds), settings.CatalogListen ? CatalogLocation.ChangeFeed(settings.Catalog) : null,
+                    CatalogLocation.IsPostgres(settings.Catalog), TimeProvider.System,
                     warning => logger.LogWarning("{Warning}", warning), notice => logger.LogInformation("{Notice}", notice));
             host.Webhooks = new WebhookDispatcher(catalog.Catalog, webhookOptions, TimeProvider.System,
                 warning => logger.LogWarning("{Warning}", warning));

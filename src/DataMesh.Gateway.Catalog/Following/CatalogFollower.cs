@@ -40,13 +40,15 @@ public sealed class CatalogFollower : IAsyncDisposable
     private long _announcements;
     private string? _lastError;
 
-    /// <param name="feed">The catalog's change announcements; null: poll only (SQLite).</param>
+    /// <param name="feed">The catalog's change announcements; null: poll only (SQLite, or LISTEN turned off).</param>
+    /// <param name="shared">The catalog is shared (PostgreSQL): it can be unreachable while this node runs.</param>
     /// <param name="warn">Mode changes for the worse and failures (logged as warnings).</param>
     /// <param name="inform">Mode changes for the better.</param>
-    public CatalogFollower(CatalogService catalog, ICatalogChangeFeed? feed, TimeSpan interval, TimeProvider time, Action<string> warn, Action<string> inform)
+    public CatalogFollower(CatalogService catalog, ICatalogChangeFeed? feed, bool shared, TimeSpan interval, TimeProvider time, Action<string> warn, Action<string> inform)
     {
         _catalog = catalog;
         _feed = feed;
+        Shared = shared || feed is not null;
         _interval = interval;
         _time = time;
         _warn = warn;
@@ -57,8 +59,11 @@ public sealed class CatalogFollower : IAsyncDisposable
 
     public FollowMode Mode => (FollowMode)Volatile.Read(ref _mode);
 
-    /// <summary>True when the catalog is shared and announces its changes (a feed was given).</summary>
+    /// <summary>True when the catalog announces its changes to this node (a feed was given).</summary>
     public bool Listens => _feed is not null;
+
+    /// <summary>True for a catalog other nodes share (PostgreSQL): only such a catalog is ever "unreachable".</summary>
+    public bool Shared { get; }
 
     /// <summary>What the feed listens on, or null.</summary>
     public string? Channel => _feed?.Description;
@@ -175,7 +180,7 @@ public sealed class CatalogFollower : IAsyncDisposable
     {
         Volatile.Write(ref _lastError, e.Message);
         // Only a shared catalog is "unreachable": a SQLite file that is busy or failing is the store's own fault handling.
-        if (_feed is null)
+        if (!Shared)
         {
             _warn($"Following the catalog's change log failed: {e.Message}");
             return;

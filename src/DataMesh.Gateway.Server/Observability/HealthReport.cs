@@ -28,6 +28,8 @@ public static class HealthReport
             text.Append("reachable, following its changes by ").Append(follower.Channel).Append('\n');
         else if (follower.Listens)
             text.Append("reachable, polling: the change channel dropped (").Append(follower.LastError).Append("); listening again when it can\n");
+        else if (follower.Shared)
+            text.Append("reachable, polling (CatalogListen is off)\n");
         else
             text.Append("reachable, polling (embedded catalog)\n");
         return (reachable, text.ToString());

@@ -16,7 +16,7 @@ internal static class CatalogStaleness
     /// <summary>Before authentication: throws FATAL 57P03 when the shared catalog does not answer.</summary>
     public static void RequireReachable(CatalogService catalog)
     {
-        if (catalog.Follower is not { Listens: true, Reachable: false } follower) return;
+        if (catalog.Follower is not { Shared: true, Reachable: false } follower) return;
         throw PgErrorException.Fatal("57P03",
             $"the gateway cannot reach its catalog (last answer {Seconds(follower.SinceContact)} s ago); it accepts no new sessions until the catalog answers");
     }
@@ -24,7 +24,7 @@ internal static class CatalogStaleness
     /// <summary>Before a statement of an open session: throws FATAL 57P03 once the snapshot may be older than allowed.</summary>
     public static void RequireFresh(CatalogService catalog, TimeSpan maxStaleness)
     {
-        if (catalog.Follower is not { Listens: true, Reachable: false } follower) return;
+        if (catalog.Follower is not { Shared: true, Reachable: false } follower) return;
         var since = follower.SinceContact;
         if (since <= maxStaleness) return;
         throw new PgErrorException("57P03",

@@ -54,6 +54,12 @@ public sealed class GatewaySettings
     public double CatalogFollowSeconds { get; set; } = 1;
 
     /// <summary>
+    /// A shared PostgreSQL catalog: follow its change announcements (LISTEN) besides polling. Off only where LISTEN
+    /// cannot work, such as behind a transaction-pooling proxy (then changes arrive by polling, every CatalogFollowSeconds).
+    /// </summary>
+    public bool CatalogListen { get; set; } = true;
+
+    /// <summary>
     /// A shared catalog that stops answering: new sessions are refused with 57P03 at once, open ones keep running under
     /// the last snapshot for at most this many seconds since the catalog last answered, then end with FATAL 57P03.
     /// </summary>

@@ -10,7 +10,8 @@ namespace DataMesh.Gateway.Tests.Fleet;
 /// The shared catalog's PostgreSQL stops while two nodes serve (this class has a server of its own): /health reports
 /// the catalog unreachable (503), new sessions are refused with FATAL 57P03, an open session goes on under the last
 /// snapshot until the configured staleness (CatalogMaxStalenessSeconds, 10 s here) has passed and is then ended with
-/// FATAL 57P03; PostgreSQL started again, both nodes serve and follow changes again without a restart.
+/// FATAL 57P03; PostgreSQL started again, both nodes serve and follow changes again without a restart. Node A runs
+/// with CatalogListen off (polling only): a shared catalog's reachability is judged the same way.
 /// </summary>
 public sealed class CatalogOutageTests(PostgresCatalogServer server, ITestOutputHelper output) : IClassFixture<PostgresCatalogServer>
 {
@@ -21,7 +22,9 @@ public sealed class CatalogOutageTests(PostgresCatalogServer server, ITestOutput
     public async Task A_node_whose_catalog_stops_refuses_new_sessions_ends_stale_ones_and_recovers_when_it_returns()
     {
         await using var fleet = await StartAsync(server.NewDatabase(),
-            new Dictionary<string, string> { ["DATAMESH_CATALOGMAXSTALENESSSECONDS"] = Staleness.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            new Dictionary<string, string> { ["DATAMESH_CATALOGMAXSTALENESSSECONDS"] = Staleness.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            onlyA: new Dictionary<string, string> { ["DATAMESH_CATALOGLISTEN"] = "false" }); // A polls only: reachability is the same
+        Assert.StartsWith("200 ready\ncatalog: reachable, polling (CatalogListen is off)\n", await HealthWithinAsync(fleet.MetricsA, "polling", TimeSpan.FromSeconds(2)));
         Assert.Contains("LISTEN", await HealthWithinAsync(fleet.MetricsB, "LISTEN", TimeSpan.FromSeconds(2)));
         await using var bob = await OpenAsync(fleet.B, "bob", "consumer");
         Assert.Equal(10L, await ScalarAsync(bob, Probe));
@@ -72,8 +75,8 @@ public sealed class CatalogOutageTests(PostgresCatalogServer server, ITestOutput
 
         // PostgreSQL is back: both nodes serve and follow again, no restart.
         await server.StartAsync();
-        foreach (var metrics in new[] { fleet.MetricsA, fleet.MetricsB })
-            Assert.StartsWith("200 ready\ncatalog: reachable, following its changes by LISTEN", await HealthWithinAsync(metrics, "LISTEN", TimeSpan.FromSeconds(15)));
+        Assert.StartsWith("200 ready\ncatalog: reachable, following its changes by LISTEN", await HealthWithinAsync(fleet.MetricsB, "LISTEN", TimeSpan.FromSeconds(15)));
+        Assert.StartsWith("200 ready\ncatalog: reachable, polling (CatalogListen is off)", await HealthWithinAsync(fleet.MetricsA, "200 ready", TimeSpan.FromSeconds(15)));
         await using var again = await OpenAsync(fleet.B, "bob", "consumer");
         Assert.Equal(10L, await ScalarAsync(again, Probe));
         var (delay, state) = await TimeUntilRefusedAsync(again, Probe, () => ExecuteAsync(fleet.A, "REVOKE SUBSCRIPTION 1"), TimeSpan.FromSeconds(2));

@@ -26,7 +26,9 @@ internal sealed class FleetNodes : IAsyncDisposable
     public Uri MetricsB { get; private set; } = null!;
 
     /// <param name="environment">Settings for both nodes (DATAMESH_…), besides the catalog's password.</param>
-    public static async Task<FleetNodes> StartAsync(string catalogConnectionString, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="onlyA">Settings for node A alone.</param>
+    public static async Task<FleetNodes> StartAsync(string catalogConnectionString, IReadOnlyDictionary<string, string>? environment = null,
+        IReadOnlyDictionary<string, string>? onlyA = null)
     {
         var fleet = new FleetNodes(catalogConnectionString);
         var builder = new NpgsqlConnectionStringBuilder(catalogConnectionString);
@@ -39,7 +41,9 @@ internal sealed class FleetNodes : IAsyncDisposable
         Directory.CreateDirectory(Path.Combine(root, "consumer"));
 
         var metricsA = FreePort();
-        fleet.A = GatewayProcess.Start(fleet.NewDir("a"), ["--catalog", url, "--metrics-listen", $"127.0.0.1:{metricsA}"], env);
+        var envA = new Dictionary<string, string>(env);
+        foreach (var (name, value) in onlyA ?? new Dictionary<string, string>()) envA[name] = value;
+        fleet.A = GatewayProcess.Start(fleet.NewDir("a"), ["--catalog", url, "--metrics-listen", $"127.0.0.1:{metricsA}"], envA);
         var metricsB = FreePort();
         fleet.B = GatewayProcess.Start(fleet.NewDir("b"), ["--catalog", url, "--metrics-listen", $"127.0.0.1:{metricsB}"], env);
         fleet.MetricsA = new Uri($"http://127.0.0.1:{metricsA}/");
@@ -122,14 +126,15 @@ internal sealed class FleetNodes : IAsyncDisposable
         return long.Parse(line![(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Polls /health until its body contains <paramref name="expected"/>; the last body either way.</summary>
+    /// <summary>Polls /health until "STATUS BODY" contains <paramref name="expected"/>; the last answer either way.</summary>
     public static async Task<string> HealthWithinAsync(Uri metrics, string expected, TimeSpan limit)
     {
         var watch = Stopwatch.StartNew();
         while (true)
         {
             var (status, body) = await GetAsync(metrics, "health");
-            if (body.Contains(expected, StringComparison.Ordinal) || watch.Elapsed > limit) return $"{status} {body}";
+            var answer = $"{status} {body}";
+            if (answer.Contains(expected, StringComparison.Ordinal) || watch.Elapsed > limit) return answer;
             await Task.Delay(50);
         }
     }
