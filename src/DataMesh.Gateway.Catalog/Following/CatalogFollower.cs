@@ -35,6 +35,7 @@ public sealed class CatalogFollower : IAsyncDisposable
     private readonly Task _loop;
     private int _mode = (int)FollowMode.Polling;
     private int _unreachable;
+    private int _listenFailing;
     private long _lastContact;
     private long _fallbacks;
     private long _announcements;
@@ -121,9 +122,14 @@ public sealed class CatalogFollower : IAsyncDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
         {
-            Failed(e, null);
+            // Not a verdict on reachability: the poll that follows judges that (LISTEN may fail where reads work, such
+            // as behind a proxy), so a node whose channel cannot open does not flap between reachable and not.
+            Volatile.Write(ref _lastError, e.Message);
+            if (Interlocked.Exchange(ref _listenFailing, 1) == 0)
+                _warn($"Cannot listen for the catalog's changes ({e.Message}): polling every {_interval.TotalSeconds:0.###} s, trying again every {ListenRetry.TotalSeconds:0} s");
             return false;
         }
+        Interlocked.Exchange(ref _listenFailing, 0);
         Contact();
         Volatile.Write(ref _mode, (int)FollowMode.Listening);
         _inform($"Following the catalog's changes by {_feed.Description}");
