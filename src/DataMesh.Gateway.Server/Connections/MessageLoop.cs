@@ -171,14 +171,24 @@ internal sealed class MessageLoop(
     private async Task<FrontendMessage?> ReadOrNotifyAsync(Notifications.NotificationInbox inbox, CancellationToken cancellationToken)
     {
         var read = transport.ReadMessageAsync(options.MaxMessageBytes, cancellationToken).AsTask();
+        // A shared catalog may stop answering while the session waits: it is then ended once the staleness bound has
+        // passed, not only at its next statement (checked every second while it waits, on a shared catalog only).
+        var shared = services.Catalog.Follower is { Shared: true };
         while (true)
         {
             if (session.TransactionStatus == TransactionStatus.Idle && inbox.HasPending && inbox.WriteTo(transport.Backend))
                 await transport.FlushAsync().ConfigureAwait(false);
             var signalled = inbox.Signalled();
-            if (await Task.WhenAny(read, signalled).ConfigureAwait(false) == read) return await read.ConfigureAwait(false);
+            var woken = shared
+                ? await Task.WhenAny(read, signalled, Task.Delay(StalenessCheck, CancellationToken.None)).ConfigureAwait(false)
+                : await Task.WhenAny(read, signalled).ConfigureAwait(false);
+            if (woken == read) return await read.ConfigureAwait(false);
+            if (shared) CatalogStaleness.RequireFresh(services.Catalog, options.CatalogMaxStaleness);
         }
     }
+
+    /// <summary>How often a waiting session on a shared catalog checks that its snapshot is not too stale.</summary>
+    private static readonly TimeSpan StalenessCheck = TimeSpan.FromSeconds(1);
 
     /// <summary>Waiting notifications go out before ReadyForQuery when the session is outside a transaction block.</summary>
     private void WriteNotifications(Notifications.NotificationInbox inbox)

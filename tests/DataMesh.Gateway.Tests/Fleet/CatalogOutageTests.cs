@@ -10,8 +10,9 @@ namespace DataMesh.Gateway.Tests.Fleet;
 /// The shared catalog's PostgreSQL stops while two nodes serve (this class has a server of its own): /health reports
 /// the catalog unreachable (503), new sessions are refused with FATAL 57P03, an open session goes on under the last
 /// snapshot until the configured staleness (CatalogMaxStalenessSeconds, 10 s here) has passed and is then ended with
-/// FATAL 57P03; PostgreSQL started again, both nodes serve and follow changes again without a restart. Node A runs
-/// with CatalogListen off (polling only): a shared catalog's reachability is judged the same way.
+/// FATAL 57P03 (at its next statement, and an idle one unasked); PostgreSQL started again, both nodes serve and follow
+/// changes again without a restart. Node A runs with CatalogListen off (polling only): a shared catalog's reachability
+/// is judged the same way.
 /// </summary>
 public sealed class CatalogOutageTests(PostgresCatalogServer server, ITestOutputHelper output) : IClassFixture<PostgresCatalogServer>
 {
@@ -28,6 +29,12 @@ public sealed class CatalogOutageTests(PostgresCatalogServer server, ITestOutput
         Assert.Contains("LISTEN", await HealthWithinAsync(fleet.MetricsB, "LISTEN", TimeSpan.FromSeconds(2)));
         await using var bob = await OpenAsync(fleet.B, "bob", "consumer");
         Assert.Equal(10L, await ScalarAsync(bob, Probe));
+        // A second session of bob's that stays idle throughout: it must be ended without sending anything.
+        var tcp = new System.Net.Sockets.TcpClient { NoDelay = true };
+        await tcp.ConnectAsync(System.Net.IPAddress.Loopback, fleet.B.Port);
+        await using var idle = RawClient.Wrap(tcp);
+        await idle.SendAsync(RawClient.StartupMessage("bob", "consumer"));
+        Assert.Equal('Z', (await RawLogin.AuthenticateAsync(idle, "bob", "bob"))[^1].Type);
 
         var stopped = Stopwatch.StartNew();
         await server.StopAsync();
@@ -72,6 +79,13 @@ public sealed class CatalogOutageTests(PostgresCatalogServer server, ITestOutput
         Assert.InRange(reported, Staleness.TotalSeconds, Staleness.TotalSeconds + 5);
         Assert.True(stopped.Elapsed >= Staleness - TimeSpan.FromSeconds(1), $"the session ended {stopped.Elapsed} after the stop");
         Assert.Equal(System.Data.ConnectionState.Closed, bob.State);
+        // The idle session got the same FATAL unasked, and its connection was closed.
+        var unasked = await idle.ReadMessageAsync(TimeSpan.FromSeconds(5));
+        Assert.NotNull(unasked);
+        Assert.Equal('E', unasked.Value.Type);
+        Assert.Equal("57P03", RawClient.SqlState(unasked.Value.Payload));
+        Assert.Equal("FATAL", RawClient.Field(unasked.Value.Payload, 'S'));
+        Assert.True(await idle.IsClosedByServerAsync(TimeSpan.FromSeconds(5)), "the idle session's connection stayed open");
 
         // PostgreSQL is back: both nodes serve and follow again, no restart.
         await server.StartAsync();
