@@ -7,18 +7,19 @@ using static DataMesh.Gateway.Benchmarks.Scale.CatalogSeeder;
 namespace DataMesh.Gateway.Benchmarks.Scale;
 
 /// <summary>
-/// <c>catalog-scale --data-dir DIR [--assets N] [--subscriptions M] [--rounds R] [--changes C] [--results PATH]</c>:
+/// <c>catalog-scale --data-dir DIR [--assets N] [--subscriptions M] [--rounds R] [--changes C] [--results PATH] [--hold-idle S]</c>:
 /// every target of the catalog-at-scale issue in one run against the real gateway on a seeded directory: start-up
 /// (port, first consumer answer, background load), failed sign-ins of unknown against known users (and that they
 /// reload nothing), idle memory, first sessions in 100-grant projects, SEARCH CATALOG, REQUEST/APPROVE/REVOKE/PUBLISH
 /// latency and how soon an open consumer session sees an approval or revocation, and memory across C admin changes.
+/// <c>--hold-idle S</c> stops after the idle memory and keeps the gateway up S seconds for a profiler.
 /// </summary>
 public static class ScaleHarness
 {
     public static int Run(string[] args)
     {
         string? dir = null, results = null;
-        int assets = 100_000, subscriptions = 1_000_000, rounds = 40, changes = 1000;
+        int assets = 100_000, subscriptions = 1_000_000, rounds = 40, changes = 1000, holdIdle = -1;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             var v = args[i + 1];
@@ -30,6 +31,7 @@ public static class ScaleHarness
                 case "--rounds": rounds = int.Parse(v, CultureInfo.InvariantCulture); break;
                 case "--changes": changes = int.Parse(v, CultureInfo.InvariantCulture); break;
                 case "--results": results = v; break;
+                case "--hold-idle": holdIdle = int.Parse(v, CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException("unknown option " + args[i]);
             }
         }
@@ -45,6 +47,13 @@ public static class ScaleHarness
         {
             var probes = new ScaleProbes(gateway.Port);
             StartUp(gateway, probes, report, assets);
+            if (holdIdle >= 0)
+            {
+                // For a profiler attached from outside (dotnet-counters, dotnet-gcdump) on the idle gateway.
+                Console.Error.WriteLine($"catalog-scale: idle gateway pid {gateway.ProcessId}, held {holdIdle} s");
+                Thread.Sleep(TimeSpan.FromSeconds(holdIdle));
+                return 0;
+            }
             SignIns(gateway, probes, report);
             FirstSessions(probes, report, assets, perConsumer);
             Search(probes, report, assets);

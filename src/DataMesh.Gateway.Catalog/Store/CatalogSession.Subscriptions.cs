@@ -13,7 +13,7 @@ internal abstract partial class CatalogSession
 
     private static SubscriptionRecord MapSubscription(DbDataReader r) => new(
         r.GetInt64(0), r.GetInt64(1), PooledString(r, 2), PooledString(r, 3), PooledString(r, 4), r.GetString(5), ParseStatus(r.GetString(6)),
-        PooledString(r, 7), ParseTime(r.GetString(8)), PooledNullable(r, 9), NullableTime(r, 10), NullableString(r, 11), PooledNullable(r, 12),
+        PooledString(r, 7), ParseTime(r.GetString(8)), PooledNullable(r, 9), NullableTime(r, 10), CatalogInterning.Text(NullableString(r, 11)), PooledNullable(r, 12),
         r.IsDBNull(13) ? null : FromJson<List<string>>(r.GetString(13)), r.IsDBNull(14) ? null : FromJson<List<string>>(r.GetString(14)),
         FromJson<List<MaskRecord>>(r.GetString(15)), NullableTime(r, 16))
     {
