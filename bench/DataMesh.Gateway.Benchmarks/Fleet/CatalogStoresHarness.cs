@@ -52,23 +52,26 @@ public static class CatalogStoresHarness
             ("SQLite (embedded file)", Path.Combine(root, "sqlite"), null),
             ("PostgreSQL 15 (loopback)", Path.Combine(root, "postgres"), postgres),
         };
-        var results = new List<StoreResult>();
-        foreach (var (name, dataDir, catalog) in stores)
-        {
-            Console.WriteLine($"== {name}: {ops} of each catalog operation, {sessions} session starts");
-            var settings = new GatewaySettings { Listen = "127.0.0.1:0", DataDir = dataDir, Catalog = catalog, CatalogPreload = false };
-            await using var host = GatewayHost.Start(settings, NullLoggerFactory.Instance, "");
-            Prepare(host.Catalog, accountRoot);
-            var writes = CatalogOperations(host.Catalog, ops);
-            var starts = await SessionStartsAsync(host.EndPoint.Port, sessions);
-            results.Add(new StoreResult(name, writes, starts));
-        }
+        // Both gateways run at once and take turns, operation by operation: on a shared machine whose load changes by
+        // the minute, each store's figures then come from the same minutes.
+        await using var sqliteHost = GatewayHost.Start(Settings(stores[0].DataDir, null), NullLoggerFactory.Instance, "");
+        await using var postgresHost = GatewayHost.Start(Settings(stores[1].DataDir, postgres), NullLoggerFactory.Instance, "");
+        GatewayHost[] hosts = [sqliteHost, postgresHost];
+        foreach (var host in hosts) Prepare(host.Catalog, accountRoot);
+        Console.WriteLine($"== {ops} of each catalog operation on each store, taking turns");
+        var writes = CatalogOperations(hosts.Select(h => h.Catalog).ToArray(), ops);
+        Console.WriteLine($"== {sessions} session starts on each store, taking turns");
+        var starts = await SessionStartsAsync(hosts.Select(h => h.EndPoint.Port).ToArray(), sessions);
+        var results = stores.Select((s, i) => new StoreResult(s.Name, writes[i], starts[i])).ToList();
         var report = Report(results, ops, sessions);
         Console.WriteLine(report);
         if (markdown is not null) await File.WriteAllTextAsync(markdown, report);
         Directory.Delete(root, recursive: true);
         return 0;
     }
+
+    private static GatewaySettings Settings(string dataDir, string? catalog) =>
+        new() { Listen = "127.0.0.1:0", DataDir = dataDir, Catalog = catalog, CatalogPreload = false };
 
     private sealed record StoreResult(string Name, Dictionary<string, double> OpsPerSecond, double[] SessionStartMs);
 
@@ -87,41 +90,51 @@ public static class CatalogStoresHarness
             GatewayProcess.Admin(catalog, "carol", sql);
     }
 
-    /// <summary>Operations per second of each kind, each timed alone.</summary>
-    private static Dictionary<string, double> CatalogOperations(AdminCatalog catalog, int ops)
+    /// <summary>Operations per second of each kind on each catalog, each timed alone; the catalogs take turns.</summary>
+    private static Dictionary<string, double>[] CatalogOperations(AdminCatalog[] catalogs, int ops)
     {
-        var spent = new Dictionary<string, TimeSpan> { ["APPROVE SUBSCRIPTION"] = default, ["REVOKE SUBSCRIPTION"] = default, ["PUBLISH ASSET"] = default, ["CREATE GLOSSARY TERM"] = default };
-        void Timed(string kind, string sql)
-        {
-            var watch = Stopwatch.StartNew();
-            if (GatewayProcess.Admin(catalog, "carol", sql) is null) throw new InvalidOperationException("did nothing: " + sql);
-            spent[kind] += watch.Elapsed;
-        }
+        string[] kinds = ["APPROVE SUBSCRIPTION", "REVOKE SUBSCRIPTION", "PUBLISH ASSET", "CREATE GLOSSARY TERM"];
+        var spent = catalogs.Select(_ => kinds.ToDictionary(k => k, _ => TimeSpan.Zero)).ToArray();
         for (var i = 0; i < ops; i++)
         {
-            var id = (long)GatewayProcess.Admin(catalog, "carol", $"REQUEST SUBSCRIPTION TO producer.orders FOR PROJECT consumer JUSTIFICATION 'bench {i}'")!.Rows[0][0]!;
-            Timed("APPROVE SUBSCRIPTION", $"APPROVE SUBSCRIPTION {id} WITH ROW FILTER (region = 'r{i % 3}') EXCLUDE COLUMNS (email)");
-            Timed("REVOKE SUBSCRIPTION", $"REVOKE SUBSCRIPTION {id}");
-            GatewayProcess.Admin(catalog, "carol", $"CREATE ASSET producer.a{i} FROM 'data.parquet'");
-            Timed("PUBLISH ASSET", $"PUBLISH ASSET producer.a{i}");
-            Timed("CREATE GLOSSARY TERM", $"CREATE GLOSSARY TERM 'term {i}' DESCRIPTION 'bench'");
+            for (var c = 0; c < catalogs.Length; c++)
+            {
+                var catalog = catalogs[c];
+                void Timed(string kind, string sql)
+                {
+                    var watch = Stopwatch.StartNew();
+                    if (GatewayProcess.Admin(catalog, "carol", sql) is null) throw new InvalidOperationException("did nothing: " + sql);
+                    spent[c][kind] += watch.Elapsed;
+                }
+                var id = (long)GatewayProcess.Admin(catalog, "carol", $"REQUEST SUBSCRIPTION TO producer.orders FOR PROJECT consumer JUSTIFICATION 'bench {i}'")!.Rows[0][0]!;
+                Timed("APPROVE SUBSCRIPTION", $"APPROVE SUBSCRIPTION {id} WITH ROW FILTER (region = 'r{i % 3}') EXCLUDE COLUMNS (email)");
+                Timed("REVOKE SUBSCRIPTION", $"REVOKE SUBSCRIPTION {id}");
+                GatewayProcess.Admin(catalog, "carol", $"CREATE ASSET producer.a{i} FROM 'data.parquet'");
+                Timed("PUBLISH ASSET", $"PUBLISH ASSET producer.a{i}");
+                Timed("CREATE GLOSSARY TERM", $"CREATE GLOSSARY TERM 'term {i}' DESCRIPTION 'bench'");
+            }
         }
-        return spent.ToDictionary(p => p.Key, p => ops / p.Value.TotalSeconds);
+        return spent.Select(d => d.ToDictionary(p => p.Key, p => ops / p.Value.TotalSeconds)).ToArray();
     }
 
-    /// <summary>Milliseconds from opening the socket to the first row of <c>SELECT 1</c>, one session at a time, sorted.</summary>
-    private static async Task<double[]> SessionStartsAsync(int port, int sessions)
+    /// <summary>Milliseconds from opening the socket to the first row of <c>SELECT 1</c>, one session at a time per
+    /// gateway (the gateways take turns), sorted.</summary>
+    private static async Task<double[][]> SessionStartsAsync(int[] ports, int sessions)
     {
-        var connectionString = $"Host=127.0.0.1;Port={port};Username=reader;Password=reader;Database=consumer;SSL Mode=Disable;Pooling=false;Timeout=30";
-        for (var i = 0; i < 10; i++) await OneSessionAsync(connectionString); // warm-up: the project's engine, JIT
-        var times = new double[sessions];
+        var connectionStrings = ports.Select(port => $"Host=127.0.0.1;Port={port};Username=reader;Password=reader;Database=consumer;SSL Mode=Disable;Pooling=false;Timeout=30").ToArray();
+        foreach (var connectionString in connectionStrings)
+            for (var i = 0; i < 10; i++) await OneSessionAsync(connectionString); // warm-up: the project's engine, JIT
+        var times = ports.Select(_ => new double[sessions]).ToArray();
         for (var i = 0; i < sessions; i++)
         {
-            var watch = Stopwatch.StartNew();
-            await OneSessionAsync(connectionString);
-            times[i] = watch.Elapsed.TotalMilliseconds;
+            for (var g = 0; g < ports.Length; g++)
+            {
+                var watch = Stopwatch.StartNew();
+                await OneSessionAsync(connectionStrings[g]);
+                times[g][i] = watch.Elapsed.TotalMilliseconds;
+            }
         }
-        Array.Sort(times);
+        foreach (var t in times) Array.Sort(t);
         return times;
     }
 
@@ -137,11 +150,11 @@ public static class CatalogStoresHarness
     {
         var (sqlite, pg) = (results[0], results[1]);
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Catalog writes through the admin path, one writer, {ops} of each (each timed alone; operations per second):").AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Catalog writes through the admin path, one writer, {ops} of each per store (each timed alone, the stores taking turns; operations per second):").AppendLine();
         text.AppendLine($"| operation | {sqlite.Name} | {pg.Name} | PostgreSQL / SQLite |").AppendLine("|---|---:|---:|---:|");
         foreach (var kind in sqlite.OpsPerSecond.Keys)
             text.AppendLine(CultureInfo.InvariantCulture, $"| {kind} | {sqlite.OpsPerSecond[kind]:F0} | {pg.OpsPerSecond[kind]:F0} | {pg.OpsPerSecond[kind] / sqlite.OpsPerSecond[kind]:F2} |");
-        text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Session start (connect, SCRAM sign-in, first `SELECT 1` in a consumer project; {sessions} sessions one after another, ms):").AppendLine();
+        text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Session start (connect, SCRAM sign-in, first `SELECT 1` in a consumer project; {sessions} sessions per store one after another, the stores taking turns; ms):").AppendLine();
         text.AppendLine($"| percentile | {sqlite.Name} | {pg.Name} | PostgreSQL / SQLite |").AppendLine("|---|---:|---:|---:|");
         foreach (var p in new[] { 50, 90, 99 })
         {
