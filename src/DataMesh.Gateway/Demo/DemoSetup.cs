@@ -54,6 +54,11 @@ public static class DemoSetup
             catalog.Catalog.Refresh();
             if (catalog.Catalog.Snapshot.Projects.Any())
             {
+                // --demo trusts the demo's own token issuer for any user name, domain admins included: on a catalog the
+                // demo did not seed (a real fleet's), that would open every account to whoever reads this node's data
+                // directory. Fail closed.
+                if (catalog.Catalog.Snapshot.Project("marketing") is null || catalog.Catalog.Snapshot.Account("acct_marketing") is null)
+                    throw new InvalidOperationException("--demo on a shared catalog that holds a mesh the demo did not seed; start this node without --demo");
                 logger.LogInformation("The shared catalog already holds a mesh: this node serves it without seeding");
             }
             else

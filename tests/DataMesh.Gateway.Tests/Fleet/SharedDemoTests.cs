@@ -91,6 +91,30 @@ public sealed class SharedDemoTests(PostgresCatalogServer server) : IClassFixtur
         Assert.Contains("Demo catalog seeded", node.Log);
     }
 
+    /// <summary>--demo trusts the demo's token issuer for every user: pointed at a mesh it did not seed, a node refuses to start.</summary>
+    [Fact]
+    public async Task A_demo_node_refuses_a_shared_catalog_holding_a_mesh_the_demo_did_not_seed()
+    {
+        var (url, environment, database) = NewCatalog();
+        var accounts = NewDir("real-accounts");
+        using (var admin = DataMesh.Gateway.Admin.AdminCatalog.Open(NewDir("admin"), server.OpenStore(database)))
+        {
+            admin.SetUser("carol", "carol", domainAdmin: true);
+            foreach (var sql in new[] { $"ASSOCIATE ACCOUNT finance_store LOCATION '{accounts}' ADMIN carol", "ACCEPT ACCOUNT finance_store",
+                         "CREATE PROJECT PROFILE standard BLUEPRINTS (query_limits WITH (memory = '1GB'))", "CREATE PROJECT ledger ACCOUNT finance_store PROFILE standard" })
+            {
+                Assert.True(DataMesh.Gateway.Sql.Admin.AdminParser.TryParse(DataMesh.Gateway.Sql.Lexing.StatementSplitter.Split(sql).Single(), out var command), sql);
+                admin.Executor.Execute(command!, "carol", "postgres", sql);
+            }
+        }
+        using var node = GatewayProcess.Start(NewDir("intruder"), ["--demo", "--catalog", url], environment);
+        Assert.True(node.WaitForExit(TimeSpan.FromSeconds(90)), "the demo node kept running on a catalog it did not seed");
+        Assert.NotEqual(0, node.Process.ExitCode);
+        Assert.Contains("--demo on a shared catalog that holds a mesh the demo did not seed", node.Log);
+        Assert.Equal(1L, await ScalarAsync(database, "SELECT count(*) FROM projects"));
+        Assert.Equal(0L, await ScalarAsync(database, "SELECT count(*) FROM users WHERE name IN ('alice', 'bob', 'dave')"));
+    }
+
     /// <summary>The SQLSTATE signing in as carol gets, or "ok".</summary>
     private static async Task<string> StateAsync(GatewayProcess node)
     {
