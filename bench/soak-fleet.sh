@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The soak on a fleet: two gateway nodes on one PostgreSQL catalog (issue 22), 64 clients, random admin changes sent
 # to either node, checked by the soak's grant ledger with the cross-node bound (--revoke-allowance, 2 s by default:
-# a node learns of a change made on the other when it next follows the catalog's change log, every second).
+# a node applies a change made on the other when its announcement arrives, or at its next poll when the channel is down).
 #
 #   bench/soak-fleet.sh [DURATION] [extra soak options]      e.g. bench/soak-fleet.sh 2m --markdown soak-fleet.md
 #

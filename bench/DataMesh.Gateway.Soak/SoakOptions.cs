@@ -23,8 +23,8 @@ public sealed record SoakOptions
 
     /// <summary>
     /// How long after a REVOKE was acknowledged a query may still see the revoked rows (GrantLedger): zero on one node;
-    /// on two nodes the other node learns of the revoke when it next follows the catalog's change log (every second), so
-    /// the bound is that interval plus the catch-up, 2 s by default.
+    /// on two nodes the other node applies the revoke when its announcement arrives (LISTEN/NOTIFY) or, with the channel
+    /// down, at its next poll (every second): 2 s by default, the cross-node bound issue 22 sets.
     /// </summary>
     public TimeSpan RevokeAllowance { get; init; }
 

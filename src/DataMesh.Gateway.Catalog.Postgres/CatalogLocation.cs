@@ -1,3 +1,4 @@
+using DataMesh.Gateway.Catalog.Following;
 using DataMesh.Gateway.Catalog.Store;
 using DataMesh.Gateway.Catalog.Store.Postgres;
 using Npgsql;
@@ -30,6 +31,13 @@ public static class CatalogLocation
             throw new ArgumentException("--catalog takes postgresql://USER@HOST:PORT/DATABASE or a connection string (Host=…;Database=…)");
         return PostgresCatalogStore.Open(NpgsqlDataSource.Create(ConnectionString(location, environment ?? Environment.GetEnvironmentVariable)));
     }
+
+    /// <summary>
+    /// The change announcements of the catalog <paramref name="location"/> names (LISTEN on its own connection), or
+    /// null for the embedded SQLite catalog, which no other node shares.
+    /// </summary>
+    public static ICatalogChangeFeed? ChangeFeed(string? location, Func<string, string?>? environment = null) =>
+        IsPostgres(location) ? new PostgresChangeFeed(ConnectionString(location!, environment ?? Environment.GetEnvironmentVariable)) : null;
 
     /// <summary>The Npgsql connection string for <paramref name="location"/>, with the password from the environment when it has none.</summary>
     public static string ConnectionString(string location, Func<string, string?> environment)

@@ -1,3 +1,4 @@
+using DataMesh.Gateway.Catalog.Following;
 using DataMesh.Gateway.Catalog.Snapshots;
 using DataMesh.Gateway.Catalog.Store;
 
@@ -21,7 +22,7 @@ public sealed class CatalogService : IDisposable
     private long _position;
     private long _fullLoads;
     private long _patches;
-    private Task? _follower;
+    private CatalogFollower? _follower;
 
     /// <param name="load">False: the snapshot is loaded later by <see cref="Load"/> (a server opens its port first).</param>
     public CatalogService(ICatalogStore store, bool load = true)
@@ -128,34 +129,21 @@ public sealed class CatalogService : IDisposable
     public void Refresh() => CatchUp();
 
     /// <summary>
-    /// Follows the change log every <paramref name="interval"/> in the background, so writes of other processes
-    /// (another gateway on the same catalog, <c>datamesh user add</c>) appear without a request ever waiting for them.
+    /// Follows the change log written by other processes (another gateway on the same catalog, <c>datamesh user add</c>)
+    /// in the background, so their writes appear without a request ever waiting for them: by the catalog's change
+    /// announcements when <paramref name="feed"/> is given (a shared PostgreSQL catalog), else by reading the version
+    /// every <paramref name="interval"/> (<see cref="CatalogFollower"/>).
     /// </summary>
-    public void StartFollowing(TimeSpan interval, Action<Exception>? onError = null)
+    /// <param name="shared">A catalog other nodes share (PostgreSQL), followed by polling when <paramref name="feed"/> is null.</param>
+    public CatalogFollower StartFollowing(TimeSpan interval, ICatalogChangeFeed? feed = null, bool shared = false, TimeProvider? time = null,
+        Action<string>? warn = null, Action<string>? inform = null)
     {
-        if (_follower is not null) return;
-        _follower = Task.Run(async () =>
-        {
-            using var timer = new PeriodicTimer(interval);
-            try
-            {
-                while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
-                {
-                    try
-                    {
-                        CatchUp();
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        onError?.Invoke(e); // a busy or failing store: the next tick tries again
-                    }
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        });
+        lock (_patchGate)
+            return _follower ??= new CatalogFollower(this, feed, shared, interval, time ?? TimeProvider.System, warn ?? (_ => { }), inform ?? (_ => { }));
     }
+
+    /// <summary>The background follower, once <see cref="StartFollowing"/> ran.</summary>
+    public CatalogFollower? Follower => Volatile.Read(ref _follower);
 
     /// <summary>
     /// Loads every project's partition not loaded yet, a few projects per read, on a background thread (sessions never
@@ -187,13 +175,7 @@ public sealed class CatalogService : IDisposable
     public void Dispose()
     {
         _stopping.Cancel();
-        try
-        {
-            _follower?.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-        }
+        _follower?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Store.Dispose();
     }
 }

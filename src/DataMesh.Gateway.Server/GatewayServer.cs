@@ -85,6 +85,12 @@ public sealed class GatewayServer : IAsyncDisposable
         _logger.LogInformation("Ready: accepting sessions");
     }
 
+    /// <summary>How the node follows the catalog (null until the catalog is loaded and followed).</summary>
+    public DataMesh.Gateway.Catalog.Following.CatalogFollower? CatalogFollower => _services.Catalog.Follower;
+
+    /// <summary>How long open sessions are governed by the last snapshot once the catalog stopped answering.</summary>
+    public TimeSpan CatalogMaxStaleness => _options.CatalogMaxStaleness;
+
     /// <summary>All metrics in Prometheus's text format.</summary>
     public string RenderMetrics() =>
         Metrics.Render(ActiveConnections, IsReady, _services.Governance.RewriteCacheHits, _services.Governance.RewriteCacheMisses)

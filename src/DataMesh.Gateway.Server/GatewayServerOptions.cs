@@ -74,4 +74,10 @@ public sealed class GatewayServerOptions
 
     /// <summary>How long running queries may go on after shutdown starts before they are cancelled.</summary>
     public TimeSpan ShutdownGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// While a shared catalog does not answer, open sessions go on under the node's last snapshot for at most this long
+    /// since its last answer; their next statement after that is FATAL 57P03 (new sessions are refused at once).
+    /// </summary>
+    public TimeSpan CatalogMaxStaleness { get; init; } = TimeSpan.FromSeconds(30);
 }

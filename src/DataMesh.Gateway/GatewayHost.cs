@@ -118,6 +118,7 @@ public sealed class GatewayHost : IAsyncDisposable
                 MaxDelay = TimeSpan.FromSeconds(settings.LoginMaxDelaySeconds),
             },
             ShutdownGracePeriod = TimeSpan.FromSeconds(settings.ShutdownGraceSeconds),
+            CatalogMaxStaleness = TimeSpan.FromSeconds(settings.CatalogMaxStalenessSeconds),
         }, new GatewayServices(catalog.Users, catalog.Catalog, catalog.Metadata, catalog.Executor, governance, engines), loggers);
         Observability.MetricsEndpoint? metrics = null;
         global::DataMesh.Gateway.Portal.PortalHost? portal;
@@ -154,8 +155,9 @@ public sealed class GatewayHost : IAsyncDisposable
             catalog.Catalog.Load();
             if (settings.Demo) DemoSetup.Prepare(dataDirectory, seedDirectory, catalog, logger);
             if (settings.CatalogFollowSeconds > 0)
-                catalog.Catalog.StartFollowing(TimeSpan.FromSeconds(settings.CatalogFollowSeconds),
-                    e => logger.LogWarning("Following the catalog's change log failed: {Error}", e.Message));
+                catalog.Catalog.StartFollowing(TimeSpan.FromSeconds(settings.CatalogFollowSeconds), settings.CatalogListen ? CatalogLocation.ChangeFeed(settings.Catalog) : null,
+                    CatalogLocation.IsPostgres(settings.Catalog), TimeProvider.System,
+                    warning => logger.LogWarning("{Warning}", warning), notice => logger.LogInformation("{Notice}", notice));
             host.Webhooks = new WebhookDispatcher(catalog.Catalog, webhookOptions, TimeProvider.System,
                 warning => logger.LogWarning("{Warning}", warning));
             server.MarkReady();

@@ -28,13 +28,15 @@ public sealed class GatewayChild : IDisposable
     public int ProcessId => _process.Id;
 
     /// <param name="environment">Settings as DATAMESH_ variables (the host reads them).</param>
-    public static GatewayChild Start(string dataDir, IReadOnlyDictionary<string, string> environment)
+    /// <param name="serveOptions">Options of <c>serve</c> in place of <c>--demo</c> (such as <c>--catalog URL</c>).</param>
+    public static GatewayChild Start(string dataDir, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? serveOptions = null)
     {
         var port = FreePort();
         var metricsPort = FreePort();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "datamesh.dll"));
-        foreach (var a in new[] { "serve", "--demo", "--data-dir", dataDir, "--listen", $"127.0.0.1:{port}", "--metrics-listen", $"127.0.0.1:{metricsPort}", "--log-format", "simple" })
+        foreach (var a in new[] { "serve", "--data-dir", dataDir, "--listen", $"127.0.0.1:{port}", "--metrics-listen", $"127.0.0.1:{metricsPort}", "--log-format", "simple" }
+                     .Concat(serveOptions ?? ["--demo"]))
             start.ArgumentList.Add(a);
         foreach (var (k, v) in environment) start.Environment["DATAMESH_" + k] = v;
         var started = DateTime.UtcNow;

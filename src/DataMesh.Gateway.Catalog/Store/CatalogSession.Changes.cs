@@ -30,8 +30,17 @@ internal abstract partial class CatalogSession
             insert.ExecuteNonQuery();
         }
         _changes.Clear();
+        Announce(position);
         // The log keeps the newest positions only: a follower further behind reloads (CatalogService does).
         Execute("DELETE FROM catalog_changes WHERE position <= $p", ("$p", position - RetainedPositions));
+    }
+
+    /// <summary>
+    /// Tells other nodes that <paramref name="position"/> committed, inside this transaction, so the announcement is
+    /// delivered on commit and never for a write that rolled back. Nothing to do for a store no other node shares.
+    /// </summary>
+    private protected virtual void Announce(long position)
+    {
     }
 
     /// <summary>How many positions the log keeps.</summary>

@@ -169,6 +169,7 @@ internal sealed class ClientConnection(
         // Before authentication: nothing of the catalog is read until it is loaded, and clients retry on 57P03.
         if (lifetime.IsStarting)
             throw PgErrorException.Fatal("57P03", "the gateway is starting up");
+        CatalogStaleness.RequireReachable(services.Catalog);
 
         var binding = tls is not null && options.Certificate is not null ? ChannelBinding.TlsServerEndPoint(options.Certificate) : null;
         var signedIn = await authenticator.AuthenticateAsync(transport, user, binding, tls is not null, RemoteAddress(), ct).ConfigureAwait(false);

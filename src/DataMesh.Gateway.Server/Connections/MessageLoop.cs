@@ -83,6 +83,7 @@ internal sealed class MessageLoop(
                 continue;
             }
             RequireLiveIdentity(session, message.Type);
+            if (IsStatement(message.Type)) CatalogStaleness.RequireFresh(services.Catalog, options.CatalogMaxStaleness);
 
             // statement_timeout in the extended protocol runs from the first query message to the end of an Execute or a Sync.
             if (message.Type is FrontendMessageType.Parse or FrontendMessageType.Bind or FrontendMessageType.Describe or FrontendMessageType.Execute
@@ -170,14 +171,24 @@ internal sealed class MessageLoop(
     private async Task<FrontendMessage?> ReadOrNotifyAsync(Notifications.NotificationInbox inbox, CancellationToken cancellationToken)
     {
         var read = transport.ReadMessageAsync(options.MaxMessageBytes, cancellationToken).AsTask();
+        // A shared catalog may stop answering while the session waits: it is then ended once the staleness bound has
+        // passed, not only at its next statement (checked every second while it waits, on a shared catalog only).
+        var shared = services.Catalog.Follower is { Shared: true };
         while (true)
         {
             if (session.TransactionStatus == TransactionStatus.Idle && inbox.HasPending && inbox.WriteTo(transport.Backend))
                 await transport.FlushAsync().ConfigureAwait(false);
             var signalled = inbox.Signalled();
-            if (await Task.WhenAny(read, signalled).ConfigureAwait(false) == read) return await read.ConfigureAwait(false);
+            var woken = shared
+                ? await Task.WhenAny(read, signalled, Task.Delay(StalenessCheck, CancellationToken.None)).ConfigureAwait(false)
+                : await Task.WhenAny(read, signalled).ConfigureAwait(false);
+            if (woken == read) return await read.ConfigureAwait(false);
+            if (shared) CatalogStaleness.RequireFresh(services.Catalog, options.CatalogMaxStaleness);
         }
     }
+
+    /// <summary>How often a waiting session on a shared catalog checks that its snapshot is not too stale.</summary>
+    private static readonly TimeSpan StalenessCheck = TimeSpan.FromSeconds(1);
 
     /// <summary>Waiting notifications go out before ReadyForQuery when the session is outside a transaction block.</summary>
     private void WriteNotifications(Notifications.NotificationInbox inbox)
@@ -192,14 +203,16 @@ internal sealed class MessageLoop(
     private static void RequireLiveIdentity(Session session, byte messageType)
     {
         if (session.IdentityExpiresAt is not { } until || DateTimeOffset.UtcNow < until) return;
-        if (messageType is not (FrontendMessageType.Query or FrontendMessageType.Parse or FrontendMessageType.Bind
-            or FrontendMessageType.Execute or FrontendMessageType.Describe or FrontendMessageType.FunctionCall)) return;
+        if (!IsStatement(messageType)) return;
         var expired = session.IdentityTokenExpiresAt ?? until;
         var grace = until > expired ? $" (its grace period ended at {until:yyyy-MM-dd HH:mm:ss} UTC)" : "";
         throw new PgErrorException(SqlState.InvalidAuthorizationSpecification,
             $"terminating connection because the session's identity token expired at {expired:yyyy-MM-dd HH:mm:ss} UTC{grace}",
             PgErrorSeverity.Fatal, hint: "reconnect with a fresh identity token");
     }
+
+    private static bool IsStatement(byte messageType) => messageType is FrontendMessageType.Query or FrontendMessageType.Parse
+        or FrontendMessageType.Bind or FrontendMessageType.Execute or FrontendMessageType.Describe or FrontendMessageType.FunctionCall;
 
     /// <summary>The statement's error through the one response writer (counted by SQLSTATE, audited, a transaction
     /// block failed); then ReadyForQuery for a Query, or skipping to Sync in the extended protocol.</summary>

@@ -53,6 +53,18 @@ public sealed class GatewaySettings
     /// <summary>How often the catalog follows its change log for other processes' writes (seconds; 0: never).</summary>
     public double CatalogFollowSeconds { get; set; } = 1;
 
+    /// <summary>
+    /// A shared PostgreSQL catalog: follow its change announcements (LISTEN) besides polling. Off only where LISTEN
+    /// cannot work, such as behind a transaction-pooling proxy (then changes arrive by polling, every CatalogFollowSeconds).
+    /// </summary>
+    public bool CatalogListen { get; set; } = true;
+
+    /// <summary>
+    /// A shared catalog that stops answering: new sessions are refused with 57P03 at once, open ones keep running under
+    /// the last snapshot for at most this many seconds since the catalog last answered, then end with FATAL 57P03.
+    /// </summary>
+    public double CatalogMaxStalenessSeconds { get; set; } = 30;
+
     /// <summary>Load every project's assets and grants in the background after start-up (otherwise on first use only).</summary>
     public bool CatalogPreload { get; set; } = true;
     public string LogFormat { get; set; } = "json";

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using DataMesh.Gateway.Server;
+using DataMesh.Gateway.Server.Observability;
 using Microsoft.Extensions.Logging;
 
 namespace DataMesh.Gateway.Observability;
@@ -8,7 +9,8 @@ namespace DataMesh.Gateway.Observability;
 /// <summary>
 /// A small HTTP endpoint on its own port (setting MetricsListen, e.g. 127.0.0.1:9187; off when empty):
 /// <c>GET /metrics</c> answers the Prometheus text format, <c>GET /health</c> answers 200 "ready" while the gateway
-/// accepts connections and 503 while it shuts down. It serves nothing else and reads no request body.
+/// accepts connections and its catalog answers, 503 while it starts, shuts down or cannot reach its catalog
+/// (<see cref="HealthReport"/>, which also says how the node follows the catalog). It serves nothing else and reads no request body.
 /// </summary>
 public sealed class MetricsEndpoint : IAsyncDisposable
 {
@@ -70,7 +72,7 @@ public sealed class MetricsEndpoint : IAsyncDisposable
             : context.Request.Url?.AbsolutePath switch
             {
                 "/metrics" => (200, _server.RenderMetrics(), "text/plain; version=0.0.4"),
-                "/health" => _server.IsReady ? (200, "ready\n", "text/plain") : (503, "shutting down\n", "text/plain"),
+                "/health" => Health(),
                 _ => (404, "not found\n", "text/plain"),
             };
         var bytes = Encoding.UTF8.GetBytes(body);
@@ -78,6 +80,12 @@ public sealed class MetricsEndpoint : IAsyncDisposable
         response.ContentType = type;
         response.ContentLength64 = bytes.Length;
         response.OutputStream.Write(bytes);
+    }
+
+    private (int Status, string Body, string Type) Health()
+    {
+        var (healthy, text) = HealthReport.Of(_server);
+        return (healthy ? 200 : 503, text, "text/plain");
     }
 
     private static int FreePort(IPAddress address)

@@ -16,6 +16,12 @@ public sealed class PostgresCatalogServer : IAsyncLifetime
 
     public Task DisposeAsync() => _server.DisposeAsync();
 
+    /// <summary>Stops the server (fast shutdown); its databases stay for <see cref="StartAsync"/>.</summary>
+    public Task StopAsync() => _server.StopAsync();
+
+    /// <summary>Starts the stopped server again on the same port.</summary>
+    public Task StartAsync() => _server.StartAsync();
+
     /// <summary>A new, empty database's connection string (the password in it: tests only).</summary>
     public string NewDatabase()
     {

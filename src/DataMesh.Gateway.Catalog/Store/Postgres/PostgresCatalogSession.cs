@@ -24,6 +24,13 @@ internal sealed class PostgresCatalogSession(DbConnection connection, DbTransact
             ("$i", a.Id), ("$n", f[0]), ("$d", f[1]), ("$c", f[2]), ("$t", f[3]), ("$m", f[4]));
     }
 
+    /// <summary>
+    /// NOTIFY on <see cref="PostgresCatalogStore.ChangeChannel"/> with the new position: PostgreSQL queues it with the
+    /// transaction and delivers it to every listening node only when the transaction commits.
+    /// </summary>
+    private protected override void Announce(long position) =>
+        Execute($"SELECT pg_notify('{PostgresCatalogStore.ChangeChannel}', $p)", ("$p", position.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
     private protected override void DeleteFromSearch(long assetId) => Execute("DELETE FROM asset_search_documents WHERE asset_id = $i", ("$i", assetId));
 
     public override IReadOnlyList<(AssetRecord Asset, double Score)> SearchAssets(string text, int limit, SearchScope scope)

@@ -17,6 +17,12 @@ namespace DataMesh.Gateway.Catalog.Store.Postgres;
 /// </summary>
 public sealed partial class PostgresCatalogStore : ICatalogStore
 {
+    /// <summary>
+    /// The channel every committed catalog write NOTIFYs, with its change-log position as the payload (in the write's
+    /// transaction: delivered on commit only); nodes LISTEN on it to catch up at once instead of at their next poll.
+    /// </summary>
+    public const string ChangeChannel = "datamesh_catalog_changes";
+
     private readonly DbDataSource _source;
     private readonly PostgresRetry _retry;
     private readonly SearchIndexFollower _search;
