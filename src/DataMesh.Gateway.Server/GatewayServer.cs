@@ -94,7 +94,8 @@ public sealed class GatewayServer : IAsyncDisposable
     /// <summary>All metrics in Prometheus's text format.</summary>
     public string RenderMetrics() =>
         Metrics.Render(ActiveConnections, IsReady, _services.Governance.RewriteCacheHits, _services.Governance.RewriteCacheMisses)
-        + (_services.Catalog.IsLoaded ? Observability.CatalogMetrics.Render(_services.Catalog) : "");
+        + (_services.Catalog.IsLoaded ? Observability.CatalogMetrics.Render(_services.Catalog) : "")
+        + Observability.EngineMetrics.Render(_services.Engines);
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("server not started"));
 

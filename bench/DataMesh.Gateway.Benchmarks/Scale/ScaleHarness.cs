@@ -53,6 +53,8 @@ public static class ScaleHarness
             MemoryAcrossChanges(gateway, probes, report, assets, perConsumer, changes, idle);
             report.Note($"catalog counters at the end: full loads {gateway.Metric("datamesh_catalog_full_loads_total")}, patches {gateway.Metric("datamesh_catalog_patches_total")}, " +
                         $"partitions read {gateway.Metric("datamesh_catalog_partitions_loaded_total")}, log position {gateway.Metric("datamesh_catalog_position")}");
+            report.Note($"engine builds: {gateway.Metric("datamesh_engine_instances_from_standby_total")} patched from a project's standby; pg_catalog emulation from a spare " +
+                        $"{gateway.Metric("datamesh_engine_emulations_from_spare_total")}, built on demand {gateway.Metric("datamesh_engine_emulations_on_demand_total")}");
         }
         catch (Exception e)
         {

@@ -13,6 +13,9 @@ internal sealed class EngineInstance : IDisposable
     /// <summary>How the workspace was attached (it can be less than asked: another writer holds the file).</summary>
     public WorkspaceAccess Workspace { get; init; }
 
+    /// <summary>Built by patching the project's standby rather than from scratch.</summary>
+    public bool FromStandby { get; init; }
+
     private readonly DuckDBConnection _root;
     private readonly string? _tempDirectory;
     private IDisposable? _workspaceClaim;

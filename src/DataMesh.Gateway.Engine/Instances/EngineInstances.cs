@@ -23,17 +23,24 @@ public sealed class EngineInstances : IDisposable
     // Entries that left the pool unleased and are being disposed, so that a rebuild of the same key can wait for them.
     private readonly Dictionary<string, PooledInstance> _draining = new(StringComparer.Ordinal);
     private readonly InstanceTemplates _templates;
+    private readonly InstanceStandbys _standbys;
     private long _clock;
     private bool _disposed;
 
     /// <param name="spares">How many spare databases with the pg_catalog emulation to keep built ahead
     /// (<see cref="InstanceTemplates"/>); 0 builds everything on demand.</param>
-    public EngineInstances(int capacity, int spares = 1)
+    /// <param name="standbys">How many standbys to keep for the next change of projects whose grants changed
+    /// (<see cref="InstanceStandbys.PerProject"/> a project); 0: every change rebuilds from scratch.</param>
+    public EngineInstances(int capacity, int spares = 1, int standbys = 4 * InstanceStandbys.PerProject)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _capacity = capacity;
         _templates = new InstanceTemplates(spares);
+        _standbys = new InstanceStandbys(standbys, _templates);
     }
+
+    /// <summary>Builds that patched the project's standby instead of building its shadow catalog.</summary>
+    public long FromStandby => _standbys.Used;
 
     /// <summary>The keys with an instance in the pool now.</summary>
     public IReadOnlyList<string> Keys
@@ -73,7 +80,10 @@ public sealed class EngineInstances : IDisposable
                     RetireLocked(found, toDispose);
                 }
                 _draining.TryGetValue(spec.Key, out var predecessor);
-                found = new PooledInstance(spec, predecessor, superseded is { Leases: > 0 } ? superseded : null, _templates);
+                // A project whose grants changed is likely to change again: its builds use and leave a standby.
+                var changed = superseded is not null || predecessor is not null;
+                found = new PooledInstance(spec, predecessor, superseded is { Leases: > 0 } ? superseded : null, _templates,
+                    changed ? _standbys.Take(spec.Key) : null, changed ? StandbyAfterBuild : null);
                 _current.Add(spec.Key, found);
             }
             entry = found;
@@ -98,6 +108,15 @@ public sealed class EngineInstances : IDisposable
             throw;
         }
         return new EngineLease(this, entry);
+    }
+
+    // After a build of a changed project: its next change starts from a standby with this build's shadow catalog.
+    private void StandbyAfterBuild(PooledInstance entry, EngineSpec spec, EngineInstance instance)
+    {
+        if (instance.FromStandby) _standbys.CountUse();
+        lock (_gate)
+            if (_disposed || entry.Retired) return;
+        _standbys.Make(spec);
     }
 
     /// <summary>One more lease on an entry that already has one (a session opened from a lease).</summary>
@@ -134,6 +153,7 @@ public sealed class EngineInstances : IDisposable
             _current.Clear();
         }
         DisposeAll(toDispose);
+        _standbys.Dispose();
         _templates.Dispose();
     }
 
@@ -152,6 +172,7 @@ public sealed class EngineInstances : IDisposable
                 if (entry.Leases == 0 && (victim is null || entry.LastAcquired < victim.LastAcquired)) victim = entry;
             if (victim is null) return; // every instance is leased: stay over capacity for now
             _current.Remove(victim.Key);
+            _standbys.Drop(victim.Key);
             RetireLocked(victim, toDispose);
         }
     }

@@ -20,7 +20,10 @@ internal static class InstanceBuilder
     /// <param name="trustedSetup">Extra trusted SQL run after the catalogs and before the workspace attach
     /// (the demo's views over producer files, through <see cref="DuckDbEngine.Open"/>).</param>
     /// <param name="templates">Where a spare with the emulation already built comes from; null: built here.</param>
-    public static EngineInstance Build(EngineSpec spec, IReadOnlyList<string> trustedSetup, InstanceTemplates? templates = null)
+    /// <param name="standby">The project's standby (<see cref="InstanceStandby"/>) to patch instead of building the
+    /// shadow catalog; null, or a standby that cannot be patched: built here.</param>
+    public static EngineInstance Build(EngineSpec spec, IReadOnlyList<string> trustedSetup, InstanceTemplates? templates = null,
+        InstanceStandby? standby = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         // Everything that can be refused is checked before a database exists.
@@ -28,7 +31,10 @@ internal static class InstanceBuilder
         if (spec.WorkspacePath is { } workspacePath && !Path.IsPathFullyQualified(workspacePath))
             throw new ArgumentException($"the workspace path must be absolute: '{workspacePath}'", nameof(spec));
 
-        var root = templates?.Take(spec.SettingDefinitions) ?? InstanceTemplates.Emulated(spec.SettingDefinitions);
+        // A patched standby already has exactly the spec's shadow catalog (checked by the patch); the lockdown below is
+        // the same for both.
+        var patched = standby?.TakeFor(spec);
+        var root = patched ?? templates?.Take(spec.SettingDefinitions) ?? InstanceTemplates.Emulated(spec.SettingDefinitions);
         string? temp = null;
         IDisposable? workspaceClaim = null;
         var workspaceAccess = WorkspaceAccess.None;
@@ -56,7 +62,7 @@ internal static class InstanceBuilder
             Run(root, $"SET memory_limit = {DuckDbEngine.Literal(spec.MemoryLimit)}");
             Run(root, $"SET threads = {Math.Max(1, spec.Threads)}");
 
-            ShadowCatalog.Build(root, spec);
+            if (patched is null) ShadowCatalog.Build(root, spec);
             foreach (var sql in trustedSetup) Run(root, sql);
 
             // ATTACH of a path outside the allow lists is refused after lockdown, so it happens here. Writes keep
@@ -78,7 +84,7 @@ internal static class InstanceBuilder
             EngineInstance.DeleteTempDirectory(temp);
             throw;
         }
-        return new EngineInstance(root, temp, workspaceClaim) { Workspace = workspaceAccess };
+        return new EngineInstance(root, temp, workspaceClaim) { Workspace = workspaceAccess, FromStandby = patched is not null };
     }
 
     internal static void Run(DuckDBConnection connection, string sql)

@@ -14,7 +14,11 @@ internal sealed class PooledInstance
     /// be closed, so that its workspace claim and temp files are gone before this instance takes their place.</param>
     /// <param name="supersedes">The entry this one replaces while it is still leased: it hands its writable
     /// workspace over before this one is built.</param>
-    public PooledInstance(EngineSpec spec, PooledInstance? predecessor, PooledInstance? supersedes = null, InstanceTemplates? templates = null)
+    /// <param name="standby">The project's standby being made or ready (<see cref="InstanceStandby"/>): the build
+    /// waits for it and patches it rather than building the shadow catalog.</param>
+    /// <param name="built">Called once the instance is built (the pool then starts the project's next standby).</param>
+    public PooledInstance(EngineSpec spec, PooledInstance? predecessor, PooledInstance? supersedes = null, InstanceTemplates? templates = null,
+        Task<InstanceStandby?>? standby = null, Action<PooledInstance, EngineSpec, EngineInstance>? built = null)
     {
         Key = spec.Key;
         Fingerprint = spec.Fingerprint;
@@ -24,7 +28,10 @@ internal sealed class PooledInstance
         {
             Interlocked.Exchange(ref _predecessor, null)?.DisposeInstance();
             supersedes?.HandOffWorkspace();
-            return InstanceBuilder.Build(spec, [], templates);
+            using var ready = InstanceStandbys.Wait(standby);
+            var instance = InstanceBuilder.Build(spec, [], templates, ready);
+            built?.Invoke(this, spec, instance);
+            return instance;
         }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 

@@ -30,10 +30,18 @@ internal static class ShadowCatalog
     {
         Validate(spec);
         if (spec.SchemaOids.Count == 0 && spec.ShadowTables.Count == 0) return;
+        CreateTables(root, spec.SchemaOids.Keys, spec.ShadowTables);
+        RequireExactColumns(root, spec.ShadowTables);
+        WriteRows(root, spec.SchemaOids, spec.ShadowTables, spec.SchemaOids);
+    }
+
+    /// <summary>The schemas and the empty tables with their comments, as one transaction.</summary>
+    internal static void CreateTables(DuckDBConnection root, IEnumerable<string> schemas, IReadOnlyList<ShadowTable> tables)
+    {
         var ddl = new StringBuilder("BEGIN TRANSACTION;\n");
-        foreach (var schema in spec.SchemaOids.Keys)
+        foreach (var schema in schemas)
             ddl.Append("CREATE SCHEMA IF NOT EXISTS ").Append(SqlNames.Identifier(schema)).Append(";\n");
-        foreach (var table in spec.ShadowTables)
+        foreach (var table in tables)
         {
             var name = SqlNames.Qualified(table.Schema, table.Name);
             var columns = string.Join(", ", table.Columns.Select(c => $"{SqlNames.Identifier(c.Name)} {c.DuckDbType}"));
@@ -46,24 +54,34 @@ internal static class ShadowCatalog
         }
         ddl.Append("COMMIT;\n");
         InstanceBuilder.Run(root, ddl.ToString());
+    }
 
-        RequireExactColumns(root, spec.ShadowTables);
-        var types = ColumnTypes(root, spec.ShadowTables);
-        // pg_catalog rows, and the columns the grants hide (has_column_privilege answers false for them, not "does not exist").
-        ShadowCatalogRows.Write(root, spec, types);
+    /// <summary>
+    /// pg_catalog rows for <paramref name="schemas"/> and <paramref name="tables"/>, and the columns the grants hide
+    /// (has_column_privilege answers false for them, not "does not exist"). <paramref name="allSchemas"/> gives each
+    /// table's namespace oid.
+    /// </summary>
+    internal static void WriteRows(DuckDBConnection root, IReadOnlyDictionary<string, int> schemas, IReadOnlyList<ShadowTable> tables,
+        IReadOnlyDictionary<string, int> allSchemas)
+    {
+        var types = ColumnTypes(root, tables);
+        ShadowCatalogRows.Write(root, schemas, tables, allSchemas, types);
     }
 
     /// <summary>
     /// The column types are DuckDB type text from the catalog, spliced into the DDL: this reads the tables back in one
     /// query and fails closed if a type text ever reshaped a table (more, fewer or other columns than its spec).
     /// </summary>
-    private static void RequireExactColumns(DuckDBConnection root, IReadOnlyList<ShadowTable> tables)
+    /// <param name="alsoSchemas">Schemas to search that no table names (a patched instance's dropped schemas): any
+    /// table left in them fails the check.</param>
+    internal static void RequireExactColumns(DuckDBConnection root, IReadOnlyList<ShadowTable> tables, IEnumerable<string>? alsoSchemas = null)
     {
-        if (tables.Count == 0) return;
+        var searched = tables.Select(t => t.Schema).Concat(alsoSchemas ?? []).Distinct(StringComparer.Ordinal).ToList();
+        if (searched.Count == 0) return;
         var actual = new Dictionary<(string, string), List<string>>();
         using (var cmd = root.CreateCommand())
         {
-            var schemas = string.Join(", ", tables.Select(t => t.Schema).Distinct(StringComparer.Ordinal).Select(SqlNames.Literal));
+            var schemas = string.Join(", ", searched.Select(SqlNames.Literal));
             cmd.CommandText = "SELECT schema_name, table_name, column_name FROM duckdb_columns() " +
                               $"WHERE schema_name IN ({schemas}) ORDER BY schema_name, table_name, column_index"; // current_database() is the emulation's macro here
             using var reader = cmd.ExecuteReader();
@@ -115,7 +133,7 @@ internal static class ShadowCatalog
         return result;
     }
 
-    private static void Validate(EngineSpec spec)
+    internal static void Validate(EngineSpec spec)
     {
         foreach (var (schema, oid) in spec.SchemaOids)
         {

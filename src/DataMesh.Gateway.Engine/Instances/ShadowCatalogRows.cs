@@ -18,28 +18,39 @@ internal static class ShadowCatalogRows
     // Each emulated table's column names in declaration order: the same in every instance, read once per process.
     private static readonly ConcurrentDictionary<string, string[]> Layouts = new(StringComparer.Ordinal);
 
-    public static void Write(DuckDBConnection root, EngineSpec spec, IReadOnlyList<IReadOnlyList<ShadowType>> columnTypes)
-    {
-        if (spec.SchemaOids.Count > 0)
-            Append(root, "pg_namespace", ["oid", "nspname", "nspowner"],
-                spec.SchemaOids.Select(s => new object?[] { (uint)s.Value, s.Key, 10u }));
+    /// <summary>The tables each emulated table has rows of shadow objects in, keyed by the column naming the object.</summary>
+    internal static readonly (string Table, string OidColumn)[] RowsByObject =
+    [
+        ("pg_namespace", "oid"), (GatewayMacros.HiddenColumnsTable, "attrelid"), ("pg_class", "oid"), ("pg_attribute", "attrelid"),
+        ("pg_description", "objoid"),
+    ];
 
-        var hidden = spec.ShadowTables.SelectMany(t => (t.HiddenColumns ?? []).Select(c => new object?[] { (uint)t.Oid, c }));
+    /// <param name="schemas">The schemas to describe (pg_namespace rows).</param>
+    /// <param name="tables">The tables to describe, with <paramref name="columnTypes"/> in the same order.</param>
+    /// <param name="allSchemas">Every shadow schema's oid: a table's namespace.</param>
+    public static void Write(DuckDBConnection root, IReadOnlyDictionary<string, int> schemas, IReadOnlyList<ShadowTable> tables,
+        IReadOnlyDictionary<string, int> allSchemas, IReadOnlyList<IReadOnlyList<ShadowType>> columnTypes)
+    {
+        if (schemas.Count > 0)
+            Append(root, "pg_namespace", ["oid", "nspname", "nspowner"],
+                schemas.Select(s => new object?[] { (uint)s.Value, s.Key, 10u }));
+
+        var hidden = tables.SelectMany(t => (t.HiddenColumns ?? []).Select(c => new object?[] { (uint)t.Oid, c }));
         Append(root, GatewayMacros.HiddenColumnsTable, ["attrelid", "attname"], hidden);
-        if (spec.ShadowTables.Count == 0) return;
+        if (tables.Count == 0) return;
 
         Append(root, "pg_class", ["oid", "relname", "relnamespace", "relnatts"],
-            spec.ShadowTables.Select(t => new object?[] { (uint)t.Oid, t.Name, (uint)spec.SchemaOids[t.Schema], (short)t.Columns.Count }));
+            tables.Select(t => new object?[] { (uint)t.Oid, t.Name, (uint)allSchemas[t.Schema], (short)t.Columns.Count }));
         Append(root, "pg_attribute", ["attrelid", "attname", "atttypid", "attlen", "attnum", "atttypmod", "attbyval", "attcollation", "attalign", "attstorage"],
-            Attributes(spec, columnTypes));
-        Append(root, "pg_description", ["objoid", "classoid", "objsubid", "description"], Descriptions(spec));
+            Attributes(tables, columnTypes));
+        Append(root, "pg_description", ["objoid", "classoid", "objsubid", "description"], Descriptions(tables));
     }
 
-    private static IEnumerable<object?[]> Attributes(EngineSpec spec, IReadOnlyList<IReadOnlyList<ShadowType>> columnTypes)
+    private static IEnumerable<object?[]> Attributes(IReadOnlyList<ShadowTable> tables, IReadOnlyList<IReadOnlyList<ShadowType>> columnTypes)
     {
-        for (var t = 0; t < spec.ShadowTables.Count; t++)
+        for (var t = 0; t < tables.Count; t++)
         {
-            var table = spec.ShadowTables[t];
+            var table = tables[t];
             for (var c = 0; c < table.Columns.Count; c++)
             {
                 var type = columnTypes[t][c];
@@ -50,9 +61,9 @@ internal static class ShadowCatalogRows
         }
     }
 
-    private static IEnumerable<object?[]> Descriptions(EngineSpec spec)
+    private static IEnumerable<object?[]> Descriptions(IReadOnlyList<ShadowTable> tables)
     {
-        foreach (var table in spec.ShadowTables)
+        foreach (var table in tables)
         {
             if (table.Description is { } description) yield return [(uint)table.Oid, (uint)PgCatalogEmulation.PgClassOid, 0, description];
             for (var c = 0; c < table.Columns.Count; c++)

@@ -87,6 +87,10 @@ public sealed class SessionEngines : IDisposable
     // The spec depends on the project only (its grants before identity binding), never on who asks.
     private const string AnyUser = "";
 
+    /// <summary>Emulations taken from a spare, built on demand, and instances patched from a project's standby.</summary>
+    public (long FromSpare, long OnDemand, long FromStandby) Builds =>
+        (_instances.TemplateUse.FromSpare, _instances.TemplateUse.OnDemand, _instances.FromStandby);
+
     /// <summary>The engine instance the project's grants call for now (its fingerprint changes with them).</summary>
     public EngineSpec Spec(ProjectAccess access)
     {

@@ -39,6 +39,7 @@ public sealed class PrebuiltInstanceRaceTests(GatewayFixture gateway)
             }
         });
 
+        var patchedBefore = PatchedInstances();
         try
         {
             await RevokeRoundsAsync(scenario, s);
@@ -51,8 +52,18 @@ public sealed class PrebuiltInstanceRaceTests(GatewayFixture gateway)
         }
         await race; // the racer's own failure, if any
         Assert.True(racerStatements > 6, $"the racing session ran {racerStatements} statements");
+        // The probe fires: after the first change, the rounds ran on instances patched from the project's standby
+        // (ShadowCatalogDelta), the path a revocation must not get around either.
+        Assert.True(PatchedInstances() - patchedBefore >= 6, $"{PatchedInstances() - patchedBefore} instances were patched from a standby");
         // And once everything settled, the racing session's instance is the current one too.
         Assert.Equal(0L, await racer.CountAsync(Shadow));
+    }
+
+    private long PatchedInstances()
+    {
+        const string Series = "datamesh_engine_instances_from_standby_total ";
+        var line = gateway.Host.Server.RenderMetrics().Split('\n').Single(l => l.StartsWith(Series, StringComparison.Ordinal));
+        return long.Parse(line[Series.Length..], CultureInfo.InvariantCulture);
     }
 
     private static async Task RevokeRoundsAsync(GrantScenario scenario, GovernedSession s)
