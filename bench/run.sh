@@ -19,6 +19,9 @@
 #   bench/run.sh --objectstore   cold and warm reads of the lineitem asset on a local S3 server (npm s3rver, installed
 #                                into tests/clients/s3 if missing) against the same file on local disk, side by side;
 #                                replaces that section of RESULTS.md (not part of the default run)
+#   bench/run.sh --catalog-stores   the embedded SQLite catalog against a PostgreSQL catalog (issue 22): APPROVE, REVOKE,
+#                                PUBLISH ASSET and CREATE GLOSSARY TERM per second through the admin path, and session-start
+#                                latency, side by side; replaces that section of RESULTS.md (not part of the default run)
 #   PostgreSQL 15 (Debian packages, installed here if missing) runs as a throwaway cluster under bench/data/pg on port
 #   5497 for every run that compares with it (stream and compare); --no-postgres skips it and its rows
 #   bench/run.sh --postgres-cs "Host=...;Port=...;Username=...;Password=...;Database=..."   use an existing server
@@ -30,7 +33,7 @@ COMMAND="bench/run.sh $*"
 # Taken before anything is written: RESULTS.md being rewritten must not count as an uncommitted change.
 GIT_DESC="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (+ uncommitted changes)')"
 
-ROWS=6000000; STREAM=1; MICRO=1; GOVERNED=1; GOV_ONLY=0; GOV_RUNS=15; COMPARE=1; CMP_ONLY=0; QUICK=0; PG_AUTO=1; PG_CS=""; EXTRA=(); OBJ_ONLY=0; SRV_ONLY=0
+ROWS=6000000; STREAM=1; MICRO=1; GOVERNED=1; GOV_ONLY=0; GOV_RUNS=15; COMPARE=1; CMP_ONLY=0; QUICK=0; PG_AUTO=1; PG_CS=""; EXTRA=(); OBJ_ONLY=0; SRV_ONLY=0; CAT_ONLY=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) ROWS=1000000; GOV_RUNS=5; QUICK=1; MICRO=0 ;; # micro-benchmarks: bench/run.sh --micro
@@ -41,6 +44,7 @@ while [[ $# -gt 0 ]]; do
     --no-compare) COMPARE=0 ;;
     --serving) STREAM=0; MICRO=0; GOVERNED=0; COMPARE=0; SRV_ONLY=1 ;;
     --objectstore) STREAM=0; MICRO=0; GOVERNED=0; COMPARE=0; OBJ_ONLY=1 ;;
+    --catalog-stores) STREAM=0; MICRO=0; GOVERNED=0; COMPARE=0; CAT_ONLY=1 ;;
     --no-postgres) PG_AUTO=0 ;;
     --no-governed) GOVERNED=0 ;;
     --no-micro) MICRO=0 ;;
@@ -65,7 +69,7 @@ PG_DIR="$DATA/pg"
 PG_PORT=5497
 pg_as() { if [[ $(id -u) -eq 0 ]]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
 stop_pg() { pg_as "$PG_BIN/pg_ctl -D '$PG_DIR' -m fast stop" >/dev/null 2>&1 || true; }
-[[ $STREAM -eq 0 && $COMPARE -eq 0 && $SRV_ONLY -eq 0 ]] && PG_AUTO=0
+[[ $STREAM -eq 0 && $COMPARE -eq 0 && $SRV_ONLY -eq 0 && $CAT_ONLY -eq 0 ]] && PG_AUTO=0
 # What the comparison needs from Debian: PostgreSQL 15 and pgbench (postgresql-contrib), pgjdbc and a JDK for getTables.
 need=()
 if [[ $PG_AUTO -eq 1 ]]; then
@@ -144,6 +148,20 @@ if [[ $SRV_ONLY -eq 1 ]]; then
   dotnet "$DLL" "${SARGS[@]}"
   SRV_CMD="dotnet run -c Release --project bench/DataMesh.Gateway.Benchmarks -- ${SARGS[*]//$ROOT\//}"
 fi
+CAT_MD="$DATA/catalog-stores-results.md"
+if [[ $CAT_ONLY -eq 1 ]]; then
+  # A database of its own, emptied by the harness: the catalog's tables, functions and collation stay out of "bench".
+  if [[ -z "${PG_CS_CATALOG:-}" ]]; then
+    pg_as "$PG_BIN/psql -h /tmp -p $PG_PORT -U postgres -d postgres -tAc \"SELECT 1 FROM pg_database WHERE datname='catalogbench'\"" | grep -q 1 \
+      || pg_as "$PG_BIN/psql -h /tmp -p $PG_PORT -U postgres -d postgres -c 'CREATE DATABASE catalogbench OWNER bench'" >/dev/null
+    PG_CS_CATALOG="Host=127.0.0.1;Port=$PG_PORT;Username=bench;Password=bench;Database=catalogbench;SSL Mode=Disable"
+  fi
+  echo "== catalog stores: SQLite against PostgreSQL"
+  KARGS=(catalog-stores --postgres "$PG_CS_CATALOG" --data-dir "$DATA" --markdown "$CAT_MD")
+  KARGS+=("${EXTRA[@]}")
+  nice -n 10 dotnet "$DLL" "${KARGS[@]}"
+  CAT_CMD="dotnet run -c Release --project bench/DataMesh.Gateway.Benchmarks -- ${KARGS[*]//$ROOT\//}"
+fi
 OBJ_MD="$DATA/objectstore-results.md"
 if [[ $OBJ_ONLY -eq 1 ]]; then
   if [[ ! -d "$ROOT/tests/clients/s3/node_modules/s3rver" ]]; then
@@ -215,6 +233,20 @@ objectstore_section() {
   echo "<!-- objectstore:end -->"
 }
 
+# ---- the catalog-stores section (between markers; written by --catalog-stores only)
+catalog_stores_section() {
+  echo "<!-- catalog-stores:begin -->"
+  echo "## Catalog stores: embedded SQLite against PostgreSQL"
+  echo
+  echo "* Date: $(date -u -r "$CAT_MD" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores ($CPU), $MEM RAM, shared with other engineers' builds and tests (load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)); run with \`nice -n 10\`"
+  echo "* git: $GIT_DESC; command: \`$COMMAND\`"
+  [[ -n "${CAT_CMD:-}" ]] && echo "* Harness: \`$CAT_CMD\`"
+  echo "* Both catalogs on this machine: PostgreSQL 15 over loopback TCP (the throwaway cluster, \`shared_buffers=512MB\`, default \`synchronous_commit=on\`), SQLite in WAL mode with \`synchronous=FULL\`. A remote or replicated PostgreSQL adds its round trips to every write."
+  echo
+  if [[ -f "$CAT_MD" ]]; then cat "$CAT_MD"; echo; fi
+  echo "<!-- catalog-stores:end -->"
+}
+
 # ---- the serving section (between markers; written by --serving only)
 serving_section() {
   echo "<!-- serving:begin -->"
@@ -254,6 +286,11 @@ fi
 if [[ $OBJ_ONLY -eq 1 && -f "$ROOT/bench/RESULTS.md" ]]; then
   objectstore_section > "$DATA/objectstore-section.md"
   replace_section objectstore "$DATA/objectstore-section.md"
+  exit 0
+fi
+if [[ $CAT_ONLY -eq 1 && -f "$ROOT/bench/RESULTS.md" ]]; then
+  catalog_stores_section > "$DATA/catalog-stores-section.md"
+  replace_section catalog-stores "$DATA/catalog-stores-section.md"
   exit 0
 fi
 if [[ $SRV_ONLY -eq 1 && -f "$ROOT/bench/RESULTS.md" ]]; then

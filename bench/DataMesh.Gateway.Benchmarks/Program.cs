@@ -11,6 +11,7 @@ if (args.Length > 0 && args[0] == "objectstore") return await DataMesh.Gateway.B
 if (args.Length > 0 && args[0] == "seed-catalog") return DataMesh.Gateway.Benchmarks.Scale.CatalogSeeder.Run(args[1..]);
 if (args.Length > 0 && args[0] == "search-profile") return await DataMesh.Gateway.Benchmarks.Scale.SearchProfile.Run(args[1..]);
 if (args.Length > 0 && args[0] == "session-profile") return DataMesh.Gateway.Benchmarks.Scale.SessionProfile.Run(args[1..]);
+if (args.Length > 0 && args[0] == "catalog-stores") return await DataMesh.Gateway.Benchmarks.Fleet.CatalogStoresHarness.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "fleet-propagation") return DataMesh.Gateway.Benchmarks.Coherence.PropagationHarness.Run(args[1..]);
 if (args.Length > 0 && args[0] == "catalog-scale") return DataMesh.Gateway.Benchmarks.Scale.ScaleHarness.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -24,13 +24,19 @@ public sealed class GatewayChild : IDisposable
     public int ProcessId => _process.Id;
     public bool HasExited => _process.HasExited;
 
-    public static GatewayChild Start(string dataDir)
+    /// <param name="catalog">A PostgreSQL catalog to share (<c>--catalog</c>; the password from this process's environment).</param>
+    public static GatewayChild Start(string dataDir, string? catalog = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "datamesh.dll"), "serve", "--demo", "--data-dir", dataDir,
                      "--listen", $"127.0.0.1:{port}", "--log-format", "simple" })
             start.ArgumentList.Add(a);
+        if (catalog is not null)
+        {
+            start.ArgumentList.Add("--catalog");
+            start.ArgumentList.Add(catalog);
+        }
         start.Environment["DATAMESH_LOGLEVEL"] = "Warning";
         start.Environment["DATAMESH_MAXCONNECTIONS"] = "512";
         start.Environment["DATAMESH_SHUTDOWNGRACESECONDS"] = "5";

@@ -21,8 +21,12 @@ public sealed class GrantLedger
     private long _violations;
     private readonly List<string> _examples = [];
 
-    public GrantLedger(int projects)
+    /// <summary>How long after its REVOKE was acknowledged a grant may still be in force (another node's lag; zero on one node).</summary>
+    private readonly long _revokeAllowance;
+
+    public GrantLedger(int projects, TimeSpan revokeAllowance = default)
     {
+        _revokeAllowance = (long)(revokeAllowance.TotalSeconds * Stopwatch.Frequency);
         _grants = new List<Grant>[projects];
         for (var p = 0; p < projects; p++) _grants[p] = [];
     }
@@ -65,7 +69,7 @@ public sealed class GrantLedger
         foreach (var marker in markers)
         {
             bool allowed;
-            lock (_grants[project]) allowed = _grants[project].Any(g => g.Marker == marker && g.From <= end && g.Until >= start);
+            lock (_grants[project]) allowed = _grants[project].Any(g => g.Marker == marker && g.From <= end && (g.Until == long.MaxValue || g.Until + _revokeAllowance >= start));
             if (allowed) continue;
             Interlocked.Increment(ref _violations);
             lock (_examples)

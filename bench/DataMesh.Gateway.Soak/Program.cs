@@ -17,32 +17,52 @@ catch (ArgumentException e)
 
 if (Directory.Exists(options.DataDir)) Directory.Delete(options.DataDir, recursive: true);
 Directory.CreateDirectory(options.DataDir);
-Console.WriteLine($"soak: {options.Clients} clients for {options.Duration}, {options.Projects} consumer projects, data in {options.DataDir}");
+Console.WriteLine($"soak: {options.Clients} clients for {options.Duration}, {options.Projects} consumer projects, {options.Nodes} node(s) on "
+                  + $"{(options.Catalog is null ? "the embedded catalog" : "a PostgreSQL catalog")}, data in {options.DataDir}");
 
-using var gateway = GatewayChild.Start(options.DataDir);
+// The first node seeds the demo (and the soak's setup runs through it); a second node on the shared catalog serves
+// that mesh over the same files (serve --demo on a shared catalog seeds once).
+using var gateway = GatewayChild.Start(options.DataDir, options.Catalog);
 var root = $"Host=127.0.0.1;Port={gateway.Port};SSL Mode=Disable;Pooling=false;Timeout=30;Command Timeout=120";
+GatewayChild? second = null;
 var failures = new List<string>();
 try
 {
     await WaitUntilConnectableAsync(root, gateway);
+    string[] roots = [root];
+    if (options.Nodes == 2)
+    {
+        var secondDir = options.DataDir + "-b";
+        if (Directory.Exists(secondDir)) Directory.Delete(secondDir, recursive: true);
+        second = GatewayChild.Start(secondDir, options.Catalog);
+        var secondRoot = $"Host=127.0.0.1;Port={second.Port};SSL Mode=Disable;Pooling=false;Timeout=30;Command Timeout=120";
+        await WaitUntilConnectableAsync(secondRoot, second);
+        roots = [root, secondRoot];
+    }
     await SoakSetup.RunAsync(root, options.DataDir, options.Projects);
+    // The second node learns of the soak's users and projects when it next follows the change log (every second):
+    // signing in before that would fail and count towards the address's login throttle.
+    if (roots.Length > 1) await Task.Delay(TimeSpan.FromSeconds(2));
     // Each project's engine instance (and its workspace file) opens with the first session: open one per project
     // first, so the idle baseline already holds them and only what the run leaks would show as growth.
     for (var p = 0; p < options.Projects; p++)
     {
-        await using var prime = await SoakSetup.OpenAsync(root, SoakSetup.UserName(p), SoakSetup.Password(p), SoakSetup.ProjectName(p));
-        await SoakSetup.ExecAsync(prime, "SELECT count(*) FROM information_schema.tables");
+        foreach (var nodeRoot in roots)
+        {
+            await using var prime = await OpenWithinAsync(nodeRoot, SoakSetup.UserName(p), SoakSetup.Password(p), SoakSetup.ProjectName(p));
+            await SoakSetup.ExecAsync(prime, "SELECT count(*) FROM information_schema.tables");
+        }
     }
     var idleBefore = await SettledSampleAsync(gateway);
 
     var admins = Math.Min(options.Projects, options.Clients / 4);
     var metadata = Math.Max(1, options.Clients / 8);
     var consumers = options.Clients - admins - metadata;
-    var ledger = new GrantLedger(options.Projects);
+    var ledger = new GrantLedger(options.Projects, options.RevokeAllowance);
     var stats = new SoakStats();
     var started = DateTime.UtcNow;
     var deadline = started + options.Duration;
-    var workers = new Workers(options, root, ledger, stats, deadline);
+    var workers = new Workers(options, roots, ledger, stats, deadline);
     var tasks = new List<Task>();
     // One admin client per project (each owns its project's grant timeline), consumers spread over the projects.
     foreach (var i in Enumerable.Range(0, admins)) tasks.Add(Task.Run(() => workers.AdminAsync(i, 1000 + i)));
@@ -67,6 +87,7 @@ try
     await all;
     var elapsed = DateTime.UtcNow - started;
     if (gateway.HasExited) failures.Add("the gateway exited during the run");
+    if (second is { HasExited: true }) failures.Add("the second node exited during the run");
     var idleAfter = gateway.HasExited ? null : await SettledSampleAsync(gateway);
 
     // ---- checks
@@ -84,7 +105,9 @@ try
     if (idleAfter is not null && idleAfter.OpenFiles > idleBefore.OpenFiles + 16)
         failures.Add($"handles not flat: {idleBefore.OpenFiles} open files before the clients, {idleAfter.OpenFiles} after they left");
     if (!gateway.Stop(TimeSpan.FromSeconds(60))) failures.Add("the gateway did not stop cleanly on SIGTERM (exit code 0)");
-    var integrity = CatalogIntegrity(options.DataDir);
+    if (second is not null && !second.Stop(TimeSpan.FromSeconds(60))) failures.Add("the second node did not stop cleanly on SIGTERM (exit code 0)");
+    // PostgreSQL checks its own pages; the embedded file gets SQLite's integrity check.
+    var integrity = options.Catalog is null ? CatalogIntegrity(options.DataDir) : "ok";
     if (integrity != "ok") failures.Add($"catalog integrity check after the run: {integrity}");
 
     var report = SoakReport.Markdown(options, elapsed, stats, ledger, idleBefore, warm, loaded, idleAfter, samples, integrity, failures,
@@ -101,12 +124,16 @@ if (failures.Count > 0)
     Console.Error.WriteLine("soak FAILED:");
     foreach (var f in failures) Console.Error.WriteLine("  - " + f);
     foreach (var line in gateway.LogTail) Console.Error.WriteLine("  gateway: " + line);
+    foreach (var line in second?.LogTail ?? []) Console.Error.WriteLine("  second node: " + line);
+    second?.Dispose();
     return 1;
 }
+second?.Dispose();
 Console.WriteLine("soak passed");
 try
 {
     Directory.Delete(options.DataDir, recursive: true);
+    if (Directory.Exists(options.DataDir + "-b")) Directory.Delete(options.DataDir + "-b", recursive: true);
 }
 catch (IOException)
 {
@@ -128,6 +155,23 @@ static async Task WaitUntilConnectableAsync(string root, GatewayChild gateway)
         catch (NpgsqlException) when (watch.Elapsed < TimeSpan.FromSeconds(180))
         {
             await Task.Delay(200);
+        }
+    }
+}
+
+// A user created on the first node signs in on the second once that node has followed the change log (about 1 s).
+static async Task<NpgsqlConnection> OpenWithinAsync(string root, string user, string password, string database)
+{
+    var watch = Stopwatch.StartNew();
+    while (true)
+    {
+        try
+        {
+            return await SoakSetup.OpenAsync(root, user, password, database);
+        }
+        catch (PostgresException e) when (e.SqlState is "28P01" or "3D000" && watch.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(100);
         }
     }
 }

@@ -2,8 +2,13 @@ using Npgsql;
 
 namespace DataMesh.Gateway.Soak;
 
-/// <summary>The three client roles of the soak. Each runs until the deadline or its operation bound, whichever first.</summary>
-public sealed class Workers(SoakOptions options, string root, GrantLedger ledger, SoakStats stats, DateTime deadline)
+/// <summary>
+/// The three client roles of the soak. Each runs until the deadline or its operation bound, whichever first. With
+/// several gateway nodes (<paramref name="roots"/>, one connection-string root each) consumers and metadata readers are
+/// spread over them and every admin command goes to a node drawn at random, so grants change on one node while
+/// consumers read on another.
+/// </summary>
+public sealed class Workers(SoakOptions options, string[] roots, GrantLedger ledger, SoakStats stats, DateTime deadline)
 {
     private bool Running(int done) => DateTime.UtcNow < deadline && done < options.MaxOperationsPerClient;
 
@@ -14,6 +19,7 @@ public sealed class Workers(SoakOptions options, string root, GrantLedger ledger
     public async Task ConsumerAsync(int project, int seed)
     {
         var random = new Random(seed);
+        var root = roots[seed % roots.Length];
         NpgsqlConnection? connection = null;
         try
         {
@@ -69,11 +75,36 @@ public sealed class Workers(SoakOptions options, string root, GrantLedger ledger
     public async Task AdminAsync(int project, int seed)
     {
         var random = new Random(seed);
-        await using var owner = await SoakSetup.OpenAsync(root, "alice", "alice", "postgres");
-        await using var requester = await SoakSetup.OpenAsync(root, SoakSetup.UserName(project), SoakSetup.Password(project), "postgres");
+        var owners = new List<NpgsqlConnection>();
+        var requesters = new List<NpgsqlConnection>();
+        try
+        {
+            foreach (var root in roots)
+            {
+                owners.Add(await SoakSetup.OpenAsync(root, "alice", "alice", "postgres"));
+                requesters.Add(await SoakSetup.OpenAsync(root, SoakSetup.UserName(project), SoakSetup.Password(project), "postgres"));
+            }
+            await AdminGenerationsAsync(project, random, owners, requesters);
+        }
+        finally
+        {
+            foreach (var connection in owners.Concat(requesters)) await connection.DisposeAsync();
+        }
+    }
+
+    private async Task AdminGenerationsAsync(int project, Random random, List<NpgsqlConnection> owners, List<NpgsqlConnection> requesters)
+    {
         var consumer = SoakSetup.ProjectName(project);
+        NpgsqlConnection owner = owners[0], requester = requesters[0];
         for (var generation = 0; Running(generation); generation++)
         {
+            // Each command on a node drawn at random (one node: always the same).
+            void Draw()
+            {
+                var node = random.Next(owners.Count);
+                (owner, requester) = (owners[node], requesters[node]);
+            }
+            Draw();
             var marker = SoakSetup.Marker(project, generation);
             var id = await Timed(() => SoakSetup.ScalarAsync(requester,
                 $"REQUEST SUBSCRIPTION TO {SoakSetup.Asset} FOR PROJECT {consumer} JUSTIFICATION 'soak generation {generation}'"));
@@ -85,6 +116,7 @@ public sealed class Workers(SoakOptions options, string root, GrantLedger ledger
                 continue;
             }
             await Task.Delay(random.Next(150, 600));
+            Draw();
             if (await Timed(() => Exec(owner, $"REVOKE SUBSCRIPTION {id}")) is not null) ledger.Revoked(project, grant, GrantLedger.Now);
             if (generation % 5 == 4)
             {
@@ -100,6 +132,7 @@ public sealed class Workers(SoakOptions options, string root, GrantLedger ledger
     {
         var random = new Random(seed);
         var project = seed % options.Projects;
+        var root = roots[seed % roots.Length];
         await using var carol = await SoakSetup.OpenAsync(root, "carol", "carol", "postgres");
         await using var consumer = await SoakSetup.OpenAsync(root, SoakSetup.UserName(project), SoakSetup.Password(project), SoakSetup.ProjectName(project));
         string[] home =

@@ -40,7 +40,7 @@ public static class CatalogLocation
         IsPostgres(location) ? new PostgresChangeFeed(ConnectionString(location!, environment ?? Environment.GetEnvironmentVariable)) : null;
 
     /// <summary>The Npgsql connection string for <paramref name="location"/>, with the password from the environment when it has none.</summary>
-    internal static string ConnectionString(string location, Func<string, string?> environment)
+    public static string ConnectionString(string location, Func<string, string?> environment)
     {
         var builder = location.Contains("://", StringComparison.Ordinal) ? FromUrl(location) : new NpgsqlConnectionStringBuilder(location);
         if (string.IsNullOrEmpty(builder.Password))

@@ -193,16 +193,11 @@ public sealed class GatewayHost : IAsyncDisposable
     public Task? Preload => _preload;
 
     /// <summary>
-    /// The catalog <c>--catalog</c> names (the data directory's SQLite file without it). The demo seeds its catalog from
-    /// files it keeps in the data directory, which a second node does not have: <c>--demo</c> with a shared PostgreSQL
-    /// catalog is refused until it seeds once per catalog (docs/DEPLOYMENT.md).
+    /// The catalog <c>--catalog</c> names (the data directory's SQLite file without it). With <c>--demo</c> and a shared
+    /// PostgreSQL catalog, the first node seeds it under a fleet-wide lock and the others serve it (DemoSetup).
     /// </summary>
-    internal static ICatalogStore OpenCatalogStore(GatewaySettings settings, string dataDirectory)
-    {
-        if (settings.Demo && CatalogLocation.IsPostgres(settings.Catalog))
-            throw new ArgumentException("--demo runs on the embedded catalog only; start a PostgreSQL-catalog node without --demo");
-        return CatalogLocation.Open(settings.Catalog, AdminCatalog.CatalogPath(dataDirectory));
-    }
+    internal static ICatalogStore OpenCatalogStore(GatewaySettings settings, string dataDirectory) =>
+        CatalogLocation.Open(settings.Catalog, AdminCatalog.CatalogPath(dataDirectory));
 
     /// <summary>The configured identity providers, plus the demo's own with <c>--demo</c>; null when none is trusted.</summary>
     private static TokenValidator? Tokens(GatewaySettings settings, string dataDirectory)

@@ -38,6 +38,8 @@ switch (command.Verb)
         Console.WriteLine($"user \"{name}\"{(domainAdmin ? " (domain admin)" : "")} stored with a SCRAM-SHA-256 verifier in {where}");
         return 0;
     }
+    case "catalog" when command.Arguments is ["migrate"]:
+        return CatalogMigrateCommand.Run(command);
     case "dev-token":
         return DevToken(command, settings);
     case "health":

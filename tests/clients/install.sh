@@ -21,7 +21,9 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 # chromium and chromium-driver: the real browser the portal tests drive (Selenium, pointed at both; nothing downloaded).
 # postgresql-15: the server binaries only (initdb, pg_ctl), for differential tests that start a private server in a
 # temporary directory (Infrastructure/RealPostgres); no test uses the cluster the package creates.
-debian=(libpostgresql-jdbc-java unixodbc odbc-postgresql python3-pyodbc python3-psycopg2 python3-psycopg
+# haproxy and python3-yaml: the fleet profile of docker-compose.yml, checked without Docker (Fleet/LoadBalancerTests
+# runs deploy/haproxy.cfg in front of two gateway processes; no test uses the service the package installs).
+debian=(haproxy python3-yaml libpostgresql-jdbc-java unixodbc odbc-postgresql python3-pyodbc python3-psycopg2 python3-psycopg
         python3-sqlalchemy python3-pandas python3-matplotlib python3-nbclient python3-nbconvert python3-nbformat
         python3-ipykernel python3-asyncpg chromium chromium-driver postgresql-15
         python3-greenlet ruby-pg ruby-activerecord ruby-sequel golang-go golang-github-jackc-pgx-v4-dev

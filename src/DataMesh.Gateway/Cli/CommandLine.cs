@@ -22,9 +22,12 @@ public sealed record CommandLine(string Verb, IReadOnlyList<string> Arguments, I
         ["--groups"] = "Groups",
         ["--claims"] = "Claims",
         ["--ttl"] = "Ttl",
+        ["--from"] = "From",
+        ["--to"] = "To",
+        ["--replace"] = "Replace",
     };
 
-    private static readonly HashSet<string> Flags = ["--tls", "--demo", "--domain-admin"];
+    private static readonly HashSet<string> Flags = ["--tls", "--demo", "--domain-admin", "--replace"];
 
     public static CommandLine Parse(string[] args)
     {
@@ -64,6 +67,9 @@ public sealed record CommandLine(string Verb, IReadOnlyList<string> Arguments, I
                          (exit 0 when the gateway's /health answers ready)
           datamesh user add NAME [--password SECRET] [--domain-admin] [--data-dir DIR] [--catalog …]
                          (reads the password from stdin if not given; --domain-admin bootstraps the first admin)
+          datamesh catalog migrate --from sqlite:PATH --to postgresql://USER@HOST:PORT/DATABASE [--replace]
+                         (copies an embedded catalog whole into PostgreSQL, in one transaction; an empty target
+                          only, unless --replace; password from DATAMESH_CATALOG_PASSWORD(_FILE))
           datamesh dev-token --data-dir DIR --user NAME [--groups g1,g2] [--claims k=v,…] [--ttl 1h]
                          (demo data directories only: prints a token of the demo identity provider; last line = token)
           datamesh help

@@ -53,17 +53,6 @@ public sealed class SharedCatalogNodesTests(PostgresCatalogServer server) : ICla
         Assert.False(File.Exists(Path.Combine(a.DataDir, "catalog.db")), "node a created an embedded catalog beside the shared one");
     }
 
-    [Fact]
-    public void Demo_with_a_shared_catalog_is_refused_at_start()
-    {
-        var builder = new NpgsqlConnectionStringBuilder(server.NewDatabase());
-        var url = $"postgresql://{builder.Username}@127.0.0.1:{builder.Port}/{builder.Database}";
-        using var node = GatewayProcess.Start(NewDir("demo"), ["--demo", "--catalog", url], new Dictionary<string, string> { [CatalogLocation.PasswordVariable] = builder.Password! });
-        Assert.True(node.WaitForExit(TimeSpan.FromSeconds(60)), "the node kept running");
-        Assert.NotEqual(0, node.Process.ExitCode);
-        Assert.Contains("--demo runs on the embedded catalog only", node.Log);
-    }
-
     /// <summary>The rows of <paramref name="sql"/> on <paramref name="node"/> once they contain <paramref name="expected"/> (at most 2 s).</summary>
     private static async Task<string> WithinAsync(GatewayProcess node, string sql, string expected)
     {
