@@ -137,10 +137,10 @@ public sealed class CatalogService : IDisposable
     /// </summary>
     /// <param name="shared">A catalog other nodes share (PostgreSQL), followed by polling when <paramref name="feed"/> is null.</param>
     public CatalogFollower StartFollowing(TimeSpan interval, ICatalogChangeFeed? feed = null, bool shared = false, TimeProvider? time = null,
-        Action<string>? warn = null, Action<string>? inform = null)
+        Action<string>? warn = null, Action<string>? inform = null, TimeSpan? listenRetry = null)
     {
         lock (_patchGate)
-            return _follower ??= new CatalogFollower(this, feed, shared, interval, time ?? TimeProvider.System, warn ?? (_ => { }), inform ?? (_ => { }));
+            return _follower ??= new CatalogFollower(this, feed, shared, interval, time ?? TimeProvider.System, warn ?? (_ => { }), inform ?? (_ => { }), listenRetry);
     }
 
     /// <summary>The background follower, once <see cref="StartFollowing"/> ran.</summary>

@@ -157,7 +157,8 @@ public sealed class GatewayHost : IAsyncDisposable
             if (settings.CatalogFollowSeconds > 0)
                 catalog.Catalog.StartFollowing(TimeSpan.FromSeconds(settings.CatalogFollowSeconds), settings.CatalogListen ? CatalogLocation.ChangeFeed(settings.Catalog) : null,
                     CatalogLocation.IsPostgres(settings.Catalog), TimeProvider.System,
-                    warning => logger.LogWarning("{Warning}", warning), notice => logger.LogInformation("{Notice}", notice));
+                    warning => logger.LogWarning("{Warning}", warning), notice => logger.LogInformation("{Notice}", notice),
+                    TimeSpan.FromSeconds(settings.CatalogListenRetrySeconds));
             host.Webhooks = new WebhookDispatcher(catalog.Catalog, webhookOptions, TimeProvider.System,
                 warning => logger.LogWarning("{Warning}", warning));
             server.MarkReady();

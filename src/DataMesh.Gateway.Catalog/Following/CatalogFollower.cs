@@ -15,15 +15,15 @@ public enum FollowMode
 /// feed (a PostgreSQL catalog) it listens: every announcement applies the changes since the node's position at once
 /// (<see cref="CatalogService.CatchUp"/>: a patch, never a full reload). When the channel drops it falls back to
 /// polling the catalog version every interval, says so (<see cref="Mode"/>, /health, the metrics, a warning), and tries
-/// to listen again every <see cref="ListenRetry"/>; on success it catches up with what it may have missed meanwhile.
+/// to listen again every <see cref="ListenRetry"/> (<see cref="DefaultListenRetry"/> unless configured); on success it catches up with what it may have missed meanwhile.
 /// It also keeps the node's view of the catalog's reachability: every successful read or heartbeat is a contact, every
 /// failed one makes the catalog unreachable until the next contact (<see cref="SinceContact"/> bounds how stale the
 /// snapshot that still governs open sessions is).
 /// </summary>
 public sealed class CatalogFollower : IAsyncDisposable
 {
-    /// <summary>While polling after the channel dropped, how often listening is tried again.</summary>
-    public static readonly TimeSpan ListenRetry = TimeSpan.FromSeconds(5);
+    /// <summary>While polling after the channel dropped, how often listening is tried again, unless configured.</summary>
+    public static readonly TimeSpan DefaultListenRetry = TimeSpan.FromSeconds(5);
 
     private readonly CatalogService _catalog;
     private readonly ICatalogChangeFeed? _feed;
@@ -45,8 +45,12 @@ public sealed class CatalogFollower : IAsyncDisposable
     /// <param name="shared">The catalog is shared (PostgreSQL): it can be unreachable while this node runs.</param>
     /// <param name="warn">Mode changes for the worse and failures (logged as warnings).</param>
     /// <param name="inform">Mode changes for the better.</param>
-    public CatalogFollower(CatalogService catalog, ICatalogChangeFeed? feed, bool shared, TimeSpan interval, TimeProvider time, Action<string> warn, Action<string> inform)
+    /// <param name="listenRetry">While polling after the channel dropped, how often listening is tried again
+    /// (<see cref="DefaultListenRetry"/> when null).</param>
+    public CatalogFollower(CatalogService catalog, ICatalogChangeFeed? feed, bool shared, TimeSpan interval, TimeProvider time, Action<string> warn, Action<string> inform,
+        TimeSpan? listenRetry = null)
     {
+        ListenRetry = listenRetry ?? DefaultListenRetry;
         _catalog = catalog;
         _feed = feed;
         Shared = shared || feed is not null;
@@ -59,6 +63,9 @@ public sealed class CatalogFollower : IAsyncDisposable
     }
 
     public FollowMode Mode => (FollowMode)Volatile.Read(ref _mode);
+
+    /// <summary>While polling after the channel dropped, how often listening is tried again.</summary>
+    public TimeSpan ListenRetry { get; }
 
     /// <summary>True when the catalog announces its changes to this node (a feed was given).</summary>
     public bool Listens => _feed is not null;

@@ -59,6 +59,9 @@ public sealed class GatewaySettings
     /// </summary>
     public bool CatalogListen { get; set; } = true;
 
+    /// <summary>After the change channel dropped: seconds between attempts to LISTEN again (polling meanwhile).</summary>
+    public double CatalogListenRetrySeconds { get; set; } = 5;
+
     /// <summary>
     /// A shared catalog that stops answering: new sessions are refused with 57P03 at once, open ones keep running under
     /// the last snapshot for at most this many seconds since the catalog last answered, then end with FATAL 57P03.

@@ -9,7 +9,8 @@ namespace DataMesh.Gateway.Tests.Fleet;
 /// The change channel drops (the listener's backend terminated with pg_terminate_backend, as a failover or an
 /// operator would): the node says so in /health and the metrics, follows the catalog by polling its version every
 /// second meanwhile (a revoke made on the other node still cuts an open session within 2 s), and listens again by
-/// itself within <c>CatalogFollower.ListenRetry</c>.
+/// itself within <c>CatalogListenRetrySeconds</c>. That is 10 s here, not the default 5, so that the polling phase
+/// outlasts a slow revoke on a loaded machine: the test shows polling carried it, not a channel already back.
 /// </summary>
 public sealed class ChannelFallbackTests(PostgresCatalogServer server, ITestOutputHelper output) : IClassFixture<PostgresCatalogServer>
 {
@@ -19,7 +20,7 @@ public sealed class ChannelFallbackTests(PostgresCatalogServer server, ITestOutp
     [Fact]
     public async Task A_terminated_listener_falls_back_to_polling_says_so_and_listens_again()
     {
-        await using var fleet = await StartAsync(server.NewDatabase());
+        await using var fleet = await StartAsync(server.NewDatabase(), new Dictionary<string, string> { ["DATAMESH_CATALOGLISTENRETRYSECONDS"] = "10" });
         Assert.Contains("following its changes by LISTEN", await HealthWithinAsync(fleet.MetricsB, "LISTEN", Limit));
 
         Assert.Equal(1, await TerminateListenerAsync(fleet.CatalogConnectionString, fleet.B.Process.Id));
@@ -40,7 +41,7 @@ public sealed class ChannelFallbackTests(PostgresCatalogServer server, ITestOutp
         }
 
         // Back to LISTEN on its own; announcements arrive again.
-        Assert.Contains("following its changes by LISTEN", await HealthWithinAsync(fleet.MetricsB, "LISTEN", TimeSpan.FromSeconds(15)));
+        Assert.Contains("following its changes by LISTEN", await HealthWithinAsync(fleet.MetricsB, "LISTEN", TimeSpan.FromSeconds(25)));
         var announcements = await MetricAsync(fleet.MetricsB, "datamesh_catalog_announcements_total");
         await ExecuteAsync(fleet.A, "CREATE GROUP after_reconnect");
         var watch = System.Diagnostics.Stopwatch.StartNew();

@@ -15,7 +15,7 @@ namespace DataMesh.Gateway.Tests.Fleet;
 /// </summary>
 internal sealed class FleetNodes : IAsyncDisposable
 {
-    private readonly List<string> _dirs = [];
+    private readonly ScratchDirectories _dirs = new("fleet");
 
     private FleetNodes(string connectionString) => CatalogConnectionString = connectionString;
 
@@ -31,21 +31,22 @@ internal sealed class FleetNodes : IAsyncDisposable
         IReadOnlyDictionary<string, string>? onlyA = null)
     {
         var fleet = new FleetNodes(catalogConnectionString);
-        var builder = new NpgsqlConnectionStringBuilder(catalogConnectionString);
-        var url = $"postgresql://{builder.Username}@127.0.0.1:{builder.Port}/{builder.Database}";
-        var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { [CatalogLocation.PasswordVariable] = builder.Password! };
-        RunCli(["user", "add", "carol", "--password", "carol", "--domain-admin", "--catalog", url, "--data-dir", fleet.NewDir("cli")], env);
-        var root = fleet.NewDir("accounts");
+        var catalog = SharedCatalogDatabase.From(catalogConnectionString);
+        var url = catalog.Url;
+        var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
+        foreach (var (name, value) in catalog.Environment) env[name] = value;
+        DatameshCli.Run(["user", "add", "carol", "--password", "carol", "--domain-admin", "--catalog", url, "--data-dir", fleet._dirs.New("cli")], env);
+        var root = fleet._dirs.New("accounts");
         Directory.CreateDirectory(Path.Combine(root, "producer"));
         RandomAdminCommands.WriteProjectFile(Path.Combine(root, "producer", "data.parquet"), grown: false);
         Directory.CreateDirectory(Path.Combine(root, "consumer"));
 
-        var metricsA = FreePort();
+        var metricsA = FreePorts.Next();
         var envA = new Dictionary<string, string>(env);
         foreach (var (name, value) in onlyA ?? new Dictionary<string, string>()) envA[name] = value;
-        fleet.A = GatewayProcess.Start(fleet.NewDir("a"), ["--catalog", url, "--metrics-listen", $"127.0.0.1:{metricsA}"], envA);
-        var metricsB = FreePort();
-        fleet.B = GatewayProcess.Start(fleet.NewDir("b"), ["--catalog", url, "--metrics-listen", $"127.0.0.1:{metricsB}"], env);
+        fleet.A = GatewayProcess.Start(fleet._dirs.New("a"), ["--catalog", url, "--metrics-listen", $"127.0.0.1:{metricsA}"], envA);
+        var metricsB = FreePorts.Next();
+        fleet.B = GatewayProcess.Start(fleet._dirs.New("b"), ["--catalog", url, "--metrics-listen", $"127.0.0.1:{metricsB}"], env);
         fleet.MetricsA = new Uri($"http://127.0.0.1:{metricsA}/");
         fleet.MetricsB = new Uri($"http://127.0.0.1:{metricsB}/");
         await fleet.A.WaitUntilConnectableAsync();
@@ -139,48 +140,11 @@ internal sealed class FleetNodes : IAsyncDisposable
         }
     }
 
-    private static void RunCli(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "datamesh.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        foreach (var (name, value) in environment) start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "datamesh user add did not finish");
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"datamesh {string.Join(' ', args)}: {output.Result}{error.Result}");
-    }
-
-    private string NewDir(string name)
-    {
-        var dir = GatewayProcess.NewDataDir("fleet-" + name);
-        _dirs.Add(dir);
-        return dir;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public ValueTask DisposeAsync()
     {
         A?.Dispose();
         B?.Dispose();
-        foreach (var dir in _dirs)
-        {
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
+        _dirs.Dispose();
         return ValueTask.CompletedTask;
     }
 }

@@ -21,7 +21,7 @@ namespace DataMesh.Gateway.Tests.Fleet;
 public sealed partial class LoadBalancerTests(PostgresCatalogServer server) : IClassFixture<PostgresCatalogServer>, IDisposable
 {
     private static readonly string Config = Path.Combine(ClientProcess.RepositoryRoot, "deploy", "haproxy.cfg");
-    private readonly List<string> _dirs = [];
+    private readonly ScratchDirectories _dirs = new("fleet-lb");
 
     [Fact]
     public void The_compose_fleet_profile_is_consistent_and_its_haproxy_config_is_valid()
@@ -60,12 +60,10 @@ public sealed partial class LoadBalancerTests(PostgresCatalogServer server) : IC
     [Fact]
     public async Task Haproxy_spreads_sessions_over_two_nodes_and_keeps_serving_when_one_is_killed()
     {
-        var database = new NpgsqlConnectionStringBuilder(server.NewDatabase());
-        var url = $"postgresql://{database.Username}@127.0.0.1:{database.Port}/{database.Database}";
-        var environment = new Dictionary<string, string> { [CatalogLocation.PasswordVariable] = database.Password! };
-        int healthA = FreePort(), healthB = FreePort(), balancerPort = FreePort();
-        using var a = GatewayProcess.Start(NewDir("a"), ["--demo", "--catalog", url, "--metrics-listen", $"127.0.0.1:{healthA}"], environment);
-        using var b = GatewayProcess.Start(NewDir("b"), ["--demo", "--catalog", url, "--metrics-listen", $"127.0.0.1:{healthB}"], environment);
+        var (url, environment, _) = SharedCatalogDatabase.From(server.NewDatabase());
+        int healthA = FreePorts.Next(), healthB = FreePorts.Next(), balancerPort = FreePorts.Next();
+        using var a = GatewayProcess.Start(_dirs.New("a"), ["--demo", "--catalog", url, "--metrics-listen", $"127.0.0.1:{healthA}"], environment);
+        using var b = GatewayProcess.Start(_dirs.New("b"), ["--demo", "--catalog", url, "--metrics-listen", $"127.0.0.1:{healthB}"], environment);
         await a.WaitUntilConnectableAsync();
         await b.WaitUntilConnectableAsync();
 
@@ -187,35 +185,7 @@ public sealed partial class LoadBalancerTests(PostgresCatalogServer server) : IC
         return (process.ExitCode, output.Result, error.Result);
     }
 
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
-    private string NewDir(string name)
-    {
-        var dir = GatewayProcess.NewDataDir("fleet-lb-" + name);
-        _dirs.Add(dir);
-        return dir;
-    }
-
-    public void Dispose()
-    {
-        foreach (var dir in _dirs)
-        {
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
-    }
+    public void Dispose() => _dirs.Dispose();
 
     /// <summary>A child process whose output is kept; killed when disposed.</summary>
     private sealed class LoggedProcess : IDisposable

@@ -15,18 +15,16 @@ namespace DataMesh.Gateway.Tests.Fleet;
 /// </summary>
 public sealed class SharedCatalogNodesTests(PostgresCatalogServer server) : IClassFixture<PostgresCatalogServer>, IDisposable
 {
-    private readonly List<string> _dirs = [];
+    private readonly ScratchDirectories _dirs = new("fleet");
 
     [Fact]
     public async Task Two_nodes_on_one_catalog_serve_the_same_users_and_see_each_others_changes()
     {
-        var builder = new NpgsqlConnectionStringBuilder(server.NewDatabase());
-        var url = $"postgresql://{builder.Username}@127.0.0.1:{builder.Port}/{builder.Database}";
-        var environment = new Dictionary<string, string> { [CatalogLocation.PasswordVariable] = builder.Password! };
-        Assert.Equal(0, RunCli(["user", "add", "carol", "--password", "carol", "--domain-admin", "--catalog", url, "--data-dir", NewDir("a")], environment));
+        var (url, environment, _) = SharedCatalogDatabase.From(server.NewDatabase());
+        DatameshCli.Run(["user", "add", "carol", "--password", "carol", "--domain-admin", "--catalog", url, "--data-dir", _dirs.New("a")], environment);
 
-        using var a = GatewayProcess.Start(NewDir("a"), ["--catalog", url], environment);
-        using var b = GatewayProcess.Start(NewDir("b"), [], new Dictionary<string, string>(environment) { ["DATAMESH_CATALOG"] = url });
+        using var a = GatewayProcess.Start(_dirs.New("a"), ["--catalog", url], environment);
+        using var b = GatewayProcess.Start(_dirs.New("b"), [], new Dictionary<string, string>(environment) { ["DATAMESH_CATALOG"] = url });
         await a.WaitUntilConnectableAsync();
         await b.WaitUntilConnectableAsync();
 
@@ -85,39 +83,5 @@ public sealed class SharedCatalogNodesTests(PostgresCatalogServer server) : ICla
         return text.ToString();
     }
 
-    private static int RunCli(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "datamesh.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        foreach (var (name, value) in environment) start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "datamesh user add did not finish");
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"datamesh {string.Join(' ', args)}: {output.Result}{error.Result}");
-        return process.ExitCode;
-    }
-
-    private string NewDir(string name)
-    {
-        var dir = GatewayProcess.NewDataDir("fleet-" + name);
-        _dirs.Add(dir);
-        return dir;
-    }
-
-    public void Dispose()
-    {
-        foreach (var dir in _dirs)
-        {
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
-    }
+    public void Dispose() => _dirs.Dispose();
 }

@@ -18,14 +18,14 @@ namespace DataMesh.Gateway.Tests.Fleet;
 /// </summary>
 public sealed class SharedDemoTests(PostgresCatalogServer server) : IClassFixture<PostgresCatalogServer>, IDisposable
 {
-    private readonly List<string> _dirs = [];
+    private readonly ScratchDirectories _dirs = new("fleet-demo");
 
     [Fact]
     public async Task Two_demo_nodes_started_at_once_seed_once_and_a_node_without_demo_serves_the_same_mesh()
     {
         var (url, environment, database) = NewCatalog();
-        using var a = GatewayProcess.Start(NewDir("a"), ["--demo", "--catalog", url], environment);
-        using var b = GatewayProcess.Start(NewDir("b"), ["--demo", "--catalog", url], environment);
+        using var a = GatewayProcess.Start(_dirs.New("a"), ["--demo", "--catalog", url], environment);
+        using var b = GatewayProcess.Start(_dirs.New("b"), ["--demo", "--catalog", url], environment);
         await a.WaitUntilConnectableAsync();
         await b.WaitUntilConnectableAsync();
 
@@ -38,7 +38,7 @@ public sealed class SharedDemoTests(PostgresCatalogServer server) : IClassFixtur
         Assert.Equal(3L, await ScalarAsync(database, "SELECT count(*) FROM projects"));
         Assert.Equal(1L, await ScalarAsync(database, "SELECT count(*) FROM audit_log WHERE kind = 'admin' AND statement_text LIKE 'APPROVE SUBSCRIPTION 1 %'"));
 
-        using var c = GatewayProcess.Start(NewDir("c"), ["--catalog", url], environment);
+        using var c = GatewayProcess.Start(_dirs.New("c"), ["--catalog", url], environment);
         await c.WaitUntilConnectableAsync();
         Assert.False(Directory.Exists(DemoSetup.MarketingStorage(c.DataDir)), "the node without --demo generated producer files");
         (string User, string Database, string Sql)[] reads =
@@ -70,7 +70,7 @@ public sealed class SharedDemoTests(PostgresCatalogServer server) : IClassFixtur
         await holder.OpenAsync();
         await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({DemoSetup.SharedSeedLock})", holder)) await take.ExecuteNonQueryAsync();
 
-        using var node = GatewayProcess.Start(NewDir("waiting"), ["--demo", "--catalog", url], environment);
+        using var node = GatewayProcess.Start(_dirs.New("waiting"), ["--demo", "--catalog", url], environment);
         var watch = Stopwatch.StartNew();
         string? state = null;
         while (watch.Elapsed < TimeSpan.FromSeconds(60) && state != "57P03")
@@ -96,8 +96,8 @@ public sealed class SharedDemoTests(PostgresCatalogServer server) : IClassFixtur
     public async Task A_demo_node_refuses_a_shared_catalog_holding_a_mesh_the_demo_did_not_seed()
     {
         var (url, environment, database) = NewCatalog();
-        var accounts = NewDir("real-accounts");
-        using (var admin = DataMesh.Gateway.Admin.AdminCatalog.Open(NewDir("admin"), server.OpenStore(database)))
+        var accounts = _dirs.New("real-accounts");
+        using (var admin = DataMesh.Gateway.Admin.AdminCatalog.Open(_dirs.New("admin"), server.OpenStore(database)))
         {
             admin.SetUser("carol", "carol", domainAdmin: true);
             foreach (var sql in new[] { $"ASSOCIATE ACCOUNT finance_store LOCATION '{accounts}' ADMIN carol", "ACCEPT ACCOUNT finance_store",
@@ -107,7 +107,7 @@ public sealed class SharedDemoTests(PostgresCatalogServer server) : IClassFixtur
                 admin.Executor.Execute(command!, "carol", "postgres", sql);
             }
         }
-        using var node = GatewayProcess.Start(NewDir("intruder"), ["--demo", "--catalog", url], environment);
+        using var node = GatewayProcess.Start(_dirs.New("intruder"), ["--demo", "--catalog", url], environment);
         Assert.True(node.WaitForExit(TimeSpan.FromSeconds(90)), "the demo node kept running on a catalog it did not seed");
         Assert.NotEqual(0, node.Process.ExitCode);
         Assert.Contains("--demo on a shared catalog that holds a mesh the demo did not seed", node.Log);
@@ -134,13 +134,7 @@ public sealed class SharedDemoTests(PostgresCatalogServer server) : IClassFixtur
         }
     }
 
-    private (string Url, Dictionary<string, string> Environment, string ConnectionString) NewCatalog()
-    {
-        var connectionString = server.NewDatabase();
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        var url = $"postgresql://{builder.Username}@127.0.0.1:{builder.Port}/{builder.Database}";
-        return (url, new Dictionary<string, string> { [CatalogLocation.PasswordVariable] = builder.Password! }, connectionString);
-    }
+    private SharedCatalogDatabase NewCatalog() => SharedCatalogDatabase.From(server.NewDatabase());
 
     private static async Task<long> ScalarAsync(string connectionString, string sql)
     {
@@ -163,24 +157,5 @@ public sealed class SharedDemoTests(PostgresCatalogServer server) : IClassFixtur
         return text.ToString();
     }
 
-    private string NewDir(string name)
-    {
-        var dir = GatewayProcess.NewDataDir("fleet-demo-" + name);
-        _dirs.Add(dir);
-        return dir;
-    }
-
-    public void Dispose()
-    {
-        foreach (var dir in _dirs)
-        {
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
-    }
+    public void Dispose() => _dirs.Dispose();
 }

@@ -32,7 +32,7 @@ public sealed class RealPostgres : IAsyncLifetime
         if (IsRoot) await RunAsync("chown", "-R", "postgres", _directory);
         await RunAsPostgresAsync(Path.Combine(bin, "initdb"), "-D", Data, "-A", "scram-sha-256", "--pwfile", Path.Combine(_directory, "pw"),
             "-U", User, "-E", "UTF8", "--locale", "C", "--no-sync");
-        Port = FreePort();
+        Port = FreePorts.Next();
         await StartAsync();
     }
 
@@ -96,13 +96,6 @@ public sealed class RealPostgres : IAsyncLifetime
     }
 
     private static bool IsRoot => Environment.UserName == "root";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static Task RunAsPostgresAsync(string file, params string[] args) =>
         IsRoot ? RunAsync("runuser", ["-u", "postgres", "--", file, .. args]) : RunAsync(file, args);

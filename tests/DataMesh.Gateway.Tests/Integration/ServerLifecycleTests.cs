@@ -161,7 +161,7 @@ public sealed class ServerLifecycleTests
     public async Task Sigterm_lets_running_queries_finish_until_the_deadline_then_sends_57P01()
     {
         var dataDir = DemoDirectory();
-        var port = FreePort();
+        var port = FreePorts.Next();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "datamesh.dll"), "serve", "--demo", "--data-dir", dataDir, "--listen", $"127.0.0.1:{port}", "--log-format", "simple" })
             start.ArgumentList.Add(a);
@@ -213,15 +213,6 @@ public sealed class ServerLifecycleTests
         var log = await stderr + await stdout;
         Assert.Contains("Shutdown complete", log);
         Assert.DoesNotContain("alice\"", log.Replace("user alice", "")); // no password in logs
-    }
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private static async Task<(int ExitCode, string Output)> RunDatamesh(string[] args, string? stdin = null)

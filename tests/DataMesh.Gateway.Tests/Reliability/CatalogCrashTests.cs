@@ -1,3 +1,4 @@
+using DataMesh.Gateway.Tests.Infrastructure;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -35,7 +36,7 @@ public sealed class CatalogCrashTests(ITestOutputHelper output)
 
         for (var round = 0; round < Rounds; round++)
         {
-            var port = FreePort();
+            var port = FreePorts.Next();
             using var gateway = StartGateway(dataDir, port);
             try
             {
@@ -61,7 +62,7 @@ public sealed class CatalogCrashTests(ITestOutputHelper output)
         }
 
         // A final start: the catalog is complete and consistent after the last kill too; then a clean stop.
-        var finalPort = FreePort();
+        var finalPort = FreePorts.Next();
         using (var last = StartGateway(dataDir, finalPort))
         {
             try
@@ -366,13 +367,4 @@ public sealed class CatalogCrashTests(ITestOutputHelper output)
 
     private static string ConnectionString(int port) =>
         $"Host=127.0.0.1;Port={port};Username=carol;Password=carol;Database=postgres;SSL Mode=Disable;Pooling=false;Timeout=5;Command Timeout=30";
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

@@ -1,3 +1,4 @@
+using DataMesh.Gateway.Tests.Infrastructure;
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
@@ -37,7 +38,7 @@ public sealed class GatewayProcess : IDisposable
     /// <summary><c>serve</c> with <paramref name="options"/> (such as <c>--catalog</c>) and extra environment variables.</summary>
     public static GatewayProcess Start(string dataDir, IReadOnlyList<string> options, IReadOnlyDictionary<string, string> environment)
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         // Through env --default-signal: a test run started in the background (nohup, `&` in a script) inherits SIGINT
         // and SIGQUIT as ignored, and a process keeps a signal ignored that was ignored when it started, so SIGINT
         // would never reach the gateway. env restores the default disposition and execs dotnet (same pid).
@@ -111,14 +112,5 @@ public sealed class GatewayProcess : IDisposable
         var dir = Path.Combine(Path.GetTempPath(), "datamesh-tests", prefix + "-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         return dir;
-    }
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
